@@ -1,0 +1,3 @@
+from tuinews.cli import main
+
+raise SystemExit(main())

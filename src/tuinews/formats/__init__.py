@@ -1,0 +1,169 @@
+"""Documents to articles: detect the format by content, decode, parse, sanitise.
+
+Heavy libraries (feedparser, markdownify, bs4, charset_normalizer) are imported inside
+the functions that need them, so importing this package is cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime
+from typing import Literal
+
+from tuinews.formats.dates import to_utc
+from tuinews.formats.encoding import decode, looks_binary
+from tuinews.formats.errors import FormatError
+from tuinews.models import Article
+from tuinews.sanitise import clean_text
+
+__all__ = ["FormatError", "detect_format", "parse_document"]
+
+Format = Literal["jsonfeed", "feed", "xml", "html", "markdown", "text"]
+
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
+HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+XML_EXTENSIONS = frozenset({".xml", ".rss", ".atom", ".rdf"})
+JSON_EXTENSIONS = frozenset({".json", ".jsonfeed"})
+
+_SNIFF_CHARS = 4096
+# The XML prolog: declaration, processing instructions, comments, doctype.
+_PROLOG_PART = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
+_DOCTYPE_HTML = re.compile(r"<!DOCTYPE\s+html", re.I)
+_ROOT = re.compile(r"\s*<([A-Za-z_][\w:.-]*)")
+_PAGE_TAGS = re.compile(r"<!DOCTYPE\s+html|<(?:html|head|body)[\s>/]", re.I)
+_FEED_ROOTS = frozenset({"rss", "rdf", "feed"})
+_PAGE_ROOTS = frozenset({"html", "head", "body"})
+_TAG_NAMES = (
+    "a abbr address article aside b base blockquote br center code dd details div dl dt em "
+    "figure font footer form h1 h2 h3 h4 h5 h6 header hr i iframe img li link main meta nav "
+    "noscript ol p picture pre script section small span strong style table title u ul"
+)
+HTML_TAGS = frozenset(_TAG_NAMES.split(" "))
+_HTML_TAG_ANYWHERE = re.compile(
+    r"</?(?:p|div|br|h[1-6]|article|section|table|ul|ol|li|blockquote|pre|a\s|img|span|em|strong)"
+    r"[\s>/]",
+    re.I,
+)
+
+
+def _root_element(text: str) -> tuple[str, bool]:
+    """The document's root element name (lower case, no prefix) and whether an HTML
+    doctype was seen, skipping the XML declaration, comments and doctype."""
+    position, doctype_html = 0, False
+    for _ in range(100):
+        match = _PROLOG_PART.match(text, position)
+        if match is None or match.end() == position:
+            break
+        doctype_html = doctype_html or bool(_DOCTYPE_HTML.search(match.group(0)))
+        position = match.end()
+    root = _ROOT.match(text, position)
+    if root is None:
+        return "", doctype_html
+    return root.group(1).rsplit(":", 1)[-1].lower(), doctype_html
+
+
+def _json_format(text: str, ext: str) -> Format | None:
+    """ "jsonfeed" for a JSON Feed; FormatError for other or broken JSON; None if not JSON."""
+    from tuinews.formats.feeds import is_json_feed
+
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        if ext in JSON_EXTENSIONS or "jsonfeed.org/version" in text[:_SNIFF_CHARS]:
+            raise FormatError("not valid JSON Feed") from None
+        return None
+    if is_json_feed(value):
+        return "jsonfeed"
+    raise FormatError("JSON, but not a JSON Feed")
+
+
+def detect_format(text: str, name: str = "") -> Format:
+    """Which parser reads this (decoded, stripped) text; the extension breaks ties.
+
+    Raises FormatError for JSON that is not a JSON Feed.
+    """
+    ext = os.path.splitext(name)[1].lower()
+    if text.startswith(("{", "[")):
+        found = _json_format(text, ext)
+        if found is not None:
+            return found
+    head = text[:_SNIFF_CHARS]
+    if text.startswith("<"):
+        root, doctype_html = _root_element(text[: 64 * 1024])
+        if doctype_html or root in _PAGE_ROOTS:
+            return "html"
+        if root in _FEED_ROOTS:
+            return "feed"
+        if ext in MARKDOWN_EXTENSIONS:
+            return "markdown"
+        if root in HTML_TAGS:
+            return "html"
+        if head.startswith("<?xml") or ext in XML_EXTENSIONS or "xmlns" in head:
+            return "xml"
+        if _HTML_TAG_ANYWHERE.search(head):
+            return "html"
+    elif _PAGE_TAGS.search(text[:1024]):
+        return "html"
+    from tuinews.formats.markdown import looks_like_markdown
+
+    if ext in MARKDOWN_EXTENSIONS or looks_like_markdown(text):
+        return "markdown"
+    if ext in HTML_EXTENSIONS and _HTML_TAG_ANYWHERE.search(head):
+        return "html"
+    return "text"
+
+
+def _parse(data: bytes, name: str, path: str, mtime: datetime | None) -> list[Article]:
+    if looks_binary(data):
+        raise FormatError("binary file")
+    text = decode(data).lstrip("\ufeff")
+    if not clean_text(text).strip():
+        raise FormatError("empty file")
+    stripped = text.strip()
+    kind = detect_format(stripped, name)
+    if kind == "jsonfeed":
+        from tuinews.formats.feeds import parse_json_feed
+
+        return parse_json_feed(json.loads(stripped), name=name, path=path, mtime=mtime)
+    if kind in ("feed", "xml"):
+        from tuinews.formats.feeds import parse_xml_feed
+
+        try:
+            return parse_xml_feed(stripped, name=name, path=path, mtime=mtime)
+        except FormatError as error:
+            if kind == "xml" and str(error) == "not a feed":
+                raise FormatError("XML, but not a feed") from None
+            raise
+    if kind == "html":
+        from tuinews.formats.html import parse_html
+
+        return [parse_html(stripped, name=name, path=path, mtime=mtime)]
+    if kind == "markdown":
+        from tuinews.formats.markdown import parse_markdown
+
+        return [parse_markdown(text, name=name, path=path, mtime=mtime)]
+    from tuinews.formats.text import parse_text
+
+    return [parse_text(text, name=name, path=path, mtime=mtime)]
+
+
+def parse_document(
+    data: bytes, *, name: str, path: str = "", mtime: datetime | None = None
+) -> list[Article]:
+    """Parse one file's bytes into articles. Raises only FormatError.
+
+    ``name`` is the file name (its extension is only a hint), ``path`` goes into each
+    article's ``path`` and ``uid``, ``mtime`` is the date of articles that have none.
+    """
+    try:
+        return _parse(data, name, path, to_utc(mtime))
+    except FormatError:
+        raise
+    except RecursionError:
+        raise FormatError("document nested too deeply") from None
+    except MemoryError:
+        raise FormatError("document too large") from None
+    except Exception as error:  # any parser failure is a format problem
+        raise FormatError(f"could not parse ({type(error).__name__})") from error

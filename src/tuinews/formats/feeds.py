@@ -1,0 +1,250 @@
+"""Feeds: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed 1.0/1.1 with ``json``."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from tuinews.formats.dates import from_struct, parse_date
+from tuinews.formats.errors import FormatError
+from tuinews.formats.html import html_to_text
+from tuinews.formats.text import text_to_markdown
+from tuinews.links import safe_link
+from tuinews.models import Article, BodyKind
+from tuinews.sanitise import clean_line, clean_text, clean_url
+
+JSONFEED_PREFIX = "https://jsonfeed.org/version/"
+_XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+UNTITLED_CHARS = 80
+
+
+class _Ids:
+    """Item ids unique within one file (a repeated id gets a counter)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def unique(self, item_id: str) -> str:
+        candidate, counter = item_id, 1
+        while candidate in self.seen:
+            counter += 1
+            candidate = f"{item_id}~{counter}"
+        self.seen.add(candidate)
+        return candidate
+
+
+def _item_id(raw_id: str, link: str, title: str, body: str, index: int) -> str:
+    item_id = clean_line(raw_id, limit=500) or clean_url(link)
+    if not item_id and (title or body):
+        digest = hashlib.sha1(f"{title}\n{body}".encode("utf-8", "replace"), usedforsecurity=False)
+        item_id = digest.hexdigest()[:16]
+    return item_id or f"item-{index + 1}"
+
+
+def _plain_to_html(text: str) -> str:
+    paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "".join(
+        "<p>" + escape(p, quote=False).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs if p
+    )
+
+
+def _fallback_title(text: str) -> str:
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if len(first) > UNTITLED_CHARS:
+        first = first[:UNTITLED_CHARS].rsplit(" ", 1)[0] + "…"
+    return first
+
+
+# -- RSS and Atom
+
+
+def _detail_text(detail: Any, fallback: str) -> str:
+    """A feedparser text construct as plain text (HTML titles lose their tags)."""
+    if isinstance(detail, Mapping):
+        value = detail.get("value")
+        if isinstance(value, str):
+            kind = str(detail.get("type") or "")
+            return clean_line(html_to_text(value) if "html" in kind else value)
+    return clean_line(fallback)
+
+
+def _entry_body(entry: Mapping[str, Any]) -> str:
+    contents = entry.get("content")
+    candidates: list[Mapping[str, Any]] = []
+    if isinstance(contents, list):
+        candidates.extend(c for c in contents if isinstance(c, Mapping))
+    summary = entry.get("summary_detail")
+    if isinstance(summary, Mapping):
+        candidates.append(summary)
+    for candidate in candidates:
+        value = candidate.get("value")
+        if isinstance(value, str) and value.strip():
+            if "html" in str(candidate.get("type") or "text/html"):
+                return value
+            return _plain_to_html(value)
+    summary_value = entry.get("summary")
+    return summary_value if isinstance(summary_value, str) else ""
+
+
+def _xml_as_utf8(text: str) -> bytes:
+    """The decoded document re-encoded as UTF-8, its XML declaration saying so."""
+    text = _XML_DECL_ENCODING.sub(r"\1\2utf-8\2", text, count=1)
+    return text.encode("utf-8", errors="replace")
+
+
+def parse_xml_feed(
+    text: str, *, name: str, path: str = "", mtime: datetime | None = None
+) -> list[Article]:
+    """RSS or Atom (already decoded) to articles, one per item."""
+    import feedparser
+
+    result = feedparser.parse(
+        io.BytesIO(_xml_as_utf8(text)),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
+    entries = [e for e in result.get("entries", []) if isinstance(e, Mapping)]
+    if not entries:
+        raise FormatError("feed has no items" if result.get("version") else "not a feed")
+    feed: Mapping[str, Any] = result.get("feed", {})
+    source = _detail_text(feed.get("title_detail"), str(feed.get("title") or "")) or clean_line(
+        name
+    )
+    feed_link = safe_link(str(feed.get("link") or "")) or ""
+    feed_date = from_struct(feed.get("updated_parsed")) or from_struct(feed.get("published_parsed"))
+    ids = _Ids()
+    articles = []
+    for index, entry in enumerate(entries):
+        body = _entry_body(entry)
+        plain = html_to_text(body)
+        link = safe_link(str(entry.get("link") or ""), feed_link) or ""
+        title = _detail_text(entry.get("title_detail"), str(entry.get("title") or ""))
+        title = title or clean_line(_fallback_title(plain)) or "Untitled"
+        author_detail = entry.get("author_detail")
+        author = ""
+        if isinstance(author_detail, Mapping):
+            author = clean_line(str(author_detail.get("name") or ""))
+        author = author or clean_line(str(entry.get("author") or ""))
+        date = (
+            from_struct(entry.get("published_parsed"))
+            or from_struct(entry.get("updated_parsed"))
+            or from_struct(entry.get("created_parsed"))
+            or feed_date
+            or mtime
+        )
+        item_id = ids.unique(_item_id(str(entry.get("id") or ""), link, title, body, index))
+        articles.append(
+            Article(
+                title=title,
+                source=source,
+                body=clean_text(body),
+                kind="html",
+                text=clean_text(plain),
+                author=author,
+                date=date,
+                link=clean_url(link),
+                path=path,
+                uid=f"{path}#{item_id}",
+            )
+        )
+    return articles
+
+
+# -- JSON Feed
+
+
+def is_json_feed(value: object) -> bool:
+    if not isinstance(value, dict):
+        return False
+    version = value.get("version")
+    if isinstance(version, str) and version.startswith(JSONFEED_PREFIX):
+        return True
+    return version is None and isinstance(value.get("items"), list)
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _id_str(value: object) -> str:
+    """JSON Feed ids should be strings, but numbers are common."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _str(value)
+
+
+def _authors(*holders: Mapping[str, Any]) -> str:
+    for holder in holders:
+        names: list[str] = []
+        authors = holder.get("authors")
+        if isinstance(authors, list):
+            names = [_str(a.get("name")) for a in authors if isinstance(a, dict)]
+        author = holder.get("author")
+        if not any(names) and isinstance(author, dict):
+            names = [_str(author.get("name"))]
+        joined = ", ".join(clean_line(n) for n in names if clean_line(n))
+        if joined:
+            return joined
+    return ""
+
+
+def _json_items(items: Iterable[object]) -> Iterable[tuple[int, dict[str, Any]]]:
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            yield index, item
+
+
+def parse_json_feed(
+    feed: dict[str, Any], *, name: str, path: str = "", mtime: datetime | None = None
+) -> list[Article]:
+    """A JSON Feed (already loaded with ``json``) to articles."""
+    items = feed.get("items")
+    if not isinstance(items, list):
+        raise FormatError("not valid JSON Feed")
+    if not items:
+        raise FormatError("feed has no items")
+    source = clean_line(_str(feed.get("title"))) or clean_line(name)
+    home = safe_link(_str(feed.get("home_page_url"))) or safe_link(_str(feed.get("feed_url"))) or ""
+    ids = _Ids()
+    articles = []
+    for index, item in _json_items(items):
+        html_body = _str(item.get("content_html"))
+        text_body = _str(item.get("content_text")) or _str(item.get("summary"))
+        kind: BodyKind
+        if html_body.strip():
+            kind, body, plain = "html", html_body, html_to_text(html_body)
+        else:
+            kind, body, plain = "markdown", text_to_markdown(clean_text(text_body)), text_body
+        link = safe_link(_str(item.get("url")), home) or safe_link(
+            _str(item.get("external_url")), home
+        )
+        link = link or ""
+        title = clean_line(_str(item.get("title"))) or clean_line(_fallback_title(plain))
+        date = (
+            parse_date(_str(item.get("date_published")))
+            or parse_date(_str(item.get("date_modified")))
+            or mtime
+        )
+        item_id = ids.unique(_item_id(_id_str(item.get("id")), link, title, body, index))
+        articles.append(
+            Article(
+                title=title or "Untitled",
+                source=source,
+                body=clean_text(body),
+                kind=kind,
+                text=clean_text(plain),
+                author=_authors(item, feed),
+                date=date,
+                link=clean_url(link),
+                path=path,
+                uid=f"{path}#{item_id}",
+            )
+        )
+    if not articles:
+        raise FormatError("feed has no items")
+    return articles

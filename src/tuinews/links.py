@@ -1,0 +1,28 @@
+"""Which links may be opened: http and https only, resolved against the article's URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+from tuinews.sanitise import clean_url
+
+
+def safe_link(url: str, base: str = "") -> str | None:
+    """Return an absolute http(s) URL that is safe to hand to a browser, or None.
+
+    Anything else (``javascript:``, ``file:``, ``data:``, a value starting with ``-``
+    that a browser could read as an option, a URL without a host) is refused.
+    """
+    url = clean_url(url)
+    if not url or url.startswith("-"):
+        return None
+    if base:
+        base = clean_url(base)
+        if urlsplit(base).scheme.lower() in ("http", "https"):
+            url = urljoin(base, url)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if url.startswith("-"):
+        return None
+    return url

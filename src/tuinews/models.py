@@ -1,0 +1,74 @@
+"""Plain data: what an article is. No Textual here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+BodyKind = Literal["markdown", "html"]
+
+
+@dataclass(eq=False)
+class Article:
+    """One readable article: from a local file, a feed item, or (later) the store.
+
+    Every string field is already sanitised (see :mod:`tuinews.sanitise`). ``body`` is
+    Markdown or HTML according to ``kind``; HTML is converted to Markdown lazily, the
+    first time the article is shown, and the result is cached.
+    """
+
+    title: str
+    source: str
+    body: str
+    kind: BodyKind = "markdown"
+    text: str = ""  # plain text of the body, for search
+    author: str = ""
+    date: datetime | None = None
+    link: str = ""
+    path: str = ""
+    uid: str = ""
+    read: bool = False
+    _markdown: str | None = field(default=None, repr=False)
+    _haystack: str | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def markdown(self) -> str:
+        """The body as Markdown (converted on first use, then cached)."""
+        if self._markdown is None:
+            with self._lock:
+                if self._markdown is None:
+                    if self.kind == "html":
+                        from tuinews.formats.html import html_to_markdown
+
+                        self._markdown = html_to_markdown(self.body, base_url=self.link)
+                    else:
+                        self._markdown = self.body
+        return self._markdown
+
+    @property
+    def date_text(self) -> str:
+        return self.date.strftime("%Y-%m-%d") if self.date else ""
+
+    def haystack(self) -> str:
+        """Lower-cased text that search matches against: title, source and body."""
+        if self._haystack is None:
+            self._haystack = f"{self.title}\n{self.source}\n{self.author}\n{self.text}".casefold()
+        return self._haystack
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path that was not opened, and why (shown to the user)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Library:
+    """What a load produced: the articles and what was skipped."""
+
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)

@@ -1,0 +1,55 @@
+"""The one sanitiser every string from a file, feed or page goes through.
+
+Textual writes widget text to the terminal as it is (only BEL, BS, VT, FF and CR are
+stripped), so escape sequences in a title would reach the user's terminal. These
+functions remove everything that could act as terminal control, and the invisible
+characters that can disguise text. They are applied after HTML entity decoding and
+after HTML-to-Markdown conversion, because both can turn ``&#27;`` into a real ESC.
+
+Markup safety is the other half: the UI never hands these strings to anything that
+parses Textual or Rich markup (it builds ``Text``/``Content`` objects from them).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except TAB and LF, DEL, and the whole C1 range.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates (Trojan Source), and lone surrogates.
+_BIDI_AND_SURROGATES = re.compile("[\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Zero-width and invisible formatting characters: removed from one-line fields.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\u061c\ufeff]")
+# Runs of combining marks longer than this are cut ("Zalgo" text).
+MAX_COMBINING = 4
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_COMBINING_RUN = re.compile(f"([{_MARKS}]{{{MAX_COMBINING}}})[{_MARKS}]+")
+_SPACES = re.compile(r"\s+")
+
+MAX_LINE_CHARS = 2000
+
+
+def clean_text(text: str) -> str:
+    """Sanitise a multi-line body: keep tabs and newlines, drop every other control."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    text = _BIDI_AND_SURROGATES.sub("", text)
+    return _COMBINING_RUN.sub(r"\1", text)
+
+
+def clean_line(text: str, limit: int = MAX_LINE_CHARS) -> str:
+    """Sanitise a one-line field (title, source, author): also no newlines, no invisibles."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", clean_text(text))
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def clean_url(url: str) -> str:
+    """Sanitise a URL for storing and showing: one line, no spaces or invisibles."""
+    return clean_line(url, limit=8000).replace(" ", "%20")

@@ -1,0 +1,103 @@
+"""The tuinews App: holds the injected services, global keys and the command palette."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tuinews.models import Library
+from tuinews.resources import stylesheets
+from tuinews.settings import Settings
+from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
+from tuinews.ui.commands import BindingCommands
+from tuinews.ui.screens.help import HelpScreen
+from tuinews.ui.screens.main import MainScreen
+
+
+class BindingRow(NamedTuple):
+    keys: str
+    description: str
+    id: str
+    action: str
+
+
+def open_in_browser(url: str) -> None:
+    """Open an (already checked) http(s) URL; the browser is started without a shell."""
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+
+class TuinewsApp(App[None]):
+    TITLE = "tuinews"
+    CSS_PATH = stylesheets()  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
+    COMMANDS = App.COMMANDS | {BindingCommands}
+
+    def __init__(
+        self,
+        loader: Callable[[], Library],
+        settings: Settings | None = None,
+        problems: list[str] | None = None,
+        opener: Callable[[str], None] = open_in_browser,
+    ) -> None:
+        super().__init__()
+        self.loader = loader
+        self.settings = settings or Settings()
+        self.problems = list(problems or [])
+        self.opener = opener
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        keymap = {k: v for k, v in self.settings.keys.items() if k in BINDING_IDS}
+        unknown = sorted(set(self.settings.keys) - BINDING_IDS)
+        if unknown:
+            self.problems.append(f"unknown key binding ids in [keys]: {', '.join(unknown)}")
+        self.set_keymap(keymap)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.problems.append(f"unknown theme {self.settings.theme!r}")
+        for problem in self.problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications never parse markup: their text often comes from articles."""
+        super().notify(
+            message,
+            title=title,
+            severity=severity,  # type: ignore[arg-type]
+            timeout=timeout,
+            markup=False,
+        )
+
+    def open_link(self, url: str) -> None:
+        self.opener(url)
+
+    def binding_rows(self) -> list[BindingRow]:
+        """Every binding with the user's remapping applied: for help and the palette."""
+        rows = []
+        for binding in ALL_BINDINGS:
+            keyspec = self.settings.keys.get(binding.id or "", binding.key)
+            keys = ", ".join(self.get_key_display(Binding(key, "")) for key in keyspec.split(","))
+            target = "app" if binding in APP_BINDINGS else "screen"
+            action = f"{target}.{binding.action}"
+            rows.append(BindingRow(keys, binding.description, binding.id or "", action))
+        return rows
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.binding_rows()))

@@ -1,0 +1,30 @@
+"""Every key binding, as data: an id (for remapping in the config file), keys, and a
+description. The footer, the help screen and the command palette all read these."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP_BINDINGS = [
+    Binding("q", "quit", "Quit", id="quit"),
+    Binding("question_mark", "help", "Help", id="help"),
+]
+
+MAIN_BINDINGS = [
+    Binding("j,down", "next", "Next", id="next"),
+    Binding("k,up", "previous", "Previous", id="previous", show=False),
+    Binding("enter,l", "read", "Read", id="read", show=False),
+    Binding("escape,h", "back", "Back to list", id="back", show=False),
+    Binding("space,pagedown", "page_down", "Page down / next article", id="page_down", show=False),
+    Binding("b,pageup", "page_up", "Page up", id="page_up", show=False),
+    Binding("g,home", "first", "First headline", id="first", show=False),
+    Binding("G,end", "last", "Last headline", id="last", show=False),
+    Binding("n", "next_unread", "Next unread", id="next_unread"),
+    Binding("N", "previous_unread", "Previous unread", id="previous_unread", show=False),
+    Binding("slash", "search", "Search", id="search"),
+    Binding("o", "open_link", "Open link", id="open_link"),
+    Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
+]
+
+ALL_BINDINGS = MAIN_BINDINGS + APP_BINDINGS
+BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)

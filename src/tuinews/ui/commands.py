@@ -1,0 +1,38 @@
+"""Command palette: every key binding, searchable by its description."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tuinews.ui.app import BindingRow, TuinewsApp
+
+
+class BindingCommands(Provider):
+    """Offers every action that has a key, showing the key it is on."""
+
+    def _rows(self) -> list[BindingRow]:
+        app: TuinewsApp = self.app  # type: ignore[assignment]
+        return app.binding_rows()
+
+    async def _run(self, action: str) -> None:
+        await self.screen.run_action(action)
+
+    async def discover(self) -> Hits:
+        for row in self._rows():
+            yield DiscoveryHit(row.description, partial(self._run, row.action), help=row.keys)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for row in self._rows():
+            score = matcher.match(row.description)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(row.description),
+                    partial(self._run, row.action),
+                    help=row.keys,
+                )

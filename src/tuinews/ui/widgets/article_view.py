@@ -1,0 +1,209 @@
+"""The article pane: the article rendered to lines in a thread, drawn with the Line API.
+
+Rendering a long article into widgets (Textual's Markdown widget) takes seconds; here Rich
+renders the Markdown to lines off the UI thread, and only the visible lines are drawn.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from tuinews.models import Article
+
+MAX_RENDER_WIDTH = 100
+
+
+def article_renderable(article: Article, markdown: str) -> RenderableType:
+    """Header (title, source, author, date, link) and body. Text only: no markup parsing."""
+    meta = " · ".join(part for part in (article.source, article.author, article.date_text) if part)
+    header: list[RenderableType] = [Text(article.title or "(untitled)", style="bold")]
+    if meta:
+        header.append(Text(meta, style="dim"))
+    if article.link:
+        header.append(Text(article.link, style="dim underline"))
+    header.append(Text(""))
+    body = Markdown(markdown, hyperlinks=False) if markdown.strip() else Text("(no text)")
+    return Group(*header, body)
+
+
+def render_lines(renderable: RenderableType, width: int) -> list[list[Segment]]:
+    """Render to lines of segments at this width (safe to call from a thread)."""
+    console = Console(
+        width=width,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        emoji=False,
+        markup=False,
+        highlight=False,
+    )
+    return console.render_lines(renderable, console.options, pad=False)
+
+
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Shows one article. The newest request wins; stale renders are dropped."""
+
+    COMPONENT_CLASSES = {"article-view--match"}
+
+    BINDINGS = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+    ]
+
+    class Rendered(Message):
+        """The article is on screen."""
+
+        def __init__(self, article: Article | None) -> None:
+            super().__init__()
+            self.article = article
+
+    class Failed(Message):
+        """Rendering the article failed (the message says why)."""
+
+        def __init__(self, article: Article, error: str) -> None:
+            super().__init__()
+            self.article = article
+            self.error = error
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.article: Article | None = None
+        self.lines: list[Strip] = []
+        self._rendered_width = 0
+        self._message: Text | None = None
+        self.words: tuple[str, ...] = ()
+        self._highlighted: dict[int, Strip] = {}
+
+    # --- attributes down -------------------------------------------------------------
+
+    def show(self, article: Article | None) -> None:
+        """Show this article (rendered in a thread worker; newest wins)."""
+        self.article = article
+        self._message = None
+        if article is None:
+            self._set_lines([], None, 0)
+            return
+        self._render_article(article, self._render_width())
+
+    def highlight(self, words: list[str]) -> None:
+        """Highlight these (case-folded) words in the article, e.g. the search words."""
+        if tuple(words) != self.words:
+            self.words = tuple(words)
+            self._highlighted.clear()
+            self.refresh()
+
+    def show_message(self, message: str) -> None:
+        """Show a short notice instead of an article (the empty state)."""
+        self.article = None
+        self._message = Text(message)
+        self._set_lines(self._to_strips(render_lines(self._message, self._render_width())), None, 0)
+
+    @property
+    def at_end(self) -> bool:
+        return self.scroll_y >= self.max_scroll_y
+
+    @property
+    def text(self) -> str:
+        """The rendered text (for tests and copying)."""
+        return "\n".join(strip.text.rstrip() for strip in self.lines)
+
+    # --- rendering -------------------------------------------------------------------
+
+    def _render_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        return max(20, min(width - 1, MAX_RENDER_WIDTH))
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _render_article(self, article: Article, width: int) -> None:
+        worker = get_current_worker()
+        try:
+            markdown = article.markdown()
+            if worker.is_cancelled:
+                return
+            lines = render_lines(article_renderable(article, markdown), width)
+        except Exception as error:  # a bad article must never take the app down
+            self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
+            lines = render_lines(
+                article_renderable(article, f"(this article could not be shown: {error})"), width
+            )
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._set_lines, self._to_strips(lines), article, width)
+
+    @staticmethod
+    def _to_strips(lines: list[list[Segment]]) -> list[Strip]:
+        return [Strip(line) for line in lines]
+
+    def _set_lines(self, lines: list[Strip], article: Article | None, width: int) -> None:
+        if article is not self.article:
+            return  # a newer article was asked for meanwhile
+        self.lines = lines
+        self._highlighted.clear()
+        self._rendered_width = width
+        longest = max((strip.cell_length for strip in lines), default=0)
+        self.virtual_size = Size(longest, len(lines))
+        self.scroll_to(0, 0, animate=False, force=True, immediate=True)
+        self.refresh()
+        self.post_message(self.Rendered(article))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        base: Style = self.rich_style
+        if row >= len(self.lines):
+            return Strip.blank(width, base)
+        strip = self._line(row).apply_style(base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _line(self, row: int) -> Strip:
+        """Line ``row``, with the search words highlighted (computed when first drawn)."""
+        strip = self.lines[row]
+        if not self.words:
+            return strip
+        cached = self._highlighted.get(row)
+        if cached is None:
+            text = Text()
+            for segment in strip:
+                text.append(segment.text, segment.style)
+            match_style = self.get_component_rich_style("article-view--match")
+            if text.highlight_words(self.words, match_style, case_sensitive=False):
+                cached = Strip(list(text.render(self.app.console, end="")))
+            else:
+                cached = strip
+            self._highlighted[row] = cached
+        return cached
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self._render_width()
+        if self.article is not None and width != self._rendered_width:
+            self._render_article(self.article, width)
+        elif self._message is not None:
+            self.show_message(self._message.plain)
+
+    # --- scrolling -------------------------------------------------------------------
+
+    def action_scroll_up(self) -> None:
+        self.scroll_relative(y=-1, animate=False)
+
+    def action_scroll_down(self) -> None:
+        self.scroll_relative(y=1, animate=False)
+
+    def page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def page_up(self) -> None:
+        self.scroll_page_up(animate=False)

@@ -1,0 +1,120 @@
+"""End to end: the real ``tuinews`` command in a real terminal (tmux)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.e2e
+
+TUINEWS = Path(sys.executable).parent / "tuinews"
+HEADLINE = "Russia ‘Regroups’ Troops in East as Ukraine Advances"
+SUBHEADINGS = ("'Astonishing' advance", "Houses gutted", "German pledge")
+
+
+class Terminal:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        # A clean environment: the tmux server passes its own to the program, and
+        # variables such as COLUMNS/LINES from the test runner would override the size.
+        env = {"PATH": os.environ["PATH"], "HOME": os.environ["HOME"], "LANG": "C.UTF-8"}
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20, env=env
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "tuinews")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "tuinews", *keys)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    if not TUINEWS.exists():
+        pytest.skip("the tuinews command is not installed in this environment")
+    term = Terminal(f"tuinews-test-{uuid.uuid4().hex[:8]}")
+    yield term
+    term.tmux("kill-server")
+
+
+def start(terminal: Terminal, tmp_path: Path, *args: str) -> None:
+    env = {
+        "TUINEWS_CONFIG": str(tmp_path / "config.toml"),
+        "HOME": os.environ["HOME"],
+        "TERM": "xterm-256color",
+    }
+    env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
+    terminal.tmux(
+        "new-session",
+        "-d",
+        "-s",
+        "tuinews",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        *env_args,
+        str(TUINEWS),
+        *args,
+    )
+
+
+def test_sample_shows_its_headline_and_subheadings(terminal: Terminal, tmp_path: Path) -> None:
+    if not SAMPLE.exists():
+        pytest.skip("../shared is not here")
+    start(terminal, tmp_path, str(SAMPLE))
+    screen = terminal.wait_for(HEADLINE)
+    assert "Support The Moscow Times!" not in screen.splitlines()[3]  # not the headline row
+    terminal.keys("Enter")
+    seen: list[str] = [screen]
+    for _ in range(12):
+        terminal.keys("Space")
+        time.sleep(0.3)
+        seen.append(terminal.screen())
+    text = "\n".join(seen)
+    for heading in SUBHEADINGS:
+        lines = [line for line in text.splitlines() if heading in line]
+        assert lines, f"{heading!r} never shown"
+        # a subheading stands alone on its line, as a heading (not as a paragraph's start)
+        assert any(line.split("▕")[-1].strip() == heading for line in lines), lines
+    assert "##" not in text
+    terminal.keys("q")
+
+
+def test_welcome_library_with_no_arguments(terminal: Terminal, tmp_path: Path) -> None:
+    start(terminal, tmp_path)
+    screen = terminal.wait_for("Welcome to tuinews")
+    assert "The keys" in screen
+    terminal.keys("j")
+    terminal.wait_for("Everything works from the keyboard")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and "tuinews" in terminal.tmux("list-sessions"):
+        time.sleep(0.1)
+    assert "tuinews" not in terminal.tmux("list-sessions")

@@ -1,0 +1,305 @@
+"""Pilot tests: every key of the main screen, and the mouse."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tests.ui.helpers import make_app, make_articles
+from tuinews.settings import Settings
+from tuinews.ui.screens.help import HelpScreen
+from tuinews.ui.screens.main import MainScreen
+from tuinews.ui.widgets.article_view import ArticleView
+from tuinews.ui.widgets.headline_list import HeadlineList
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def main(pilot: Pilot[None]) -> MainScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def shown_title(pilot: Pilot[None]) -> str:
+    view = pilot.app.screen.query_one(ArticleView)
+    assert view.article is not None
+    return view.article.title
+
+
+async def test_first_article_is_shown_and_marked_read() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 0"
+        screen = main(pilot)
+        assert screen.shown[0].read
+        assert not screen.shown[1].read
+        assert "Paragraph 2 of article 0." in screen.article_view.text
+
+
+async def test_j_k_and_arrows_move_and_the_article_follows() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 2"
+        await pilot.press("k")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 1"
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 3"
+        await pilot.press("up")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 2"
+        assert "article 2." in main(pilot).article_view.text
+
+
+async def test_g_G_home_end() -> None:
+    app = make_app(make_articles(40))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 39"
+        headlines = pilot.app.screen.query_one(HeadlineList)
+        assert headlines.scroll_offset.y > 0  # the cursor row was scrolled into view
+        await pilot.press("g")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 0"
+        await pilot.press("end")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 39"
+        await pilot.press("home")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 0"
+
+
+async def test_enter_l_focus_the_article_escape_h_go_back() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        assert screen.headlines.has_focus
+        await pilot.press("enter")
+        assert screen.article_view.has_focus
+        await pilot.press("escape")
+        assert screen.headlines.has_focus
+        await pilot.press("l")
+        assert screen.article_view.has_focus
+        await pilot.press("h")
+        assert screen.headlines.has_focus
+
+
+async def test_space_pages_down_then_moves_to_the_next_article_b_pages_up() -> None:
+    app = make_app(make_articles(3, paragraphs=40))
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        assert view.max_scroll_y > 0
+        await pilot.press("space")
+        assert view.scroll_y > 0
+        first_page = view.scroll_y
+        await pilot.press("b")
+        assert view.scroll_y < first_page
+        await pilot.press("pagedown")
+        assert view.scroll_y > 0
+        await pilot.press("pageup")
+        assert view.scroll_y == 0
+        for _ in range(20):
+            if view.at_end:
+                break
+            await pilot.press("space")
+        assert view.at_end
+        assert shown_title(pilot) == "Headline 0"
+        await pilot.press("space")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 1"
+        assert view.scroll_y == 0
+
+
+async def test_n_and_N_move_between_unread() -> None:
+    articles = make_articles(6)
+    articles[1].read = True
+    articles[2].read = True
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 3"
+        await pilot.press("n")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 4"
+        articles[2].read = False
+        await pilot.press("N")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 2"
+
+
+async def test_slash_searches_as_you_type_enter_goes_to_results_escape_clears() -> None:
+    articles = make_articles(5)
+    articles[3].title = "Ukraine advances in the east"
+    articles[3].text = "Troops regroup near Kharkiv."
+    articles[1].text = "Kharkiv is also mentioned here, but not the other word."
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await pilot.press("slash")
+        assert screen.search_bar.has_focus
+        await pilot.press(*"KHARKIV")
+        await settle(pilot)
+        assert [a.title for a in screen.shown] == ["Headline 1", "Ukraine advances in the east"]
+        await pilot.press("space", *"east")
+        await settle(pilot)
+        assert [a.title for a in screen.shown] == ["Ukraine advances in the east"]
+        assert screen.headlines.words == ["kharkiv", "east"]
+        assert screen.article_view.words == ("kharkiv", "east")
+        await pilot.press("enter")
+        assert screen.headlines.has_focus
+        assert shown_title(pilot) == "Ukraine advances in the east"
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert screen.search_bar.value == ""
+        assert len(screen.shown) == 5
+        assert screen.headlines.has_focus
+
+
+async def test_search_with_no_match_shows_a_message() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await pilot.press("slash", *'"unbalanced', "space", "c", "plus", "plus")
+        await settle(pilot)
+        assert screen.shown == []
+        assert "No matches" in screen.article_view.text
+
+
+async def test_o_opens_the_link_and_y_copies_it() -> None:
+    opened: list[str] = []
+    articles = make_articles(3)
+    articles[1].link = "javascript:alert(1)"
+    app = make_app(articles, opened=opened)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert opened == ["https://example.com/0"]
+        await pilot.press("y")
+        assert app.clipboard == "https://example.com/0"
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("o", "y")
+        assert opened == ["https://example.com/0"]  # javascript: refused
+        assert app.clipboard == "https://example.com/0"
+
+
+async def test_question_mark_shows_help_with_every_key() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = [row.description for row in app.screen.rows]
+        for expected in (
+            "Next",
+            "Previous",
+            "Read",
+            "Page down / next article",
+            "Search",
+            "Open link",
+            "Copy link",
+            "Next unread",
+            "Quit",
+            "Help",
+        ):
+            assert expected in descriptions
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_q_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_clicking_a_headline_opens_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click(HeadlineList, offset=(5, 3))
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 3"
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        assert screen.has_class("-narrow")
+        assert screen.headlines.display and screen.article_view.region.width == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.article_view.region.width > 0
+        assert screen.headlines.region.width == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.headlines.region.width > 0
+        assert screen.article_view.region.width == 0
+        await pilot.click(HeadlineList, offset=(5, 2))
+        await settle(pilot)
+        assert screen.article_view.region.width > 0
+        assert shown_title(pilot) == "Headline 2"
+
+
+async def test_keys_can_be_remapped_from_settings() -> None:
+    app = make_app(settings=Settings(keys={"next": "x", "previous": "z"}))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 2"
+        await pilot.press("j")  # no longer bound
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 2"
+        await pilot.press("z")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 1"
+        rows = {row.id: row.keys for row in app.binding_rows()}
+        assert rows["next"] == "x"
+
+
+async def test_command_palette_lists_and_runs_bindings() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"last headline")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 4"
+
+
+async def test_empty_library_shows_an_empty_state() -> None:
+    app = make_app([])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        assert "No articles to show" in screen.article_view.text
+        await pilot.press("j", "o", "y", "space", "n", "G")
+        await settle(pilot)
+        assert app.is_running

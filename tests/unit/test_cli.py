@@ -1,0 +1,68 @@
+"""The command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tuinews import __version__
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuinews", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env=os.environ.copy(),
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"tuinews {__version__}"
+
+
+def test_help_names_the_paths_argument() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "PATH" in result.stdout
+    assert "RSS" in result.stdout
+
+
+def test_missing_path_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-file.txt"
+    result = run(str(missing))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert str(missing) in lines[0]
+    assert "no such file" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unreadable_folder_is_refused(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root reads everything; a dangling symlink still names a path that cannot be read
+        link = tmp_path / "dangling"
+        link.symlink_to(tmp_path / "gone")
+        result = run(str(link))
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0)
+        result = run(str(folder))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_hostile_file_name_is_shown_harmlessly(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "x\x1b]52;c;QQ==\x07.txt"))
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr
+    assert "\x07" not in result.stderr
