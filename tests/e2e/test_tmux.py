@@ -41,15 +41,17 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "tuinews", *keys)
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    def wait_for(self, text: str, timeout: float = 20.0, gone: bool = False) -> str:
+        """Wait until ``text`` is on the screen (or, with ``gone``, no longer is)."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if (text in screen) != gone:
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+        state = "never went away" if gone else "never appeared"
+        raise AssertionError(f"{text!r} {state}; the screen was:\n{screen}")
 
 
 @pytest.fixture
@@ -113,6 +115,14 @@ def test_welcome_library_with_no_arguments(terminal: Terminal, tmp_path: Path) -
     assert "The keys" in screen
     terminal.keys("j")
     terminal.wait_for("Everything works from the keyboard")
+    terminal.keys("G")
+    terminal.wait_for("Today tuinews reads feed")
+    terminal.keys("g", "/", "s", "u", "b", "s", "c", "r")
+    terminal.wait_for("Welcome to tuinews", gone=True)  # filtered out of the list
+    screen = terminal.wait_for("Subscriptions and fetching")  # the match, in the article
+    assert "subscr" in screen  # in the search bar
+    terminal.keys("Escape")
+    terminal.wait_for("Welcome to tuinews")
     terminal.keys("q")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and "tuinews" in terminal.tmux("list-sessions"):

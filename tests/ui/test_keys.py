@@ -164,7 +164,10 @@ async def test_slash_searches_as_you_type_enter_goes_to_results_escape_clears() 
         await pilot.press("enter")
         assert screen.headlines.has_focus
         assert shown_title(pilot) == "Ukraine advances in the east"
-        await pilot.press("slash", "escape")
+        await pilot.press("slash", "space", "h", "l", "slash")  # typed, not actions
+        assert screen.search_bar.value == " hl/"  # "/" selects the old query: typing replaces it
+        assert screen.search_bar.has_focus
+        await pilot.press("escape")
         await settle(pilot)
         assert screen.search_bar.value == ""
         assert len(screen.shown) == 5

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
 from tests.unit.formats_helpers import all_strings
-from tuinews.formats import parse_document
+from tuinews.formats import FormatError, parse_document
 from tuinews.models import Article
 
 # Raw payloads: OSC 52 clipboard write, clear screen, C1 CSI, bidi override, NUL-free.
@@ -108,3 +109,26 @@ def test_hostile_links_are_dropped():
     first, second = parse_document(data, name="x.xml")
     assert first.link == "" and second.link == ""
     assert "file:" not in first.markdown() and first.markdown() == "f"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><body>" + b"<a " * 30000,  # quadratic in html.parser without defusing
+        b'<html><p><a b="x' * 20000,
+        b"<html>" + b"<!--" * 30000,
+        b"<!DOCTYPE " + b"[]" * 20000,  # catastrophic backtracking in a naive prolog regex
+        b"<!DOCTYPE x [" + b"[ ] " * 20000,
+        b"# " + b"[" * 50000 + b"\n\ntext",
+    ],
+    ids=["a-space", "open-quote", "comments", "doctype-brackets", "doctype-subset", "md-title"],
+)
+def test_pathological_markup_is_fast(data: bytes):
+    start = time.perf_counter()
+    try:
+        articles = parse_document(data, name="x")
+    except FormatError:
+        articles = []
+    for article in articles:
+        article.markdown()
+    assert time.perf_counter() - start < 1.5

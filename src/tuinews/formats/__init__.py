@@ -28,9 +28,8 @@ XML_EXTENSIONS = frozenset({".xml", ".rss", ".atom", ".rdf"})
 JSON_EXTENSIONS = frozenset({".json", ".jsonfeed"})
 
 _SNIFF_CHARS = 4096
-# The XML prolog: declaration, processing instructions, comments, doctype.
-_PROLOG_PART = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
 _DOCTYPE_HTML = re.compile(r"<!DOCTYPE\s+html", re.I)
+_SUBSET_END = re.compile(r"\]\s*>")
 _ROOT = re.compile(r"\s*<([A-Za-z_][\w:.-]*)")
 _PAGE_TAGS = re.compile(r"<!DOCTYPE\s+html|<(?:html|head|body)[\s>/]", re.I)
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed"})
@@ -50,14 +49,32 @@ _HTML_TAG_ANYWHERE = re.compile(
 
 def _root_element(text: str) -> tuple[str, bool]:
     """The document's root element name (lower case, no prefix) and whether an HTML
-    doctype was seen, skipping the XML declaration, comments and doctype."""
-    position, doctype_html = 0, False
+    doctype was seen, skipping the XML declaration, comments and doctype.
+
+    A plain scan (no backtracking regex), so hostile prologs cost linear time.
+    """
+    position, doctype_html, size = 0, False, len(text)
     for _ in range(100):
-        match = _PROLOG_PART.match(text, position)
-        if match is None or match.end() == position:
+        while position < size and text[position].isspace():
+            position += 1
+        if text.startswith("<?", position):
+            end = text.find("?>", position + 2)
+            position = end + 2
+        elif text.startswith("<!--", position):
+            end = text.find("-->", position + 4)
+            position = end + 3
+        elif text[position : position + 9].upper() == "<!DOCTYPE":
+            doctype_html = doctype_html or bool(_DOCTYPE_HTML.match(text, position))
+            end = text.find(">", position)
+            subset = text.find("[", position)
+            if subset != -1 and (end == -1 or subset < end):
+                match = _SUBSET_END.search(text, subset)
+                end = match.end() - 1 if match else -1
+            position = end + 1
+        else:
             break
-        doctype_html = doctype_html or bool(_DOCTYPE_HTML.search(match.group(0)))
-        position = match.end()
+        if end < 0:
+            return "", doctype_html
     root = _ROOT.match(text, position)
     if root is None:
         return "", doctype_html

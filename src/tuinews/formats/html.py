@@ -233,10 +233,28 @@ class _Extractor(HTMLParser):
         return "\n".join(line for line in lines if line)
 
 
+# A "<" that starts a tag, comment or declaration never closed before the next "<".
+_UNCLOSED_TAG = re.compile(r"<(?=[A-Za-z/!?][^<>]*(?:<|\Z))")
+# Up to this many are left alone (an attribute value may hold a "<"); each costs one scan.
+UNCLOSED_TAGS_TOLERATED = 20
+
+
+def defuse(html: str) -> str:
+    """Escape the "<" of tags never closed before the next "<", when there are many.
+
+    html.parser rescans the rest of the document for each such "<" (quadratic time: a
+    60 KB page of ``<a `` took seconds); as text they cost nothing.
+    """
+    for count, _ in enumerate(_UNCLOSED_TAG.finditer(html)):
+        if count >= UNCLOSED_TAGS_TOLERATED:
+            return _UNCLOSED_TAG.sub("&lt;", html)
+    return html
+
+
 def _extract(html: str, *, keep_html: bool) -> _Extractor:
     parser = _Extractor(keep_html=keep_html)
     try:
-        parser.feed(html)
+        parser.feed(defuse(html))
         parser.close()
     except Exception:
         pass
@@ -355,7 +373,7 @@ def html_to_markdown(html: str, base_url: str = "") -> str:
     from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(defuse(html), "html.parser")
     for tag in soup.find_all(DROP_ELEMENTS - {"head"}):
         tag.decompose()
     _secure_links(soup, base_url)

@@ -10,6 +10,9 @@ from tuinews.links import safe_link
 from tuinews.models import Article
 from tuinews.sanitise import clean_line, clean_text, clean_url
 
+# Titles are cut to this before the inline regexes run (bounded time on hostile lines).
+MAX_TITLE_SOURCE = 1000
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -75,7 +78,8 @@ def _unquote(value: str) -> str:
 
 
 def plain_inline(text: str) -> str:
-    """Inline Markdown (emphasis, links, code, escapes) to plain text."""
+    """Inline Markdown (emphasis, links, code, escapes) to plain text (for titles)."""
+    text = text[:MAX_TITLE_SOURCE]
     text = _IMAGE_OR_LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)

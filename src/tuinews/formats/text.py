@@ -30,6 +30,7 @@ WRAP_SHARE = 0.6
 
 # Sentence and call-to-action endings (Latin, CJK, Arabic, Devanagari, Ethiopic, ...).
 _FINAL_PUNCT = ".!?:;,…。！？：；，、؟؛।॥።፧"
+_OPENING_QUOTES = "\"'‘“«‹„‚「『¿¡"
 # Closing quotes and brackets that may follow the final punctuation.
 _CLOSERS = "\"'”’»›)]}」』】〕）"
 
@@ -138,8 +139,10 @@ def is_heading_candidate(block: Block) -> bool:
         return False
     if _word_count(line) > HEADING_MAX_WORDS or ends_with_punctuation(line):
         return False
-    if _BULLET.match(line) or looks_like_meta(line):
-        return False
+    if _BULLET.match(line) or looks_like_meta(line) or "/" in line:
+        return False  # a slash: a photo credit ("Name/Agency"), a path, a protocol
+    if not (line[0].isalnum() or line[0] in _OPENING_QUOTES):
+        return False  # "(Caption)", "^ footnote", "* note"
     first_letter = next(ch for ch in line if ch.isalpha())
     return not first_letter.islower()  # a lower-case start continues something
 

@@ -84,6 +84,9 @@ class TuinewsApp(App[None]):
             markup=False,
         )
 
+    def action_help_quit(self) -> None:
+        self.notify("Press q to quit.")
+
     def open_link(self, url: str) -> None:
         self.opener(url)
 

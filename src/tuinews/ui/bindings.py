@@ -13,18 +13,23 @@ APP_BINDINGS = [
 MAIN_BINDINGS = [
     Binding("j,down", "next", "Next", id="next"),
     Binding("k,up", "previous", "Previous", id="previous", show=False),
-    Binding("enter,l", "read", "Read", id="read", show=False),
-    Binding("escape,h", "back", "Back to list", id="back", show=False),
+    Binding("enter,l", "read", "Read", id="read", show=False, priority=True),
+    Binding("escape,h", "back", "Back to list", id="back", show=False, priority=True),
     Binding("space,pagedown", "page_down", "Page down / next article", id="page_down", show=False),
     Binding("b,pageup", "page_up", "Page up", id="page_up", show=False),
     Binding("g,home", "first", "First headline", id="first", show=False),
     Binding("G,end", "last", "Last headline", id="last", show=False),
     Binding("n", "next_unread", "Next unread", id="next_unread"),
     Binding("N", "previous_unread", "Previous unread", id="previous_unread", show=False),
-    Binding("slash", "search", "Search", id="search"),
+    Binding("slash", "search", "Search", id="search", priority=True),
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
 ]
+
+# Keys that move the focus are "priority" bindings: they run before the next key is
+# delivered, so "/word" typed quickly lands in the search bar whole. While the search bar
+# has the focus they are switched off (MainScreen.check_action) and reach the input.
+FOCUS_ACTIONS = frozenset({"read", "back", "search"})
 
 ALL_BINDINGS = MAIN_BINDINGS + APP_BINDINGS
 BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)

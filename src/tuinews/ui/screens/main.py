@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tuinews.links import safe_link
 from tuinews.models import Article, Library
 from tuinews.search import filter_articles, query_words
-from tuinews.ui.bindings import MAIN_BINDINGS
+from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.headline_list import HeadlineList
 from tuinews.ui.widgets.search_bar import SearchBar
@@ -66,7 +66,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.headlines.empty_message = "Loading…"
-        self.headlines.focus()
+        self.set_focus(self.headlines)
         self._load()
 
     # --- loading ---------------------------------------------------------------------
@@ -135,11 +135,11 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
-        self.headlines.focus()
+        self.set_focus(self.headlines)
 
     @on(SearchBar.Cleared)
     def _search_cleared(self) -> None:
-        self.headlines.focus()
+        self.set_focus(self.headlines)
 
     # --- the panes -------------------------------------------------------------------
 
@@ -165,6 +165,11 @@ class MainScreen(Screen[None]):
 
     # --- actions ---------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in FOCUS_ACTIONS and self.focused is self.search_bar:
+            return False  # the key goes to the search bar
+        return True
+
     def action_next(self) -> None:
         self.headlines.move_by(1)
 
@@ -181,11 +186,11 @@ class MainScreen(Screen[None]):
         if self.headlines.current is None:
             return
         self.add_class("-reading")
-        self.article_view.focus()
+        self.set_focus(self.article_view)
 
     def action_back(self) -> None:
         self.remove_class("-reading")
-        self.headlines.focus()
+        self.set_focus(self.headlines)
 
     def action_page_down(self) -> None:
         view = self.article_view
@@ -214,7 +219,7 @@ class MainScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.remove_class("-reading")
-        self.search_bar.focus()
+        self.set_focus(self.search_bar)
 
     def _current_link(self) -> str | None:
         article = self.headlines.current
