@@ -166,9 +166,8 @@ class MainScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in FOCUS_ACTIONS and self.focused is self.search_bar:
-            return False  # the key goes to the search bar
-        return True
+        # While the search bar has the focus, its keys are typed, not acted on.
+        return not (action in FOCUS_ACTIONS and self.focused is self.search_bar)
 
     def action_next(self) -> None:
         self.headlines.move_by(1)
