@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuinews import __version__
+import tuinews
 
 if TYPE_CHECKING:
     from tuinews.models import Library
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="settings file (default: $TUINEWS_CONFIG or the user config directory)",
     )
-    parser.add_argument("--version", action="version", version=f"tuinews {__version__}")
+    parser.add_argument("--version", action="version", version=f"tuinews {tuinews.__version__}")
     return parser
 
 

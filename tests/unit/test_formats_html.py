@@ -95,6 +95,11 @@ def test_non_content_is_dropped():
     assert article.title == "T"
 
 
+def test_unclosed_title_ends_at_the_next_tag():
+    article = parse_one("<html><head><title>T<body><p>Visible text</p>", name="a.html")
+    assert (article.title, article.text) == ("T", "Visible text")
+
+
 def test_unclosed_head_ends_at_body_content():
     article = parse_one("<html><head><title>T</title><p>Visible text</p>", name="a.html")
     assert article.text == "Visible text"

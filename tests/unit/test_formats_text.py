@@ -109,7 +109,11 @@ def test_heading_candidate_rules():
         "Ends with a colon:": False,
         "lower case start here": False,
         "Eleven words is far too many for a heading in this": False,
+        "(Photo: Somebody Else)": False,
+        "Name Surname Images/Agency": False,
+        "^ A footnote marker": False,
         "Fine heading": True,
+        "“Quoted” heading": True,
     }
     for line, expected in cases.items():
         body = parse_one(f"A Headline With Five Words\n\n{PROSE_A}\n\n{line}\n\n{PROSE_B}").body

@@ -10,7 +10,7 @@ import json
 import os
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
 from tuinews.formats.dates import to_utc
 from tuinews.formats.encoding import decode, looks_binary
@@ -81,8 +81,8 @@ def _root_element(text: str) -> tuple[str, bool]:
     return root.group(1).rsplit(":", 1)[-1].lower(), doctype_html
 
 
-def _json_format(text: str, ext: str) -> Format | None:
-    """ "jsonfeed" for a JSON Feed; FormatError for other or broken JSON; None if not JSON."""
+def _load_json_feed(text: str, ext: str) -> dict[str, Any] | None:
+    """The loaded JSON Feed; FormatError for other or broken JSON; None if not JSON."""
     from tuinews.formats.feeds import is_json_feed
 
     try:
@@ -92,7 +92,7 @@ def _json_format(text: str, ext: str) -> Format | None:
             raise FormatError("not valid JSON Feed") from None
         return None
     if is_json_feed(value):
-        return "jsonfeed"
+        return cast(dict[str, Any], value)
     raise FormatError("JSON, but not a JSON Feed")
 
 
@@ -102,10 +102,8 @@ def detect_format(text: str, name: str = "") -> Format:
     Raises FormatError for JSON that is not a JSON Feed.
     """
     ext = os.path.splitext(name)[1].lower()
-    if text.startswith(("{", "[")):
-        found = _json_format(text, ext)
-        if found is not None:
-            return found
+    if text.startswith(("{", "[")) and _load_json_feed(text, ext) is not None:
+        return "jsonfeed"
     head = text[:_SNIFF_CHARS]
     if text.startswith("<"):
         root, doctype_html = _root_element(text[: 64 * 1024])
@@ -139,11 +137,13 @@ def _parse(data: bytes, name: str, path: str, mtime: datetime | None) -> list[Ar
     if not clean_text(text).strip():
         raise FormatError("empty file")
     stripped = text.strip()
-    kind = detect_format(stripped, name)
-    if kind == "jsonfeed":
-        from tuinews.formats.feeds import parse_json_feed
+    if stripped.startswith(("{", "[")):
+        feed = _load_json_feed(stripped, os.path.splitext(name)[1].lower())
+        if feed is not None:
+            from tuinews.formats.feeds import parse_json_feed
 
-        return parse_json_feed(json.loads(stripped), name=name, path=path, mtime=mtime)
+            return parse_json_feed(feed, name=name, path=path, mtime=mtime)
+    kind = detect_format(stripped, name)
     if kind in ("feed", "xml"):
         from tuinews.formats.feeds import parse_xml_feed
 

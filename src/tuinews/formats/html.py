@@ -149,6 +149,8 @@ class _Extractor(HTMLParser):
     # -- HTMLParser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if self._in_title:  # <title> holds text only: a tag means it was never closed
+            self._in_title, self._title_done = False, True
         if tag == "meta":
             self._record_meta(values)
         elif tag == "link" and "canonical" in values.get("rel", "").lower().split():

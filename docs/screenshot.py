@@ -1,0 +1,28 @@
+"""Make the README's screenshot from the app itself: ``python docs/screenshot.py``."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tuinews.sources.local import load_welcome
+from tuinews.ui.app import TuinewsApp
+
+OUT = Path(__file__).resolve().parent / "screenshot.svg"
+
+
+async def main() -> None:
+    app = TuinewsApp(loader=load_welcome, opener=lambda url: None)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"search", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        app.save_screenshot(str(OUT))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
