@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tuinews.sources.local import load_welcome
+import tempfile
+
+from tuinews.store import Store
 from tuinews.ui.app import TuinewsApp
 
 OUT = Path(__file__).resolve().parent / "screenshot.svg"
 
 
 async def main() -> None:
-    app = TuinewsApp(loader=load_welcome, opener=lambda url: None)
+    store = Store(Path(tempfile.mkdtemp()) / "tuinews.db")  # empty: the welcome library
+    app = TuinewsApp(store=store, opener=lambda url: None)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

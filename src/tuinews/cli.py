@@ -1,4 +1,16 @@
-"""The ``tuinews`` command."""
+"""The ``tuinews`` command: the reader, and headless commands for scripts and cron.
+
+    tuinews [PATH...]                 open files and folders (or everything stored)
+    tuinews refresh [--json]          fetch all feeds
+    tuinews search QUERY [--json]     search the store
+    tuinews add URL [--title T] [--tag TAG]...
+    tuinews remove URL|ID
+    tuinews feeds [--json]
+    tuinews import FILE               OPML or a newsboat urls file
+    tuinews export                    OPML 2.0 on stdout
+
+Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +23,36 @@ from typing import TYPE_CHECKING
 import tuinews
 
 if TYPE_CHECKING:
-    from tuinews.models import Library
+    from tuinews.settings import Settings
+    from tuinews.store import Store
+
+COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export")
+
+
+class _Version(argparse.Action):
+    """--version, looked up only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(f"tuinews {tuinews.__version__}")
+        parser.exit()
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file (default: $TUINEWS_CONFIG or the user config directory)",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="FILE",
+        help="database file (default: $TUINEWS_DB, the 'db' setting, or the user data directory)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,40 +61,111 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "A terminal news reader. Opens local articles (plain text, Markdown, HTML) and "
             "feed files (RSS, Atom, JSON Feed); folders are read recursively. With no PATH "
-            "it opens the welcome library."
+            "it opens everything in the store (the welcome library on the first run)."
         ),
-        epilog="Press ? in the app for the keys.",
+        epilog=(
+            "commands: " + ", ".join(COMMANDS) + " (tuinews COMMAND --help). "
+            "Press ? in the app for the keys."
+        ),
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="settings file (default: $TUINEWS_CONFIG or the user config directory)",
-    )
-    parser.add_argument("--version", action="version", version=f"tuinews {tuinews.__version__}")
+    _common(parser)
+    parser.add_argument("--version", action=_Version)
     return parser
 
 
+def build_command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tuinews")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    refresh = commands.add_parser("refresh", help="fetch all feeds and print a summary")
+    refresh.add_argument("--json", action="store_true", help="print one JSON object")
+    _common(refresh)
+
+    search = commands.add_parser("search", help="search the stored articles")
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("--json", action="store_true", help="print JSON lines")
+    search.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    _common(search)
+
+    add = commands.add_parser("add", help="subscribe to a feed (or a page that links one)")
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--title", default="", help="a title of your own")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    _common(add)
+
+    remove = commands.add_parser("remove", help="unsubscribe (its articles go too)")
+    remove.add_argument("feed", metavar="URL|ID")
+    _common(remove)
+
+    feeds = commands.add_parser("feeds", help="list feeds: unread, last fetch, last error")
+    feeds.add_argument("--json", action="store_true", help="print JSON lines")
+    _common(feeds)
+
+    imports = commands.add_parser("import", help="import an OPML or newsboat urls file")
+    imports.add_argument("file", type=Path, metavar="FILE")
+    _common(imports)
+
+    export = commands.add_parser("export", help="write OPML 2.0 to stdout")
+    _common(export)
+    return parser
+
+
+def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
+    from tuinews.settings import ensure_dirs
+    from tuinews.store import Store
+
+    path = args.db.expanduser() if args.db else settings.db_path()
+    ensure_dirs(path)
+    return Store(path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_command_parser() if command else build_parser()
+    args = parser.parse_args(argv)
 
     from tuinews.settings import config_path, load_settings
-    from tuinews.sources.local import PathError, check_paths, load_paths, load_welcome
+    from tuinews.store import StoreError
 
     settings, problems = load_settings(args.config or config_path())
+    try:
+        if command:
+            from tuinews.commands import run_command
+
+            for problem in problems:
+                print(f"tuinews: {problem}", file=sys.stderr)
+            return run_command(args, settings, lambda: _open_store(args, settings))
+        return _run_app(args, settings, problems)
+    except StoreError as error:
+        print(f"tuinews: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"tuinews: {error.strerror}: {error.filename}", file=sys.stderr)
+        return 2
+
+
+def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
+    from functools import partial
+
+    from tuinews.library import open_paths, open_store
+    from tuinews.sources.local import PathError, check_paths
+
     paths: list[str] = list(args.paths)
     try:
         check_paths(paths)
     except PathError as error:
         print(f"tuinews: {error}", file=sys.stderr)
         return 2
-
-    def loader() -> Library:
-        return load_paths(paths) if paths else load_welcome()
+    store = _open_store(args, settings)
+    start = partial(open_paths, store, paths) if paths else partial(open_store, store)
 
     from tuinews.ui.app import TuinewsApp
 
-    app = TuinewsApp(loader=loader, settings=settings, problems=problems)
-    app.run()
+    app = TuinewsApp(store=store, start=start, settings=settings, problems=problems)
+    try:
+        app.run()
+    finally:
+        store.close()
     return app.return_code or 0

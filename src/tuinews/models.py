@@ -30,6 +30,9 @@ class Article:
     path: str = ""
     uid: str = ""
     read: bool = False
+    starred: bool = False
+    id: int | None = None  # in the store
+    feed_id: int | None = None
     _markdown: str | None = field(default=None, repr=False)
     _haystack: str | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -46,6 +49,11 @@ class Article:
                     else:
                         self._markdown = self.body
         return self._markdown
+
+    @property
+    def has_markdown(self) -> bool:
+        """Whether the Markdown is ready (converted, or cached in the store)."""
+        return self._markdown is not None or self.kind == "markdown"
 
     @property
     def date_text(self) -> str:

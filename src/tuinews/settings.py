@@ -2,15 +2,15 @@
 
 Paths are computed here and never created; ``ensure_dirs`` is called once at start-up
 by the command line. A broken file names the key and the problem, and tuinews falls back
-to the defaults without touching the file.
+to the default for that key without touching the file.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
@@ -28,24 +28,83 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
-def ensure_dirs() -> None:
-    data_dir().mkdir(parents=True, exist_ok=True)
+def default_db_path() -> Path:
+    return data_dir() / "tuinews.db"
+
+
+def ensure_dirs(*paths: Path) -> None:
+    """Create the folders that will hold these files (called once, at start-up)."""
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Every option, with its default. See the README's configuration section."""
+    """Every option, with its default. The README's configuration table lists them."""
 
-    keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys ("j,down")
+    db: str = ""  # the database file; "" means the user data directory
     theme: str = "textual-dark"
     narrow_width: int = 100
+    refresh_on_start: bool = True
+    refresh_interval: int = 60  # minutes between automatic refreshes; 0 turns them off
+    concurrency: int = 16
+    per_host: int = 2
+    keep_articles: int = 1000  # per feed; starred articles are always kept
+    keep_days: int = 0  # 0 keeps articles of any age
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys ("j,down")
+
+    def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
+        """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
+        chosen = env.get("TUINEWS_DB") or self.db
+        return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def _whole(low: int, high: int) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return None
+        return f"must be a whole number from {low} to {high}"
+
+    return check
+
+
+def _text(value: object) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+def _flag(value: object) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _keys(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return 'must be a table of binding id = "keys"'
+    for binding_id, keys in value.items():
+        if not (isinstance(keys, str) and keys.strip()):
+            return f"{binding_id} must be a key name string"
+    return None
+
+
+CHECKS: dict[str, Callable[[object], str | None]] = {
+    "db": _text,
+    "theme": _text,
+    "narrow_width": _whole(20, 1000),
+    "refresh_on_start": _flag,
+    "refresh_interval": _whole(0, 7 * 24 * 60),
+    "concurrency": _whole(1, 256),
+    "per_host": _whole(1, 16),
+    "keep_articles": _whole(0, 10_000_000),
+    "keep_days": _whole(0, 100_000),
+    "keys": _keys,
+}
+assert set(CHECKS) == {f.name for f in fields(Settings)}
 
 
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
-    """Read the settings file; return the settings and a list of problems found.
+    """Read the settings file; return the settings and the problems found.
 
-    A missing file is not a problem. Anything wrong falls back to the default for that
-    key (or for the whole file, if it is not valid TOML).
+    A missing file is not a problem. A wrong value falls back to that key's default (the
+    whole file's defaults if it is not valid TOML); the file is never rewritten.
     """
     try:
         with path.open("rb") as file:
@@ -60,27 +119,16 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     problems: list[str] = []
     values: dict[str, object] = {}
     for key, value in raw.items():
+        check = CHECKS.get(key)
+        if check is None:
+            problems.append(f"{path}: unknown setting '{key}' (ignored)")
+            continue
+        problem = check(value)
+        if problem:
+            problems.append(f"{path}: '{key}' {problem}; using the default")
+            continue
         if key == "keys":
-            if not isinstance(value, dict):
-                problems.append(f"{path}: 'keys' must be a table of binding id = \"key\"")
-                continue
-            keys: dict[str, str] = {}
-            for binding_id, keyspec in value.items():
-                if isinstance(keyspec, str) and keyspec.strip():
-                    keys[str(binding_id)] = keyspec.strip()
-                else:
-                    problems.append(f"{path}: keys.{binding_id} must be a key name string")
-            values["keys"] = keys
-        elif key == "theme":
-            if isinstance(value, str) and value:
-                values["theme"] = value
-            else:
-                problems.append(f"{path}: 'theme' must be a theme name string")
-        elif key == "narrow_width":
-            if isinstance(value, int) and not isinstance(value, bool) and 20 <= value <= 1000:
-                values["narrow_width"] = value
-            else:
-                problems.append(f"{path}: 'narrow_width' must be a whole number from 20 to 1000")
-        else:
-            problems.append(f"{path}: unknown setting '{key}'")
+            assert isinstance(value, dict)
+            value = {str(k): str(v).strip() for k, v in value.items()}
+        values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]

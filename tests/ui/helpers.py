@@ -1,15 +1,21 @@
-"""Helpers for the Pilot tests: an app over articles made in the test."""
+"""Helpers for the Pilot tests: an app over a real store holding articles made here."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from tuinews.models import Article, Library
+from tuinews.library import Opened
+from tuinews.models import Article
 from tuinews.settings import Settings
+from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
 
 
 def make_articles(count: int = 5, paragraphs: int = 3) -> list[Article]:
+    """Headline 0 is the newest, so the list shows them in order."""
     articles = []
     for i in range(count):
         body = "\n\n".join(f"Paragraph {p} of article {i}." for p in range(paragraphs))
@@ -19,18 +25,37 @@ def make_articles(count: int = 5, paragraphs: int = 3) -> list[Article]:
                 source=f"Source {i % 2}",
                 body=body,
                 text=body,
-                date=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=i),
+                date=datetime(2024, 6, 1, tzinfo=UTC) - timedelta(days=i),
                 link=f"https://example.com/{i}",
+                uid=f"item-{i}",
             )
         )
     return articles
+
+
+def make_store(articles: Iterable[Article] = (), read: Iterable[int] = ()) -> Store:
+    """A store in a new temporary folder, with these articles in one feed."""
+    store = Store(Path(tempfile.mkdtemp(prefix="tuinews-test-")) / "tuinews.db")
+    feed = store.add_feed("https://example.com/feed", title="Example feed")
+    articles = list(articles)
+    store.upsert_articles(feed.id, articles)
+    ids = store.ids_for_uids(feed.id, [a.uid for a in articles])
+    store.set_read([ids[i] for i in read])
+    return store
 
 
 def make_app(
     articles: list[Article] | None = None,
     settings: Settings | None = None,
     opened: list[str] | None = None,
+    read: Iterable[int] = (),
+    start: Callable[[], Opened] | None = None,
 ) -> TuinewsApp:
-    library = Library(articles if articles is not None else make_articles())
+    store = make_store(articles if articles is not None else make_articles(), read)
     sink = opened if opened is not None else []
-    return TuinewsApp(loader=lambda: library, settings=settings, opener=sink.append)
+    return TuinewsApp(
+        store=store,
+        start=start or (lambda: Opened(View())),
+        settings=settings,
+        opener=sink.append,
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from tests.ui.test_keys import settle
-from tuinews.sources.local import load_paths
+from tests.ui.helpers import make_store
+from tuinews.library import open_paths
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets.headline_list import HeadlineList
@@ -28,15 +30,22 @@ def hostile_folder(root: Path) -> Path:
 
 async def test_markup_and_controls_in_files_are_shown_literally(tmp_path: Path) -> None:
     folder = hostile_folder(tmp_path)
-    app = TuinewsApp(loader=lambda: load_paths([str(folder)]), opener=lambda url: None)
+    store = make_store()
+    app = TuinewsApp(
+        store=store, start=partial(open_paths, store, [str(folder)]), opener=lambda url: None
+    )
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
+        messages = [notification.message for notification in app._notifications]
+        assert any("1 empty file" in m and "[-].txt: empty file" in m for m in messages)
         titles = [article.title for article in screen.shown]
         assert "[@click=app.quit]Click this headline now[/]" in titles
         assert "Use a[i] then [/bold] and [/]" in titles
-        for article in screen.shown:
+        for headline in screen.shown:
+            article = store.get_article(headline.id)
+            assert article is not None
             for value in (article.title, article.source, article.markdown(), article.text):
                 assert "\x1b" not in value and "\x9b" not in value and "\x07" not in value
                 assert "\u202e" not in value

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tuinews.sources.local import load_welcome
+from tests.ui.helpers import make_store
 from tuinews.ui.app import TuinewsApp
 
 
@@ -23,7 +23,8 @@ async def loaded(pilot: Pilot[Any]) -> None:
 
 
 def welcome_app() -> TuinewsApp:
-    return TuinewsApp(loader=load_welcome, opener=lambda url: None)
+    store = make_store()  # empty: the app opens with the welcome library
+    return TuinewsApp(store=store, opener=lambda url: None)
 
 
 def test_main_screen(snap_compare: Any) -> None:

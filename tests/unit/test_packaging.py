@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECK_INSTALLED = """
 import asyncio, sys
 from tuinews.resources import styles_dir
-from tuinews.models import Library
+from tuinews.library import Opened
+from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.widgets.headline_list import HeadlineList
 
@@ -25,7 +26,7 @@ folder = styles_dir()
 assert "site-packages" in str(folder), folder
 
 async def main():
-    app = TuinewsApp(loader=Library)
+    app = TuinewsApp(store=Store("tuinews.db"), start=lambda: Opened(View()))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         headlines = app.screen.query_one(HeadlineList)

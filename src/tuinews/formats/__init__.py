@@ -15,10 +15,11 @@ from typing import Any, Literal, cast
 from tuinews.formats.dates import to_utc
 from tuinews.formats.encoding import decode, looks_binary
 from tuinews.formats.errors import FormatError
+from tuinews.formats.feeds import ParsedFeed
 from tuinews.models import Article
 from tuinews.sanitise import clean_text
 
-__all__ = ["FormatError", "detect_format", "parse_document"]
+__all__ = ["FormatError", "ParsedFeed", "detect_format", "parse_document", "parse_feed"]
 
 Format = Literal["jsonfeed", "feed", "xml", "html", "markdown", "text"]
 
@@ -184,3 +185,35 @@ def parse_document(
         raise FormatError("document too large") from None
     except Exception as error:  # any parser failure is a format problem
         raise FormatError(f"could not parse ({type(error).__name__})") from error
+
+
+def parse_feed(data: bytes, url: str = "") -> ParsedFeed:
+    """A fetched feed's bytes: RSS, Atom or JSON Feed. Raises FormatError if it is not a
+    feed (an HTML page, an empty body...): a failure, never an empty feed."""
+    try:
+        if not data.strip():
+            raise FormatError("not a feed (empty response)")
+        if looks_binary(data):
+            raise FormatError("not a feed (binary data)")
+        stripped = decode(data).lstrip("\ufeff").strip()
+        try:
+            kind = detect_format(stripped, url.rsplit("?", 1)[0].rsplit("/", 1)[-1])
+        except FormatError:
+            raise FormatError("not a feed (JSON, but not a JSON Feed)") from None
+        if kind == "jsonfeed":
+            from tuinews.formats.feeds import read_json_feed
+
+            return read_json_feed(json.loads(stripped), name=url)
+        if kind in ("feed", "xml"):
+            from tuinews.formats.feeds import read_xml_feed
+
+            return read_xml_feed(data, name=url)
+        if kind == "html":
+            raise FormatError("not a feed (an HTML page)")
+        raise FormatError("not a feed")
+    except FormatError:
+        raise
+    except RecursionError:
+        raise FormatError("feed nested too deeply") from None
+    except Exception as error:  # any parser failure is a format problem
+        raise FormatError(f"could not parse the feed ({type(error).__name__})") from error

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -39,12 +40,28 @@ class _Ids:
         return candidate
 
 
-def _item_id(raw_id: str, link: str, title: str, body: str, index: int) -> str:
+def _item_id(raw_id: str, link: str, title: str, date: datetime | None, index: int) -> str:
+    """An item's identity: its guid/id, else its link, else a hash of title and date (so a
+    re-fetch with edited content updates the article instead of adding another)."""
     item_id = clean_line(raw_id, limit=500) or clean_url(link)
-    if not item_id and (title or body):
-        digest = hashlib.sha1(f"{title}\n{body}".encode("utf-8", "replace"), usedforsecurity=False)
-        item_id = digest.hexdigest()[:16]
+    if not item_id and (title or date):
+        key = f"{title}\n{date.isoformat() if date else ''}"
+        item_id = hashlib.sha1(key.encode("utf-8", "replace"), usedforsecurity=False).hexdigest()
     return item_id or f"item-{index + 1}"
+
+
+def _uid(path: str, item_id: str) -> str:
+    return f"{path}#{item_id}" if path else item_id
+
+
+@dataclass
+class ParsedFeed:
+    """A feed document: its own title, site, refresh hint, and its items as articles."""
+
+    title: str
+    site_url: str
+    ttl_minutes: int | None
+    articles: list[Article] = field(default_factory=list)
 
 
 def _plain_to_html(text: str) -> str:
@@ -102,15 +119,30 @@ def parse_xml_feed(
     text: str, *, name: str, path: str = "", mtime: datetime | None = None
 ) -> list[Article]:
     """RSS or Atom (already decoded) to articles, one per item."""
+    parsed = read_xml_feed(_xml_as_utf8(text), name=name, path=path, mtime=mtime)
+    if not parsed.articles:
+        raise FormatError("feed has no items")
+    return parsed.articles
+
+
+def _ttl(value: object) -> int | None:
+    try:
+        minutes = int(str(value).strip())
+    except ValueError:
+        return None
+    return minutes if 0 < minutes <= 7 * 24 * 60 else None
+
+
+def read_xml_feed(
+    data: bytes, *, name: str, path: str = "", mtime: datetime | None = None
+) -> ParsedFeed:
+    """RSS or Atom bytes to a ParsedFeed (no items is fine; not a feed is FormatError)."""
     import feedparser
 
-    result = feedparser.parse(
-        io.BytesIO(_xml_as_utf8(text)),
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-    )
+    result = feedparser.parse(io.BytesIO(data))
     entries = [e for e in result.get("entries", []) if isinstance(e, Mapping)]
-    if not entries:
-        raise FormatError("feed has no items" if result.get("version") else "not a feed")
+    if not entries and not result.get("version"):
+        raise FormatError("not a feed")
     feed: Mapping[str, Any] = result.get("feed", {})
     source = _detail_text(feed.get("title_detail"), str(feed.get("title") or "")) or clean_line(
         name
@@ -130,14 +162,13 @@ def parse_xml_feed(
         if isinstance(author_detail, Mapping):
             author = clean_line(str(author_detail.get("name") or ""))
         author = author or clean_line(str(entry.get("author") or ""))
-        date = (
+        own_date = (
             from_struct(entry.get("published_parsed"))
             or from_struct(entry.get("updated_parsed"))
             or from_struct(entry.get("created_parsed"))
-            or feed_date
-            or mtime
         )
-        item_id = ids.unique(_item_id(str(entry.get("id") or ""), link, title, body, index))
+        date = own_date or feed_date or mtime
+        item_id = ids.unique(_item_id(str(entry.get("id") or ""), link, title, own_date, index))
         articles.append(
             Article(
                 title=title,
@@ -149,10 +180,10 @@ def parse_xml_feed(
                 date=date,
                 link=clean_url(link),
                 path=path,
-                uid=f"{path}#{item_id}",
+                uid=_uid(path, item_id),
             )
         )
-    return articles
+    return ParsedFeed(source, feed_link, _ttl(feed.get("ttl")), articles)
 
 
 # -- JSON Feed
@@ -203,11 +234,19 @@ def parse_json_feed(
     feed: dict[str, Any], *, name: str, path: str = "", mtime: datetime | None = None
 ) -> list[Article]:
     """A JSON Feed (already loaded with ``json``) to articles."""
+    parsed = read_json_feed(feed, name=name, path=path, mtime=mtime)
+    if not parsed.articles:
+        raise FormatError("feed has no items")
+    return parsed.articles
+
+
+def read_json_feed(
+    feed: dict[str, Any], *, name: str, path: str = "", mtime: datetime | None = None
+) -> ParsedFeed:
+    """A JSON Feed (already loaded with ``json``) to a ParsedFeed."""
     items = feed.get("items")
     if not isinstance(items, list):
         raise FormatError("not valid JSON Feed")
-    if not items:
-        raise FormatError("feed has no items")
     source = clean_line(_str(feed.get("title"))) or clean_line(name)
     home = safe_link(_str(feed.get("home_page_url"))) or safe_link(_str(feed.get("feed_url"))) or ""
     ids = _Ids()
@@ -225,12 +264,11 @@ def parse_json_feed(
         )
         link = link or ""
         title = clean_line(_str(item.get("title"))) or clean_line(_fallback_title(plain))
-        date = (
-            parse_date(_str(item.get("date_published")))
-            or parse_date(_str(item.get("date_modified")))
-            or mtime
+        own_date = parse_date(_str(item.get("date_published"))) or parse_date(
+            _str(item.get("date_modified"))
         )
-        item_id = ids.unique(_item_id(_id_str(item.get("id")), link, title, body, index))
+        date = own_date or mtime
+        item_id = ids.unique(_item_id(_id_str(item.get("id")), link, title, own_date, index))
         articles.append(
             Article(
                 title=title or "Untitled",
@@ -242,9 +280,7 @@ def parse_json_feed(
                 date=date,
                 link=clean_url(link),
                 path=path,
-                uid=f"{path}#{item_id}",
+                uid=_uid(path, item_id),
             )
         )
-    if not articles:
-        raise FormatError("feed has no items")
-    return articles
+    return ParsedFeed(source, home, None, articles)

@@ -135,7 +135,8 @@ def load_file(path: str) -> list[Article]:
     file = read_file(path)
     name = os.path.basename(os.fsdecode(path))
     try:
-        return parse_document(file.data, name=name, path=os.fsdecode(path), mtime=file.mtime)
+        full = os.path.abspath(os.fsdecode(path))  # the article's identity in the store
+        return parse_document(file.data, name=name, path=full, mtime=file.mtime)
     except FormatError as error:
         raise SkipFile(str(error)) from None
 
@@ -167,7 +168,7 @@ def load_welcome() -> Library:
 
     library = Library()
     for name, data in welcome_files():
-        for article in parse_document(data, name=name):
+        for article in parse_document(data, name=name, path=f"welcome:{name}"):
             article.source = "tuinews"
             library.articles.append(article)
     return library

@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 import webbrowser
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar, NamedTuple
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tuinews.models import Library
+from tuinews.library import Opened, open_store
 from tuinews.resources import stylesheets
 from tuinews.settings import Settings
+from tuinews.store import Store
 from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
 from tuinews.ui.commands import BindingCommands
 from tuinews.ui.screens.help import HelpScreen
@@ -39,13 +41,17 @@ class TuinewsApp(App[None]):
 
     def __init__(
         self,
-        loader: Callable[[], Library],
+        store: Store,
+        start: Callable[[], Opened] | None = None,
         settings: Settings | None = None,
         problems: list[str] | None = None,
         opener: Callable[[str], None] = open_in_browser,
     ) -> None:
+        """``start`` runs in a thread at start-up: it loads what was asked for into the
+        store and says what to show (by default, everything in the store)."""
         super().__init__()
-        self.loader = loader
+        self.store = store
+        self.start = start or partial(open_store, store)
         self.settings = settings or Settings()
         self.problems = list(problems or [])
         self.opener = opener

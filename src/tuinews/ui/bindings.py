@@ -24,6 +24,9 @@ MAIN_BINDINGS = [
     Binding("slash", "search", "Search", id="search", priority=True),
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
+    Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
+    Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
+    Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),
 ]
 
 # Keys that move the focus are "priority" bindings: they run before the next key is

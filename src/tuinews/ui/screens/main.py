@@ -1,9 +1,11 @@
 """The main screen: search bar, headline list and article pane. It coordinates the
-panes: it hands them articles (attributes down) and reacts to their messages (up)."""
+panes: it hands them data (attributes down) and reacts to their messages (up). The
+store is only touched from thread workers."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -14,9 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tuinews.library import Opened
 from tuinews.links import safe_link
-from tuinews.models import Article, Library
-from tuinews.search import filter_articles, query_words
+from tuinews.models import Skipped
+from tuinews.search import compile_query
+from tuinews.store import Headline, View
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.headline_list import HeadlineList
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
 EMPTY_LIBRARY = (
     "No articles to show.\n\n"
     "Open files or folders with `tuinews PATH...` (plain text, Markdown, HTML, RSS, Atom "
-    "or JSON Feed files), or run `tuinews` with no arguments for the welcome library."
+    "or JSON Feed files), or subscribe to a feed with `tuinews add URL`."
 )
 
 
@@ -37,8 +41,8 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.library = Library()
-        self.shown: list[Article] = []
+        self.view = View()
+        self.shown: list[Headline] = []
         self.loaded = False
 
     @property
@@ -65,73 +69,80 @@ class MainScreen(Screen[None]):
         return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
+        self.article_view.store = self.tuinews.store
         self.headlines.empty_message = "Loading…"
         self.set_focus(self.headlines)
-        self._load()
+        self._open()
 
     # --- loading ---------------------------------------------------------------------
 
     @work(thread=True, group="load", exit_on_error=False)
-    def _load(self) -> Library:
-        return self.tuinews.loader()
+    def _open(self) -> Opened:
+        return self.tuinews.start()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.state != WorkerState.ERROR:
+            if worker.group == "load" and worker.state == WorkerState.SUCCESS:
+                opened = worker.result
+                assert isinstance(opened, Opened)
+                self._opened(opened)
+            return
         if worker.group == "load":
-            if worker.state == WorkerState.SUCCESS and isinstance(worker.result, Library):
-                self.set_library(worker.result)
-            elif worker.state == WorkerState.ERROR:
-                self.set_library(Library())
-                self.notify(f"Could not load articles: {worker.error}", severity="error")
-        elif worker.group == "search" and worker.state == WorkerState.ERROR:
-            self.notify(f"Search failed: {worker.error}", severity="error")
+            self.loaded = True
+            self.headlines.empty_message = "Could not open the articles."
+            self.headlines.set_headlines([])
+        self.notify(f"{worker.description or worker.group}: {worker.error}", severity="error")
 
-    def set_library(self, library: Library) -> None:
-        self.library = library
-        self.loaded = True
-        self.headlines.empty_message = "No articles."
-        self._apply_filter(self.shown_query(), library.articles)
-        if library.skipped:
+    def _opened(self, opened: Opened) -> None:
+        self.view = opened.view
+        if opened.skipped:
             self.notify(
-                skipped_summary(library),
+                skipped_summary(opened.skipped),
                 title="Some files were skipped",
                 severity="warning",
                 timeout=12,
             )
+        self._search(self.search_bar.value)
 
     # --- search ----------------------------------------------------------------------
 
-    def shown_query(self) -> str:
-        return self.search_bar.value
-
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
-        self._search(event.value)
+        if self.loaded or event.value:
+            self._search(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, query: str) -> None:
-        found = filter_articles(self.library.articles, query)
+    def _search(self, text: str) -> None:
+        query = compile_query(text)
+        found = self.tuinews.store.headlines(
+            self.view,
+            match=query.match,
+            where=query.where,
+            params=query.params,
+            ranked=query.match is not None,
+        )
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, query, found)
+            self.app.call_from_thread(self._show_results, text, found, query.words, query.hints)
 
-    def _show_results(self, query: str, found: list[Article]) -> None:
-        if query != self.search_bar.value:
+    def _show_results(
+        self, text: str, found: list[Headline], words: list[str], hints: list[str]
+    ) -> None:
+        if text != self.search_bar.value:
             return  # a newer query is on its way
-        self._apply_filter(query, found)
-
-    def _apply_filter(self, query: str, found: list[Article]) -> None:
+        first_load = not self.loaded
+        self.loaded = True
         self.shown = found
-        words = query_words(query)
-        if not self.library.articles:
-            self.headlines.empty_message = "No articles."
+        self.search_bar.border_subtitle = "; ".join(hints)
+        if text.strip():
+            self.headlines.empty_message = f"No headlines match {text!r}."
         else:
-            self.headlines.empty_message = f"No headlines match {query!r}."
-        self.headlines.set_articles(found, words)
+            self.headlines.empty_message = "No articles."
+        self.headlines.set_headlines(found, words)
         self.article_view.highlight(words)
         if not found:
-            self.article_view.show_message(
-                EMPTY_LIBRARY if not self.library.articles else "No matches. Escape clears."
-            )
+            empty = first_load or not text.strip()
+            self.article_view.show_message(EMPTY_LIBRARY if empty else "No matches. Escape clears.")
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
@@ -145,11 +156,10 @@ class MainScreen(Screen[None]):
 
     @on(HeadlineList.Highlighted)
     def _headline_highlighted(self, event: HeadlineList.Highlighted) -> None:
-        article = event.article
-        self.article_view.show(article)
-        if not article.read:
-            article.read = True
-            self.headlines.refresh_article(article)
+        headline = event.headline
+        self.article_view.show(headline.id)
+        if not headline.read:
+            self._set_read([headline], True)
 
     @on(HeadlineList.Clicked)
     def _headline_clicked(self, event: HeadlineList.Clicked) -> None:
@@ -162,6 +172,22 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.tuinews.settings.narrow_width, "-narrow")
+
+    # --- read and starred state (committed to the store at once, off the UI thread) ---
+
+    def _set_read(self, headlines: Sequence[Headline], read: bool) -> None:
+        for headline in headlines:
+            headline.read = read
+        self.headlines.refresh()
+        self._store_read([h.id for h in headlines], read)
+
+    @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
+    def _store_read(self, ids: list[int], read: bool) -> None:
+        self.tuinews.store.set_read(ids, read)
+
+    @work(thread=True, group="flags", exit_on_error=False, description="Saving the star")
+    def _store_star(self, article_id: int, starred: bool) -> None:
+        self.tuinews.store.set_starred(article_id, starred)
 
     # --- actions ---------------------------------------------------------------------
 
@@ -220,9 +246,30 @@ class MainScreen(Screen[None]):
         self.remove_class("-reading")
         self.set_focus(self.search_bar)
 
+    def action_toggle_read(self) -> None:
+        headline = self.headlines.current
+        if headline is not None:
+            self._set_read([headline], not headline.read)
+
+    def action_toggle_star(self) -> None:
+        headline = self.headlines.current
+        if headline is not None:
+            headline.starred = not headline.starred
+            self.headlines.refresh_row(self.headlines.cursor)
+            self._store_star(headline.id, headline.starred)
+
+    def action_mark_all_read(self) -> None:
+        unread = [headline for headline in self.shown if not headline.read]
+        if unread:
+            self._set_read(unread, True)
+            self.notify(f"Marked {len(unread)} article{'s' * (len(unread) != 1)} read.")
+
     def _current_link(self) -> str | None:
-        article = self.headlines.current
-        if article is None:
+        article = self.article_view.article
+        if self.headlines.current is None:
+            return None
+        if article is None or article.id != self.headlines.current.id:
+            self.notify("The article is still loading.", severity="warning")
             return None
         if not article.link:
             self.notify("This article has no link.", severity="warning")
@@ -245,12 +292,11 @@ class MainScreen(Screen[None]):
             self.notify(f"Copied {link}")
 
 
-def skipped_summary(library: Library, limit: int = 5) -> str:
+def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:
     """One short text: how many files were skipped, why, and the first few names."""
-    reasons = Counter(item.reason for item in library.skipped)
+    reasons = Counter(item.reason for item in skipped)
     lines = [", ".join(f"{count} {reason}" for reason, count in reasons.most_common())]
-    for item in library.skipped[:limit]:
-        lines.append(f"{item.path}: {item.reason}")
-    if len(library.skipped) > limit:
-        lines.append(f"… and {len(library.skipped) - limit} more")
+    lines += [f"{item.path}: {item.reason}" for item in skipped[:limit]]
+    if len(skipped) > limit:
+        lines.append(f"… and {len(skipped) - limit} more")
     return "\n".join(lines)

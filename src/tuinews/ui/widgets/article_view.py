@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tuinews.models import Article
+from tuinews.store import Store
 
 MAX_RENDER_WIDTH = 100
 
@@ -82,7 +83,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.article: Article | None = None
+        self.store: Store | None = None  # set by the screen
+        self.article_id: int | None = None  # what was asked for last
+        self.article: Article | None = None  # what is shown
         self.lines: list[Strip] = []
         self._rendered_width = 0
         self._message: Text | None = None
@@ -91,14 +94,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- attributes down -------------------------------------------------------------
 
-    def show(self, article: Article | None) -> None:
-        """Show this article (rendered in a thread worker; newest wins)."""
-        self.article = article
+    def show(self, article_id: int | None) -> None:
+        """Show this article (loaded and rendered in a thread worker; newest wins)."""
+        self.article_id = article_id
         self._message = None
-        if article is None:
-            self._set_lines([], None, 0)
+        if article_id is None:
+            self.article = None
+            self._set_lines([], None, None, 0)
             return
-        self._render_article(article, self._render_width())
+        cached = self.article if self.article and self.article.id == article_id else None
+        self._render_article(article_id, cached, self._render_width())
 
     def highlight(self, words: list[str]) -> None:
         """Highlight these (case-folded) words in the article, e.g. the search words."""
@@ -109,9 +114,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def show_message(self, message: str) -> None:
         """Show a short notice instead of an article (the empty state)."""
+        self.article_id = None
         self.article = None
         self._message = Text(message)
-        self._set_lines(self._to_strips(render_lines(self._message, self._render_width())), None, 0)
+        lines = render_lines(self._message, self._render_width())
+        self._set_lines(self._to_strips(lines), None, None, 0)
 
     @property
     def at_end(self) -> bool:
@@ -129,28 +136,41 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return max(20, min(width - 1, MAX_RENDER_WIDTH))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _render_article(self, article: Article, width: int) -> None:
+    def _render_article(self, article_id: int, article: Article | None, width: int) -> None:
         worker = get_current_worker()
-        try:
-            markdown = article.markdown()
-            if worker.is_cancelled:
-                return
-            lines = render_lines(article_renderable(article, markdown), width)
-        except Exception as error:  # a bad article must never take the app down
-            self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
-            lines = render_lines(
-                article_renderable(article, f"(this article could not be shown: {error})"), width
-            )
+        if article is None and self.store is not None:
+            article = self.store.get_article(article_id)
+        if worker.is_cancelled:
+            return
+        if article is None:
+            lines = render_lines(Text("This article is no longer in the store."), width)
+        else:
+            try:
+                cached = article.has_markdown
+                markdown = article.markdown()
+                if not cached and article.kind == "html" and self.store is not None:
+                    self.store.cache_markdown(article_id, markdown)
+                if worker.is_cancelled:
+                    return
+                lines = render_lines(article_renderable(article, markdown), width)
+            except Exception as error:  # a bad article must never take the app down
+                self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
+                note = f"(this article could not be shown: {error})"
+                lines = render_lines(article_renderable(article, note), width)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._set_lines, self._to_strips(lines), article, width)
+            strips = self._to_strips(lines)
+            self.app.call_from_thread(self._set_lines, strips, article_id, article, width)
 
     @staticmethod
     def _to_strips(lines: list[list[Segment]]) -> list[Strip]:
         return [Strip(line) for line in lines]
 
-    def _set_lines(self, lines: list[Strip], article: Article | None, width: int) -> None:
-        if article is not self.article:
+    def _set_lines(
+        self, lines: list[Strip], article_id: int | None, article: Article | None, width: int
+    ) -> None:
+        if article_id != self.article_id:
             return  # a newer article was asked for meanwhile
+        self.article = article
         self.lines = lines
         self._highlighted.clear()
         self._rendered_width = width

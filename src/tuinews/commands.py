@@ -1,0 +1,287 @@
+"""The headless commands: ``refresh``, ``search``, ``add``, ``remove``, ``feeds``,
+``import`` and ``export``. Each returns the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from tuinews.settings import Settings
+from tuinews.store import Feed, FeedExists, Store, View
+
+
+def say(*parts: object) -> None:
+    print(*parts)
+
+
+def warn(message: str) -> None:
+    print(f"tuinews: {message}", file=sys.stderr)
+
+
+def run_command(
+    args: argparse.Namespace, settings: Settings, open_store: Callable[[], Store]
+) -> int:
+    handler = HANDLERS[args.command]
+    store = open_store()
+    try:
+        return handler(args, settings, store)
+    finally:
+        store.close()
+
+
+def _ago(timestamp: int | None) -> str:
+    if not timestamp:
+        return "never"
+    seconds = max(0, int(time.time()) - timestamp)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
+def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    feeds = store.feeds()
+    if args.json:
+        for feed in feeds:
+            say(json.dumps(_feed_json(feed), ensure_ascii=False))
+        return 0
+    if not feeds:
+        say("No feeds yet: add one with `tuinews add URL` or `tuinews import FILE`.")
+        return 0
+    for feed in feeds:
+        tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
+        say(
+            f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {_ago(feed.last_fetch):>9}  "
+            f"{feed.name}{tags}"
+        )
+        say(f"      {feed.url}")
+        if feed.last_error:
+            say(f"      {feed.status}: {feed.last_error}")
+    return 0
+
+
+def _feed_json(feed: Feed) -> dict[str, object]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": feed.name,
+        "tags": list(feed.tags),
+        "unread": feed.unread,
+        "total": feed.total,
+        "status": feed.status,
+        "last_fetch": feed.last_fetch,
+        "last_error": feed.last_error,
+    }
+
+
+def search_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.search import compile_query
+
+    query = compile_query(" ".join(args.query))
+    for hint in query.hints:
+        warn(hint)
+    if query.empty:
+        warn("nothing to search for")
+        return 2
+    headlines = store.headlines(
+        View(),
+        match=query.match,
+        where=query.where,
+        params=query.params,
+        ranked=query.match is not None,
+        limit=max(1, args.limit),
+    )
+    for headline in headlines:
+        if args.json:
+            article = store.get_article(headline.id)
+            say(
+                json.dumps(
+                    {
+                        "id": headline.id,
+                        "title": headline.title,
+                        "source": headline.source,
+                        "date": headline.date_text,
+                        "link": article.link if article else "",
+                        "read": headline.read,
+                        "starred": headline.starred,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            mark = " " if headline.read else "*"
+            say(f"{mark} {headline.date_text:10}  {headline.source[:20]:20}  {headline.title}")
+    if not headlines and not args.json:
+        say("No matches.")
+    return 0
+
+
+def remove_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    feed = store.find_feed(args.feed)
+    if feed is None or feed.kind != "feed":
+        warn(f"no such feed: {args.feed} (see `tuinews feeds`)")
+        return 2
+    store.remove_feed(feed.id)
+    say(f"Removed {feed.name} ({feed.total} articles).")
+    return 0
+
+
+def export_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.subscriptions import Subscription, export_opml
+
+    subscriptions = [
+        Subscription(feed.url, feed.name if feed.name != feed.url else "", feed.tags)
+        for feed in store.feeds()
+    ]
+    sys.stdout.write(export_opml(subscriptions))
+    return 0
+
+
+def import_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.subscriptions import SubscriptionFileError, read_subscriptions
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        warn(f"cannot read {args.file}: {error.strerror}")
+        return 2
+    try:
+        found = read_subscriptions(data, args.file.name)
+    except SubscriptionFileError as error:
+        warn(f"{args.file}: {error}")
+        return 2
+    added = existing = 0
+    for subscription in found.subscriptions:
+        try:
+            store.add_feed(subscription.url, subscription.title, subscription.tags)
+            added += 1
+        except FeedExists:
+            existing += 1
+    say(
+        f"Imported {added} feed{'s' * (added != 1)} from {found.format}"
+        + (f"; {existing} already subscribed" if existing else "")
+        + "."
+    )
+    for what, why in found.rejected:
+        say(f"  skipped {what}: {why}")
+    if added:
+        say("Run `tuinews refresh` (or press R in the app) to fetch them.")
+    return 0
+
+
+def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.subscriptions import normalise_feed_url
+
+    url = normalise_feed_url(args.url)
+    if url is None:
+        warn(f"not an http(s) URL: {args.url}")
+        return 2
+    url, note, error = _find_feed(url, settings)
+    if error:
+        warn(error)
+        return 2
+    if note:
+        say(note)
+    try:
+        feed = store.add_feed(url, args.title, args.tag)
+    except FeedExists:
+        warn(f"already subscribed: {url}")
+        return 2
+    from tuinews.ingest import run_refresh
+
+    (result,) = run_refresh(store, settings, [feed])
+    if result.failed:
+        say(
+            f"Added {url}, but it could not be fetched now ({result.error}); "
+            "it will be tried again on the next refresh."
+        )
+    else:
+        added = store.get_feed(feed.id)
+        say(f"Added {added.name if added else url}: {result.new} articles.")
+    return 0
+
+
+def _find_feed(url: str, settings: Settings) -> tuple[str, str, str]:
+    """(feed URL, note, error): a web page's URL is replaced by the feed it links to."""
+    import asyncio
+
+    from tuinews.fetch import Fetcher, FetchRequest
+    from tuinews.formats import FormatError, parse_feed
+    from tuinews.formats.encoding import decode
+    from tuinews.subscriptions import discover_feeds
+
+    async def fetch(target: str):  # type: ignore[no-untyped-def]
+        async with Fetcher() as fetcher:
+            return await fetcher.fetch(FetchRequest(target))
+
+    fetched = asyncio.run(fetch(url))
+    if not fetched.ok or fetched.body is None:
+        return url, "", ""  # cannot check now: subscribe anyway, the refresh will say
+    try:
+        parse_feed(fetched.body, fetched.final_url)
+        return url, "", ""
+    except FormatError:
+        pass
+    found = discover_feeds(decode(fetched.body), fetched.final_url)
+    if not found:
+        return url, "", f"no feed found at {url} (it is not a feed and links to none)"
+    chosen = found[0]
+    others = f" ({len(found) - 1} more on the page)" if len(found) > 1 else ""
+    kind = chosen.type.rsplit("/", 1)[-1]
+    title = f" '{chosen.title}'" if chosen.title else ""
+    return chosen.url, f"Found the {kind} feed{title} on that page: {chosen.url}{others}", ""
+
+
+def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.ingest import FeedResult, due_feeds, run_refresh
+
+    feeds = due_feeds(store, force=True)
+    started = time.monotonic()
+
+    def progress(result: FeedResult, done: int, total: int) -> None:
+        if args.json:
+            return
+        if result.failed or result.status == "postponed":
+            say(f"[{done}/{total}] {result.name}: {result.status}: {result.error}")
+        elif result.new or result.updated:
+            say(f"[{done}/{total}] {result.name}: {result.new} new, {result.updated} updated")
+
+    results = run_refresh(store, settings, feeds, progress)
+    failed = [r for r in results if r.failed]
+    new = sum(r.new for r in results)
+    seconds = round(time.monotonic() - started, 2)
+    if args.json:
+        say(
+            json.dumps(
+                {
+                    "feeds": [r.as_dict() for r in results],
+                    "total": len(results),
+                    "new": new,
+                    "failed": len(failed),
+                    "seconds": seconds,
+                    "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        say(
+            f"Refreshed {len(results)} feed{'s' * (len(results) != 1)} in {seconds} s: "
+            f"{new} new article{'s' * (new != 1)}, {len(failed)} failed."
+        )
+    return 1 if failed else 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
+    "feeds": feeds_command,
+    "search": search_command,
+    "remove": remove_command,
+    "export": export_command,
+    "import": import_command,
+    "add": add_command,
+    "refresh": refresh_command,
+}

@@ -1,0 +1,232 @@
+"""Refreshing feeds: fetch (async, bounded per host), parse (in worker processes, with a
+time limit), store (one transaction per feed, in a thread). Used by ``tuinews refresh``
+and by the app. Nothing here imports Textual."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from tuinews.formats import FormatError, ParsedFeed, parse_feed
+from tuinews.settings import Settings
+from tuinews.store import Feed, Store
+
+if TYPE_CHECKING:
+    from tuinews.fetch import Fetcher, FetchResult
+
+PARSE_TIMEOUT = 10.0
+MAX_INTERVAL = 7 * 24 * 3600  # a feed's own ttl / max-age is honoured up to a week
+
+
+@dataclass
+class FeedResult:
+    """What happened to one feed in a refresh."""
+
+    feed_id: int
+    name: str
+    url: str
+    status: str  # "ok", "not modified", "failed", "gone", "postponed"
+    new: int = 0
+    updated: int = 0
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("failed", "gone")
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+Progress = Callable[[FeedResult, int, int], None]
+
+
+def due_feeds(store: Store, *, force: bool = False, now: float | None = None) -> list[Feed]:
+    """Feeds to fetch now: never gone ones, nor those a server asked us to leave alone
+    (Retry-After); unless ``force``, not those whose own interval (ttl, max-age) is not
+    up yet."""
+    now = time.time() if now is None else now
+    due = []
+    for feed in store.feeds():
+        if feed.status == "gone":
+            continue
+        if feed.retry_at is not None and feed.retry_at > now:
+            continue
+        if not force and feed.next_fetch is not None and feed.next_fetch > now:
+            continue
+        due.append(feed)
+    return due
+
+
+def _parse(body: bytes, url: str) -> ParsedFeed:
+    return parse_feed(body, url)
+
+
+class Refresher:
+    """Fetches and stores feeds. One per app or command; ``close()`` when done."""
+
+    def __init__(self, store: Store, settings: Settings, fetcher: Fetcher | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self._fetcher = fetcher
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            from tuinews.fetch import Fetcher, FetchLimits
+
+            limits = FetchLimits(
+                concurrency=self.settings.concurrency, per_host=self.settings.per_host
+            )
+            self._fetcher = Fetcher(limits)
+        return self._fetcher
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # "spawn": the app has threads, and forking a threaded process is unsafe.
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+        return self._pool
+
+    def _kill_workers(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def close(self) -> None:
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    async def parse(self, body: bytes, url: str) -> ParsedFeed:
+        """Parse in a worker process: untrusted bytes can hang a parser (feedparser has a
+        regex that runs for minutes on a crafted author), and a thread cannot be stopped."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._workers(), _parse, body, url)
+        try:
+            return await asyncio.wait_for(future, PARSE_TIMEOUT)
+        except TimeoutError:
+            self._kill_workers()
+            raise FormatError("parse timeout") from None
+
+    async def refresh(
+        self, feeds: Sequence[Feed], progress: Progress | None = None
+    ) -> list[FeedResult]:
+        """Fetch, parse and store these feeds; results in the order they finish."""
+        from tuinews.fetch import FetchRequest
+
+        by_id = {feed.id: feed for feed in feeds}
+        requests = [
+            FetchRequest(feed.url, etag=feed.etag, last_modified=feed.last_modified, key=feed.id)
+            for feed in feeds
+        ]
+        results: list[FeedResult] = []
+
+        async def store(fetched: FetchResult) -> None:
+            result = await self._store(by_id[fetched.request.key], fetched)  # type: ignore[index]
+            results.append(result)
+            if progress is not None:
+                progress(result, len(results), len(feeds))
+
+        tasks = [asyncio.create_task(store(f)) async for f in self.fetcher.fetch_all(requests)]
+        await asyncio.gather(*tasks)
+        return results
+
+    async def _store(self, feed: Feed, fetched: FetchResult) -> FeedResult:
+        started = time.monotonic() - fetched.elapsed
+        result = FeedResult(feed.id, feed.name, feed.url, "ok")
+        now = int(time.time())
+        try:
+            if fetched.gone:
+                result.status, result.error = "gone", fetched.error or "gone (HTTP 410)"
+                await asyncio.to_thread(self.store.record_failure, feed.id, result.error, gone=True)
+            elif fetched.error is not None:
+                result.status, result.error = "failed", fetched.error
+                retry_at = now + int(fetched.retry_after) if fetched.retry_after else None
+                if retry_at:
+                    result.status = "postponed"
+                await asyncio.to_thread(
+                    self.store.record_failure, feed.id, fetched.error, retry_at=retry_at
+                )
+            elif fetched.not_modified:
+                result.status = "not modified"
+                await asyncio.to_thread(
+                    self.store.record_success, feed.id, next_fetch=self._next_fetch(fetched, None)
+                )
+            else:
+                parsed = await self.parse(fetched.body or b"", fetched.final_url)
+                counts = await asyncio.to_thread(
+                    self.store.upsert_articles,
+                    feed.id,
+                    parsed.articles,
+                    keep=self.settings.keep_articles,
+                    keep_days=self.settings.keep_days,
+                )
+                result.new, result.updated = counts.new, counts.updated
+                moved_to, new_url = "", None
+                if fetched.permanent_url and fetched.permanent_url != feed.url:
+                    if feed.moved_to == fetched.permanent_url:
+                        new_url = fetched.permanent_url  # moved twice in a row: follow it
+                    else:
+                        moved_to = fetched.permanent_url
+                await asyncio.to_thread(
+                    self.store.record_success,
+                    feed.id,
+                    title=parsed.title or None,
+                    site_url=parsed.site_url or None,
+                    etag=fetched.etag,
+                    last_modified=fetched.last_modified,
+                    next_fetch=self._next_fetch(fetched, parsed),
+                    moved_to=moved_to,
+                    new_url=new_url,
+                )
+        except FormatError as error:
+            result.status, result.error = "failed", str(error)
+            await asyncio.to_thread(self.store.record_failure, feed.id, result.error)
+        except Exception as error:  # one feed's problem never stops the others
+            result.status, result.error = "failed", f"{type(error).__name__}: {error}"
+            with contextlib.suppress(Exception):  # the store failing too: already reported
+                await asyncio.to_thread(self.store.record_failure, feed.id, result.error)
+        result.seconds = round(time.monotonic() - started, 3)
+        return result
+
+    @staticmethod
+    def _next_fetch(fetched: FetchResult, parsed: ParsedFeed | None) -> int | None:
+        """The feed's own lower bound on the interval: RSS <ttl> or Cache-Control max-age."""
+        seconds = max(
+            (parsed.ttl_minutes or 0) * 60 if parsed else 0,
+            int(fetched.max_age or 0),
+        )
+        if seconds <= 0:
+            return None
+        return int(time.time()) + min(seconds, MAX_INTERVAL)
+
+
+def run_refresh(
+    store: Store, settings: Settings, feeds: Sequence[Feed], progress: Progress | None = None
+) -> list[FeedResult]:
+    """Refresh these feeds without a UI (for ``tuinews refresh`` and ``tuinews add``)."""
+
+    async def go() -> list[FeedResult]:
+        refresher = Refresher(store, settings)
+        try:
+            return await refresher.refresh(feeds, progress)
+        finally:
+            await refresher.close()
+
+    return asyncio.run(go())

@@ -1,0 +1,101 @@
+"""The SQLite schema, versioned with ``PRAGMA user_version``; each migration runs once."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: feeds, tags, articles, full-text index
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'feed',          -- 'feed' (fetched) or 'local'
+        title TEXT NOT NULL DEFAULT '',             -- from the feed
+        user_title TEXT NOT NULL DEFAULT '',        -- given by the user: wins over title
+        site_url TEXT NOT NULL DEFAULT '',
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch INTEGER,                         -- unix seconds of the last attempt
+        last_success INTEGER,
+        last_error TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'new',         -- new, ok, failed, gone
+        next_fetch INTEGER,                         -- not before, when automatic (ttl, max-age)
+        retry_at INTEGER,                           -- not before, ever (Retry-After)
+        moved_to TEXT NOT NULL DEFAULT '',          -- a permanent redirect seen once
+        added INTEGER NOT NULL
+    );
+    CREATE TABLE feed_tags (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (feed_id, tag)
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        uid TEXT NOT NULL,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',            -- local files: the file's own source
+        author TEXT NOT NULL DEFAULT '',
+        link TEXT NOT NULL DEFAULT '',
+        published INTEGER,                          -- unix seconds
+        added INTEGER NOT NULL,
+        kind TEXT NOT NULL,                         -- body is 'html' or 'markdown'
+        body TEXT NOT NULL,
+        text TEXT NOT NULL,                         -- plain text, indexed for search
+        markdown TEXT,                              -- converted body, cached when first shown
+        digest TEXT NOT NULL,                       -- of the content, to see changes
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (feed_id, uid)
+    );
+    CREATE INDEX articles_by_date ON articles (published DESC, id DESC);
+    CREATE INDEX articles_by_feed ON articles (feed_id, published DESC);
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, author, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, author, text)
+        VALUES (new.id, new.title, new.author, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+        VALUES ('delete', old.id, old.title, old.author, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, author, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+        VALUES ('delete', old.id, old.title, old.author, old.text);
+        INSERT INTO articles_fts (rowid, title, author, text)
+        VALUES (new.id, new.title, new.author, new.text);
+    END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer tuinews."""
+
+
+def migrate(connection: sqlite3.Connection) -> bool:
+    """Bring the schema up to date (each step in its own transaction); True if it was new."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"the database is from a newer tuinews (schema {version}, "
+            f"this one knows {SCHEMA_VERSION})"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        try:
+            step = MIGRATIONS[number]
+            connection.executescript(
+                f"BEGIN IMMEDIATE; {step}; PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+        except sqlite3.Error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    return version == 0

@@ -1,0 +1,208 @@
+"""The store, on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tuinews.models import Article
+from tuinews.search import compile_query
+from tuinews.store import FeedExists, Store, StoreError, View
+
+
+def article(uid: str, title: str = "", body: str = "", day: int = 1, **extra: object) -> Article:
+    title = title or f"Title {uid}"
+    body = body or f"Body of {uid}."
+    return Article(
+        title=title,
+        source="",
+        body=body,
+        kind="markdown",
+        text=body,
+        date=datetime(2024, 1, day, tzinfo=UTC),
+        uid=uid,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "tuinews.db")
+
+
+def test_new_database_is_created_in_wal_mode_and_migrated_once(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    first = Store(path)
+    assert first.created
+    first.close()
+    second = Store(path)
+    assert not second.created
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] >= 1
+
+
+def test_newer_or_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute("PRAGMA user_version = 999").connection.commit()
+    with pytest.raises(StoreError, match="newer tuinews"):
+        Store(path)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(junk)
+
+
+def test_add_feed_twice_is_refused(store: Store) -> None:
+    feed = store.add_feed("https://example.com/feed", title="Example", tags=["news", "tech"])
+    assert feed.name == "Example"
+    assert feed.tags == ("news", "tech")
+    with pytest.raises(FeedExists):
+        store.add_feed("https://example.com/feed")
+
+
+def test_upsert_never_duplicates_and_keeps_flags_when_content_changes(store: Store) -> None:
+    feed = store.add_feed("https://example.com/feed")
+    counts = store.upsert_articles(feed.id, [article("a"), article("b", day=2)])
+    assert (counts.new, counts.updated) == (2, 0)
+    ids = {h.title: h.id for h in store.headlines(View(feed_id=feed.id))}
+    store.set_read([ids["Title b"]])
+    store.set_starred(ids["Title b"], True)
+    counts = store.upsert_articles(
+        feed.id, [article("a", body="New text."), article("b", day=2), article("c", day=3)]
+    )
+    assert (counts.new, counts.updated, counts.unchanged) == (1, 1, 1)
+    headlines = store.headlines(View(feed_id=feed.id))
+    assert [h.title for h in headlines] == ["Title c", "Title b", "Title a"]  # newest first
+    by_title = {h.title: h for h in headlines}
+    assert by_title["Title b"].read and by_title["Title b"].starred
+    again = store.get_article(by_title["Title b"].id)
+    assert again is not None and again.read and again.starred
+    changed = store.get_article(by_title["Title a"].id)
+    assert changed is not None and changed.text == "New text."
+
+
+def test_flags_are_committed_at_once(store: Store, tmp_path: Path) -> None:
+    feed = store.add_feed("https://example.com/feed")
+    store.upsert_articles(feed.id, [article("a")])
+    (headline,) = store.headlines()
+    store.set_read([headline.id])
+    other = sqlite3.connect(tmp_path / "tuinews.db")
+    assert other.execute("SELECT read FROM articles").fetchone()[0] == 1
+
+
+def test_retention_keeps_starred_and_current_items(store: Store) -> None:
+    feed = store.add_feed("https://example.com/feed")
+    store.upsert_articles(feed.id, [article(str(day), day=day) for day in range(1, 11)])
+    oldest = {h.title: h.id for h in store.headlines()}["Title 1"]
+    store.set_starred(oldest, True)
+    counts = store.upsert_articles(feed.id, [article("11", day=11)], keep=3)
+    titles = {h.title for h in store.headlines(View(feed_id=feed.id))}
+    assert counts.removed == 7
+    assert titles == {"Title 11", "Title 10", "Title 9", "Title 1"}
+
+
+def test_failure_keeps_articles_and_validators(store: Store) -> None:
+    feed = store.add_feed("https://example.com/feed")
+    store.upsert_articles(feed.id, [article("a")])
+    store.record_success(feed.id, title="Example", etag='"v1"', last_modified="Mon")
+    store.record_failure(feed.id, "HTTP 500 Internal Server Error")
+    after = store.get_feed(feed.id)
+    assert after is not None
+    assert (after.status, after.last_error) == ("failed", "HTTP 500 Internal Server Error")
+    assert (after.etag, after.last_modified, after.title) == ('"v1"', "Mon", "Example")
+    assert after.total == 1
+    store.record_success(feed.id)  # a 304: validators stay
+    ok = store.get_feed(feed.id)
+    assert ok is not None and ok.etag == '"v1"' and ok.status == "ok" and ok.last_error == ""
+
+
+def test_local_feed_and_views(store: Store) -> None:
+    local = store.local_feed_id()
+    assert store.local_feed_id() == local
+    store.upsert_articles(local, [article("/a.txt"), article("/b.txt", day=2)])
+    ids = store.ids_for_uids(local, ["/b.txt", "/a.txt", "/missing"])
+    assert len(ids) == 2
+    assert [h.title for h in store.headlines(View(ids=(ids[1],)))] == ["Title /a.txt"]
+    store.set_read(ids[:1])
+    assert [h.title for h in store.headlines(View(unread_only=True))] == ["Title /a.txt"]
+    assert store.counts() == (2, 1, 0)
+    assert [f.url for f in store.feeds()] == []  # local is not a subscription
+    assert [f.url for f in store.feeds(kind=None)] == ["local:"]
+
+
+def search(store: Store, text: str) -> list[str]:
+    query = compile_query(text)
+    return [
+        h.title for h in store.headlines(match=query.match, where=query.where, params=query.params)
+    ]
+
+
+def test_full_text_search(store: Store) -> None:
+    news = store.add_feed("https://news.example/feed", title="Daily News", tags=["world"])
+    tech = store.add_feed("https://tech.example/feed", title="Tech Weekly")
+    store.upsert_articles(
+        news.id,
+        [
+            article("1", "Ukraine advances in the east", "Troops regroup near Kharkiv.", 1),
+            article("2", "Markets rally", "Shares of AT&T rose; C++ developers cheered.", 2),
+        ],
+    )
+    store.upsert_articles(
+        tech.id, [article("3", "Security update", "A Kharkiv company fixed a flaw.", 3)]
+    )
+    assert search(store, "kharkiv") == ["Security update", "Ukraine advances in the east"]
+    assert search(store, "kharkiv -security") == ["Ukraine advances in the east"]
+    assert search(store, "kharkiv feed:tech") == ["Security update"]
+    assert search(store, "tag:world kharkiv") == ["Ukraine advances in the east"]
+    assert search(store, "title:ukr") == ["Ukraine advances in the east"]
+    assert search(store, '"troops regroup"') == ["Ukraine advances in the east"]
+    assert search(store, '"regroup troops"') == []
+    assert search(store, "secur*") == ["Security update"]
+    assert search(store, "AT&T") == ["Markets rally"]
+    assert search(store, "after:2024-01-02 before:2024-01-03") == ["Markets rally"]
+    store.set_read([h.id for h in store.headlines() if h.title == "Markets rally"])
+    assert "Markets rally" not in search(store, "is:unread")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "c++",
+        "AT&T",
+        "e-mail",
+        '"unterminated',
+        "AND",
+        "hello AND",
+        "(hello",
+        "*",
+        "",
+        "   ",
+        "NEAR(",
+        "title:",
+        "nosuchcol:x",
+        "\x00",
+        "O:",
+        "*p",
+        "x" * 100_000,
+        '-"',
+        "is:bogus",
+        "after:yesterday",
+        "feed:",
+        "-",
+        "^",
+        "a:b:c",
+        '""',
+        "NOT x",
+        "x OR y",
+    ],
+)
+def test_any_search_text_is_safe(store: Store, text: str) -> None:
+    feed = store.add_feed("https://example.com/feed")
+    store.upsert_articles(feed.id, [article("1", "Hello world", "c++ and AT&T e-mail")])
+    search(store, text)  # never raises
+    query = compile_query(text)
+    assert len(query.match or "") < 5000
