@@ -219,8 +219,10 @@ def _find_feed(url: str, settings: Settings) -> tuple[str, str, str]:
             return await fetcher.fetch(FetchRequest(target))
 
     fetched = asyncio.run(fetch(url))
+    if fetched.status is not None and not fetched.ok:
+        return url, "", f"{url}: {fetched.error}; not subscribed"
     if not fetched.ok or fetched.body is None:
-        return url, "", ""  # cannot check now: subscribe anyway, the refresh will say
+        return url, "", ""  # no answer now (offline?): subscribe anyway, refresh will say
     try:
         parse_feed(fetched.body, fetched.final_url)
         return url, "", ""

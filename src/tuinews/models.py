@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -35,19 +34,16 @@ class Article:
     feed_id: int | None = None
     _markdown: str | None = field(default=None, repr=False)
     _haystack: str | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def markdown(self) -> str:
         """The body as Markdown (converted on first use, then cached)."""
-        if self._markdown is None:
-            with self._lock:
-                if self._markdown is None:
-                    if self.kind == "html":
-                        from tuinews.formats.html import html_to_markdown
+        if self._markdown is None:  # two threads racing here both get the same result
+            if self.kind == "html":
+                from tuinews.formats.html import html_to_markdown
 
-                        self._markdown = html_to_markdown(self.body, base_url=self.link)
-                    else:
-                        self._markdown = self.body
+                self._markdown = html_to_markdown(self.body, base_url=self.link)
+            else:
+                self._markdown = self.body
         return self._markdown
 
     @property

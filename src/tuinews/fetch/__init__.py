@@ -170,11 +170,11 @@ class Fetcher:
         semaphore, users = entry
         users[0] += 1
         try:
-            await self._overall.acquire()
+            await semaphore.acquire()
             try:
-                await semaphore.acquire()
+                await self._overall.acquire()
             except BaseException:
-                self._overall.release()
+                semaphore.release()
                 raise
         except BaseException:
             self._forget(host)
