@@ -6,8 +6,8 @@ from textual.pilot import Pilot
 
 from tests.ui.helpers import make_app, make_articles
 from tuinews.library import Opened
-from tuinews.store import View
 from tuinews.settings import Settings
+from tuinews.store import View
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets.article_view import ArticleView
