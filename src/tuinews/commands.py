@@ -174,68 +174,24 @@ def import_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 
 def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.subscriptions import normalise_feed_url
-
-    url = normalise_feed_url(args.url)
-    if url is None:
-        warn(f"not an http(s) URL: {args.url}")
-        return 2
-    url, note, error = _find_feed(url, settings)
-    if error:
-        warn(error)
-        return 2
-    if note:
-        say(note)
-    try:
-        feed = store.add_feed(url, args.title, args.tag)
-    except FeedExists:
-        warn(f"already subscribed: {url}")
-        return 2
-    from tuinews.ingest import run_refresh
-
-    (result,) = run_refresh(store, settings, [feed])
-    if result.failed:
-        say(
-            f"Added {url}, but it could not be fetched now ({result.error}); "
-            "it will be tried again on the next refresh."
-        )
-    else:
-        added = store.get_feed(feed.id)
-        say(f"Added {added.name if added else url}: {result.new} articles.")
-    return 0
-
-
-def _find_feed(url: str, settings: Settings) -> tuple[str, str, str]:
-    """(feed URL, note, error): a web page's URL is replaced by the feed it links to."""
     import asyncio
 
-    from tuinews.fetch import Fetcher, FetchRequest
-    from tuinews.formats import FormatError, parse_feed
-    from tuinews.formats.encoding import decode
-    from tuinews.subscriptions import discover_feeds
+    from tuinews.ingest import Refresher
+    from tuinews.subscribe import subscribe
 
-    async def fetch(target: str):  # type: ignore[no-untyped-def]
-        async with Fetcher() as fetcher:
-            return await fetcher.fetch(FetchRequest(target))
+    async def go() -> int:
+        refresher = Refresher(store, settings)
+        try:
+            outcome = await subscribe(refresher, args.url, args.title, args.tag)
+        finally:
+            await refresher.close()
+        if outcome.error:
+            warn(outcome.error)
+            return 2
+        say(outcome.message)
+        return 0
 
-    fetched = asyncio.run(fetch(url))
-    if fetched.status is not None and not fetched.ok:
-        return url, "", f"{url}: {fetched.error}; not subscribed"
-    if not fetched.ok or fetched.body is None:
-        return url, "", ""  # no answer now (offline?): subscribe anyway, refresh will say
-    try:
-        parse_feed(fetched.body, fetched.final_url)
-        return url, "", ""
-    except FormatError:
-        pass
-    found = discover_feeds(decode(fetched.body), fetched.final_url)
-    if not found:
-        return url, "", f"no feed found at {url} (it is not a feed and links to none)"
-    chosen = found[0]
-    others = f" ({len(found) - 1} more on the page)" if len(found) > 1 else ""
-    kind = chosen.type.rsplit("/", 1)[-1]
-    title = f" '{chosen.title}'" if chosen.title else ""
-    return chosen.url, f"Found the {kind} feed{title} on that page: {chosen.url}{others}", ""
+    return asyncio.run(go())
 
 
 def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:

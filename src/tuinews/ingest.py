@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -66,6 +67,25 @@ def due_feeds(store: Store, *, force: bool = False, now: float | None = None) ->
     return due
 
 
+def stale_feeds(store: Store, interval_minutes: int, now: float | None = None) -> list[Feed]:
+    """Feeds due for an automatic refresh: not fetched within the interval (and not held
+    back by their own ttl/max-age or a Retry-After)."""
+    now = time.time() if now is None else now
+    cutoff = now - interval_minutes * 60
+    return [
+        feed
+        for feed in due_feeds(store, now=now)
+        if feed.last_fetch is None or feed.last_fetch <= cutoff
+    ]
+
+
+def _quiet() -> None:
+    """Worker processes share the terminal: nothing they print may reach it."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
 def _parse(body: bytes, url: str) -> ParsedFeed:
     return parse_feed(body, url)
 
@@ -92,11 +112,16 @@ class Refresher:
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # "spawn": the app has threads, and forking a threaded process is unsafe.
-            self._pool = ProcessPoolExecutor(
-                max_workers=max(1, os.cpu_count() or 1),
-                mp_context=multiprocessing.get_context("spawn"),
-            )
+            # multiprocessing starts a helper process that inherits sys.stderr's file
+            # descriptor; under Textual, sys.stderr is a capture object without one.
+            real = sys.__stderr__
+            with contextlib.redirect_stderr(real) if real else contextlib.nullcontext():
+                # "spawn": the app has threads, and forking a threaded process is unsafe.
+                self._pool = ProcessPoolExecutor(
+                    max_workers=max(1, os.cpu_count() or 1),
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_quiet,
+                )
         return self._pool
 
     def _kill_workers(self) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-STYLESHEETS = ("base.tcss", "search.tcss", "headlines.tcss", "article.tcss", "dialogs.tcss")
+STYLESHEETS = (
+    "base.tcss",
+    "search.tcss",
+    "feeds.tcss",
+    "headlines.tcss",
+    "article.tcss",
+    "dialogs.tcss",
+)
 
 
 def styles_dir() -> Path:

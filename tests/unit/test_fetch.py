@@ -197,6 +197,15 @@ async def test_redirect_to_another_host(server: FeedServer) -> None:
     assert [r.host for r in server.requests] == ["127.0.0.1", "localhost"]
 
 
+async def test_failure_after_a_redirect_reports_the_last_hop(server: FeedServer) -> None:
+    server.redirect("/a", "/drop", 301)
+    server.route("/drop", Response(drop=True))
+    result = await fetch(server.url("/a"))
+    assert result.error == "connection closed by the server"  # not "truncated response"
+    assert result.status is None and result.final_url == server.url("/drop")
+    assert result.permanent_url is None
+
+
 async def test_redirect_loop_stops_at_max_redirects(server: FeedServer) -> None:
     server.redirect("/x", "/y", 302)
     server.redirect("/y", "/x", 302)

@@ -72,7 +72,7 @@ class FetchRequest:
 @dataclass(frozen=True)
 class FetchResult:
     request: FetchRequest
-    status: int | None  # final HTTP status; None when no response arrived
+    status: int | None  # status of the last response; None when the last request got none
     final_url: str  # after redirects (the request URL when there were none)
     permanent_url: str | None  # every hop 301/308 and the end a 2xx or 304; else None
     body: bytes | None  # decoded body of a 2xx, else None
@@ -248,7 +248,7 @@ class Fetcher:
             reason = str(failure)
         except TimeoutError:
             reason = "timed out"
-        except (httpx.HTTPError, OSError) as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             reason = describe(exc, progress.status is not None)
         finally:
             if held is not None:
@@ -265,6 +265,7 @@ class Fetcher:
             headers["If-None-Match"] = request.etag
         if request.last_modified and printable(request.last_modified):
             headers["If-Modified-Since"] = request.last_modified
+        progress.status = None  # the status of this hop's response, once there is one
         client = self._get_client()
         outgoing = client.build_request("GET", progress.url, headers=headers)
         try:

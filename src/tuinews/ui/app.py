@@ -11,6 +11,7 @@ from typing import ClassVar, NamedTuple
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from tuinews.ingest import Refresher
 from tuinews.library import Opened, open_store
 from tuinews.resources import stylesheets
 from tuinews.settings import Settings
@@ -52,9 +53,13 @@ class TuinewsApp(App[None]):
         super().__init__()
         self.store = store
         self.start = start or partial(open_store, store)
+        self.refresher = Refresher(store, settings or Settings())
         self.settings = settings or Settings()
         self.problems = list(problems or [])
         self.opener = opener
+
+    async def on_unmount(self) -> None:
+        await self.refresher.close()
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()

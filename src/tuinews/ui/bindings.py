@@ -27,6 +27,12 @@ MAIN_BINDINGS = [
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
     Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
     Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),
+    Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
+    Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
+    Binding("a", "add_feed", "Add feed", id="add_feed", show=False),
+    Binding("d", "remove_feed", "Remove feed", id="remove_feed", show=False),
+    Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False),
+    Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False),
 ]
 
 # Keys that move the focus are "priority" bindings: they run before the next key is

@@ -16,9 +16,10 @@ if TYPE_CHECKING:
     from tuinews.ui.app import BindingRow
 
 INTRO = (
-    "tuinews reads local articles and feed files. Move with j/k, read with Enter, search "
-    "with /. Mouse: click a headline to open it, scroll with the wheel. "
-    "Keys can be remapped in the config file ([keys] table, by id)."
+    "tuinews reads local articles, feed files and the feeds you subscribe to. Move with j/k, "
+    "read with Enter, search with /, refresh with R, add a feed with a. Mouse: click a "
+    "headline to open it, scroll with the wheel. Keys can be remapped in the config file "
+    "([keys] table, by id)."
 )
 
 

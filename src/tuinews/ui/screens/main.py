@@ -12,7 +12,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -22,12 +21,15 @@ from tuinews.models import Skipped
 from tuinews.search import compile_query
 from tuinews.store import Headline, View
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
+from tuinews.ui.screens.feed_actions import FeedActions
 from tuinews.ui.widgets.article_view import ArticleView
+from tuinews.ui.widgets.feed_list import Entry, FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    from tuinews.ui.app import TuinewsApp
+    pass
 
 EMPTY_LIBRARY = (
     "No articles to show.\n\n"
@@ -36,29 +38,23 @@ EMPTY_LIBRARY = (
 )
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FeedActions):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes="-no-feeds")  # the feed list shows once there are feeds
         self.view = View()
         self.shown: list[Headline] = []
         self.loaded = False
 
-    @property
-    def tuinews(self) -> TuinewsApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
+            yield FeedList(id="feeds")
             yield HeadlineList(id="headlines")
             yield ArticleView(id="article")
+        yield RefreshStatus()
         yield Footer()
-
-    @property
-    def headlines(self) -> HeadlineList:
-        return self.query_one(HeadlineList)
 
     @property
     def article_view(self) -> ArticleView:
@@ -96,6 +92,10 @@ class MainScreen(Screen[None]):
 
     def _opened(self, opened: Opened) -> None:
         self.view = opened.view
+        if opened.view.ids is not None:
+            self.opened_entry = Entry(opened.view, opened.description, 0)
+        self.reload_feeds()
+        self.start_automatic_refresh()
         if opened.skipped:
             self.notify(
                 skipped_summary(opened.skipped),
@@ -103,6 +103,9 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 timeout=12,
             )
+        self.reload_headlines()
+
+    def reload_headlines(self) -> None:
         self._search(self.search_bar.value)
 
     # --- search ----------------------------------------------------------------------
@@ -177,7 +180,9 @@ class MainScreen(Screen[None]):
 
     def _set_read(self, headlines: Sequence[Headline], read: bool) -> None:
         for headline in headlines:
-            headline.read = read
+            if headline.read != read:
+                headline.read = read
+                self.adjust_counts(headline.feed_id, -1 if read else 1)
         self.headlines.refresh()
         self._store_read([h.id for h in headlines], read)
 
@@ -194,6 +199,16 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While the search bar has the focus, its keys are typed, not acted on.
         return not (action in FOCUS_ACTIONS and self.focused is self.search_bar)
+
+    def action_focus_next_pane(self) -> None:
+        panes = [
+            pane
+            for pane in (self.feed_list, self.headlines, self.article_view)
+            if pane.display and pane.region.width
+        ]
+        if panes:
+            index = panes.index(self.focused) + 1 if self.focused in panes else 0
+            self.set_focus(panes[index % len(panes)])
 
     def action_next(self) -> None:
         self.headlines.move_by(1)

@@ -209,9 +209,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return cached
 
     def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._rerender)  # once the new size is laid out
+
+    def _rerender(self) -> None:
         width = self._render_width()
-        if self.article is not None and width != self._rendered_width:
-            self._render_article(self.article, width)
+        if width == self._rendered_width:
+            return
+        if self.article_id is not None:
+            self._render_article(self.article_id, self.article, width)
         elif self._message is not None:
             self.show_message(self._message.plain)
 

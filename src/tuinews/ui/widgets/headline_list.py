@@ -74,6 +74,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                     cursor = index
                     break
         self.virtual_size = Size(self.size.width, len(headlines))
+        same = current is not None and self.current is not None and self.current.id == current.id
+        if same and cursor == self.cursor:
+            self.refresh()  # still on the same article: nothing to announce
+            return
         self.cursor = -1
         self.move_to(cursor, force=True)
         self.refresh()

@@ -1,0 +1,85 @@
+"""Subscribing to a URL: a feed as it is, or the feed a web page links to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tuinews.formats import FormatError
+from tuinews.ingest import FeedResult, Refresher
+from tuinews.store import Feed, FeedExists
+
+
+@dataclass
+class Subscribed:
+    """The outcome, worded for the user: ``error`` set means nothing was added."""
+
+    feed: Feed | None = None
+    found: str = ""  # "Found the atom feed 'X' on that page: URL"
+    result: FeedResult | None = None  # the first fetch
+    error: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.error:
+            return self.error
+        assert self.feed is not None
+        parts = [self.found] if self.found else []
+        if self.result is not None and self.result.failed:
+            parts.append(
+                f"Added {self.feed.url}, but it could not be fetched now ({self.result.error}); "
+                "it will be tried again on the next refresh."
+            )
+        else:
+            new = self.result.new if self.result else 0
+            parts.append(f"Added {self.feed.name}: {new} articles.")
+        return "\n".join(parts)
+
+
+async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
+    """(feed URL, note, error). A page's URL becomes the URL of the feed it links to."""
+    from tuinews.fetch import FetchRequest
+    from tuinews.formats.encoding import decode
+    from tuinews.subscriptions import discover_feeds
+
+    fetched = await refresher.fetcher.fetch(FetchRequest(url))
+    if fetched.status is not None and not fetched.ok:
+        return url, "", f"{url}: {fetched.error}; not subscribed"
+    if not fetched.ok or fetched.body is None:
+        return url, "", ""  # no answer now (offline?): subscribe anyway, refresh will say
+    try:
+        await refresher.parse(fetched.body, fetched.final_url)
+        return url, "", ""
+    except FormatError:
+        pass
+    found = discover_feeds(decode(fetched.body), fetched.final_url)
+    if not found:
+        return url, "", f"No feed found at {url}: it is not a feed and links to none."
+    chosen = found[0]
+    others = f" ({len(found) - 1} more on the page)" if len(found) > 1 else ""
+    kind = chosen.type.rsplit("/", 1)[-1]
+    title = f" '{chosen.title}'" if chosen.title else ""
+    return chosen.url, f"Found the {kind} feed{title} on that page: {chosen.url}{others}", ""
+
+
+async def subscribe(
+    refresher: Refresher, url: str, title: str = "", tags: Iterable[str] = ()
+) -> Subscribed:
+    """Check the URL, find the feed, add it, and fetch it once."""
+    import asyncio
+
+    from tuinews.subscriptions import normalise_feed_url
+
+    clean = normalise_feed_url(url)
+    if clean is None:
+        return Subscribed(error=f"Not an http(s) URL: {url}")
+    feed_url, found, error = await find_feed(refresher, clean)
+    if error:
+        return Subscribed(error=error)
+    store = refresher.store
+    try:
+        feed = await asyncio.to_thread(store.add_feed, feed_url, title, tuple(tags))
+    except FeedExists:
+        return Subscribed(error=f"Already subscribed: {feed_url}")
+    (result,) = await refresher.refresh([feed])
+    return Subscribed(await asyncio.to_thread(store.get_feed, feed.id) or feed, found, result)

@@ -1,0 +1,88 @@
+"""Modal dialogs: add a feed, confirm a removal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+
+@dataclass(frozen=True)
+class NewFeed:
+    url: str
+    title: str
+    tags: tuple[str, ...]
+
+
+class AddFeedDialog(ModalScreen[NewFeed | None]):
+    """Asks for a feed (or web page) URL, an optional title and tags."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label("Add a feed", classes="dialog-title", markup=False)
+            yield Label("Feed or web page URL", markup=False)
+            yield Input(placeholder="https://example.com/feed.xml", id="url")
+            yield Label("Title (optional)", markup=False)
+            yield Input(id="title")
+            yield Label("Tags, separated by commas (optional)", markup=False)
+            yield Input(id="tags")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add", variant="primary", id="add")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#url", Input))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        url = self.query_one("#url", Input).value.strip()
+        if not url:
+            self.notify("Type the URL of a feed or of a page that links to one.")
+            return
+        tags = tuple(
+            t.strip() for t in self.query_one("#tags", Input).value.split(",") if t.strip()
+        )
+        self.dismiss(NewFeed(url, self.query_one("#title", Input).value.strip(), tags))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no: ``y``/Enter confirms, ``n``/Escape cancels."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n,escape", "answer(False)", "No", show=False),
+    ]
+
+    def __init__(self, question: str, yes: str = "Remove") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.question, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", variant="error", id="yes")
+                yield Button("Cancel (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#no", Button))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

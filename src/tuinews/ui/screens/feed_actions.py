@@ -1,0 +1,202 @@
+"""The base of the main screen: its panes, and everything to do with feeds (the feed
+list, refreshing, adding and removing), kept apart so neither module grows too long."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.screen import Screen
+
+from tuinews.ingest import FeedResult, due_feeds, stale_feeds
+from tuinews.store import Feed, View
+from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, NewFeed
+from tuinews.ui.widgets.feed_list import Entry, FeedList
+from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.refresh_status import RefreshStatus
+
+if TYPE_CHECKING:
+    from tuinews.ui.app import TuinewsApp
+
+
+class FeedActions(Screen[None]):
+    refreshing = False
+    _reload_pending = False
+    opened_entry: Entry | None = None
+    view: View = View()
+
+    @property
+    def tuinews(self) -> TuinewsApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def feed_list(self) -> FeedList:
+        return self.query_one(FeedList)
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    def reload_headlines(self) -> None:
+        raise NotImplementedError
+
+    # --- the feed list ---------------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="feeds",
+        exit_on_error=False,
+        description="Loading the feed list",
+    )
+    def reload_feeds(self) -> None:
+        store = self.tuinews.store
+        feeds = store.feeds(kind=None)
+        counts = store.counts()
+        self.app.call_from_thread(self._show_feeds, feeds, counts)
+
+    def _show_feeds(self, feeds: list[Feed], counts: tuple[int, int, int]) -> None:
+        self.feed_list.set_feeds(feeds, counts, first=self.opened_entry)
+        self.set_class(not any(f.kind == "feed" for f in feeds), "-no-feeds")
+
+    @on(FeedList.Chosen)
+    def _feed_chosen(self, event: FeedList.Chosen) -> None:
+        if event.entry.view != self.view:
+            self.view = event.entry.view
+            self.reload_headlines()
+
+    def schedule_reload(self) -> None:
+        """Reload headlines and counts soon (new articles keep arriving in a refresh)."""
+        if not self._reload_pending:
+            self._reload_pending = True
+            self.set_timer(0.5, self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_pending = False
+        self.reload_headlines()
+        self.reload_feeds()
+
+    def current_feed(self) -> Feed | None:
+        """The feed highlighted in the feed list, else the current article's feed."""
+        feed = self.feed_list.current_feed
+        if feed is not None:
+            return feed
+        headline = self.headlines.current
+        if headline is None:
+            return None
+        for entry in self.feed_list.entries:
+            if entry.feed is not None and entry.feed.id == headline.feed_id:
+                return entry.feed
+        return None
+
+    # --- refreshing ------------------------------------------------------------------
+
+    def start_automatic_refresh(self) -> None:
+        settings = self.tuinews.settings
+        if settings.refresh_on_start:
+            self._refresh_stale()
+        if settings.refresh_interval > 0:
+            self.set_interval(settings.refresh_interval * 60, self._refresh_stale)
+
+    @work(thread=True, group="refresh-check", exit_on_error=False)
+    def _refresh_stale(self) -> None:
+        feeds = stale_feeds(self.tuinews.store, self.tuinews.settings.refresh_interval)
+        if feeds:
+            self.app.call_from_thread(self.refresh_feeds, feeds, False)
+
+    def action_refresh_all(self) -> None:
+        self.refresh_feeds(due_feeds(self.tuinews.store, force=True), True)
+
+    def action_refresh_feed(self) -> None:
+        feed = self.current_feed()
+        if feed is None or feed.kind != "feed":
+            self.notify("Choose a feed to refresh (R refreshes them all).")
+            return
+        self.refresh_feeds([feed], True)
+
+    def refresh_feeds(self, feeds: list[Feed], manual: bool) -> None:
+        if self.refreshing:
+            if manual:
+                self.notify("A refresh is already running.")
+            return
+        if not feeds:
+            if manual:
+                self.notify("No feeds to refresh: add one with a.")
+            return
+        self.refreshing = True
+        self._refresh(feeds, manual)
+
+    @work(group="refresh", exit_on_error=False, description="Refresh")
+    async def _refresh(self, feeds: list[Feed], manual: bool) -> None:
+        status = self.query_one(RefreshStatus)
+        status.start(len(feeds))
+        failed: list[FeedResult] = []
+
+        def progress(result: FeedResult, done: int, total: int) -> None:
+            if result.failed:
+                failed.append(result)
+            status.advance(done, total, len(failed))
+            if result.new or result.updated:
+                self.schedule_reload()
+
+        try:
+            results = await self.tuinews.refresher.refresh(feeds, progress)
+        finally:
+            self.refreshing = False
+            status.stop()
+        self.schedule_reload()
+        new = sum(result.new for result in results)
+        if manual or new or failed:
+            message = f"{len(results)} feed{'s' * (len(results) != 1)} refreshed: {new} new"
+            if failed:
+                message += f", {len(failed)} failed"
+                message += "".join(f"\n{r.name}: {r.error}" for r in failed[:3])
+            self.notify(message, severity="warning" if failed else "information")
+
+    # --- adding and removing ---------------------------------------------------------
+
+    def action_add_feed(self) -> None:
+        self.app.push_screen(AddFeedDialog(), self._add_feed)
+
+    def _add_feed(self, new: NewFeed | None) -> None:
+        if new is not None:
+            self.notify(f"Adding {new.url}…")
+            self._subscribe(new)
+
+    @work(group="subscribe", exit_on_error=False, description="Adding a feed")
+    async def _subscribe(self, new: NewFeed) -> None:
+        from tuinews.subscribe import subscribe
+
+        outcome = await subscribe(self.tuinews.refresher, new.url, new.title, new.tags)
+        self.notify(outcome.message, severity="error" if outcome.error else "information")
+        self.schedule_reload()
+
+    def action_remove_feed(self) -> None:
+        feed = self.current_feed()
+        if feed is None or feed.kind != "feed":
+            self.notify("Choose a feed in the feed list to remove.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(feed)
+
+        question = f"Remove {feed.name} and its {feed.total} articles?"
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    @work(thread=True, group="remove", exit_on_error=False, description="Removing a feed")
+    def _remove(self, feed: Feed) -> None:
+        self.tuinews.store.remove_feed(feed.id)
+        self.app.call_from_thread(self.notify, f"Removed {feed.name}.")
+        self.app.call_from_thread(self.schedule_reload)
+
+    def action_toggle_feeds(self) -> None:
+        if self.has_class("-no-feeds") or self.has_class("-feeds-hidden"):
+            self.remove_class("-no-feeds", "-feeds-hidden")
+        else:
+            self.add_class("-feeds-hidden")
+            if self.focused is self.feed_list:
+                self.set_focus(self.headlines)
+
+    def adjust_counts(self, feed_id: int, delta: int) -> None:
+        self.feed_list.adjust_unread(feed_id, delta)

@@ -1,0 +1,131 @@
+"""The feed list: All, Unread, Starred, then tags, then feeds, with unread counts.
+Choosing an entry filters the headlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tuinews.store import Feed, View
+
+
+@dataclass
+class Entry:
+    view: View
+    label: str
+    unread: int
+    feed: Feed | None = None
+    failed: bool = False
+
+
+class FeedList(OptionList):
+    """One line per view; the highlighted one is shown in the headline list."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    class Chosen(Message):
+        """The user moved to another feed (or All, Unread, Starred, a tag)."""
+
+        def __init__(self, entry: Entry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []  # one per option (separators are not options)
+
+    # --- attributes down -------------------------------------------------------------
+
+    def set_feeds(
+        self, feeds: list[Feed], counts: tuple[int, int, int], first: Entry | None = None
+    ) -> None:
+        """Rebuild the list; keep the highlight on the same view if it is still there.
+        ``first`` is an extra entry on top (the files opened on the command line)."""
+        current = self.current
+        _, unread, starred = counts
+        entries: list[Entry | None] = [first] if first else []
+        entries += [
+            Entry(View(), "All articles", unread),
+            Entry(View(unread_only=True), "Unread", unread),
+            Entry(View(starred_only=True), "Starred", starred),
+        ]
+        tags: dict[str, int] = {}
+        for feed in feeds:
+            for tag in feed.tags:
+                tags[tag] = tags.get(tag, 0) + feed.unread
+        if tags:
+            entries.append(None)
+            entries += [Entry(View(tag=tag), f"#{tag}", n) for tag, n in sorted(tags.items())]
+        if feeds:
+            entries.append(None)
+            entries += [
+                Entry(View(feed_id=f.id), f.name, f.unread, f, f.status in ("failed", "gone"))
+                for f in feeds
+            ]
+        self.entries = [entry for entry in entries if entry is not None]
+        width = max(10, self.scrollable_content_region.width or 24)
+        self.clear_options()
+        self.add_options([Option(self._prompt(e, width)) if e else None for e in entries])
+        index = next(
+            (i for i, e in enumerate(self.entries) if current and e.view == current.view), 0
+        )
+        with self.prevent(OptionList.OptionHighlighted):
+            self.highlighted = index
+
+    @property
+    def current(self) -> Entry | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.entries):
+            return None
+        return self.entries[index]
+
+    @property
+    def current_feed(self) -> Feed | None:
+        entry = self.current
+        return entry.feed if entry else None
+
+    def adjust_unread(self, feed_id: int, delta: int) -> None:
+        """Change the unread counts after marking articles read or unread."""
+        width = max(10, self.scrollable_content_region.width or 24)
+        for index, entry in enumerate(self.entries):
+            if entry.view.starred_only:
+                continue
+            view = entry.view
+            if (
+                view.feed_id == feed_id
+                or (view.feed_id is None and view.tag is None)
+                or (
+                    view.tag is not None and entry.feed is None and self._has_tag(feed_id, view.tag)
+                )
+            ):
+                entry.unread = max(0, entry.unread + delta)
+                self.replace_option_prompt_at_index(index, self._prompt(entry, width))
+
+    def _has_tag(self, feed_id: int, tag: str) -> bool:
+        return any(
+            e.feed is not None and e.feed.id == feed_id and tag in e.feed.tags for e in self.entries
+        )
+
+    @staticmethod
+    def _prompt(entry: Entry, width: int) -> Text:
+        count = str(entry.unread) if entry.unread else ""
+        mark = "! " if entry.failed else ""
+        label = Text(mark + entry.label, no_wrap=True, style="bold" if entry.unread else "")
+        label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
+        return Text.assemble(label, " ", Text(count, style="dim"))
+
+    # --- messages up -----------------------------------------------------------------
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        entry = self.current
+        if entry is not None:
+            self.post_message(self.Chosen(entry))

@@ -1,0 +1,178 @@
+"""Pilot tests of the feed side: read/star keys that persist, the feed list, refresh,
+adding and removing feeds. Feeds come from a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.netserver import FeedServer, Response
+from tests.ui.helpers import make_app, make_articles
+from tests.ui.test_keys import main, settle, shown_title
+from tests.unit.test_refresh import rss
+from tuinews.store import View
+from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog
+from tuinews.ui.widgets.feed_list import FeedList
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as running:
+        yield running
+
+
+async def wait_for_refresh(pilot: Pilot[None]) -> None:
+    for _ in range(200):
+        await settle(pilot)
+        if not main(pilot).refreshing and not main(pilot)._reload_pending:
+            return
+        await pilot.pause(0.05)
+
+
+async def test_m_s_A_change_read_and_star_and_they_persist() -> None:
+    app = make_app(make_articles(4))
+    store = app.store
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        assert [h.read for h in screen.shown] == [True, False, False, False]
+        await pilot.press("m")  # the shown article back to unread
+        await pilot.press("j", "s")  # star the second
+        await settle(pilot)
+        assert [h.read for h in screen.shown] == [False, True, False, False]
+        assert [h.starred for h in screen.shown] == [False, True, False, False]
+    read = {h.title: h.read for h in store.headlines()}
+    starred = [h.title for h in store.headlines(View(starred_only=True))]
+    assert read == {
+        "Headline 0": False,
+        "Headline 1": True,
+        "Headline 2": False,
+        "Headline 3": False,
+    }
+    assert starred == ["Headline 1"]
+    app = make_app(make_articles(4))
+    app.store = store
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+    assert all(h.read for h in store.headlines())
+
+
+async def test_feed_list_filters_and_f_hides_it(server: FeedServer) -> None:
+    app = make_app(make_articles(3))
+    other = app.store.add_feed(server.url("/other.xml"), title="Other feed", tags=["world"])
+    server.route("/other.xml", Response(body=rss("Other feed", ("x", "From the other feed"))))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        feeds = screen.query_one(FeedList)
+        assert feeds.region.width > 0
+        labels = [entry.label for entry in feeds.entries]
+        assert labels[:3] == ["All articles", "Unread", "Starred"]
+        assert "#world" in labels and "Other feed" in labels and "Example feed" in labels
+        await pilot.press("tab")
+        assert screen.article_view.has_focus
+        await pilot.press("tab")
+        assert feeds.has_focus
+        await pilot.press("r")  # refresh the highlighted feed... "All" is not a feed
+        await wait_for_refresh(pilot)
+        while feeds.current is None or feeds.current.label != "Other feed":
+            await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("r")
+        await wait_for_refresh(pilot)
+        await settle(pilot)
+        assert [h.title for h in screen.shown] == ["From the other feed"]
+        assert screen.view == View(feed_id=other.id)
+        await pilot.press("f")
+        await pilot.pause()
+        assert feeds.region.width == 0
+        assert screen.headlines.has_focus
+
+
+async def test_R_refreshes_all_and_shows_progress_and_failures(server: FeedServer) -> None:
+    app = make_app([])
+    server.route("/a.xml", Response(body=rss("A", ("1", "Alpha news"))))
+    server.route("/b.xml", Response(status=500))
+    app.store.add_feed(server.url("/a.xml"))
+    app.store.add_feed(server.url("/b.xml"), title="Broken")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for_refresh(pilot)
+        screen = main(pilot)
+        assert [h.title for h in screen.shown] == ["Alpha news"]
+        messages = [n.message for n in app._notifications]
+        assert any("2 feeds refreshed: 1 new, 1 failed" in m and "Broken" in m for m in messages)
+        entries = {e.label: e for e in screen.query_one(FeedList).entries}
+        assert entries["Broken"].failed and not entries["A"].failed
+        feed_a = entries["A"].feed
+        assert feed_a is not None and feed_a.total == 1
+        assert entries["A"].unread == 0  # its one article is shown, so it was read
+
+
+async def test_a_adds_a_feed_found_on_a_page_and_d_removes_it(server: FeedServer) -> None:
+    server.route("/feed.xml", Response(body=rss("Found feed", ("1", "Found story"))))
+    server.route(
+        "/",
+        Response(
+            body=b'<html><head><link rel="alternate" type="application/atom+xml" '
+            b'href="/feed.xml"></head><body>A blog</body></html>',
+            headers={"Content-Type": "text/html"},
+        ),
+    )
+    app = make_app([])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AddFeedDialog)
+        await pilot.press(*server.url("/"), "tab", *"Mine", "tab", *"blogs, fun", "enter")
+        await wait_for_refresh(pilot)
+        for _ in range(50):
+            if app.store.feeds():
+                break
+            await pilot.pause(0.1)
+        await wait_for_refresh(pilot)
+        (feed,) = app.store.feeds()
+        assert (feed.url, feed.name, feed.tags) == (
+            server.url("/feed.xml"),
+            "Mine",
+            ("blogs", "fun"),
+        )
+        screen = main(pilot)
+        assert [h.title for h in screen.shown] == ["Found story"]
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.store.feeds()
+        await pilot.press("d", "y")
+        await wait_for_refresh(pilot)
+        assert app.store.feeds() == []
+        assert screen.shown == []
+
+
+async def test_adding_a_bad_url_says_why(server: FeedServer) -> None:
+    server.route("/", Response(body=b"<html><body>No feeds here</body></html>"))
+    app = make_app([])
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"javascript:alert(1)", "enter")
+        await wait_for_refresh(pilot)
+        await pilot.press("a", *server.url("/"), "enter")
+        for _ in range(50):
+            await settle(pilot)
+            messages = [n.message for n in app._notifications]
+            if any("No feed found" in m for m in messages):
+                break
+            await pilot.pause(0.1)
+        assert any("Not an http(s) URL" in m for m in messages)
+        assert any("No feed found" in m for m in messages)
+        assert app.store.feeds() == []
+        assert app.is_running
+        assert shown_title  # the helpers are shared with test_keys
