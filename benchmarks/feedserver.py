@@ -15,7 +15,10 @@ the whole 127.0.0.0/8 without setup, so the feeds are spread over ``--hosts`` ad
 127.0.0.1 .. 127.0.0.N: like real subscriptions, which are spread over many sites. With 8
 hosts tuinews's defaults (16 overall, 2 per host) allow 16 requests at once.
 
-Writes ``DIR/feeds.opml`` and a newsboat ``DIR/urls`` file listing the feeds, then prints
+newsboat (2.21, and upstream so far) reads no JSON Feed, so each JSON feed also has an RSS
+twin with the same items (its path + ``.rss.xml``). Writes ``DIR/feeds.opml`` (for tuinews),
+``DIR/urls`` (for newsboat: the twins instead of the JSON feeds, so both readers parse the
+same 20 x N items) and ``DIR/urls-same`` (exactly tuinews's URLs), then prints
 ``READY <port> <feeds>`` on stdout and serves until SIGTERM/SIGINT (or ``--max-seconds``).
 
 Implementation notes (from measuring newsboat against ``http.server``): the status line,
@@ -42,6 +45,7 @@ from html import escape
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+TWIN_SUFFIX = ".rss.xml"
 BASE_TIME = 1_767_225_600  # 2026-01-01T00:00:00Z: items are dated before it
 FORMATS = ("rss", "atom", "json")
 EXT = {"rss": "xml", "atom": "atom", "json": "json"}
@@ -218,33 +222,48 @@ def make_feed(index: int, fmt: str, items: int, seed: int, origin: str) -> tuple
     return title, json.dumps(doc, ensure_ascii=False, indent=1).encode(), newest
 
 
+def _doc(path: str, host: str, title: str, fmt: str, body: bytes, newest: float) -> Doc:
+    etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+    gz = gzip.compress(body, 6)
+    return Doc(path, host, title, fmt, body, gz, etag, _http_date(newest), newest)
+
+
 def build(
     feeds: int, items: int, hosts: int, port: int, seed: int, formats: tuple[str, ...]
-) -> dict[tuple[str, str], Doc]:
+) -> tuple[dict[tuple[str, str], Doc], dict[tuple[str, str], Doc]]:
+    """The feeds, and RSS twins of the JSON feeds (same items) for newsboat, which reads
+    no JSON Feed: ``TWIN_SUFFIX`` appended to the JSON feed's path."""
     docs: dict[tuple[str, str], Doc] = {}
+    twins: dict[tuple[str, str], Doc] = {}
     for index in range(feeds):
         fmt = formats[index % len(formats)]
         host = f"127.0.0.{1 + index % hosts}"
         origin = f"http://{host}:{port}"
         title, body, newest = make_feed(index, fmt, items, seed, origin)
         path = f"/feeds/{index}.{EXT[fmt]}"
-        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
-        docs[(host, path)] = Doc(
-            path, host, title, fmt, body, gzip.compress(body, 6), etag, _http_date(newest), newest
-        )
-    return docs
+        docs[(host, path)] = _doc(path, host, title, fmt, body, newest)
+        if fmt == "json":
+            _, rss, _ = make_feed(index, "rss", items, seed, origin)
+            twin = path + TWIN_SUFFIX
+            twins[(host, twin)] = _doc(twin, host, title, "rss", rss, newest)
+    return docs, twins
 
 
 def write_lists(docs: dict[tuple[str, str], Doc], port: int, out: Path) -> None:
+    """feeds.opml (for tuinews), urls (newsboat: JSON feeds replaced by their RSS twins,
+    same items) and urls-same (newsboat, the very same URLs: its JSON feeds fail)."""
     outlines = []
     urls = []
+    same = []
     for doc in docs.values():
         url = f"http://{doc.host}:{port}{doc.path}"
         outlines.append(
             f'    <outline type="rss" text={quoteattr(doc.title)} title={quoteattr(doc.title)} '
             f"xmlUrl={quoteattr(url)}/>"
         )
-        urls.append(f"{url} bench {doc.fmt}")
+        same.append(f"{url} bench {doc.fmt}")
+        urls.append(f"{url}{TWIN_SUFFIX if doc.fmt == 'json' else ''} bench {doc.fmt}")
+    (out / "urls-same").write_text("\n".join(same) + "\n", encoding="utf-8")
     opml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n'
         "  <head><title>tuinews benchmark feeds</title></head>\n  <body>\n"
@@ -355,8 +374,8 @@ async def serve(args: argparse.Namespace) -> None:
         port = server.sockets[0].getsockname()[1]
         servers.append(server)
     formats = tuple(f for f in args.formats.split(",") if f)
-    docs = build(args.feeds, args.items, args.hosts, port, args.seed, formats)
-    holder["server"] = Server(docs, args.latency_ms / 1000, args.gzip)
+    docs, twins = build(args.feeds, args.items, args.hosts, port, args.seed, formats)
+    holder["server"] = Server({**docs, **twins}, args.latency_ms / 1000, args.gzip)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     write_lists(docs, port, out)

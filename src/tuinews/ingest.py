@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -98,6 +99,10 @@ class Refresher:
         self.settings = settings
         self._fetcher = fetcher
         self._pool: ProcessPoolExecutor | None = None
+        self._worker_count = max(1, os.cpu_count() or 1)
+        # One parse per worker at a time, so a parse's time limit counts its own run and
+        # not its wait behind others (a big refresh queues hundreds of feeds).
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     @property
     def fetcher(self) -> Fetcher:
@@ -118,18 +123,28 @@ class Refresher:
             with contextlib.redirect_stderr(real) if real else contextlib.nullcontext():
                 # "spawn": the app has threads, and forking a threaded process is unsafe.
                 self._pool = ProcessPoolExecutor(
-                    max_workers=max(1, os.cpu_count() or 1),
+                    max_workers=self._worker_count,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_quiet,
                 )
         return self._pool
 
-    def _kill_workers(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            for process in list(getattr(pool, "_processes", {}).values()):
+    def _kill_workers(self, pool: ProcessPoolExecutor) -> None:
+        """Kill this pool's processes (a hung parse cannot be stopped otherwise); the next
+        parse starts a new pool. A pool already replaced is left to its own end."""
+        if self._pool is pool:
+            self._pool = None
+        processes = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(Exception):
                 process.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def _parse_slots(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self._worker_count))
+        return self._slots[1]
 
     async def close(self) -> None:
         if self._fetcher is not None:
@@ -142,12 +157,22 @@ class Refresher:
         """Parse in a worker process: untrusted bytes can hang a parser (feedparser has a
         regex that runs for minutes on a crafted author), and a thread cannot be stopped."""
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._workers(), _parse, body, url)
-        try:
-            return await asyncio.wait_for(future, PARSE_TIMEOUT)
-        except TimeoutError:
-            self._kill_workers()
-            raise FormatError("parse timeout") from None
+        async with self._parse_slots():
+            for attempt in range(2):
+                pool = self._workers()
+                future = loop.run_in_executor(pool, _parse, body, url)
+                try:
+                    return await asyncio.wait_for(future, PARSE_TIMEOUT)
+                except TimeoutError:
+                    self._kill_workers(pool)
+                    raise FormatError("parse timeout") from None
+                except BrokenProcessPool:
+                    # Killed for another feed's timeout, or a worker died: once more on a
+                    # new pool; a second crash is this document's doing.
+                    self._kill_workers(pool)
+                    if attempt:
+                        raise FormatError("parse failed (the parser crashed)") from None
+        raise AssertionError("unreachable")
 
     async def refresh(
         self, feeds: Sequence[Feed], progress: Progress | None = None

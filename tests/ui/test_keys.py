@@ -32,15 +32,24 @@ def shown_title(pilot: Pilot[None]) -> str:
     return view.article.title
 
 
-async def test_first_article_is_shown_and_marked_read() -> None:
+async def test_articles_are_marked_read_when_the_user_goes_to_them() -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert shown_title(pilot) == "Headline 0"
         screen = main(pilot)
-        assert screen.shown[0].read
-        assert not screen.shown[1].read
         assert "Paragraph 2 of article 0." in screen.article_view.text
+        assert not screen.shown[0].read  # shown at start, but not chosen yet
+        await pilot.press("enter")
+        assert screen.shown[0].read
+        await pilot.press("escape", "j")
+        await settle(pilot)
+        assert screen.shown[1].read
+        assert not screen.shown[2].read
+        await pilot.press("slash", *"headline 3")
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 3"
+        assert not screen.shown[0].read  # a search result landing on it is not reading
 
 
 async def test_j_k_and_arrows_move_and_the_article_follows() -> None:

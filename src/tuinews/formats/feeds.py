@@ -13,6 +13,7 @@ from typing import Any
 
 from tuinews.formats.dates import from_struct, parse_date
 from tuinews.formats.errors import FormatError
+from tuinews.formats.fastfeed import RawEntry, RawFeed
 from tuinews.formats.html import html_to_text
 from tuinews.formats.text import text_to_markdown
 from tuinews.links import safe_link
@@ -136,54 +137,79 @@ def _ttl(value: object) -> int | None:
 def read_xml_feed(
     data: bytes, *, name: str, path: str = "", mtime: datetime | None = None
 ) -> ParsedFeed:
-    """RSS or Atom bytes to a ParsedFeed (no items is fine; not a feed is FormatError)."""
+    """RSS or Atom bytes to a ParsedFeed (no items is fine; not a feed is FormatError).
+
+    fastfeedparser first (fast); feedparser when it declines (it raised, found no items,
+    or the document declares entities). Either way the same rules make the articles."""
+    from tuinews.formats import fastfeed
+
+    raw = fastfeed.read(data) or _read_with_feedparser(data)
+    return _build_feed(raw, name=name, path=path, mtime=mtime)
+
+
+def _read_with_feedparser(data: bytes) -> RawFeed:
     import feedparser
 
-    result = feedparser.parse(io.BytesIO(data))
+    result = feedparser.parse(io.BytesIO(data))  # a file object: never taken for a path/URL
     entries = [e for e in result.get("entries", []) if isinstance(e, Mapping)]
     if not entries and not result.get("version"):
         raise FormatError("not a feed")
     feed: Mapping[str, Any] = result.get("feed", {})
-    source = _detail_text(feed.get("title_detail"), str(feed.get("title") or "")) or clean_line(
-        name
+    raw = RawFeed(
+        title=_detail_text(feed.get("title_detail"), str(feed.get("title") or "")),
+        link=str(feed.get("link") or ""),
+        date=from_struct(feed.get("updated_parsed")) or from_struct(feed.get("published_parsed")),
+        ttl=feed.get("ttl"),
     )
-    feed_link = safe_link(str(feed.get("link") or "")) or ""
-    feed_date = from_struct(feed.get("updated_parsed")) or from_struct(feed.get("published_parsed"))
-    ids = _Ids()
-    articles = []
-    for index, entry in enumerate(entries):
-        body = _entry_body(entry)
-        plain = html_to_text(body)
-        link = safe_link(str(entry.get("link") or ""), feed_link) or ""
-        title = _detail_text(entry.get("title_detail"), str(entry.get("title") or ""))
-        title = title or clean_line(_fallback_title(plain)) or "Untitled"
+    for entry in entries:
         author_detail = entry.get("author_detail")
         author = ""
         if isinstance(author_detail, Mapping):
             author = clean_line(str(author_detail.get("name") or ""))
-        author = author or clean_line(str(entry.get("author") or ""))
-        own_date = (
-            from_struct(entry.get("published_parsed"))
-            or from_struct(entry.get("updated_parsed"))
-            or from_struct(entry.get("created_parsed"))
+        raw.entries.append(
+            RawEntry(
+                raw_id=str(entry.get("id") or ""),
+                link=str(entry.get("link") or ""),
+                title=_detail_text(entry.get("title_detail"), str(entry.get("title") or "")),
+                author=author or str(entry.get("author") or ""),
+                body=_entry_body(entry),
+                date=from_struct(entry.get("published_parsed"))
+                or from_struct(entry.get("updated_parsed"))
+                or from_struct(entry.get("created_parsed")),
+            )
         )
-        date = own_date or feed_date or mtime
-        item_id = ids.unique(_item_id(str(entry.get("id") or ""), link, title, own_date, index))
+    return raw
+
+
+def _build_feed(raw: RawFeed, *, name: str, path: str, mtime: datetime | None) -> ParsedFeed:
+    """Articles from either parser's findings: sanitised, links made safe, uids assigned."""
+    from tuinews.formats.fragment import sanitise_fragment
+
+    source = clean_line(raw.title) or clean_line(name)
+    feed_link = safe_link(raw.link) or ""
+    ids = _Ids()
+    articles = []
+    for index, entry in enumerate(raw.entries):
+        body, plain = sanitise_fragment(entry.body)
+        link = safe_link(entry.link, feed_link) or ""
+        title = clean_line(entry.title) or clean_line(_fallback_title(plain)) or "Untitled"
+        own_date = entry.date
+        item_id = ids.unique(_item_id(entry.raw_id, link, title, own_date, index))
         articles.append(
             Article(
                 title=title,
                 source=source,
-                body=clean_text(body),
+                body=body,
                 kind="html",
-                text=clean_text(plain),
-                author=author,
-                date=date,
+                text=plain,
+                author=clean_line(entry.author),
+                date=own_date or raw.date or mtime,
                 link=clean_url(link),
                 path=path,
                 uid=_uid(path, item_id),
             )
         )
-    return ParsedFeed(source, feed_link, _ttl(feed.get("ttl")), articles)
+    return ParsedFeed(source, feed_link, _ttl(raw.ttl), articles)
 
 
 # -- JSON Feed
@@ -244,6 +270,8 @@ def read_json_feed(
     feed: dict[str, Any], *, name: str, path: str = "", mtime: datetime | None = None
 ) -> ParsedFeed:
     """A JSON Feed (already loaded with ``json``) to a ParsedFeed."""
+    from tuinews.formats.fragment import sanitise_fragment
+
     items = feed.get("items")
     if not isinstance(items, list):
         raise FormatError("not valid JSON Feed")
@@ -256,7 +284,7 @@ def read_json_feed(
         text_body = _str(item.get("content_text")) or _str(item.get("summary"))
         kind: BodyKind
         if html_body.strip():
-            kind, body, plain = "html", html_body, html_to_text(html_body)
+            kind, (body, plain) = "html", sanitise_fragment(html_body)
         else:
             kind, body, plain = "markdown", text_to_markdown(clean_text(text_body)), text_body
         link = safe_link(_str(item.get("url")), home) or safe_link(

@@ -161,8 +161,8 @@ class MainScreen(FeedActions):
     def _headline_highlighted(self, event: HeadlineList.Highlighted) -> None:
         headline = event.headline
         self.article_view.show(headline.id)
-        if not headline.read:
-            self._set_read([headline], True)
+        if event.by_user and not headline.read:
+            self._set_read([headline], True)  # not when a new search result lands on it
 
     @on(HeadlineList.Clicked)
     def _headline_clicked(self, event: HeadlineList.Clicked) -> None:
@@ -223,8 +223,11 @@ class MainScreen(FeedActions):
         self.headlines.move_to(len(self.shown) - 1)
 
     def action_read(self) -> None:
-        if self.headlines.current is None:
+        headline = self.headlines.current
+        if headline is None:
             return
+        if not headline.read:
+            self._set_read([headline], True)
         self.add_class("-reading")
         self.set_focus(self.article_view)
 

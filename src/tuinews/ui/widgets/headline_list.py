@@ -34,12 +34,14 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     class Highlighted(Message):
-        """The cursor moved onto a headline."""
+        """The cursor moved onto a headline: by the user (a key, a click), or because the
+        list itself changed (``by_user`` False: a new search result, a refresh)."""
 
-        def __init__(self, headline_list: HeadlineList, headline: Headline) -> None:
+        def __init__(self, headline_list: HeadlineList, headline: Headline, by_user: bool) -> None:
             super().__init__()
             self.headline_list = headline_list
             self.headline = headline
+            self.by_user = by_user
 
         @property
         def control(self) -> HeadlineList:
@@ -79,7 +81,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()  # still on the same article: nothing to announce
             return
         self.cursor = -1
-        self.move_to(cursor, force=True)
+        self.move_to(cursor, force=True, by_user=False)
         self.refresh()
 
     @property
@@ -88,7 +90,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             return self.headlines[self.cursor]
         return None
 
-    def move_to(self, index: int, *, force: bool = False) -> None:
+    def move_to(self, index: int, *, force: bool = False, by_user: bool = True) -> None:
         """Put the cursor on row ``index`` (clamped), scroll it into view, announce it."""
         if not self.headlines:
             self.cursor = 0
@@ -102,7 +104,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_row(old)
         self.refresh_row(index)
         self.scroll_to_region(Region(0, index, 1, 1), animate=False, force=True, immediate=True)
-        self.post_message(self.Highlighted(self, self.headlines[index]))
+        self.post_message(self.Highlighted(self, self.headlines[index], by_user))
 
     def move_by(self, delta: int) -> None:
         self.move_to(self.cursor + delta)

@@ -1,0 +1,273 @@
+"""Reader-mode extraction against the readability corpus, side by side with
+readability-lxml and trafilatura measured in the same run.
+
+    python benchmarks/extract.py [--corpus DIR] [--min-bytes 8000] [--input html|txt|both]
+                                 [--extractors ours,readability,trafilatura,everything]
+                                 [--worst N] [--page NAME ...]
+
+The corpus (``../shared/corpus/readability`` from the repository root) holds one folder
+per page: ``source.html``, ``source.txt`` (a plain-text dump of the same page),
+``expected.txt`` and ``expected-title.txt``. Every extractor runs in-process on every page
+and prints Markdown; the first non-empty line is the title (a leading ``#`` dropped), the
+rest is the body.
+
+Metric (the corpus README's): body precision, recall and F1 over a bag of lowercased word
+tokens, each CJK, Thai, Lao, Burmese or Khmer character counting as one token; Markdown
+links and images count only their text. Title: exact match after whitespace
+normalisation, over the pages whose expected title is not empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "readability"
+
+# Scripts written without spaces: each character is a token.
+_NO_SPACE_SCRIPTS = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Burmese
+    "\u1780-\u17ff"  # Khmer
+    "\u2e80-\u2fdf"  # CJK radicals
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3100-\u31bf"  # Bopomofo
+    "\u31f0-\u31ff"
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7af"  # Hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff66-\uff9f"  # half-width Katakana
+    "\U00020000-\U0003134f"
+)
+_TOKEN = re.compile(rf"[{_NO_SPACE_SCRIPTS}]|[^\W_{_NO_SPACE_SCRIPTS}]+")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_SPACE = re.compile(r"\s+")
+
+
+def tokens(text: str) -> Counter[str]:
+    """The bag of lowercased word tokens of a text (Markdown link targets left out)."""
+    text = _IMAGE.sub(r"\1", text)
+    for _ in range(3):  # links around images, then the links themselves
+        text = _LINK.sub(r"\1", text)
+    return Counter(_TOKEN.findall(text.lower()))
+
+
+def f1(got: Counter[str], expected: Counter[str]) -> float:
+    overlap = sum((got & expected).values())
+    if not overlap:
+        return 1.0 if not got and not expected else 0.0
+    precision = overlap / sum(got.values())
+    recall = overlap / sum(expected.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def split_output(markdown: str) -> tuple[str, str]:
+    """The title (first non-empty line, leading ``#`` dropped) and the body after it."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            title = _SPACE.sub(" ", line.strip().lstrip("#")).strip()
+            return title, "\n".join(lines[index + 1 :])
+    return "", ""
+
+
+def normalise_title(title: str) -> str:
+    return _SPACE.sub(" ", title).strip()
+
+
+# -- extractors: (document bytes, is_text) -> Markdown whose first line is the title
+
+
+def _lines_as_html(text: str) -> str:
+    """A plain-text page as HTML, one paragraph per line (how libraries can read it)."""
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for line in text.split("\n") if line)
+    return f"<html><body>\n{paragraphs}</body></html>"
+
+
+def run_ours(data: bytes, is_text: bool) -> str:
+    from tuinews.extract import extract_document, render_markdown
+
+    return render_markdown(extract_document(data, name="source.txt" if is_text else ""))
+
+
+def run_readability(data: bytes, is_text: bool) -> str:
+    from readability import Document
+
+    from tuinews.formats.encoding import decode
+    from tuinews.formats.html import html_to_markdown
+
+    page = decode(data)
+    if is_text:
+        page = _lines_as_html(page)
+    document = Document(page)
+    return f"# {document.short_title()}\n\n{html_to_markdown(document.summary())}"
+
+
+def run_trafilatura(data: bytes, is_text: bool) -> str:
+    import trafilatura
+
+    from tuinews.formats.encoding import decode
+
+    page = decode(data)
+    if is_text:
+        page = _lines_as_html(page)
+    result = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False)
+    if result is None:
+        return ""
+    body = trafilatura.extract(page, output_format="markdown", include_comments=False) or ""
+    return f"# {result.title or ''}\n\n{body}"
+
+
+def run_everything(data: bytes, is_text: bool) -> str:
+    """Show the whole page: plain text as it is, HTML through markdownify."""
+    from tuinews.formats.encoding import decode
+    from tuinews.formats.html import html_to_markdown
+
+    page = decode(data)
+    return page if is_text else html_to_markdown(page)
+
+
+EXTRACTORS: dict[str, Callable[[bytes, bool], str]] = {
+    "ours": run_ours,
+    "readability": run_readability,
+    "trafilatura": run_trafilatura,
+    "everything": run_everything,
+}
+LABELS = {
+    "ours": "tuinews.extract",
+    "readability": "readability-lxml",
+    "trafilatura": "trafilatura",
+    "everything": "show everything",
+}
+
+
+@dataclass
+class Page:
+    name: str
+    html_size: int
+    expected: Counter[str]
+    title: str
+
+
+@dataclass
+class Result:
+    f1: dict[str, float] = field(default_factory=dict)
+    title: dict[str, bool] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+
+def load_pages(corpus: Path, names: list[str]) -> list[Page]:
+    pages = []
+    for folder in sorted(corpus.iterdir()):
+        if not (folder / "source.html").is_file() or (names and folder.name not in names):
+            continue
+        pages.append(
+            Page(
+                name=folder.name,
+                html_size=(folder / "source.html").stat().st_size,
+                expected=tokens((folder / "expected.txt").read_text(encoding="utf-8")),
+                title=normalise_title(
+                    (folder / "expected-title.txt").read_text(encoding="utf-8")
+                ),
+            )
+        )
+    return pages
+
+
+def measure(
+    corpus: Path, pages: list[Page], extractor: str, source: str, result: Result
+) -> None:
+    run = EXTRACTORS[extractor]
+    for page in pages:
+        data = (corpus / page.name / source).read_bytes()
+        start = time.perf_counter()
+        try:
+            output = run(data, source.endswith(".txt"))
+        except Exception as error:  # a library failing on a page scores 0 there
+            output = ""
+            result.failed.append(f"{page.name}: {type(error).__name__}")
+        result.seconds[page.name] = time.perf_counter() - start
+        title, body = split_output(output)
+        result.f1[page.name] = f1(tokens(body), page.expected)
+        if page.title:
+            result.title[page.name] = normalise_title(title) == page.title
+
+
+def summary_row(source: str, extractor: str, result: Result, pages: list[Page]) -> str:
+    scores = [result.f1[page.name] for page in pages]
+    titles = [result.title[page.name] for page in pages if page.name in result.title]
+    seconds = [result.seconds[page.name] for page in pages]
+    title_rate = sum(titles) / len(titles) if titles else 0.0
+    return (
+        f"| {source} | {LABELS[extractor]} | {len(pages)} | {statistics.mean(scores):.3f} | "
+        f"{statistics.median(scores):.3f} | {title_rate:.2f} | "
+        f"{statistics.mean(seconds):.3f} | {max(seconds):.3f} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--min-bytes", type=int, default=0, help="also score only pages this large or larger"
+    )
+    parser.add_argument("--input", choices=("html", "txt", "both"), default="both")
+    parser.add_argument("--extractors", default="ours,readability,trafilatura,everything")
+    parser.add_argument("--worst", type=int, default=0, help="list each extractor's N worst")
+    parser.add_argument("--page", action="append", default=[], help="only these pages")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    pages = load_pages(args.corpus, args.page)
+    extractors = [name.strip() for name in args.extractors.split(",") if name.strip()]
+    sources = ["source.html", "source.txt"] if args.input == "both" else [f"source.{args.input}"]
+    large = [page for page in pages if page.html_size >= args.min_bytes]
+    header = (
+        "| input | extractor | pages | mean F1 | median F1 | title exact | s/page mean | "
+        "s/page max |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
+    )
+    rows, large_rows = [], []
+    for source in sources:
+        for extractor in extractors:
+            result = Result()
+            measure(args.corpus, pages, extractor, source, result)
+            rows.append(summary_row(source, extractor, result, pages))
+            if args.min_bytes and large:
+                large_rows.append(summary_row(source, extractor, result, large))
+            print(rows[-1], file=sys.stderr, flush=True)
+            for failure in result.failed:
+                print(f"  {LABELS[extractor]} failed on {failure}", file=sys.stderr)
+            if args.worst:
+                worst = sorted(pages, key=lambda page: result.f1[page.name])[: args.worst]
+                for page in worst:
+                    title = result.title.get(page.name)
+                    print(
+                        f"  {result.f1[page.name]:.3f} {page.name}"
+                        + ("" if title is None or title else "  (title wrong)"),
+                        file=sys.stderr,
+                    )
+    print(f"\nAll {len(pages)} pages:\n")
+    print(header)
+    print("\n".join(rows))
+    if large_rows:
+        print(f"\nThe {len(large)} pages of {args.min_bytes} bytes or more:\n")
+        print(header)
+        print("\n".join(large_rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
