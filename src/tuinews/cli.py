@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from tuinews.store import Store
 
 COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export")
+WRITERS = ("refresh", "add", "remove", "import")  # these take the store's lock
 
 
 class _Version(argparse.Action):
@@ -111,13 +113,33 @@ def build_command_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
+def _open_store(args: argparse.Namespace, settings: Settings, exclusive: bool) -> Store:
     from tuinews.settings import ensure_dirs
-    from tuinews.store import Store
+    from tuinews.store import AlreadyRunning, CorruptStore, Store, StoreError
 
     path = args.db.expanduser() if args.db else settings.db_path()
     ensure_dirs(path)
-    return Store(path)
+    try:
+        return Store(path, exclusive=exclusive)
+    except AlreadyRunning as running:
+        raise StoreError(f"another tuinews is using {path} ({running})") from None
+    except CorruptStore as corrupt:
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise StoreError(
+                f"{corrupt}. Move it aside (mv {path} {aside}) to start a new one."
+            ) from None
+        print(f"tuinews: {corrupt}.", file=sys.stderr)
+        answer = input(f"Move it aside to {aside.name} and start a new database? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            raise StoreError("nothing was changed") from None
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(aside.with_name(aside.name + suffix))
+        print(f"tuinews: moved to {aside}; starting a new database.", file=sys.stderr)
+        return Store(path, exclusive=exclusive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)
-            return run_command(args, settings, lambda: _open_store(args, settings))
+            exclusive = command in WRITERS
+            return run_command(args, settings, lambda: _open_store(args, settings, exclusive))
         return _run_app(args, settings, problems)
     except StoreError as error:
         print(f"tuinews: {error}", file=sys.stderr)
@@ -158,7 +181,7 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     except PathError as error:
         print(f"tuinews: {error}", file=sys.stderr)
         return 2
-    store = _open_store(args, settings)
+    store = _open_store(args, settings, exclusive=True)
     start = partial(open_paths, store, paths) if paths else partial(open_store, store)
 
     from tuinews.ui.app import TuinewsApp

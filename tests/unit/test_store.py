@@ -52,7 +52,7 @@ def test_newer_or_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
         Store(path)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(StoreError, match="cannot open"):
+    with pytest.raises(StoreError, match="damaged"):
         Store(junk)
 
 
@@ -206,3 +206,68 @@ def test_any_search_text_is_safe(store: Store, text: str) -> None:
     search(store, text)  # never raises
     query = compile_query(text)
     assert len(query.match or "") < 5000
+
+
+def test_only_one_writer_and_a_stale_lock_never_blocks(tmp_path: Path) -> None:
+    import os
+
+    from tuinews.store import AlreadyRunning
+
+    path = tmp_path / "locked.db"
+    first = Store(path, exclusive=True)
+    with pytest.raises(AlreadyRunning) as running:
+        Store(path, exclusive=True)
+    assert running.value.pid == os.getpid()
+    Store(path).close()  # readers need no lock
+    first.close()
+    (tmp_path / "locked.db.lock").write_text("999999\n")  # left by a crashed process
+    Store(path, exclusive=True).close()
+
+
+def test_cli_refuses_a_second_writer_and_a_damaged_file(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "busy.db"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import time; from tuinews.store import Store; s = Store({str(db)!r}, exclusive=True); "
+            "print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        env = dict(os.environ, TUINEWS_DB=str(db))
+        run = [sys.executable, "-m", "tuinews"]
+        busy = subprocess.run(
+            [*run, "refresh"], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert busy.returncode == 2
+        assert f"another tuinews is using {db} (already running (PID {holder.pid}))" in busy.stderr
+        feeds = subprocess.run([*run, "feeds"], capture_output=True, text=True, env=env, timeout=60)
+        assert feeds.returncode == 0  # reading needs no lock
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"not a database, just junk " * 200)
+    env = dict(os.environ, TUINEWS_DB=str(damaged))
+    result = subprocess.run(
+        [sys.executable, "-m", "tuinews", "feeds"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert "damaged" in result.stderr and "mv " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert damaged.read_bytes().startswith(b"not a database")  # nothing was changed

@@ -1,6 +1,8 @@
 """The SQLite store: feeds, articles, read and starred state, full-text search."""
 
+from tuinews.store.lock import AlreadyRunning
 from tuinews.store.store import (
+    CorruptStore,
     Feed,
     FeedExists,
     Headline,
@@ -10,4 +12,14 @@ from tuinews.store.store import (
     View,
 )
 
-__all__ = ["Feed", "FeedExists", "Headline", "Store", "StoreError", "UpsertCounts", "View"]
+__all__ = [
+    "AlreadyRunning",
+    "CorruptStore",
+    "Feed",
+    "FeedExists",
+    "Headline",
+    "Store",
+    "StoreError",
+    "UpsertCounts",
+    "View",
+]

@@ -17,6 +17,7 @@ from typing import Any
 
 from tuinews.models import Article, BodyKind
 from tuinews.sanitise import clean_line
+from tuinews.store.lock import StoreLock
 from tuinews.store.schema import SchemaTooNew, migrate
 
 LOCAL_URL = "local:"
@@ -25,6 +26,14 @@ LOCAL_TITLE = "Local"
 
 class StoreError(Exception):
     """A problem with the database file, worded for the user."""
+
+
+class CorruptStore(StoreError):
+    """The file is not a usable SQLite database."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} is damaged and cannot be read ({reason})")
+        self.path = path
 
 
 class FeedExists(StoreError):
@@ -124,9 +133,15 @@ _HEADLINE_COLUMNS = (
 class Store:
     """Thread-safe access to one database file (one connection, serialised by a lock)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, exclusive: bool = False) -> None:
+        """Open (creating and migrating) the database. ``exclusive``: take the lock that
+        makes this the only tuinews writing it (raises AlreadyRunning)."""
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._file_lock: StoreLock | None = None
+        if exclusive:
+            self._file_lock = StoreLock(self.path)
+            self._file_lock.acquire()
         try:
             self._db = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None, timeout=10
@@ -136,13 +151,22 @@ class Store:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self.created = migrate(self._db)
         except SchemaTooNew as error:
+            self._unlock()
             raise StoreError(f"{self.path}: {error}") from None
         except sqlite3.DatabaseError as error:
+            self._unlock()
+            if "not a database" in str(error) or "malformed" in str(error):
+                raise CorruptStore(self.path, str(error)) from None
             raise StoreError(f"{self.path}: cannot open the database ({error})") from None
+
+    def _unlock(self) -> None:
+        if self._file_lock is not None:
+            self._file_lock.release()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        self._unlock()
 
     def __enter__(self) -> Store:
         return self
