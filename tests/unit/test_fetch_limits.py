@@ -94,7 +94,7 @@ async def test_endless_chunked_body_is_cut_at_the_cap(server: FeedServer) -> Non
     started = time.monotonic()
     result = await fetch(server.url("/endless"), FetchLimits(max_bytes=MB))
     assert result.error == "response too large (over 1 MB)" and result.body is None
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 10
 
 
 async def test_huge_content_length_fails_before_reading(server: FeedServer) -> None:
@@ -103,7 +103,7 @@ async def test_huge_content_length_fails_before_reading(server: FeedServer) -> N
     started = time.monotonic()
     result = await fetch(server.url("/huge"), FetchLimits(total_timeout=5))
     assert result.error == "response too large (over 15 MB)"
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4  # not the 5 s deadline
 
 
 # the deadline -----------------------------------------------------------------------------
@@ -116,8 +116,8 @@ async def test_slow_drip_ends_at_the_total_deadline(server: FeedServer) -> None:
     result = await fetch(server.url("/drip"), FetchLimits(total_timeout=1.0))
     wall = time.monotonic() - started
     assert result.error == "timed out" and result.body is None and result.status == 200
-    assert 0.95 <= wall < 1.5, wall
-    assert 0.95 <= result.elapsed < 1.5
+    assert 0.95 <= wall < 3, wall  # not the 8 s the drip would take
+    assert 0.95 <= result.elapsed < 3
 
 
 async def test_stall_after_accept_times_out(server: FeedServer) -> None:
@@ -125,7 +125,7 @@ async def test_stall_after_accept_times_out(server: FeedServer) -> None:
     started = time.monotonic()
     result = await fetch(server.url("/stall"), FetchLimits(total_timeout=0.5))
     assert result.error == "timed out" and result.status is None
-    assert 0.45 <= time.monotonic() - started < 1.0
+    assert 0.45 <= time.monotonic() - started < 3  # not the 30 s stall
 
 
 async def test_the_deadline_covers_the_whole_redirect_chain(server: FeedServer) -> None:
@@ -137,7 +137,7 @@ async def test_the_deadline_covers_the_whole_redirect_chain(server: FeedServer) 
     started = time.monotonic()
     result = await fetch(server.url("/hop0"), FetchLimits(total_timeout=1.0))
     assert result.error == "timed out" and result.status is None  # cut in mid-hop
-    assert 0.95 <= time.monotonic() - started < 1.4
+    assert 0.95 <= time.monotonic() - started < 2.5
     assert 3 <= len(server.requests) <= 4  # the chain never reached its end
 
 
@@ -152,7 +152,7 @@ async def test_waiting_for_a_slot_does_not_count_against_the_deadline(server: Fe
         )
     assert time.monotonic() - started >= 1.15  # one after the other
     assert [r.error for r in results] == [None, None]
-    assert all(0.55 <= r.elapsed < 0.95 for r in results)
+    assert all(0.55 <= r.elapsed < 1.1 for r in results)  # 1.2 if the wait counted
 
 
 async def test_the_deadline_pauses_while_a_redirect_waits_for_another_host(
@@ -177,7 +177,7 @@ async def test_the_deadline_pauses_while_a_redirect_waits_for_another_host(
         assert [(await a).body for a in others] == [b"a", b"a"]
     assert b.ok and b.body == b"b", b.error
     assert b.final_url == server.url("/b2", host="localhost")
-    assert wall >= 1.5 and 0.55 <= b.elapsed < 0.9
+    assert wall >= 1.5 and 0.55 <= b.elapsed < 1.15
 
 
 # concurrency ------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ async def test_a_busy_host_does_not_hold_up_the_others(server: FeedServer) -> No
         started = time.monotonic()
         async for result in fetcher.fetch_all(requests):
             assert result.request.key == "fast", "the other host waited for the busy one"
-            assert time.monotonic() - started < 0.3
+            assert time.monotonic() - started < 1.5
             break
 
 
@@ -267,7 +267,7 @@ async def test_fetch_all_stopped_early_cancels_the_rest(server: FeedServer) -> N
             assert result.ok
             break
         await stream.aclose()
-        assert time.monotonic() - started < 1
+        assert time.monotonic() - started < 5  # not the 30 s stall
         # The fetcher is still usable, with its slots given back.
         assert (await fetcher.fetch(FetchRequest(server.url("/fast", host="localhost")))).ok
         assert fetcher._hosts == {}
