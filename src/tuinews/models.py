@@ -64,7 +64,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A path that was not opened, and why (shown to the user)."""
+    """A path that was not opened, and why (shown to the user, so both are sanitised)."""
 
     path: str
     reason: str

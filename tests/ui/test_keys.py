@@ -318,3 +318,30 @@ async def test_empty_library_shows_an_empty_state() -> None:
         await pilot.press("j", "o", "y", "space", "n", "G")
         await settle(pilot)
         assert app.is_running
+
+
+async def test_space_never_skips_an_article_that_is_still_loading() -> None:
+    articles = make_articles(3, paragraphs=1)
+    big = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 60 for i in range(300))
+    articles[1].body = articles[1].text = big  # about 450 KB: takes a while to render
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        view = screen.article_view
+        assert view.ready and view.at_end  # the short first article is all on screen
+        first = view.article_id
+        screen.action_page_down()  # so space goes to the next one...
+        for _ in range(100):
+            if view.article_id != first:
+                break
+            await pilot.pause(0)
+        assert screen.headlines.current is not None
+        assert screen.headlines.current.title == "Headline 1"
+        assert not view.ready and not view.at_end  # ...which is still rendering:
+        screen.action_page_down()  # space must not skip it
+        await pilot.pause()
+        assert screen.headlines.current.title == "Headline 1"
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 1"
+        assert "cut here at 400" in screen.article_view.text

@@ -46,6 +46,11 @@ def shown_path(path: str) -> str:
     return repr(clean_line(os.fsdecode(path), limit=300))
 
 
+def _skipped(path: str | bytes, reason: str) -> Skipped:
+    """A skipped file, its name sanitised: file names are untrusted text too."""
+    return Skipped(clean_line(os.fsdecode(path), limit=300), clean_line(reason))
+
+
 def _reason(error: OSError) -> str:
     if error.errno == errno.ELOOP:
         return "symlink loop"
@@ -121,7 +126,7 @@ def iter_files(path: str, skipped: list[Skipped]) -> Iterator[str]:
         return
 
     def on_error(error: OSError) -> None:
-        skipped.append(Skipped(os.fsdecode(error.filename or path), _reason(error)))
+        skipped.append(_skipped(error.filename or path, _reason(error)))
 
     for root, dirs, files in os.walk(path, onerror=on_error, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -149,14 +154,14 @@ def load_paths(paths: Iterable[str], progress: Callable[[int], None] | None = No
         for path in iter_files(top, library.skipped):
             count += 1
             if count > MAX_FILES:
-                library.skipped.append(Skipped(path, f"more than {MAX_FILES} files"))
+                library.skipped.append(_skipped(path, f"more than {MAX_FILES} files"))
                 return library
             try:
                 library.articles.extend(load_file(path))
             except SkipFile as skip:
-                library.skipped.append(Skipped(os.fsdecode(path), str(skip)))
+                library.skipped.append(_skipped(path, str(skip)))
             except Exception as error:  # a parser bug must not stop the other files
-                library.skipped.append(Skipped(os.fsdecode(path), f"unreadable ({error!r:.80})"))
+                library.skipped.append(_skipped(path, f"unreadable ({type(error).__name__})"))
             if progress is not None:
                 progress(count)
     return library

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from tuinews.ingest import FeedResult, due_feeds, stale_feeds
 from tuinews.store import Feed, View
 from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, NewFeed
+from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
 from tuinews.ui.widgets.refresh_status import RefreshStatus
@@ -73,6 +74,7 @@ class FeedActions(Screen[None]):
 
     def _reload_now(self) -> None:
         self._reload_pending = False
+        self.query_one(ArticleView).forget()
         self.reload_headlines()
         self.reload_feeds()
 

@@ -24,6 +24,9 @@ from tuinews.models import Article
 from tuinews.store import Store
 
 MAX_RENDER_WIDTH = 100
+MAX_MARKDOWN_CHARS = 400_000  # longer articles are cut, with a note, so that they render fast
+CACHED_RENDERS = 16
+LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous article
 
 
 def article_renderable(article: Article, markdown: str) -> RenderableType:
@@ -37,8 +40,13 @@ def article_renderable(article: Article, markdown: str) -> RenderableType:
     header.append(Text(""))
     from rich.markdown import Markdown  # ~20 ms to import: not needed for the first frame
 
+    cut = ""
+    if len(markdown) > MAX_MARKDOWN_CHARS:
+        end = markdown.rfind("\n\n", 0, MAX_MARKDOWN_CHARS)
+        markdown = markdown[: end if end > 0 else MAX_MARKDOWN_CHARS]
+        cut = f"(The article is cut here at {MAX_MARKDOWN_CHARS // 1000} KB; o opens the original.)"
     body = Markdown(markdown, hyperlinks=False) if markdown.strip() else Text("(no text)")
-    return Group(*header, body)
+    return Group(*header, body, Text(cut, style="italic")) if cut else Group(*header, body)
 
 
 def render_lines(renderable: RenderableType, width: int) -> list[list[Segment]]:
@@ -66,13 +74,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("down", "scroll_down", "Scroll down", show=False),
     ]
 
-    class Rendered(Message):
-        """The article is on screen."""
-
-        def __init__(self, article: Article | None) -> None:
-            super().__init__()
-            self.article = article
-
     class Failed(Message):
         """Rendering the article failed (the message says why)."""
 
@@ -91,6 +92,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._message: Text | None = None
         self.words: tuple[str, ...] = ()
         self._highlighted: dict[int, Strip] = {}
+        self._renders: dict[tuple[int, int], tuple[list[Strip], Article | None]] = {}
 
     # --- attributes down -------------------------------------------------------------
 
@@ -102,8 +104,34 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.article = None
             self._set_lines([], None, None, 0)
             return
+        width = self._render_width()
+        rendered = self._renders.get((article_id, width))
+        if rendered is not None:
+            self._set_lines(rendered[0], article_id, rendered[1], width)
+            return
         cached = self.article if self.article and self.article.id == article_id else None
-        self._render_article(article_id, cached, self._render_width())
+        self._render_article(article_id, cached, width)
+        self.set_timer(LOADING_DELAY, lambda: self._loading(article_id))
+
+    def _loading(self, article_id: int) -> None:
+        """Still rendering: say so rather than leave the previous article up."""
+        if self.article_id == article_id and not self.ready:
+            lines = render_lines(Text("Loading…", style="dim"), self._render_width())
+            self.lines = self._to_strips(lines)
+            self._highlighted.clear()
+            self.virtual_size = Size(0, len(self.lines))
+            self.scroll_to(0, 0, animate=False, force=True, immediate=True)
+            self.refresh()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the article asked for last is the one on screen."""
+        shown = self.article.id if self.article is not None else None
+        return shown == self.article_id
+
+    def forget(self) -> None:
+        """Drop the rendered articles kept for quick return (their content may change)."""
+        self._renders.clear()
 
     def highlight(self, words: list[str]) -> None:
         """Highlight these (case-folded) words in the article, e.g. the search words."""
@@ -122,7 +150,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def at_end(self) -> bool:
-        return self.scroll_y >= self.max_scroll_y
+        """At the end of the article on screen (never while the next one is loading)."""
+        return self.ready and self.scroll_y >= self.max_scroll_y
 
     @property
     def text(self) -> str:
@@ -168,6 +197,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _set_lines(
         self, lines: list[Strip], article_id: int | None, article: Article | None, width: int
     ) -> None:
+        if article_id is not None:
+            self._renders[(article_id, width)] = (lines, article)
+            while len(self._renders) > CACHED_RENDERS:
+                del self._renders[next(iter(self._renders))]
         if article_id != self.article_id:
             return  # a newer article was asked for meanwhile
         self.article = article
@@ -178,7 +211,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(longest, len(lines))
         self.scroll_to(0, 0, animate=False, force=True, immediate=True)
         self.refresh()
-        self.post_message(self.Rendered(article))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

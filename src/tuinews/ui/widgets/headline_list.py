@@ -113,10 +113,6 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         """Redraw one row (e.g. after its read or starred state changed)."""
         self.refresh_line(index)  # takes the row's virtual y
 
-    @property
-    def page_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
-
     # --- drawing ---------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
