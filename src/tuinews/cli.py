@@ -181,6 +181,13 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     except PathError as error:
         print(f"tuinews: {error}", file=sys.stderr)
         return 2
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "tuinews: the reader needs a terminal; in scripts, use tuinews refresh, "
+            "search, feeds or export (tuinews --help)",
+            file=sys.stderr,
+        )
+        return 2
     store = _open_store(args, settings, exclusive=True)
     start = partial(open_paths, store, paths) if paths else partial(open_store, store)
 

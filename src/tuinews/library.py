@@ -6,7 +6,7 @@ state persists; the welcome library is added the first time the store is empty.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tuinews.models import Skipped
@@ -21,9 +21,11 @@ class Opened:
     description: str = ""
 
 
-def open_paths(store: Store, paths: Sequence[str]) -> Opened:
+def open_paths(
+    store: Store, paths: Sequence[str], should_stop: Callable[[], bool] | None = None
+) -> Opened:
     """Load files and folders into the store; the view shows exactly those articles."""
-    library = load_paths(paths)
+    library = load_paths(paths, should_stop)
     local = store.local_feed_id()
     store.upsert_articles(local, library.articles)
     ids = store.ids_for_uids(local, [article.uid for article in library.articles])
@@ -35,7 +37,7 @@ def open_paths(store: Store, paths: Sequence[str]) -> Opened:
     )
 
 
-def open_store(store: Store) -> Opened:
+def open_store(store: Store, should_stop: Callable[[], bool] | None = None) -> Opened:
     """Everything in the store; the welcome library if the store has nothing yet."""
     if store.is_empty():
         store.upsert_articles(store.local_feed_id(), load_welcome().articles)

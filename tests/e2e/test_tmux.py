@@ -65,11 +65,12 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     term.tmux("kill-server")
 
 
-def start(terminal: Terminal, tmp_path: Path, *args: str) -> None:
+def start(terminal: Terminal, tmp_path: Path, *args: str, **extra: str) -> None:
     env = {
         "TUINEWS_CONFIG": str(tmp_path / "config.toml"),
         "HOME": os.environ["HOME"],
         "TERM": "xterm-256color",
+        **extra,
     }
     env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
     terminal.tmux(
@@ -128,3 +129,22 @@ def test_welcome_library_with_no_arguments(terminal: Terminal, tmp_path: Path) -
     while time.monotonic() < deadline and "tuinews" in terminal.tmux("list-sessions"):
         time.sleep(0.1)
     assert "tuinews" not in terminal.tmux("list-sessions")
+
+
+def test_o_hands_the_link_to_the_browser_as_one_argument(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    seen = tmp_path / "browser-args"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nfor a in "$@"; do echo "$a"; done > {seen}\n')
+    browser.chmod(0o755)
+    feed = Path(__file__).resolve().parents[1] / "fixtures" / "rss20.xml"
+    start(terminal, tmp_path, str(feed), BROWSER=str(browser))
+    terminal.wait_for("news.example.com")
+    terminal.keys("o")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not seen.exists():
+        time.sleep(0.1)
+    assert seen.read_text().splitlines() == ["https://news.example.com/stories/2"]
+    terminal.wait_for("news.example.com")  # the screen is back after the browser
+    terminal.keys("q")

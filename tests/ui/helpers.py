@@ -51,13 +51,13 @@ def make_app(
     settings: Settings | None = None,
     opened: list[str] | None = None,
     read: Iterable[int] = (),
-    start: Callable[[], Opened] | None = None,
+    start: Callable[..., Opened] | None = None,
 ) -> TuinewsApp:
     store = make_store(articles if articles is not None else make_articles(), read)
     sink = opened if opened is not None else []
     return TuinewsApp(
         store=store,
-        start=start or (lambda: Opened(View())),
+        start=start or (lambda **_: Opened(View())),
         settings=settings or Settings(refresh_on_start=False),  # tests never go online
         opener=sink.append,
     )

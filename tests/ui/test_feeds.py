@@ -57,7 +57,7 @@ async def test_m_s_A_change_read_and_star_and_they_persist() -> None:
     }
     assert [h.title for h in store.headlines(View(starred_only=True))] == ["Headline 1"]
     again = TuinewsApp(
-        store=store, start=lambda: Opened(View()), settings=Settings(refresh_on_start=False)
+        store=store, start=lambda **_: Opened(View()), settings=Settings(refresh_on_start=False)
     )
     async with again.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

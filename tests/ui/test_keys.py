@@ -194,7 +194,7 @@ async def test_search_with_no_match_shows_a_message() -> None:
         await pilot.press("slash", *'"unbalanced', "space", "c", "plus", "plus")
         await settle(pilot)
         assert screen.shown == []
-        assert "No matches" in screen.article_view.text
+        assert "No headlines match" in screen.article_view.text
 
 
 async def test_o_opens_the_link_and_y_copies_it() -> None:
@@ -310,7 +310,7 @@ async def test_command_palette_lists_and_runs_bindings() -> None:
 
 
 async def test_empty_library_shows_an_empty_state() -> None:
-    app = make_app([], start=lambda: Opened(View(ids=())))
+    app = make_app([], start=lambda **_: Opened(View(ids=())))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = main(pilot)
@@ -345,3 +345,15 @@ async def test_space_never_skips_an_article_that_is_still_loading() -> None:
         await settle(pilot)
         assert shown_title(pilot) == "Headline 1"
         assert "cut here at 400" in screen.article_view.text
+
+
+async def test_search_hints_are_shown_as_plain_text() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await pilot.press("slash", *"is:[bold]x")
+        await settle(pilot)
+        subtitle = screen.search_bar.border_subtitle or ""
+        assert "is:[bold]x is not known" in subtitle.replace("\\[", "[")
+        assert app.is_running

@@ -26,7 +26,7 @@ folder = styles_dir()
 assert "site-packages" in str(folder), folder
 
 async def main():
-    app = TuinewsApp(store=Store("tuinews.db"), start=lambda: Opened(View()))
+    app = TuinewsApp(store=Store("tuinews.db"), start=lambda **_: Opened(View()))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         headlines = app.screen.query_one(HeadlineList)

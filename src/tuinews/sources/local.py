@@ -146,8 +146,10 @@ def load_file(path: str) -> list[Article]:
         raise SkipFile(str(error)) from None
 
 
-def load_paths(paths: Iterable[str], progress: Callable[[int], None] | None = None) -> Library:
-    """Load every file under the given paths. Never raises for a bad file: it is skipped."""
+def load_paths(paths: Iterable[str], should_stop: Callable[[], bool] | None = None) -> Library:
+    """Load every file under the given paths. Never raises for a bad file: it is skipped.
+    ``should_stop`` is asked between files (the app quitting): then what was read so far
+    is returned."""
     library = Library()
     count = 0
     for top in paths:
@@ -162,8 +164,8 @@ def load_paths(paths: Iterable[str], progress: Callable[[int], None] | None = No
                 library.skipped.append(_skipped(path, str(skip)))
             except Exception as error:  # a parser bug must not stop the other files
                 library.skipped.append(_skipped(path, f"unreadable ({type(error).__name__})"))
-            if progress is not None:
-                progress(count)
+            if should_stop is not None and should_stop():
+                return library
     return library
 
 

@@ -29,9 +29,31 @@ class BindingRow(NamedTuple):
     action: str
 
 
-def open_in_browser(url: str) -> None:
-    """Open an (already checked) http(s) URL; the browser is started without a shell."""
-    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+def open_in_browser(app: App[None], url: str) -> None:
+    """Open an (already checked) http(s) URL. Python's webbrowser starts the browser with
+    an argument list, never a shell. A browser that runs in the terminal (lynx, w3m...)
+    gets the terminal while tuinews is suspended; a graphical one starts in a thread."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        app.copy_to_clipboard(url)
+        app.notify("No web browser found; the link was copied instead.", severity="warning")
+        return
+    if type(browser) is webbrowser.GenericBrowser:  # a console browser, in the foreground
+        with app.suspend():
+            opened = browser.open(url)
+        if not opened:
+            app.notify(f"The browser could not open {url}", severity="warning")
+        return
+
+    def start() -> None:
+        if not browser.open(url):
+            app.call_from_thread(
+                app.notify, f"The browser could not open {url}", severity="warning"
+            )
+
+    threading.Thread(target=start, daemon=True).start()
+    app.notify(f"Opening {url}")
 
 
 class TuinewsApp(App[None]):
@@ -43,20 +65,21 @@ class TuinewsApp(App[None]):
     def __init__(
         self,
         store: Store,
-        start: Callable[[], Opened] | None = None,
+        start: Callable[..., Opened] | None = None,
         settings: Settings | None = None,
         problems: list[str] | None = None,
-        opener: Callable[[str], None] = open_in_browser,
+        opener: Callable[[str], None] | None = None,
     ) -> None:
-        """``start`` runs in a thread at start-up: it loads what was asked for into the
-        store and says what to show (by default, everything in the store)."""
+        """``start`` runs in a thread at start-up (called with ``should_stop``, which says
+        when the app is quitting): it loads what was asked for into the store and says
+        what to show (by default, everything in the store)."""
         super().__init__()
         self.store = store
         self.start = start or partial(open_store, store)
         self.refresher = Refresher(store, settings or Settings())
         self.settings = settings or Settings()
         self.problems = list(problems or [])
-        self.opener = opener
+        self.opener = opener or partial(open_in_browser, self)
 
     async def on_unmount(self) -> None:
         await self.refresher.close()

@@ -12,6 +12,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -46,6 +47,7 @@ class MainScreen(FeedActions):
         self.view = View()
         self.shown: list[Headline] = []
         self.loaded = False
+        self.skipped_note = ""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -74,7 +76,8 @@ class MainScreen(FeedActions):
 
     @work(thread=True, group="load", exit_on_error=False)
     def _open(self) -> Opened:
-        return self.tuinews.start()
+        worker = get_current_worker()
+        return self.tuinews.start(should_stop=lambda: worker.is_cancelled)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -97,6 +100,7 @@ class MainScreen(FeedActions):
         self.reload_feeds()
         self.start_automatic_refresh()
         if opened.skipped:
+            self.skipped_note = "\n\nSkipped: " + skipped_summary(opened.skipped)
             self.notify(
                 skipped_summary(opened.skipped),
                 title="Some files were skipped",
@@ -133,19 +137,20 @@ class MainScreen(FeedActions):
     ) -> None:
         if text != self.search_bar.value:
             return  # a newer query is on its way
-        first_load = not self.loaded
         self.loaded = True
         self.shown = found
-        self.search_bar.border_subtitle = "; ".join(hints)
+        self.search_bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
         if text.strip():
-            self.headlines.empty_message = f"No headlines match {text!r}."
+            message = f"No headlines match {text!r}.\nEscape clears."
+        elif self.view == View() or self.view.ids is not None:
+            message = EMPTY_LIBRARY + self.skipped_note
         else:
-            self.headlines.empty_message = "No articles."
+            message = "No articles here."
+        self.headlines.empty_message = message
         self.headlines.set_headlines(found, words)
         self.article_view.highlight(words)
         if not found:
-            empty = first_load or not text.strip()
-            self.article_view.show_message(EMPTY_LIBRARY if empty else "No matches. Escape clears.")
+            self.article_view.show_message(message)
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
@@ -232,6 +237,8 @@ class MainScreen(FeedActions):
         self.set_focus(self.article_view)
 
     def action_back(self) -> None:
+        if self.focused is self.headlines and self.search_bar.value:
+            self.search_bar.value = ""  # Escape in the results clears the search
         self.remove_class("-reading")
         self.set_focus(self.headlines)
 
@@ -301,7 +308,6 @@ class MainScreen(FeedActions):
         link = self._current_link()
         if link is not None:
             self.tuinews.open_link(link)
-            self.notify(f"Opening {link}")
 
     def action_copy_link(self) -> None:
         link = self._current_link()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from rich.style import Style
@@ -120,13 +121,21 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not self.headlines:
-            if y == 1:
+            lines = self._empty_lines(width)
+            if 1 <= y <= len(lines):
                 style = self.get_component_rich_style("headline-list--empty")
-                return self._strip(Text(f"  {self.empty_message}", style=style), width, base)
+                return self._strip(Text(f"  {lines[y - 1]}", style=style), width, base)
             return Strip.blank(width, base)
         if row >= len(self.headlines):
             return Strip.blank(width, base)
         return self._strip(self._row_text(self.headlines[row], row, width), width, base)
+
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty-state message, wrapped to the pane (paragraphs kept)."""
+        lines: list[str] = []
+        for paragraph in self.empty_message.split("\n"):
+            lines += textwrap.wrap(paragraph, max(10, width - 4)) or [""]
+        return lines
 
     def _row_text(self, headline: Headline, row: int, width: int) -> Text:
         meta_style = self.get_component_rich_style("headline-list--meta", partial=True)
