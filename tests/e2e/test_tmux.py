@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +36,9 @@ class Terminal:
         )
         return result.stdout
 
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "tuinews")
+    def screen(self, styles: bool = False) -> str:
+        """The screen's text (with ``styles``, with its SGR escape sequences too)."""
+        return self.tmux("capture-pane", "-p", *(["-e"] if styles else []), "-t", "tuinews")
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "tuinews", *keys)
@@ -57,12 +59,25 @@ class Terminal:
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed: .ci/run installs it")
         pytest.skip("tmux is not installed")
     if not TUINEWS.exists():
         pytest.skip("the tuinews command is not installed in this environment")
     term = Terminal(f"tuinews-test-{uuid.uuid4().hex[:8]}")
     yield term
     term.tmux("kill-server")
+
+
+def active_styles(line: str, text: str) -> set[str]:
+    """The SGR parameters in force where ``text`` starts on a captured line."""
+    active: set[str] = set()
+    for params in re.findall(r"\x1b\[([0-9;:]*)m", line[: line.index(text)]):
+        codes = params.split(";")
+        if codes == ["0"] or codes == [""]:
+            active.clear()
+        active.update(code for code in codes if code not in ("", "0"))
+    return active
 
 
 def start(terminal: Terminal, tmp_path: Path, *args: str, **extra: str) -> None:
@@ -89,23 +104,28 @@ def start(terminal: Terminal, tmp_path: Path, *args: str, **extra: str) -> None:
 
 
 def test_sample_shows_its_headline_and_subheadings(terminal: Terminal, tmp_path: Path) -> None:
-    if not SAMPLE.exists():
-        pytest.skip("../shared is not here")
-    start(terminal, tmp_path, str(SAMPLE))
+    sample = FIXTURES / "moscow_times.txt"  # a copy of ../shared/samples/000_110e5bd00de09844.txt
+    start(terminal, tmp_path, str(sample))
     screen = terminal.wait_for(HEADLINE)
     assert "Support The Moscow Times!" not in screen.splitlines()[3]  # not the headline row
     terminal.keys("Enter")
-    seen: list[str] = [screen]
+    seen: list[str] = [terminal.screen(styles=True)]
     for _ in range(12):
         terminal.keys("Space")
         time.sleep(0.3)
-        seen.append(terminal.screen())
-    text = "\n".join(seen)
+        seen.append(terminal.screen(styles=True))
+    styled = "\n".join(seen)
+    text = re.sub(r"\x1b\[[0-9;:]*m", "", styled)
     for heading in SUBHEADINGS:
         lines = [line for line in text.splitlines() if heading in line]
         assert lines, f"{heading!r} never shown"
-        # a subheading stands alone on its line, as a heading (not as a paragraph's start)
+        # a subheading stands alone on its line...
         assert any(line.split("▕")[-1].strip() == heading for line in lines), lines
+        # ...styled as a heading (underlined), unlike paragraph text
+        styled_line = next(line for line in styled.splitlines() if heading in line)
+        assert "4" in active_styles(styled_line, heading), repr(styled_line)
+    paragraph = next(line for line in styled.splitlines() if "Observers expect" in line)
+    assert "4" not in active_styles(paragraph, "Observers expect")
     assert "##" not in text
     terminal.keys("q")
 
