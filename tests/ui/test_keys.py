@@ -357,3 +357,13 @@ async def test_search_hints_are_shown_as_plain_text() -> None:
         subtitle = screen.search_bar.border_subtitle or ""
         assert "is:[bold]x is not known" in subtitle.replace("\\[", "[")
         assert app.is_running
+
+
+async def test_deeply_nested_quotes_are_still_shown() -> None:
+    articles = make_articles(1)
+    articles[0].body = "> " * 40 + "Deep.\n\nAfter the quote."
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        text = main(pilot).article_view.text
+        assert "Deep." in text and "After the quote." in text

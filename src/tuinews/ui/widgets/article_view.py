@@ -7,6 +7,7 @@ renders the Markdown to lines off the UI thread, and only the visible lines are 
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console, Group, RenderableType
 from rich.segment import Segment
@@ -29,6 +30,15 @@ CACHED_RENDERS = 16
 LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous article
 
 
+MAX_QUOTE_DEPTH = 4
+_DEEP_QUOTE = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
+
+
+def flatten_quotes(markdown: str) -> str:
+    """Quotes nested deeper than the Markdown parser goes would vanish: cap the depth."""
+    return _DEEP_QUOTE.sub(r"\1", markdown)
+
+
 def article_renderable(article: Article, markdown: str) -> RenderableType:
     """Header (title, source, author, date, link) and body. Text only: no markup parsing."""
     meta = " · ".join(part for part in (article.source, article.author, article.date_text) if part)
@@ -45,6 +55,7 @@ def article_renderable(article: Article, markdown: str) -> RenderableType:
         end = markdown.rfind("\n\n", 0, MAX_MARKDOWN_CHARS)
         markdown = markdown[: end if end > 0 else MAX_MARKDOWN_CHARS]
         cut = f"(The article is cut here at {MAX_MARKDOWN_CHARS // 1000} KB; o opens the original.)"
+    markdown = flatten_quotes(markdown)
     body = Markdown(markdown, hyperlinks=False) if markdown.strip() else Text("(no text)")
     return Group(*header, body, Text(cut, style="italic")) if cut else Group(*header, body)
 
