@@ -8,6 +8,7 @@ to the default for that key without touching the file.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -107,6 +108,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     whole file's defaults if it is not valid TOML); the file is never rewritten.
     """
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device never end
+            return Settings(), [f"{path}: not a regular file; using the defaults"]
         with path.open("rb") as file:
             raw = tomllib.load(file)
     except FileNotFoundError:
