@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gzip
 import hashlib
 import json
@@ -40,7 +41,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from html import escape
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -55,7 +56,7 @@ CONTENT_TYPE = {
     "json": "application/feed+json; charset=utf-8",
 }
 
-WORDS = (
+WORDS = (  # noqa: SIM905
     "the of and to in a is that for it as was with be by on not he this are or his from at "
     "which but have an they you were her she there been one all we their has would when "
     "council minister report city market energy climate research study data network "
@@ -70,11 +71,11 @@ WORDS = (
     "yesterday today tomorrow morning evening week month year decade century local national "
     "international regional european global northern southern eastern western"
 ).split()
-TOPICS = (
+TOPICS = (  # noqa: SIM905
     "Politics World Business Technology Science Health Sport Culture Climate Local Opinion"
 ).split()
-FIRST = "Anna Ben Chloe David Elena Farid Greta Hugo Ines Jonas Kira Liam Mona Nils".split()
-LAST = "Berg Costa Dubois Eriksen Fischer Garcia Haddad Ivanova Jensen Kowalski Laine".split()
+FIRST = "Anna Ben Chloe David Elena Farid Greta Hugo Ines Jonas Kira Liam Mona Nils".split()  # noqa: SIM905
+LAST = "Berg Costa Dubois Eriksen Fischer Garcia Haddad Ivanova Jensen Kowalski Laine".split()  # noqa: SIM905
 
 
 @dataclass
@@ -389,10 +390,8 @@ async def serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), args.max_seconds)
-    except TimeoutError:
-        pass
     for server in servers:
         server.close()
     stats = holder["server"].stats

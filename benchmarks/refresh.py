@@ -125,9 +125,7 @@ class Timed:
     memory: MemoryWatch | None = None
 
 
-def timed(
-    command: list[str], env: dict[str, str], cwd: Path, watch: bool = False
-) -> Timed:
+def timed(command: list[str], env: dict[str, str], cwd: Path, watch: bool = False) -> Timed:
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -353,10 +351,12 @@ def main() -> int:
             for run in range(args.runs):
                 result = run_tuinews(args, lists, work, run)
                 tn.append(result)
+                cold_s, warm_s = float(result["cold"]), float(result["warm"])  # type: ignore[arg-type]
+                tree_mib = float(result["cold_tree_mib"])  # type: ignore[arg-type]
                 print(
-                    f"run {run + 1}: tuinews cold {fmt_s(float(result['cold']))} "  # type: ignore[arg-type]
-                    f"({result['cold_summary']}), warm {fmt_s(float(result['warm']))} "  # type: ignore[arg-type]
-                    f"({result['warm_summary']}), peak tree {float(result['cold_tree_mib']):.0f} MiB",  # type: ignore[arg-type]
+                    f"run {run + 1}: tuinews cold {fmt_s(cold_s)} ({result['cold_summary']}), "
+                    f"warm {fmt_s(warm_s)} ({result['warm_summary']}), "
+                    f"peak tree {tree_mib:.0f} MiB",
                     flush=True,
                 )
                 if newsboat:
@@ -410,9 +410,7 @@ def main() -> int:
             )
         best_cold = median([r["cold"] for r in nb[best_threads]])
         nb_warm = median([r["warm"] for r in nb[best_threads]])
-        print(
-            f"| ratio tuinews / newsboat | {cold / best_cold:.2f}x | {warm / nb_warm:.3f}x | |"
-        )
+        print(f"| ratio tuinews / newsboat | {cold / best_cold:.2f}x | {warm / nb_warm:.3f}x | |")
     print()
     targets = [
         ("cold <= 0.5x newsboat's best", cold / best_cold if best_cold == best_cold else None, 0.5),
@@ -423,7 +421,8 @@ def main() -> int:
             print(f"- {name}: not measured (no newsboat)")
         else:
             print(f"- {name}: {ratio:.3f}x, {'met' if ratio <= limit else 'NOT met'}")
-    print(f"- peak memory < 200 MB: {tree:.0f} MiB, {'met' if tree * 1.048576 < 200 else 'NOT met'}")
+    verdict = "met" if tree * 1.048576 < 200 else "NOT met"
+    print(f"- peak memory < 200 MB: {tree:.0f} MiB ({tree * 1.048576:.0f} MB), {verdict}")
     print()
     print("details:", json.dumps({"tuinews": tn, "newsboat": nb}, default=str)[:4000])
     return 0

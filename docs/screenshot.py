@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-
 import tempfile
+from pathlib import Path
 
 from tuinews.store import Store
 from tuinews.ui.app import TuinewsApp

@@ -8,6 +8,7 @@
     tuinews feeds [--json]
     tuinews import FILE               OPML or a newsboat urls file
     tuinews export                    OPML 2.0 on stdout
+    tuinews extract FILE|URL          the article in a page, as Markdown (reader mode)
 
 Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error.
 """
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from tuinews.settings import Settings
     from tuinews.store import Store
 
-COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export")
+COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export", "extract")
 WRITERS = ("refresh", "add", "remove", "import")  # these take the store's lock
 
 
@@ -110,6 +111,12 @@ def build_command_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write OPML 2.0 to stdout")
     _common(export)
+
+    extract = commands.add_parser(
+        "extract", help="print the article in a page or text file as Markdown (reader mode)"
+    )
+    extract.add_argument("source", metavar="FILE|URL")
+    _common(extract)
     return parser
 
 
@@ -153,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings, problems = load_settings(args.config or config_path())
     try:
+        if command == "extract":
+            from tuinews.commands import extract_command
+
+            return extract_command(args.source)
         if command:
             from tuinews.commands import run_command
 

@@ -234,6 +234,41 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
     return 1 if failed else 0
 
 
+def extract_command(source: str) -> int:
+    """Print the article in a file or at a URL: ``# Title``, then the body in Markdown."""
+    import asyncio
+    import os
+
+    from tuinews.extract import extract_document, render_markdown
+
+    if source.lower().startswith(("http://", "https://")):
+        from tuinews.fetch import Fetcher, FetchRequest, FetchResult
+
+        async def fetch() -> FetchResult:
+            async with Fetcher() as fetcher:
+                return await fetcher.fetch(FetchRequest(source))
+
+        fetched = asyncio.run(fetch())
+        if not fetched.ok or fetched.body is None:
+            warn(f"{source}: {fetched.error or 'no content'}")
+            return 2
+        extracted = extract_document(fetched.body, name=source, url=fetched.final_url)
+    else:
+        from tuinews.sources.local import SkipFile, read_file, shown_path
+
+        if not os.path.exists(source):
+            warn(f"cannot open {shown_path(source)}: no such file or directory")
+            return 2
+        try:
+            data = read_file(source).data
+        except SkipFile as skip:
+            warn(f"cannot open {shown_path(source)}: {skip}")
+            return 2
+        extracted = extract_document(data, name=os.path.basename(source))
+    sys.stdout.write(render_markdown(extracted))
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "feeds": feeds_command,
     "search": search_command,

@@ -1,6 +1,7 @@
-"""Refreshing feeds: fetch (async, bounded per host), parse (in worker processes, with a
-time limit), store (one transaction per feed, in a thread). Used by ``tuinews refresh``
-and by the app. Nothing here imports Textual."""
+"""Refreshing feeds: fetch (async, bounded per host), then parse and store in worker
+processes (with a time limit; each worker writes with its own SQLite connection, one
+transaction per feed), with a bounded number of feeds in flight so memory stays flat.
+Used by ``tuinews refresh`` and by the app. Nothing here imports Textual."""
 
 from __future__ import annotations
 
@@ -14,16 +15,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
 from tuinews.settings import Settings
 from tuinews.store import Feed, Store
+from tuinews.store.store import UpsertCounts
 
 if TYPE_CHECKING:
-    from tuinews.fetch import Fetcher, FetchResult
+    from tuinews.fetch import Fetcher, FetchRequest, FetchResult
 
-PARSE_TIMEOUT = 10.0
+T = TypeVar("T")
+PARSE_TIMEOUT = 10.0  # seconds for one feed's parse (and store, when a worker does both)
+PIPELINE_MIN = 8
 MAX_INTERVAL = 7 * 24 * 3600  # a feed's own ttl / max-age is honoured up to a week
 
 
@@ -87,8 +91,39 @@ def _quiet() -> None:
     os.dup2(devnull, 2)
 
 
+_write_lock: Any = None
+
+
+def _start_worker(write_lock: Any) -> None:
+    """Each worker process: quiet, and with the lock its pool's workers write under. SQLite
+    would serialise them too, but a writer that finds the database busy sleeps for up to
+    100 ms before trying again, where this lock wakes it the moment the other is done."""
+    global _write_lock
+    _write_lock = write_lock
+    _quiet()
+
+
 def _parse(body: bytes, url: str) -> ParsedFeed:
     return parse_feed(body, url)
+
+
+_worker_stores: dict[str, Store] = {}
+
+
+def _parse_and_store(
+    body: bytes, url: str, db: str, feed_id: int, keep: int, keep_days: int
+) -> tuple[ParsedFeed, UpsertCounts]:
+    """In a worker: parse, then store with the worker's own connection (one per process),
+    so that SQLite's work (full-text indexing is most of it) runs beside the parent's
+    fetching instead of competing with it for the parent's GIL. The articles are not sent
+    back."""
+    parsed = parse_feed(body, url)
+    store = _worker_stores.get(db)
+    if store is None:
+        store = _worker_stores[db] = Store(db)
+    with _write_lock if _write_lock is not None else contextlib.nullcontext():
+        counts = store.upsert_articles(feed_id, parsed.articles, keep=keep, keep_days=keep_days)
+    return ParsedFeed(parsed.title, parsed.site_url, parsed.ttl_minutes), counts
 
 
 class Refresher:
@@ -122,10 +157,13 @@ class Refresher:
             real = sys.__stderr__
             with contextlib.redirect_stderr(real) if real else contextlib.nullcontext():
                 # "spawn": the app has threads, and forking a threaded process is unsafe.
+                # A new lock with each pool: a killed worker may die holding the old one.
+                context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(
                     max_workers=self._worker_count,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_quiet,
+                    mp_context=context,
+                    initializer=_start_worker,
+                    initargs=(context.Lock(),),
                 )
         return self._pool
 
@@ -156,11 +194,38 @@ class Refresher:
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
         """Parse in a worker process: untrusted bytes can hang a parser (feedparser has a
         regex that runs for minutes on a crafted author), and a thread cannot be stopped."""
+        return await self._in_worker(_parse, body, url)
+
+    def _worker_db(self) -> str | None:
+        """The database file for workers to open themselves; None for one they cannot."""
+        path = self.store.path
+        if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+            return None
+        try:
+            return str(path.resolve(strict=True))
+        except OSError:
+            return None
+
+    async def _parse_and_store(
+        self, feed: Feed, body: bytes, url: str
+    ) -> tuple[ParsedFeed, UpsertCounts]:
+        keep, keep_days = self.settings.keep_articles, self.settings.keep_days
+        db = self._worker_db()
+        if db is not None:
+            return await self._in_worker(_parse_and_store, body, url, db, feed.id, keep, keep_days)
+        parsed = await self.parse(body, url)
+        counts = await asyncio.to_thread(
+            self.store.upsert_articles, feed.id, parsed.articles, keep=keep, keep_days=keep_days
+        )
+        return parsed, counts
+
+    async def _in_worker(self, function: Callable[..., T], *args: object) -> T:
+        """Run in a worker process with a time limit for the run itself."""
         loop = asyncio.get_running_loop()
         async with self._parse_slots():
             for attempt in range(2):
                 pool = self._workers()
-                future = loop.run_in_executor(pool, _parse, body, url)
+                future = loop.run_in_executor(pool, function, *args)
                 try:
                     return await asyncio.wait_for(future, PARSE_TIMEOUT)
                 except TimeoutError:
@@ -193,8 +258,21 @@ class Refresher:
             if progress is not None:
                 progress(result, len(results), len(feeds))
 
-        tasks = [asyncio.create_task(store(f)) async for f in self.fetcher.fetch_all(requests)]
-        await asyncio.gather(*tasks)
+        # At most this many feeds between the start of their fetch and the end of their
+        # store: fetching is faster than parsing and storing, and without a bound every
+        # body and every parsed feed would wait in memory at once.
+        in_pipeline = asyncio.Semaphore(max(PIPELINE_MIN, 3 * self.settings.concurrency))
+
+        async def one(request: FetchRequest) -> None:
+            async with in_pipeline:
+                await store(await self.fetcher.fetch(request))
+
+        tasks = [asyncio.create_task(one(request)) for request in _interleave_hosts(requests)]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
         return results
 
     async def _store(self, feed: Feed, fetched: FetchResult) -> FeedResult:
@@ -219,13 +297,8 @@ class Refresher:
                     self.store.record_success, feed.id, next_fetch=self._next_fetch(fetched, None)
                 )
             else:
-                parsed = await self.parse(fetched.body or b"", fetched.final_url)
-                counts = await asyncio.to_thread(
-                    self.store.upsert_articles,
-                    feed.id,
-                    parsed.articles,
-                    keep=self.settings.keep_articles,
-                    keep_days=self.settings.keep_days,
+                parsed, counts = await self._parse_and_store(
+                    feed, fetched.body or b"", fetched.final_url
                 )
                 result.new, result.updated = counts.new, counts.updated
                 moved_to, new_url = "", None
@@ -265,6 +338,25 @@ class Refresher:
         if seconds <= 0:
             return None
         return int(time.time()) + min(seconds, MAX_INTERVAL)
+
+
+def _interleave_hosts(requests: Sequence[FetchRequest]) -> list[FetchRequest]:
+    """Round-robin over host names, so the feeds that hold the pipeline's places are from
+    many hosts, not all waiting for the same host's few slots."""
+    from urllib.parse import urlsplit
+
+    by_host: dict[str, list[FetchRequest]] = {}
+    for request in requests:
+        try:
+            host = (urlsplit(request.url).hostname or "").lower()
+        except ValueError:
+            host = ""
+        by_host.setdefault(host, []).append(request)
+    queues = list(by_host.values())
+    ordered: list[FetchRequest] = []
+    for index in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[index] for q in queues if index < len(q))
+    return ordered
 
 
 def run_refresh(

@@ -35,6 +35,8 @@ def clean_text(text: str) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", text)
+    if text.isascii():  # O(1); what follows only ever matches non-ASCII characters
+        return text
     text = _BIDI_AND_SURROGATES.sub("", text)
     return _COMBINING_RUN.sub(r"\1", text)
 

@@ -235,8 +235,9 @@ def test_cli_refuses_a_second_writer_and_a_damaged_file(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            f"import time; from tuinews.store import Store; s = Store({str(db)!r}, exclusive=True); "
-            "print('ready', flush=True); time.sleep(30)",
+            "import sys, time; from tuinews.store import Store; "
+            "s = Store(sys.argv[1], exclusive=True); print('ready', flush=True); time.sleep(30)",
+            str(db),
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -10,13 +10,16 @@ import json
 import os
 import re
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from tuinews.formats.dates import to_utc
 from tuinews.formats.encoding import decode, looks_binary
 from tuinews.formats.errors import FormatError
 from tuinews.formats.feeds import ParsedFeed
 from tuinews.models import Article
+
+if TYPE_CHECKING:
+    from tuinews.extract import Extracted
 from tuinews.sanitise import clean_text
 
 __all__ = ["FormatError", "ParsedFeed", "detect_format", "parse_document", "parse_feed"]
@@ -131,7 +134,9 @@ def detect_format(text: str, name: str = "") -> Format:
     return "text"
 
 
-def _parse(data: bytes, name: str, path: str, mtime: datetime | None) -> list[Article]:
+def _parse(
+    data: bytes, name: str, path: str, mtime: datetime | None, reader: bool
+) -> list[Article]:
     if looks_binary(data):
         raise FormatError("binary file")
     text = decode(data).lstrip("\ufeff")
@@ -157,26 +162,59 @@ def _parse(data: bytes, name: str, path: str, mtime: datetime | None) -> list[Ar
     if kind == "html":
         from tuinews.formats.html import parse_html
 
-        return [parse_html(stripped, name=name, path=path, mtime=mtime)]
+        page = parse_html(stripped, name=name, path=path, mtime=mtime)
+        if not reader:
+            return [page]
+        from tuinews.extract import extract_html
+
+        return [_reader_mode(page, extract_html(stripped, url=page.link))]
     if kind == "markdown":
         from tuinews.formats.markdown import parse_markdown
 
         return [parse_markdown(text, name=name, path=path, mtime=mtime)]
     from tuinews.formats.text import parse_text
 
-    return [parse_text(text, name=name, path=path, mtime=mtime)]
+    page = parse_text(text, name=name, path=path, mtime=mtime)
+    if not reader:
+        return [page]
+    from tuinews.extract import extract_text
+
+    return [_reader_mode(page, extract_text(text))]
+
+
+def _reader_mode(page: Article, extracted: Extracted) -> Article:
+    """A web page or a plain-text copy of one, as reader mode shows it: the article's own
+    title, byline, date and body, without the site around it. The page's own metadata
+    (link, site name) is kept; when no article is found, everything is shown, with a note."""
+    body = extracted.markdown
+    if not extracted.found and extracted.note:
+        body = f"*{extracted.note}*\n\n{body}" if body else f"*{extracted.note}*"
+    if not body.strip():
+        return page
+    page.title = extracted.title or page.title
+    page.author = extracted.byline or page.author
+    page.date = extracted.date or page.date
+    page.body, page.kind, page.text = body, "markdown", extracted.markdown
+    return page
 
 
 def parse_document(
-    data: bytes, *, name: str, path: str = "", mtime: datetime | None = None
+    data: bytes,
+    *,
+    name: str,
+    path: str = "",
+    mtime: datetime | None = None,
+    reader: bool = False,
 ) -> list[Article]:
     """Parse one file's bytes into articles. Raises only FormatError.
 
     ``name`` is the file name (its extension is only a hint), ``path`` goes into each
     article's ``path`` and ``uid``, ``mtime`` is the date of articles that have none.
+    ``reader``: show web pages and plain-text copies of them in reader mode (the article
+    without the site around it, see :mod:`tuinews.extract`).
     """
     try:
-        return _parse(data, name, path, to_utc(mtime))
+        return _parse(data, name, path, to_utc(mtime), reader)
     except FormatError:
         raise
     except RecursionError:

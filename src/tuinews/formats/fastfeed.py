@@ -3,8 +3,8 @@
 fastfeedparser reads a feed in well under a millisecond where feedparser takes tens of
 milliseconds (its HTML sanitiser is most of that; tuinews sanitises item HTML itself, see
 :mod:`tuinews.formats.fragment`). It is tried first; :func:`read` returns None whenever
-feedparser should decide instead: the fast parser raised, found no items, or the document
-declares entities.
+feedparser should decide instead: the document is not UTF-8, declares entities, has inline
+XHTML content or is Atom 0.3, or the fast parser raised, found no items or no item bodies.
 
 Safety, since feeds are untrusted:
 
@@ -29,6 +29,14 @@ from typing import Any
 from tuinews.formats.dates import parse_date
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+# Documents with what fastfeedparser reads badly or not at all (measured on feedparser's
+# test corpus, see benchmarks/parsers.py): inline XHTML content (it gives an empty body),
+# Atom 0.3 (base64 content, <created> dates).
+_FEEDPARSER_ONLY = (b"http://www.w3.org/1999/xhtml", b"purl.org/atom/ns#", b"xhtml")
+_EMAIL_AUTHOR = (
+    re.compile(r"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((?P<name>[^()]+)\)\s*$"),  # me@x.org (Name)
+    re.compile(r"^\s*(?P<name>[^()<>]+?)\s*[(<]\s*[^\s@()<>]+@[^\s@()<>]+\s*[)>]\s*$"),
+)
 _TTL = re.compile(rb"<ttl>\s*(\d{1,6})\s*</ttl>")
 _MARKUP = re.compile(r"<[A-Za-z/!]")
 _hardened = False
@@ -55,23 +63,20 @@ class RawFeed:
     entries: list[RawEntry] = field(default_factory=list)
 
 
-def _safe_parsers() -> Any:
+def _safe_init(self: Any) -> None:
+    """``__init__`` for fastfeedparser's pair of XML parsers (strict and recovering)."""
     from lxml import etree
 
-    class Parsers:
-        def __init__(self) -> None:
-            options: dict[str, Any] = {
-                "ns_clean": True,
-                "collect_ids": False,
-                "resolve_entities": False,
-                "no_network": True,
-                "load_dtd": False,
-                "huge_tree": False,
-            }
-            self.strict = etree.XMLParser(recover=False, **options)
-            self.recover = etree.XMLParser(recover=True, **options)
-
-    return Parsers
+    options: dict[str, Any] = {
+        "ns_clean": True,
+        "collect_ids": False,
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "huge_tree": False,
+    }
+    self.strict = etree.XMLParser(recover=False, **options)
+    self.recover = etree.XMLParser(recover=True, **options)
 
 
 def _harden(module: Any) -> bool:
@@ -81,7 +86,7 @@ def _harden(module: Any) -> bool:
     if not all(hasattr(module, name) for name in names):
         return False
     # The per-thread pair and the pair made after a fork come from this __init__ too.
-    module._XMLParsers.__init__ = _safe_parsers().__init__
+    module._XMLParsers.__init__ = _safe_init
     module._THREAD_XML_PARSERS = module._ThreadXMLParsers()
     module._SHARED_XML_PARSERS = module._XMLParsers()
     return True
@@ -105,10 +110,21 @@ def _text(value: object) -> str:
 
 
 def _plain(value: str) -> str:
-    if _MARKUP.search(value):
+    """Titles: tags removed, entities decoded (as feedparser does for titles)."""
+    if "&" in value or _MARKUP.search(value):
         from tuinews.formats.fragment import fragment_text
 
         return fragment_text(value)
+    return value
+
+
+def _author(value: str) -> str:
+    """RSS's "email (Name)" as feedparser reads it: the name."""
+    if "@" in value:
+        for pattern in _EMAIL_AUTHOR:
+            match = pattern.match(value)
+            if match:
+                return match.group("name").strip()
     return value
 
 
@@ -131,6 +147,12 @@ def read(data: bytes) -> RawFeed | None:
     """The feed in ``data``, or None when feedparser should read it instead."""
     if not isinstance(data, bytes) or _ENTITY_DECLARATION.search(data):
         return None
+    if any(marker in data for marker in _FEEDPARSER_ONLY):
+        return None
+    try:  # other encodings: feedparser's detection (declared, HTTP-less guessing) is better
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     parse = _parser()
     if parse is None:
         return None
@@ -148,19 +170,25 @@ def read(data: bytes) -> RawFeed | None:
     for entry in raw_entries:
         if not isinstance(entry, Mapping):
             continue
+        link = _text(entry.get("link"))
+        raw_id = _text(entry.get("id"))
+        if raw_id == link:
+            # fastfeedparser gives an item without a guid/id its link as id; feedparser
+            # gives none, and the uid rule then takes the link made absolute and safe.
+            raw_id = ""
         entries.append(
             RawEntry(
-                raw_id=_text(entry.get("id")),
-                link=_text(entry.get("link")),
+                raw_id=raw_id,
+                link=link,
                 title=_plain(_text(entry.get("title"))),
-                author=_text(entry.get("author")),
+                author=_author(_text(entry.get("author"))),
                 body=_body(entry),
                 date=parse_date(_text(entry.get("published")))
                 or parse_date(_text(entry.get("updated"))),
             )
         )
-    if not entries:
-        return None
+    if not any(entry.body.strip() for entry in entries):
+        return None  # feedparser may find what this missed (naked markup in a description)
     head = data[: data.find(b"<item")] if b"<item" in data else b""
     ttl = _TTL.search(head)
     return RawFeed(

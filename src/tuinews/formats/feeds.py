@@ -181,17 +181,25 @@ def _read_with_feedparser(data: bytes) -> RawFeed:
     return raw
 
 
+def _safe_link(url: str, base: str = "") -> str:
+    """safe_link, or "" for a URL that urllib cannot even split (``http://[oops``)."""
+    try:
+        return safe_link(url, base) or ""
+    except ValueError:
+        return ""
+
+
 def _build_feed(raw: RawFeed, *, name: str, path: str, mtime: datetime | None) -> ParsedFeed:
     """Articles from either parser's findings: sanitised, links made safe, uids assigned."""
     from tuinews.formats.fragment import sanitise_fragment
 
     source = clean_line(raw.title) or clean_line(name)
-    feed_link = safe_link(raw.link) or ""
+    feed_link = _safe_link(raw.link)
     ids = _Ids()
     articles = []
     for index, entry in enumerate(raw.entries):
         body, plain = sanitise_fragment(entry.body)
-        link = safe_link(entry.link, feed_link) or ""
+        link = _safe_link(entry.link, feed_link)
         title = clean_line(entry.title) or clean_line(_fallback_title(plain)) or "Untitled"
         own_date = entry.date
         item_id = ids.unique(_item_id(entry.raw_id, link, title, own_date, index))

@@ -24,9 +24,10 @@ from tuinews.sanitise import clean_text
 if TYPE_CHECKING:
     from lxml import etree
 
-_DROP = tuple(
-    sorted(DROP_ELEMENTS | {"input", "embed", "link", "meta", "base", "keygen", "param", "title"})
-)
+_DROP = tuple(sorted(DROP_ELEMENTS | {"title"}))
+# Void elements that are not content: the tag goes, and whatever libxml2 nested in it stays
+# (it does not know all of them as void: "a<embed> b" would lose " b" with the element).
+_UNWRAP = ("input", "embed", "link", "meta", "base", "keygen", "param")
 # libxml2 ignores everything after an early </body> or </html>: a fragment has no use for them.
 _DOCUMENT_END = re.compile(r"</\s*(?:body|html)\s*>", re.I)
 _KEEP_ATTRS = frozenset(
@@ -34,10 +35,12 @@ _KEEP_ATTRS = frozenset(
 )
 _URL_ATTRS = frozenset({"href", "src", "cite"})
 _BLOCKS = frozenset(
-    ["address", "article", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"]
+    (  # noqa: SIM905
+        "address article blockquote br caption dd div dl dt figcaption figure footer h1 h2 h3 "
+        "h4 h5 h6 header hr li main ol p pre section table td th tr ul"
+    ).split()
 )
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u3000\r]+")
 _parser: Any = None
 
 
@@ -65,17 +68,20 @@ def _safe_url(value: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    """Each line's white space collapsed; empty lines dropped."""
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def sanitise_fragment(html: str) -> tuple[str, str]:
     """(sanitised HTML, plain text) of an HTML fragment, both passed through clean_text."""
-    html = clean_text(html)
     if not html.strip():
         return "", ""
     try:
-        return _with_lxml(html)
+        try:
+            return _with_lxml(html)
+        except ValueError:  # lxml refuses control characters: without them, then
+            return _with_lxml(clean_text(html))
     except Exception:  # lxml missing, or a document it will not take: the slow way
         from tuinews.formats.html import _extract
 
@@ -89,7 +95,7 @@ def fragment_text(html: str) -> str:
         return html
     try:
         return _with_lxml(clean_text(html))[1]
-    except Exception:
+    except Exception:  # lxml missing, or refuses the text
         return html_to_text(html)
 
 
@@ -102,6 +108,7 @@ def _with_lxml(html: str) -> tuple[str, str]:
     if root is None:
         return "", ""
     etree.strip_elements(root, *_DROP, with_tail=False)
+    etree.strip_tags(root, *_UNWRAP)
     body = root.find("body")
     if body is None:
         return "", ""

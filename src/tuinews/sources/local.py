@@ -141,7 +141,7 @@ def load_file(path: str) -> list[Article]:
     name = os.path.basename(os.fsdecode(path))
     try:
         full = os.path.abspath(os.fsdecode(path))  # the article's identity in the store
-        return parse_document(file.data, name=name, path=full, mtime=file.mtime)
+        return parse_document(file.data, name=name, path=full, mtime=file.mtime, reader=True)
     except FormatError as error:
         raise SkipFile(str(error)) from None
 

@@ -1,0 +1,196 @@
+"""Reader mode: the article in a page, without the site around it.
+
+``extract_html`` finds the main content of an HTML page (readability-lxml, checked
+against trafilatura, then cleaned) and its title, byline and date from the page's
+metadata. ``extract_text`` does the same for a plain-text copy of a page, where no markup
+says what is navigation: a paragraph classifier drops the site's boilerplate and finds the
+headline and subheadings. ``extract_document`` takes any bytes and never raises.
+
+Nothing heavy is imported here: lxml, readability-lxml, trafilatura, bs4 and markdownify
+load when a page is first extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from tuinews.sanitise import clean_line, clean_text
+
+__all__ = [
+    "NO_ARTICLE_NOTE",
+    "Extracted",
+    "extract_document",
+    "extract_html",
+    "extract_text",
+    "render_markdown",
+]
+
+# Pages with more elements than this (after scripts, menus and hidden parts are gone) are
+# read as plain text: the full pipeline would take more than the 1 s a page may take.
+FULL_PIPELINE_MAX_ELEMENTS = 6000
+
+NO_ARTICLE_NOTE = "No article found on this page; showing all of its text."
+TOO_DEEP_NOTE = "This page is nested too deeply to read its layout; showing all of its text."
+EMPTY_NOTE = "This page has no text."
+NOT_TEXT_NOTE = "This is not a text document."
+
+
+@dataclass
+class Extracted:
+    """An article as reader mode shows it."""
+
+    title: str
+    byline: str  # author if found, "" otherwise
+    date: datetime | None
+    markdown: str  # the body as Markdown, sanitised, links made safe
+    found: bool  # False when no article was found: markdown then holds what there is
+    note: str = ""
+
+
+def _finish(
+    title: str, byline: str, date: datetime | None, markdown: str, found: bool, note: str = ""
+) -> Extracted:
+    return Extracted(
+        title=clean_line(title, limit=300),
+        byline=clean_line(byline, limit=200),
+        date=date,
+        markdown=clean_text(markdown).strip(),
+        found=found,
+        note=note,
+    )
+
+
+def extract_html(html: str, url: str = "") -> Extracted:
+    """The article in an HTML page (``url`` resolves its relative links)."""
+    from tuinews.extract import html as page_html
+    from tuinews.extract.metadata import choose_title, read_metadata
+    from tuinews.formats.html import html_to_markdown
+
+    root = page_html.parse(html)
+    if root is None:
+        return _finish("", "", None, "", False, EMPTY_NOTE)
+    if page_html.too_deep(root):
+        return _too_deep(html)
+    meta = read_metadata(root)
+    title = choose_title(meta)
+    page_html.pre_clean(root)
+    if page_html.element_count(root) > FULL_PIPELINE_MAX_ELEMENTS:
+        # Too big for readability and markdownify within the time a page may take: its
+        # text goes through the plain-text classifier instead.
+        text = extract_text(page_html.page_text(root))
+        return _finish(
+            title or text.title, meta.byline, meta.date, text.markdown, text.found, text.note
+        )
+    body = page_html.extract_body(root, title)
+    markdown = html_to_markdown(body.html, url, parser="lxml")
+    if body.found and markdown.strip():
+        return _finish(title, meta.byline, meta.date, markdown, True)
+    note = NO_ARTICLE_NOTE if markdown.strip() else EMPTY_NOTE
+    return _finish(title, meta.byline, meta.date, markdown, False, note)
+
+
+def _too_deep(html: str) -> Extracted:
+    """A page nested past what the HTML tree keeps: its text, through the flat parser."""
+    from tuinews.formats.html import html_to_text, parse_html
+
+    article = parse_html(html, name="")
+    text = extract_text(html_to_text(html))
+    return _finish(
+        article.title or text.title,
+        article.author,
+        article.date,
+        text.markdown,
+        False,
+        TOO_DEEP_NOTE,
+    )
+
+
+def extract_text(text: str) -> Extracted:
+    """The article in a plain-text copy of a page: boilerplate removed, headline found,
+    subheadings marked."""
+    from tuinews.extract.text import extract_plain
+
+    result = extract_plain(clean_text(text))
+    if not result.markdown.strip():
+        return _finish(result.title, "", None, "", False, EMPTY_NOTE)
+    return _finish(
+        result.title,
+        "",
+        None,
+        result.markdown,
+        result.found,
+        "" if result.found else NO_ARTICLE_NOTE,
+    )
+
+
+def extract_document(data: bytes, name: str = "", url: str = "") -> Extracted:
+    """Any document's bytes: decoded, recognised as HTML or text, extracted. Never raises."""
+    try:
+        return _extract_document(data, name, url)
+    except Exception:  # a last resort: the reader must show something
+        return _fallback(data)
+
+
+def _extract_document(data: bytes, name: str, url: str) -> Extracted:
+    from tuinews.formats import detect_format
+    from tuinews.formats.encoding import decode, looks_binary
+    from tuinews.formats.errors import FormatError
+
+    if looks_binary(data):
+        return _finish("", "", None, "", False, NOT_TEXT_NOTE)
+    text = decode(data).lstrip("\ufeff")
+    stripped = text.strip()
+    if not stripped:
+        return _finish("", "", None, "", False, EMPTY_NOTE)
+    try:
+        kind = detect_format(stripped, name)
+    except FormatError:
+        kind = "text"
+    if kind == "html":
+        return extract_html(stripped, url)
+    return extract_text(text)
+
+
+def _fallback(data: bytes) -> Extracted:
+    from tuinews.formats.text import escape_markdown
+
+    try:
+        text = data.decode("utf-8", "replace")
+    except Exception:
+        text = ""
+    lines = [escape_markdown(line.strip()) for line in clean_text(text).split("\n")]
+    markdown = "\n\n".join(line for line in lines if line)
+    return _finish("", "", None, markdown, False, NO_ARTICLE_NOTE if markdown else EMPTY_NOTE)
+
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_CLOSING_HASHES = re.compile(r"(\s)(#+)$")
+
+
+def heading_text(title: str) -> str:
+    """A title for a Markdown ``#`` line, escaped only where Markdown would change it, so
+    the line reads as the title itself ("A | B", "snake_case" stay as they are)."""
+    text = _BACKSLASH.sub(r"\\\\", title)
+    for mark in ("*", "`"):
+        if text.count(mark) >= 2:
+            text = text.replace(mark, "\\" + mark)
+    if text.count("_") >= 2 and re.search(r"(?:^|\W)_|_(?:\W|$)", text):
+        text = text.replace("_", "\\_")
+    if "](" in text or "][" in text:
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    text = _TAG_START.sub(r"\\<", text)
+    text = _ENTITY.sub(r"\\&", text)
+    return _CLOSING_HASHES.sub(r"\1\\\2", text)
+
+
+def render_markdown(extracted: Extracted) -> str:
+    """What ``tuinews extract`` prints: ``# Title``, a blank line, the body."""
+    title = heading_text(extracted.title) if extracted.title else "Untitled"
+    parts = [f"# {title}"]
+    if extracted.markdown:
+        parts.append(extracted.markdown)
+    return "\n\n".join(parts) + "\n"

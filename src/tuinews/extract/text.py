@@ -1,0 +1,455 @@
+"""Reader mode for plain text: a paragraph classifier that keeps the article and drops the
+site around it (navigation, share buttons, teasers, appeals, footers).
+
+A plain-text copy of a page has no markup to say what is navigation, so every signal here
+is about the text's shape and holds for any site and any language:
+
+1. Each line or paragraph is scored. Prose (a sentence that ends like one, or a long run
+   of words that is not a row of capitalised names) counts for its number of words;
+   anything else (menus, labels, bylines, list items that are not sentences, headings)
+   counts against, per line and per word.
+2. The best stretch of the page is the run of blocks with the highest total (a
+   maximum-sum segment): long runs of menus and link lists end it, a subheading or an
+   "Advertisement" inside it costs little.
+3. Inside it, the article's core is its densest run (lines that are not prose cost much
+   more). The core's ends are trimmed by lexical cohesion (a paragraph at either end
+   sharing unusually few words with the rest: an appeal, a newsletter pitch, a cookie
+   notice), then the core grows paragraph by paragraph while what it meets shares its
+   words; teasers for other stories, comments and "more from us" talk about something
+   else, and growth stops at the second such paragraph in a row.
+4. The headline is the line just before the article that reads like one (short, no
+   sentence punctuation, not a date, byline or URL; a line marked "# " wins); what lies
+   between it and the first paragraph (a photo credit, a standfirst) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from tuinews.formats.text import (
+    Block,
+    ends_with_punctuation,
+    escape_markdown,
+    format_block,
+    is_heading_candidate,
+    is_prose,
+    looks_like_meta,
+    split_blocks,
+)
+
+# A line counts as prose when it ends like a sentence and has this many words, or when it
+# has this many words at all.
+PROSE_MIN_WORDS = 4
+PROSE_LONG_WORDS = 15
+# A list item counts as prose only when it is a long sentence: menus and link lists are
+# lists of short items, and so are teaser lists.
+LIST_PROSE_MIN_WORDS = 15
+# What a line that is not prose costs: per line, and per word.
+LINE_COST = 3.0
+WORD_COST = 0.5
+# What a table without sentences in it costs at most.
+TABLE_COST = 15.0
+# A long line without final punctuation is not prose when more than this share of its
+# words are capitalised.
+CAPITALISED_SHARE = 0.6
+# The article's core is its densest run: each line that is not prose costs this much more.
+CORE_GAP_COST = 10.0
+# With fewer paragraphs than this in the core, only the cohesion trimming applies.
+CORE_MIN_PARAGRAPHS = 3
+# Growing the core stops at the second paragraph in a row that shares too few words.
+GROW_MAX_MISSES = 2
+# Cohesion trimming: at either end of the article, paragraphs sharing fewer words with the
+# rest than this share of the article's median are dropped (at most this many per end).
+COHESION_SHARE = 0.7
+COHESION_MAX_TRIM = 5
+COHESION_MIN_PARAGRAPHS = 6
+COHESION_MIN_TOKENS = 5
+# The headline is looked for this many blocks before the article's first paragraph.
+TITLE_LOOKBACK = 8
+# ...and this many for a line marked "# " (a top-level heading), which counts this much more.
+HEADLINE_MARK_LOOKBACK = 60
+HEADLINE_MARK_BONUS = 60
+# A line marked "# " a little way into the best stretch is the headline too (what comes
+# before it, a cookie notice or a standfirst of another story, is not the article).
+HEADLINE_MARK_LOOKAHEAD = 15
+HEADLINE_MIN_WORDS = 4
+TITLE_MIN_WORDS = 2
+TITLE_MAX_WORDS = 30
+TITLE_MAX_CHARS = 250
+# Blocks between the headline and the first paragraph are kept when there are at most
+# this many of them (a photo credit, a standfirst, a dateline).
+MAX_LEAD_BLOCKS = 4
+# Less prose than this in the best stretch: the page has no article.
+MIN_ARTICLE_WORDS = 40
+
+_BULLET = re.compile(r"^\s*(?:[-*+•‣◦▪●]|\d{1,3}[.)])\s+")
+_HEADING_MARK = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪●]\s+|\d{1,3}[.)]\s+|>\s*)+")
+_TABLE_ROW = re.compile(r"^\s*\|?.*\|.*\|?\s*$")
+_COHESION_TOKEN = re.compile(r"[^\W\d_]{4,}")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class PlainResult:
+    """The article in a plain-text page."""
+
+    title: str
+    markdown: str
+    found: bool
+
+
+def words(text: str) -> int:
+    """Words; a long run of a script written without spaces counts as several."""
+    count = 0
+    for word in text.split():
+        count += 1 if word.isascii() or len(word) < 4 else max(1, len(word) // 2)
+    return count
+
+
+def strip_markers(line: str) -> str:
+    """A line without its heading marks, list bullet or quote mark."""
+    return _MARKERS.sub("", line).strip()
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    lengths = [len(line.strip()) for line in lines]
+    widest = max(lengths)
+    if widest < 40:
+        return False
+    body = lengths[:-1]
+    return sum(1 for length in body if length >= 0.6 * widest) * 3 >= len(body) * 2
+
+
+def units(block: Block) -> list[str]:
+    """What is scored separately in a block: each list item, a hard-wrapped paragraph as
+    one, otherwise each line (short separate lines are separate things)."""
+    lines = block.lines
+    if len(lines) == 1:
+        return lines
+    if is_table(block):
+        return lines  # a table: each row
+    if any(_BULLET.match(line) for line in lines):
+        items: list[str] = []
+        for line in lines:
+            if _BULLET.match(line) or not items:
+                items.append(line)
+            else:
+                items[-1] += " " + line.strip()
+        return items
+    if _is_wrapped(lines):
+        return [" ".join(line.strip() for line in lines)]
+    return lines
+
+
+def unit_value(unit: str) -> float:
+    """Words of prose count for, everything else against."""
+    if looks_like_table(unit):
+        return _row_value(unit)
+    text = strip_markers(unit)
+    count = words(text)
+    if not count:
+        return 0.0
+    punctuated = ends_with_punctuation(text)
+    sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
+    if _HEADING_MARK.match(unit):
+        sentence = False
+    minimum = PROSE_MIN_WORDS
+    if _BULLET.match(unit):
+        minimum = LIST_PROSE_MIN_WORDS
+    if sentence and count >= minimum:
+        return float(count)
+    return -WORD_COST * count - LINE_COST
+
+
+def _row_value(row: str) -> float:
+    """A table row counts as prose when one of its cells is a sentence."""
+    cells = [cell.strip() for cell in row.split("|")]
+    count = sum(words(cell) for cell in cells)
+    if not count or set("".join(cells)) <= set("-: "):
+        return 0.0 if not count else -LINE_COST
+    longest = max(cells, key=words)
+    if words(longest) >= PROSE_MIN_WORDS and (
+        ends_with_punctuation(longest) or words(longest) >= PROSE_LONG_WORDS
+    ):
+        return float(count)
+    return -WORD_COST * count - LINE_COST
+
+
+def capitalised(text: str) -> bool:
+    """Most words start with a capital: a menu, a list of names, a headline."""
+    cased = [word for word in text.split() if word[:1].isupper() or word[:1].islower()]
+    if len(cased) < 5:
+        return False
+    return sum(1 for word in cased if word[0].isupper()) > CAPITALISED_SHARE * len(cased)
+
+
+def looks_like_table(line: str) -> bool:
+    return line.count("|") >= 2 and bool(_TABLE_ROW.match(line))
+
+
+def block_value(block: Block) -> float:
+    values = [unit_value(unit) for unit in units(block)]
+    if len(values) > 1 and is_table(block):
+        # A table of figures inside an article costs about what a caption does.
+        return sum(v for v in values if v > 0) + max(sum(v for v in values if v < 0), -TABLE_COST)
+    return sum(values)
+
+
+def is_table(block: Block) -> bool:
+    return sum(1 for line in block.lines if looks_like_table(line)) * 2 > len(block.lines)
+
+
+def best_region(values: list[float]) -> tuple[int, int] | None:
+    """The maximum-sum run of blocks (first, last), None if nothing scores above zero."""
+    best, best_range = 0.0, None
+    total, start = 0.0, 0
+    for index, value in enumerate(values):
+        if total <= 0:
+            total, start = 0.0, index
+        total += value
+        if total > best:
+            best, best_range = total, (start, index)
+    return best_range
+
+
+def _cohesion_tokens(text: str) -> set[str]:
+    """Longer words, lowercased; in scripts without spaces, character pairs."""
+    tokens: set[str] = set()
+    for token in _COHESION_TOKEN.findall(text):
+        token = token.lower()
+        if token.isascii() or len(token) < 6:
+            tokens.add(token)
+        else:
+            tokens.update(token[i : i + 2] for i in range(len(token) - 1))
+    return tokens
+
+
+def trim_by_cohesion(blocks: list[Block], first: int, last: int) -> tuple[int, int]:
+    """Drop paragraphs at either end of the article that share few words with the rest.
+
+    A paragraph's cohesion is the share of its words found in the article's paragraphs
+    more than two away from it (its neighbours may be the same appeal or teaser).
+    """
+    tokens = {index: _cohesion_tokens(blocks[index].joined) for index in range(first, last + 1)}
+    paragraphs = [i for i in range(first, last + 1) if len(tokens[i]) >= COHESION_MIN_TOKENS]
+    if len(paragraphs) < COHESION_MIN_PARAGRAPHS:
+        return first, last
+    cohesion = _cohesions(tokens, paragraphs, near=2)
+    limit = COHESION_SHARE * statistics.median(cohesion.values())
+    trims = COHESION_MAX_TRIM
+    end = len(paragraphs) - 1
+    while end > 0 and cohesion[paragraphs[end]] < limit and end > len(paragraphs) - 1 - trims:
+        end -= 1
+    start = 0
+    while start < end and cohesion[paragraphs[start]] < limit and start < COHESION_MAX_TRIM:
+        start += 1
+    if end < len(paragraphs) - 1:
+        last = paragraphs[end]
+    if start > 0:
+        first = paragraphs[start]
+    return first, last
+
+
+def _cohesion(tokens: set[str], others: set[str]) -> float:
+    return len(tokens & others) / len(tokens) if tokens else 0.0
+
+
+def _cohesions(tokens: dict[int, set[str]], paragraphs: list[int], near: int) -> dict[int, float]:
+    """For each paragraph, the share of its words that paragraphs more than ``near``
+    blocks away from it also use (in linear time: by counting, not by set unions)."""
+    counts: Counter[str] = Counter()
+    for index in paragraphs:
+        counts.update(tokens[index])
+    cohesion = {}
+    for position, index in enumerate(paragraphs):
+        close: Counter[str] = Counter()
+        for other in paragraphs[max(0, position - near) : position + near + 1]:
+            if abs(other - index) <= near:
+                close.update(tokens[other] & tokens[index])
+        shared = sum(1 for token in tokens[index] if counts[token] > close[token])
+        cohesion[index] = shared / len(tokens[index])
+    return cohesion
+
+
+def grow_article(
+    blocks: list[Block], values: list[float], first: int, last: int
+) -> tuple[int, int]:
+    """The article inside the best stretch: its densest run of paragraphs (the core),
+    grown paragraph by paragraph while what is added shares the core's words.
+
+    Teasers for other stories, appeals and comments are prose too, and often lie in the
+    same stretch, joined to the article by nothing worse than a few short lines; what
+    sets them apart is that they talk about something else.
+    """
+    dense = [value if value > 0 else value - CORE_GAP_COST for value in values[first : last + 1]]
+    core = best_region(dense)
+    if core is None:
+        return first, last
+    core_first, core_last = core[0] + first, core[1] + first
+    # The core's own ends may be an appeal or a notice that nothing separates from it.
+    trimmed_first, trimmed_last = trim_by_cohesion(blocks, core_first, core_last)
+    grow_back, grow_forward = trimmed_first == core_first, trimmed_last == core_last
+    core_first, core_last = trimmed_first, trimmed_last
+    tokens = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
+    paragraphs = [
+        i
+        for i in range(core_first, core_last + 1)
+        if values[i] > 0 and len(tokens[i]) >= COHESION_MIN_TOKENS
+    ]
+    if len(paragraphs) < CORE_MIN_PARAGRAPHS:
+        return trim_by_cohesion(blocks, first, last)
+    vocabulary: set[str] = set()
+    for index in paragraphs:
+        vocabulary |= tokens[index]
+    own = _cohesions(tokens, paragraphs, near=0)
+    limit = COHESION_SHARE * statistics.median(own.values())
+
+    def grow(indices: range) -> int | None:
+        nonlocal vocabulary
+        reached, misses = None, 0
+        for index in indices:
+            if values[index] <= 0:
+                continue
+            if len(tokens[index]) < COHESION_MIN_TOKENS:
+                continue
+            if _cohesion(tokens[index], vocabulary) >= limit:
+                reached, misses = index, 0
+                vocabulary |= tokens[index]
+            else:
+                misses += 1
+                if misses >= GROW_MAX_MISSES:
+                    break
+        return reached
+
+    end = grow(range(core_last + 1, last + 1)) if grow_forward else None
+    start = grow(range(core_first - 1, first - 1, -1)) if grow_back else None
+    return (start if start is not None else core_first), (end if end is not None else core_last)
+
+
+def heading_level(line: str) -> int:
+    """1-6 for a line marked as a Markdown heading, 0 otherwise."""
+    match = _HEADING_MARK.match(line)
+    return len(match.group(1)) if match else 0
+
+
+def _title_score(block: Block, distance: int) -> float | None:
+    """How much a block reads as the headline (None: not at all)."""
+    if not block.one_line:
+        return None
+    line = block.lines[0].strip()
+    level = heading_level(line)
+    text = strip_markers(line)
+    count = words(text)
+    if not text or len(text) > TITLE_MAX_CHARS or not _LETTERS.search(text):
+        return None
+    if not TITLE_MIN_WORDS <= count <= TITLE_MAX_WORDS:
+        return None
+    if _BULLET.match(line) or looks_like_meta(text) or looks_like_table(line):
+        return None
+    stripped = text.rstrip("\"'”’»)]").rstrip()
+    if stripped and stripped[-1] in ".,;:،、…" and not level:
+        return None  # a sentence, a label ("Photo:"), an unfinished line
+    score = 10.0 - distance
+    if level == 1 and count >= HEADLINE_MIN_WORDS:
+        score += HEADLINE_MARK_BONUS  # a line marked "# " is the page's headline...
+    elif level:
+        score += 6 - min(level, 5)  # ...unless it is a site or section name
+    if count >= 4:
+        score += 2
+    if stripped and stripped[-1] in "!":
+        score -= 4  # "Support us!", "Subscribe now!"
+    return score
+
+
+def find_title(blocks: list[Block], first: int) -> int | None:
+    """The block holding the headline, looked for just before the article's first block
+    (further back for a line marked as a top-level heading)."""
+    best: tuple[float, int] | None = None
+    end = min(len(blocks), first + HEADLINE_MARK_LOOKAHEAD + 1)
+    for index in range(max(0, first - HEADLINE_MARK_LOOKBACK), end):
+        top_level = heading_level(blocks[index].lines[0]) == 1
+        if not top_level and not first - TITLE_LOOKBACK <= index <= first:
+            continue
+        score = _title_score(blocks[index], abs(first - index))
+        if score is not None and (best is None or score > best[0]):
+            best = (score, index)
+    return best[1] if best else None
+
+
+def _fallback_title(blocks: list[Block]) -> tuple[str, int | None]:
+    for index, block in enumerate(blocks[:TITLE_LOOKBACK]):
+        if _title_score(block, index) is not None:
+            return strip_markers(block.lines[0]), index
+    if not blocks:
+        return "", None
+    first = strip_markers(blocks[0].lines[0])
+    if len(first) > 120:
+        first = first[:120].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+    return first, None
+
+
+def _format(block: Block) -> str:
+    """A block as Markdown: marked headings stay headings, tables and lists stay lists."""
+    if block.one_line:
+        line = block.lines[0]
+        match = _HEADING_MARK.match(line)
+        if match and match.group(2).strip():
+            level = max(2, min(6, len(match.group(1)) + 1))
+            return "#" * level + " " + escape_markdown(match.group(2).strip())
+    lines = [_HEADING_MARK.sub(lambda m: m.group(2), line) for line in block.lines]
+    return format_block(Block(lines))
+
+
+def render(blocks: list[Block]) -> str:
+    """Markdown for the article's blocks; short lines between paragraphs become ``##``."""
+    parts: list[str] = []
+    for index, block in enumerate(blocks):
+        before = blocks[index - 1] if index > 0 else None
+        after = blocks[index + 1] if index + 1 < len(blocks) else None
+        if (
+            not heading_level(block.lines[0])
+            and is_heading_candidate(block)
+            and before is not None
+            and after is not None
+            and is_prose(before)
+            and is_prose(after)
+            and not is_heading_candidate(before)
+            and not is_heading_candidate(after)
+        ):
+            parts.append("## " + escape_markdown(block.lines[0].strip()))
+        else:
+            parts.append(_format(block))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def extract_plain(text: str) -> PlainResult:
+    """The article in a plain-text page: title, Markdown body, and whether one was found."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = split_blocks(text)
+    if not blocks:
+        return PlainResult("", "", False)
+    values = [block_value(block) for block in blocks]
+    region = best_region(values)
+    prose_words = 0.0
+    if region is not None:
+        prose_words = sum(v for v in values[region[0] : region[1] + 1] if v > 0)
+    if region is None or prose_words < MIN_ARTICLE_WORDS:
+        title, _ = _fallback_title(blocks)
+        return PlainResult(title, render(blocks), False)
+    first, last = grow_article(blocks, values, *region)
+    title_index = find_title(blocks, first)
+    if title_index is not None and title_index >= first:
+        first = min(title_index + 1, last)
+    if title_index is not None and first - title_index <= MAX_LEAD_BLOCKS + 1:
+        start = title_index + 1
+    else:
+        start = first
+    title = strip_markers(blocks[title_index].lines[0]) if title_index is not None else ""
+    if not title:
+        title, _ = _fallback_title(blocks)
+    kept = blocks[start : last + 1]
+    return PlainResult(title, render(kept), True)
