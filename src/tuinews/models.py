@@ -32,6 +32,7 @@ class Article:
     starred: bool = False
     id: int | None = None  # in the store
     feed_id: int | None = None
+    full: str = ""  # the full article (Markdown) fetched from the link, if it was
     _markdown: str | None = field(default=None, repr=False)
     _haystack: str | None = field(default=None, repr=False)
 

@@ -182,3 +182,43 @@ async def test_adding_a_bad_url_says_why(server: FeedServer) -> None:
         assert app.store.feeds() == []
         assert app.is_running
         assert shown_title  # the helpers are shared with test_keys
+
+
+async def test_F_fetches_the_full_article_and_switches_back(server: FeedServer) -> None:
+    page = (
+        "<html><head><title>The whole story</title></head><body><nav>Home | News</nav>"
+        "<article><h1>The whole story</h1>"
+        + "".join(
+            f"<p>Full paragraph {i}, long enough to read as the story itself.</p>" for i in range(6)
+        )
+        + "</article><footer>Subscribe now!</footer></body></html>"
+    ).encode()
+    server.route("/story", Response(body=page, headers={"Content-Type": "text/html"}))
+    feed_xml = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Summaries</title>'
+        f"<item><guid>1</guid><title>The whole story</title><link>{server.url('/story')}</link>"
+        "<description>Only a short summary.</description></item></channel></rss>"
+    ).encode()
+    server.route("/feed.xml", Response(body=feed_xml))
+    app = make_app([])
+    app.store.add_feed(server.url("/feed.xml"))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for_refresh(pilot)
+        view = main(pilot).article_view
+        assert "Only a short summary." in view.text
+        await pilot.press("F")
+        for _ in range(100):
+            await settle(pilot)
+            if "Full paragraph 5" in view.text:
+                break
+            await pilot.pause(0.1)
+        assert "Full paragraph 5" in view.text and "Subscribe now!" not in view.text
+        await pilot.press("F")
+        await settle(pilot)
+        assert "Only a short summary." in view.text and "Full paragraph" not in view.text
+    (headline,) = app.store.headlines()
+    stored = app.store.get_article(headline.id)
+    assert stored is not None and "Full paragraph 0" in stored.full
+    assert "Only a short summary." in stored.markdown()

@@ -44,6 +44,7 @@ MIGRATIONS: list[str] = [
         body TEXT NOT NULL,
         text TEXT NOT NULL,                         -- plain text, indexed for search
         markdown TEXT,                              -- converted body, cached when first shown
+        full TEXT,                                  -- the full article fetched from its link (F)
         digest TEXT NOT NULL,                       -- of the content, to see changes
         read INTEGER NOT NULL DEFAULT 0,
         starred INTEGER NOT NULL DEFAULT 0,

@@ -505,8 +505,8 @@ class Store:
         rows = self._read(
             "SELECT a.id, a.feed_id, a.uid, a.title, "
             "COALESCE(NULLIF(a.source, ''), NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url), "
-            "a.author, a.link, a.published, a.kind, a.body, a.text, a.markdown, a.read, a.starred "
-            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            "a.author, a.link, a.published, a.kind, a.body, a.text, a.markdown, a.read, a.starred, "
+            "a.full FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),
         )
         if not rows:
@@ -528,8 +528,14 @@ class Store:
             starred=bool(r[13]),
             id=int(r[0]),
             feed_id=int(r[1]),
+            full=str(r[14] or ""),
             _markdown=str(r[11]) if r[11] is not None else None,
         )
+
+    def set_full_text(self, article_id: int, markdown: str) -> None:
+        """Keep the full article fetched from the link (the feed's summary stays too)."""
+        with self._write() as db:
+            db.execute("UPDATE articles SET full = ? WHERE id = ?", (markdown, article_id))
 
     def cache_markdown(self, article_id: int, markdown: str) -> None:
         with self._write() as db:

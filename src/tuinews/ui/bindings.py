@@ -27,6 +27,7 @@ MAIN_BINDINGS = [
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
     Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
     Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),
+    Binding("F", "full_text", "Full article / summary", id="full_text", show=False),
     Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
     Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
     Binding("a", "add_feed", "Add feed", id="add_feed", show=False),

@@ -304,6 +304,44 @@ class MainScreen(FeedActions):
             self.notify("Refused to open a link that is not http or https.", severity="warning")
         return link
 
+    def action_full_text(self) -> None:
+        """F: fetch the full article from its link (reader mode), or switch back to the
+        feed's summary and forth."""
+        headline = self.headlines.current
+        article = self.article_view.article
+        if headline is None:
+            return
+        if article is None or article.id != headline.id:
+            self.notify("The article is still loading.", severity="warning")
+            return
+        if article.full:
+            self.article_view.toggle_full(headline.id)
+            return
+        link = safe_link(article.link)
+        if link is None:
+            self.notify("This article has no http(s) link to fetch.", severity="warning")
+            return
+        self.notify(f"Fetching the full article from {link}")
+        self._fetch_full(headline.id, link)
+
+    @work(group="full-text", exit_on_error=False, description="Fetching the full article")
+    async def _fetch_full(self, article_id: int, link: str) -> None:
+        import asyncio
+
+        from tuinews.extract import extract_document
+        from tuinews.fetch import FetchRequest
+
+        fetched = await self.tuinews.refresher.fetcher.fetch(FetchRequest(link))
+        if not fetched.ok or not fetched.body:
+            self.notify(f"Could not fetch {link}: {fetched.error}", severity="error")
+            return
+        extracted = await asyncio.to_thread(extract_document, fetched.body, link, fetched.final_url)
+        markdown = extracted.markdown or "(The page has no text.)"
+        if not extracted.found and extracted.note:
+            markdown = f"*{extracted.note}*\n\n{markdown}"
+        await asyncio.to_thread(self.tuinews.store.set_full_text, article_id, markdown)
+        self.article_view.reload(article_id)
+
     def action_open_link(self) -> None:
         link = self._current_link()
         if link is not None:

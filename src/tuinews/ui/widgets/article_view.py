@@ -30,6 +30,8 @@ CACHED_RENDERS = 16
 LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous article
 
 
+FULL_NOTE = "The full article, from its link: F shows the feed's summary."
+SUMMARY_NOTE = "The feed's summary: F shows the full article."
 MAX_QUOTE_DEPTH = 4
 _DEEP_QUOTE = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
 
@@ -104,6 +106,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.words: tuple[str, ...] = ()
         self._highlighted: dict[int, Strip] = {}
         self._renders: dict[tuple[int, int], tuple[list[Strip], Article | None]] = {}
+        self.summaries: set[int] = set()  # articles with a full text, shown as the summary
 
     # --- attributes down -------------------------------------------------------------
 
@@ -143,6 +146,20 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def forget(self) -> None:
         """Drop the rendered articles kept for quick return (their content may change)."""
         self._renders.clear()
+
+    def reload(self, article_id: int) -> None:
+        """Show this article again, read afresh from the store."""
+        self.forget()
+        if self.article is not None and self.article.id == article_id:
+            self.article = None
+        if self.article_id == article_id:
+            self.show(article_id)
+
+    def toggle_full(self, article_id: int) -> None:
+        """Between the full article and the feed's summary."""
+        self.summaries.symmetric_difference_update({article_id})
+        self.forget()
+        self.show(article_id)
 
     def highlight(self, words: list[str]) -> None:
         """Highlight these (case-folded) words in the article, e.g. the search words."""
@@ -190,6 +207,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 markdown = article.markdown()
                 if not cached and article.kind == "html" and self.store is not None:
                     self.store.cache_markdown(article_id, markdown)
+                if article.full and article_id not in self.summaries:
+                    markdown = f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
+                elif article.full:
+                    markdown += f"\n\n---\n\n*{SUMMARY_NOTE}*"
                 if worker.is_cancelled:
                     return
                 lines = render_lines(article_renderable(article, markdown), width)
