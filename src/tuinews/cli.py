@@ -95,6 +95,11 @@ def build_command_parser() -> argparse.ArgumentParser:
     add.add_argument("url", metavar="URL")
     add.add_argument("--title", default="", help="a title of your own")
     add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument(
+        "--full-text",
+        action="store_true",
+        help="for feeds that only carry summaries: fetch each new article from its link",
+    )
     _common(add)
 
     remove = commands.add_parser("remove", help="unsubscribe (its articles go too)")

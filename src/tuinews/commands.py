@@ -54,6 +54,7 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
         return 0
     for feed in feeds:
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
+        tags += " (full text)" if feed.full_text else ""
         say(
             f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {_ago(feed.last_fetch):>9}  "
             f"{feed.name}{tags}"
@@ -75,6 +76,7 @@ def _feed_json(feed: Feed) -> dict[str, object]:
         "status": feed.status,
         "last_fetch": feed.last_fetch,
         "last_error": feed.last_error,
+        "full_text": feed.full_text,
     }
 
 
@@ -182,7 +184,7 @@ def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> i
     async def go() -> int:
         refresher = Refresher(store, settings)
         try:
-            outcome = await subscribe(refresher, args.url, args.title, args.tag)
+            outcome = await subscribe(refresher, args.url, args.title, args.tag, args.full_text)
         finally:
             await refresher.close()
         if outcome.error:

@@ -41,6 +41,7 @@ class FeedResult:
     status: str  # "ok", "not modified", "failed", "gone", "postponed"
     new: int = 0
     updated: int = 0
+    full_texts: int = 0  # full articles fetched from links (feeds with full_text on)
     error: str = ""
     seconds: float = 0.0
 
@@ -105,6 +106,16 @@ def _start_worker(write_lock: Any) -> None:
 
 def _parse(body: bytes, url: str) -> ParsedFeed:
     return parse_feed(body, url)
+
+
+def _extract(body: bytes, url: str) -> str:
+    """In a worker: the article in a fetched page, as Markdown (reader mode)."""
+    from tuinews.extract import extract_document
+
+    extracted = extract_document(body, name=url, url=url)
+    if not extracted.found and extracted.note:
+        return f"*{extracted.note}*\n\n{extracted.markdown}".strip()
+    return extracted.markdown
 
 
 _worker_stores: dict[str, Store] = {}
@@ -301,6 +312,8 @@ class Refresher:
                     feed, fetched.body or b"", fetched.final_url
                 )
                 result.new, result.updated = counts.new, counts.updated
+                if feed.full_text and counts.new_ids:
+                    result.full_texts = await self._fetch_full_texts(counts.new_ids)
                 moved_to, new_url = "", None
                 if fetched.permanent_url and fetched.permanent_url != feed.url:
                     if feed.moved_to == fetched.permanent_url:
@@ -327,6 +340,30 @@ class Refresher:
                 await asyncio.to_thread(self.store.record_failure, feed.id, result.error)
         result.seconds = round(time.monotonic() - started, 3)
         return result
+
+    async def fetch_full_text(self, article_id: int) -> str:
+        """Fetch an article's link and keep the article found there; "" or an error."""
+        from tuinews.fetch import FetchRequest
+        from tuinews.links import safe_link
+
+        article = await asyncio.to_thread(self.store.get_article, article_id)
+        link = safe_link(article.link) if article is not None else None
+        if link is None:
+            return "no http(s) link"
+        fetched = await self.fetcher.fetch(FetchRequest(link))
+        if not fetched.ok or not fetched.body:
+            return fetched.error or "no content"
+        markdown = await self._in_worker(_extract, fetched.body, fetched.final_url)
+        await asyncio.to_thread(self.store.set_full_text, article_id, markdown)
+        return ""
+
+    async def _fetch_full_texts(self, article_ids: Sequence[int]) -> int:
+        """Full texts for a feed's new articles (the fetcher keeps to the per-host limit,
+        so a site is not hammered); returns how many were fetched."""
+        errors = await asyncio.gather(
+            *(self.fetch_full_text(i) for i in article_ids), return_exceptions=True
+        )
+        return sum(1 for error in errors if error == "")
 
     @staticmethod
     def _next_fetch(fetched: FetchResult, parsed: ParsedFeed | None) -> int | None:

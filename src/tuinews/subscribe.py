@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tuinews.formats import FormatError
 from tuinews.ingest import FeedResult, Refresher
@@ -63,7 +63,11 @@ async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
 
 
 async def subscribe(
-    refresher: Refresher, url: str, title: str = "", tags: Iterable[str] = ()
+    refresher: Refresher,
+    url: str,
+    title: str = "",
+    tags: Iterable[str] = (),
+    full_text: bool = False,
 ) -> Subscribed:
     """Check the URL, find the feed, add it, and fetch it once."""
     import asyncio
@@ -81,5 +85,8 @@ async def subscribe(
         feed = await asyncio.to_thread(store.add_feed, feed_url, title, tuple(tags))
     except FeedExists:
         return Subscribed(error=f"Already subscribed: {feed_url}")
+    if full_text:
+        await asyncio.to_thread(store.set_feed_full_text, feed.id, True)
+        feed = replace(feed, full_text=True)
     (result,) = await refresher.refresh([feed])
     return Subscribed(await asyncio.to_thread(store.get_feed, feed.id) or feed, found, result)

@@ -222,3 +222,34 @@ def test_headless_commands(server: FeedServer, tmp_path: Path) -> None:
     assert "HTTP 503" in listing.stdout
     removed = tuinews("remove", server.url("/bad.xml"), env=env)
     assert removed.returncode == 0 and "Removed Broken one" in removed.stdout
+
+
+def test_feeds_set_to_full_text_fetch_new_articles_from_their_links(
+    server: FeedServer, store: Store
+) -> None:
+    page = (
+        "<html><head><title>Story</title></head><body><nav>Home | About</nav><article>"
+        + "".join(
+            f"<p>Full text paragraph {i}, written out at length for readers.</p>" for i in range(6)
+        )
+        + "</article></body></html>"
+    ).encode()
+    server.route("/story", Response(body=page, headers={"Content-Type": "text/html"}))
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Short</title>'
+        f"<item><guid>1</guid><title>Story</title><link>{server.url('/story')}</link>"
+        "<description>A summary.</description></item></channel></rss>"
+    ).encode()
+    server.route("/feed.xml", Response(body=body))
+    feed = store.add_feed(server.url("/feed.xml"))
+    store.set_feed_full_text(feed.id, True)
+    stored = store.get_feed(feed.id)
+    assert stored is not None and stored.full_text
+    (result,) = run_refresh(store, SETTINGS, [stored])
+    assert (result.new, result.full_texts) == (1, 1)
+    (headline,) = store.headlines()
+    article = store.get_article(headline.id)
+    assert article is not None
+    assert "Full text paragraph 5" in article.full and "Home | About" not in article.full
+    assert "A summary." in article.markdown()  # the summary stays
+    assert len(server.requests_to("/story")) == 1

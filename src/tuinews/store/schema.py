@@ -23,6 +23,7 @@ MIGRATIONS: list[str] = [
         next_fetch INTEGER,                         -- not before, when automatic (ttl, max-age)
         retry_at INTEGER,                           -- not before, ever (Retry-After)
         moved_to TEXT NOT NULL DEFAULT '',          -- a permanent redirect seen once
+        full_text INTEGER NOT NULL DEFAULT 0,       -- fetch new articles from their links
         added INTEGER NOT NULL
     );
     CREATE TABLE feed_tags (

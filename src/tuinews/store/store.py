@@ -57,6 +57,7 @@ class Feed:
     next_fetch: int | None
     retry_at: int | None
     moved_to: str
+    full_text: bool
     tags: tuple[str, ...] = ()
     unread: int = 0
     total: int = 0
@@ -120,7 +121,8 @@ def _timestamp(value: datetime | None) -> int | None:
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.kind, f.title, f.user_title, f.site_url, f.etag, f.last_modified, "
-    "f.last_fetch, f.last_success, f.last_error, f.status, f.next_fetch, f.retry_at, f.moved_to"
+    "f.last_fetch, f.last_success, f.last_error, f.status, f.next_fetch, f.retry_at, f.moved_to, "
+    "f.full_text"
 )
 _FEED_FIELDS = [column.strip()[2:] for column in _FEED_COLUMNS.split(",")]
 _HEADLINE_COLUMNS = (
@@ -229,6 +231,11 @@ class Store:
         with self._write() as db:
             db.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (clean_line(title), feed_id))
 
+    def set_feed_full_text(self, feed_id: int, on: bool) -> None:
+        """Whether new articles of this feed get their full text fetched from their links."""
+        with self._write() as db:
+            db.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
+
     def remove_feed(self, feed_id: int) -> None:
         with self._write() as db:
             db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
@@ -250,9 +257,16 @@ class Store:
 
     @staticmethod
     def _feed(row: Sequence[Any]) -> Feed:
-        values = dict(zip(_FEED_FIELDS, row[:15], strict=True))
-        tags = tuple(sorted(str(row[17]).split("\x1f"))) if row[17] else ()
-        return Feed(**values, tags=tags, unread=int(row[15] or 0), total=int(row[16] or 0))
+        count = len(_FEED_FIELDS)
+        values = dict(zip(_FEED_FIELDS, row[:count], strict=True))
+        values["full_text"] = bool(values["full_text"])
+        unread, total, tags = row[count : count + 3]
+        return Feed(
+            **values,
+            tags=tuple(sorted(str(tags).split("\x1f"))) if tags else (),
+            unread=int(unread or 0),
+            total=int(total or 0),
+        )
 
     def get_feed(self, feed_id: int) -> Feed | None:
         rows = self._read(

@@ -326,20 +326,10 @@ class MainScreen(FeedActions):
 
     @work(group="full-text", exit_on_error=False, description="Fetching the full article")
     async def _fetch_full(self, article_id: int, link: str) -> None:
-        import asyncio
-
-        from tuinews.extract import extract_document
-        from tuinews.fetch import FetchRequest
-
-        fetched = await self.tuinews.refresher.fetcher.fetch(FetchRequest(link))
-        if not fetched.ok or not fetched.body:
-            self.notify(f"Could not fetch {link}: {fetched.error}", severity="error")
+        error = await self.tuinews.refresher.fetch_full_text(article_id)
+        if error:
+            self.notify(f"Could not fetch {link}: {error}", severity="error")
             return
-        extracted = await asyncio.to_thread(extract_document, fetched.body, link, fetched.final_url)
-        markdown = extracted.markdown or "(The page has no text.)"
-        if not extracted.found and extracted.note:
-            markdown = f"*{extracted.note}*\n\n{markdown}"
-        await asyncio.to_thread(self.tuinews.store.set_full_text, article_id, markdown)
         self.article_view.reload(article_id)
 
     def action_open_link(self) -> None:
