@@ -6,12 +6,11 @@ import threading
 import webbrowser
 from collections.abc import Callable
 from functools import partial
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tuinews.ingest import Refresher
 from tuinews.library import Opened, open_store
 from tuinews.resources import stylesheets
 from tuinews.settings import Settings
@@ -20,6 +19,9 @@ from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
 from tuinews.ui.commands import BindingCommands
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tuinews.ingest import Refresher
 
 
 class BindingRow(NamedTuple):
@@ -76,13 +78,23 @@ class TuinewsApp(App[None]):
         super().__init__()
         self.store = store
         self.start = start or partial(open_store, store)
-        self.refresher = Refresher(store, settings or Settings())
+        self._refresher: Refresher | None = None
         self.settings = settings or Settings()
         self.problems = list(problems or [])
         self.opener = opener or partial(open_in_browser, self)
 
+    @property
+    def refresher(self) -> Refresher:
+        """Fetching and parsing, set up when first needed (not before the first frame)."""
+        if self._refresher is None:
+            from tuinews.ingest import Refresher
+
+            self._refresher = Refresher(self.store, self.settings)
+        return self._refresher
+
     async def on_unmount(self) -> None:
-        await self.refresher.close()
+        if self._refresher is not None:
+            await self._refresher.close()
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()

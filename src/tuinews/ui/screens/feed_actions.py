@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.screen import Screen
 
-from tuinews.ingest import FeedResult, due_feeds, stale_feeds
 from tuinews.store import Feed, View
 from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, NewFeed
 from tuinews.ui.widgets.article_view import ArticleView
@@ -17,6 +16,7 @@ from tuinews.ui.widgets.headline_list import HeadlineList
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 
 if TYPE_CHECKING:
+    from tuinews.ingest import FeedResult
     from tuinews.ui.app import TuinewsApp
 
 
@@ -102,11 +102,15 @@ class FeedActions(Screen[None]):
 
     @work(thread=True, group="refresh-check", exit_on_error=False)
     def _refresh_stale(self) -> None:
+        from tuinews.ingest import stale_feeds
+
         feeds = stale_feeds(self.tuinews.store, self.tuinews.settings.refresh_interval)
         if feeds:
             self.app.call_from_thread(self.refresh_feeds, feeds, False)
 
     def action_refresh_all(self) -> None:
+        from tuinews.ingest import due_feeds
+
         self.refresh_feeds(due_feeds(self.tuinews.store, force=True), True)
 
     def action_refresh_feed(self) -> None:
