@@ -1,0 +1,96 @@
+"""The database connection: one SQLite file in WAL mode, used from the UI's thread
+workers and from the headless commands. Every write is its own short ``BEGIN IMMEDIATE``
+transaction (a feed's update is one transaction; a read flag is committed when it is set)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+from tuinews.store.lock import StoreLock
+from tuinews.store.schema import SchemaTooNew, migrate
+
+
+class StoreError(Exception):
+    """A problem with the database file, worded for the user."""
+
+
+class CorruptStore(StoreError):
+    """The file is not a usable SQLite database."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} is damaged and cannot be read ({reason})")
+        self.path = path
+
+
+class FeedExists(StoreError):
+    """The feed is already subscribed."""
+
+
+class Database:
+    """Thread-safe access to one database file (one connection, serialised by a lock)."""
+
+    def __init__(self, path: str | Path, *, exclusive: bool = False) -> None:
+        """Open (creating and migrating) the database. ``exclusive``: take the lock that
+        makes this the only tuinews writing it (raises AlreadyRunning)."""
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._file_lock: StoreLock | None = None
+        if exclusive:
+            self._file_lock = StoreLock(self.path)
+            self._file_lock.acquire()
+        try:
+            self._db = sqlite3.connect(
+                str(self.path), check_same_thread=False, isolation_level=None, timeout=10
+            )
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self.created = migrate(self._db)
+        except SchemaTooNew as error:
+            self._unlock()
+            raise StoreError(f"{self.path}: {error}") from None
+        except sqlite3.DatabaseError as error:
+            self._unlock()
+            if "not a database" in str(error) or "malformed" in str(error):
+                raise CorruptStore(self.path, str(error)) from None
+            raise StoreError(f"{self.path}: cannot open the database ({error})") from None
+
+    def _unlock(self) -> None:
+        if self._file_lock is not None:
+            self._file_lock.release()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+        self._unlock()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ----------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # --- feeds -----------------------------------------------------------------------

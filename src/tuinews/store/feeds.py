@@ -1,0 +1,211 @@
+"""Feeds: subscriptions, tags, and the bookkeeping of fetching them."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tuinews.sanitise import clean_line
+from tuinews.store.base import Database, FeedExists
+
+LOCAL_URL = "local:"
+LOCAL_TITLE = "Local"
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    url: str
+    kind: str
+    title: str
+    user_title: str
+    site_url: str
+    etag: str | None
+    last_modified: str | None
+    last_fetch: int | None
+    last_success: int | None
+    last_error: str
+    status: str
+    next_fetch: int | None
+    retry_at: int | None
+    moved_to: str
+    full_text: bool
+    tags: tuple[str, ...] = ()
+    unread: int = 0
+    total: int = 0
+
+    @property
+    def name(self) -> str:
+        """What to call the feed: the user's title, the feed's, else its URL."""
+        return self.user_title or self.title or self.url
+
+
+_FEED_COLUMNS = (
+    "f.id, f.url, f.kind, f.title, f.user_title, f.site_url, f.etag, f.last_modified, "
+    "f.last_fetch, f.last_success, f.last_error, f.status, f.next_fetch, f.retry_at, f.moved_to, "
+    "f.full_text"
+)
+_FEED_FIELDS = [column.strip()[2:] for column in _FEED_COLUMNS.split(",")]
+
+
+class FeedStore(Database):
+    """Feed methods of the store."""
+
+    def add_feed(
+        self, url: str, title: str = "", tags: Iterable[str] = (), kind: str = "feed"
+    ) -> Feed:
+        now = int(time.time())
+        with self._write() as db:
+            try:
+                cursor = db.execute(
+                    "INSERT INTO feeds (url, kind, user_title, added) VALUES (?, ?, ?, ?)",
+                    (url, kind, clean_line(title), now),
+                )
+            except sqlite3.IntegrityError:
+                raise FeedExists(f"already subscribed: {url}") from None
+            feed_id = int(cursor.lastrowid or 0)
+            self._set_tags(db, feed_id, tags)
+        feed = self.get_feed(feed_id)
+        assert feed is not None
+        return feed
+
+    @staticmethod
+    def _set_tags(db: sqlite3.Connection, feed_id: int, tags: Iterable[str]) -> None:
+        db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
+        clean = dict.fromkeys(clean_line(tag, limit=200) for tag in tags)
+        db.executemany(
+            "INSERT INTO feed_tags (feed_id, tag) VALUES (?, ?)",
+            [(feed_id, tag) for tag in clean if tag],
+        )
+
+    def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
+        with self._write() as db:
+            self._set_tags(db, feed_id, tags)
+
+    def set_user_title(self, feed_id: int, title: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (clean_line(title), feed_id))
+
+    def set_feed_full_text(self, feed_id: int, on: bool) -> None:
+        """Whether new articles of this feed get their full text fetched from their links."""
+        with self._write() as db:
+            db.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
+
+    def remove_feed(self, feed_id: int) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def feeds(self, kind: str | None = "feed") -> list[Feed]:
+        """Feeds with unread and total counts, by name."""
+        where = "WHERE f.kind = ?" if kind else ""
+        params: tuple[object, ...] = (kind,) if kind else ()
+        rows = self._read(
+            f"SELECT {_FEED_COLUMNS}, "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0), "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id), "
+            "(SELECT GROUP_CONCAT(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id) "
+            f"FROM feeds f {where}",
+            params,
+        )
+        feeds = [self._feed(row) for row in rows]
+        return sorted(feeds, key=lambda feed: feed.name.casefold())
+
+    @staticmethod
+    def _feed(row: Sequence[Any]) -> Feed:
+        count = len(_FEED_FIELDS)
+        values = dict(zip(_FEED_FIELDS, row[:count], strict=True))
+        values["full_text"] = bool(values["full_text"])
+        unread, total, tags = row[count : count + 3]
+        return Feed(
+            **values,
+            tags=tuple(sorted(str(tags).split("\x1f"))) if tags else (),
+            unread=int(unread or 0),
+            total=int(total or 0),
+        )
+
+    def get_feed(self, feed_id: int) -> Feed | None:
+        rows = self._read(
+            f"SELECT {_FEED_COLUMNS}, "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0), "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id), "
+            "(SELECT GROUP_CONCAT(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id) "
+            "FROM feeds f WHERE f.id = ?",
+            (feed_id,),
+        )
+        return self._feed(rows[0]) if rows else None
+
+    def find_feed(self, url_or_id: str) -> Feed | None:
+        """A feed by its id (a number) or its URL."""
+        if url_or_id.isdigit():
+            return self.get_feed(int(url_or_id))
+        rows = self._read("SELECT id FROM feeds WHERE url = ?", (url_or_id,))
+        return self.get_feed(int(rows[0][0])) if rows else None
+
+    def local_feed_id(self) -> int:
+        """The feed that holds local files (made when first needed)."""
+        rows = self._read("SELECT id FROM feeds WHERE url = ?", (LOCAL_URL,))
+        if rows:
+            return int(rows[0][0])
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO feeds (url, kind, title, added) VALUES (?, 'local', ?, ?)",
+                (LOCAL_URL, LOCAL_TITLE, int(time.time())),
+            )
+            row = db.execute("SELECT id FROM feeds WHERE url = ?", (LOCAL_URL,)).fetchone()
+        return int(row[0])
+
+    def tags(self) -> list[str]:
+        return [
+            str(row[0]) for row in self._read("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")
+        ]
+
+    # --- fetch bookkeeping -----------------------------------------------------------
+
+    def record_success(
+        self,
+        feed_id: int,
+        *,
+        title: str | None = None,
+        site_url: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        next_fetch: int | None = None,
+        moved_to: str = "",
+        new_url: str | None = None,
+    ) -> None:
+        """A fetch worked (200 or 304). Validators are replaced only when given."""
+        now = int(time.time())
+        with self._write() as db:
+            db.execute(
+                "UPDATE feeds SET last_fetch = ?, last_success = ?, last_error = '', "
+                "status = 'ok', next_fetch = ?, retry_at = NULL, moved_to = ?, "
+                "title = COALESCE(?, title), site_url = COALESCE(?, site_url), "
+                "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) "
+                "WHERE id = ?",
+                (now, now, next_fetch, moved_to, title, site_url, etag, last_modified, feed_id),
+            )
+            if new_url:
+                db.execute(
+                    "UPDATE OR IGNORE feeds SET url = ?, moved_to = '' WHERE id = ?",
+                    (new_url, feed_id),
+                )
+
+    def record_failure(
+        self, feed_id: int, error: str, *, gone: bool = False, retry_at: int | None = None
+    ) -> None:
+        """A fetch failed: say why; keep the articles and the validators."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE feeds SET last_fetch = ?, last_error = ?, status = ?, retry_at = ? "
+                "WHERE id = ?",
+                (
+                    int(time.time()),
+                    clean_line(error, 300),
+                    "gone" if gone else "failed",
+                    retry_at,
+                    feed_id,
+                ),
+            )
