@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tuinews.discover import DiscoveredFeed, discover_feeds
 from tuinews.subscriptions import (
     MAX_FEEDS,
-    DiscoveredFeed,
     ImportResult,
     Subscription,
     SubscriptionFileError,
-    discover_feeds,
     export_opml,
     normalise_feed_url,
     parse_newsboat_urls,
