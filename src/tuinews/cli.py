@@ -16,6 +16,7 @@ Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -131,6 +132,8 @@ def _open_store(args: argparse.Namespace, settings: Settings, exclusive: bool) -
 
     path = args.db.expanduser() if args.db else settings.db_path()
     ensure_dirs(path)
+    if exclusive and path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"{path} is read-only: tuinews feeds, search and export can read it")
     try:
         return Store(path, exclusive=exclusive)
     except AlreadyRunning as running:
@@ -204,7 +207,11 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
             file=sys.stderr,
         )
         return 2
-    store = _open_store(args, settings, exclusive=True)
+    path = args.db.expanduser() if args.db else settings.db_path()
+    read_only = path.exists() and not os.access(path, os.W_OK)
+    if read_only:
+        problems.append(f"{path} is read-only: you can read, but nothing you change is saved")
+    store = _open_store(args, settings, exclusive=not read_only)
     start = partial(open_paths, store, paths) if paths else partial(open_store, store)
 
     from tuinews.ui.app import TuinewsApp

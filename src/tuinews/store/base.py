@@ -4,6 +4,7 @@ transaction (a feed's update is one transaction; a read flag is committed when i
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -79,15 +80,34 @@ class Database:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction. A read-only file or a full disk becomes a StoreError that says
+        so; the transaction is rolled back, so nothing stored is lost."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
-                self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as error:
+                raise self._explain(error) from None
+
+    def _explain(self, error: sqlite3.OperationalError) -> Exception:
+        message = str(error)
+        if "readonly" in message or "read-only" in message:
+            return StoreError(f"{self.path} is read-only: nothing was changed")
+        if "full" in message:
+            return StoreError(f"{self.path}: the disk is full: nothing was changed")
+        return error
+
+    @property
+    def writable(self) -> bool:
+        """Whether this process may write the database file (and its folder)."""
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._lock:
