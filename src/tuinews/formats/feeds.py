@@ -147,9 +147,19 @@ def read_xml_feed(
     return _build_feed(raw, name=name, path=path, mtime=mtime)
 
 
+# feedparser matches author and e-mail fields with a regex that takes seconds to minutes
+# on a crafted value of a few tens of KB (kurtmckee/feedparser#562), holding the GIL. No
+# real name or address is that long: text in those elements is cut at 300 characters.
+_PERSON_TEXT = re.compile(
+    rb"(<(?:[\w.-]+:)?(?:author|creator|email|managingEditor|webMaster|name|contributor)"
+    rb"\b[^>]{0,200}>)([^<]{300})[^<]*"
+)
+
+
 def _read_with_feedparser(data: bytes) -> RawFeed:
     import feedparser
 
+    data = _PERSON_TEXT.sub(rb"\1\2", data)
     result = feedparser.parse(io.BytesIO(data))  # a file object: never taken for a path/URL
     entries = [e for e in result.get("entries", []) if isinstance(e, Mapping)]
     if not entries and not result.get("version"):
