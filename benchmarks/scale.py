@@ -1,0 +1,1037 @@
+"""Scale benchmark (issue 6): tuinews with 100,000 articles across 1,000 feeds.
+
+    python benchmarks/scale.py [--n 100000] [--db PATH] [--runs 5] [--steps 1000]
+                               [--skip startup,j,search,app-search,refresh] [--profile]
+
+Builds (once; cached at ``--db``, default /tmp/scale/store-N.db) a store through the
+project's own API (``Store.add_feed``, ``Store.upsert_articles`` with ``Article`` objects,
+one batch per feed): 1,000 feeds whose URLs are those of ``benchmarks/feedserver.py`` on
+``--port`` (so the same store can be refreshed from the loopback server), titles of 40-100
+characters, Markdown bodies of 2-5 KB (headings, paragraphs, links, lists, emphasis), plus
+one feed of 300 articles of 50 KB and one of 100 of 500 KB (dated before the others, so
+the newest 1,000 headlines are the ordinary 2-5 KB ones). Words follow a Zipf law over
+English words (so "the" is in every article and "government" in most) plus invented rare
+words, each in about 100 articles.
+
+Then it measures, printing medians (and p95) each beside a reference from the same run:
+
+1. First frame: a fresh process per run (headless, 120x40), timed from before the
+   interpreter starts to the first frame showing headlines, exactly as
+   ``benchmarks/startup.py`` does (the screen's ``loaded`` flag, then
+   ``call_after_refresh``), beside a minimal Textual app. Peak RSS is the process's own
+   VmHWM, printed by the child as it exits.
+2. ``j`` steps, in-process under ``app.run_test()``: a ``Key("j")`` event is posted to the
+   app (what the driver does for a key press; not ``pilot.press``, which waits for idle and
+   costs ~62 ms a key) at the key-repeat rate (``--interval``, 33 ms) or as soon as the
+   previous step's frame appeared, whichever is later. A step's time is from posting the
+   key to the first ``App._display`` (the compositor has rendered the frame) after which
+   the headline cursor is on the next row. At the end of the list the direction reverses
+   (``k``). Read flags are reset first (stepping onto an unread article also marks it
+   read, which costs a store write and a feed-list update per step; earlier runs would
+   otherwise leave them read). Done over all articles (5 KB), then the 50 KB feed and the
+   500 KB feed. Also
+   reported: the longest gap of a 10 ms heartbeat timer (UI stall) during the steps, the
+   most threads alive at once, and the time from the last key until the article pane
+   shows the current article ("settle").
+3. Search: per keystroke (every prefix of what is typed) for common words, rare words,
+   short prefixes and phrases: ``compile_query`` + ``Store.headlines(View(), match=...,
+   ranked=True)`` as ``MainScreen._search`` calls it (no LIMIT), beside the same query
+   with LIMIT 50 (what fetching the first screen first would cost). Then through the app's
+   search bar: each character posted as a key to the focused search bar, timed to the
+   first frame after the results for that text were handed to the headline list.
+4. Refresh: the store is copied, the feed server started on ``--port`` with 1,000 feeds,
+   the app opened on the copy, and ``R`` (``action_refresh_all``) run while a 10 ms
+   heartbeat timer records the longest gap between its ticks.
+
+``--profile`` adds cProfile summaries (top functions by cumulative time) of the start-up
+work on the UI thread and in the load thread, and of one search. Nothing under src/ is
+changed; timings are wall-clock on this machine (2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PORT = 38417
+HOSTS = 8
+FORMATS = ("rss", "atom", "json")
+EXT = {"rss": "xml", "atom": "atom", "json": "json"}
+BASE_TIME = 1_767_225_600  # 2026-01-01
+BIG = {998: (300, 50_000), 999: (100, 500_000)}  # feed index: (articles, body bytes)
+GENERATOR = "v1"
+
+COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "be",
+    "by",
+    "on",
+    "not",
+    "he",
+    "this",
+    "are",
+    "or",
+    "his",
+    "from",
+    "at",
+    "which",
+    "but",
+    "have",
+    "an",
+    "they",
+    "more",
+    "had",
+    "one",
+    "new",
+    "has",
+    "were",
+    "their",
+    "been",
+    "would",
+    "there",
+    "will",
+    "said",
+    "government",
+    "people",
+    "year",
+    "market",
+    "world",
+    "city",
+    "company",
+    "police",
+    "report",
+    "state",
+    "public",
+    "minister",
+    "security",
+    "economy",
+    "energy",
+    "school",
+    "health",
+    "court",
+    "water",
+    "climate",
+    "election",
+    "policy",
+    "bank",
+    "prices",
+    "interest",
+    "rates",
+    "rise",
+    "fall",
+    "week",
+    "president",
+    "council",
+    "housing",
+    "workers",
+    "strike",
+    "trade",
+    "border",
+]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "te",
+    "vo",
+    "zi",
+    "pa",
+    "qu",
+    "ber",
+    "dan",
+    "fel",
+    "gor",
+    "hin",
+    "jus",
+    "kel",
+    "lam",
+    "mor",
+    "nor",
+    "pel",
+    "rin",
+    "sul",
+    "tor",
+    "vin",
+]
+
+
+def feed_url(index: int, port: int) -> str:
+    fmt = FORMATS[index % len(FORMATS)]
+    return f"http://127.0.0.{1 + index % HOSTS}:{port}/feeds/{index}.{EXT[fmt]}"
+
+
+def rare_words(count: int = 1000) -> list[str]:
+    rng = random.Random(7)
+    words: set[str] = set()
+    while len(words) < count:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(4)) + "x")
+    return sorted(words)
+
+
+class Generator:
+    """Seeded synthetic Markdown articles, assembled from a pool of paragraphs."""
+
+    def __init__(self, seed: int = 1) -> None:
+        rng = self.rng = random.Random(seed)
+        invented = [
+            "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))) for _ in range(6000)
+        ]
+        vocab = COMMON + invented
+        weights = [1 / (rank + 1) ** 1.05 for rank in range(len(vocab))]
+        self.rare = rare_words()
+        self.paragraphs = []
+        for _ in range(3000):
+            words = rng.choices(vocab, weights, k=rng.randint(40, 90))
+            if rng.random() < 0.3:
+                at = rng.randrange(len(words))
+                words[at] = f"[{words[at]}](https://example.com/{rng.randrange(10**6)})"
+            if rng.random() < 0.2:
+                at = rng.randrange(len(words))
+                words[at] = f"**{words[at]}**"
+            text = " ".join(words)
+            self.paragraphs.append(text[0].upper() + text[1:] + ".")
+        self.titles = [" ".join(rng.choices(vocab, weights, k=14)) for _ in range(5000)]
+
+    def title(self) -> str:
+        text = self.rng.choice(self.titles)[: self.rng.randint(40, 100)]
+        return text[0].upper() + text[1:]
+
+    def body(self, size: int, extra: str) -> tuple[str, str]:
+        rng = self.rng
+        parts = [f"{rng.choice(self.paragraphs)} {extra}"]
+        total = len(parts[0])
+        while total < size:
+            roll = rng.random()
+            if roll < 0.08:
+                part = "## " + rng.choice(self.titles)[:50]
+            elif roll < 0.14:
+                part = "\n".join("- " + rng.choice(self.paragraphs)[:70] for _ in range(4))
+            elif roll < 0.17:
+                part = "> " + rng.choice(self.paragraphs)
+            else:
+                part = rng.choice(self.paragraphs)
+            parts.append(part)
+            total += len(part) + 2
+        body = "\n\n".join(parts)
+        text = body.replace("**", "").replace("## ", "").replace("- ", "").replace("> ", "")
+        return body, text
+
+
+def build(db: Path, n: int, feeds: int, port: int) -> None:
+    from datetime import UTC, datetime
+
+    from tuinews.models import Article
+    from tuinews.store import Store
+
+    gen = Generator()
+    big_total = sum(count for count, _ in BIG.values())
+    small = max(0, n - big_total)
+    per_feed = [
+        small // (feeds - len(BIG)) + (i < small % (feeds - len(BIG)))
+        for i in range(feeds - len(BIG))
+    ]
+    started = time.perf_counter()
+    tmp = db.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    serial = 0
+    with Store(tmp) as store:
+        for index in range(feeds):
+            feed = store.add_feed(
+                feed_url(index, port), title=f"Feed {index:04d} {gen.title()[:30]}"
+            )
+            count, size = BIG.get(index, (per_feed[index] if index < len(per_feed) else 0, 0))
+            articles = []
+            for k in range(count):
+                serial += 1
+                extra = gen.rare[serial % len(gen.rare)] if serial % 10 == 0 else ""
+                body, text = gen.body(size or gen.rng.randint(2000, 5000), extra)
+                if size:  # the long ones: older than everything else
+                    stamp = BASE_TIME - 4 * 365 * 86400 - gen.rng.randrange(365 * 86400)
+                else:
+                    stamp = BASE_TIME - gen.rng.randrange(3 * 365 * 86400)
+                articles.append(
+                    Article(
+                        title=gen.title(),
+                        source="",
+                        body=body,
+                        kind="markdown",
+                        text=text,
+                        author=gen.rng.choice(["", "A. Writer", "B. Reporter", "C. Desk"]),
+                        date=datetime.fromtimestamp(stamp, tz=UTC),
+                        link=f"https://example.com/{index}/{k}",
+                        uid=f"synthetic-{index}-{k}",
+                    )
+                )
+            if articles:
+                store.upsert_articles(feed.id, articles)
+            if index % 100 == 99:
+                print(
+                    f"  built {index + 1} feeds, {serial} articles, "
+                    f"{time.perf_counter() - started:.0f} s",
+                    flush=True,
+                )
+    tmp.rename(db)
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    print(
+        f"built {serial} articles in {time.perf_counter() - started:.0f} s, "
+        f"{db.stat().st_size / 2**20:.0f} MiB",
+        flush=True,
+    )
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def p95(values: list[float]) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+# --- 1. first frame ------------------------------------------------------------------------
+
+MINIMAL = """
+import time
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+    def first_frame(self):
+        print("FRAME", time.time(), flush=True)
+        self.exit()
+
+Minimal().run(headless=True, size=(120, 40))
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM"):
+        print("HWM", line.split()[1], flush=True)
+"""
+
+TUINEWS = """
+import sys
+import time
+from functools import partial
+
+from tuinews.library import open_store
+from tuinews.settings import Settings
+from tuinews.store import Store
+from tuinews.ui.app import TuinewsApp
+
+class FirstFrame(TuinewsApp):
+    def on_mount(self):
+        self.set_interval(0.002, self.check)
+
+    def check(self):
+        if getattr(self.screen, "loaded", False) and not hasattr(self, "done"):
+            self.done = True
+            self.call_after_refresh(self.first_frame)
+
+    def first_frame(self):
+        print("FRAME", time.time(), len(self.screen.shown), flush=True)
+        self.exit()
+
+if __name__ == "__main__":
+    store = Store(sys.argv[1], exclusive=True)
+    app = FirstFrame(store=store, start=partial(open_store, store),
+                     settings=Settings(refresh_on_start=False))
+    app.run(headless=True, size=(120, 40))
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            print("HWM", line.split()[1], flush=True)
+"""
+
+
+def run_child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(seconds to first frame, seconds to exit, peak RSS MiB)."""
+    start_wall, start = time.time(), time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    total = time.perf_counter() - start
+    frame = hwm = float("nan")
+    for line in done.stdout.splitlines():
+        if line.startswith("FRAME"):
+            frame = float(line.split()[1]) - start_wall
+        elif line.startswith("HWM"):
+            hwm = int(line.split()[1]) / 1024
+    if done.returncode != 0 or frame != frame:
+        print(done.stdout[-2000:], done.stderr[-3000:], file=sys.stderr)
+    return frame, total, hwm
+
+
+def bench_startup(db: Path, runs: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, HOME=home, TUINEWS_CONFIG=os.path.join(home, "config.toml"))
+        run_child(MINIMAL, [], env)
+        run_child(TUINEWS, [str(db)], env)  # warm the file cache
+        minimal, ours = [], []
+        for _ in range(runs):
+            minimal.append(run_child(MINIMAL, [], env))
+            ours.append(run_child(TUINEWS, [str(db)], env))
+    result = {
+        "min_frame": med([m[0] for m in minimal]),
+        "min_rss": med([m[2] for m in minimal]),
+        "frame": med([o[0] for o in ours]),
+        "exit": med([o[1] for o in ours]),
+        "rss": med([o[2] for o in ours]),
+    }
+    print(
+        f"first frame, median of {runs}: minimal {result['min_frame'] * 1000:.0f} ms "
+        f"({result['min_rss']:.0f} MiB), tuinews {result['frame'] * 1000:.0f} ms "
+        f"(process exit {result['exit'] * 1000:.0f} ms), peak RSS {result['rss']:.0f} MiB",
+        flush=True,
+    )
+    return result
+
+
+# --- in-process app harness ----------------------------------------------------------------
+
+
+OPEN_STORES: list = []
+
+
+def run_apps(coroutine) -> None:  # type: ignore[no-untyped-def]
+    """Run an in-process benchmark, then close the stores it opened (their locks)."""
+    try:
+        asyncio.run(coroutine)
+    finally:
+        while OPEN_STORES:
+            OPEN_STORES.pop().close()
+
+
+def mark_all_unread(db: Path) -> None:
+    """Earlier runs marked the articles they stepped over read; a ``j`` onto an unread
+    article also writes the flag and updates the feed list's counts, so start afresh."""
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE articles SET read = 0 WHERE read = 1")
+
+
+def make_app(db: Path):
+    from functools import partial
+
+    from textual import events
+
+    from tuinews.library import open_store
+    from tuinews.settings import Settings
+    from tuinews.store import Store
+    from tuinews.ui.app import TuinewsApp
+
+    class Timed(TuinewsApp):
+        """Records the time of every frame (``App._display`` with something to show)."""
+
+        frames: list[float]
+
+        def _display(self, screen, renderable):  # type: ignore[no-untyped-def]
+            super()._display(screen, renderable)
+            if renderable is not None:
+                self.frames.append(time.perf_counter())
+                self.frame_event.set()
+
+        async def next_frame(self, after: float, timeout: float = 30.0) -> float:
+            """The first frame at or after ``after`` (perf_counter)."""
+            deadline = time.perf_counter() + timeout
+            while True:
+                if self.frames and self.frames[-1] >= after:
+                    for t in self.frames[-50:]:
+                        if t >= after:
+                            return t
+                self.frame_event.clear()
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise TimeoutError
+                try:
+                    await asyncio.wait_for(self.frame_event.wait(), left)
+                except TimeoutError:
+                    raise TimeoutError from None
+
+        def key(self, name: str, char: str | None = None) -> None:
+            self.post_message(events.Key(name, char if char is not None else name))
+
+    store = Store(db, exclusive=True)
+    OPEN_STORES.append(store)
+    app = Timed(
+        store=store,
+        start=partial(open_store, store),
+        settings=Settings(refresh_on_start=False, refresh_interval=0),
+    )
+    app.frames = []
+    app.frame_event = asyncio.Event()
+    return app
+
+
+class Heartbeat:
+    """A 10 ms timer on the app; ``gaps`` are the intervals between its ticks."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.last = time.perf_counter()
+        self.gaps: list[float] = []
+        self.threads = threading.active_count()
+        self.timer = app.set_interval(0.01, self.tick)
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self.last)
+        self.last = now
+        self.threads = max(self.threads, threading.active_count())
+
+    def reset(self) -> None:
+        self.last = time.perf_counter()
+        self.gaps = []
+        self.threads = threading.active_count()
+
+    @property
+    def longest(self) -> float:
+        return max(self.gaps, default=0.0)
+
+
+async def wait_until(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            return False
+        await asyncio.sleep(0.005)
+    return True
+
+
+async def show_view(app, view) -> None:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    screen.view = view
+    screen.reload_headlines()
+    ok = await wait_until(
+        lambda: screen.shown and (view.feed_id is None or screen.shown[0].feed_id == view.feed_id),
+        120,
+    )
+    assert ok, "view did not load"
+    screen.headlines.move_to(0)
+    await wait_until(lambda: screen.article_view.ready, 60)
+    await asyncio.sleep(0.3)
+
+
+async def j_steps(
+    app, steps: int, interval: float, beat: Heartbeat, settle_timeout: float = 120
+) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    headlines = screen.headlines
+    times: list[float] = []
+    direction = 1
+    beat.reset()
+    last_send = 0.0
+    timeouts = 0
+    for _ in range(steps):
+        count = len(headlines.headlines)
+        if headlines.cursor + direction not in range(count):
+            direction = -direction
+        target = headlines.cursor + direction
+        wait = last_send + interval - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        sent = last_send = time.perf_counter()
+        app.key("j" if direction > 0 else "k")
+        ok = await wait_until(lambda target=target: headlines.cursor == target, 30)
+        if not ok:
+            timeouts += 1
+            continue
+        moved = time.perf_counter()
+        try:
+            frame = await app.next_frame(moved - 0.0005, timeout=30)
+        except TimeoutError:
+            timeouts += 1
+            continue
+        times.append(frame - sent)
+    stalled = beat.longest
+    threads = beat.threads
+    last = time.perf_counter()
+    current = headlines.current
+    settled = await wait_until(
+        lambda: (
+            screen.article_view.ready
+            and screen.article_view.article is not None
+            and current is not None
+            and screen.article_view.article.id == current.id
+        ),
+        settle_timeout,
+    )
+    settle = time.perf_counter() - last if settled else float("nan")
+    return {
+        "med": med(times),
+        "p95": p95(times),
+        "max": max(times, default=float("nan")),
+        "n": len(times),
+        "stall": stalled,
+        "threads": threads,
+        "settle": settle,
+        "timeouts": timeouts,
+    }
+
+
+def rss_now() -> tuple[float, float]:
+    values = {}
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(("VmRSS", "VmHWM")):
+                values[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def bench_j(db: Path, steps: int, interval: float) -> dict[str, dict[str, float]]:
+    from tuinews.store import Store, View
+
+    with Store(db) as store:
+        feeds = {f.url: f.id for f in store.feeds()}
+    big_ids = {size: feeds[feed_url(index, PORT_USED)] for index, (_, size) in BIG.items()}
+    results: dict[str, dict[str, float]] = {}
+    mark_all_unread(db)
+
+    async def run() -> None:
+        app = make_app(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            loaded = await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            assert loaded
+            await pilot.pause(0.5)
+            beat = Heartbeat(app)
+            cases = [
+                ("5 KB (all articles)", View(), steps),
+                ("50 KB", View(feed_id=big_ids[50_000]), min(steps, 600)),
+                ("500 KB", View(feed_id=big_ids[500_000]), min(steps, 200)),
+            ]
+            for name, view, count in cases:
+                await show_view(app, view)
+                results[name] = await j_steps(app, count, interval, beat)
+                results[name]["rss"], results[name]["hwm"] = rss_now()
+                r = results[name]
+                print(
+                    f"j {name}: {r['n']} steps, median {r['med'] * 1000:.1f} ms, p95 "
+                    f"{r['p95'] * 1000:.1f} ms, max {r['max'] * 1000:.0f} ms, longest heartbeat gap "
+                    f"{r['stall'] * 1000:.0f} ms, peak threads {r['threads']:.0f}, settle "
+                    f"{r['settle'] * 1000:.0f} ms, RSS {r['rss']:.0f} MiB (HWM {r['hwm']:.0f}), "
+                    f"timeouts {r['timeouts']:.0f}",
+                    flush=True,
+                )
+            beat.timer.stop()
+
+    run_apps(run())
+    return results
+
+
+# --- 3. search -----------------------------------------------------------------------------
+
+
+def search_cases() -> dict[str, list[str]]:
+    rare = rare_words()
+    return {
+        "common words": ["government", "people", "market", "the police"],
+        "rare words": [rare[3], rare[500], rare[917]],
+        "prefixes": ["gov", "se", "pol", "wat"],
+        "phrases": ['"interest rates"', '"the government"', '"public health"'],
+    }
+
+
+def keystrokes(text: str) -> list[str]:
+    return [text[: i + 1] for i in range(len(text)) if text[: i + 1].strip()]
+
+
+def bench_search_store(db: Path) -> dict[str, dict[str, float]]:
+    from tuinews.search import compile_query
+    from tuinews.store import Store, View
+
+    results: dict[str, dict[str, float]] = {}
+    with Store(db) as store:
+        for category, texts in search_cases().items():
+            full, limited, rows = [], [], []
+            for _ in range(2):
+                for text in texts:
+                    for typed in keystrokes(text):
+                        t0 = time.perf_counter()
+                        query = compile_query(typed)
+                        found = store.headlines(
+                            View(),
+                            match=query.match,
+                            where=query.where,
+                            params=query.params,
+                            ranked=query.match is not None,
+                        )
+                        full.append(time.perf_counter() - t0)
+                        rows.append(len(found))
+                        t0 = time.perf_counter()
+                        query = compile_query(typed)
+                        store.headlines(
+                            View(),
+                            match=query.match,
+                            where=query.where,
+                            params=query.params,
+                            ranked=query.match is not None,
+                            limit=50,
+                        )
+                        limited.append(time.perf_counter() - t0)
+            results[category] = {
+                "med": med(full),
+                "p95": p95(full),
+                "max": max(full),
+                "lim_med": med(limited),
+                "lim_p95": p95(limited),
+                "rows": med(rows),
+                "n": len(full),
+            }
+            r = results[category]
+            print(
+                f"store search {category}: {r['n']} keystrokes, median {r['med'] * 1000:.1f} ms, "
+                f"p95 {r['p95'] * 1000:.1f} ms (median rows {r['rows']:.0f}); with LIMIT 50: "
+                f"median {r['lim_med'] * 1000:.1f} ms, p95 {r['lim_p95'] * 1000:.1f} ms",
+                flush=True,
+            )
+    return results
+
+
+def bench_search_app(db: Path, pause: float) -> dict[str, dict[str, float]]:
+    results: dict[str, dict[str, float]] = {}
+
+    async def run() -> None:
+        app = make_app(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            await pilot.pause(0.5)
+            screen = app.screen
+            landed: dict[str, float] = {}
+            original = screen._show_results
+
+            def spy(text, found, words, hints):  # type: ignore[no-untyped-def]
+                original(text, found, words, hints)
+                landed[text] = time.perf_counter()
+
+            screen._show_results = spy  # the instance attribute: call_from_thread finds it
+            beat = Heartbeat(app)
+            for category, texts in search_cases().items():
+                times: list[float] = []
+                beat.reset()
+                for text in texts:
+                    screen.action_search()
+                    screen.search_bar.value = ""
+                    await wait_until(lambda: "" in landed, 60)
+                    await pilot.pause(0.2)
+                    for typed in keystrokes(text):
+                        char = typed[-1]
+                        landed.pop(typed, None)
+                        sent = time.perf_counter()
+                        name = {" ": "space", '"': "quotation_mark"}.get(char, char)
+                        app.key(name, char)
+                        if not await wait_until(lambda typed=typed: typed in landed, 60):
+                            print(f"  no results for {typed!r} within 60 s", flush=True)
+                            continue
+                        frame = await app.next_frame(landed[typed])
+                        times.append(frame - sent)
+                        await asyncio.sleep(pause)
+                    landed.clear()
+                results[category] = {
+                    "med": med(times),
+                    "p95": p95(times),
+                    "max": max(times, default=0),
+                    "n": len(times),
+                    "stall": beat.longest,
+                }
+                r = results[category]
+                print(
+                    f"app search {category}: {r['n']} keystrokes, median {r['med'] * 1000:.0f} ms, "
+                    f"p95 {r['p95'] * 1000:.0f} ms, max {r['max'] * 1000:.0f} ms, longest "
+                    f"heartbeat gap {r['stall'] * 1000:.0f} ms",
+                    flush=True,
+                )
+            beat.timer.stop()
+
+    run_apps(run())
+    return results
+
+
+# --- 4. refresh ----------------------------------------------------------------------------
+
+
+def bench_refresh(db: Path, port: int) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="refresh-", dir=db.parent))
+    copy = work / "copy.db"
+    shutil.copyfile(db, copy)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(HERE / "feedserver.py"),
+            "--out",
+            str(work / "srv"),
+            "--feeds",
+            "1000",
+            "--port",
+            str(port),
+            "--hosts",
+            str(HOSTS),
+            "--max-seconds",
+            "900",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    result: dict[str, float] = {}
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        if not line.startswith("READY"):
+            raise SystemExit(f"feed server did not start: {line!r}")
+
+        async def run() -> None:
+            app = make_app(copy)
+            async with app.run_test(size=(120, 40)) as pilot:
+                assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+                await pilot.pause(0.5)
+                screen = app.screen
+                beat = Heartbeat(app)
+                await pilot.pause(0.3)
+                beat.reset()
+                started = time.perf_counter()
+                screen.action_refresh_all()
+                await wait_until(lambda: screen.refreshing, 30)
+                done = await wait_until(lambda: not screen.refreshing, 600)
+                result["seconds"] = time.perf_counter() - started if done else float("nan")
+                await pilot.pause(1.5)  # the reload scheduled after the refresh
+                gaps = beat.gaps
+                result["stall"] = max(gaps, default=0.0)
+                result["over100"] = sum(g > 0.1 for g in gaps)
+                result["p99gap"] = sorted(gaps)[int(0.99 * (len(gaps) - 1))] if gaps else 0.0
+                result["rss"], result["hwm"] = rss_now()
+                result["articles"] = app.store.counts()[0] if hasattr(app.store, "counts") else 0
+                beat.timer.stop()
+
+        run_apps(run())
+        print(
+            f"refresh of 1,000 feeds: {result['seconds']:.1f} s, longest heartbeat gap "
+            f"{result['stall'] * 1000:.0f} ms, {result['over100']:.0f} gaps over 100 ms, p99 gap "
+            f"{result['p99gap'] * 1000:.0f} ms, RSS {result['rss']:.0f} MiB (HWM {result['hwm']:.0f})",
+            flush=True,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+# --- profiling -----------------------------------------------------------------------------
+
+
+def profile(db: Path) -> None:
+    import cProfile
+    import io
+    import pstats
+
+    from tuinews.search import compile_query
+    from tuinews.store import Store, View
+
+    def show(prof: cProfile.Profile, title: str, lines: int = 14) -> None:
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(lines)
+        print(f"--- profile: {title}")
+        print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:5000])
+
+    with Store(db) as store:
+        t0 = time.perf_counter()
+        rows = store.headlines(View())
+        print(
+            f"Store.headlines(View()): {len(rows)} rows in {(time.perf_counter() - t0) * 1000:.0f} ms"
+        )
+        t0 = time.perf_counter()
+        store.headlines(View(), limit=100)
+        print(f"Store.headlines(View(), limit=100): {(time.perf_counter() - t0) * 1000:.1f} ms")
+        for text in ("g", "government", '"the government"'):
+            q = compile_query(text)
+            for label, ranked in (("ranked", True), ("by date", False)):
+                t0 = time.perf_counter()
+                found = store.headlines(View(), match=q.match, ranked=ranked)
+                print(
+                    f"search {text!r} {label}: {len(found)} rows, {(time.perf_counter() - t0) * 1000:.0f} ms"
+                )
+        prof = cProfile.Profile()
+        prof.enable()
+        store.headlines(View(), match=compile_query("government").match, ranked=True)
+        prof.disable()
+        show(prof, "one common-word search")
+
+    # the UI thread while the app starts and shows 100,000 headlines
+    async def run() -> None:
+        app = make_app(db)
+        prof = cProfile.Profile()
+        prof.enable()
+        async with app.run_test(size=(120, 40)):
+            await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            prof.disable()
+            await asyncio.sleep(0.3)
+            headlines = app.screen.headlines
+            prof2 = cProfile.Profile()
+            prof2.enable()
+            for _ in range(20):
+                app.screen.action_next()
+                await app.next_frame(time.perf_counter())
+            prof2.disable()
+        show(prof, "UI thread, start to headlines shown")
+        show(prof2, "UI thread, 20 j steps (all articles)", 18)
+        _ = headlines
+
+    run_apps(run())
+
+
+# --- main ----------------------------------------------------------------------------------
+
+PORT_USED = PORT
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def main() -> None:
+    global PORT_USED
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--port", type=int, default=PORT, help="feed server port in feed URLs")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--interval", type=float, default=0.033, help="seconds between keys")
+    parser.add_argument("--type-pause", type=float, default=0.05, help="after each search key")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: startup,j,search,app-search,refresh"
+    )
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    PORT_USED = args.port
+    skip = set(filter(None, args.skip.split(",")))
+    db = (
+        args.db
+        or Path(tempfile.gettempdir()) / "scale" / f"store-{args.n}-{args.port}-{GENERATOR}.db"
+    )
+    db.parent.mkdir(parents=True, exist_ok=True)
+    if not db.exists():
+        print(f"building {db} ({args.n} articles, {args.feeds} feeds)", flush=True)
+        build(db, args.n, args.feeds, args.port)
+    else:
+        print(f"using {db} ({db.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    if args.build_only:
+        return
+    rows: list[tuple[str, str, str, str, str]] = []
+    if "startup" not in skip:
+        s = bench_startup(db, args.runs)
+        ratio = s["frame"] / s["min_frame"]
+        rows.append(
+            (
+                "first frame (median)",
+                f"{s['frame'] * 1000:.0f} ms",
+                f"minimal app {s['min_frame'] * 1000:.0f} ms; ratio {ratio:.2f}x",
+                "≤ 1.5x minimal",
+                verdict(ratio <= 1.5),
+            )
+        )
+        rows.append(
+            (
+                "peak RSS at first frame",
+                f"{s['rss']:.0f} MiB",
+                f"minimal app {s['min_rss']:.0f} MiB",
+                "< 150 MiB",
+                verdict(s["rss"] < 150),
+            )
+        )
+    if "j" not in skip:
+        for name, r in bench_j(db, args.steps, args.interval).items():
+            rows.append(
+                (
+                    f"`j` step, {name}",
+                    f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
+                    f"frame floor 16.7 ms; {r['n']:.0f} steps; longest UI gap {r['stall'] * 1000:.0f} ms; settle {r['settle'] * 1000:.0f} ms; HWM {r['hwm']:.0f} MiB",
+                    "p95 < 50 ms",
+                    verdict(r["p95"] < 0.05),
+                )
+            )
+    if "search" not in skip:
+        for name, r in bench_search_store(db).items():
+            rows.append(
+                (
+                    f"search (store), {name}",
+                    f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
+                    f"LIMIT 50: {r['lim_med'] * 1000:.1f} / {r['lim_p95'] * 1000:.1f} ms",
+                    "p95 < 30 ms",
+                    verdict(r["p95"] < 0.03),
+                )
+            )
+    if "app-search" not in skip:
+        for name, r in bench_search_app(db, args.type_pause).items():
+            rows.append(
+                (
+                    f"search (app, key→frame), {name}",
+                    f"{r['med'] * 1000:.0f} / {r['p95'] * 1000:.0f} ms",
+                    f"{r['n']:.0f} keys; longest UI gap {r['stall'] * 1000:.0f} ms",
+                    "p95 < 30 ms",
+                    verdict(r["p95"] < 0.03),
+                )
+            )
+    if "refresh" not in skip:
+        r = bench_refresh(db, args.port)
+        rows.append(
+            (
+                "UI stall during refresh of 1,000 feeds",
+                f"{r['stall'] * 1000:.0f} ms",
+                f"10 ms heartbeat; {r['over100']:.0f} gaps > 100 ms; refresh took {r['seconds']:.1f} s",
+                "≤ 100 ms",
+                verdict(r["stall"] <= 0.1),
+            )
+        )
+    print()
+    print(
+        f"Store: {args.n:,} articles, {args.feeds:,} feeds, {db.stat().st_size / 2**20:.0f} MiB; median / p95 unless noted"
+    )
+    print()
+    print("| measure | tuinews | reference / notes | target | |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    if args.profile:
+        print()
+        profile(db)
+
+
+if __name__ == "__main__":
+    main()
