@@ -34,7 +34,6 @@ class Article:
     feed_id: int | None = None
     full: str = ""  # the full article (Markdown) fetched from the link, if it was
     _markdown: str | None = field(default=None, repr=False)
-    _haystack: str | None = field(default=None, repr=False)
 
     def markdown(self) -> str:
         """The body as Markdown (converted on first use, then cached)."""
@@ -55,12 +54,6 @@ class Article:
     @property
     def date_text(self) -> str:
         return self.date.strftime("%Y-%m-%d") if self.date else ""
-
-    def haystack(self) -> str:
-        """Lower-cased text that search matches against: title, source and body."""
-        if self._haystack is None:
-            self._haystack = f"{self.title}\n{self.source}\n{self.author}\n{self.text}".casefold()
-        return self._haystack
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,3 @@ def compile_query(text: str) -> Query:
         )
         query.params.append(term)
     return query
-
-
-def query_words(text: str) -> list[str]:
-    """The words to highlight for this query."""
-    return compile_query(text).words

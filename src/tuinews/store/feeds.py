@@ -85,10 +85,6 @@ class FeedStore(Database):
         with self._write() as db:
             self._set_tags(db, feed_id, tags)
 
-    def set_user_title(self, feed_id: int, title: str) -> None:
-        with self._write() as db:
-            db.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (clean_line(title), feed_id))
-
     def set_feed_full_text(self, feed_id: int, on: bool) -> None:
         """Whether new articles of this feed get their full text fetched from their links."""
         with self._write() as db:
@@ -156,13 +152,6 @@ class FeedStore(Database):
             )
             row = db.execute("SELECT id FROM feeds WHERE url = ?", (LOCAL_URL,)).fetchone()
         return int(row[0])
-
-    def tags(self) -> list[str]:
-        return [
-            str(row[0]) for row in self._read("SELECT DISTINCT tag FROM feed_tags ORDER BY tag")
-        ]
-
-    # --- fetch bookkeeping -----------------------------------------------------------
 
     def record_success(
         self,
