@@ -53,6 +53,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX articles_by_date ON articles (published DESC, id DESC);
     CREATE INDEX articles_by_feed ON articles (feed_id, published DESC);
+    CREATE INDEX articles_by_feed_state ON articles (feed_id, read, starred);  -- counts
     CREATE VIRTUAL TABLE articles_fts USING fts5 (
         title, author, text,
         content = 'articles', content_rowid = 'id',
