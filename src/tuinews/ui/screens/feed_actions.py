@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from tuinews.ui.app import TuinewsApp
 
 
+# During a refresh, new articles are shown in batches at most this often: each reload
+# re-reads the headlines and the feed counts.
+RELOAD_DELAY = 1.5
+
+
 class FeedActions(Screen[None]):
     refreshing = False
     _reload_pending = False
@@ -70,7 +75,7 @@ class FeedActions(Screen[None]):
         """Reload headlines and counts soon (new articles keep arriving in a refresh)."""
         if not self._reload_pending:
             self._reload_pending = True
-            self.set_timer(0.5, self._reload_now)
+            self.set_timer(RELOAD_DELAY, self._reload_now)
 
     def _reload_now(self) -> None:
         self._reload_pending = False
