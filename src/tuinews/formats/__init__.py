@@ -234,14 +234,17 @@ def parse_feed(data: bytes, url: str = "") -> ParsedFeed:
         if looks_binary(data):
             raise FormatError("not a feed (binary data)")
         stripped = decode(data).lstrip("\ufeff").strip()
+        name = url.rsplit("?", 1)[0].rsplit("/", 1)[-1]
         try:
-            kind = detect_format(stripped, url.rsplit("?", 1)[0].rsplit("/", 1)[-1])
+            if stripped.startswith(("{", "[")):  # parsed once, then handed on
+                feed = _load_json_feed(stripped, os.path.splitext(name)[1].lower())
+                if feed is not None:
+                    from tuinews.formats.feeds import read_json_feed
+
+                    return read_json_feed(feed, name=url)
+            kind = detect_format(stripped, name)
         except FormatError:
             raise FormatError("not a feed (JSON, but not a JSON Feed)") from None
-        if kind == "jsonfeed":
-            from tuinews.formats.feeds import read_json_feed
-
-            return read_json_feed(json.loads(stripped), name=url)
         if kind in ("feed", "xml"):
             from tuinews.formats.feeds import read_xml_feed
 
