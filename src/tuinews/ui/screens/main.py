@@ -188,7 +188,10 @@ class MainScreen(FeedActions):
             if headline.read != read:
                 headline.read = read
                 self.adjust_counts(headline.feed_id, -1 if read else 1)
-        self.headlines.refresh()
+        if len(headlines) == 1 and headlines[0] is self.headlines.current:
+            self.headlines.refresh_row(self.headlines.cursor)  # the usual case: one row
+        else:
+            self.headlines.refresh()
         self._store_read([h.id for h in headlines], read)
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
