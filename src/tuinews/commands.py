@@ -81,9 +81,11 @@ def _feed_json(feed: Feed) -> dict[str, object]:
 
 
 def search_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.library import index_leftovers
     from tuinews.search import compile_query
 
     query = compile_query(" ".join(args.query))
+    index_leftovers(store)
     for hint in query.hints:
         warn(hint)
     if query.empty:

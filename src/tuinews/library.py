@@ -6,12 +6,13 @@ state persists; the welcome library is added the first time the store is empty.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tuinews.models import Skipped
 from tuinews.sources.local import load_paths, load_welcome
-from tuinews.store import Store, View
+from tuinews.store import Store, StoreError, View
 
 
 @dataclass
@@ -41,4 +42,13 @@ def open_store(store: Store, should_stop: Callable[[], bool] | None = None) -> O
     """Everything in the store; the welcome library if the store has nothing yet."""
     if store.is_empty():
         store.upsert_articles(store.local_feed_id(), load_welcome().articles)
+    else:
+        index_leftovers(store)
     return Opened(View(), [], "all articles")
+
+
+def index_leftovers(store: Store) -> None:
+    """Make searchable what an interrupted refresh stored but did not index yet."""
+    if store.writable and store.pending_index():
+        with contextlib.suppress(StoreError):  # read-only after all, or full: search misses
+            store.index_pending()

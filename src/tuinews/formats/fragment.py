@@ -112,32 +112,24 @@ def _with_lxml(html: str) -> tuple[str, str]:
     body = root.find("body")
     if body is None:
         return "", ""
-    blocks = []
-    for element in body.iter():
-        tag = element.tag
-        if not isinstance(tag, str):  # entities left by the parser
+    body.attrib.clear()  # a fragment's own <body lang=...> lands on ours: its tag is not kept
+    for element in body.iter(etree.Element):  # elements only: no entities, no comments
+        names = element.keys()  # a list, so deleting while looping is safe
+        if not names:
             continue
         attributes = element.attrib
-        for name in list(attributes):
+        for name in names:
             if name not in _KEEP_ATTRS or (
                 name in _URL_ATTRS and not _safe_url(str(attributes[name]))
             ):
                 del attributes[name]
-        if tag in _BLOCKS:
-            blocks.append(element)
-    parts = [_escape_text(body.text)] if body.text else []
-    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in body)
-    sanitised = "".join(parts).strip()
+    # One serialisation of the whole body, then its own tags cut off.
+    sanitised = etree.tostring(body, encoding="unicode", method="html")
+    sanitised = sanitised.removeprefix("<body>").removesuffix("</body>").strip()
     # Line breaks around blocks for the plain text (the HTML is already serialised).
-    for element in blocks:
+    for element in body.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     text = etree.tostring(body, encoding="unicode", method="text")
     return clean_text(sanitised), clean_text(_plain(text))
-
-
-def _escape_text(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)

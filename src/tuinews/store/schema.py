@@ -74,6 +74,32 @@ MIGRATIONS: list[str] = [
         VALUES (new.id, new.title, new.author, new.text);
     END;
     """,
+    # 2: new and changed articles wait in fts_pending and are indexed in batches. FTS5
+    # writes a segment per transaction, and one per feed (20 articles) cost three times
+    # as much CPU as the same articles indexed a thousand at a time. A row is either in
+    # the index with the values it had when indexed, or in fts_pending and not in the
+    # index, so a delete never removes from the index what is not there.
+    """
+    CREATE TABLE fts_pending (id INTEGER PRIMARY KEY);
+    DROP TRIGGER articles_ai;
+    DROP TRIGGER articles_ad;
+    DROP TRIGGER articles_au;
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO fts_pending (id) VALUES (new.id);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+        SELECT 'delete', old.id, old.title, old.author, old.text
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);
+        DELETE FROM fts_pending WHERE id = old.id;
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, author, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+        SELECT 'delete', old.id, old.title, old.author, old.text
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);
+        INSERT OR IGNORE INTO fts_pending (id) VALUES (new.id);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
