@@ -91,6 +91,11 @@ _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪●]\s+|\d{1,3}[.)]\s+|
 _TABLE_ROW = re.compile(r"^\s*\|?.*\|.*\|?\s*$")
 _COHESION_TOKEN = re.compile(r"[^\W\d_]{4,}")
 _LETTERS = re.compile(r"[^\W\d_]")
+# Characters of scripts written without spaces between words.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31bf"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
 
 
 @dataclass
@@ -103,10 +108,15 @@ class PlainResult:
 
 
 def words(text: str) -> int:
-    """Words; a long run of a script written without spaces counts as several."""
+    """Words; a long run of a script written without spaces (Chinese, Japanese, Thai...)
+    counts as several, a long word of any other script as one."""
     count = 0
     for word in text.split():
-        count += 1 if word.isascii() or len(word) < 4 else max(1, len(word) // 2)
+        if word.isascii() or len(word) < 4:
+            count += 1
+            continue
+        unspaced = len(_UNSPACED.findall(word))
+        count += max(1, unspaced // 2) if unspaced >= 4 else 1
     return count
 
 
