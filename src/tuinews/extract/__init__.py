@@ -77,9 +77,10 @@ def extract_html(html: str, url: str = "") -> Extracted:
     meta = read_metadata(root)
     title = choose_title(meta)
     cleanup.pre_clean(root)
-    if cleanup.element_count(root) > FULL_PIPELINE_MAX_ELEMENTS:
-        # Too big for readability and markdownify within the time a page may take: its
-        # text goes through the plain-text classifier instead.
+    if cleanup.element_count(root) > FULL_PIPELINE_MAX_ELEMENTS or cleanup.reads_as_text(root):
+        # Too big for readability and markdownify within the time a page may take, or
+        # plain text with a few stray tags: its text goes through the plain-text
+        # classifier instead.
         text = extract_text(cleanup.page_text(root))
         return _finish(
             title or text.title, meta.byline, meta.date, text.markdown, text.found, text.note

@@ -64,6 +64,13 @@ BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 
+# A page whose text holds at least this many blank-line paragraph breaks, and this many
+# per block element, is plain text with a few tags in it (real pages hold well under one).
+TEXT_MIN_BREAKS = 10
+TEXT_BREAKS_PER_BLOCK = 2
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_VERBATIM = frozenset({"pre", "code", "textarea"})
+
 _HEAVY = re.compile(r"<(script|style|svg|template)\b|<!--", re.I)
 
 
@@ -203,6 +210,25 @@ def _unbracket(link: HtmlElement) -> None:
             element.text = element.text.translate(_BRACKETS)
         if element is not link and element.tail and ("[" in element.tail or "]" in element.tail):
             element.tail = element.tail.translate(_BRACKETS)
+
+
+def reads_as_text(root: HtmlElement) -> bool:
+    """Whether a (pre-cleaned) page is plain text with a few tags in it (a text copy of a
+    page with a tracking image left at the top): its paragraphs are separated by blank
+    lines inside text, not by elements."""
+    verbatim = {id(inner) for element in root.iter(*_VERBATIM) for inner in element.iter()}
+    breaks = blocks = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in BLOCK_TAGS:
+            blocks += 1
+        if id(element) in verbatim:
+            continue
+        for text in (element.text, element.tail):
+            if text and "\n" in text:
+                breaks += max(0, sum(1 for part in _BLANK_LINE.split(text) if part.strip()) - 1)
+    return breaks >= TEXT_MIN_BREAKS and breaks >= TEXT_BREAKS_PER_BLOCK * blocks
 
 
 def element_count(root: HtmlElement) -> int:
