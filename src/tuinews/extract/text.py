@@ -17,9 +17,10 @@ is about the text's shape and holds for any site and any language:
    notice), then the core grows paragraph by paragraph while what it meets shares its
    words; teasers for other stories, comments and "more from us" talk about something
    else, and growth stops at the second such paragraph in a row.
-4. The headline is the line just before the article that reads like one (short, no
-   sentence punctuation, not a date, byline or URL; a line marked "# " wins); what lies
-   between it and the first paragraph (a photo credit, a standfirst) is kept.
+4. The headline is the line near the article's start that reads like one (``headline``:
+   short, no sentence punctuation, not a date, byline or URL; a line marked "# " or one
+   followed by a dateline wins); what lies between it and the first paragraph (a photo
+   credit, a standfirst) is kept.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from tuinews.extract.headline import fallback_title, find_title
+from tuinews.extract.lines import (
+    BULLET,
+    HEADING_MARK,
+    heading_level,
+    looks_like_table,
+    strip_markers,
+    words,
+)
 from tuinews.formats.text import (
     Block,
     ends_with_punctuation,
@@ -36,7 +46,6 @@ from tuinews.formats.text import (
     format_block,
     is_heading_candidate,
     is_prose,
-    looks_like_meta,
     split_blocks,
 )
 
@@ -67,35 +76,13 @@ COHESION_SHARE = 0.7
 COHESION_MAX_TRIM = 5
 COHESION_MIN_PARAGRAPHS = 6
 COHESION_MIN_TOKENS = 5
-# The headline is looked for this many blocks before the article's first paragraph.
-TITLE_LOOKBACK = 8
-# ...and this many for a line marked "# " (a top-level heading), which counts this much more.
-HEADLINE_MARK_LOOKBACK = 60
-HEADLINE_MARK_BONUS = 60
-# A line marked "# " a little way into the best stretch is the headline too (what comes
-# before it, a cookie notice or a standfirst of another story, is not the article).
-HEADLINE_MARK_LOOKAHEAD = 15
-HEADLINE_MIN_WORDS = 4
-TITLE_MIN_WORDS = 2
-TITLE_MAX_WORDS = 30
-TITLE_MAX_CHARS = 250
 # Blocks between the headline and the first paragraph are kept when there are at most
 # this many of them (a photo credit, a standfirst, a dateline).
 MAX_LEAD_BLOCKS = 4
 # Less prose than this in the best stretch: the page has no article.
 MIN_ARTICLE_WORDS = 40
 
-_BULLET = re.compile(r"^\s*(?:[-*+•‣◦▪●]|\d{1,3}[.)])\s+")
-_HEADING_MARK = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪●]\s+|\d{1,3}[.)]\s+|>\s*)+")
-_TABLE_ROW = re.compile(r"^\s*\|?.*\|.*\|?\s*$")
 _COHESION_TOKEN = re.compile(r"[^\W\d_]{4,}")
-_LETTERS = re.compile(r"[^\W\d_]")
-# Characters of scripts written without spaces between words.
-_UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31bf"
-    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
-)
 
 
 @dataclass
@@ -105,24 +92,6 @@ class PlainResult:
     title: str
     markdown: str
     found: bool
-
-
-def words(text: str) -> int:
-    """Words; a long run of a script written without spaces (Chinese, Japanese, Thai...)
-    counts as several, a long word of any other script as one."""
-    count = 0
-    for word in text.split():
-        if word.isascii() or len(word) < 4:
-            count += 1
-            continue
-        unspaced = len(_UNSPACED.findall(word))
-        count += max(1, unspaced // 2) if unspaced >= 4 else 1
-    return count
-
-
-def strip_markers(line: str) -> str:
-    """A line without its heading marks, list bullet or quote mark."""
-    return _MARKERS.sub("", line).strip()
 
 
 def _is_wrapped(lines: list[str]) -> bool:
@@ -142,10 +111,10 @@ def units(block: Block) -> list[str]:
         return lines
     if is_table(block):
         return lines  # a table: each row
-    if any(_BULLET.match(line) for line in lines):
+    if any(BULLET.match(line) for line in lines):
         items: list[str] = []
         for line in lines:
-            if _BULLET.match(line) or not items:
+            if BULLET.match(line) or not items:
                 items.append(line)
             else:
                 items[-1] += " " + line.strip()
@@ -165,10 +134,10 @@ def unit_value(unit: str) -> float:
         return 0.0
     punctuated = ends_with_punctuation(text)
     sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
-    if _HEADING_MARK.match(unit):
+    if HEADING_MARK.match(unit):
         sentence = False
     minimum = PROSE_MIN_WORDS
-    if _BULLET.match(unit):
+    if BULLET.match(unit):
         minimum = LIST_PROSE_MIN_WORDS
     if sentence and count >= minimum:
         return float(count)
@@ -195,10 +164,6 @@ def capitalised(text: str) -> bool:
     if len(cased) < 5:
         return False
     return sum(1 for word in cased if word[0].isupper()) > CAPITALISED_SHARE * len(cased)
-
-
-def looks_like_table(line: str) -> bool:
-    return line.count("|") >= 2 and bool(_TABLE_ROW.match(line))
 
 
 def block_value(block: Block) -> float:
@@ -340,77 +305,15 @@ def grow_article(
     return (start if start is not None else core_first), (end if end is not None else core_last)
 
 
-def heading_level(line: str) -> int:
-    """1-6 for a line marked as a Markdown heading, 0 otherwise."""
-    match = _HEADING_MARK.match(line)
-    return len(match.group(1)) if match else 0
-
-
-def _title_score(block: Block, distance: int) -> float | None:
-    """How much a block reads as the headline (None: not at all)."""
-    if not block.one_line:
-        return None
-    line = block.lines[0].strip()
-    level = heading_level(line)
-    text = strip_markers(line)
-    count = words(text)
-    if not text or len(text) > TITLE_MAX_CHARS or not _LETTERS.search(text):
-        return None
-    if not TITLE_MIN_WORDS <= count <= TITLE_MAX_WORDS:
-        return None
-    if _BULLET.match(line) or looks_like_meta(text) or looks_like_table(line):
-        return None
-    stripped = text.rstrip("\"'”’»)]").rstrip()
-    if stripped and stripped[-1] in ".,;:،、…" and not level:
-        return None  # a sentence, a label ("Photo:"), an unfinished line
-    score = 10.0 - distance
-    if level == 1 and count >= HEADLINE_MIN_WORDS:
-        score += HEADLINE_MARK_BONUS  # a line marked "# " is the page's headline...
-    elif level:
-        score += 6 - min(level, 5)  # ...unless it is a site or section name
-    if count >= 4:
-        score += 2
-    if stripped and stripped[-1] in "!":
-        score -= 4  # "Support us!", "Subscribe now!"
-    return score
-
-
-def find_title(blocks: list[Block], first: int) -> int | None:
-    """The block holding the headline, looked for just before the article's first block
-    (further back for a line marked as a top-level heading)."""
-    best: tuple[float, int] | None = None
-    end = min(len(blocks), first + HEADLINE_MARK_LOOKAHEAD + 1)
-    for index in range(max(0, first - HEADLINE_MARK_LOOKBACK), end):
-        top_level = heading_level(blocks[index].lines[0]) == 1
-        if not top_level and not first - TITLE_LOOKBACK <= index <= first:
-            continue
-        score = _title_score(blocks[index], abs(first - index))
-        if score is not None and (best is None or score > best[0]):
-            best = (score, index)
-    return best[1] if best else None
-
-
-def _fallback_title(blocks: list[Block]) -> tuple[str, int | None]:
-    for index, block in enumerate(blocks[:TITLE_LOOKBACK]):
-        if _title_score(block, index) is not None:
-            return strip_markers(block.lines[0]), index
-    if not blocks:
-        return "", None
-    first = strip_markers(blocks[0].lines[0])
-    if len(first) > 120:
-        first = first[:120].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
-    return first, None
-
-
 def _format(block: Block) -> str:
     """A block as Markdown: marked headings stay headings, tables and lists stay lists."""
     if block.one_line:
         line = block.lines[0]
-        match = _HEADING_MARK.match(line)
+        match = HEADING_MARK.match(line)
         if match and match.group(2).strip():
             level = max(2, min(6, len(match.group(1)) + 1))
             return "#" * level + " " + escape_markdown(match.group(2).strip())
-    lines = [_HEADING_MARK.sub(lambda m: m.group(2), line) for line in block.lines]
+    lines = [HEADING_MARK.sub(lambda m: m.group(2), line) for line in block.lines]
     return format_block(Block(lines))
 
 
@@ -436,6 +339,20 @@ def render(blocks: list[Block]) -> str:
     return "\n\n".join(part for part in parts if part.strip())
 
 
+def _lead_start(blocks: list[Block], values: list[float], title: int, first: int) -> int:
+    """Where the article starts when many blocks lie between its headline and its first
+    paragraph: the paragraphs just before that one (an introduction less like the rest),
+    each with the subheading over it, are the article's too."""
+    start = first
+    while start - 1 > title and first - start < MAX_LEAD_BLOCKS:
+        before = blocks[start - 1]
+        if values[start - 1] > 0 or (heading_level(before.lines[0]) and values[start] > 0):
+            start -= 1
+        else:
+            break
+    return start
+
+
 def extract_plain(text: str) -> PlainResult:
     """The article in a plain-text page: title, Markdown body, and whether one was found."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -448,18 +365,20 @@ def extract_plain(text: str) -> PlainResult:
     if region is not None:
         prose_words = sum(v for v in values[region[0] : region[1] + 1] if v > 0)
     if region is None or prose_words < MIN_ARTICLE_WORDS:
-        title, _ = _fallback_title(blocks)
+        title, _ = fallback_title(blocks)
         return PlainResult(title, render(blocks), False)
     first, last = grow_article(blocks, values, *region)
-    title_index = find_title(blocks, first)
+    title_index = find_title(blocks, first, last)
     if title_index is not None and title_index >= first:
         first = min(title_index + 1, last)
     if title_index is not None and first - title_index <= MAX_LEAD_BLOCKS + 1:
         start = title_index + 1
+    elif title_index is not None and title_index < first:
+        start = _lead_start(blocks, values, title_index, first)
     else:
         start = first
     title = strip_markers(blocks[title_index].lines[0]) if title_index is not None else ""
     if not title:
-        title, _ = _fallback_title(blocks)
+        title, _ = fallback_title(blocks)
     kept = blocks[start : last + 1]
     return PlainResult(title, render(kept), True)
