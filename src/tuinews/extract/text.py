@@ -70,6 +70,11 @@ CORE_GAP_COST = 10.0
 CORE_MIN_PARAGRAPHS = 3
 # Growing the core stops at the second paragraph in a row that shares too few words.
 GROW_MAX_MISSES = 2
+# Words found in more than this share of the stretch's paragraphs are left out of the
+# comparison (with at least this many paragraphs).
+COMMON_SHARE = 0.15
+COMMON_MIN_PARAGRAPHS = 10
+COMMON_MIN_COUNT = 3
 # Cohesion trimming: at either end of the article, paragraphs sharing fewer words with the
 # rest than this share of the article's median are dropped (at most this many per end).
 COHESION_SHARE = 0.7
@@ -250,6 +255,19 @@ def _cohesions(tokens: dict[int, set[str]], paragraphs: list[int], near: int) ->
     return cohesion
 
 
+def _without_common(tokens: dict[int, set[str]], prose: list[int]) -> dict[int, set[str]]:
+    """The words of each block without the page's commonest ones (in any language, the
+    words many paragraphs use say little about what a paragraph is about)."""
+    if len(prose) < COMMON_MIN_PARAGRAPHS:
+        return tokens
+    counts: Counter[str] = Counter()
+    for index in prose:
+        counts.update(tokens[index])
+    most = max(COMMON_MIN_COUNT, COMMON_SHARE * len(prose))
+    common = {token for token, count in counts.items() if count > most}
+    return {index: found - common for index, found in tokens.items()}
+
+
 def grow_article(
     blocks: list[Block], values: list[float], first: int, last: int
 ) -> tuple[int, int]:
@@ -270,6 +288,7 @@ def grow_article(
     grow_back, grow_forward = trimmed_first == core_first, trimmed_last == core_last
     core_first, core_last = trimmed_first, trimmed_last
     tokens = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
+    tokens = _without_common(tokens, [i for i in tokens if values[i] > 0])
     paragraphs = [
         i
         for i in range(core_first, core_last + 1)
