@@ -66,6 +66,9 @@ TABLE_COST = 15.0
 CAPITALISED_SHARE = 0.6
 # The article's core is its densest run: each line that is not prose costs this much more.
 CORE_GAP_COST = 10.0
+# The densest run of the page, outside the maximum-sum stretch, is the article when it
+# outweighs the densest run inside that stretch this many times.
+DENSER_ELSEWHERE = 1.5
 # With fewer paragraphs than this in the core, only the cohesion trimming applies.
 CORE_MIN_PARAGRAPHS = 3
 # Growing the core stops at the second paragraph in a row that shares too few words.
@@ -196,6 +199,45 @@ def best_region(values: list[float]) -> tuple[int, int] | None:
     return best_range
 
 
+def _dense(values: list[float]) -> list[float]:
+    return [value if value > 0 else value - CORE_GAP_COST for value in values]
+
+
+def choose_region(values: list[float]) -> tuple[int, int] | None:
+    """The best stretch of the page: the maximum-sum run of blocks, unless the page's
+    densest run of prose lies elsewhere and outweighs the densest run inside it (a
+    story shown over a feed of teasers and comments); then the best stretch around that
+    run."""
+    region = best_region(values)
+    if region is None:
+        return None
+    dense = _dense(values)
+    densest = best_region(dense)
+    inside = best_region(dense[region[0] : region[1] + 1])
+    if densest is None or inside is None or region[0] <= densest[0] <= region[1]:
+        return region
+    if sum(dense[densest[0] : densest[1] + 1]) <= DENSER_ELSEWHERE * sum(
+        dense[region[0] + inside[0] : region[0] + inside[1] + 1]
+    ):
+        return region
+    return _widen(values, *densest)
+
+
+def _widen(values: list[float], first: int, last: int) -> tuple[int, int]:
+    """The maximum-sum run of blocks that holds blocks ``first`` to ``last``."""
+    best, total, start = 0.0, 0.0, first
+    for index in range(first - 1, -1, -1):
+        total += values[index]
+        if total > best:
+            best, start = total, index
+    best, total, end = 0.0, 0.0, last
+    for index in range(last + 1, len(values)):
+        total += values[index]
+        if total > best:
+            best, end = total, index
+    return start, end
+
+
 def _cohesion_tokens(text: str) -> set[str]:
     """Longer words, lowercased; in scripts without spaces, character pairs."""
     tokens: set[str] = set()
@@ -278,7 +320,7 @@ def grow_article(
     same stretch, joined to the article by nothing worse than a few short lines; what
     sets them apart is that they talk about something else.
     """
-    dense = [value if value > 0 else value - CORE_GAP_COST for value in values[first : last + 1]]
+    dense = _dense(values[first : last + 1])
     core = best_region(dense)
     if core is None:
         return first, last
@@ -379,7 +421,7 @@ def extract_plain(text: str) -> PlainResult:
     if not blocks:
         return PlainResult("", "", False)
     values = [block_value(block) for block in blocks]
-    region = best_region(values)
+    region = choose_region(values)
     prose_words = 0.0
     if region is not None:
         prose_words = sum(v for v in values[region[0] : region[1] + 1] if v > 0)
