@@ -23,7 +23,7 @@ from tuinews.extract.lines import (
     BULLET,
     LETTERS,
     heading_level,
-    looks_like_dateline,
+    is_dateline,
     looks_like_table,
     strip_markers,
     words,
@@ -62,16 +62,12 @@ def _centred(line: str) -> bool:
     return indent >= CENTRED_INDENT and not BULLET.match(line)
 
 
-def _is_dateline(block: Block) -> bool:
-    return len(block.lines) <= 2 and looks_like_dateline(strip_markers(block.joined))
-
-
 def _dated(blocks: list[Block], index: int) -> bool:
     """A dateline or byline among the few blocks after this one, or just before it (a
     blog's date over its post's title) unless it follows another headline."""
-    if any(_is_dateline(block) for block in blocks[index + 1 : index + 1 + DATELINE_AFTER]):
+    if any(is_dateline(block) for block in blocks[index + 1 : index + 1 + DATELINE_AFTER]):
         return True
-    if index == 0 or not _is_dateline(blocks[index - 1]):
+    if index == 0 or not is_dateline(blocks[index - 1]):
         return False
     above = blocks[max(0, index - 1 - DATELINE_AFTER) : index - 1]
     return not any(_headline_like(block) for block in above)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from tuinews.formats.text import Block
+
 BULLET = re.compile(r"^\s*(?:[-*+•‣◦▪●]|\d{1,3}[.)])\s+")
 HEADING_MARK = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪●]\s+|\d{1,3}[.)]\s+|>\s*)+")
@@ -65,3 +67,8 @@ def looks_like_dateline(text: str) -> bool:
         return False
     rest = text[: year.start()] + " " + text[year.end() :]
     return bool(_DAY_OR_TIME.search(rest))
+
+
+def is_dateline(block: Block) -> bool:
+    """A block of a line or two that is a dateline or a byline with a date."""
+    return len(block.lines) <= 2 and looks_like_dateline(strip_markers(block.joined))

@@ -35,6 +35,7 @@ from tuinews.extract.lines import (
     BULLET,
     HEADING_MARK,
     heading_level,
+    is_dateline,
     looks_like_table,
     strip_markers,
     words,
@@ -69,6 +70,10 @@ CORE_GAP_COST = 10.0
 # The densest run of the page, outside the maximum-sum stretch, is the article when it
 # outweighs the densest run inside that stretch this many times.
 DENSER_ELSEWHERE = 1.5
+# Where this many datelines stand directly over paragraphs (comments, posts of a feed),
+# each costs this much more in the densest run, and growing the article stops at them.
+SIGNED_MIN = 3
+SIGNED_COST = 40.0
 # With fewer paragraphs than this in the core, only the cohesion trimming applies.
 CORE_MIN_PARAGRAPHS = 3
 # Growing the core stops at the second paragraph in a row that shares too few words.
@@ -310,6 +315,16 @@ def _without_common(tokens: dict[int, set[str]], prose: list[int]) -> dict[int, 
     return {index: found - common for index, found in tokens.items()}
 
 
+def _signed(blocks: list[Block], values: list[float], first: int, last: int) -> set[int]:
+    """Datelines (a name and a date) directly over a paragraph: each starts a piece of
+    writing of its own, a comment or a post in a feed (the article's own is above it)."""
+    return {
+        index
+        for index in range(first, last)
+        if values[index] <= 0 and values[index + 1] > 0 and is_dateline(blocks[index])
+    }
+
+
 def grow_article(
     blocks: list[Block], values: list[float], first: int, last: int
 ) -> tuple[int, int]:
@@ -320,7 +335,12 @@ def grow_article(
     same stretch, joined to the article by nothing worse than a few short lines; what
     sets them apart is that they talk about something else.
     """
+    signed = _signed(blocks, values, first, last)
     dense = _dense(values[first : last + 1])
+    if len(signed) < SIGNED_MIN:
+        signed = set()  # the article's own dateline, a quoted date
+    for index in signed:
+        dense[index - first] -= SIGNED_COST
     core = best_region(dense)
     if core is None:
         return first, last
@@ -349,6 +369,8 @@ def grow_article(
         reached, misses = None, 0
         for index in indices:
             if values[index] <= 0:
+                if index in signed and index > core_last:
+                    break  # another piece of writing starts (a comment)
                 continue
             if len(tokens[index]) < COHESION_MIN_TOKENS:
                 continue
