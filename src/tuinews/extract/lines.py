@@ -40,6 +40,13 @@ def words(text: str) -> int:
     return count
 
 
+def unspaced(text: str) -> bool:
+    """Mostly written in a script without spaces between words (where a sentence always
+    ends with a mark: a long run of words without one is a list of names or links)."""
+    letters = len(LETTERS.findall(text))
+    return bool(letters) and len(_UNSPACED.findall(text)) * 2 > letters
+
+
 def strip_markers(line: str) -> str:
     """A line without its heading marks, list bullet or quote mark."""
     return _MARKERS.sub("", line).strip()

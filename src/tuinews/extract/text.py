@@ -38,6 +38,7 @@ from tuinews.extract.lines import (
     is_dateline,
     looks_like_table,
     strip_markers,
+    unspaced,
     words,
 )
 from tuinews.formats.text import (
@@ -95,6 +96,7 @@ MAX_LEAD_BLOCKS = 4
 # Less prose than this in the best stretch: the page has no article.
 MIN_ARTICLE_WORDS = 40
 
+_FULL_STOP = re.compile("[。！？]")
 _COHESION_TOKEN = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -146,7 +148,11 @@ def unit_value(unit: str) -> float:
     if not count:
         return 0.0
     punctuated = ends_with_punctuation(text)
-    sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
+    if unspaced(text):
+        # A sentence of these scripts always ends with a mark, though a credit may follow.
+        sentence = punctuated or bool(_FULL_STOP.search(text))
+    else:
+        sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
     if HEADING_MARK.match(unit):
         sentence = False
     minimum = PROSE_MIN_WORDS
