@@ -121,15 +121,18 @@ def test_a_text_copy_with_a_stray_tag_is_read_as_text() -> None:
     assert PROSE[-1] in result.markdown
 
 
-def test_a_comment_thread_after_the_article_is_left_out() -> None:
+@pytest.mark.parametrize("signed_after", [False, True])
+def test_a_comment_thread_after_the_article_is_left_out(signed_after: bool) -> None:
     comments = []
     for n in range(6):
-        comments += [
-            f"Reader {n} · March {10 + n}, 2017 at 1:26 AM",
+        comment = (
             f"I have lived by the sea wall for {n + 20} years and I think the board should "
-            "stop talking and start building, because every winter it gets worse for us.",
-            "* Reply",
-        ]
+            "stop talking and start building, because every winter it gets worse for us."
+        )
+        if signed_after:  # name, comment, then "reply" and the date
+            comments += [f"#### Reader {n}", comment, f"* reply\n* March {10 + n}, 2017"]
+        else:  # name and date, comment, then "Reply"
+            comments += [f"Reader {n} · March {10 + n}, 2017 at 1:26 AM", comment, "* Reply"]
     text = page(
         "# Harbour board weighs repair or rebuild of the old sea wall",
         "Jane Example March 9, 2017",

@@ -77,5 +77,7 @@ def looks_like_dateline(text: str) -> bool:
 
 
 def is_dateline(block: Block) -> bool:
-    """A block of a line or two that is a dateline or a byline with a date."""
-    return len(block.lines) <= 2 and looks_like_dateline(strip_markers(block.joined))
+    """A block of a few lines that is a dateline or a byline with a date."""
+    return len(block.lines) <= 3 and looks_like_dateline(
+        " ".join(strip_markers(line) for line in block.lines)
+    )

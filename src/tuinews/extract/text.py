@@ -71,10 +71,13 @@ CORE_GAP_COST = 10.0
 # The densest run of the page, outside the maximum-sum stretch, is the article when it
 # outweighs the densest run inside that stretch this many times.
 DENSER_ELSEWHERE = 1.5
-# Where this many datelines stand directly over paragraphs (comments, posts of a feed),
-# each costs this much more in the densest run, and growing the article stops at them.
+# Where this many datelines stand over paragraphs (comments, posts of a feed), directly
+# or with a short line (a name of at most SIGNER_WORDS words) between, each costs this
+# much more in the densest run (more than most paragraphs are worth: the run ends there),
+# and growing the article stops at them.
 SIGNED_MIN = 3
-SIGNED_COST = 40.0
+SIGNER_WORDS = 6
+SIGNED_COST = 100.0
 # With fewer paragraphs than this in the core, only the cohesion trimming applies.
 CORE_MIN_PARAGRAPHS = 3
 # Growing the core stops at the second paragraph in a row that shares too few words.
@@ -322,13 +325,19 @@ def _without_common(tokens: dict[int, set[str]], prose: list[int]) -> dict[int, 
 
 
 def _signed(blocks: list[Block], values: list[float], first: int, last: int) -> set[int]:
-    """Datelines (a name and a date) directly over a paragraph: each starts a piece of
-    writing of its own, a comment or a post in a feed (the article's own is above it)."""
-    return {
-        index
-        for index in range(first, last)
-        if values[index] <= 0 and values[index + 1] > 0 and is_dateline(blocks[index])
-    }
+    """Datelines (a name and a date) over a paragraph, directly or with a short line (a
+    name) between: each starts a piece of writing of its own, a comment or a post in a
+    feed (the article's own is above it)."""
+    signed = set()
+    for index in range(first, last):
+        if values[index] > 0 or not is_dateline(blocks[index]):
+            continue
+        after = index + 1
+        if values[after] <= 0 and after < last and words(blocks[after].joined) <= SIGNER_WORDS:
+            after += 1
+        if values[after] > 0:
+            signed.add(index)
+    return signed
 
 
 def grow_article(
