@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tuinews.extract.cleanup import BLOCK_TAGS, SPACES, post_clean, text_of
-from tuinews.extract.metadata import words
+from tuinews.extract.lines import words
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
