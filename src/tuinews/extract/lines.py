@@ -43,6 +43,8 @@ def words(text: str) -> int:
 def unspaced(text: str) -> bool:
     """Mostly written in a script without spaces between words (where a sentence always
     ends with a mark: a long run of words without one is a list of names or links)."""
+    if text.isascii():
+        return False
     letters = len(LETTERS.findall(text))
     return bool(letters) and len(_UNSPACED.findall(text)) * 2 > letters
 

@@ -70,8 +70,6 @@ def norm(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-
-
 @dataclass
 class PageMeta:
     """What a page says about itself."""

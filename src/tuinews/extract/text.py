@@ -264,13 +264,17 @@ def _cohesion_tokens(text: str) -> set[str]:
     return tokens
 
 
-def trim_by_cohesion(blocks: list[Block], first: int, last: int) -> tuple[int, int]:
+def trim_by_cohesion(
+    blocks: list[Block], first: int, last: int, tokens: dict[int, set[str]] | None = None
+) -> tuple[int, int]:
     """Drop paragraphs at either end of the article that share few words with the rest.
 
     A paragraph's cohesion is the share of its words found in the article's paragraphs
     more than two away from it (its neighbours may be the same appeal or teaser).
+    ``tokens``: each block's words (``_cohesion_tokens``), if already known.
     """
-    tokens = {index: _cohesion_tokens(blocks[index].joined) for index in range(first, last + 1)}
+    if tokens is None:
+        tokens = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
     paragraphs = [i for i in range(first, last + 1) if len(tokens[i]) >= COHESION_MIN_TOKENS]
     if len(paragraphs) < COHESION_MIN_PARAGRAPHS:
         return first, last
@@ -360,19 +364,19 @@ def grow_article(
     if core is None:
         return first, last
     core_first, core_last = core[0] + first, core[1] + first
+    full = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
     # The core's own ends may be an appeal or a notice that nothing separates from it.
-    trimmed_first, trimmed_last = trim_by_cohesion(blocks, core_first, core_last)
+    trimmed_first, trimmed_last = trim_by_cohesion(blocks, core_first, core_last, full)
     grow_back, grow_forward = trimmed_first == core_first, trimmed_last == core_last
     core_first, core_last = trimmed_first, trimmed_last
-    tokens = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
-    tokens = _without_common(tokens, [i for i in tokens if values[i] > 0])
+    tokens = _without_common(full, [i for i in full if values[i] > 0])
     paragraphs = [
         i
         for i in range(core_first, core_last + 1)
         if values[i] > 0 and len(tokens[i]) >= COHESION_MIN_TOKENS
     ]
     if len(paragraphs) < CORE_MIN_PARAGRAPHS:
-        return trim_by_cohesion(blocks, first, last)
+        return trim_by_cohesion(blocks, first, last, full)
     vocabulary: set[str] = set()
     for index in paragraphs:
         vocabulary |= tokens[index]
