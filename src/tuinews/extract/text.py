@@ -5,18 +5,22 @@ A plain-text copy of a page has no markup to say what is navigation, so every si
 is about the text's shape and holds for any site and any language:
 
 1. Each line or paragraph is scored. Prose (a sentence that ends like one, or a long run
-   of words that is not a row of capitalised names) counts for its number of words;
-   anything else (menus, labels, bylines, list items that are not sentences, headings)
-   counts against, per line and per word.
+   of words that is not a row of capitalised names; in scripts written without spaces,
+   a line with a sentence mark) counts for its number of words; anything else (menus,
+   labels, bylines, list items that are not sentences, headings) counts against, per
+   line and per word.
 2. The best stretch of the page is the run of blocks with the highest total (a
    maximum-sum segment): long runs of menus and link lists end it, a subheading or an
-   "Advertisement" inside it costs little.
+   "Advertisement" inside it costs little. A run of prose much denser than anything in
+   it, elsewhere on the page, wins over it (a story shown over a feed of teasers).
 3. Inside it, the article's core is its densest run (lines that are not prose cost much
-   more). The core's ends are trimmed by lexical cohesion (a paragraph at either end
-   sharing unusually few words with the rest: an appeal, a newsletter pitch, a cookie
-   notice), then the core grows paragraph by paragraph while what it meets shares its
-   words; teasers for other stories, comments and "more from us" talk about something
-   else, and growth stops at the second such paragraph in a row.
+   more, and so do the datelines of a comment thread). The core's ends are trimmed by
+   lexical cohesion (a paragraph at either end sharing unusually few words with the
+   rest: an appeal, a newsletter pitch, a cookie notice), then the core grows paragraph
+   by paragraph while what it meets shares its words (not counting the words most
+   paragraphs of the page use); teasers for other stories, comments and "more from us"
+   talk about something else, and growth stops at the second such paragraph in a row,
+   or at a comment's dateline.
 4. The headline is the line near the article's start that reads like one (``headline``:
    short, no sentence punctuation, not a date, byline or URL; a line marked "# " or one
    followed by a dateline wins); what lies between it and the first paragraph (a photo
