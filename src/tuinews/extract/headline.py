@@ -131,8 +131,8 @@ def title_score(blocks: list[Block], index: int, first: int) -> float | None:
     return score
 
 
-def find_title(blocks: list[Block], first: int, last: int) -> int | None:
-    """The block holding the headline of the article from block ``first`` to ``last``:
+def find_title(blocks: list[Block], first: int) -> int | None:
+    """The block holding the headline of the article whose first block is ``first``:
     looked for just before it, further back for a line marked as a top-level heading."""
     scores: dict[int, float] = {}
     end = min(len(blocks), first + HEADLINE_MARK_LOOKAHEAD + 1)

@@ -474,7 +474,7 @@ def extract_plain(text: str) -> PlainResult:
         title, _ = fallback_title(blocks)
         return PlainResult(title, render(blocks), False)
     first, last = grow_article(blocks, values, *region)
-    title_index = find_title(blocks, first, last)
+    title_index = find_title(blocks, first)
     if title_index is not None and title_index >= first:
         first = min(title_index + 1, last)
     if title_index is not None and first - title_index <= MAX_LEAD_BLOCKS + 1:
