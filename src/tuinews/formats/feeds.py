@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from tuinews.formats.dates import from_struct, parse_date
-from tuinews.formats.errors import FormatError
+from tuinews.formats.errors import FormatError, NeedsWorker
 from tuinews.formats.fastfeed import RawEntry, RawFeed
 from tuinews.formats.html import html_to_text
 from tuinews.formats.text import text_to_markdown
@@ -117,10 +117,16 @@ def _xml_as_utf8(text: str) -> bytes:
 
 
 def parse_xml_feed(
-    text: str, *, name: str, path: str = "", mtime: datetime | None = None
+    text: str,
+    *,
+    name: str,
+    path: str = "",
+    mtime: datetime | None = None,
+    fast_only: bool = False,
 ) -> list[Article]:
     """RSS or Atom (already decoded) to articles, one per item."""
-    parsed = read_xml_feed(_xml_as_utf8(text), name=name, path=path, mtime=mtime)
+    data = _xml_as_utf8(text)
+    parsed = read_xml_feed(data, name=name, path=path, mtime=mtime, fast_only=fast_only)
     if not parsed.articles:
         raise FormatError("feed has no items")
     return parsed.articles
@@ -135,15 +141,25 @@ def _ttl(value: object) -> int | None:
 
 
 def read_xml_feed(
-    data: bytes, *, name: str, path: str = "", mtime: datetime | None = None
+    data: bytes,
+    *,
+    name: str,
+    path: str = "",
+    mtime: datetime | None = None,
+    fast_only: bool = False,
 ) -> ParsedFeed:
     """RSS or Atom bytes to a ParsedFeed (no items is fine; not a feed is FormatError).
 
     fastfeedparser first (fast); feedparser when it declines (it raised, found no items,
-    or the document declares entities). Either way the same rules make the articles."""
+    or the document declares entities). Either way the same rules make the articles.
+    ``fast_only``: raise NeedsWorker instead of falling back to feedparser."""
     from tuinews.formats import fastfeed
 
-    raw = fastfeed.read(data) or _read_with_feedparser(data)
+    raw = fastfeed.read(data)
+    if raw is None:
+        if fast_only:
+            raise NeedsWorker("feedparser")
+        raw = _read_with_feedparser(data)
     return _build_feed(raw, name=name, path=path, mtime=mtime)
 
 
