@@ -21,6 +21,11 @@ from tuinews.models import Article, BodyKind
 from tuinews.sanitise import clean_line, clean_text, clean_url
 
 JSONFEED_PREFIX = "https://jsonfeed.org/version/"
+# Items read from one feed document; the rest are left out. Feeds list their newest items
+# first; a document of 100,000 items would take the parsers minutes (and the store keeps
+# at most ``keep_articles`` of them anyway).
+MAX_FEED_ITEMS = 5000
+_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 UNTITLED_CHARS = 80
@@ -140,6 +145,15 @@ def _ttl(value: object) -> int | None:
     return minutes if 0 < minutes <= 7 * 24 * 60 else None
 
 
+def _first_items(data: bytes, limit: int) -> bytes:
+    """The document cut after its ``limit``-th item (both parsers recover from the
+    missing end tags); as it is when it has no more."""
+    for count, match in enumerate(_ITEM_END.finditer(data), 1):
+        if count == limit:
+            return data[: match.end()]
+    return data
+
+
 def read_xml_feed(
     data: bytes,
     *,
@@ -155,6 +169,7 @@ def read_xml_feed(
     ``fast_only``: raise NeedsWorker instead of falling back to feedparser."""
     from tuinews.formats import fastfeed
 
+    data = _first_items(data, MAX_FEED_ITEMS)
     raw = fastfeed.read(data)
     if raw is None:
         if fast_only:
