@@ -600,3 +600,85 @@ def test_b42_very_long_articles_and_titles_are_cut(tmp_path: Path) -> None:
         assert run_refresh(store, Settings(), [added])[0].status == "ok"
         (row,) = stored_rows(tmp_path / "t.db")
         assert 0 < len(row["title"]) <= 2000  # list titles are one capped line
+
+
+# --- 24: parser time ----------------------------------------------------------------------
+
+REDOS = (
+    b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "y">]><rss version="2.0"><channel>'
+    b"<title>R</title><item><title>a</title><guid>1</guid><author>a@"
+    + b"a." * 32000
+    + b"!</author></item></channel></rss>"
+)  # the entity declaration sends it to feedparser, whose e-mail regex took 17 s on it
+
+
+def test_b24_author_redos_over_http_and_in_files(tmp_path: Path) -> None:
+    (tmp_path / "redos.xml").write_bytes(REDOS)
+    with FeedServer() as server, Store(tmp_path / "t.db") as store:
+        server.route("/r.xml", Response(body=REDOS))
+        feed = store.add_feed(server.url("/r.xml"))
+        (result,) = run_refresh(store, Settings(), [feed])
+        assert result.status == "ok"  # defused: the author is cut before feedparser sees it
+        opened = open_paths(store, [str(tmp_path / "redos.xml")])
+        assert opened.skipped == []
+        for row in stored_rows(tmp_path / "t.db"):
+            assert row["title"] == "a" and len(row["author"]) <= 300
+
+
+def test_b24_a_fetched_feed_past_the_parse_limit_fails_as_parse_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any parse that runs past the limit, whatever makes it slow: here a big feed that
+    needs feedparser, under a limit made short for the test (the real one is 10 s)."""
+    from tuinews import ingest
+
+    items = "".join(
+        f"<item><title>&n; {n}</title><guid>{n}</guid><description>{'words ' * 50}"
+        "</description></item>"
+        for n in range(MAX_FEED_ITEMS)
+    )
+    slow = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY n "Item">]><rss version="2.0">'
+        f"<channel><title>S</title>{items}</channel></rss>"
+    ).encode()
+    with FeedServer() as server, Store(tmp_path / "t.db") as store:
+        server.route("/s.xml", Response(body=rss(Case("old", "Old item"))))
+        feed = store.add_feed(server.url("/s.xml"))
+        assert run_refresh(store, Settings(), [feed])[0].status == "ok"
+        server.route("/s.xml", Response(body=slow))
+        monkeypatch.setattr(ingest, "PARSE_TIMEOUT", 0.2)
+        (result,) = run_refresh(store, Settings(), [feed])
+        assert (result.status, result.error) == ("failed", "parse timeout")
+        after = store.get_feed(feed.id)
+        assert after is not None and after.last_error == "parse timeout"
+        assert [r["title"] for r in stored_rows(tmp_path / "t.db")] == ["Old item"]
+
+
+# --- 48: configuration --------------------------------------------------------------------
+
+
+CONFIGS = {
+    "float": ("refresh_interval = 1e12\n", "refresh_interval"),
+    "string": ('refresh_interval = "abc"\n', "refresh_interval"),
+    "negative": ("refresh_interval = -1\n", "refresh_interval"),
+    "huge": ("concurrency = 99999999999999999999\n", "concurrency"),
+    "invalid-toml": ("refresh_interval = \n", None),
+    "broken-table": ("[keys\nnext = 'x'\n", None),
+}
+
+
+@pytest.mark.parametrize(("text", "key"), CONFIGS.values(), ids=CONFIGS.keys())
+def test_b48_config_errors_fall_back_and_never_rewrite_the_file(
+    text: str, key: str | None, tmp_path: Path
+) -> None:
+    from tuinews.settings import load_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    settings, problems = load_settings(path)
+    assert settings.refresh_interval == Settings().refresh_interval
+    assert settings.concurrency == Settings().concurrency
+    assert problems
+    if key is not None:
+        assert any(repr(key) in p or key in p for p in problems)  # names the key
+    assert path.read_text() == text
