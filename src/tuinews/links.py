@@ -26,3 +26,20 @@ def safe_link(url: str, base: str = "") -> str | None:
     if url.startswith("-"):
         return None
     return url
+
+
+def shown_url(url: str) -> str:
+    """A URL as shown to the user (lists, messages): a password in it is replaced by
+    ``***`` (``https://me:***@host/feed``). The stored URL keeps it, to fetch with."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()

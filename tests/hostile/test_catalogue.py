@@ -682,3 +682,50 @@ def test_b48_config_errors_fall_back_and_never_rewrite_the_file(
     if key is not None:
         assert any(repr(key) in p or key in p for p in problems)  # names the key
     assert path.read_text() == text
+
+
+# --- 40: URLs the user adds ---------------------------------------------------------------
+
+
+def test_b40_a_password_in_a_feed_url_is_used_but_never_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tuinews.cli import main
+
+    db = str(tmp_path / "t.db")
+    with FeedServer() as server:
+        server.route("/f.xml", Response(body=rss(Case("c", "Private item"))))
+        url = server.url("/f.xml").replace("http://", "http://reader:s3cret@")
+        assert main(["add", url, "--db", db]) == 0
+        assert main(["feeds", "--db", db]) == 0
+        server.route("/f.xml", Response(status=500))
+        assert main(["refresh", "--db", db]) == 1
+        (first, *_) = server.requests
+        assert first.header("authorization") == "Basic cmVhZGVyOnMzY3JldA=="  # it is used
+    output = capsys.readouterr()
+    assert "s3cret" not in output.out + output.err
+    assert "reader:***@127.0.0.1" in output.out
+    with Store(tmp_path / "t.db") as store:
+        (feed,) = store.feeds()
+        assert feed.url == url and "s3cret" not in feed.name
+
+
+INVALID_URLS = [
+    "http://example.com/a\r\nX-Injected: 1",
+    "http://" + "a" * 70000,
+    "//host/x",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+]
+
+
+@pytest.mark.parametrize("url", INVALID_URLS, ids=["crlf", "huge", "no-scheme", "js", "file"])
+def test_b40_invalid_urls_are_refused_cleanly(url: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tuinews.cli import main
+
+    assert main(["add", url, "--db", str(tmp_path / "t.db")]) == 2
+    output = capsys.readouterr()
+    assert "Traceback" not in output.err and output.err.strip()
+    assert len(output.err) < 2000 and "\r" not in output.err
+    with Store(tmp_path / "t.db") as store:
+        assert store.feeds() == []
