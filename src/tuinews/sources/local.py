@@ -31,6 +31,20 @@ PARSE_TIMEOUT = 10.0  # seconds for one file's parse, in a worker process
 # tenths of a second even for pathological ones, and a worker process would cost more
 # than that to start (see tests/hostile/test_local_limits.py and benchmarks/startup.py).
 INLINE_MAX_BYTES = 32 * 1024
+HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
+# What reading a web page imports (about 0.2 s): workers import it while they boot, beside
+# the UI's own start-up, when web pages may be coming.
+PAGE_MODULES = (
+    "tuinews.extract",
+    "tuinews.extract.html",
+    "tuinews.extract.metadata",
+    "tuinews.formats.html",
+    "lxml.html",
+    "bs4",
+    "readability",
+    "trafilatura",
+    "markdownify",
+)
 
 
 class PathError(Exception):
@@ -191,8 +205,18 @@ def needs_workers(paths: Sequence[str]) -> bool:
             continue
         if not stat.S_ISREG(info.st_mode) or info.st_size > INLINE_MAX_BYTES:
             return True
-        if os.path.splitext(path)[1].lower() in (".html", ".htm", ".xhtml", ".shtml"):
+        if os.path.splitext(path)[1].lower() in HTML_EXTENSIONS:
             return True
+    return False
+
+
+def _may_hold_pages(paths: Sequence[str]) -> bool:
+    for path in paths:
+        if os.path.splitext(path)[1].lower() in HTML_EXTENSIONS:
+            return True
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(os.stat(path).st_mode):
+                return True
     return False
 
 
@@ -204,7 +228,8 @@ def parse_pool(paths: Sequence[str]) -> TimedPool:
         with contextlib.suppress(OSError):
             if not stat.S_ISDIR(os.stat(paths[0]).st_mode):
                 size = 1
-    return TimedPool(size=size, timeout=PARSE_TIMEOUT, preload=(__name__,))
+    preload = (__name__, *PAGE_MODULES) if _may_hold_pages(paths) else (__name__,)
+    return TimedPool(size=size, timeout=PARSE_TIMEOUT, preload=preload)
 
 
 def _skip_reason(outcome: BaseException) -> str:
