@@ -51,12 +51,12 @@ def test_results_come_back_keyed_and_complete() -> None:
 def test_two_workers_run_side_by_side() -> None:
     with TimedPool(size=2) as pool:
         pool.start(2)
-        order = [key for key, _ in pool.run(slow_square, [("slow", (8,)), ("fast", (1,))])]
+        order = [key for key, _ in pool.run(slow_square, [("slow", (30,)), ("fast", (1,))])]
     assert order == ["fast", "slow"]  # the short call was not queued behind the long one
 
 
 def test_a_call_past_its_limit_is_killed_and_the_others_go_on() -> None:
-    with TimedPool(size=2, timeout=1.0) as pool:
+    with TimedPool(size=2, timeout=3.0) as pool:  # long enough for a first call's imports
         pool.start(2)
         start = time.monotonic()
         results = dict(pool.run(spin, [("runaway", (600.0,)), ("a", (0.0,)), ("b", (0.0,))]))
