@@ -35,3 +35,20 @@ def _http_base(base: str) -> str:
     base, so it is worked out once, not once per entry."""
     base = clean_url(base)
     return base if urlsplit(base).scheme.lower() in ("http", "https") else ""
+
+
+def shown_url(url: str) -> str:
+    """A URL as shown to the user (lists, messages): a password in it is replaced by
+    ``***`` (``https://me:***@host/feed``). The stored URL keeps it, to fetch with."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()

@@ -44,6 +44,11 @@ _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 _parser: Any = None
 
 
+class _TooDeep(Exception):
+    """libxml2 stopped at its nesting limit (256 levels): everything deeper, text
+    included, would be lost, so the ``html.parser`` extractor (iterative) reads it."""
+
+
 def _html_parser() -> etree.HTMLParser:
     global _parser
     if _parser is None:
@@ -82,7 +87,7 @@ def sanitise_fragment(html: str) -> tuple[str, str]:
             return _with_lxml(html)
         except ValueError:  # lxml refuses control characters: without them, then
             return _with_lxml(clean_text(html))
-    except Exception:  # lxml missing, or a document it will not take: the slow way
+    except Exception:  # lxml missing, too deep, or a document it will not take: the slow way
         from tuinews.formats.html import _extract
 
         extracted = _extract(html, keep_html=True)
@@ -104,7 +109,10 @@ def _with_lxml(html: str) -> tuple[str, str]:
 
     if "</" in html:
         html = _DOCUMENT_END.sub("", html)
-    root = etree.fromstring(f"<html><body>{html}</body></html>", _html_parser())
+    parser = _html_parser()
+    root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise _TooDeep
     if root is None:
         return "", ""
     etree.strip_elements(root, *_DROP, with_tail=False)

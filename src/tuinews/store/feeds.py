@@ -52,8 +52,11 @@ class Feed:
 
     @property
     def name(self) -> str:
-        """What to call the feed: the user's title, the feed's, else its URL."""
-        return self.user_title or self.title or self.url
+        """What to call the feed: the user's title, the feed's, else its URL (without a
+        password in it)."""
+        from tuinews.links import shown_url
+
+        return self.user_title or self.title or shown_url(self.url)
 
 
 _FEED_COLUMNS = (
