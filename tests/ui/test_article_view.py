@@ -153,7 +153,7 @@ async def test_read_flags_of_viewed_articles_are_committed_to_the_file() -> None
         for _ in range(3):
             await pilot.press("j")
             await settle(pilot)
-        await wait_for(pilot, lambda: screen.read_flags.pending == 0)
+        await wait_for(pilot, lambda: screen.read_flags.idle)
         committed = read_in_file(db)
         assert [t for t, read in sorted(committed.items()) if read] == [
             "Headline 1",

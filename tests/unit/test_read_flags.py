@@ -31,7 +31,7 @@ def test_a_burst_of_flags_is_one_batch_and_one_writer() -> None:
     assert starts == [True] + [False] * 9  # the first starts the writer; the rest queue
     flags.add(all_ids[:2], False)  # the newest flag of an article wins
     flags.write(store)
-    assert flags.batches == 1 and flags.pending == 0
+    assert flags.batches == 1 and flags.pending == 0 and flags.idle
     assert read_ids(store.path) == set(all_ids[2:10])
     assert flags.add([all_ids[15]], True)  # the writer ended: the next one starts another
     flags.flush(store)

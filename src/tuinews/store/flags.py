@@ -34,8 +34,15 @@ class ReadFlags:
 
     @property
     def pending(self) -> int:
+        """Flags queued and not yet taken by a writer."""
         with self._lock:
             return len(self._pending)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and no writer running: every flag set is committed."""
+        with self._lock:
+            return not self._pending and not self._writing
 
     def write(self, store: Store) -> None:
         """The writer: write batches until none is left."""

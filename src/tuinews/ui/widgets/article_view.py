@@ -315,8 +315,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return markdown
 
     def _post(self, method: Callable[..., None], *args: object) -> None:
-        """Run this on the UI thread, and wait for it (so the UI keeps up)."""
-        self.app.call_from_thread(method, *args)
+        """Run this on the UI thread, in order, without waiting for it (a thread that
+        waited could wait forever for an app that is closing, and hold up the exit)."""
+        self.call_later(method, *args)
 
     # --- the rendered lines, on the UI thread ----------------------------------------
 
