@@ -32,7 +32,7 @@ from tuinews.store import Store
 
 MAX_RENDER_WIDTH = 100
 CACHED_RENDERS = 16  # articles kept rendered for a quick return...
-CACHED_LINES = 30_000  # ...as long as they are not too many lines (each is many objects)
+CACHED_LINES = 12_000  # ...up to this many lines (many objects each, which the GC scans)
 LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous article
 # When the cursor moves again within SETTLED seconds of the last move, the render waits
 # until it rests: no move for 1.5 times the last interval between moves (key repeat is
