@@ -140,7 +140,7 @@ async def test_moving_on_abandons_a_long_render(monkeypatch: pytest.MonkeyPatch)
         assert view.article is not None and view.article.title == "Headline 2"
         assert "Paragraph 0 of article 2." in view.text
         assert view.complete and view.at_end
-        assert pulled["Headline 1"] == 2  # the chunk it was holding, then it stopped
+        assert pulled["Headline 1"] <= 2  # at most the chunk it was holding, then it stopped
         assert not any(rendered.title == "Headline 1" for _, rendered in view._renders.values())
 
 

@@ -27,7 +27,14 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from tuinews.models import Article
-from tuinews.render import FULL_NOTE, SUMMARY_NOTE, Line, render_article, render_lines
+from tuinews.render import (
+    FIRST_CHUNK,
+    FULL_NOTE,
+    SUMMARY_NOTE,
+    Line,
+    render_article,
+    render_lines,
+)
 from tuinews.store import Store
 
 MAX_RENDER_WIDTH = 100
@@ -281,8 +288,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 if not posted:
                     self._post(self._start_lines, request, article, list(batch), False)
                     posted = time.monotonic()
-                    if request.rest_at > posted:  # shown at once: is the cursor resting?
+                    if request.rest_at > posted and len(markdown) > 2 * FIRST_CHUNK:
+                        # Shown at once: the rest, below it, waits for the cursor to rest.
                         time.sleep(request.rest_at - posted)
+                        if stale():
+                            return
                     continue
                 pending += batch
                 if time.monotonic() - posted >= POST_EVERY:
