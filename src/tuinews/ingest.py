@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
-import os
-import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from tuinews import workers
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
@@ -85,25 +81,6 @@ def stale_feeds(store: Store, interval_minutes: int, now: float | None = None) -
     ]
 
 
-def _quiet() -> None:
-    """Worker processes share the terminal: nothing they print may reach it."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-
-
-_write_lock: Any = None
-
-
-def _start_worker(write_lock: Any) -> None:
-    """Each worker process: quiet, and with the lock its pool's workers write under. SQLite
-    would serialise them too, but a writer that finds the database busy sleeps for up to
-    100 ms before trying again, where this lock wakes it the moment the other is done."""
-    global _write_lock
-    _write_lock = write_lock
-    _quiet()
-
-
 def _parse(body: bytes, url: str) -> ParsedFeed:
     return parse_feed(body, url)
 
@@ -155,7 +132,7 @@ def _parse_and_store(
     store = _worker_stores.get(db)
     if store is None:
         store = _worker_stores[db] = Store(db)
-    with _write_lock if _write_lock is not None else contextlib.nullcontext():
+    with workers.write_lock():
         counts = store.upsert_articles(
             feed_id,
             parsed.articles,
@@ -174,11 +151,7 @@ class Refresher:
         self.store = store
         self.settings = settings
         self._fetcher = fetcher
-        self._pool: ProcessPoolExecutor | None = None
-        self._worker_count = max(1, os.cpu_count() or 1)
-        # One parse per worker at a time, so a parse's time limit counts its own run and
-        # not its wait behind others (a big refresh queues hundreds of feeds).
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._workers = workers.WorkerPool()
         self._db_file: tuple[str | None] | None = None
 
     @property
@@ -192,46 +165,10 @@ class Refresher:
             self._fetcher = Fetcher(limits)
         return self._fetcher
 
-    def _workers(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # multiprocessing starts a helper process that inherits sys.stderr's file
-            # descriptor; under Textual, sys.stderr is a capture object without one.
-            real = sys.__stderr__
-            with contextlib.redirect_stderr(real) if real else contextlib.nullcontext():
-                # "spawn": the app has threads, and forking a threaded process is unsafe.
-                # A new lock with each pool: a killed worker may die holding the old one.
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(
-                    max_workers=self._worker_count,
-                    mp_context=context,
-                    initializer=_start_worker,
-                    initargs=(context.Lock(),),
-                )
-        return self._pool
-
-    def _kill_workers(self, pool: ProcessPoolExecutor) -> None:
-        """Kill this pool's processes (a hung parse cannot be stopped otherwise); the next
-        parse starts a new pool. A pool already replaced is left to its own end."""
-        if self._pool is pool:
-            self._pool = None
-        processes = getattr(pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            with contextlib.suppress(Exception):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-
-    def _parse_slots(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(self._worker_count))
-        return self._slots[1]
-
     async def close(self) -> None:
         if self._fetcher is not None:
             await self._fetcher.aclose()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._workers.close()
 
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
         """Parse in a worker process: untrusted bytes can hang a parser (feedparser has a
@@ -275,23 +212,12 @@ class Refresher:
 
     async def _in_worker(self, function: Callable[..., T], *args: object) -> T:
         """Run in a worker process with a time limit for the run itself."""
-        loop = asyncio.get_running_loop()
-        async with self._parse_slots():
-            for attempt in range(2):
-                pool = self._workers()
-                future = loop.run_in_executor(pool, function, *args)
-                try:
-                    return await asyncio.wait_for(future, PARSE_TIMEOUT)
-                except TimeoutError:
-                    self._kill_workers(pool)
-                    raise FormatError("parse timeout") from None
-                except BrokenProcessPool:
-                    # Killed for another feed's timeout, or a worker died: once more on a
-                    # new pool; a second crash is this document's doing.
-                    self._kill_workers(pool)
-                    if attempt:
-                        raise FormatError("parse failed (the parser crashed)") from None
-        raise AssertionError("unreachable")
+        try:
+            return await self._workers.run(PARSE_TIMEOUT, function, *args)
+        except workers.TimedOut:
+            raise FormatError("parse timeout") from None
+        except workers.Crashed:
+            raise FormatError("parse failed (the parser crashed)") from None
 
     async def refresh(
         self, feeds: Sequence[Feed], progress: Progress | None = None
