@@ -4,8 +4,11 @@ store is only touched from thread workers."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -25,12 +28,34 @@ from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.screens.feed_actions import FeedActions
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
-from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.headline_list import HeadlineList, Rows
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     pass
+
+FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
+RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)
+TYPING_PAUSE = 0.15  # seconds without a keystroke before the rest of the ids are read
+SHORT_PAUSE = 0.6  # ... before a one-letter prefix is searched
+
+
+@dataclass
+class Results:
+    """What a search (or a view) found: ``ids`` in order, the first ``rows`` fetched;
+    ``complete`` False while only the first screen is known; ``rest``: the ids of the
+    first screen's query, with the rows it fetched still current; ``deferred``: the query
+    waits for more letters."""
+
+    view: View
+    text: str
+    ids: Sequence[int] = ()
+    rows: list[Headline] = field(default_factory=list)
+    complete: bool = True
+    rest: bool = False
+    deferred: bool = False
+
 
 EMPTY_LIBRARY = (
     "No articles to show.\n\n"
@@ -45,7 +70,7 @@ class MainScreen(FeedActions):
     def __init__(self) -> None:
         super().__init__(classes="-no-feeds")  # the feed list shows once there are feeds
         self.view = View()
-        self.shown: list[Headline] = []
+        self.shown_text = ""  # the search whose results are shown
         self.loaded = False
         self.skipped_note = ""
 
@@ -68,6 +93,7 @@ class MainScreen(FeedActions):
 
     def on_mount(self) -> None:
         self.article_view.store = self.tuinews.store
+        self.headlines.fetch = self.tuinews.store.headlines_by_id
         self.headlines.empty_message = "Loading…"
         self.set_focus(self.headlines)
         self._open()
@@ -109,8 +135,15 @@ class MainScreen(FeedActions):
             )
         self.reload_headlines()
 
-    def reload_headlines(self) -> None:
-        self._search(self.search_bar.value)
+    def reload_headlines(self, refresh: bool = False) -> None:
+        """Show the view (and the search in it) again; ``refresh``: the stored articles
+        changed (a refresh), so fetch the ids at once and the rows only when drawn."""
+        self._search(self.search_bar.value, force=True, refresh=refresh)
+
+    @property
+    def shown(self) -> Rows:
+        """The shown headlines (fetched from the store when read)."""
+        return self.headlines.headlines
 
     # --- search ----------------------------------------------------------------------
 
@@ -120,26 +153,63 @@ class MainScreen(FeedActions):
             self._search(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str) -> None:
+    def _search(self, text: str, force: bool = False, refresh: bool = False) -> None:
+        """Per keystroke: the first screen of results at once (newest matches first, or
+        ranked when there are few), then, once typing pauses, the ids of the rest. A newer
+        keystroke cancels this worker (exclusive), so stale work stops between steps."""
+        worker: Worker[None] = get_current_worker()
+        store = self.tuinews.store
         query = compile_query(text)
-        found = self.tuinews.store.headlines(
-            self.view,
-            match=query.match,
-            where=query.where,
-            params=query.params,
-            ranked=query.match is not None,
+        view = self.view
+        show = partial(self.app.call_from_thread, self._show_results, text)
+        if query.short and not force:
+            # A one-letter prefix matches most words (slow at 100,000 articles): keep the
+            # previous results and wait for another letter, Enter, or a pause.
+            hint = f"{', '.join(query.short)}: one letter; searching when you stop typing"
+            show(Results(view, text, deferred=True), query.words, [*query.hints, hint])
+            if not self._pause(worker, SHORT_PAUSE):
+                return
+        ids_of = partial(
+            store.headline_ids, view, match=query.match, where=query.where, params=query.params
         )
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, text, found, query.words, query.hints)
+        if not refresh:
+            first = ids_of(limit=RANKED_MAX + 1)
+            if query.match is not None and len(first) <= RANKED_MAX:
+                first = ids_of(ranked=True)  # few: best first
+            complete = len(first) <= RANKED_MAX
+            shown = first if complete else first[:FIRST_SCREEN]
+            rows = store.headlines_by_id(shown[:FIRST_SCREEN])
+            if worker.is_cancelled:
+                return
+            show(Results(view, text, shown, rows, complete), query.words, query.hints)
+            if complete:
+                return
+            if text.strip() and not self._pause(worker, TYPING_PAUSE):
+                return  # typing: a pause comes before reading every id
+        ids = ids_of()
+        if not worker.is_cancelled:
+            result = Results(view, text, ids, [], True, rest=not refresh)
+            show(result, query.words, query.hints)
 
-    def _show_results(
-        self, text: str, found: list[Headline], words: list[str], hints: list[str]
-    ) -> None:
-        if text != self.search_bar.value:
+    @staticmethod
+    def _pause(worker: Worker[None], seconds: float) -> bool:
+        """Wait in a worker; False if it was cancelled meanwhile (a newer keystroke)."""
+        for _ in range(round(seconds / 0.02)):
+            time.sleep(0.02)
+            if worker.is_cancelled:
+                return False
+        return True
+
+    def _show_results(self, text: str, found: Results, words: list[str], hints: list[str]) -> None:
+        if text != self.search_bar.value or found.view != self.view:
             return  # a newer query is on its way
-        self.loaded = True
-        self.shown = found
         self.search_bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
+        if found.deferred:
+            if self.loaded:
+                return  # the previous results stay
+            found = Results(self.view, text)
+        self.loaded = True
+        self.shown_text = text
         if text.strip():
             message = f"No headlines match {text!r}.\nEscape clears."
         elif self.view == View() or self.view.ids is not None:
@@ -147,13 +217,15 @@ class MainScreen(FeedActions):
         else:
             message = "No articles here."
         self.headlines.empty_message = message
-        self.headlines.set_headlines(found, words)
+        self.headlines.set_ids(found.ids, words, found.rows, keep_rows=found.rest)
         self.article_view.highlight(words)
-        if not found:
+        if not found.ids and found.complete:
             self.article_view.show_message(message)
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
+        if compile_query(self.search_bar.value).short:
+            self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 
     @on(SearchBar.Cleared)
@@ -228,7 +300,7 @@ class MainScreen(FeedActions):
         self.headlines.move_to(0)
 
     def action_last(self) -> None:
-        self.headlines.move_to(len(self.shown) - 1)
+        self.headlines.move_to(len(self.headlines.ids) - 1)
 
     def action_read(self) -> None:
         headline = self.headlines.current
@@ -256,10 +328,12 @@ class MainScreen(FeedActions):
         self.article_view.page_up()
 
     def _move_to_unread(self, step: int) -> None:
-        index = self.headlines.cursor + step
-        while 0 <= index < len(self.shown):
-            if not self.shown[index].read:
-                self.headlines.move_to(index)
+        headlines = self.headlines
+        index = headlines.cursor + step
+        while 0 <= index < len(headlines.ids):
+            headline = headlines.headline_at(index)  # fetched a page at a time
+            if headline is not None and not headline.read:
+                headlines.move_to(index)
                 return
             index += step
         self.notify("No more unread articles." if step > 0 else "No unread articles above.")
@@ -287,10 +361,28 @@ class MainScreen(FeedActions):
             self._store_star(headline.id, headline.starred)
 
     def action_mark_all_read(self) -> None:
-        unread = [headline for headline in self.shown if not headline.read]
-        if unread:
-            self._set_read(unread, True)
-            self.notify(f"Marked {len(unread)} article{'s' * (len(unread) != 1)} read.")
+        """A: every shown article read, in one statement for the view and its search (not
+        by loading them); the rows drawn are marked at once."""
+        if not self.headlines.ids:
+            return
+        for headline in self.headlines.cached:
+            headline.read = True
+        self.headlines.refresh()
+        self._store_view_read(self.view, self.shown_text)
+
+    @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
+    def _store_view_read(self, view: View, text: str) -> None:
+        query = compile_query(text)
+        changed = self.tuinews.store.mark_view_read(
+            view, match=query.match, where=query.where, params=query.params
+        )
+        self.app.call_from_thread(self._marked_read, changed)
+
+    def _marked_read(self, changed: int) -> None:
+        self.headlines.forget_rows()
+        self.reload_feeds()
+        if changed:
+            self.notify(f"Marked {changed} article{'s' * (changed != 1)} read.")
 
     def _current_link(self) -> str | None:
         article = self.article_view.article
