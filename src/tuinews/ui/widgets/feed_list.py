@@ -70,8 +70,17 @@ class FeedList(OptionList):
                 Entry(View(feed_id=f.id), f.name, f.unread, f, f.status in ("failed", "gone"))
                 for f in feeds
             ]
-        self.entries = [entry for entry in entries if entry is not None]
         width = max(10, self.scrollable_content_region.width or 24)
+        kept = [entry for entry in entries if entry is not None]
+        if self._same_entries(kept):
+            # Only counts changed (a refresh reloads every 1.5 s): redraw those prompts,
+            # do not rebuild 1,000 options.
+            for index, (old, new) in enumerate(zip(self.entries, kept, strict=True)):
+                if old != new:
+                    self.replace_option_prompt_at_index(index, self._prompt(new, width))
+            self.entries = kept
+            return
+        self.entries = kept
         self.clear_options()
         self.add_options([Option(self._prompt(e, width)) if e else None for e in entries])
         index = next(
@@ -79,6 +88,15 @@ class FeedList(OptionList):
         )
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = index
+
+    def _same_entries(self, entries: list[Entry]) -> bool:
+        """The same views, labels and separators as shown (counts may differ)."""
+        if len(entries) != len(self.entries) or not entries:
+            return False
+        return all(
+            (a.view, a.label, a.failed) == (b.view, b.label, b.failed)
+            for a, b in zip(self.entries, entries, strict=True)
+        )
 
     @property
     def current(self) -> Entry | None:
