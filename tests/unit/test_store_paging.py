@@ -4,6 +4,7 @@ whole view read in SQL, counts in one query, and schema migration 2. Real SQLite
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -173,3 +174,15 @@ def test_one_letter_prefixes_are_flagged_for_the_search_bar_to_wait() -> None:
     assert compile_query("x* gov").short == ["x*"]
     assert compile_query("the po").short == []
     assert compile_query('"a" -b title:c').short == ["b", "c"]  # a phrase is not a prefix
+
+
+def test_first_screen_ranks_a_few_matches_and_cuts_many(store: Store) -> None:
+    few = store.first_screen(match=compile_query("number").match, rows=3, ranked_max=10)
+    assert few.complete and len(few.ids) == 5 and len(few.rows) == 3
+    assert [h.id for h in few.rows] == list(few.ids[:3])
+    many = store.first_screen(match=compile_query("story").match, rows=2, ranked_max=4)
+    assert not many.complete
+    assert list(many.ids) == list(store.headline_ids(match=compile_query("story").match)[:2])
+    assert store.first_screen(match=compile_query("nothing").match).ids == array("q")
+    plain = store.first_screen(rows=2, ranked_max=100)
+    assert plain.complete and titles(store, plain.ids)[:2] == [h.title for h in plain.rows]

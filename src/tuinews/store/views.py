@@ -114,6 +114,16 @@ def make_headline(row: Sequence[object]) -> Headline:
     )
 
 
+@dataclass
+class FirstScreen:
+    """The start of a search's results: ``ids`` (all of them if ``complete``, else the
+    first screen's) and the ``rows`` of the first screen."""
+
+    ids: Sequence[int]
+    rows: list[Headline]
+    complete: bool
+
+
 class ListingStore(FeedStore):
     """Ids in order, then rows by id: what a virtual headline list needs."""
 
@@ -146,6 +156,27 @@ class ListingStore(FeedStore):
         with self._lock:
             cursor = self._db.execute(sql, values)
             return array("q", [row[0] for row in cursor])
+
+    def first_screen(
+        self,
+        view: View = EVERYTHING,
+        *,
+        match: str | None = None,
+        where: Sequence[str] = (),
+        params: Sequence[object] = (),
+        rows: int = 60,
+        ranked_max: int = 200,
+    ) -> FirstScreen:
+        """What a search shows first, in a few milliseconds whatever it matches: up to
+        ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
+        that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
+        ids = self.headline_ids(view, match=match, where=where, params=params, limit=ranked_max + 1)
+        complete = len(ids) <= ranked_max
+        if complete and match is not None and len(ids) > 1:
+            ids = self.headline_ids(view, match=match, where=where, params=params, ranked=True)
+        elif not complete:
+            ids = ids[:rows]
+        return FirstScreen(ids, self.headlines_by_id(ids[:rows]), complete)
 
     def headlines_by_id(self, ids: Iterable[int]) -> list[Headline]:
         """The rows of these articles, in the order given (ids no longer stored are left

@@ -169,24 +169,24 @@ class MainScreen(FeedActions):
             show(Results(view, text, deferred=True), query.words, [*query.hints, hint])
             if not self._pause(worker, SHORT_PAUSE):
                 return
-        ids_of = partial(
-            store.headline_ids, view, match=query.match, where=query.where, params=query.params
-        )
         if not refresh:
-            first = ids_of(limit=RANKED_MAX + 1)
-            if query.match is not None and len(first) <= RANKED_MAX:
-                first = ids_of(ranked=True)  # few: best first
-            complete = len(first) <= RANKED_MAX
-            shown = first if complete else first[:FIRST_SCREEN]
-            rows = store.headlines_by_id(shown[:FIRST_SCREEN])
+            first = store.first_screen(
+                view,
+                match=query.match,
+                where=query.where,
+                params=query.params,
+                rows=FIRST_SCREEN,
+                ranked_max=RANKED_MAX,
+            )
             if worker.is_cancelled:
                 return
-            show(Results(view, text, shown, rows, complete), query.words, query.hints)
-            if complete:
+            found = Results(view, text, first.ids, first.rows, first.complete)
+            show(found, query.words, query.hints)
+            if first.complete:
                 return
             if text.strip() and not self._pause(worker, TYPING_PAUSE):
                 return  # typing: a pause comes before reading every id
-        ids = ids_of()
+        ids = store.headline_ids(view, match=query.match, where=query.where, params=query.params)
         if not worker.is_cancelled:
             result = Results(view, text, ids, [], True, rest=not refresh)
             show(result, query.words, query.hints)
