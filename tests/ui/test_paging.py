@@ -5,6 +5,7 @@ on a filtered view. No timings: only generous guards against hangs."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from textual.pilot import Pilot
@@ -143,3 +144,24 @@ async def test_A_marks_only_the_filtered_view_read() -> None:
         await settle(pilot)
         assert len(screen.headlines.ids) == COUNT
         assert not screen.shown[0].read
+
+
+async def test_a_flag_being_saved_wins_over_a_row_fetched_meanwhile() -> None:
+    app = make_app(make_articles(3))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        headlines = main(pilot).headlines
+        stale = [replace(h) for h in headlines.headlines]  # as the store had them
+        headlines.fetch = lambda ids: [replace(h) for h in stale if h.id in ids]
+        first = headlines.headlines[0]
+        first.read = True
+        headlines.hold(first)
+        headlines.hold(first)  # two saves on their way (m, m)
+        headlines.forget_rows()  # e.g. a refresh reloads the rows
+        assert headlines.headlines[0].read
+        headlines.saved([first.id])
+        headlines.forget_rows()
+        assert headlines.headlines[0].read
+        headlines.saved([first.id])  # both saved: the store's row is the truth again
+        headlines.forget_rows()
+        assert not headlines.headlines[0].read

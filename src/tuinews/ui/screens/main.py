@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -260,6 +261,7 @@ class MainScreen(FeedActions):
             if headline.read != read:
                 headline.read = read
                 self.adjust_counts(headline.feed_id, -1 if read else 1)
+            self.headlines.hold(headline)
         if len(headlines) == 1 and headlines[0] is self.headlines.current:
             self.headlines.refresh_row(self.headlines.cursor)  # the usual case: one row
         else:
@@ -268,11 +270,22 @@ class MainScreen(FeedActions):
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
     def _store_read(self, ids: list[int], read: bool) -> None:
-        self.tuinews.store.set_read(ids, read)
+        try:
+            self.tuinews.store.set_read(ids, read)
+        finally:
+            self._saved(ids)
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving the star")
     def _store_star(self, article_id: int, starred: bool) -> None:
-        self.tuinews.store.set_starred(article_id, starred)
+        try:
+            self.tuinews.store.set_starred(article_id, starred)
+        finally:
+            self._saved([article_id])
+
+    def _saved(self, ids: list[int]) -> None:
+        """From a flags worker: the store has these flags (unless the app is gone)."""
+        with suppress(RuntimeError):  # the app is quitting
+            self.app.call_from_thread(self.headlines.saved, ids)
 
     # --- actions ---------------------------------------------------------------------
 
@@ -357,6 +370,7 @@ class MainScreen(FeedActions):
         headline = self.headlines.current
         if headline is not None:
             headline.starred = not headline.starred
+            self.headlines.hold(headline)
             self.headlines.refresh_row(self.headlines.cursor)
             self._store_star(headline.id, headline.starred)
 

@@ -107,6 +107,9 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.ids: Sequence[int] = ()
         self.fetch: Fetch = lambda ids: []
         self._rows: OrderedDict[int, Headline] = OrderedDict()
+        # Rows whose flags were changed here and are being saved (with how many saves are
+        # on their way): they win over a row fetched meanwhile.
+        self._held: dict[int, tuple[Headline, int]] = {}
         self.cursor = 0
         self.words: list[str] = []
         self.empty_message = "No articles."
@@ -192,7 +195,22 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             self._remember(row)
         return self._rows.get(article_id)
 
+    def hold(self, headline: Headline) -> None:
+        """Its flags were just changed here; a save is on its way to the store."""
+        _, saves = self._held.get(headline.id, (headline, 0))
+        self._held[headline.id] = (headline, saves + 1)
+
+    def saved(self, ids: Iterable[int]) -> None:
+        """A save started by ``hold`` is done: the store has these rows' flags."""
+        for article_id in ids:
+            headline, saves = self._held.pop(article_id, (None, 0))
+            if headline is not None and saves > 1:
+                self._held[article_id] = (headline, saves - 1)
+
     def _remember(self, headline: Headline) -> None:
+        held = self._held.get(headline.id)
+        if held is not None:
+            headline.read, headline.starred = held[0].read, held[0].starred
         self._rows[headline.id] = headline
         self._rows.move_to_end(headline.id)
         while len(self._rows) > CACHE:
