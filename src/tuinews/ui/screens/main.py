@@ -170,19 +170,20 @@ class MainScreen(FeedActions):
             show(Results(view, text, deferred=True), query.words, [*query.hints, hint])
             if not self._pause(worker, SHORT_PAUSE):
                 return
-        if not refresh:
-            first = store.first_screen(
-                view,
-                match=query.match,
-                where=query.where,
-                params=query.params,
-                rows=FIRST_SCREEN,
-                ranked_max=RANKED_MAX,
+        first = store.first_screen(
+            view,
+            match=query.match,
+            where=query.where,
+            params=query.params,
+            rows=0 if refresh else FIRST_SCREEN,  # a refresh: the rows are fetched when drawn
+            ranked_max=RANKED_MAX,
+        )
+        if worker.is_cancelled:
+            return
+        if first.complete or not refresh:
+            show(
+                Results(view, text, first.ids, first.rows, first.complete), query.words, query.hints
             )
-            if worker.is_cancelled:
-                return
-            found = Results(view, text, first.ids, first.rows, first.complete)
-            show(found, query.words, query.hints)
             if first.complete:
                 return
             if text.strip() and not self._pause(worker, TYPING_PAUSE):
