@@ -114,7 +114,12 @@ async def test_search_as_you_type_first_screen_then_the_rest(
         assert {h.title for h in screen.shown} == {
             f"Headline {i}" for i in range(COUNT) if str(i).startswith("42")
         }
-        await pilot.press("backspace")  # "headline 4" again: waits...
+        await pilot.press("x")  # nothing matches "headline 42x"
+        await settle(pilot)
+        assert len(headlines.ids) == 0
+        assert "No headlines match" in screen.article_view.text
+        assert not app._notifications  # no error on the way
+        await pilot.press("backspace", "backspace")  # "headline 4" again: waits...
         await until(pilot, lambda: "one letter" in str(screen.search_bar.border_subtitle))
         await pilot.press("enter")  # ... until Enter
         await settle(pilot)

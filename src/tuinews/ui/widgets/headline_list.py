@@ -141,7 +141,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             except ValueError:
                 cursor = 0
         self.virtual_size = Size(self.size.width, len(ids))
-        if current is not None and cursor == self.cursor and ids[cursor] == current:
+        if cursor == self.cursor < len(ids) and ids[cursor] == current:
             self.refresh()  # still on the same article: nothing to announce
             return
         self.cursor = -1
