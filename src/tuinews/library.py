@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tuinews.models import Skipped
-from tuinews.sources.local import load_paths, load_welcome
 from tuinews.store import Store, View
 
 
@@ -25,6 +24,8 @@ def open_paths(
     store: Store, paths: Sequence[str], should_stop: Callable[[], bool] | None = None
 ) -> Opened:
     """Load files and folders into the store; the view shows exactly those articles."""
+    from tuinews.sources.local import load_paths  # the formats: not needed to start
+
     library = load_paths(paths, should_stop)
     local = store.local_feed_id()
     store.upsert_articles(local, library.articles)
@@ -40,5 +41,7 @@ def open_paths(
 def open_store(store: Store, should_stop: Callable[[], bool] | None = None) -> Opened:
     """Everything in the store; the welcome library if the store has nothing yet."""
     if store.is_empty():
+        from tuinews.sources.local import load_welcome
+
         store.upsert_articles(store.local_feed_id(), load_welcome().articles)
     return Opened(View(), [], "all articles")

@@ -124,6 +124,7 @@ class MainScreen(FeedActions):
         self.view = opened.view
         if opened.view.ids is not None:
             self.opened_entry = Entry(opened.view, opened.description, 0)
+        self.reload_headlines()  # first: the headlines are what the first frame shows
         self.reload_feeds()
         self.start_automatic_refresh()
         if opened.skipped:
@@ -134,7 +135,6 @@ class MainScreen(FeedActions):
                 severity="warning",
                 timeout=12,
             )
-        self.reload_headlines()
 
     def reload_headlines(self, refresh: bool = False) -> None:
         """Show the view (and the search in it) again; ``refresh``: the stored articles

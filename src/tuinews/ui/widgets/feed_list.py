@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -139,6 +140,34 @@ class FeedList(OptionList):
         label = Text(mark + entry.label, no_wrap=True, style="bold" if entry.unread else "")
         label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
         return Text.assemble(label, " ", Text(count, style="dim"))
+
+    # --- drawing ---------------------------------------------------------------------
+
+    def _update_lines(self) -> None:
+        """Every option here is one line (its prompt is cut to the width), so its height
+        is not measured: OptionList measures every option again after any prompt changes
+        (80 µs each: 80 ms for 1,000 feeds on each count update, e.g. a `j` onto an
+        unread article). Falls back to OptionList's own if its internals differ."""
+        cache = getattr(self, "_line_cache", None)
+        if not isinstance(getattr(cache, "heights", None), dict):
+            super()._update_lines()
+            return
+        if not self.scrollable_content_region:
+            return
+        assert cache is not None
+        lines: list[tuple[int, int]] = cache.lines
+        options = self.options
+        for index in range(lines[-1][0] + 1 if lines else 0, len(options)):
+            height = 1 + int(options[index]._divider)
+            cache.index_to_line[index] = len(lines)
+            cache.heights[index] = height
+            lines.extend((index, line) for line in range(height))
+        last_divider = bool(options) and options[-1]._divider
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        size = Size(width, len(lines) - (1 if last_divider else 0))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
 
     # --- messages up -----------------------------------------------------------------
 
