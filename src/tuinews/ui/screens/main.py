@@ -116,6 +116,7 @@ class MainScreen(FeedActions):
             return
         if worker.group == "load":
             self.loaded = True
+            self.reload_feeds()
             self.headlines.empty_message = "Could not open the articles."
             self.headlines.set_headlines([])
         self.notify(f"{worker.description or worker.group}: {worker.error}", severity="error")
@@ -124,8 +125,7 @@ class MainScreen(FeedActions):
         self.view = opened.view
         if opened.view.ids is not None:
             self.opened_entry = Entry(opened.view, opened.description, 0)
-        self.reload_headlines()  # first: the headlines are what the first frame shows
-        self.reload_feeds()
+        self.reload_headlines()  # the feed list follows the first frame (_show_results)
         self.start_automatic_refresh()
         if opened.skipped:
             self.skipped_note = "\n\nSkipped: " + skipped_summary(opened.skipped)
@@ -210,6 +210,8 @@ class MainScreen(FeedActions):
             if self.loaded:
                 return  # the previous results stay
             found = Results(self.view, text)
+        if not self.loaded:
+            self.call_after_refresh(self.reload_feeds)  # after the first frame of headlines
         self.loaded = True
         self.shown_text = text
         if text.strip():
