@@ -186,3 +186,19 @@ def test_first_screen_ranks_a_few_matches_and_cuts_many(store: Store) -> None:
     assert store.first_screen(match=compile_query("nothing").match).ids == array("q")
     plain = store.first_screen(rows=2, ranked_max=100)
     assert plain.complete and titles(store, plain.ids)[:2] == [h.title for h in plain.rows]
+
+
+def test_reading_every_id_stops_when_cancelled(store: Store) -> None:
+    asked: list[bool] = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return True
+
+    match = compile_query("story").match
+    # a progress handler runs every 10,000 steps: make the query long enough to ask
+    big = " OR ".join([f'"{w}"' for w in ("story", "river", "mountain")] * 300)
+    assert list(store.headline_ids(match=big, cancelled=cancelled)) == []
+    assert asked
+    assert len(store.headline_ids(match=match, cancelled=lambda: False)) == 7
+    assert len(store.headline_ids(match=match)) == 7  # the handler was removed

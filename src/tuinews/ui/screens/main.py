@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
 RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)
-TYPING_PAUSE = 0.15  # seconds without a keystroke before the rest of the ids are read
+TYPING_PAUSE = 0.25  # seconds without a keystroke before the rest of the ids are read
 SHORT_PAUSE = 0.6  # ... before a one-letter prefix is searched
 
 
@@ -188,7 +188,13 @@ class MainScreen(FeedActions):
                 return
             if text.strip() and not self._pause(worker, TYPING_PAUSE):
                 return  # typing: a pause comes before reading every id
-        ids = store.headline_ids(view, match=query.match, where=query.where, params=query.params)
+        ids = store.headline_ids(
+            view,
+            match=query.match,
+            where=query.where,
+            params=query.params,
+            cancelled=lambda: worker.is_cancelled,
+        )
         if not worker.is_cancelled:
             result = Results(view, text, ids, [], True, rest=not refresh)
             show(result, query.words, query.hints)
