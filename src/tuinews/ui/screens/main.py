@@ -151,6 +151,13 @@ class MainScreen(FeedActions):
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
         if self.loaded or event.value:
+            query = compile_query(event.value)
+            if query.short:
+                # A one-letter prefix matches most words (slow at 100,000 articles): keep
+                # the previous results and wait for another letter, Enter, or a pause.
+                hint = f"{', '.join(query.short)}: one letter; searching when you stop typing"
+                found = Results(self.view, event.value, deferred=True)
+                self._show_results(event.value, found, query.words, [*query.hints, hint])
             self._search(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -163,13 +170,8 @@ class MainScreen(FeedActions):
         query = compile_query(text)
         view = self.view
         show = partial(self.app.call_from_thread, self._show_results, text)
-        if query.short and not force:
-            # A one-letter prefix matches most words (slow at 100,000 articles): keep the
-            # previous results and wait for another letter, Enter, or a pause.
-            hint = f"{', '.join(query.short)}: one letter; searching when you stop typing"
-            show(Results(view, text, deferred=True), query.words, [*query.hints, hint])
-            if not self._pause(worker, SHORT_PAUSE):
-                return
+        if query.short and not force and not self._pause(worker, SHORT_PAUSE):
+            return  # a one-letter prefix waits for a pause (see _search_changed)
         first = store.first_screen(
             view,
             match=query.match,
