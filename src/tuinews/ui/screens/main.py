@@ -67,6 +67,7 @@ EMPTY_LIBRARY = (
 
 class MainScreen(FeedActions):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
+    AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 
     def __init__(self) -> None:
         super().__init__(classes="-no-feeds")  # the feed list shows once there are feeds
