@@ -130,7 +130,7 @@ class ListingStore(FeedStore):
 
     def headline_ids(
         self,
-        view: View = View(),
+        view: View = EVERYTHING,
         *,
         match: str | None = None,
         where: Sequence[str] = (),
@@ -146,7 +146,7 @@ class ListingStore(FeedStore):
         100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
         (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
         query runs; when it says so, the query stops and no ids are returned."""
-        if match is not None and not where and view == View() and not ranked:
+        if match is not None and not where and view == EVERYTHING and not ranked:
             sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC"
             values: list[object] = [match]
         else:
@@ -181,7 +181,7 @@ class ListingStore(FeedStore):
         rows: int = 60,
         ranked_max: int = 200,
     ) -> FirstScreen:
-        """What a search shows first, in a few milliseconds whatever it matches: up to
+        """What a search shows first (a few milliseconds at 100,000 articles): up to
         ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
         that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
         ids = self.headline_ids(view, match=match, where=where, params=params, limit=ranked_max + 1)
@@ -213,7 +213,7 @@ class ListingStore(FeedStore):
 
     def mark_view_read(
         self,
-        view: View = View(),
+        view: View = EVERYTHING,
         *,
         match: str | None = None,
         where: Sequence[str] = (),
