@@ -26,9 +26,10 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
    previous step's frame appeared, whichever is later. A step's time is from posting the
    key to the first ``App._display`` (the compositor has rendered the frame) after which
    the headline cursor is on the next row. At the end of the list the direction reverses
-   (``k``). Read flags are reset first (stepping onto an unread article also marks it
-   read, which costs a store write and a feed-list update per step; earlier runs would
-   otherwise leave them read). Done over all articles (5 KB), then the 50 KB feed and the
+   (``k``). Read flags are reset first (an unread article is marked read once it is
+   shown, which costs a store write and a feed-list update; earlier runs would otherwise
+   leave them read). The frame is found by the cursor it showed (recorded at each
+   ``_display``), not by polling the cursor, which can see the move after its frame. Done over all articles (5 KB), then the 50 KB feed and the
    500 KB feed. Also
    reported: the longest gap of a 10 ms heartbeat timer (UI stall) during the steps, the
    most threads alive at once, and the time from the last key until the article pane
@@ -459,11 +460,14 @@ def make_app(db: Path):
         """Records the time of every frame (``App._display`` with something to show)."""
 
         frames: list[float]
+        cursors: list[int | None]  # the headline cursor each frame showed (when watched)
+        watched = None  # the headline list whose cursor the frames record
 
         def _display(self, screen, renderable):  # type: ignore[no-untyped-def]
             super()._display(screen, renderable)
             if renderable is not None:
                 self.frames.append(time.perf_counter())
+                self.cursors.append(None if self.watched is None else self.watched.cursor)
                 self.frame_event.set()
 
         async def next_frame(self, after: float, timeout: float = 30.0) -> float:
@@ -474,6 +478,26 @@ def make_app(db: Path):
                     for t in self.frames[-50:]:
                         if t >= after:
                             return t
+                self.frame_event.clear()
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    raise TimeoutError
+                try:
+                    await asyncio.wait_for(self.frame_event.wait(), left)
+                except TimeoutError:
+                    raise TimeoutError from None
+
+        async def frame_showing(self, cursor: int, after: float, timeout: float = 30.0) -> float:
+            """The first frame at or after ``after`` with the watched cursor on this row."""
+            deadline = time.perf_counter() + timeout
+            seen = 0
+            while True:
+                frames, cursors = self.frames, self.cursors
+                start = max(seen, len(frames) - 200)
+                for t, shown in zip(frames[start:], cursors[start:], strict=True):
+                    if t >= after and shown == cursor:
+                        return t
+                seen = len(frames)
                 self.frame_event.clear()
                 left = deadline - time.perf_counter()
                 if left <= 0:
@@ -494,6 +518,7 @@ def make_app(db: Path):
         settings=Settings(refresh_on_start=False, refresh_interval=0),
     )
     app.frames = []
+    app.cursors = []
     app.frame_event = asyncio.Event()
     return app
 
@@ -551,6 +576,7 @@ async def j_steps(
 ) -> dict[str, float]:  # type: ignore[no-untyped-def]
     screen = app.screen
     headlines = screen.headlines
+    app.watched = headlines
     times: list[float] = []
     direction = 1
     beat.reset()
@@ -566,17 +592,13 @@ async def j_steps(
             await asyncio.sleep(wait)
         sent = last_send = time.perf_counter()
         app.key("j" if direction > 0 else "k")
-        ok = await wait_until(lambda target=target: headlines.cursor == target, 30)
-        if not ok:
-            timeouts += 1
-            continue
-        moved = time.perf_counter()
-        try:
-            frame = await app.next_frame(moved - 0.0005, timeout=30)
+        try:  # (a frame can come before a poll of the cursor would see that it moved)
+            frame = await app.frame_showing(target, sent, timeout=30)
         except TimeoutError:
             timeouts += 1
             continue
         times.append(frame - sent)
+    app.watched = None
     stalled = beat.longest
     threads = beat.threads
     last = time.perf_counter()

@@ -39,31 +39,32 @@ Minimal().run(headless=True, size=(120, 40))
 TUINEWS = """
 import sys
 import time
-from functools import partial
 
-from tuinews.library import open_paths, open_store
+from tuinews.library import opener
 from tuinews.settings import Settings
 from tuinews.store import Store
-from tuinews.ui.app import TuinewsApp
 
 db, paths = sys.argv[1], sys.argv[2:]
 
-class FirstFrame(TuinewsApp):
-    def on_mount(self):  # runs after TuinewsApp.on_mount (Textual calls both)
-        self.set_interval(0.002, self.check)
-
-    def check(self):
-        if getattr(self.screen, "loaded", False) and not hasattr(self, "done"):
-            self.done = True
-            self.call_after_refresh(self.first_frame)
-
-    def first_frame(self):
-        print("FRAME", time.time(), flush=True)
-        self.exit()
-
 if __name__ == "__main__":
     store = Store(db, exclusive=True)
-    start = partial(open_paths, store, paths) if paths else partial(open_store, store)
+    start = opener(store, paths)  # as the tuinews command does, before importing the UI
+
+    from tuinews.ui.app import TuinewsApp
+
+    class FirstFrame(TuinewsApp):
+        def on_mount(self):  # runs after TuinewsApp.on_mount (Textual calls both)
+            self.set_interval(0.002, self.check)
+
+        def check(self):
+            if getattr(self.screen, "loaded", False) and not hasattr(self, "done"):
+                self.done = True
+                self.call_after_refresh(self.first_frame)
+
+        def first_frame(self):
+            print("FRAME", time.time(), flush=True)
+            self.exit()
+
     app = FirstFrame(store=store, start=start, settings=Settings(refresh_on_start=False))
     app.run(headless=True, size=(120, 40))
 """

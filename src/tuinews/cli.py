@@ -189,9 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
-    from functools import partial
-
-    from tuinews.library import open_paths, open_store
+    from tuinews.library import opener
     from tuinews.sources.local import PathError, check_paths
 
     paths: list[str] = list(args.paths)
@@ -212,7 +210,7 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     if read_only:
         problems.append(f"{path} is read-only: you can read, but nothing you change is saved")
     store = _open_store(args, settings, exclusive=not read_only)
-    start = partial(open_paths, store, paths) if paths else partial(open_store, store)
+    start = opener(store, paths)  # files' parsing workers boot while the UI starts
 
     from tuinews.ui.app import TuinewsApp
 

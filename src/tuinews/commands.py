@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from tuinews.links import shown_url
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedExists, Store, View
 
@@ -59,7 +60,7 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
             f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {_ago(feed.last_fetch):>9}  "
             f"{feed.name}{tags}"
         )
-        say(f"      {feed.url}")
+        say(f"      {shown_url(feed.url)}")
         if feed.last_error:
             say(f"      {feed.status}: {feed.last_error}")
     return 0
@@ -81,9 +82,11 @@ def _feed_json(feed: Feed) -> dict[str, object]:
 
 
 def search_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.library import index_leftovers
     from tuinews.search import compile_query
 
     query = compile_query(" ".join(args.query))
+    index_leftovers(store)
     for hint in query.hints:
         warn(hint)
     if query.empty:

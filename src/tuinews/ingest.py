@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
 from tuinews.settings import Settings
-from tuinews.store import Feed, Store
+from tuinews.store import Feed, FeedSuccess, Store
 from tuinews.store.store import UpsertCounts
 
 if TYPE_CHECKING:
@@ -118,22 +118,52 @@ def _extract(body: bytes, url: str) -> str:
     return extracted.markdown
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """What the fetch of a feed says about it, for the transaction that stores it."""
+
+    etag: str | None
+    last_modified: str | None
+    max_age: float | None
+    moved_to: str = ""
+    new_url: str | None = None
+
+    def success(self, parsed: ParsedFeed) -> FeedSuccess:
+        return FeedSuccess(
+            title=parsed.title or None,
+            site_url=parsed.site_url or None,
+            etag=self.etag,
+            last_modified=self.last_modified,
+            next_fetch=_next_fetch(self.max_age, parsed.ttl_minutes),
+            moved_to=self.moved_to,
+            new_url=self.new_url,
+        )
+
+
 _worker_stores: dict[str, Store] = {}
 
 
 def _parse_and_store(
-    body: bytes, url: str, db: str, feed_id: int, keep: int, keep_days: int
+    body: bytes, url: str, db: str, feed_id: int, keep: int, keep_days: int, fetched: _Fetched
 ) -> tuple[ParsedFeed, UpsertCounts]:
     """In a worker: parse, then store with the worker's own connection (one per process),
-    so that SQLite's work (full-text indexing is most of it) runs beside the parent's
-    fetching instead of competing with it for the parent's GIL. The articles are not sent
-    back."""
+    so that SQLite's work runs beside the parent's fetching instead of competing with it
+    for the parent's GIL. The articles and the feed's new validators go in one
+    transaction; the articles are indexed for search a thousand at a time (the refresh
+    indexes the rest at its end). The articles are not sent back."""
     parsed = parse_feed(body, url)
     store = _worker_stores.get(db)
     if store is None:
         store = _worker_stores[db] = Store(db)
     with _write_lock if _write_lock is not None else contextlib.nullcontext():
-        counts = store.upsert_articles(feed_id, parsed.articles, keep=keep, keep_days=keep_days)
+        counts = store.upsert_articles(
+            feed_id,
+            parsed.articles,
+            keep=keep,
+            keep_days=keep_days,
+            index_now=False,
+            success=fetched.success(parsed),
+        )
     return ParsedFeed(parsed.title, parsed.site_url, parsed.ttl_minutes), counts
 
 
@@ -149,6 +179,7 @@ class Refresher:
         # One parse per worker at a time, so a parse's time limit counts its own run and
         # not its wait behind others (a big refresh queues hundreds of feeds).
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self._db_file: tuple[str | None] | None = None
 
     @property
     def fetcher(self) -> Fetcher:
@@ -209,6 +240,11 @@ class Refresher:
 
     def _worker_db(self) -> str | None:
         """The database file for workers to open themselves; None for one they cannot."""
+        if self._db_file is None:
+            self._db_file = (self._find_db(),)
+        return self._db_file[0]
+
+    def _find_db(self) -> str | None:
         path = self.store.path
         if str(path) in ("", ":memory:") or str(path).startswith("file:"):
             return None
@@ -218,15 +254,22 @@ class Refresher:
             return None
 
     async def _parse_and_store(
-        self, feed: Feed, body: bytes, url: str
+        self, feed: Feed, body: bytes, url: str, fetched: _Fetched
     ) -> tuple[ParsedFeed, UpsertCounts]:
         keep, keep_days = self.settings.keep_articles, self.settings.keep_days
         db = self._worker_db()
         if db is not None:
-            return await self._in_worker(_parse_and_store, body, url, db, feed.id, keep, keep_days)
+            return await self._in_worker(
+                _parse_and_store, body, url, db, feed.id, keep, keep_days, fetched
+            )
         parsed = await self.parse(body, url)
         counts = await asyncio.to_thread(
-            self.store.upsert_articles, feed.id, parsed.articles, keep=keep, keep_days=keep_days
+            self.store.upsert_articles,
+            feed.id,
+            parsed.articles,
+            keep=keep,
+            keep_days=keep_days,
+            success=fetched.success(parsed),
         )
         return parsed, counts
 
@@ -284,6 +327,8 @@ class Refresher:
         finally:
             for task in tasks:
                 task.cancel()
+        # What the workers left unindexed (under a thousand articles): searchable now.
+        await asyncio.to_thread(self.store.index_pending)
         return results
 
     async def _store(self, feed: Feed, fetched: FetchResult) -> FeedResult:
@@ -305,32 +350,26 @@ class Refresher:
             elif fetched.not_modified:
                 result.status = "not modified"
                 await asyncio.to_thread(
-                    self.store.record_success, feed.id, next_fetch=self._next_fetch(fetched, None)
+                    self.store.record_success,
+                    feed.id,
+                    next_fetch=_next_fetch(fetched.max_age, None),
                 )
             else:
-                parsed, counts = await self._parse_and_store(
-                    feed, fetched.body or b"", fetched.final_url
-                )
-                result.new, result.updated = counts.new, counts.updated
-                if feed.full_text and counts.new_ids:
-                    result.full_texts = await self._fetch_full_texts(counts.new_ids)
                 moved_to, new_url = "", None
                 if fetched.permanent_url and fetched.permanent_url != feed.url:
                     if feed.moved_to == fetched.permanent_url:
                         new_url = fetched.permanent_url  # moved twice in a row: follow it
                     else:
                         moved_to = fetched.permanent_url
-                await asyncio.to_thread(
-                    self.store.record_success,
-                    feed.id,
-                    title=parsed.title or None,
-                    site_url=parsed.site_url or None,
-                    etag=fetched.etag,
-                    last_modified=fetched.last_modified,
-                    next_fetch=self._next_fetch(fetched, parsed),
-                    moved_to=moved_to,
-                    new_url=new_url,
+                about = _Fetched(
+                    fetched.etag, fetched.last_modified, fetched.max_age, moved_to, new_url
                 )
+                _parsed, counts = await self._parse_and_store(
+                    feed, fetched.body or b"", fetched.final_url, about
+                )
+                result.new, result.updated = counts.new, counts.updated
+                if feed.full_text and counts.new_ids:
+                    result.full_texts = await self._fetch_full_texts(counts.new_ids)
         except FormatError as error:
             result.status, result.error = "failed", str(error)
             await asyncio.to_thread(self.store.record_failure, feed.id, result.error)
@@ -365,16 +404,13 @@ class Refresher:
         )
         return sum(1 for error in errors if error == "")
 
-    @staticmethod
-    def _next_fetch(fetched: FetchResult, parsed: ParsedFeed | None) -> int | None:
-        """The feed's own lower bound on the interval: RSS <ttl> or Cache-Control max-age."""
-        seconds = max(
-            (parsed.ttl_minutes or 0) * 60 if parsed else 0,
-            int(fetched.max_age or 0),
-        )
-        if seconds <= 0:
-            return None
-        return int(time.time()) + min(seconds, MAX_INTERVAL)
+
+def _next_fetch(max_age: float | None, ttl_minutes: int | None) -> int | None:
+    """The feed's own lower bound on the interval: RSS <ttl> or Cache-Control max-age."""
+    seconds = max((ttl_minutes or 0) * 60, int(max_age or 0))
+    if seconds <= 0:
+        return None
+    return int(time.time()) + min(seconds, MAX_INTERVAL)
 
 
 def _interleave_hosts(requests: Sequence[FetchRequest]) -> list[FetchRequest]:

@@ -6,11 +6,15 @@ state persists; the welcome library is added the first time the store is empty.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from tuinews.models import Skipped
-from tuinews.store import Store, View
+from tuinews.sources.local import load_paths, load_welcome, needs_workers, parse_pool
+from tuinews.store import Store, StoreError, View
+from tuinews.timed_pool import TimedPool
 
 
 @dataclass
@@ -21,12 +25,14 @@ class Opened:
 
 
 def open_paths(
-    store: Store, paths: Sequence[str], should_stop: Callable[[], bool] | None = None
+    store: Store,
+    paths: Sequence[str],
+    should_stop: Callable[[], bool] | None = None,
+    pool: TimedPool | None = None,
 ) -> Opened:
-    """Load files and folders into the store; the view shows exactly those articles."""
-    from tuinews.sources.local import load_paths  # the formats: not needed to start
-
-    library = load_paths(paths, should_stop)
+    """Load files and folders into the store; the view shows exactly those articles.
+    Files are parsed in ``pool``'s worker processes (closed when done), or a new pool's."""
+    library = load_paths(paths, should_stop, pool)
     local = store.local_feed_id()
     store.upsert_articles(local, library.articles)
     ids = store.ids_for_uids(local, [article.uid for article in library.articles])
@@ -38,10 +44,29 @@ def open_paths(
     )
 
 
+def opener(store: Store, paths: Sequence[str]) -> Callable[..., Opened]:
+    """What the app runs at start-up: these paths, or everything stored when there are
+    none. Unless the paths are a few small files (parsed in this process), the workers
+    that parse them start booting now, beside the UI's own start-up."""
+    if not paths:
+        return partial(open_store, store)
+    pool = parse_pool(paths)
+    if needs_workers(paths):
+        pool.start()
+    return partial(open_paths, store, paths, pool=pool)
+
+
 def open_store(store: Store, should_stop: Callable[[], bool] | None = None) -> Opened:
     """Everything in the store; the welcome library if the store has nothing yet."""
     if store.is_empty():
-        from tuinews.sources.local import load_welcome
-
         store.upsert_articles(store.local_feed_id(), load_welcome().articles)
+    else:
+        index_leftovers(store)
     return Opened(View(), [], "all articles")
+
+
+def index_leftovers(store: Store) -> None:
+    """Make searchable what an interrupted refresh stored but did not index yet."""
+    if store.writable and store.pending_index():
+        with contextlib.suppress(StoreError):  # read-only after all, or full: search misses
+            store.index_pending()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from tuinews.sanitise import clean_url
@@ -17,8 +18,8 @@ def safe_link(url: str, base: str = "") -> str | None:
     if not url or url.startswith("-"):
         return None
     if base:
-        base = clean_url(base)
-        if urlsplit(base).scheme.lower() in ("http", "https"):
+        base = _http_base(base)
+        if base:
             url = urljoin(base, url)
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -26,3 +27,28 @@ def safe_link(url: str, base: str = "") -> str | None:
     if url.startswith("-"):
         return None
     return url
+
+
+@lru_cache(maxsize=64)
+def _http_base(base: str) -> str:
+    """The base URL sanitised, if it is http(s); "" otherwise. A feed's entries share one
+    base, so it is worked out once, not once per entry."""
+    base = clean_url(base)
+    return base if urlsplit(base).scheme.lower() in ("http", "https") else ""
+
+
+def shown_url(url: str) -> str:
+    """A URL as shown to the user (lists, messages): a password in it is replaced by
+    ``***`` (``https://me:***@host/feed``). The stored URL keeps it, to fetch with."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()

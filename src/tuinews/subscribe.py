@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 from tuinews.formats import FormatError
 from tuinews.ingest import FeedResult, Refresher
+from tuinews.links import shown_url
+from tuinews.sanitise import clean_line
 from tuinews.store import Feed, FeedExists
 
 
@@ -27,7 +29,8 @@ class Subscribed:
         parts = [self.found] if self.found else []
         if self.result is not None and self.result.failed:
             parts.append(
-                f"Added {self.feed.url}, but it could not be fetched now ({self.result.error}); "
+                f"Added {shown_url(self.feed.url)}, but it could not be fetched now "
+                f"({self.result.error}); "
                 "it will be tried again on the next refresh."
             )
         else:
@@ -44,7 +47,7 @@ async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
 
     fetched = await refresher.fetcher.fetch(FetchRequest(url))
     if fetched.status is not None and not fetched.ok:
-        return url, "", f"{url}: {fetched.error}; not subscribed"
+        return url, "", f"{shown_url(url)}: {fetched.error}; not subscribed"
     if not fetched.ok or fetched.body is None:
         return url, "", ""  # no answer now (offline?): subscribe anyway, refresh will say
     try:
@@ -54,12 +57,13 @@ async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
         pass
     found = discover_feeds(decode(fetched.body), fetched.final_url)
     if not found:
-        return url, "", f"No feed found at {url}: it is not a feed and links to none."
+        return url, "", f"No feed found at {shown_url(url)}: it is not a feed and links to none."
     chosen = found[0]
     others = f" ({len(found) - 1} more on the page)" if len(found) > 1 else ""
     kind = chosen.type.rsplit("/", 1)[-1]
     title = f" '{chosen.title}'" if chosen.title else ""
-    return chosen.url, f"Found the {kind} feed{title} on that page: {chosen.url}{others}", ""
+    found_at = shown_url(chosen.url)
+    return chosen.url, f"Found the {kind} feed{title} on that page: {found_at}{others}", ""
 
 
 async def subscribe(
@@ -76,7 +80,8 @@ async def subscribe(
 
     clean = normalise_feed_url(url)
     if clean is None:
-        return Subscribed(error=f"Not an http(s) URL: {url}")
+        shown = shown_url(clean_line(url, limit=200))  # the user's own text, but one line
+        return Subscribed(error=f"Not an http(s) URL: {shown}")
     feed_url, found, error = await find_feed(refresher, clean)
     if error:
         return Subscribed(error=error)
@@ -84,7 +89,7 @@ async def subscribe(
     try:
         feed = await asyncio.to_thread(store.add_feed, feed_url, title, tuple(tags))
     except FeedExists:
-        return Subscribed(error=f"Already subscribed: {feed_url}")
+        return Subscribed(error=f"Already subscribed: {shown_url(feed_url)}")
     if full_text:
         await asyncio.to_thread(store.set_feed_full_text, feed.id, True)
         feed = replace(feed, full_text=True)

@@ -42,7 +42,8 @@ async def test_m_s_A_change_read_and_star_and_they_persist() -> None:
         screen = main(pilot)
         assert [h.read for h in screen.shown] == [False, False, False, False]
         await pilot.press("m")  # the shown article: read
-        await pilot.press("j", "s")  # star the second (and read it, by going there)
+        await pilot.press("j", "s")  # star the second (and read it, by going there...
+        await settle(pilot)  # ...and resting there until it is shown)
         await pilot.press("j", "m")  # the third: read by going there, then unread again
         await settle(pilot)
         assert [h.read for h in screen.shown] == [True, True, False, False]

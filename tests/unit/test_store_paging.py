@@ -1,5 +1,5 @@
 """Paging the store (issue 6): ordered ids of a view or a search, rows by id, marking a
-whole view read in SQL, counts in one query, and schema migration 2. Real SQLite files."""
+whole view read in SQL, counts in one query, and schema migration 3. Real SQLite files."""
 
 from __future__ import annotations
 
@@ -135,7 +135,7 @@ def test_rows_are_read_while_a_write_is_in_progress(store: Store) -> None:
     assert titles(store, ids[:1]) == ["changed"]
 
 
-def test_migration_2_upgrades_a_version_1_database(tmp_path: Path) -> None:
+def test_migration_3_upgrades_a_version_1_database(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = sqlite3.connect(path, isolation_level=None)
     old.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
@@ -151,7 +151,8 @@ def test_migration_2_upgrades_a_version_1_database(tmp_path: Path) -> None:
     store = Store(path)
     assert not store.created
     version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
-    assert version == SCHEMA_VERSION == 2
+    assert version == SCHEMA_VERSION == 3
+    assert store.pending_index() == 0  # the rebuilt index has every article
     indexes = {
         row[0]
         for row in sqlite3.connect(path).execute(

@@ -64,22 +64,24 @@ def _finish(
 
 def extract_html(html: str, url: str = "") -> Extracted:
     """The article in an HTML page (``url`` resolves its relative links)."""
+    from tuinews.extract import cleanup
     from tuinews.extract import html as page_html
     from tuinews.extract.metadata import choose_title, read_metadata
     from tuinews.formats.html import html_to_markdown
 
-    root = page_html.parse(html)
+    root = cleanup.parse(html)
     if root is None:
         return _finish("", "", None, "", False, EMPTY_NOTE)
-    if page_html.too_deep(root):
+    if cleanup.too_deep(root):
         return _too_deep(html)
     meta = read_metadata(root)
     title = choose_title(meta)
-    page_html.pre_clean(root)
-    if page_html.element_count(root) > FULL_PIPELINE_MAX_ELEMENTS:
-        # Too big for readability and markdownify within the time a page may take: its
-        # text goes through the plain-text classifier instead.
-        text = extract_text(page_html.page_text(root))
+    cleanup.pre_clean(root)
+    if cleanup.element_count(root) > FULL_PIPELINE_MAX_ELEMENTS or cleanup.reads_as_text(root):
+        # Too big for readability and markdownify within the time a page may take, or
+        # plain text with a few stray tags: its text goes through the plain-text
+        # classifier instead.
+        text = extract_text(cleanup.page_text(root))
         return _finish(
             title or text.title, meta.byline, meta.date, text.markdown, text.found, text.note
         )

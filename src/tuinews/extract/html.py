@@ -1,5 +1,6 @@
 """Main content of an HTML page: readability-lxml picks the article, trafilatura confirms
-what it left out, and a cleanup pass removes what is left of the site around it.
+what it left out, and a cleanup pass (``cleanup``) removes what is left of the site
+around it.
 
 Every rule here reads the page's structure (elements, attributes that say "hidden" or
 "navigation", link density, text length and punctuation), never the words of a language
@@ -9,59 +10,21 @@ or of a site.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tuinews.extract.metadata import words
+from tuinews.extract.cleanup import BLOCK_TAGS, SPACES, post_clean, text_of
+from tuinews.extract.lines import words
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-# libxml2 stops building the tree (and drops the text) past 255 levels.
-MAX_DEPTH = 250
 # trafilatura's second opinion is asked for article regions up to this size (elements,
 # characters of article text): past that its cost would break the 1 s a page may take.
 SECOND_OPINION_MAX_ELEMENTS = 5000
 SECOND_OPINION_MAX_CHARS = 60_000
 # What it adds may be at most this share of what readability found.
 MAX_ADDED_SHARE = 0.5
-# Pages longer than this are cut before parsing, once scripts, styles and comments are out
-# (they are stripped first from pages longer than STRIP_HEAVY_FROM_CHARS).
-MAX_HTML_CHARS = 2_500_000
-STRIP_HEAVY_FROM_CHARS = 500_000
-
-# Elements that are never article text.
-_DROP_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "canvas",
-    "button",
-    "select",
-    "textarea",
-    "input",
-    "object",
-    "embed",
-    "applet",
-    "dialog",
-    "frameset",
-    "frame",
-    "link",
-    "meta",
-)
-# ARIA roles of page furniture.
-_CHROME_ROLES = frozenset(
-    {"menu", "menubar", "navigation", "complementary", "alert", "alertdialog", "dialog"}
-)
-_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
-_SPACES = re.compile(r"\s+")
-# Attributes Markdown uses; inline elements it has no use for (unwrapped).
-_KEEP_ATTRS = frozenset({"href", "src", "alt", "colspan", "rowspan", "start", "lang", "dir"})
-_UNWRAP = frozenset({"span", "font", "bdi", "abbr", "small", "big", "center", "time", "mark"})
-_BRACKETS = str.maketrans("[]", "()")
 # Less text than this, or more of it in links than this share: not an article (a front
 # page, a search result, a list of links).
 MIN_ARTICLE_WORDS = 25
@@ -72,15 +35,6 @@ LEAD_MIN_WORDS = 10
 MAX_ADDED_LINK_DENSITY = 0.5
 # Containers a block added to the article is not moved out of.
 _LIST_TAGS = frozenset({"ul", "ol", "dl", "table", "tbody", "thead", "tr"})
-# Elements whose text is a block of its own (for matching blocks between extractors).
-_BLOCK_TAGS = frozenset(
-    {
-        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "td", "th",
-        "figcaption", "caption", "dt", "dd", "div", "section", "article", "header", "footer",
-        "ul", "ol", "dl", "table", "tr", "tbody", "thead", "figure", "main", "aside", "nav",
-        "form", "fieldset", "address", "details", "summary", "body", "center", "hr", "br",
-    }
-)  # fmt: skip
 # Each element of the page is numbered (document order) in this attribute, so that what
 # readability keeps can be found in the page again.
 ID = "data-tn"
@@ -92,94 +46,6 @@ class Body:
 
     html: str
     found: bool
-
-
-_HEAVY = re.compile(r"<(script|style|svg|template)\b|<!--", re.I)
-
-
-def strip_heavy(html: str) -> str:
-    """The page without its scripts, styles, inline SVG and comments (most of a big page's
-    bytes), removed by a linear scan before anything parses it."""
-    if len(html) < STRIP_HEAVY_FROM_CHARS:
-        return html
-    lowered = html.lower()
-    parts, position = [], 0
-    while True:
-        match = _HEAVY.search(html, position)
-        if match is None:
-            break
-        if match.group(0) == "<!--":
-            end = lowered.find("-->", match.end())
-            end = len(html) if end < 0 else end + 3
-        else:
-            close = lowered.find(f"</{match.group(1).lower()}", match.end())
-            end = len(html) if close < 0 else lowered.find(">", close)
-            end = len(html) if end < 0 else end + 1
-            opening = lowered[match.start() : lowered.find(">", match.start(), end) + 1]
-            if "ld+json" in opening:  # metadata (the title, the byline) stays
-                parts.append(html[position:end])
-                position = end
-                continue
-        parts.append(html[position : match.start()])
-        position = end
-    parts.append(html[position:])
-    return "".join(parts)
-
-
-def parse(html: str) -> HtmlElement | None:
-    """The page as an lxml tree; None when there is nothing to parse."""
-    import lxml.etree
-    import lxml.html
-
-    html = strip_heavy(html)[:MAX_HTML_CHARS]
-    if not html.strip():
-        return None
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
-    try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (lxml.etree.ParserError, ValueError):
-        return None
-    return root
-
-
-def too_deep(root: HtmlElement) -> bool:
-    """True when the tree reaches the depth where libxml2 stops keeping text."""
-    depth: dict[Any, int] = {root: 0}
-    for element in root.iterdescendants():
-        level = depth[element.getparent()] + 1
-        if level >= MAX_DEPTH:
-            return True
-        depth[element] = level
-    return False
-
-
-def _is_hidden(element: HtmlElement) -> bool:
-    if element.get("hidden") is not None:
-        return True
-    if element.get("aria-hidden", "").strip().lower() == "true":
-        return True
-    style = element.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
-
-
-def pre_clean(root: HtmlElement) -> None:
-    """Remove what is never content: scripts, forms' controls, hidden elements, menus."""
-    for element in list(root.iter(*_DROP_TAGS)):
-        if element.getparent() is not None:
-            element.drop_tree()
-    doomed = []
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
-            continue
-        if _is_hidden(element) or element.get("role", "").strip().lower() in _CHROME_ROLES:
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-
-
-def text_of(element: HtmlElement) -> str:
-    return _SPACES.sub(" ", element.text_content()).strip()
 
 
 def _readability_class() -> type[Any]:
@@ -256,59 +122,6 @@ def _fragment(html: str) -> HtmlElement | None:
         return None
 
 
-def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def post_clean(content: HtmlElement, title: str) -> None:
-    """Cleanup on the chosen content: the headline (shown apart), images (a terminal shows
-    their alt text as if it were article text), empty links, page furniture."""
-    title_key = _key(title)
-    for heading in list(content.iter("h1", "h2")):
-        heading_key = _key(text_of(heading))
-        if (
-            title_key
-            and heading_key
-            and (
-                heading_key == title_key
-                or (len(heading_key) >= 0.6 * len(title_key) and heading_key in title_key)
-                or (len(title_key) >= 0.6 * len(heading_key) and title_key in heading_key)
-            )
-        ):
-            heading.drop_tree()
-            break
-    for element in list(content.iter("img", "picture", "source", "iframe", "video", "audio")):
-        if element.getparent() is not None:
-            element.drop_tree()  # (its tail, the text after it, stays)
-    for element in list(content.iter("aside", "footer", "nav", "form", "fieldset")):
-        if element.getparent() is not None:
-            element.drop_tree()
-    for link in list(content.iter("a")):
-        if not text_of(link) and link.getparent() is not None:
-            link.drop_tree()
-            continue
-        _unbracket(link)
-    # Markdown has no use for most attributes and for inline wrappers; fewer and smaller
-    # nodes make the conversion several times faster on big pages.
-    for element in list(content.iter()):
-        if not isinstance(element.tag, str):
-            continue
-        for name in [name for name in element.attrib if name not in _KEEP_ATTRS]:
-            del element.attrib[name]
-        if element.tag in _UNWRAP and element.getparent() is not None:
-            element.drop_tag()
-
-
-def _unbracket(link: HtmlElement) -> None:
-    """No square brackets in a link's text ("[2]" footnote marks): escaped brackets in a
-    Markdown link's text are where simple Markdown readers lose track of the link."""
-    for element in link.iter():
-        if element.text and ("[" in element.text or "]" in element.text):
-            element.text = element.text.translate(_BRACKETS)
-        if element is not link and element.tail and ("[" in element.tail or "]" in element.tail):
-            element.tail = element.tail.translate(_BRACKETS)
-
-
 def _number(root: HtmlElement) -> None:
     for index, element in enumerate(root.iter()):
         if isinstance(element.tag, str):
@@ -319,18 +132,18 @@ def _own_text(element: HtmlElement) -> str:
     """The text of an element outside its block-level descendants."""
     parts = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+        if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
             parts.append(" ")
         else:
             parts.append(_inline_text(child))
         parts.append(child.tail or "")
-    return _SPACES.sub(" ", "".join(parts)).strip()
+    return SPACES.sub(" ", "".join(parts)).strip()
 
 
 def _inline_text(element: HtmlElement) -> str:
     if not isinstance(element.tag, str):
         return ""
-    if any(isinstance(e.tag, str) and e.tag in _BLOCK_TAGS for e in element.iterdescendants()):
+    if any(isinstance(e.tag, str) and e.tag in BLOCK_TAGS for e in element.iterdescendants()):
         return " "
     return str(element.text_content())
 
@@ -339,7 +152,7 @@ def text_blocks(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Block elements with text of their own, in document order."""
     blocks = []
     for element in root.iter():
-        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
+        if isinstance(element.tag, str) and element.tag in BLOCK_TAGS:
             text = _own_text(element)
             if text:
                 blocks.append((element, text))
@@ -435,42 +248,6 @@ def _as_document(element: HtmlElement) -> HtmlElement:
         clone.tail = None
         body.append(clone)
     return document
-
-
-def element_count(root: HtmlElement) -> int:
-    return sum(1 for _ in root.iter())
-
-
-_BREAKS = frozenset({"br"})
-
-
-def page_text(root: HtmlElement) -> str:
-    """A (pre-cleaned) page as plain text: a paragraph per block element, as a browser's
-    "copy all" gives it (for pages too big for the whole pipeline)."""
-    from lxml import etree
-
-    parts: list[str] = []
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in _BLOCK_TAGS:
-                parts.append("\n\n")
-            elif tag in _BREAKS:
-                parts.append("\n")
-            if element.text and tag:
-                parts.append(element.text)
-        else:
-            if tag in _BLOCK_TAGS:
-                parts.append("\n\n")
-            if element.tail:
-                parts.append(element.tail)
-    paragraphs = []
-    for paragraph in "".join(parts).split("\n\n"):
-        lines = [_SPACES.sub(" ", line).strip() for line in paragraph.split("\n")]
-        text = "\n".join(line for line in lines if line)
-        if text:
-            paragraphs.append(text)
-    return "\n\n".join(paragraphs)
 
 
 def extract_body(root: HtmlElement, title: str) -> Body:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tuinews.extract.lines import words
 from tuinews.formats.dates import parse_date
 from tuinews.sanitise import clean_line
 
@@ -67,14 +68,6 @@ MAX_JSON_CHARS = 200_000
 def norm(text: str) -> str:
     """One line, single spaces."""
     return _SPACES.sub(" ", text).strip()
-
-
-def words(text: str) -> int:
-    """Words, counting a run of characters of a script without spaces as several."""
-    count = 0
-    for word in text.split():
-        count += 1 if word.isascii() or len(word) < 4 else max(1, len(word) // 2)
-    return count
 
 
 @dataclass

@@ -5,21 +5,26 @@ A plain-text copy of a page has no markup to say what is navigation, so every si
 is about the text's shape and holds for any site and any language:
 
 1. Each line or paragraph is scored. Prose (a sentence that ends like one, or a long run
-   of words that is not a row of capitalised names) counts for its number of words;
-   anything else (menus, labels, bylines, list items that are not sentences, headings)
-   counts against, per line and per word.
+   of words that is not a row of capitalised names; in scripts written without spaces,
+   a line with a sentence mark) counts for its number of words; anything else (menus,
+   labels, bylines, list items that are not sentences, headings) counts against, per
+   line and per word.
 2. The best stretch of the page is the run of blocks with the highest total (a
    maximum-sum segment): long runs of menus and link lists end it, a subheading or an
-   "Advertisement" inside it costs little.
+   "Advertisement" inside it costs little. A run of prose much denser than anything in
+   it, elsewhere on the page, wins over it (a story shown over a feed of teasers).
 3. Inside it, the article's core is its densest run (lines that are not prose cost much
-   more). The core's ends are trimmed by lexical cohesion (a paragraph at either end
-   sharing unusually few words with the rest: an appeal, a newsletter pitch, a cookie
-   notice), then the core grows paragraph by paragraph while what it meets shares its
-   words; teasers for other stories, comments and "more from us" talk about something
-   else, and growth stops at the second such paragraph in a row.
-4. The headline is the line just before the article that reads like one (short, no
-   sentence punctuation, not a date, byline or URL; a line marked "# " wins); what lies
-   between it and the first paragraph (a photo credit, a standfirst) is kept.
+   more, and so do the datelines of a comment thread). The core's ends are trimmed by
+   lexical cohesion (a paragraph at either end sharing unusually few words with the
+   rest: an appeal, a newsletter pitch, a cookie notice), then the core grows paragraph
+   by paragraph while what it meets shares its words (not counting the words most
+   paragraphs of the page use); teasers for other stories, comments and "more from us"
+   talk about something else, and growth stops at the second such paragraph in a row,
+   or at a comment's dateline.
+4. The headline is the line near the article's start that reads like one (``headline``:
+   short, no sentence punctuation, not a date, byline or URL; a line marked "# " or one
+   followed by a dateline wins); what lies between it and the first paragraph (a photo
+   credit, a standfirst) is kept.
 """
 
 from __future__ import annotations
@@ -29,6 +34,17 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from tuinews.extract.headline import fallback_title, find_title
+from tuinews.extract.lines import (
+    BULLET,
+    HEADING_MARK,
+    heading_level,
+    is_dateline,
+    looks_like_table,
+    strip_markers,
+    unspaced,
+    words,
+)
 from tuinews.formats.text import (
     Block,
     ends_with_punctuation,
@@ -36,7 +52,6 @@ from tuinews.formats.text import (
     format_block,
     is_heading_candidate,
     is_prose,
-    looks_like_meta,
     split_blocks,
 )
 
@@ -57,40 +72,39 @@ TABLE_COST = 15.0
 CAPITALISED_SHARE = 0.6
 # The article's core is its densest run: each line that is not prose costs this much more.
 CORE_GAP_COST = 10.0
+# The densest run of the page, outside the maximum-sum stretch, is the article when it
+# outweighs the densest run inside that stretch this many times.
+DENSER_ELSEWHERE = 1.5
+# Where this many datelines stand over paragraphs (comments, posts of a feed), directly
+# or with a short line (a name of at most SIGNER_WORDS words) between, each costs this
+# much more in the densest run (more than most paragraphs are worth: the run ends there),
+# and growing the article stops at them.
+SIGNED_MIN = 3
+SIGNER_WORDS = 6
+SIGNED_COST = 100.0
 # With fewer paragraphs than this in the core, only the cohesion trimming applies.
 CORE_MIN_PARAGRAPHS = 3
 # Growing the core stops at the second paragraph in a row that shares too few words.
 GROW_MAX_MISSES = 2
+# Words found in more than this share of the stretch's paragraphs are left out of the
+# comparison (with at least this many paragraphs).
+COMMON_SHARE = 0.15
+COMMON_MIN_PARAGRAPHS = 10
+COMMON_MIN_COUNT = 3
 # Cohesion trimming: at either end of the article, paragraphs sharing fewer words with the
 # rest than this share of the article's median are dropped (at most this many per end).
 COHESION_SHARE = 0.7
 COHESION_MAX_TRIM = 5
 COHESION_MIN_PARAGRAPHS = 6
 COHESION_MIN_TOKENS = 5
-# The headline is looked for this many blocks before the article's first paragraph.
-TITLE_LOOKBACK = 8
-# ...and this many for a line marked "# " (a top-level heading), which counts this much more.
-HEADLINE_MARK_LOOKBACK = 60
-HEADLINE_MARK_BONUS = 60
-# A line marked "# " a little way into the best stretch is the headline too (what comes
-# before it, a cookie notice or a standfirst of another story, is not the article).
-HEADLINE_MARK_LOOKAHEAD = 15
-HEADLINE_MIN_WORDS = 4
-TITLE_MIN_WORDS = 2
-TITLE_MAX_WORDS = 30
-TITLE_MAX_CHARS = 250
 # Blocks between the headline and the first paragraph are kept when there are at most
 # this many of them (a photo credit, a standfirst, a dateline).
 MAX_LEAD_BLOCKS = 4
 # Less prose than this in the best stretch: the page has no article.
 MIN_ARTICLE_WORDS = 40
 
-_BULLET = re.compile(r"^\s*(?:[-*+•‣◦▪●]|\d{1,3}[.)])\s+")
-_HEADING_MARK = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪●]\s+|\d{1,3}[.)]\s+|>\s*)+")
-_TABLE_ROW = re.compile(r"^\s*\|?.*\|.*\|?\s*$")
+_FULL_STOP = re.compile("[。！？]")
 _COHESION_TOKEN = re.compile(r"[^\W\d_]{4,}")
-_LETTERS = re.compile(r"[^\W\d_]")
 
 
 @dataclass
@@ -100,19 +114,6 @@ class PlainResult:
     title: str
     markdown: str
     found: bool
-
-
-def words(text: str) -> int:
-    """Words; a long run of a script written without spaces counts as several."""
-    count = 0
-    for word in text.split():
-        count += 1 if word.isascii() or len(word) < 4 else max(1, len(word) // 2)
-    return count
-
-
-def strip_markers(line: str) -> str:
-    """A line without its heading marks, list bullet or quote mark."""
-    return _MARKERS.sub("", line).strip()
 
 
 def _is_wrapped(lines: list[str]) -> bool:
@@ -132,10 +133,10 @@ def units(block: Block) -> list[str]:
         return lines
     if is_table(block):
         return lines  # a table: each row
-    if any(_BULLET.match(line) for line in lines):
+    if any(BULLET.match(line) for line in lines):
         items: list[str] = []
         for line in lines:
-            if _BULLET.match(line) or not items:
+            if BULLET.match(line) or not items:
                 items.append(line)
             else:
                 items[-1] += " " + line.strip()
@@ -154,11 +155,15 @@ def unit_value(unit: str) -> float:
     if not count:
         return 0.0
     punctuated = ends_with_punctuation(text)
-    sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
-    if _HEADING_MARK.match(unit):
+    if unspaced(text):
+        # A sentence of these scripts always ends with a mark, though a credit may follow.
+        sentence = punctuated or bool(_FULL_STOP.search(text))
+    else:
+        sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
+    if HEADING_MARK.match(unit):
         sentence = False
     minimum = PROSE_MIN_WORDS
-    if _BULLET.match(unit):
+    if BULLET.match(unit):
         minimum = LIST_PROSE_MIN_WORDS
     if sentence and count >= minimum:
         return float(count)
@@ -187,10 +192,6 @@ def capitalised(text: str) -> bool:
     return sum(1 for word in cased if word[0].isupper()) > CAPITALISED_SHARE * len(cased)
 
 
-def looks_like_table(line: str) -> bool:
-    return line.count("|") >= 2 and bool(_TABLE_ROW.match(line))
-
-
 def block_value(block: Block) -> float:
     values = [unit_value(unit) for unit in units(block)]
     if len(values) > 1 and is_table(block):
@@ -216,6 +217,45 @@ def best_region(values: list[float]) -> tuple[int, int] | None:
     return best_range
 
 
+def _dense(values: list[float]) -> list[float]:
+    return [value if value > 0 else value - CORE_GAP_COST for value in values]
+
+
+def choose_region(values: list[float]) -> tuple[int, int] | None:
+    """The best stretch of the page: the maximum-sum run of blocks, unless the page's
+    densest run of prose lies elsewhere and outweighs the densest run inside it (a
+    story shown over a feed of teasers and comments); then the best stretch around that
+    run."""
+    region = best_region(values)
+    if region is None:
+        return None
+    dense = _dense(values)
+    densest = best_region(dense)
+    inside = best_region(dense[region[0] : region[1] + 1])
+    if densest is None or inside is None or region[0] <= densest[0] <= region[1]:
+        return region
+    if sum(dense[densest[0] : densest[1] + 1]) <= DENSER_ELSEWHERE * sum(
+        dense[region[0] + inside[0] : region[0] + inside[1] + 1]
+    ):
+        return region
+    return _widen(values, *densest)
+
+
+def _widen(values: list[float], first: int, last: int) -> tuple[int, int]:
+    """The maximum-sum run of blocks that holds blocks ``first`` to ``last``."""
+    best, total, start = 0.0, 0.0, first
+    for index in range(first - 1, -1, -1):
+        total += values[index]
+        if total > best:
+            best, start = total, index
+    best, total, end = 0.0, 0.0, last
+    for index in range(last + 1, len(values)):
+        total += values[index]
+        if total > best:
+            best, end = total, index
+    return start, end
+
+
 def _cohesion_tokens(text: str) -> set[str]:
     """Longer words, lowercased; in scripts without spaces, character pairs."""
     tokens: set[str] = set()
@@ -228,13 +268,17 @@ def _cohesion_tokens(text: str) -> set[str]:
     return tokens
 
 
-def trim_by_cohesion(blocks: list[Block], first: int, last: int) -> tuple[int, int]:
+def trim_by_cohesion(
+    blocks: list[Block], first: int, last: int, tokens: dict[int, set[str]] | None = None
+) -> tuple[int, int]:
     """Drop paragraphs at either end of the article that share few words with the rest.
 
     A paragraph's cohesion is the share of its words found in the article's paragraphs
     more than two away from it (its neighbours may be the same appeal or teaser).
+    ``tokens``: each block's words (``_cohesion_tokens``), if already known.
     """
-    tokens = {index: _cohesion_tokens(blocks[index].joined) for index in range(first, last + 1)}
+    if tokens is None:
+        tokens = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
     paragraphs = [i for i in range(first, last + 1) if len(tokens[i]) >= COHESION_MIN_TOKENS]
     if len(paragraphs) < COHESION_MIN_PARAGRAPHS:
         return first, last
@@ -275,6 +319,35 @@ def _cohesions(tokens: dict[int, set[str]], paragraphs: list[int], near: int) ->
     return cohesion
 
 
+def _without_common(tokens: dict[int, set[str]], prose: list[int]) -> dict[int, set[str]]:
+    """The words of each block without the page's commonest ones (in any language, the
+    words many paragraphs use say little about what a paragraph is about)."""
+    if len(prose) < COMMON_MIN_PARAGRAPHS:
+        return tokens
+    counts: Counter[str] = Counter()
+    for index in prose:
+        counts.update(tokens[index])
+    most = max(COMMON_MIN_COUNT, COMMON_SHARE * len(prose))
+    common = {token for token, count in counts.items() if count > most}
+    return {index: found - common for index, found in tokens.items()}
+
+
+def _signed(blocks: list[Block], values: list[float], first: int, last: int) -> set[int]:
+    """Datelines (a name and a date) over a paragraph, directly or with a short line (a
+    name) between: each starts a piece of writing of its own, a comment or a post in a
+    feed (the article's own is above it)."""
+    signed = set()
+    for index in range(first, last):
+        if values[index] > 0 or not is_dateline(blocks[index]):
+            continue
+        after = index + 1
+        if values[after] <= 0 and after < last and words(blocks[after].joined) <= SIGNER_WORDS:
+            after += 1
+        if values[after] > 0:
+            signed.add(index)
+    return signed
+
+
 def grow_article(
     blocks: list[Block], values: list[float], first: int, last: int
 ) -> tuple[int, int]:
@@ -285,23 +358,29 @@ def grow_article(
     same stretch, joined to the article by nothing worse than a few short lines; what
     sets them apart is that they talk about something else.
     """
-    dense = [value if value > 0 else value - CORE_GAP_COST for value in values[first : last + 1]]
+    signed = _signed(blocks, values, first, last)
+    dense = _dense(values[first : last + 1])
+    if len(signed) < SIGNED_MIN:
+        signed = set()  # the article's own dateline, a quoted date
+    for index in signed:
+        dense[index - first] -= SIGNED_COST
     core = best_region(dense)
     if core is None:
         return first, last
     core_first, core_last = core[0] + first, core[1] + first
+    full = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
     # The core's own ends may be an appeal or a notice that nothing separates from it.
-    trimmed_first, trimmed_last = trim_by_cohesion(blocks, core_first, core_last)
+    trimmed_first, trimmed_last = trim_by_cohesion(blocks, core_first, core_last, full)
     grow_back, grow_forward = trimmed_first == core_first, trimmed_last == core_last
     core_first, core_last = trimmed_first, trimmed_last
-    tokens = {i: _cohesion_tokens(blocks[i].joined) for i in range(first, last + 1)}
+    tokens = _without_common(full, [i for i in full if values[i] > 0])
     paragraphs = [
         i
         for i in range(core_first, core_last + 1)
         if values[i] > 0 and len(tokens[i]) >= COHESION_MIN_TOKENS
     ]
     if len(paragraphs) < CORE_MIN_PARAGRAPHS:
-        return trim_by_cohesion(blocks, first, last)
+        return trim_by_cohesion(blocks, first, last, full)
     vocabulary: set[str] = set()
     for index in paragraphs:
         vocabulary |= tokens[index]
@@ -313,6 +392,8 @@ def grow_article(
         reached, misses = None, 0
         for index in indices:
             if values[index] <= 0:
+                if index in signed and index > core_last:
+                    break  # another piece of writing starts (a comment)
                 continue
             if len(tokens[index]) < COHESION_MIN_TOKENS:
                 continue
@@ -330,77 +411,15 @@ def grow_article(
     return (start if start is not None else core_first), (end if end is not None else core_last)
 
 
-def heading_level(line: str) -> int:
-    """1-6 for a line marked as a Markdown heading, 0 otherwise."""
-    match = _HEADING_MARK.match(line)
-    return len(match.group(1)) if match else 0
-
-
-def _title_score(block: Block, distance: int) -> float | None:
-    """How much a block reads as the headline (None: not at all)."""
-    if not block.one_line:
-        return None
-    line = block.lines[0].strip()
-    level = heading_level(line)
-    text = strip_markers(line)
-    count = words(text)
-    if not text or len(text) > TITLE_MAX_CHARS or not _LETTERS.search(text):
-        return None
-    if not TITLE_MIN_WORDS <= count <= TITLE_MAX_WORDS:
-        return None
-    if _BULLET.match(line) or looks_like_meta(text) or looks_like_table(line):
-        return None
-    stripped = text.rstrip("\"'”’»)]").rstrip()
-    if stripped and stripped[-1] in ".,;:،、…" and not level:
-        return None  # a sentence, a label ("Photo:"), an unfinished line
-    score = 10.0 - distance
-    if level == 1 and count >= HEADLINE_MIN_WORDS:
-        score += HEADLINE_MARK_BONUS  # a line marked "# " is the page's headline...
-    elif level:
-        score += 6 - min(level, 5)  # ...unless it is a site or section name
-    if count >= 4:
-        score += 2
-    if stripped and stripped[-1] in "!":
-        score -= 4  # "Support us!", "Subscribe now!"
-    return score
-
-
-def find_title(blocks: list[Block], first: int) -> int | None:
-    """The block holding the headline, looked for just before the article's first block
-    (further back for a line marked as a top-level heading)."""
-    best: tuple[float, int] | None = None
-    end = min(len(blocks), first + HEADLINE_MARK_LOOKAHEAD + 1)
-    for index in range(max(0, first - HEADLINE_MARK_LOOKBACK), end):
-        top_level = heading_level(blocks[index].lines[0]) == 1
-        if not top_level and not first - TITLE_LOOKBACK <= index <= first:
-            continue
-        score = _title_score(blocks[index], abs(first - index))
-        if score is not None and (best is None or score > best[0]):
-            best = (score, index)
-    return best[1] if best else None
-
-
-def _fallback_title(blocks: list[Block]) -> tuple[str, int | None]:
-    for index, block in enumerate(blocks[:TITLE_LOOKBACK]):
-        if _title_score(block, index) is not None:
-            return strip_markers(block.lines[0]), index
-    if not blocks:
-        return "", None
-    first = strip_markers(blocks[0].lines[0])
-    if len(first) > 120:
-        first = first[:120].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
-    return first, None
-
-
 def _format(block: Block) -> str:
     """A block as Markdown: marked headings stay headings, tables and lists stay lists."""
     if block.one_line:
         line = block.lines[0]
-        match = _HEADING_MARK.match(line)
+        match = HEADING_MARK.match(line)
         if match and match.group(2).strip():
             level = max(2, min(6, len(match.group(1)) + 1))
             return "#" * level + " " + escape_markdown(match.group(2).strip())
-    lines = [_HEADING_MARK.sub(lambda m: m.group(2), line) for line in block.lines]
+    lines = [HEADING_MARK.sub(lambda m: m.group(2), line) for line in block.lines]
     return format_block(Block(lines))
 
 
@@ -426,6 +445,20 @@ def render(blocks: list[Block]) -> str:
     return "\n\n".join(part for part in parts if part.strip())
 
 
+def _lead_start(blocks: list[Block], values: list[float], title: int, first: int) -> int:
+    """Where the article starts when many blocks lie between its headline and its first
+    paragraph: the paragraphs just before that one (an introduction less like the rest),
+    each with the subheading over it, are the article's too."""
+    start = first
+    while start - 1 > title and first - start < MAX_LEAD_BLOCKS:
+        before = blocks[start - 1]
+        if values[start - 1] > 0 or (heading_level(before.lines[0]) and values[start] > 0):
+            start -= 1
+        else:
+            break
+    return start
+
+
 def extract_plain(text: str) -> PlainResult:
     """The article in a plain-text page: title, Markdown body, and whether one was found."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -433,12 +466,12 @@ def extract_plain(text: str) -> PlainResult:
     if not blocks:
         return PlainResult("", "", False)
     values = [block_value(block) for block in blocks]
-    region = best_region(values)
+    region = choose_region(values)
     prose_words = 0.0
     if region is not None:
         prose_words = sum(v for v in values[region[0] : region[1] + 1] if v > 0)
     if region is None or prose_words < MIN_ARTICLE_WORDS:
-        title, _ = _fallback_title(blocks)
+        title, _ = fallback_title(blocks)
         return PlainResult(title, render(blocks), False)
     first, last = grow_article(blocks, values, *region)
     title_index = find_title(blocks, first)
@@ -446,10 +479,12 @@ def extract_plain(text: str) -> PlainResult:
         first = min(title_index + 1, last)
     if title_index is not None and first - title_index <= MAX_LEAD_BLOCKS + 1:
         start = title_index + 1
+    elif title_index is not None and title_index < first:
+        start = _lead_start(blocks, values, title_index, first)
     else:
         start = first
     title = strip_markers(blocks[title_index].lines[0]) if title_index is not None else ""
     if not title:
-        title, _ = _fallback_title(blocks)
+        title, _ = fallback_title(blocks)
     kept = blocks[start : last + 1]
     return PlainResult(title, render(kept), True)

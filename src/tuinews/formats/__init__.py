@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from tuinews.formats.dates import to_utc
 from tuinews.formats.encoding import decode, looks_binary
-from tuinews.formats.errors import FormatError
+from tuinews.formats.errors import FormatError, NeedsWorker
 from tuinews.formats.feeds import ParsedFeed
 from tuinews.models import Article
 
@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from tuinews.extract import Extracted
 from tuinews.sanitise import clean_text
 
-__all__ = ["FormatError", "ParsedFeed", "detect_format", "parse_document", "parse_feed"]
+__all__ = [
+    "FormatError",
+    "NeedsWorker",
+    "ParsedFeed",
+    "detect_format",
+    "parse_document",
+    "parse_feed",
+]
 
 Format = Literal["jsonfeed", "feed", "xml", "html", "markdown", "text"]
 
@@ -135,7 +142,7 @@ def detect_format(text: str, name: str = "") -> Format:
 
 
 def _parse(
-    data: bytes, name: str, path: str, mtime: datetime | None, reader: bool
+    data: bytes, name: str, path: str, mtime: datetime | None, reader: bool, fast_only: bool
 ) -> list[Article]:
     if looks_binary(data):
         raise FormatError("binary file")
@@ -154,12 +161,14 @@ def _parse(
         from tuinews.formats.feeds import parse_xml_feed
 
         try:
-            return parse_xml_feed(stripped, name=name, path=path, mtime=mtime)
+            return parse_xml_feed(stripped, name=name, path=path, mtime=mtime, fast_only=fast_only)
         except FormatError as error:
             if kind == "xml" and str(error) == "not a feed":
                 raise FormatError("XML, but not a feed") from None
             raise
     if kind == "html":
+        if fast_only:
+            raise NeedsWorker("html")
         from tuinews.formats.html import parse_html
 
         page = parse_html(stripped, name=name, path=path, mtime=mtime)
@@ -205,17 +214,21 @@ def parse_document(
     path: str = "",
     mtime: datetime | None = None,
     reader: bool = False,
+    fast_only: bool = False,
 ) -> list[Article]:
-    """Parse one file's bytes into articles. Raises only FormatError.
+    """Parse one file's bytes into articles. Raises only FormatError (and NeedsWorker).
 
     ``name`` is the file name (its extension is only a hint), ``path`` goes into each
     article's ``path`` and ``uid``, ``mtime`` is the date of articles that have none.
     ``reader``: show web pages and plain-text copies of them in reader mode (the article
     without the site around it, see :mod:`tuinews.extract`).
+    ``fast_only``: only for documents that the parsers whose time grows with the size
+    alone can read (plain text, Markdown, JSON Feed, RSS/Atom that fastfeedparser takes);
+    anything else (HTML, feeds that need feedparser) raises NeedsWorker, unparsed.
     """
     try:
-        return _parse(data, name, path, to_utc(mtime), reader)
-    except FormatError:
+        return _parse(data, name, path, to_utc(mtime), reader, fast_only)
+    except (FormatError, NeedsWorker):
         raise
     except RecursionError:
         raise FormatError("document nested too deeply") from None

@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from tuinews.formats.dates import from_struct, parse_date
-from tuinews.formats.errors import FormatError
+from tuinews.formats.errors import FormatError, NeedsWorker
 from tuinews.formats.fastfeed import RawEntry, RawFeed
 from tuinews.formats.html import html_to_text
 from tuinews.formats.text import text_to_markdown
@@ -21,6 +21,11 @@ from tuinews.models import Article, BodyKind
 from tuinews.sanitise import clean_line, clean_text, clean_url
 
 JSONFEED_PREFIX = "https://jsonfeed.org/version/"
+# Items read from one feed document; the rest are left out. Feeds list their newest items
+# first; a document of 100,000 items would take the parsers minutes (and the store keeps
+# at most ``keep_articles`` of them anyway).
+MAX_FEED_ITEMS = 5000
+_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 UNTITLED_CHARS = 80
@@ -117,10 +122,16 @@ def _xml_as_utf8(text: str) -> bytes:
 
 
 def parse_xml_feed(
-    text: str, *, name: str, path: str = "", mtime: datetime | None = None
+    text: str,
+    *,
+    name: str,
+    path: str = "",
+    mtime: datetime | None = None,
+    fast_only: bool = False,
 ) -> list[Article]:
     """RSS or Atom (already decoded) to articles, one per item."""
-    parsed = read_xml_feed(_xml_as_utf8(text), name=name, path=path, mtime=mtime)
+    data = _xml_as_utf8(text)
+    parsed = read_xml_feed(data, name=name, path=path, mtime=mtime, fast_only=fast_only)
     if not parsed.articles:
         raise FormatError("feed has no items")
     return parsed.articles
@@ -134,16 +145,36 @@ def _ttl(value: object) -> int | None:
     return minutes if 0 < minutes <= 7 * 24 * 60 else None
 
 
+def _first_items(data: bytes, limit: int) -> bytes:
+    """The document cut after its ``limit``-th item (both parsers recover from the
+    missing end tags); as it is when it has no more."""
+    for count, match in enumerate(_ITEM_END.finditer(data), 1):
+        if count == limit:
+            return data[: match.end()]
+    return data
+
+
 def read_xml_feed(
-    data: bytes, *, name: str, path: str = "", mtime: datetime | None = None
+    data: bytes,
+    *,
+    name: str,
+    path: str = "",
+    mtime: datetime | None = None,
+    fast_only: bool = False,
 ) -> ParsedFeed:
     """RSS or Atom bytes to a ParsedFeed (no items is fine; not a feed is FormatError).
 
     fastfeedparser first (fast); feedparser when it declines (it raised, found no items,
-    or the document declares entities). Either way the same rules make the articles."""
+    or the document declares entities). Either way the same rules make the articles.
+    ``fast_only``: raise NeedsWorker instead of falling back to feedparser."""
     from tuinews.formats import fastfeed
 
-    raw = fastfeed.read(data) or _read_with_feedparser(data)
+    data = _first_items(data, MAX_FEED_ITEMS)
+    raw = fastfeed.read(data)
+    if raw is None:
+        if fast_only:
+            raise NeedsWorker("feedparser")
+        raw = _read_with_feedparser(data)
     return _build_feed(raw, name=name, path=path, mtime=mtime)
 
 

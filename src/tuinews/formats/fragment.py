@@ -44,6 +44,11 @@ _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
 _parser: Any = None
 
 
+class _TooDeep(Exception):
+    """libxml2 stopped at its nesting limit (256 levels): everything deeper, text
+    included, would be lost, so the ``html.parser`` extractor (iterative) reads it."""
+
+
 def _html_parser() -> etree.HTMLParser:
     global _parser
     if _parser is None:
@@ -82,7 +87,7 @@ def sanitise_fragment(html: str) -> tuple[str, str]:
             return _with_lxml(html)
         except ValueError:  # lxml refuses control characters: without them, then
             return _with_lxml(clean_text(html))
-    except Exception:  # lxml missing, or a document it will not take: the slow way
+    except Exception:  # lxml missing, too deep, or a document it will not take: the slow way
         from tuinews.formats.html import _extract
 
         extracted = _extract(html, keep_html=True)
@@ -104,7 +109,10 @@ def _with_lxml(html: str) -> tuple[str, str]:
 
     if "</" in html:
         html = _DOCUMENT_END.sub("", html)
-    root = etree.fromstring(f"<html><body>{html}</body></html>", _html_parser())
+    parser = _html_parser()
+    root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise _TooDeep
     if root is None:
         return "", ""
     etree.strip_elements(root, *_DROP, with_tail=False)
@@ -112,32 +120,24 @@ def _with_lxml(html: str) -> tuple[str, str]:
     body = root.find("body")
     if body is None:
         return "", ""
-    blocks = []
-    for element in body.iter():
-        tag = element.tag
-        if not isinstance(tag, str):  # entities left by the parser
+    body.attrib.clear()  # a fragment's own <body lang=...> lands on ours: its tag is not kept
+    for element in body.iter(etree.Element):  # elements only: no entities, no comments
+        names = element.keys()  # a list, so deleting while looping is safe
+        if not names:
             continue
         attributes = element.attrib
-        for name in list(attributes):
+        for name in names:
             if name not in _KEEP_ATTRS or (
                 name in _URL_ATTRS and not _safe_url(str(attributes[name]))
             ):
                 del attributes[name]
-        if tag in _BLOCKS:
-            blocks.append(element)
-    parts = [_escape_text(body.text)] if body.text else []
-    parts.extend(etree.tostring(child, encoding="unicode", method="html") for child in body)
-    sanitised = "".join(parts).strip()
+    # One serialisation of the whole body, then its own tags cut off.
+    sanitised = etree.tostring(body, encoding="unicode", method="html")
+    sanitised = sanitised.removeprefix("<body>").removesuffix("</body>").strip()
     # Line breaks around blocks for the plain text (the HTML is already serialised).
-    for element in blocks:
+    for element in body.iter(*_BLOCKS):
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     text = etree.tostring(body, encoding="unicode", method="text")
     return clean_text(sanitised), clean_text(_plain(text))
-
-
-def _escape_text(text: str) -> str:
-    from html import escape
-
-    return escape(text, quote=False)

@@ -16,6 +16,19 @@ LOCAL_TITLE = "Local"
 
 
 @dataclass(frozen=True)
+class FeedSuccess:
+    """What a successful fetch records about its feed (None: leave the stored value)."""
+
+    title: str | None = None
+    site_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_fetch: int | None = None
+    moved_to: str = ""
+    new_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Feed:
     id: int
     url: str
@@ -40,8 +53,11 @@ class Feed:
 
     @property
     def name(self) -> str:
-        """What to call the feed: the user's title, the feed's, else its URL."""
-        return self.user_title or self.title or self.url
+        """What to call the feed: the user's title, the feed's, else its URL (without a
+        password in it)."""
+        from tuinews.links import shown_url
+
+        return self.user_title or self.title or shown_url(self.url)
 
 
 _FEED_COLUMNS = (
@@ -172,21 +188,36 @@ class FeedStore(Database):
         new_url: str | None = None,
     ) -> None:
         """A fetch worked (200 or 304). Validators are replaced only when given."""
-        now = int(time.time())
+        success = FeedSuccess(title, site_url, etag, last_modified, next_fetch, moved_to, new_url)
         with self._write() as db:
+            self._record_success(db, feed_id, success)
+
+    @staticmethod
+    def _record_success(db: sqlite3.Connection, feed_id: int, success: FeedSuccess) -> None:
+        now = int(time.time())
+        db.execute(
+            "UPDATE feeds SET last_fetch = ?, last_success = ?, last_error = '', "
+            "status = 'ok', next_fetch = ?, retry_at = NULL, moved_to = ?, "
+            "title = COALESCE(?, title), site_url = COALESCE(?, site_url), "
+            "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) "
+            "WHERE id = ?",
+            (
+                now,
+                now,
+                success.next_fetch,
+                success.moved_to,
+                success.title,
+                success.site_url,
+                success.etag,
+                success.last_modified,
+                feed_id,
+            ),
+        )
+        if success.new_url:
             db.execute(
-                "UPDATE feeds SET last_fetch = ?, last_success = ?, last_error = '', "
-                "status = 'ok', next_fetch = ?, retry_at = NULL, moved_to = ?, "
-                "title = COALESCE(?, title), site_url = COALESCE(?, site_url), "
-                "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) "
-                "WHERE id = ?",
-                (now, now, next_fetch, moved_to, title, site_url, etag, last_modified, feed_id),
+                "UPDATE OR IGNORE feeds SET url = ?, moved_to = '' WHERE id = ?",
+                (success.new_url, feed_id),
             )
-            if new_url:
-                db.execute(
-                    "UPDATE OR IGNORE feeds SET url = ?, moved_to = '' WHERE id = ?",
-                    (new_url, feed_id),
-                )
 
     def record_failure(
         self, feed_id: int, error: str, *, gone: bool = False, retry_at: int | None = None

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
 from tuinews.store.base import CorruptStore, FeedExists, StoreError
-from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed
+from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedSuccess
 from tuinews.store.views import (
     DATE_ORDER,
     EVERYTHING,
@@ -31,12 +31,20 @@ __all__ = [
     "CorruptStore",
     "Feed",
     "FeedExists",
+    "FeedSuccess",
     "Headline",
     "Store",
     "StoreError",
     "UpsertCounts",
     "View",
 ]
+
+
+INDEX_BATCH = 1000  # articles indexed for search in one go, at most
+
+
+def _pending(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(*) FROM fts_pending").fetchone()[0])
 
 
 @dataclass
@@ -71,68 +79,120 @@ class Store(ListingStore):
         *,
         keep: int = 0,
         keep_days: int = 0,
+        index_now: bool = True,
+        success: FeedSuccess | None = None,
     ) -> UpsertCounts:
         """Insert new articles and update changed ones, in one transaction.
 
         Read and starred flags are never reset. Retention then drops the oldest articles
         beyond ``keep`` per feed and those older than ``keep_days`` (0: no limit), but never
         starred ones and never one that is in this update.
+
+        New and changed articles are searchable once indexed: at once with ``index_now``;
+        otherwise when INDEX_BATCH of them are waiting, or at ``index_pending()`` (a
+        refresh indexes a thousand at a time: see migration 2). ``success``: the feed's
+        fetch is recorded in the same transaction (validators and articles together).
         """
         counts = UpsertCounts()
         now = int(time.time())
         with self._write() as db:
-            for article in articles:
-                digest = _digest(article)
-                published = _timestamp(article.date) or now
-                row = db.execute(
-                    "SELECT id, digest FROM articles WHERE feed_id = ? AND uid = ?",
-                    (feed_id, article.uid),
-                ).fetchone()
-                if row is None:
-                    cursor = db.execute(
-                        "INSERT INTO articles (feed_id, uid, title, source, author, link, "
-                        "published, added, kind, body, text, digest) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            feed_id,
-                            article.uid,
-                            article.title,
-                            article.source,
-                            article.author,
-                            article.link,
-                            published,
-                            now,
-                            article.kind,
-                            article.body,
-                            article.text,
-                            digest,
-                        ),
-                    )
-                    counts.new += 1
-                    counts.new_ids.append(int(cursor.lastrowid or 0))
-                elif row[1] != digest:
-                    db.execute(
-                        "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
-                        "published = ?, kind = ?, body = ?, text = ?, digest = ?, "
-                        "markdown = NULL WHERE id = ?",
-                        (
-                            article.title,
-                            article.source,
-                            article.author,
-                            article.link,
-                            published,
-                            article.kind,
-                            article.body,
-                            article.text,
-                            digest,
-                            row[0],
-                        ),
-                    )
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
+            self._upsert(db, feed_id, articles, counts, now)
             counts.removed = self._retain(db, feed_id, [a.uid for a in articles], keep, keep_days)
+            if success is not None:
+                self._record_success(db, feed_id, success)
+            if index_now or _pending(db) >= INDEX_BATCH:
+                self._index(db)
         return counts
+
+    def index_pending(self) -> int:
+        """Index every article waiting for it (in batches, each its own transaction);
+        returns how many were indexed."""
+        done = 0
+        while True:
+            with self._write() as db:
+                indexed = self._index(db, INDEX_BATCH)
+            done += indexed
+            if indexed < INDEX_BATCH:
+                return done
+
+    def pending_index(self) -> int:
+        """How many articles are waiting to be indexed for search."""
+        return int(self._read("SELECT count(*) FROM fts_pending")[0][0])
+
+    @staticmethod
+    def _index(db: sqlite3.Connection, limit: int = -1) -> int:
+        """Index up to ``limit`` waiting articles (-1: all), oldest first."""
+        last = db.execute(
+            "SELECT max(id) FROM (SELECT id FROM fts_pending ORDER BY id LIMIT ?)", (limit,)
+        ).fetchone()[0]
+        if last is None:
+            return 0
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, author, text) "
+            "SELECT a.id, a.title, a.author, a.text FROM fts_pending p "
+            "JOIN articles a ON a.id = p.id WHERE p.id <= ?",
+            (last,),
+        )
+        return int(db.execute("DELETE FROM fts_pending WHERE id <= ?", (last,)).rowcount)
+
+    @staticmethod
+    def _upsert(
+        db: sqlite3.Connection,
+        feed_id: int,
+        articles: Sequence[Article],
+        counts: UpsertCounts,
+        now: int,
+    ) -> None:
+        for article in articles:
+            digest = _digest(article)
+            published = _timestamp(article.date) or now
+            row = db.execute(
+                "SELECT id, digest FROM articles WHERE feed_id = ? AND uid = ?",
+                (feed_id, article.uid),
+            ).fetchone()
+            if row is None:
+                cursor = db.execute(
+                    "INSERT INTO articles (feed_id, uid, title, source, author, link, "
+                    "published, added, kind, body, text, digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        feed_id,
+                        article.uid,
+                        article.title,
+                        article.source,
+                        article.author,
+                        article.link,
+                        published,
+                        now,
+                        article.kind,
+                        article.body,
+                        article.text,
+                        digest,
+                    ),
+                )
+                counts.new += 1
+                counts.new_ids.append(int(cursor.lastrowid or 0))
+            elif row[1] != digest:
+                db.execute(
+                    "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
+                    "published = ?, kind = ?, body = ?, text = ?, digest = ?, "
+                    "markdown = NULL WHERE id = ?",
+                    (
+                        article.title,
+                        article.source,
+                        article.author,
+                        article.link,
+                        published,
+                        article.kind,
+                        article.body,
+                        article.text,
+                        digest,
+                        row[0],
+                    ),
+                )
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
 
     @staticmethod
     def _retain(

@@ -175,7 +175,9 @@ class FeedActions(Screen[None]):
 
     def _add_feed(self, new: NewFeed | None) -> None:
         if new is not None:
-            self.notify(f"Adding {new.url}…")
+            from tuinews.links import shown_url
+
+            self.notify(f"Adding {shown_url(new.url)}…")
             self._subscribe(new)
 
     @work(group="subscribe", exit_on_error=False, description="Adding a feed")

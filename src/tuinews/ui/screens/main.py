@@ -25,7 +25,8 @@ from tuinews.library import Opened
 from tuinews.links import safe_link
 from tuinews.models import Skipped
 from tuinews.search import compile_query
-from tuinews.store import Headline, View
+from tuinews.store import Headline, StoreError, View
+from tuinews.store.flags import ReadFlags
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.screens.feed_actions import FeedActions
 from tuinews.ui.widgets.article_view import ArticleView
@@ -76,6 +77,9 @@ class MainScreen(FeedActions):
         self.shown_text = ""  # the search whose results are shown
         self.loaded = False
         self.skipped_note = ""
+        self.read_flags = ReadFlags()
+        self._read_held: list[int] = []
+        self.to_mark: Headline | None = None  # marked read once its article is shown
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -255,9 +259,21 @@ class MainScreen(FeedActions):
     @on(HeadlineList.Highlighted)
     def _headline_highlighted(self, event: HeadlineList.Highlighted) -> None:
         headline = event.headline
+        # Marked read once its article is shown: not every headline passed over on the way,
+        # nor when a new search result lands on it.
+        if event.by_user or (self.to_mark is not None and self.to_mark.id == headline.id):
+            self.to_mark = None if headline.read else headline
+        else:
+            self.to_mark = None
         self.article_view.show(headline.id)
-        if event.by_user and not headline.read:
-            self._set_read([headline], True)  # not when a new search result lands on it
+
+    @on(ArticleView.Shown)
+    def _article_shown(self, event: ArticleView.Shown) -> None:
+        headline = self.to_mark
+        if headline is not None and headline.id == event.article_id:
+            self.to_mark = None
+            if not headline.read:
+                self._set_read([headline], True)
 
     @on(HeadlineList.Clicked)
     def _headline_clicked(self, event: HeadlineList.Clicked) -> None:
@@ -273,6 +289,11 @@ class MainScreen(FeedActions):
 
     # --- read and starred state (committed to the store at once, off the UI thread) ---
 
+    def on_unmount(self) -> None:
+        # What the writer has not written yet. Read-only or full: the writer said so.
+        with suppress(StoreError):
+            self.read_flags.flush(self.tuinews.store)
+
     def _set_read(self, headlines: Sequence[Headline], read: bool) -> None:
         for headline in headlines:
             if headline.read != read:
@@ -285,12 +306,22 @@ class MainScreen(FeedActions):
             self.headlines.refresh()
         self._store_read([h.id for h in headlines], read)
 
-    @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
     def _store_read(self, ids: list[int], read: bool) -> None:
+        self._read_held += ids  # held in the list until written (HeadlineList.hold)
+        if self.read_flags.add(ids, read):
+            self._write_read_flags()
+
+    @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
+    def _write_read_flags(self) -> None:
         try:
-            self.tuinews.store.set_read(ids, read)
+            self.read_flags.write(self.tuinews.store)  # coalesced: a burst is one transaction
         finally:
-            self._saved(ids)
+            with suppress(RuntimeError):  # the app is quitting
+                self.app.call_from_thread(self._read_flags_written)
+
+    def _read_flags_written(self) -> None:
+        held, self._read_held = self._read_held, []
+        self.headlines.saved(held)
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving the star")
     def _store_star(self, article_id: int, starred: bool) -> None:
@@ -380,7 +411,9 @@ class MainScreen(FeedActions):
 
     def action_toggle_read(self) -> None:
         headline = self.headlines.current
-        if headline is not None:
+        if headline is self.to_mark and headline is not None:
+            self.to_mark = None  # read by going there, then unread again: it stays unread
+        elif headline is not None:
             self._set_read([headline], not headline.read)
 
     def action_toggle_star(self) -> None:

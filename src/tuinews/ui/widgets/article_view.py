@@ -1,16 +1,20 @@
 """The article pane: the article rendered to lines in a thread, drawn with the Line API.
 
 Rendering a long article into widgets (Textual's Markdown widget) takes seconds; here Rich
-renders the Markdown to lines off the UI thread, and only the visible lines are drawn.
+renders the Markdown to lines off the UI thread (:mod:`tuinews.render`), and only the
+visible lines are drawn. Moving quickly through the headlines never queues up renders:
+one thread renders at a time, always the newest article asked for, and only once the
+cursor rests; a long article shows its beginning at once and the rest as it is rendered,
+and a render that is no longer wanted stops at the next chunk.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from rich.console import Console, Group, RenderableType
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
@@ -19,62 +23,43 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from tuinews.models import Article
+from tuinews.render import (
+    FIRST_CHUNK,
+    FULL_NOTE,
+    SUMMARY_NOTE,
+    Line,
+    render_article,
+    render_lines,
+)
 from tuinews.store import Store
 
 MAX_RENDER_WIDTH = 100
-MAX_MARKDOWN_CHARS = 400_000  # longer articles are cut, with a note, so that they render fast
-CACHED_RENDERS = 16
+CACHED_RENDERS = 16  # articles kept rendered for a quick return...
+CACHED_LINES = 12_000  # ...up to this many lines (many objects each, which the GC scans)
 LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous article
+# When the cursor moves again within SETTLED seconds of the last move, the render waits
+# until it rests: no move for 1.5 times the last interval between moves (key repeat is
+# 25-40 ms; slower when the machine is busy), at least REST and at most SETTLED.
+REST = 0.05
+SETTLED = 0.25
+POST_EVERY = 0.1  # seconds: how often the rest of a long article is handed to the pane
+CACHED_STRIPS = 400  # drawn lines kept (a few screens)
 
 
-FULL_NOTE = "The full article, from its link: F shows the feed's summary."
-SUMMARY_NOTE = "The feed's summary: F shows the full article."
-MAX_QUOTE_DEPTH = 4
-_DEEP_QUOTE = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
+@dataclass(frozen=True)
+class _Request:
+    """An article to render: the newest supersedes it (its generation is then stale)."""
 
-
-def flatten_quotes(markdown: str) -> str:
-    """Quotes nested deeper than the Markdown parser goes would vanish: cap the depth."""
-    return _DEEP_QUOTE.sub(r"\1", markdown)
-
-
-def article_renderable(article: Article, markdown: str) -> RenderableType:
-    """Header (title, source, author, date, link) and body. Text only: no markup parsing."""
-    meta = " · ".join(part for part in (article.source, article.author, article.date_text) if part)
-    header: list[RenderableType] = [Text(article.title or "(untitled)", style="bold")]
-    if meta:
-        header.append(Text(meta, style="dim"))
-    if article.link:
-        header.append(Text(article.link, style="dim underline"))
-    header.append(Text(""))
-    from rich.markdown import Markdown  # ~20 ms to import: not needed for the first frame
-
-    cut = ""
-    if len(markdown) > MAX_MARKDOWN_CHARS:
-        end = markdown.rfind("\n\n", 0, MAX_MARKDOWN_CHARS)
-        markdown = markdown[: end if end > 0 else MAX_MARKDOWN_CHARS]
-        cut = f"(The article is cut here at {MAX_MARKDOWN_CHARS // 1000} KB; o opens the original.)"
-    markdown = flatten_quotes(markdown)
-    body = Markdown(markdown, hyperlinks=False) if markdown.strip() else Text("(no text)")
-    return Group(*header, body, Text(cut, style="italic")) if cut else Group(*header, body)
-
-
-def render_lines(renderable: RenderableType, width: int) -> list[list[Segment]]:
-    """Render to lines of segments at this width (safe to call from a thread)."""
-    console = Console(
-        width=width,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        legacy_windows=False,
-        emoji=False,
-        markup=False,
-        highlight=False,
-    )
-    return console.render_lines(renderable, console.options, pad=False)
+    generation: int
+    article_id: int
+    article: Article | None  # already loaded, or None to read it from the store
+    width: int
+    not_before: float  # time.monotonic(): waits this long for the cursor to rest
+    rest_at: float  # and after the first screenful, this long (the rest is below it)
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -95,18 +80,38 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.article = article
             self.error = error
 
+    class Shown(Message):
+        """The article asked for is on screen (at least its beginning)."""
+
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.store: Store | None = None  # set by the screen
         self.article_id: int | None = None  # what was asked for last
         self.article: Article | None = None  # what is shown
-        self.lines: list[Strip] = []
+        self._shown_id: int | None = None  # what is shown (maybe a note that it is not there)
+        self.lines: list[Line] = []
+        self.complete = True  # whether all of the shown article's lines are in ``lines``
         self._rendered_width = 0
         self._message: Text | None = None
         self.words: tuple[str, ...] = ()
-        self._highlighted: dict[int, Strip] = {}
-        self._renders: dict[tuple[int, int], tuple[list[Strip], Article | None]] = {}
+        self._strips: dict[int, Strip] = {}  # drawn lines, valid for ``_strips_key``
+        self._strips_key: tuple[object, ...] = ()
+        self._renders: dict[tuple[int, int], tuple[list[Line], Article | None]] = {}
         self.summaries: set[int] = set()  # articles with a full text, shown as the summary
+        # The render thread: one at a time, handed the newest request under the lock.
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._request: _Request | None = None
+        self._rendering = False
+        self._asked_at = 0.0  # time.monotonic() of the last show()
+        self._loading_timer: Timer | None = None
+        self.renders_started = 0  # renders begun (not superseded while waiting): for tests
+        self.rest = REST
+        self.settled = SETTLED
 
     # --- attributes down -------------------------------------------------------------
 
@@ -115,31 +120,65 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.article_id = article_id
         self._message = None
         if article_id is None:
+            self._supersede()
             self.article = None
-            self._set_lines([], None, None, 0)
+            self._put_lines([], None, None, 0)
             return
         width = self._render_width()
         rendered = self._renders.get((article_id, width))
         if rendered is not None:
-            self._set_lines(rendered[0], article_id, rendered[1], width)
+            self._supersede()
+            self._put_lines(rendered[0], article_id, rendered[1], width)
             return
         cached = self.article if self.article and self.article.id == article_id else None
-        self._render_article(article_id, cached, width)
-        self.set_timer(LOADING_DELAY, lambda: self._loading(article_id))
+        self._ask(article_id, cached, width)
 
-    def _loading(self, article_id: int) -> None:
+    def _supersede(self) -> None:
+        """Whatever is being rendered is no longer wanted."""
+        with self._lock:
+            self._generation += 1
+            self._request = None
+
+    def _ask(self, article_id: int, article: Article | None, width: int) -> None:
+        """Hand this article to the render thread (starting it if it is not running)."""
+        now = time.monotonic()
+        interval = now - self._asked_at
+        self._asked_at = now
+        wait = (
+            0.0 if interval >= self.settled else min(max(self.rest, 1.5 * interval), self.settled)
+        )
+        with self._lock:
+            self._generation += 1
+            self._request = _Request(
+                self._generation, article_id, article, width, now + wait, now + max(wait, self.rest)
+            )
+            start = not self._rendering
+            self._rendering = True
+        if start:
+            self._render_newest()
+        if self._loading_timer is None:
+            self._loading_timer = self.set_timer(LOADING_DELAY, self._loading)
+
+    def _loading(self) -> None:
         """Still rendering: say so rather than leave the previous article up."""
-        if self.article_id == article_id and not self.ready:
-            lines = render_lines(Text("Loading…", style="dim"), self._render_width())
-            self.lines = self._to_strips(lines)
-            self._highlighted.clear()
-            self.virtual_size = Size(0, len(self.lines))
-            self.scroll_to(0, 0, animate=False, force=True, immediate=True)
-            self.refresh()
+        self._loading_timer = None
+        if self._shown_id == self.article_id or self.article_id is None:
+            return
+        left = self._asked_at + LOADING_DELAY - time.monotonic()
+        if left > 0.01:  # asked again since: wait from then (one timer, not one a key)
+            self._loading_timer = self.set_timer(left, self._loading)
+            return
+        self.lines = render_lines(Text("Loading…", style="dim"), self._render_width())
+        self._shown_id = None
+        self.complete = False
+        self._strips.clear()
+        self._set_virtual_size(Size(0, len(self.lines)))
+        self.scroll_to(0, 0, animate=False, force=True, immediate=True)
 
     @property
     def ready(self) -> bool:
-        """Whether the article asked for last is the one on screen."""
+        """Whether the article asked for last is the one on screen (its beginning, at
+        least: ``complete`` says whether all of it is)."""
         shown = self.article.id if self.article is not None else None
         return shown == self.article_id
 
@@ -165,83 +204,191 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """Highlight these (case-folded) words in the article, e.g. the search words."""
         if tuple(words) != self.words:
             self.words = tuple(words)
-            self._highlighted.clear()
             self.refresh()
 
     def show_message(self, message: str) -> None:
         """Show a short notice instead of an article (the empty state)."""
+        self._supersede()
         self.article_id = None
         self.article = None
         self._message = Text(message)
-        lines = render_lines(self._message, self._render_width())
-        self._set_lines(self._to_strips(lines), None, None, 0)
+        self._put_lines(render_lines(self._message, self._render_width()), None, None, 0)
 
     @property
     def at_end(self) -> bool:
-        """At the end of the article on screen (never while the next one is loading)."""
-        return self.ready and self.scroll_y >= self.max_scroll_y
+        """At the end of the article on screen (never while the next one is loading, nor
+        while the rest of this one is)."""
+        return self.ready and self.complete and self.scroll_y >= self.max_scroll_y
 
     @property
     def text(self) -> str:
         """The rendered text (for tests and copying)."""
-        return "\n".join(strip.text.rstrip() for strip in self.lines)
+        return "\n".join("".join(s.text for s in line).rstrip() for line in self.lines)
 
-    # --- rendering -------------------------------------------------------------------
+    # --- rendering (in one thread worker at a time) ----------------------------------
 
     def _render_width(self) -> int:
         width = self.scrollable_content_region.width or self.size.width or 80
         return max(20, min(width - 1, MAX_RENDER_WIDTH))
 
-    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _render_article(self, article_id: int, article: Article | None, width: int) -> None:
+    @work(thread=True, group="article", exit_on_error=False, description="Rendering the article")
+    def _render_newest(self) -> None:
+        """Render the newest request, once the cursor has rested; then the next, if one
+        came meanwhile; ends when there is none."""
         worker = get_current_worker()
+        try:
+            while not worker.is_cancelled:
+                with self._lock:
+                    request = self._request
+                    if request is None:
+                        return
+                    wait = request.not_before - time.monotonic()
+                    if wait <= 0:
+                        self._request = None  # taken
+                if wait > 0:
+                    time.sleep(wait)  # a newer request meanwhile only waits longer
+                    continue
+                self.renders_started += 1
+
+                def stale(request: _Request = request) -> bool:
+                    return self._stale(request) or worker.is_cancelled
+
+                try:
+                    self._render_one(request, stale)
+                except Exception as error:  # e.g. the store could not be read
+                    text = Text(f"(this article could not be shown: {error})")
+                    lines = render_lines(text, request.width)
+                    self._post(self._start_lines, request, None, lines, True)
+        finally:
+            with self._lock:
+                self._rendering = False
+
+    def _stale(self, request: _Request) -> bool:
+        return request.generation != self._generation
+
+    def _render_one(self, request: _Request, stale: Callable[[], bool]) -> None:
+        article_id, width, article = request.article_id, request.width, request.article
         if article is None and self.store is not None:
             article = self.store.get_article(article_id)
-        if worker.is_cancelled:
+        if stale():
             return
         if article is None:
             lines = render_lines(Text("This article is no longer in the store."), width)
-        else:
-            try:
-                cached = article.has_markdown
-                markdown = article.markdown()
-                if not cached and article.kind == "html" and self.store is not None:
-                    self.store.cache_markdown(article_id, markdown)
-                if article.full and article_id not in self.summaries:
-                    markdown = f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
-                elif article.full:
-                    markdown += f"\n\n---\n\n*{SUMMARY_NOTE}*"
-                if worker.is_cancelled:
+            self._post(self._start_lines, request, None, lines, True)
+            return
+        try:
+            markdown = self._markdown(article)
+            done: list[Line] = []
+            pending: list[Line] = []
+            posted = 0.0
+            for batch in render_article(article, markdown, width):
+                if stale():
                     return
-                lines = render_lines(article_renderable(article, markdown), width)
-            except Exception as error:  # a bad article must never take the app down
-                self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
-                note = f"(this article could not be shown: {error})"
-                lines = render_lines(article_renderable(article, note), width)
-        if not worker.is_cancelled:
-            strips = self._to_strips(lines)
-            self.app.call_from_thread(self._set_lines, strips, article_id, article, width)
+                done += batch
+                if not posted:
+                    self._post(self._start_lines, request, article, list(batch), False)
+                    posted = time.monotonic()
+                    if request.rest_at > posted and len(markdown) > 2 * FIRST_CHUNK:
+                        # Shown at once: the rest, below it, waits for the cursor to rest.
+                        time.sleep(request.rest_at - posted)
+                        if stale():
+                            return
+                    continue
+                pending += batch
+                if time.monotonic() - posted >= POST_EVERY:
+                    self._post(self._add_lines, request, pending)
+                    pending = []
+                    posted = time.monotonic()
+        except Exception as error:  # a bad article must never take the app down
+            self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
+            note = f"(this article could not be shown: {error})"
+            done = [line for batch in render_article(article, note, width) for line in batch]
+            self._post(self._start_lines, request, article, done, True)
+            return
+        if not posted:  # nothing at all (cannot happen: there is always the header)
+            self._post(self._start_lines, request, article, done, True)
+        else:
+            self._post(self._finish_lines, request, article, pending, done)
 
-    @staticmethod
-    def _to_strips(lines: list[list[Segment]]) -> list[Strip]:
-        return [Strip(line) for line in lines]
+    def _markdown(self, article: Article) -> str:
+        """The article's Markdown (converted from HTML the first time, and kept), with the
+        note that says whether it is the full article or the feed's summary."""
+        cached = article.has_markdown
+        markdown = article.markdown()
+        if not cached and article.kind == "html" and self.store is not None:
+            assert article.id is not None
+            self.store.cache_markdown(article.id, markdown)
+        if article.full and article.id not in self.summaries:
+            return f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
+        if article.full:
+            return markdown + f"\n\n---\n\n*{SUMMARY_NOTE}*"
+        return markdown
 
-    def _set_lines(
-        self, lines: list[Strip], article_id: int | None, article: Article | None, width: int
+    def _post(self, method: Callable[..., None], *args: object) -> None:
+        """Run this on the UI thread, in order, without waiting for it (a thread that
+        waited could wait forever for an app that is closing, and hold up the exit)."""
+        self.call_later(method, *args)
+
+    # --- the rendered lines, on the UI thread ----------------------------------------
+
+    def _start_lines(
+        self, request: _Request, article: Article | None, lines: list[Line], complete: bool
     ) -> None:
-        if article_id is not None:
-            self._renders[(article_id, width)] = (lines, article)
-            while len(self._renders) > CACHED_RENDERS:
-                del self._renders[next(iter(self._renders))]
-        if article_id != self.article_id:
-            return  # a newer article was asked for meanwhile
+        if complete and article is not None:
+            self._keep(request.article_id, request.width, lines, article)
+        if not self._stale(request):
+            self._put_lines(lines, request.article_id, article, request.width, complete)
+
+    def _add_lines(self, request: _Request, lines: list[Line]) -> None:
+        if not self._stale(request) and lines:
+            self.lines.extend(lines)
+            self._set_virtual_size(Size(self._rendered_width, len(self.lines)))
+
+    def _finish_lines(
+        self, request: _Request, article: Article | None, lines: list[Line], done: list[Line]
+    ) -> None:
+        if article is not None:
+            self._keep(request.article_id, request.width, done, article)
+        if not self._stale(request):
+            self._add_lines(request, lines)
+            self.complete = True
+
+    def _keep(self, article_id: int, width: int, lines: list[Line], article: Article) -> None:
+        self._renders[(article_id, width)] = (lines, article)
+        total = sum(len(kept) for kept, _ in self._renders.values())
+        while len(self._renders) > 1 and (
+            len(self._renders) > CACHED_RENDERS or total > CACHED_LINES
+        ):
+            oldest = next(iter(self._renders))
+            total -= len(self._renders.pop(oldest)[0])
+
+    def _put_lines(
+        self,
+        lines: list[Line],
+        article_id: int | None,
+        article: Article | None,
+        width: int,
+        complete: bool = True,
+    ) -> None:
+        """Show these lines from the top (a new article, or its beginning)."""
         self.article = article
-        self.lines = lines
-        self._highlighted.clear()
+        self._shown_id = article_id
+        self.lines = list(lines)
+        self.complete = complete
+        self._strips.clear()
         self._rendered_width = width
-        longest = max((strip.cell_length for strip in lines), default=0)
-        self.virtual_size = Size(longest, len(lines))
+        self._set_virtual_size(Size(width, len(self.lines)))  # no line is wider
         self.scroll_to(0, 0, animate=False, force=True, immediate=True)
+        if article_id is not None and article is not None:
+            self.post_message(self.Shown(article_id))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Set the scrollable size without a layout of the whole screen (which setting
+        ``virtual_size`` asks for, and costs a repaint of every pane): the pane's own size
+        does not depend on it, only its scrollbars do. As Textual's own size update."""
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -251,26 +398,29 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         base: Style = self.rich_style
         if row >= len(self.lines):
             return Strip.blank(width, base)
-        strip = self._line(row).apply_style(base)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        key = (scroll_x, width, base, self.words)
+        if key != self._strips_key:
+            self._strips.clear()
+            self._strips_key = key
+        strip = self._strips.get(row)
+        if strip is None:
+            if len(self._strips) >= CACHED_STRIPS:
+                self._strips.clear()
+            strip = self._line(row).apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
+            self._strips[row] = strip
+        return strip
 
     def _line(self, row: int) -> Strip:
-        """Line ``row``, with the search words highlighted (computed when first drawn)."""
-        strip = self.lines[row]
-        if not self.words:
-            return strip
-        cached = self._highlighted.get(row)
-        if cached is None:
+        """Line ``row``, with the search words highlighted."""
+        line = self.lines[row]
+        if self.words:
             text = Text()
-            for segment in strip:
+            for segment in line:
                 text.append(segment.text, segment.style)
             match_style = self.get_component_rich_style("article-view--match")
             if text.highlight_words(self.words, match_style, case_sensitive=False):
-                cached = Strip(list(text.render(self.app.console, end="")))
-            else:
-                cached = strip
-            self._highlighted[row] = cached
-        return cached
+                return Strip(list(text.render(self.app.console, end="")))
+        return Strip(line)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._rerender)  # once the new size is laid out
@@ -280,7 +430,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if width == self._rendered_width:
             return
         if self.article_id is not None:
-            self._render_article(self.article_id, self.article, width)
+            rendered = self._renders.get((self.article_id, width))
+            if rendered is not None:
+                self._put_lines(rendered[0], self.article_id, rendered[1], width)
+            else:
+                self._ask(self.article_id, self.article, width)
         elif self._message is not None:
             self.show_message(self._message.plain)
 

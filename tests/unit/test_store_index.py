@@ -1,0 +1,178 @@
+"""Indexing for search in batches (schema migration 2), on real SQLite files.
+
+A refresh stores articles without indexing them at once: they wait in ``fts_pending``
+and are indexed a thousand at a time, and the rest at the end of the refresh. These
+tests check that the index always matches the articles table, whatever happens to an
+article while it waits (changed, deleted by retention, its feed removed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tuinews.library import open_store
+from tuinews.models import Article
+from tuinews.store import FeedSuccess, Store
+from tuinews.store.schema import MIGRATIONS
+from tuinews.store.store import INDEX_BATCH
+
+
+def article(uid: str, words: str, day: int = 1) -> Article:
+    return Article(
+        title=f"Title {uid}",
+        source="",
+        body=words,
+        kind="markdown",
+        text=words,
+        date=datetime(2024, 1, day, tzinfo=UTC),
+        uid=uid,
+    )
+
+
+def found(path: Path, word: str) -> set[str]:
+    """The uids whose indexed text has this word, through a connection of its own."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT a.uid FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+            "WHERE articles_fts MATCH ?",
+            (word,),
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def index_is_consistent(path: Path, against_articles: bool = True) -> None:
+    """FTS5's own check of the index; and that it holds exactly the articles table (not
+    true while articles wait to be indexed)."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', ?)",
+            (int(against_articles),),
+        )
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "t.db"
+
+
+def test_waiting_articles_are_searchable_once_indexed(path: Path) -> None:
+    with Store(path) as store:
+        feed = store.add_feed("https://example.com/feed")
+        store.upsert_articles(
+            feed.id, [article("a", "apple pie"), article("b", "banana split")], index_now=False
+        )
+        assert store.pending_index() == 2
+        assert found(path, "apple") == set()
+        assert store.index_pending() == 2
+        assert store.pending_index() == 0
+        assert found(path, "apple") == {"a"}
+        assert found(path, "banana") == {"b"}
+        index_is_consistent(path)
+
+
+def test_changes_and_deletes_while_waiting_or_indexed_keep_the_index_exact(
+    path: Path,
+) -> None:
+    with Store(path) as store:
+        feed = store.add_feed("https://example.com/feed")
+        other = store.add_feed("https://other.example/feed")
+        # indexed: "old" and "gone"; waiting: "fresh" and "dropped"
+        store.upsert_articles(
+            feed.id, [article("old", "walrus", day=5), article("gone", "narwhal")]
+        )
+        store.upsert_articles(
+            feed.id,
+            [article("old", "walrus", day=5), article("fresh", "otter", day=2)],
+            index_now=False,
+        )
+        store.upsert_articles(other.id, [article("dropped", "badger")], index_now=False)
+        # changed: one indexed, one waiting
+        store.upsert_articles(
+            feed.id,
+            [article("old", "penguin", day=5), article("fresh", "beaver", day=2)],
+            index_now=False,
+        )
+        # deleted: an indexed one by retention, a waiting one with its feed
+        store.upsert_articles(feed.id, [article("new", "heron", day=3)], keep=3, index_now=False)
+        store.remove_feed(other.id)
+        index_is_consistent(path, against_articles=False)  # nothing was removed twice
+        store.index_pending()
+        assert store.pending_index() == 0
+        index_is_consistent(path)
+        assert found(path, "walrus") == set()
+        assert found(path, "penguin") == {"old"}
+        assert found(path, "otter") == set()
+        assert found(path, "beaver") == {"fresh"}
+        assert found(path, "narwhal") == set()  # kept out by retention (keep=3)
+        assert found(path, "badger") == set()
+        assert found(path, "heron") == {"new"}
+
+
+def test_a_thousand_waiting_articles_are_indexed_in_the_same_transaction(path: Path) -> None:
+    with Store(path) as store:
+        feed = store.add_feed("https://example.com/feed")
+        first = [article(f"a{n}", f"word{n} common") for n in range(INDEX_BATCH - 10)]
+        store.upsert_articles(feed.id, first, index_now=False)
+        assert store.pending_index() == INDEX_BATCH - 10
+        more = [article(f"b{n}", "common") for n in range(20)]
+        store.upsert_articles(feed.id, first + more, index_now=False)
+        assert store.pending_index() == 0
+        assert len(found(path, "common")) == INDEX_BATCH + 10
+        index_is_consistent(path)
+
+
+def test_success_is_recorded_with_the_articles(path: Path) -> None:
+    with Store(path) as store:
+        feed = store.add_feed("https://example.com/feed")
+        store.upsert_articles(
+            feed.id,
+            [article("a", "apple")],
+            index_now=False,
+            success=FeedSuccess(title="Fruit", etag='"v1"', last_modified="Mon, 01 Jan 2024"),
+        )
+        stored = store.get_feed(feed.id)
+        assert stored is not None
+        assert (stored.title, stored.etag, stored.last_modified) == (
+            "Fruit",
+            '"v1"',
+            "Mon, 01 Jan 2024",
+        )
+        assert stored.status == "ok"
+
+
+def test_leftovers_of_an_interrupted_refresh_are_indexed_at_start(path: Path) -> None:
+    with Store(path) as store:
+        feed = store.add_feed("https://example.com/feed")
+        store.upsert_articles(feed.id, [article("a", "apple")], index_now=False)
+    with Store(path) as store:  # the next start
+        open_store(store)
+        assert store.pending_index() == 0
+    assert found(path, "apple") == {"a"}
+
+
+def test_a_version_1_database_is_migrated_and_its_index_kept(path: Path) -> None:
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+        db.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://e.com/f', 0)")
+        for uid, words in (("a", "apple"), ("b", "banana")):
+            db.execute(
+                "INSERT INTO articles (feed_id, uid, title, published, added, kind, body, "
+                "text, digest) VALUES (1, ?, ?, 0, 0, 'markdown', ?, ?, 'x')",
+                (uid, f"Title {uid}", words, words),
+            )
+    assert found(path, "apple") == {"a"}  # indexed by version 1's triggers
+    with Store(path) as store:
+        assert store.pending_index() == 0
+        store.upsert_articles(1, [article("a", "cherry", day=2), article("b", "banana")])
+        store.upsert_articles(1, [article("c", "damson", day=3)], keep=2, index_now=False)
+        store.index_pending()
+    assert found(path, "apple") == set()
+    assert found(path, "cherry") == {"a"}
+    assert found(path, "banana") == set()  # dropped by retention (keep=2)
+    assert found(path, "damson") == {"c"}
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    index_is_consistent(path)
