@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections import Counter
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,12 +21,19 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuinews.library import Opened
 from tuinews.links import safe_link
-from tuinews.models import Skipped
 from tuinews.search import compile_query
 from tuinews.store import Headline, StoreError, View
 from tuinews.store.flags import ReadFlags
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.screens.feed_actions import FeedActions
+from tuinews.ui.screens.results import (
+    FIRST_SCREEN,
+    RANKED_MAX,
+    SHORT_PAUSE,
+    TYPING_PAUSE,
+    Results,
+    skipped_summary,
+)
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList, Rows
@@ -37,28 +42,6 @@ from tuinews.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     pass
-
-FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
-RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)
-TYPING_PAUSE = 0.25  # seconds without a keystroke before the rest of the ids are read
-SHORT_PAUSE = 0.6  # ... before a one-letter prefix is searched
-
-
-@dataclass
-class Results:
-    """What a search (or a view) found: ``ids`` in order, the first ``rows`` fetched;
-    ``complete`` False while only the first screen is known; ``rest``: the ids of the
-    first screen's query, with the rows it fetched still current; ``deferred``: the query
-    waits for more letters."""
-
-    view: View
-    text: str
-    ids: Sequence[int] = ()
-    rows: list[Headline] = field(default_factory=list)
-    complete: bool = True
-    rest: bool = False
-    deferred: bool = False
-
 
 EMPTY_LIBRARY = (
     "No articles to show.\n\n"
@@ -501,13 +484,3 @@ class MainScreen(FeedActions):
         if link is not None:
             self.app.copy_to_clipboard(link)
             self.notify(f"Copied {link}")
-
-
-def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:
-    """One short text: how many files were skipped, why, and the first few names."""
-    reasons = Counter(item.reason for item in skipped)
-    lines = [", ".join(f"{count} {reason}" for reason, count in reasons.most_common())]
-    lines += [f"{item.path}: {item.reason}" for item in skipped[:limit]]
-    if len(skipped) > limit:
-        lines.append(f"… and {len(skipped) - limit} more")
-    return "\n".join(lines)
