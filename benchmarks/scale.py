@@ -36,8 +36,10 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
    shows the current article ("settle").
 3. Search: per keystroke (every prefix of what is typed) for common words, rare words,
    short prefixes and phrases: ``compile_query`` + ``Store.headlines(View(), match=...,
-   ranked=True)`` as ``MainScreen._search`` calls it (no LIMIT), beside the same query
-   with LIMIT 50 (what fetching the first screen first would cost). Then through the app's
+   ranked=True)``, every match ranked (what the search bar did before issue 6), beside
+   ``Store.first_screen`` (what it fetches first since; before it, the ranked query with
+   LIMIT 50; a one-letter prefix, which the search bar leaves until typing pauses, costs
+   only compiling the query there). Then through the app's
    search bar: each character posted as a key to the focused search bar, timed to the
    first frame after the results for that text were handed to the headline list.
 4. Refresh: the store is copied, the feed server started on ``--port`` with 1,000 feeds,
@@ -713,14 +715,21 @@ def bench_search_store(db: Path) -> dict[str, dict[str, float]]:
                         rows.append(len(found))
                         t0 = time.perf_counter()
                         query = compile_query(typed)
-                        store.headlines(
-                            View(),
-                            match=query.match,
-                            where=query.where,
-                            params=query.params,
-                            ranked=query.match is not None,
-                            limit=50,
-                        )
+                        if getattr(query, "short", None):
+                            pass  # the search bar waits for the next letter (issue 6)
+                        elif hasattr(store, "first_screen"):  # what the search bar fetches
+                            store.first_screen(
+                                View(), match=query.match, where=query.where, params=query.params
+                            )
+                        else:  # before issue 6
+                            store.headlines(
+                                View(),
+                                match=query.match,
+                                where=query.where,
+                                params=query.params,
+                                ranked=query.match is not None,
+                                limit=50,
+                            )
                         limited.append(time.perf_counter() - t0)
             results[category] = {
                 "med": med(full),
@@ -734,7 +743,7 @@ def bench_search_store(db: Path) -> dict[str, dict[str, float]]:
             r = results[category]
             print(
                 f"store search {category}: {r['n']} keystrokes, median {r['med'] * 1000:.1f} ms, "
-                f"p95 {r['p95'] * 1000:.1f} ms (median rows {r['rows']:.0f}); with LIMIT 50: "
+                f"p95 {r['p95'] * 1000:.1f} ms (median rows {r['rows']:.0f}); first screen: "
                 f"median {r['lim_med'] * 1000:.1f} ms, p95 {r['lim_p95'] * 1000:.1f} ms",
                 flush=True,
             )
@@ -1012,11 +1021,11 @@ def main() -> None:
         for name, r in bench_search_store(db).items():
             rows.append(
                 (
-                    f"search (store), {name}",
-                    f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
-                    f"LIMIT 50: {r['lim_med'] * 1000:.1f} / {r['lim_p95'] * 1000:.1f} ms",
+                    f"search (store, first screen), {name}",
+                    f"{r['lim_med'] * 1000:.1f} / {r['lim_p95'] * 1000:.1f} ms",
+                    f"every match ranked: {r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
                     "p95 < 30 ms",
-                    verdict(r["p95"] < 0.03),
+                    verdict(r["lim_p95"] < 0.03),
                 )
             )
     if "app-search" not in skip:

@@ -24,6 +24,9 @@ from tuinews.sanitise import clean_line
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
+# A prefix this short matches most words of the index (`t*`: 1.5 s at 100,000 articles,
+# even for the first screen); the search bar waits for another letter or Enter.
+SHORT = 1
 
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
 _WORD = re.compile(r"\w+")
@@ -39,6 +42,7 @@ class Query:
     params: list[object] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
+    short: list[str] = field(default_factory=list)  # prefixes of one letter (see SHORT)
 
     @property
     def empty(self) -> bool:
@@ -128,6 +132,9 @@ def compile_query(text: str) -> Query:
                     query.hints.append(f"{value!r} has no letters or digits to search for")
                 continue
             (exclude if negate else include).append(term)
+            last = _WORD.findall(value)[-1]
+            if prefix and len(last) <= SHORT:
+                query.short.append(value)
             if not negate:
                 query.words += [w.casefold() for w in _WORD.findall(value)]
     if include:

@@ -40,6 +40,8 @@ class Database:
         makes this the only tuinews writing it (raises AlreadyRunning)."""
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._reader: sqlite3.Connection | None = None  # see _peek
+        self._reader_lock = threading.Lock()
         self._file_lock: StoreLock | None = None
         if exclusive:
             self._file_lock = StoreLock(self.path)
@@ -66,6 +68,10 @@ class Database:
             self._file_lock.release()
 
     def close(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
         with self._lock:
             self._db.close()
         self._unlock()
@@ -112,5 +118,21 @@ class Database:
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
+
+    def _peek(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """A short read on a second connection (opened when first needed): in WAL mode it
+        never waits for the main connection's lock or for a write in progress, so the UI
+        thread may use it for the few rows it draws. It sees what is committed."""
+        with self._reader_lock:
+            if self._reader is None:
+                try:
+                    reader = sqlite3.connect(
+                        str(self.path), check_same_thread=False, isolation_level=None, timeout=10
+                    )
+                    reader.execute("PRAGMA query_only = 1")
+                except sqlite3.Error:
+                    return self._read(sql, params)
+                self._reader = reader
+            return self._reader.execute(sql, params).fetchall()
 
     # --- feeds -----------------------------------------------------------------------

@@ -12,7 +12,18 @@ from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
 from tuinews.store.base import CorruptStore, FeedExists, StoreError
-from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedStore, FeedSuccess
+from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedSuccess
+from tuinews.store.views import (
+    DATE_ORDER,
+    EVERYTHING,
+    HEADLINE_COLUMNS,
+    RANK_ORDER,
+    Headline,
+    ListingStore,
+    View,
+    make_headline,
+    select_sql,
+)
 
 __all__ = [
     "LOCAL_TITLE",
@@ -27,37 +38,6 @@ __all__ = [
     "UpsertCounts",
     "View",
 ]
-
-
-@dataclass(slots=True)
-class Headline:
-    """One row of the headline list: what is needed to draw it, no body. The UI updates
-    ``read`` and ``starred`` in place when it changes them in the store."""
-
-    id: int
-    feed_id: int
-    title: str
-    source: str
-    published: int | None
-    read: bool
-    starred: bool
-
-    @property
-    def date_text(self) -> str:
-        if self.published is None:
-            return ""
-        return datetime.fromtimestamp(self.published, tz=UTC).strftime("%Y-%m-%d")
-
-
-@dataclass(frozen=True)
-class View:
-    """Which headlines to list."""
-
-    feed_id: int | None = None
-    tag: str | None = None
-    unread_only: bool = False
-    starred_only: bool = False
-    ids: tuple[int, ...] | None = None  # exactly these articles (files opened this time)
 
 
 INDEX_BATCH = 1000  # articles indexed for search in one go, at most
@@ -87,14 +67,7 @@ def _timestamp(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value is not None else None
 
 
-_HEADLINE_COLUMNS = (
-    "a.id, a.feed_id, a.title, "
-    "COALESCE(NULLIF(a.source, ''), NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url), "
-    "a.published, a.read, a.starred"
-)
-
-
-class Store(FeedStore):
+class Store(ListingStore):
     """Thread-safe access to one database file: feeds and articles."""
 
     # --- articles --------------------------------------------------------------------
@@ -260,7 +233,7 @@ class Store(FeedStore):
 
     def headlines(
         self,
-        view: View = View(),
+        view: View = EVERYTHING,
         *,
         match: str | None = None,
         where: Sequence[str] = (),
@@ -268,49 +241,22 @@ class Store(FeedStore):
         ranked: bool = False,
         limit: int | None = None,
     ) -> list[Headline]:
-        """Headlines in a view, newest first (or by rank for a full-text ``match``)."""
-        clauses = list(where)
-        values: list[object] = list(params)
-        if view.feed_id is not None:
-            clauses.append("a.feed_id = ?")
-            values.append(view.feed_id)
-        if view.tag is not None:
-            clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
-            values.append(view.tag)
-        if view.unread_only:
-            clauses.append("a.read = 0")
-        if view.starred_only:
-            clauses.append("a.starred = 1")
-        if view.ids is not None:
-            clauses.append("a.id IN (SELECT value FROM json_each(?))")
-            values.append("[" + ",".join(str(i) for i in view.ids) + "]")
-        source = "articles a JOIN feeds f ON f.id = a.feed_id"
-        order = "a.published DESC, a.id DESC"
-        if match is not None:
-            source += " JOIN articles_fts ON articles_fts.rowid = a.id"
-            clauses.insert(0, "articles_fts MATCH ?")
-            values.insert(0, match)
-            if ranked:
-                order = "articles_fts.rank, a.published DESC"
-        sql = f"SELECT {_HEADLINE_COLUMNS} FROM {source}"
-        if clauses:
-            sql += " WHERE " + " AND ".join(f"({c})" for c in clauses)
-        sql += f" ORDER BY {order}"
+        """Headlines in a view, newest first (or by rank for a full-text ``match``): all
+        of them, or the first ``limit``. The headline list pages with ``headline_ids`` and
+        ``headlines_by_id`` instead."""
+        order = RANK_ORDER if match is not None and ranked else DATE_ORDER
+        sql, values = select_sql(
+            HEADLINE_COLUMNS,
+            view,
+            match=match,
+            where=where,
+            params=params,
+            order=order,
+            feeds=True,
+        )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        rows = self._read(sql, values)
-        return [
-            Headline(
-                int(r[0]),
-                int(r[1]),
-                str(r[2]),
-                str(r[3]),
-                r[4],
-                bool(r[5]),
-                bool(r[6]),
-            )
-            for r in rows
-        ]
+        return [make_headline(row) for row in self._read(sql, values)]
 
     def get_article(self, article_id: int) -> Article | None:
         rows = self._read(
@@ -371,9 +317,11 @@ class Store(FeedStore):
             db.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
     def counts(self) -> tuple[int, int, int]:
-        """(all, unread, starred) article counts."""
+        """(all, unread, starred) article counts: one scan of the index
+        articles_by_feed_state (about 7 ms at 100,000 articles)."""
         row = self._read(
-            "SELECT COUNT(*), COALESCE(SUM(read = 0), 0), COALESCE(SUM(starred), 0) FROM articles"
+            "SELECT COUNT(*), COALESCE(SUM(read = 0), 0), COALESCE(SUM(starred), 0) "
+            "FROM articles INDEXED BY articles_by_feed_state"
         )[0]
         return int(row[0]), int(row[1]), int(row[2])
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import webbrowser
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -35,6 +34,8 @@ def open_in_browser(app: App[None], url: str) -> None:
     """Open an (already checked) http(s) URL. Python's webbrowser starts the browser with
     an argument list, never a shell. A browser that runs in the terminal (lynx, w3m...)
     gets the terminal while tuinews is suspended; a graphical one starts in a thread."""
+    import webbrowser  # when first needed: 8-25 ms at start-up otherwise
+
     try:
         browser = webbrowser.get()
     except webbrowser.Error:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 # During a refresh, new articles are shown in batches at most this often: each reload
-# re-reads the headlines and the feed counts.
+# re-reads the ids of the shown view (about 30 ms at 100,000 articles, in a worker), the
+# rows on screen, and the feed counts (one GROUP BY, about 10 ms).
 RELOAD_DELAY = 1.5
 
 
@@ -43,7 +44,7 @@ class FeedActions(Screen[None]):
     def headlines(self) -> HeadlineList:
         return self.query_one(HeadlineList)
 
-    def reload_headlines(self) -> None:
+    def reload_headlines(self, refresh: bool = False) -> None:
         raise NotImplementedError
 
     # --- the feed list ---------------------------------------------------------------
@@ -56,9 +57,12 @@ class FeedActions(Screen[None]):
         description="Loading the feed list",
     )
     def reload_feeds(self) -> None:
-        store = self.tuinews.store
-        feeds = store.feeds(kind=None)
-        counts = store.counts()
+        feeds = self.tuinews.store.feeds(kind=None)  # with their counts: one GROUP BY
+        counts = (
+            sum(feed.total for feed in feeds),
+            sum(feed.unread for feed in feeds),
+            sum(feed.starred for feed in feeds),
+        )
         self.app.call_from_thread(self._show_feeds, feeds, counts)
 
     def _show_feeds(self, feeds: list[Feed], counts: tuple[int, int, int]) -> None:
@@ -80,7 +84,7 @@ class FeedActions(Screen[None]):
     def _reload_now(self) -> None:
         self._reload_pending = False
         self.query_one(ArticleView).forget()
-        self.reload_headlines()
+        self.reload_headlines(refresh=True)
         self.reload_feeds()
 
     def current_feed(self) -> Feed | None:

@@ -4,9 +4,11 @@ store is only touched from thread workers."""
 
 from __future__ import annotations
 
-from collections import Counter
+import gc
+import time
 from collections.abc import Sequence
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -19,15 +21,22 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuinews.library import Opened
 from tuinews.links import safe_link
-from tuinews.models import Skipped
 from tuinews.search import compile_query
 from tuinews.store import Headline, StoreError, View
 from tuinews.store.flags import ReadFlags
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.screens.feed_actions import FeedActions
+from tuinews.ui.screens.results import (
+    FIRST_SCREEN,
+    RANKED_MAX,
+    SHORT_PAUSE,
+    TYPING_PAUSE,
+    Results,
+    skipped_summary,
+)
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
-from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.headline_list import HeadlineList, Rows
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import SearchBar
 
@@ -43,14 +52,16 @@ EMPTY_LIBRARY = (
 
 class MainScreen(FeedActions):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
+    AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 
     def __init__(self) -> None:
         super().__init__(classes="-no-feeds")  # the feed list shows once there are feeds
         self.view = View()
-        self.shown: list[Headline] = []
+        self.shown_text = ""  # the search whose results are shown
         self.loaded = False
         self.skipped_note = ""
         self.read_flags = ReadFlags()
+        self._read_held: list[int] = []
         self.to_mark: Headline | None = None  # marked read once its article is shown
 
     def compose(self) -> ComposeResult:
@@ -72,6 +83,7 @@ class MainScreen(FeedActions):
 
     def on_mount(self) -> None:
         self.article_view.store = self.tuinews.store
+        self.headlines.fetch = self.tuinews.store.headlines_by_id
         self.headlines.empty_message = "Loading…"
         self.set_focus(self.headlines)
         self._open()
@@ -93,6 +105,7 @@ class MainScreen(FeedActions):
             return
         if worker.group == "load":
             self.loaded = True
+            self.reload_feeds()
             self.headlines.empty_message = "Could not open the articles."
             self.headlines.set_headlines([])
         self.notify(f"{worker.description or worker.group}: {worker.error}", severity="error")
@@ -101,7 +114,7 @@ class MainScreen(FeedActions):
         self.view = opened.view
         if opened.view.ids is not None:
             self.opened_entry = Entry(opened.view, opened.description, 0)
-        self.reload_feeds()
+        self.reload_headlines()  # the feed list follows the first frame (_show_results)
         self.start_automatic_refresh()
         if opened.skipped:
             self.skipped_note = "\n\nSkipped: " + skipped_summary(opened.skipped)
@@ -111,39 +124,97 @@ class MainScreen(FeedActions):
                 severity="warning",
                 timeout=12,
             )
-        self.reload_headlines()
 
-    def reload_headlines(self) -> None:
-        self._search(self.search_bar.value)
+    def reload_headlines(self, refresh: bool = False) -> None:
+        """Show the view (and the search in it) again; ``refresh``: the stored articles
+        changed (a refresh), so fetch the ids at once and the rows only when drawn."""
+        self._search(self.search_bar.value, force=True, refresh=refresh)
+
+    @property
+    def shown(self) -> Rows:
+        """The shown headlines (fetched from the store when read)."""
+        return self.headlines.headlines
 
     # --- search ----------------------------------------------------------------------
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
         if self.loaded or event.value:
+            query = compile_query(event.value)
+            if query.short:
+                # A one-letter prefix matches most words (slow at 100,000 articles): keep
+                # the previous results and wait for another letter, Enter, or a pause.
+                hint = f"{', '.join(query.short)}: one letter; searching when you stop typing"
+                found = Results(self.view, event.value, deferred=True)
+                self._show_results(event.value, found, query.words, [*query.hints, hint])
             self._search(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str) -> None:
+    def _search(self, text: str, force: bool = False, refresh: bool = False) -> None:
+        """Per keystroke: the first screen of results at once (newest matches first, or
+        ranked when there are few), then, once typing pauses, the ids of the rest. A newer
+        keystroke cancels this worker (exclusive), so stale work stops between steps."""
+        worker: Worker[None] = get_current_worker()
+        store = self.tuinews.store
         query = compile_query(text)
-        found = self.tuinews.store.headlines(
-            self.view,
+        view = self.view
+        show = partial(self.app.call_from_thread, self._show_results, text)
+        if query.short and not force and not self._pause(worker, SHORT_PAUSE):
+            return  # a one-letter prefix waits for a pause (see _search_changed)
+        first = store.first_screen(
+            view,
             match=query.match,
             where=query.where,
             params=query.params,
-            ranked=query.match is not None,
+            rows=0 if refresh else FIRST_SCREEN,  # a refresh: the rows are fetched when drawn
+            ranked_max=RANKED_MAX,
         )
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, text, found, query.words, query.hints)
+        if worker.is_cancelled:
+            return
+        if first.complete or not refresh:
+            show(
+                Results(view, text, first.ids, first.rows, first.complete), query.words, query.hints
+            )
+            if first.complete:
+                return
+            if text.strip() and not self._pause(worker, TYPING_PAUSE):
+                return  # typing: a pause comes before reading every id
+        ids = store.headline_ids(
+            view,
+            match=query.match,
+            where=query.where,
+            params=query.params,
+            cancelled=lambda: worker.is_cancelled,
+        )
+        if not worker.is_cancelled:
+            result = Results(view, text, ids, [], True, rest=not refresh)
+            show(result, query.words, query.hints)
 
-    def _show_results(
-        self, text: str, found: list[Headline], words: list[str], hints: list[str]
-    ) -> None:
-        if text != self.search_bar.value:
+    @staticmethod
+    def _pause(worker: Worker[None], seconds: float) -> bool:
+        """Wait in a worker; False if it was cancelled meanwhile (a newer keystroke)."""
+        for _ in range(round(seconds / 0.02)):
+            time.sleep(0.02)
+            if worker.is_cancelled:
+                return False
+        return True
+
+    def _show_results(self, text: str, found: Results, words: list[str], hints: list[str]) -> None:
+        if text != self.search_bar.value or found.view != self.view:
             return  # a newer query is on its way
-        self.loaded = True
-        self.shown = found
         self.search_bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
+        if found.deferred:
+            if self.loaded:
+                return  # the previous results stay
+            found = Results(self.view, text)
+        if not self.loaded:
+            self.call_after_refresh(self.reload_feeds)  # after the first frame of headlines
+            # What exists by now (modules, styles, widgets) lives as long as the app: keep
+            # it out of the garbage collector's full passes, which otherwise scan ~100,000
+            # objects and stall the UI for 60-140 ms now and then (measured while typing).
+            self.call_after_refresh(gc.freeze)
+        self.loaded = True
+        self.shown_text = text
         if text.strip():
             message = f"No headlines match {text!r}.\nEscape clears."
         elif self.view == View() or self.view.ids is not None:
@@ -151,13 +222,15 @@ class MainScreen(FeedActions):
         else:
             message = "No articles here."
         self.headlines.empty_message = message
-        self.headlines.set_headlines(found, words)
+        self.headlines.set_ids(found.ids, words, found.rows, keep_rows=found.rest)
         self.article_view.highlight(words)
-        if not found:
+        if not found.ids and found.complete:
             self.article_view.show_message(message)
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
+        if compile_query(self.search_bar.value).short:
+            self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 
     @on(SearchBar.Cleared)
@@ -209,6 +282,7 @@ class MainScreen(FeedActions):
             if headline.read != read:
                 headline.read = read
                 self.adjust_counts(headline.feed_id, -1 if read else 1)
+            self.headlines.hold(headline)
         if len(headlines) == 1 and headlines[0] is self.headlines.current:
             self.headlines.refresh_row(self.headlines.cursor)  # the usual case: one row
         else:
@@ -216,16 +290,33 @@ class MainScreen(FeedActions):
         self._store_read([h.id for h in headlines], read)
 
     def _store_read(self, ids: list[int], read: bool) -> None:
+        self._read_held += ids  # held in the list until written (HeadlineList.hold)
         if self.read_flags.add(ids, read):
             self._write_read_flags()
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
     def _write_read_flags(self) -> None:
-        self.read_flags.write(self.tuinews.store)  # coalesced: a burst is one transaction
+        try:
+            self.read_flags.write(self.tuinews.store)  # coalesced: a burst is one transaction
+        finally:
+            with suppress(RuntimeError):  # the app is quitting
+                self.app.call_from_thread(self._read_flags_written)
+
+    def _read_flags_written(self) -> None:
+        held, self._read_held = self._read_held, []
+        self.headlines.saved(held)
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving the star")
     def _store_star(self, article_id: int, starred: bool) -> None:
-        self.tuinews.store.set_starred(article_id, starred)
+        try:
+            self.tuinews.store.set_starred(article_id, starred)
+        finally:
+            self._saved([article_id])
+
+    def _saved(self, ids: list[int]) -> None:
+        """From a flags worker: the store has these flags (unless the app is gone)."""
+        with suppress(RuntimeError):  # the app is quitting
+            self.app.call_from_thread(self.headlines.saved, ids)
 
     # --- actions ---------------------------------------------------------------------
 
@@ -253,7 +344,7 @@ class MainScreen(FeedActions):
         self.headlines.move_to(0)
 
     def action_last(self) -> None:
-        self.headlines.move_to(len(self.shown) - 1)
+        self.headlines.move_to(len(self.headlines.ids) - 1)
 
     def action_read(self) -> None:
         headline = self.headlines.current
@@ -281,10 +372,12 @@ class MainScreen(FeedActions):
         self.article_view.page_up()
 
     def _move_to_unread(self, step: int) -> None:
-        index = self.headlines.cursor + step
-        while 0 <= index < len(self.shown):
-            if not self.shown[index].read:
-                self.headlines.move_to(index)
+        headlines = self.headlines
+        index = headlines.cursor + step
+        while 0 <= index < len(headlines.ids):
+            headline = headlines.headline_at(index)  # fetched a page at a time
+            if headline is not None and not headline.read:
+                headlines.move_to(index)
                 return
             index += step
         self.notify("No more unread articles." if step > 0 else "No unread articles above.")
@@ -310,14 +403,33 @@ class MainScreen(FeedActions):
         headline = self.headlines.current
         if headline is not None:
             headline.starred = not headline.starred
+            self.headlines.hold(headline)
             self.headlines.refresh_row(self.headlines.cursor)
             self._store_star(headline.id, headline.starred)
 
     def action_mark_all_read(self) -> None:
-        unread = [headline for headline in self.shown if not headline.read]
-        if unread:
-            self._set_read(unread, True)
-            self.notify(f"Marked {len(unread)} article{'s' * (len(unread) != 1)} read.")
+        """A: every shown article read, in one statement for the view and its search (not
+        by loading them); the rows drawn are marked at once."""
+        if not self.headlines.ids:
+            return
+        for headline in self.headlines.cached:
+            headline.read = True
+        self.headlines.refresh()
+        self._store_view_read(self.view, self.shown_text)
+
+    @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
+    def _store_view_read(self, view: View, text: str) -> None:
+        query = compile_query(text)
+        changed = self.tuinews.store.mark_view_read(
+            view, match=query.match, where=query.where, params=query.params
+        )
+        self.app.call_from_thread(self._marked_read, changed)
+
+    def _marked_read(self, changed: int) -> None:
+        self.headlines.forget_rows()
+        self.reload_feeds()
+        if changed:
+            self.notify(f"Marked {changed} article{'s' * (changed != 1)} read.")
 
     def _current_link(self) -> str | None:
         article = self.article_view.article
@@ -372,13 +484,3 @@ class MainScreen(FeedActions):
         if link is not None:
             self.app.copy_to_clipboard(link)
             self.notify(f"Copied {link}")
-
-
-def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:
-    """One short text: how many files were skipped, why, and the first few names."""
-    reasons = Counter(item.reason for item in skipped)
-    lines = [", ".join(f"{count} {reason}" for reason, count in reasons.most_common())]
-    lines += [f"{item.path}: {item.reason}" for item in skipped[:limit]]
-    if len(skipped) > limit:
-        lines.append(f"… and {len(skipped) - limit} more")
-    return "\n".join(lines)

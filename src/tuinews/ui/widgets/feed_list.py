@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -70,8 +71,17 @@ class FeedList(OptionList):
                 Entry(View(feed_id=f.id), f.name, f.unread, f, f.status in ("failed", "gone"))
                 for f in feeds
             ]
-        self.entries = [entry for entry in entries if entry is not None]
         width = max(10, self.scrollable_content_region.width or 24)
+        kept = [entry for entry in entries if entry is not None]
+        if self._same_entries(kept):
+            # Only counts changed (a refresh reloads every 1.5 s): redraw those prompts,
+            # do not rebuild 1,000 options.
+            for index, (old, new) in enumerate(zip(self.entries, kept, strict=True)):
+                if old != new:
+                    self.replace_option_prompt_at_index(index, self._prompt(new, width))
+            self.entries = kept
+            return
+        self.entries = kept
         self.clear_options()
         self.add_options([Option(self._prompt(e, width)) if e else None for e in entries])
         index = next(
@@ -79,6 +89,15 @@ class FeedList(OptionList):
         )
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = index
+
+    def _same_entries(self, entries: list[Entry]) -> bool:
+        """The same views, labels and separators as shown (counts may differ)."""
+        if len(entries) != len(self.entries) or not entries:
+            return False
+        return all(
+            (a.view, a.label, a.failed) == (b.view, b.label, b.failed)
+            for a, b in zip(self.entries, entries, strict=True)
+        )
 
     @property
     def current(self) -> Entry | None:
@@ -121,6 +140,34 @@ class FeedList(OptionList):
         label = Text(mark + entry.label, no_wrap=True, style="bold" if entry.unread else "")
         label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
         return Text.assemble(label, " ", Text(count, style="dim"))
+
+    # --- drawing ---------------------------------------------------------------------
+
+    def _update_lines(self) -> None:
+        """Every option here is one line (its prompt is cut to the width), so its height
+        is not measured: OptionList measures every option again after any prompt changes
+        (80 µs each: 80 ms for 1,000 feeds on each count update, e.g. a `j` onto an
+        unread article). Falls back to OptionList's own if its internals differ."""
+        cache = getattr(self, "_line_cache", None)
+        if not isinstance(getattr(cache, "heights", None), dict):
+            super()._update_lines()
+            return
+        if not self.scrollable_content_region:
+            return
+        assert cache is not None
+        lines: list[tuple[int, int]] = cache.lines
+        options = self.options
+        for index in range(lines[-1][0] + 1 if lines else 0, len(options)):
+            height = 1 + int(options[index]._divider)
+            cache.index_to_line[index] = len(lines)
+            cache.heights[index] = height
+            lines.extend((index, line) for line in range(height))
+        last_divider = bool(options) and options[-1]._divider
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        size = Size(width, len(lines) - (1 if last_divider else 0))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
 
     # --- messages up -----------------------------------------------------------------
 

@@ -1,0 +1,42 @@
+"""What the main screen's search shows: results as they arrive, and the notes it writes
+(no Textual here)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tuinews.models import Skipped
+from tuinews.store import Headline, View
+
+FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
+RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)
+TYPING_PAUSE = 0.25  # seconds without a keystroke before the rest of the ids are read
+SHORT_PAUSE = 0.6  # ... before a one-letter prefix is searched
+
+
+@dataclass
+class Results:
+    """What a search (or a view) found: ``ids`` in order, the first ``rows`` fetched;
+    ``complete`` False while only the first screen is known; ``rest``: the ids of the
+    first screen's query, with the rows it fetched still current; ``deferred``: the query
+    waits for more letters."""
+
+    view: View
+    text: str
+    ids: Sequence[int] = ()
+    rows: list[Headline] = field(default_factory=list)
+    complete: bool = True
+    rest: bool = False
+    deferred: bool = False
+
+
+def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:
+    """One short text: how many files were skipped, why, and the first few names."""
+    reasons = Counter(item.reason for item in skipped)
+    lines = [", ".join(f"{count} {reason}" for reason, count in reasons.most_common())]
+    lines += [f"{item.path}: {item.reason}" for item in skipped[:limit]]
+    if len(skipped) > limit:
+        lines.append(f"… and {len(skipped) - limit} more")
+    return "\n".join(lines)
