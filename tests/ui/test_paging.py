@@ -93,7 +93,7 @@ async def test_rows_are_fetched_a_page_at_a_time_and_the_cache_is_bounded(
 async def test_search_as_you_type_first_screen_then_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(main_module, "SHORT_PAUSE", 60)  # only Enter runs a 1-letter prefix
+    monkeypatch.setattr(main_module, "SHORT_PAUSE", 60)  # only Enter runs a short prefix
     app = big_app()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -105,22 +105,25 @@ async def test_search_as_you_type_first_screen_then_the_rest(
         await pilot.press("space")
         await settle(pilot)
         await pilot.press("4")
-        await until(pilot, lambda: "one letter" in str(screen.search_bar.border_subtitle))
+        await until(pilot, lambda: "too short" in str(screen.search_bar.border_subtitle))
         assert len(headlines.ids) == COUNT  # the previous results stay meanwhile
-        await pilot.press("2")  # "headline 42": 111 matches, ranked, at once
+        await pilot.press("2")  # two letters being typed: still waiting
+        await until(pilot, lambda: "42: too short" in str(screen.search_bar.border_subtitle))
+        assert len(headlines.ids) == COUNT
+        await pilot.press("x")  # nothing matches "headline 42x"
+        await settle(pilot)
+        assert len(headlines.ids) == 0
+        assert "No headlines match" in screen.article_view.text
+        assert not app._notifications  # no error on the way
+        await pilot.press("backspace", "space")  # "headline 42 ": 111 matches, ranked, at once
         await settle(pilot)
         assert len(headlines.ids) == 111
         assert str(screen.search_bar.border_subtitle) == ""
         assert {h.title for h in screen.shown} == {
             f"Headline {i}" for i in range(COUNT) if str(i).startswith("42")
         }
-        await pilot.press("x")  # nothing matches "headline 42x"
-        await settle(pilot)
-        assert len(headlines.ids) == 0
-        assert "No headlines match" in screen.article_view.text
-        assert not app._notifications  # no error on the way
-        await pilot.press("backspace", "backspace")  # "headline 4" again: waits...
-        await until(pilot, lambda: "one letter" in str(screen.search_bar.border_subtitle))
+        await pilot.press("backspace", "backspace")  # "headline 4": waits...
+        await until(pilot, lambda: "too short" in str(screen.search_bar.border_subtitle))
         await pilot.press("enter")  # ... until Enter
         await settle(pilot)
         assert len(headlines.ids) == 1 + 10 + 100 + 1000

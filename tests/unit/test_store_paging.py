@@ -170,11 +170,15 @@ def test_migration_3_upgrades_a_version_1_database(tmp_path: Path) -> None:
     Store(path).close()  # opening again migrates nothing
 
 
-def test_one_letter_prefixes_are_flagged_for_the_search_bar_to_wait() -> None:
+def test_short_prefixes_are_flagged_for_the_search_bar_to_wait() -> None:
     assert compile_query("the p").short == ["p"]
     assert compile_query("x* gov").short == ["x*"]
-    assert compile_query("the po").short == []
     assert compile_query('"a" -b title:c').short == ["b", "c"]  # a phrase is not a prefix
+    # two letters wait only while they are the word being typed
+    assert compile_query("the po").short == ["po"]
+    assert compile_query("the po ").short == []
+    assert compile_query("uk election").short == []
+    assert compile_query("the pol").short == []
 
 
 def test_first_screen_ranks_a_few_matches_and_cuts_many(store: Store) -> None:

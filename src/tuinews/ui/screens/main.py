@@ -142,9 +142,9 @@ class MainScreen(FeedActions):
         if self.loaded or event.value:
             query = compile_query(event.value)
             if query.short:
-                # A one-letter prefix matches most words (slow at 100,000 articles): keep
+                # A very short prefix matches most words (slow at 100,000 articles): keep
                 # the previous results and wait for another letter, Enter, or a pause.
-                hint = f"{', '.join(query.short)}: one letter; searching when you stop typing"
+                hint = f"{', '.join(query.short)}: too short; searching when you stop typing"
                 found = Results(self.view, event.value, deferred=True)
                 self._show_results(event.value, found, query.words, [*query.hints, hint])
             self._search(event.value)
@@ -160,7 +160,7 @@ class MainScreen(FeedActions):
         view = self.view
         show = partial(self.app.call_from_thread, self._show_results, text)
         if query.short and not force and not self._pause(worker, SHORT_PAUSE):
-            return  # a one-letter prefix waits for a pause (see _search_changed)
+            return  # a very short prefix waits for a pause (see _search_changed)
         first = store.first_screen(
             view,
             match=query.match,

@@ -13,7 +13,7 @@ from tuinews.store import Headline, View
 FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
 RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)
 TYPING_PAUSE = 0.25  # seconds without a keystroke before the rest of the ids are read
-SHORT_PAUSE = 0.6  # ... before a one-letter prefix is searched
+SHORT_PAUSE = 0.6  # ... before a very short prefix is searched (see search.SHORT)
 
 
 @dataclass
