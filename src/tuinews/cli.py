@@ -129,11 +129,15 @@ def build_command_parser() -> argparse.ArgumentParser:
 def _open_store(args: argparse.Namespace, settings: Settings, exclusive: bool) -> Store:
     from tuinews.settings import ensure_dirs
     from tuinews.store import AlreadyRunning, CorruptStore, Store, StoreError
+    from tuinews.store.schema import upgrade_note
 
     path = args.db.expanduser() if args.db else settings.db_path()
     ensure_dirs(path)
     if exclusive and path.exists() and not os.access(path, os.W_OK):
         raise StoreError(f"{path} is read-only: tuinews feeds, search and export can read it")
+    note = upgrade_note(path)
+    if note:
+        print(f"tuinews: {note}...", file=sys.stderr, flush=True)
     try:
         return Store(path, exclusive=exclusive)
     except AlreadyRunning as running:

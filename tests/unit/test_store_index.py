@@ -16,7 +16,7 @@ import pytest
 from tuinews.library import open_store
 from tuinews.models import Article
 from tuinews.store import FeedSuccess, Store
-from tuinews.store.schema import MIGRATIONS
+from tuinews.store.schema import MIGRATIONS, upgrade_note
 from tuinews.store.store import INDEX_BATCH
 
 
@@ -164,6 +164,7 @@ def test_a_version_1_database_is_migrated_and_its_index_kept(path: Path) -> None
                 (uid, f"Title {uid}", words, words),
             )
     assert found(path, "apple") == {"a"}  # indexed by version 1's triggers
+    assert upgrade_note(path) is not None  # the user is told why this start takes longer
     with Store(path) as store:
         assert store.pending_index() == 0
         store.upsert_articles(1, [article("a", "cherry", day=2), article("b", "banana")])
@@ -175,4 +176,5 @@ def test_a_version_1_database_is_migrated_and_its_index_kept(path: Path) -> None
     assert found(path, "damson") == {"c"}
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert upgrade_note(path) is None
     index_is_consistent(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from pathlib import Path
 
 MIGRATIONS: list[str] = [
     # 1: feeds, tags, articles, full-text index
@@ -129,6 +131,22 @@ MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+REBUILDS_INDEX = 3  # the migration to this version rebuilds the search index
+
+
+def upgrade_note(path: str | Path) -> str | None:
+    """What opening this database file will do that takes a while (a minute or so for
+    100,000 articles), worded for the user; None when nothing."""
+    if not Path(path).is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return None  # damaged: opening it says so
+    if 0 < version < REBUILDS_INDEX:
+        return "updating the database for this version (once): rebuilding the search index"
+    return None
 
 
 class SchemaTooNew(Exception):
