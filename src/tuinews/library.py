@@ -10,11 +10,16 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from tuinews.models import Skipped
-from tuinews.sources.local import load_paths, load_welcome, needs_workers, parse_pool
 from tuinews.store import Store, StoreError, View
-from tuinews.timed_pool import TimedPool
+
+if TYPE_CHECKING:
+    from tuinews.timed_pool import TimedPool
+
+# tuinews.sources.local (and the formats it reads) are imported when files are opened,
+# not before the first frame of a store that already has articles.
 
 
 @dataclass
@@ -32,6 +37,8 @@ def open_paths(
 ) -> Opened:
     """Load files and folders into the store; the view shows exactly those articles.
     Files are parsed in ``pool``'s worker processes (closed when done), or a new pool's."""
+    from tuinews.sources.local import load_paths
+
     library = load_paths(paths, should_stop, pool)
     local = store.local_feed_id()
     store.upsert_articles(local, library.articles)
@@ -50,6 +57,8 @@ def opener(store: Store, paths: Sequence[str]) -> Callable[..., Opened]:
     that parse them start booting now, beside the UI's own start-up."""
     if not paths:
         return partial(open_store, store)
+    from tuinews.sources.local import needs_workers, parse_pool
+
     pool = parse_pool(paths)
     if needs_workers(paths):
         pool.start()
@@ -59,6 +68,8 @@ def opener(store: Store, paths: Sequence[str]) -> Callable[..., Opened]:
 def open_store(store: Store, should_stop: Callable[[], bool] | None = None) -> Opened:
     """Everything in the store; the welcome library if the store has nothing yet."""
     if store.is_empty():
+        from tuinews.sources.local import load_welcome
+
         store.upsert_articles(store.local_feed_id(), load_welcome().articles)
     else:
         index_leftovers(store)
