@@ -10,6 +10,7 @@ import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from tuinews import workers
@@ -152,7 +153,6 @@ class Refresher:
         self.settings = settings
         self._fetcher = fetcher
         self._workers = workers.WorkerPool()
-        self._db_file: tuple[str | None] | None = None
 
     @property
     def fetcher(self) -> Fetcher:
@@ -175,13 +175,9 @@ class Refresher:
         regex that runs for minutes on a crafted author), and a thread cannot be stopped."""
         return await self._in_worker(_parse, body, url)
 
+    @cached_property
     def _worker_db(self) -> str | None:
         """The database file for workers to open themselves; None for one they cannot."""
-        if self._db_file is None:
-            self._db_file = (self._find_db(),)
-        return self._db_file[0]
-
-    def _find_db(self) -> str | None:
         path = self.store.path
         if str(path) in ("", ":memory:") or str(path).startswith("file:"):
             return None
@@ -194,7 +190,7 @@ class Refresher:
         self, feed: Feed, body: bytes, url: str, fetched: _Fetched
     ) -> tuple[ParsedFeed, UpsertCounts]:
         keep, keep_days = self.settings.keep_articles, self.settings.keep_days
-        db = self._worker_db()
+        db = self._worker_db
         if db is not None:
             return await self._in_worker(
                 _parse_and_store, body, url, db, feed.id, keep, keep_days, fetched

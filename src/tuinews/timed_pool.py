@@ -47,7 +47,7 @@ class WorkerCrashed(Exception):
     """The worker process died during the call (or could not be started)."""
 
 
-def _quiet() -> None:
+def quiet() -> None:
     """Workers share the terminal with the app: nothing they print may reach it."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -57,7 +57,7 @@ def _quiet() -> None:
 
 def _worker_main(conn: Connection, preload: tuple[str, ...]) -> None:
     """A worker: (function, args) in, ("ok", result) or ("error", exception) out."""
-    _quiet()
+    quiet()
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     for module in preload:

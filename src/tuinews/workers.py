@@ -30,6 +30,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from tuinews.timed_pool import quiet
+
 T = TypeVar("T")
 QUEUED_PER_WORKER = 2  # calls let in per worker: the one it runs and the next
 
@@ -49,13 +51,6 @@ _started: Any = None  # per worker: (call number, time.monotonic() when it start
 _slot = -1
 
 
-def _quiet() -> None:
-    """Worker processes share the terminal: nothing they print may reach it."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-
-
 def _start_worker(write_lock: Any, started: Any, slots: Any) -> None:
     """Each worker process: quiet, with its place in the shared array of started calls,
     and with the lock its pool's workers write under. SQLite would serialise the writers
@@ -67,7 +62,7 @@ def _start_worker(write_lock: Any, started: Any, slots: Any) -> None:
     with slots.get_lock():
         _slot = slots.value
         slots.value += 1
-    _quiet()
+    quiet()
 
 
 def write_lock() -> Any:

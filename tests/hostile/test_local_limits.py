@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.helpers import make_store
-from tests.ui.test_keys import settle
+from tests.ui.helpers import make_store, settle
 from tuinews.library import open_paths, opener
 from tuinews.sources.local import PARSE_TIMEOUT, load_paths, needs_workers, parse_pool
 from tuinews.timed_pool import TimedPool

@@ -7,11 +7,14 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
+from tuinews.ui.screens.main import MainScreen
 
 
 def make_articles(count: int = 5, paragraphs: int = 3) -> list[Article]:
@@ -61,3 +64,16 @@ def make_app(
         settings=settings or Settings(refresh_on_start=False),  # tests never go online
         opener=sink.append,
     )
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Until the app's workers are done and their messages handled."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def main(pilot: Pilot[None]) -> MainScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    return screen

@@ -13,23 +13,10 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
-from tests.ui.helpers import make_app, make_articles
+from tests.ui.helpers import main, make_app, make_articles, settle
 from tuinews.models import Article
 from tuinews.render import Line, render_article
-from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets import article_view
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(pilot: Pilot[None]) -> MainScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:

@@ -9,8 +9,8 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.netserver import FeedServer, Response
-from tests.ui.helpers import make_app, make_articles
-from tests.ui.test_keys import main, settle, shown_title
+from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.ui.test_keys import shown_title
 from tests.unit.test_refresh import rss
 from tuinews.library import Opened
 from tuinews.settings import Settings

@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from tests.ui.helpers import make_store
-from tests.ui.test_keys import settle
+from tests.ui.helpers import make_store, settle
 from tuinews.library import open_paths
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen

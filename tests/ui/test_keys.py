@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import make_app, make_articles
+from tests.ui.helpers import main, make_app, make_articles, settle
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View
@@ -12,18 +12,6 @@ from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.headline_list import HeadlineList
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(pilot: Pilot[None]) -> MainScreen:
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def shown_title(pilot: Pilot[None]) -> str:

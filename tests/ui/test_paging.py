@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.helpers import make_app, make_articles
-from tests.ui.test_keys import main, settle, shown_title
+from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.ui.test_keys import shown_title
 from tuinews.store import View
 from tuinews.ui.screens import main as main_module
 from tuinews.ui.widgets import headline_list

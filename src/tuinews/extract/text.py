@@ -50,8 +50,7 @@ from tuinews.formats.text import (
     ends_with_punctuation,
     escape_markdown,
     format_block,
-    is_heading_candidate,
-    is_prose,
+    is_subheading,
     split_blocks,
 )
 
@@ -427,18 +426,7 @@ def render(blocks: list[Block]) -> str:
     """Markdown for the article's blocks; short lines between paragraphs become ``##``."""
     parts: list[str] = []
     for index, block in enumerate(blocks):
-        before = blocks[index - 1] if index > 0 else None
-        after = blocks[index + 1] if index + 1 < len(blocks) else None
-        if (
-            not heading_level(block.lines[0])
-            and is_heading_candidate(block)
-            and before is not None
-            and after is not None
-            and is_prose(before)
-            and is_prose(after)
-            and not is_heading_candidate(before)
-            and not is_heading_candidate(after)
-        ):
+        if not heading_level(block.lines[0]) and is_subheading(blocks, index):
             parts.append("## " + escape_markdown(block.lines[0].strip()))
         else:
             parts.append(_format(block))

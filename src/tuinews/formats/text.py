@@ -236,25 +236,27 @@ def format_block(block: Block) -> str:
     return "\\\n".join(lines)
 
 
+def is_subheading(blocks: list[Block], index: int) -> bool:
+    """A short line with a prose paragraph on each side (neither a short line itself):
+    shown as a ``##`` subheading."""
+    if not 0 < index < len(blocks) - 1 or not is_heading_candidate(blocks[index]):
+        return False
+    before, after = blocks[index - 1], blocks[index + 1]
+    return (
+        is_prose(before)
+        and is_prose(after)
+        and not is_heading_candidate(before)
+        and not is_heading_candidate(after)
+    )
+
+
 def blocks_to_markdown(blocks: list[Block], title_index: int | None = None) -> str:
     """Markdown for the blocks; short lines between two prose paragraphs become ``##``."""
     parts: list[str] = []
     for index, block in enumerate(blocks):
         if index == title_index:
             continue
-        before = blocks[index - 1] if index > 0 else None
-        after = blocks[index + 1] if index + 1 < len(blocks) else None
-        if (
-            is_heading_candidate(block)
-            and before is not None
-            and after is not None
-            and index - 1 != title_index
-            and index + 1 != title_index
-            and is_prose(before)
-            and is_prose(after)
-            and not is_heading_candidate(before)
-            and not is_heading_candidate(after)
-        ):
+        if is_subheading(blocks, index) and title_index not in (index - 1, index + 1):
             parts.append("## " + escape_markdown(block.lines[0].strip()))
         else:
             parts.append(format_block(block))

@@ -117,7 +117,8 @@ class Store(ListingStore):
 
     def pending_index(self) -> int:
         """How many articles are waiting to be indexed for search."""
-        return int(self._read("SELECT count(*) FROM fts_pending")[0][0])
+        with self._lock:
+            return _pending(self._db)
 
     @staticmethod
     def _index(db: sqlite3.Connection, limit: int = -1) -> int:
