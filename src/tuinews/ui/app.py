@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -16,6 +18,7 @@ from tuinews.settings import Settings
 from tuinews.store import Store
 from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
 from tuinews.ui.commands import BindingCommands
+from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
 
@@ -83,6 +86,8 @@ class TuinewsApp(App[None]):
         self.settings = settings or Settings()
         self.problems = list(problems or [])
         self.opener = opener or partial(open_in_browser, self)
+        self.last_input = time.monotonic()  # of the last key or click
+        self.idle_gc = IdleCollector(self, lambda: self.last_input)  # after the first frame
 
     @property
     def refresher(self) -> Refresher:
@@ -93,7 +98,13 @@ class TuinewsApp(App[None]):
             self._refresher = Refresher(self.store, self.settings)
         return self._refresher
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self.idle_gc.stop()
         if self._refresher is not None:
             await self._refresher.close()
 

@@ -13,6 +13,7 @@ from tuinews.store import Headline, View
 FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
 RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)
 TYPING_PAUSE = 0.25  # seconds without a keystroke before the rest of the ids are read
+HOLD_FRAME = 0.03  # seconds a typed letter may wait to be drawn with its results
 SHORT_PAUSE = 0.6  # ... before a very short prefix is searched (see search.SHORT)
 
 

@@ -21,7 +21,6 @@ from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import get_current_worker
@@ -36,6 +35,7 @@ from tuinews.render import (
     render_lines,
 )
 from tuinews.store import Store
+from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
 
 MAX_RENDER_WIDTH = 100
 CACHED_RENDERS = 16  # articles kept rendered for a quick return...
@@ -47,6 +47,7 @@ LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous articl
 REST = 0.05
 SETTLED = 0.25
 POST_EVERY = 0.1  # seconds: how often the rest of a long article is handed to the pane
+QUIET = 0.15  # seconds without input before the rest of a long article is rendered
 CACHED_STRIPS = 400  # drawn lines kept (a few screens)
 
 
@@ -62,7 +63,7 @@ class _Request:
     rest_at: float  # and after the first screenful, this long (the rest is below it)
 
 
-class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     """Shows one article. The newest request wins; stale renders are dropped."""
 
     COMPONENT_CLASSES = {"article-view--match"}
@@ -112,6 +113,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.renders_started = 0  # renders begun (not superseded while waiting): for tests
         self.rest = REST
         self.settled = SETTLED
+        # time.monotonic() of the user's last key or click (set by the screen)
+        self.last_input: Callable[[], float] = lambda: 0.0
 
     # --- attributes down -------------------------------------------------------------
 
@@ -172,7 +175,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._shown_id = None
         self.complete = False
         self._strips.clear()
-        self._set_virtual_size(Size(0, len(self.lines)))
+        set_virtual_size(self, Size(0, len(self.lines)))
         self.scroll_to(0, 0, animate=False, force=True, immediate=True)
 
     @property
@@ -293,12 +296,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                         time.sleep(request.rest_at - posted)
                         if stale():
                             return
-                    continue
-                pending += batch
-                if time.monotonic() - posted >= POST_EVERY:
-                    self._post(self._add_lines, request, pending)
-                    pending = []
-                    posted = time.monotonic()
+                else:
+                    pending += batch
+                    if time.monotonic() - posted >= POST_EVERY:
+                        self._post(self._add_lines, request, pending)
+                        pending = []
+                        posted = time.monotonic()
+                if not self._wait_for_quiet(stale):
+                    return
         except Exception as error:  # a bad article must never take the app down
             self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
             note = f"(this article could not be shown: {error})"
@@ -309,6 +314,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._post(self._start_lines, request, article, done, True)
         else:
             self._post(self._finish_lines, request, article, pending, done)
+
+    def _wait_for_quiet(self, stale: Callable[[], bool]) -> bool:
+        """Before the next chunk of a long article: while keys are coming (typing a
+        search, holding ``j``), wait, so the rest of the article, below the screen, never
+        takes the interpreter from the UI and the search (it made keystrokes twice as
+        slow); False if the render went stale meanwhile."""
+        while time.monotonic() - self.last_input() < QUIET:
+            if stale():
+                return False
+            time.sleep(0.02)
+        return not stale()
 
     def _markdown(self, article: Article) -> str:
         """The article's Markdown (converted from HTML the first time, and kept), with the
@@ -342,7 +358,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _add_lines(self, request: _Request, lines: list[Line]) -> None:
         if not self._stale(request) and lines:
             self.lines.extend(lines)
-            self._set_virtual_size(Size(self._rendered_width, len(self.lines)))
+            set_virtual_size(self, Size(self._rendered_width, len(self.lines)))
 
     def _finish_lines(
         self, request: _Request, article: Article | None, lines: list[Line], done: list[Line]
@@ -377,25 +393,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.complete = complete
         self._strips.clear()
         self._rendered_width = width
-        self._set_virtual_size(Size(width, len(self.lines)))  # no line is wider
+        set_virtual_size(self, Size(width, len(self.lines)))  # no line is wider
         self.scroll_to(0, 0, animate=False, force=True, immediate=True)
         if article_id is not None and article is not None:
             self.post_message(self.Shown(article_id))
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Set the scrollable size without a layout of the whole screen (which setting
-        ``virtual_size`` asks for, and costs a repaint of every pane): the pane's own size
-        does not depend on it, only its scrollbars do. As Textual's own size update."""
-        if size != self.virtual_size:
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
-        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
         width = self.scrollable_content_region.width
-        base: Style = self.rich_style
+        base: Style = self.base_style
         if row >= len(self.lines):
             return Strip.blank(width, base)
         key = (scroll_x, width, base, self.words)

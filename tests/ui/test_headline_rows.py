@@ -1,0 +1,120 @@
+"""The headline rows are built as segments directly (a search redraws every row at each
+keystroke); they must look exactly as Rich would draw the same row as Text: checked cell
+by cell, styles included, over wide characters, cuts, matches, marks, focus and cursor."""
+
+from __future__ import annotations
+
+import itertools
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.strip import Strip
+
+from tuinews.resources import stylesheets
+from tuinews.store import Headline
+from tuinews.ui.widgets.headline_list import (
+    DATE_WIDTH,
+    SOURCE_WIDTH,
+    STAR_MARK,
+    UNREAD_MARK,
+    HeadlineList,
+    fit,
+)
+
+TITLES = [
+    "Government announces new market rules for the people",
+    "短い見出し：政府が新しい市場ルールを発表しました 日本語のタイトルはとても長いです",
+    "",
+    "x",
+    "The police said the government market is people people",
+    "A" * 200,
+    "Emoji 🎉🎉 party government 🎉 with wide chars",
+    "mixed 政府government政府 text",
+    "ends with government",
+    "governmentgovernment",
+]
+WORDS = [[], ["government"], ["gov", "people"], ["政府"], ["🎉"], ["t"]]
+WIDTHS = [20, 39, 40, 49, 50, 61, 100]
+
+
+def reference(view: HeadlineList, headline: Headline, row: int, width: int) -> Strip:
+    """The row as Rich Text, the way the list drew it before (the specification)."""
+    get = view.get_component_rich_style
+    meta_style = get("headline-list--meta", partial=True)
+    title_style = get(
+        "headline-list--read" if headline.read else "headline-list--unread", partial=True
+    )
+    show_date = width >= 40
+    source_width = min(SOURCE_WIDTH, width // 5) if width >= 50 else 0
+    meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
+    title = Text(headline.title or "(untitled)", style=title_style, no_wrap=True)
+    if view.words:
+        title.highlight_words(
+            view.words, get("headline-list--match", partial=True), case_sensitive=False
+        )
+    title.truncate(max(1, width - 3 - meta_width), overflow="ellipsis", pad=True)
+    star_style = get("headline-list--star", partial=True)
+    parts = [
+        Text(" " if headline.read else UNREAD_MARK, style=title_style),
+        Text(STAR_MARK if headline.starred else " ", style=star_style),
+        Text(" "),
+        title,
+    ]
+    if source_width:
+        source = Text(headline.source, style=meta_style, no_wrap=True)
+        source.truncate(source_width, overflow="ellipsis", pad=True)
+        parts += [Text(" "), source]
+    if show_date:
+        parts += [Text(" "), Text(headline.date_text.rjust(DATE_WIDTH), style=meta_style)]
+    line = Text.assemble(*parts, no_wrap=True)
+    if row == view.cursor:
+        line.stylize(get("headline-list--cursor", partial=True))
+    base = view.rich_style
+    strip = Strip(list(line.render(view.app.console, end=""))).apply_style(base)
+    return strip.adjust_cell_length(width, base).crop(0, width)
+
+
+def cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+class ListApp(App[None]):
+    CSS_PATH = stylesheets()  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        yield HeadlineList(id="headlines")
+
+
+async def test_rows_look_as_rich_text_would_draw_them() -> None:
+    app = ListApp()
+    rows = itertools.product(TITLES, ["Source name that is long", "短"], [None, 1767225600])
+    headlines = [
+        Headline(i, 1, title, source, published, read=i % 2 == 0, starred=i % 3 == 0)
+        for i, (title, source, published) in enumerate(rows)
+    ]
+    compared = 0
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = app.query_one(HeadlineList)
+        for focused in (False, True):
+            if focused:
+                view.focus()
+                await pilot.pause()
+            for words, width, cursor in itertools.product(WORDS, WIDTHS, (0, 3)):
+                view.words = list(words)
+                view.cursor = cursor
+                for row, headline in enumerate(headlines):
+                    expected = reference(view, headline, row % 5, width)
+                    got = view._row_strip(headline, row % 5, width, view.base_style)
+                    assert cells(got) == cells(expected), (headline.title, words, width, row)
+                    assert got.cell_length == width
+                    compared += 1
+    assert compared == 2 * len(WORDS) * len(WIDTHS) * 2 * len(headlines)
+
+
+def test_fit_cuts_with_an_ellipsis_or_pads() -> None:
+    assert fit("abc", 5) == "abc  "
+    assert fit("abcdef", 4) == "abc…"
+    assert fit("日本語", 4) == "日 …"  # a wide character is never cut in half
+    assert Segment(fit("日本語", 6), None).cell_length == 6

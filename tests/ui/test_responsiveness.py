@@ -1,0 +1,155 @@
+"""What keeps typing and moving responsive at 100,000 articles: the rest of a long
+article waits while keys arrive, full garbage collections wait for an idle moment, a
+typed letter may wait briefly for its results, and setting the headlines places the
+scrollbar when one appears. Nothing here is timed, except guards against hanging."""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.scrollbar import ScrollBar
+from textual.widgets import Static
+
+from tests.ui.helpers import main, make_app, make_articles, settle
+from tuinews.ui import idle_gc
+from tuinews.ui.frame_hold import FrameHold
+from tuinews.ui.idle_gc import IdleCollector
+
+
+async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
+    assert callable(condition)
+    for _ in range(guard):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("gave up waiting")
+
+
+async def test_the_rest_of_a_long_article_waits_while_keys_arrive() -> None:
+    articles = make_articles(3)
+    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
+    articles[1].body = articles[1].text = long  # ~300 KB: many chunks
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        busy = True
+        view.last_input = lambda: time.monotonic() if busy else 0.0  # keys keep coming
+        await pilot.press("j")
+        await wait_for(pilot, lambda: view.ready)
+        shown = len(view.lines)
+        await pilot.pause(0.5)
+        assert not view.complete and len(view.lines) == shown  # only its beginning
+        assert "Paragraph 0." in view.text
+        busy = False  # the keys stop
+        await wait_for(pilot, lambda: view.complete)
+        assert len(view.lines) > shown and "Paragraph 299." in view.text
+
+
+class Tiny(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("x")
+
+
+async def test_a_held_frame_is_released_by_release_or_by_its_timeout() -> None:
+    app = Tiny()
+    async with app.run_test() as pilot:
+        hold = FrameHold(app, timeout=0.2)
+        hold.hold()
+        assert hold.held
+        hold.release()
+        assert not hold.held
+        hold.release()  # a second release is a no-op
+        hold.hold()
+        await pilot.pause(0.12)
+        hold.hold()  # held again before the timeout: it still counts from the first
+        assert hold.held
+        await wait_for(pilot, lambda: not hold.held, guard=100)
+        # Nothing stays held: the screen draws again.
+        app.query_one(Static).update("drawn")
+        await pilot.pause()
+        assert "drawn" in str(app.query_one(Static).render())
+
+
+async def test_a_search_letter_is_drawn_when_its_results_are_slow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = make_app(make_articles(20))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        first_screen = app.store.first_screen
+
+        def slow(*args: object, **kwargs: object) -> object:
+            time.sleep(0.3)  # ten times the hold
+            return first_screen(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app.store, "first_screen", slow)
+        await pilot.press("slash")
+        await pilot.press("h", "e", "a")
+        await wait_for(pilot, lambda: not screen.frame_hold.held, guard=100)
+        assert screen.search_bar.value == "hea"
+        await settle(pilot)
+        assert screen.shown_text == "hea"
+
+
+async def test_full_collections_wait_for_an_idle_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = Tiny()
+    threshold = gc.get_threshold()
+    async with app.run_test():
+        last_input = time.monotonic()
+        collector = IdleCollector(app, lambda: last_input)
+        collector.start()
+        try:
+            assert gc.get_threshold()[2] == idle_gc.NO_AUTOMATIC_FULL
+
+            class Node:
+                other: object = None
+
+            def garbage_in_the_oldest_generation() -> weakref.ref[Node]:
+                a, b = Node(), Node()
+                a.other, b.other = b, a  # a cycle: only the collector frees it
+                gc.collect(1)
+                gc.collect(1)  # survived twice: now in generation 2
+                return weakref.ref(a)
+
+            ref = garbage_in_the_oldest_generation()
+            gc.collect(1)  # a young collection leaves it
+            assert ref() is not None
+            collector.check()  # input just now: no full collection
+            assert ref() is not None and collector.full_collections == 0
+            last_input = time.monotonic() - idle_gc.IDLE_AFTER - 1
+            collector.check()  # idle: it runs
+            assert ref() is None and collector.full_collections == 1
+            # However busy the user, one runs after LONGEST_WAIT.
+            last_input = time.monotonic()
+            ref = garbage_in_the_oldest_generation()
+            monkeypatch.setattr(idle_gc, "LONGEST_WAIT", 0.0)
+            collector.check()
+            assert ref() is None and collector.full_collections == 2
+        finally:
+            collector.stop()
+    assert gc.get_threshold() == threshold
+
+
+async def test_the_headline_scrollbar_appears_when_the_results_grow() -> None:
+    app = make_app(make_articles(80))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        headlines = main(pilot).headlines
+        ids = list(headlines.ids)
+        headlines.set_ids(ids[:3])
+        await pilot.pause()
+        assert not headlines.show_vertical_scrollbar
+        headlines.set_ids(ids)
+        await pilot.pause()
+        assert headlines.show_vertical_scrollbar
+        region = headlines.region
+        x = region.right - 2  # the scrollbar column, left of the pane's border
+        widget, _ = app.screen.get_widget_at(x, region.y + 1)
+        assert isinstance(widget, ScrollBar)
