@@ -193,8 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
-    from tuinews.library import opener
+    from tuinews.library import EarlyStart, opener
     from tuinews.sources.local import PathError, check_paths
+    from tuinews.ui.screens.results import FIRST_SCREEN  # (no Textual in it)
 
     paths: list[str] = list(args.paths)
     try:
@@ -214,11 +215,12 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     if read_only:
         problems.append(f"{path} is read-only: you can read, but nothing you change is saved")
     store = _open_store(args, settings, exclusive=not read_only)
-    start = opener(store, paths)  # files' parsing workers boot while the UI starts
+    # What to show is read (and files' parsing workers boot) while Textual is imported.
+    early = EarlyStart(store, opener(store, paths), FIRST_SCREEN)
 
     from tuinews.ui.app import TuinewsApp
 
-    app = TuinewsApp(store=store, start=start, settings=settings, problems=problems)
+    app = TuinewsApp(store=store, early=early, settings=settings, problems=problems)
     try:
         app.run()
     finally:

@@ -7,13 +7,16 @@ state persists; the welcome library is added the first time the store is empty.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
 from tuinews.models import Skipped
 from tuinews.store import Store, StoreError, View
+from tuinews.store.views import FirstScreen
 
 if TYPE_CHECKING:
     from tuinews.timed_pool import TimedPool
@@ -81,3 +84,42 @@ def index_leftovers(store: Store) -> None:
     if store.writable and store.pending_index():
         with contextlib.suppress(StoreError):  # read-only after all, or full: search misses
             store.index_pending()
+
+
+class EarlyStart:
+    """The start-up work, run in a thread from the moment the app is made, beside the
+    UI's own start-up (importing and mounting Textual take ~100 ms): what to show
+    (``start``), then the first ``rows`` headlines of it. The UI takes both when it
+    mounts; ready by then, its first frame shows the headlines, with no "Loading…" frame
+    before them (two frames cost ~30 ms more at 100,000 articles)."""
+
+    def __init__(self, store: Store, start: Callable[..., Opened], rows: int) -> None:
+        self.store = store
+        self.start = start
+        self.rows = rows
+        self.first: FirstScreen | None = None  # None if it could not be read
+        self._opened: Future[Opened] = Future()
+        self._stop = threading.Event()
+        threading.Thread(target=self._run, name="tuinews-start", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            opened = self.start(should_stop=self._stop.is_set)
+        except BaseException as error:  # handed to whoever asks for the result
+            self._opened.set_exception(error)
+            return
+        with contextlib.suppress(Exception):  # the UI reads it again, and says why
+            self.first = self.store.first_screen(opened.view, rows=self.rows)
+        self._opened.set_result(opened)
+
+    @property
+    def ready(self) -> bool:
+        return self._opened.done()
+
+    def opened(self) -> Opened:
+        """What to show (waits for it; raises what ``start`` raised)."""
+        return self._opened.result()
+
+    def stop(self) -> None:
+        """The app is quitting: ``start`` may stop early."""
+        self._stop.set()

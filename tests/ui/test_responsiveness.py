@@ -153,3 +153,39 @@ async def test_the_headline_scrollbar_appears_when_the_results_grow() -> None:
         x = region.right - 2  # the scrollbar column, left of the pane's border
         widget, _ = app.screen.get_widget_at(x, region.y + 1)
         assert isinstance(widget, ScrollBar)
+
+
+async def test_the_first_frame_shows_the_headlines_when_the_store_answered_first() -> None:
+    app = make_app(make_articles(5))
+    app.early.opened()  # ready before the UI mounts (as with a store, at start-up)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = main(pilot)
+        # No pause, no worker: the headlines are there before anything was drawn.
+        assert screen.loaded
+        assert [h.title for h in screen.shown] == [f"Headline {i}" for i in range(5)]
+        await settle(pilot)
+        assert [h.title for h in screen.shown] == [f"Headline {i}" for i in range(5)]
+
+
+async def test_a_slow_start_shows_loading_then_the_headlines() -> None:
+    from threading import Event
+
+    from tuinews.library import Opened
+    from tuinews.store import View
+
+    go = Event()
+
+    def slow_start(should_stop: object = None) -> Opened:
+        assert go.wait(10)
+        return Opened(View())
+
+    app = make_app(make_articles(5), start=slow_start)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = main(pilot)
+        await pilot.pause(0.05)
+        assert not screen.loaded
+        assert "Loading" in screen.headlines.empty_message
+        go.set()
+        await settle(pilot)
+        assert screen.loaded
+        assert [h.title for h in screen.shown] == [f"Headline {i}" for i in range(5)]

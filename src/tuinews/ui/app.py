@@ -12,7 +12,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tuinews.library import Opened, open_store
+from tuinews.library import EarlyStart, Opened, open_store
 from tuinews.resources import stylesheets
 from tuinews.settings import Settings
 from tuinews.store import Store
@@ -21,6 +21,7 @@ from tuinews.ui.commands import BindingCommands
 from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
+from tuinews.ui.screens.results import FIRST_SCREEN
 
 if TYPE_CHECKING:
     from tuinews.ingest import Refresher
@@ -75,13 +76,17 @@ class TuinewsApp(App[None]):
         settings: Settings | None = None,
         problems: list[str] | None = None,
         opener: Callable[[str], None] | None = None,
+        early: EarlyStart | None = None,
     ) -> None:
-        """``start`` runs in a thread at start-up (called with ``should_stop``, which says
+        """``start`` runs in a thread from now (called with ``should_stop``, which says
         when the app is quitting): it loads what was asked for into the store and says
-        what to show (by default, everything in the store)."""
+        what to show (by default, everything in the store). ``early``: that work, already
+        started (the command line starts it before importing Textual)."""
         super().__init__()
         self.store = store
-        self.start = start or partial(open_store, store)
+        if early is None:
+            early = EarlyStart(store, start or partial(open_store, store), FIRST_SCREEN)
+        self.early = early
         self._refresher: Refresher | None = None
         self.settings = settings or Settings()
         self.problems = list(problems or [])
@@ -104,6 +109,7 @@ class TuinewsApp(App[None]):
         await super().on_event(event)
 
     async def on_unmount(self) -> None:
+        self.early.stop()
         self.idle_gc.stop()
         if self._refresher is not None:
             await self._refresher.close()

@@ -23,6 +23,7 @@ from tuinews.links import safe_link
 from tuinews.search import compile_query
 from tuinews.store import Headline, StoreError, View
 from tuinews.store.flags import ReadFlags
+from tuinews.store.views import FirstScreen
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.screens.feed_actions import FeedActions
@@ -89,14 +90,20 @@ class MainScreen(FeedActions):
         self.headlines.fetch = self.tuinews.store.headlines_by_id
         self.headlines.empty_message = "Loading…"
         self.set_focus(self.headlines)
+        early = self.tuinews.early
+        if early.ready and early.first is not None:
+            # The store answered while Textual was starting: the first frame shows the
+            # headlines (the rest of the ids follow from a worker).
+            with suppress(Exception):  # else the worker below reports it
+                self._opened(early.opened(), early.first)
+                return
         self._open()
 
     # --- loading ---------------------------------------------------------------------
 
     @work(thread=True, group="load", exit_on_error=False)
     def _open(self) -> Opened:
-        worker = get_current_worker()
-        return self.tuinews.start(should_stop=lambda: worker.is_cancelled)
+        return self.tuinews.early.opened()  # started with the app (quitting stops it)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -113,11 +120,17 @@ class MainScreen(FeedActions):
             self.headlines.set_headlines([])
         self.notify(f"{worker.description or worker.group}: {worker.error}", severity="error")
 
-    def _opened(self, opened: Opened) -> None:
+    def _opened(self, opened: Opened, first: FirstScreen | None = None) -> None:
         self.view = opened.view
         if opened.view.ids is not None:
             self.opened_entry = Entry(opened.view, opened.description, 0)
-        self.reload_headlines()  # the feed list follows the first frame (_show_results)
+        if first is not None and not self.search_bar.value:
+            found = Results(self.view, "", first.ids, first.rows, first.complete)
+            self._show_results("", found, [], [])
+            if not first.complete:  # the rest of the ids (the rows are fetched when drawn)
+                self._search("", force=True, refresh=True)
+        else:
+            self.reload_headlines()  # the feed list follows the first frame (_show_results)
         self.start_automatic_refresh()
         if opened.skipped:
             self.skipped_note = "\n\nSkipped: " + skipped_summary(opened.skipped)
