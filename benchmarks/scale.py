@@ -987,7 +987,7 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--port", type=int, default=PORT, help="feed server port in feed URLs")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=11, help="start-up runs")
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--interval", type=float, default=0.033, help="seconds between keys")
     parser.add_argument("--type-pause", type=float, default=0.05, help="after each search key")

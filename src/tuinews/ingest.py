@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -152,18 +153,25 @@ class Refresher:
         self.store = store
         self.settings = settings
         self._fetcher = fetcher
+        self._fetcher_lock = threading.Lock()  # prepare() may run in another thread
         self._workers = workers.WorkerPool()
 
     @property
     def fetcher(self) -> Fetcher:
-        if self._fetcher is None:
-            from tuinews.fetch import Fetcher, FetchLimits
+        with self._fetcher_lock:
+            if self._fetcher is None:
+                from tuinews.fetch import Fetcher, FetchLimits
 
-            limits = FetchLimits(
-                concurrency=self.settings.concurrency, per_host=self.settings.per_host
-            )
-            self._fetcher = Fetcher(limits)
-        return self._fetcher
+                limits = FetchLimits(
+                    concurrency=self.settings.concurrency, per_host=self.settings.per_host
+                )
+                self._fetcher = Fetcher(limits)
+            return self._fetcher
+
+    def prepare(self) -> None:
+        """Import the HTTP stack and make its client now (~60 ms, in a thread), so the
+        first fetch of a refresh does not do it on the event loop, holding up the UI."""
+        self.fetcher.prepare()
 
     async def close(self) -> None:
         if self._fetcher is not None:

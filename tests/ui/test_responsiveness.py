@@ -124,8 +124,12 @@ async def test_full_collections_wait_for_an_idle_moment(monkeypatch: pytest.Monk
             collector.check()  # input just now: no full collection
             assert ref() is not None and collector.full_collections == 0
             last_input = time.monotonic() - idle_gc.IDLE_AFTER - 1
-            collector.check()  # idle: it runs
+            survivor = Node()
+            collector.check()  # idle: it runs, and freezes what survived it
             assert ref() is None and collector.full_collections == 1
+            assert gc.is_tracked(survivor) and not any(
+                survivor is o for o in gc.get_objects(generation=2)
+            )
             # However busy the user, one runs after LONGEST_WAIT.
             last_input = time.monotonic()
             ref = garbage_in_the_oldest_generation()
@@ -165,6 +169,7 @@ async def test_the_first_frame_shows_the_headlines_when_the_store_answered_first
         assert [h.title for h in screen.shown] == [f"Headline {i}" for i in range(5)]
         await settle(pilot)
         assert [h.title for h in screen.shown] == [f"Headline {i}" for i in range(5)]
+        assert not screen.headlines.show_horizontal_scrollbar  # set before it was laid out
 
 
 async def test_a_slow_start_shows_loading_then_the_headlines() -> None:
@@ -189,3 +194,13 @@ async def test_a_slow_start_shows_loading_then_the_headlines() -> None:
         await settle(pilot)
         assert screen.loaded
         assert [h.title for h in screen.shown] == [f"Headline {i}" for i in range(5)]
+
+
+async def test_what_a_refresh_needs_is_made_ready_after_the_first_frame() -> None:
+    app = make_app(make_articles(3))  # refresh_on_start is off: no refresh runs
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        refresher = app._refresher
+        assert refresher is not None  # made in a thread, not by a refresh
+        assert refresher._fetcher is not None and refresher._fetcher._client is not None
+        assert not main(pilot).refreshing

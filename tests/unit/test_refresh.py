@@ -3,6 +3,7 @@ and the real parse worker processes."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -253,3 +254,22 @@ def test_feeds_set_to_full_text_fetch_new_articles_from_their_links(
     assert "Full text paragraph 5" in article.full and "Home | About" not in article.full
     assert "A summary." in article.markdown()  # the summary stays
     assert len(server.requests_to("/story")) == 1
+
+
+def test_prepare_makes_the_http_client_once(tmp_path: Path) -> None:
+    import threading
+
+    from tuinews.ingest import Refresher
+
+    with Store(tmp_path / "tuinews.db") as store:
+        refresher = Refresher(store, Settings())
+        threads = [threading.Thread(target=refresher.prepare) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        client = refresher.fetcher._client
+        assert client is not None
+        refresher.prepare()
+        assert refresher.fetcher._client is client  # one client, however many asked
+        asyncio.run(refresher.close())

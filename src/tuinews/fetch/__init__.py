@@ -16,6 +16,7 @@ One `httpx.AsyncClient` per `Fetcher`. httpx's defaults are not safe for untrust
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ class Fetcher:
             f"tuinews/{tuinews.__version__} (+https://github.com/tuinews/tuinews)"
         )
         self._client: httpx.AsyncClient | None = None
+        self._client_lock = threading.Lock()  # prepare() may run in another thread
         self._overall: asyncio.Semaphore | None = None
         self._hosts: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
         self._redirect_responses: dict[int, httpx.Response] = {}
@@ -192,7 +194,16 @@ class Fetcher:
         if users[0] == 0:
             del self._hosts[host]
 
+    def prepare(self) -> None:
+        """Make the HTTP client now (its TLS context takes ~20 ms to load the system's
+        certificates): from a thread, before a refresh, so the UI never waits for it."""
+        self._get_client()
+
     def _get_client(self) -> httpx.AsyncClient:
+        with self._client_lock:
+            return self._make_client()
+
+    def _make_client(self) -> httpx.AsyncClient:
         if self._client is None:
             limits = self.limits
             self._client = httpx.AsyncClient(

@@ -3,7 +3,6 @@ and full-text search."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -57,6 +56,8 @@ class UpsertCounts:
 
 
 def _digest(article: Article) -> str:
+    import hashlib  # here: loading OpenSSL's hashes costs 2 ms before the first frame
+
     parts = (article.title, article.author, article.link, article.kind, article.body)
     return hashlib.sha1(
         "\x00".join(parts).encode("utf-8", "replace"), usedforsecurity=False

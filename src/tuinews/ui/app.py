@@ -88,6 +88,7 @@ class TuinewsApp(App[None]):
             early = EarlyStart(store, start or partial(open_store, store), FIRST_SCREEN)
         self.early = early
         self._refresher: Refresher | None = None
+        self._refresher_lock = threading.Lock()
         self.settings = settings or Settings()
         self.problems = list(problems or [])
         self.opener = opener or partial(open_in_browser, self)
@@ -96,12 +97,14 @@ class TuinewsApp(App[None]):
 
     @property
     def refresher(self) -> Refresher:
-        """Fetching and parsing, set up when first needed (not before the first frame)."""
-        if self._refresher is None:
-            from tuinews.ingest import Refresher
+        """Fetching and parsing, set up when first needed (not before the first frame;
+        prepared in a thread after it)."""
+        with self._refresher_lock:
+            if self._refresher is None:
+                from tuinews.ingest import Refresher
 
-            self._refresher = Refresher(self.store, self.settings)
-        return self._refresher
+                self._refresher = Refresher(self.store, self.settings)
+            return self._refresher
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

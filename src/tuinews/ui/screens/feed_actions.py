@@ -115,7 +115,14 @@ class FeedActions(Screen[None]):
 
         feeds = stale_feeds(self.tuinews.store, self.tuinews.settings.refresh_interval)
         if feeds:
+            self.tuinews.refresher.prepare()  # here, not on the event loop
             self.app.call_from_thread(self.refresh_feeds, feeds, False)
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def prepare_refresh(self) -> None:
+        """After the first frame: what a refresh needs, made ready in a thread (importing
+        the HTTP stack on the event loop stalled the UI for ~100 ms when one began)."""
+        self.tuinews.refresher.prepare()
 
     def action_refresh_all(self) -> None:
         from tuinews.ingest import due_feeds

@@ -230,6 +230,7 @@ class MainScreen(FeedActions):
             # Garbage collection: what exists by now is frozen, full collections wait
             # for idle moments (they stalled typing for 20-50 ms at 100,000 articles).
             self.call_after_refresh(self.tuinews.idle_gc.start)
+            self.call_after_refresh(self.prepare_refresh)
         self.loaded = True
         self.shown_text = text
         if text.strip():
