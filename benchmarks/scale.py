@@ -375,16 +375,9 @@ if __name__ == "__main__":
 
         def _display(self, screen, renderable):  # every frame goes to the terminal here
             super()._display(screen, renderable)
-            if renderable is not None and self.drawn is None and self.screen.loaded:
+            if renderable is not None and self.drawn is None and getattr(self.screen, "loaded", 0):
                 self.drawn = time.time()  # the first frame with the headlines
-
-        def on_mount(self):
-            self.set_interval(0.002, self.check)
-
-        def check(self):
-            if getattr(self.screen, "loaded", False) and not hasattr(self, "done"):
-                self.done = True
-                self.call_after_refresh(self.first_frame)
+                self.call_after_refresh(self.first_frame)  # then: settled
 
         def first_frame(self):
             print("FRAME", self.drawn, len(self.screen.shown), flush=True)

@@ -19,6 +19,7 @@ from tests.ui.helpers import main, make_app, make_articles, settle
 from tuinews.ui import idle_gc
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.idle_gc import IdleCollector
+from tuinews.ui.widgets import article_view
 
 
 async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
@@ -204,3 +205,21 @@ async def test_what_a_refresh_needs_is_made_ready_after_the_first_frame() -> Non
         assert refresher is not None  # made in a thread, not by a refresh
         assert refresher._fetcher is not None and refresher._fetcher._client is not None
         assert not main(pilot).refreshing
+
+
+async def test_a_long_articles_lines_are_kept_out_of_full_collections() -> None:
+    articles = make_articles(3)
+    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
+    articles[1].body = articles[1].text = long
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        view.last_input = lambda: 0.0  # no keys coming: render it all
+        frozen = gc.get_freeze_count()
+        await pilot.press("j")
+        await wait_for(pilot, lambda: view.complete and "Paragraph 299." in view.text)
+        assert len(view.lines) >= article_view.BIG_RENDER
+        assert gc.get_freeze_count() > frozen
+        line = view.lines[len(view.lines) // 2]
+        assert not any(line is o for o in gc.get_objects(generation=2))

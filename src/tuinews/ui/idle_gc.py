@@ -52,6 +52,14 @@ class IdleCollector:
         self.last_full = self.last_unfreeze = time.monotonic()
         self._timer = self.app.set_interval(CHECK_EVERY, self.check, name="idle-gc")
 
+    def keep_out(self) -> None:
+        """Much long-lived data was just made (a long article's rendered lines: ~10
+        objects a line): freeze it now rather than have the next full collection scan it
+        (a 500 KB article's lines made one take 240 ms). Freezing is cheap, and what is
+        frozen is still freed when nothing refers to it."""
+        if self._timer is not None:
+            gc.freeze()
+
     def stop(self) -> None:
         """Give the collector back its own schedule."""
         if self._timer is not None:

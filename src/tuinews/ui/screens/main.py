@@ -4,11 +4,10 @@ store is only touched from thread workers."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from contextlib import suppress
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -35,15 +34,13 @@ from tuinews.ui.screens.results import (
     TYPING_PAUSE,
     Results,
     skipped_summary,
+    wait,
 )
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList, Rows
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import SearchBar
-
-if TYPE_CHECKING:
-    pass
 
 EMPTY_LIBRARY = (
     "No articles to show.\n\n"
@@ -87,6 +84,7 @@ class MainScreen(FeedActions):
         self.frame_hold = FrameHold(self.app, HOLD_FRAME)
         self.article_view.store = self.tuinews.store
         self.article_view.last_input = lambda: self.tuinews.last_input
+        self.article_view.kept_big = self.tuinews.idle_gc.keep_out
         self.headlines.fetch = self.tuinews.store.headlines_by_id
         self.headlines.empty_message = "Loading…"
         self.set_focus(self.headlines)
@@ -177,7 +175,7 @@ class MainScreen(FeedActions):
         query = compile_query(text)
         view = self.view
         show = partial(self.app.call_from_thread, self._show_results, text)
-        if query.short and not force and not self._pause(worker, SHORT_PAUSE):
+        if query.short and not force and not wait(SHORT_PAUSE, lambda: worker.is_cancelled):
             return  # a very short prefix waits for a pause (see _search_changed)
         first = store.first_screen(
             view,
@@ -195,7 +193,7 @@ class MainScreen(FeedActions):
             )
             if first.complete:
                 return
-            if text.strip() and not self._pause(worker, TYPING_PAUSE):
+            if text.strip() and not wait(TYPING_PAUSE, lambda: worker.is_cancelled):
                 return  # typing: a pause comes before reading every id
         ids = store.headline_ids(
             view,
@@ -207,15 +205,6 @@ class MainScreen(FeedActions):
         if not worker.is_cancelled:
             result = Results(view, text, ids, [], True, rest=not refresh)
             show(result, query.words, query.hints)
-
-    @staticmethod
-    def _pause(worker: Worker[None], seconds: float) -> bool:
-        """Wait in a worker; False if it was cancelled meanwhile (a newer keystroke)."""
-        for _ in range(round(seconds / 0.02)):
-            time.sleep(0.02)
-            if worker.is_cancelled:
-                return False
-        return True
 
     def _show_results(self, text: str, found: Results, words: list[str], hints: list[str]) -> None:
         if text != self.search_bar.value or found.view != self.view:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tuinews.models import Skipped
@@ -41,3 +42,12 @@ def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:
     if len(skipped) > limit:
         lines.append(f"… and {len(skipped) - limit} more")
     return "\n".join(lines)
+
+
+def wait(seconds: float, cancelled: Callable[[], bool]) -> bool:
+    """Wait in a worker; False if it was cancelled meanwhile (e.g. by a newer keystroke)."""
+    for _ in range(round(seconds / 0.02)):
+        time.sleep(0.02)
+        if cancelled():
+            return False
+    return True

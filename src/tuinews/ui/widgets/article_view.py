@@ -49,6 +49,7 @@ SETTLED = 0.25
 POST_EVERY = 0.1  # seconds: how often the rest of a long article is handed to the pane
 QUIET = 0.15  # seconds without input before the rest of a long article is rendered
 CACHED_STRIPS = 400  # drawn lines kept (a few screens)
+BIG_RENDER = 1_000  # lines: a render this long is announced (kept_big) when kept
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         self.settled = SETTLED
         # time.monotonic() of the user's last key or click (set by the screen)
         self.last_input: Callable[[], float] = lambda: 0.0
+        # called when a long article's lines are kept: ~10 objects a line, long-lived
+        self.kept_big: Callable[[], None] = lambda: None
 
     # --- attributes down -------------------------------------------------------------
 
@@ -371,6 +374,8 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
 
     def _keep(self, article_id: int, width: int, lines: list[Line], article: Article) -> None:
         self._renders[(article_id, width)] = (lines, article)
+        if len(lines) >= BIG_RENDER:
+            self.kept_big()
         total = sum(len(kept) for kept, _ in self._renders.values())
         while len(self._renders) > 1 and (
             len(self._renders) > CACHED_RENDERS or total > CACHED_LINES
