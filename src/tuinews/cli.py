@@ -224,5 +224,6 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     try:
         app.run()
     finally:
+        early.stop(wait=10)  # quit while still loading: let it stop before closing
         store.close()
     return app.return_code or 0

@@ -100,7 +100,8 @@ class EarlyStart:
         self.first: FirstScreen | None = None  # None if it could not be read
         self._opened: Future[Opened] = Future()
         self._stop = threading.Event()
-        threading.Thread(target=self._run, name="tuinews-start", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="tuinews-start", daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -120,6 +121,9 @@ class EarlyStart:
         """What to show (waits for it; raises what ``start`` raised)."""
         return self._opened.result()
 
-    def stop(self) -> None:
-        """The app is quitting: ``start`` may stop early."""
+    def stop(self, wait: float = 0.0) -> None:
+        """The app is quitting: ``start`` may stop early; ``wait``: for up to this many
+        seconds, until it has (before the store is closed under it)."""
         self._stop.set()
+        if wait:
+            self._thread.join(wait)

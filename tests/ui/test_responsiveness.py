@@ -5,11 +5,13 @@ scrollbar when one appears. Nothing here is timed, except guards against hanging
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 import weakref
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
@@ -28,6 +30,17 @@ async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> N
         if condition():
             return
         await pilot.pause(0.01)
+    raise AssertionError("gave up waiting")
+
+
+async def wait_drawn(condition: object, guard: int = 100) -> None:
+    """Like wait_for, without Pilot's pause (which forces the screen to update: what is
+    tested here is that the app asks for its frames itself)."""
+    assert callable(condition)
+    for _ in range(guard):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
     raise AssertionError("gave up waiting")
 
 
@@ -52,14 +65,43 @@ async def test_the_rest_of_a_long_article_waits_while_keys_arrive() -> None:
         assert len(view.lines) > shown and "Paragraph 299." in view.text
 
 
+async def test_scrolling_through_a_long_article_renders_on_ahead() -> None:
+    articles = make_articles(3)
+    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
+    articles[1].body = articles[1].text = long
+    app = make_app(articles)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        view.last_input = time.monotonic  # keys keep coming (the reader scrolling)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: view.ready)
+        shown = len(view.lines)
+        view.scroll_to(y=shown - view.size.height, animate=False)  # at the end of it
+        await wait_for(pilot, lambda: len(view.lines) > shown)
+        assert not view._reading_near_end() or view.complete
+
+
 class Tiny(App[None]):
+    frames: list[float]
+
     def compose(self) -> ComposeResult:
         yield Static("x")
+
+    def _display(self, screen: object, renderable: object) -> None:  # each frame drawn
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None:
+            self.frames = [*getattr(self, "frames", []), time.monotonic()]
+
+
+def frames_after(app: App[None], moment: float) -> list[float]:
+    return [t for t in getattr(app, "frames", []) if t > moment]
 
 
 async def test_a_held_frame_is_released_by_release_or_by_its_timeout() -> None:
     app = Tiny()
     async with app.run_test() as pilot:
+        await pilot.pause(0.1)
         hold = FrameHold(app, timeout=0.2)
         hold.hold()
         assert hold.held
@@ -67,34 +109,47 @@ async def test_a_held_frame_is_released_by_release_or_by_its_timeout() -> None:
         assert not hold.held
         hold.release()  # a second release is a no-op
         hold.hold()
-        await pilot.pause(0.12)
+        changed = time.monotonic()
+        app.query_one(Static).update("changed while held")
+        await asyncio.sleep(0.12)
+        assert not frames_after(app, changed)  # held: nothing drawn
         hold.hold()  # held again before the timeout: it still counts from the first
         assert hold.held
-        await wait_for(pilot, lambda: not hold.held, guard=100)
-        # Nothing stays held: the screen draws again.
-        app.query_one(Static).update("drawn")
-        await pilot.pause()
-        assert "drawn" in str(app.query_one(Static).render())
+        await wait_drawn(lambda: not hold.held)
+        # Released by its timeout: what changed meanwhile is drawn, with no other change.
+        await wait_drawn(lambda: bool(frames_after(app, changed)), guard=20)
 
 
 async def test_a_search_letter_is_drawn_when_its_results_are_slow(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = make_app(make_articles(20))
+    drawn: list[float] = []
+    display = app._display
+
+    def record(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None:
+            drawn.append(time.monotonic())
+
+    monkeypatch.setattr(app, "_display", record)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = main(pilot)
+        await pilot.press("slash", "h", "e")
+        await settle(pilot)
         first_screen = app.store.first_screen
 
         def slow(*args: object, **kwargs: object) -> object:
-            time.sleep(0.3)  # ten times the hold
+            time.sleep(0.5)  # much longer than the hold (30 ms)
             return first_screen(*args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(app.store, "first_screen", slow)
-        await pilot.press("slash")
-        await pilot.press("h", "e", "a")
-        await wait_for(pilot, lambda: not screen.frame_hold.held, guard=100)
-        assert screen.search_bar.value == "hea"
+        pressed = time.monotonic()
+        app.post_message(events.Key("a", "a"))  # not pilot.press: its pause draws
+        await wait_drawn(lambda: any(t > pressed for t in drawn))
+        assert min(t for t in drawn if t > pressed) - pressed < 0.4  # before the results
+        assert screen.search_bar.value == "hea" and screen.shown_text == "he"
         await settle(pilot)
         assert screen.shown_text == "hea"
 
@@ -216,10 +271,17 @@ async def test_a_long_articles_lines_are_kept_out_of_full_collections() -> None:
         await settle(pilot)
         view = main(pilot).article_view
         view.last_input = lambda: 0.0  # no keys coming: render it all
-        frozen = gc.get_freeze_count()
+        kept_big = view.kept_big
+        calls: list[int] = []
+
+        def spy() -> None:
+            calls.append(gc.get_freeze_count())
+            kept_big()
+
+        view.kept_big = spy
         await pilot.press("j")
         await wait_for(pilot, lambda: view.complete and "Paragraph 299." in view.text)
         assert len(view.lines) >= article_view.BIG_RENDER
-        assert gc.get_freeze_count() > frozen
+        assert len(calls) == 1 and gc.get_freeze_count() > calls[0]
         line = view.lines[len(view.lines) // 2]
         assert not any(line is o for o in gc.get_objects(generation=2))

@@ -46,3 +46,6 @@ class FrameHold:
         batch, self._batch = self._batch, None
         if batch is not None:
             batch.__exit__(None, None, None)
+            # The screen's update timer paused while held: prompt the screen, or what
+            # changed meanwhile waits for the next change (as Textual's delay_update).
+            self.app.screen.check_idle()

@@ -61,13 +61,14 @@ class IdleCollector:
             gc.freeze()
 
     def stop(self) -> None:
-        """Give the collector back its own schedule."""
+        """Give the collector back its own schedule, and what was frozen."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if self._threshold is not None:
             gc.set_threshold(*self._threshold)
             self._threshold = None
+            gc.unfreeze()  # what was frozen here is the collector's again
 
     def check(self) -> None:
         now = time.monotonic()

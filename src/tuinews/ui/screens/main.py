@@ -90,12 +90,11 @@ class MainScreen(FeedActions):
         self.set_focus(self.headlines)
         early = self.tuinews.early
         if early.ready and early.first is not None:
-            # The store answered while Textual was starting: the first frame shows the
-            # headlines (the rest of the ids follow from a worker).
-            with suppress(Exception):  # else the worker below reports it
-                self._opened(early.opened(), early.first)
-                return
-        self._open()
+            # The store answered while Textual was starting (so start did not fail): the
+            # first frame shows the headlines (the rest of the ids follow from a worker).
+            self._opened(early.opened(), early.first)
+        else:
+            self._open()  # waits for it in a thread; an error becomes a message
 
     # --- loading ---------------------------------------------------------------------
 
@@ -211,6 +210,7 @@ class MainScreen(FeedActions):
             return  # a newer query is on its way
         self.search_bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
         if found.deferred:
+            self.frame_hold.release()  # nothing to wait for
             if self.loaded:
                 return  # the previous results stay
             found = Results(self.view, text)

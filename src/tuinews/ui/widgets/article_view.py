@@ -322,12 +322,18 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         """Before the next chunk of a long article: while keys are coming (typing a
         search, holding ``j``), wait, so the rest of the article, below the screen, never
         takes the interpreter from the UI and the search (it made keystrokes twice as
-        slow); False if the render went stale meanwhile."""
-        while time.monotonic() - self.last_input() < QUIET:
+        slow); unless the reader is scrolling near the end of what is rendered. False if
+        the render went stale meanwhile."""
+        while time.monotonic() - self.last_input() < QUIET and not self._reading_near_end():
             if stale():
                 return False
             time.sleep(0.02)
         return not stale()
+
+    def _reading_near_end(self) -> bool:
+        """The pane shows lines within two screens of the end of those rendered so far."""
+        height = max(1, self.size.height)
+        return self.scroll_offset.y + 3 * height >= len(self.lines)
 
     def _markdown(self, article: Article) -> str:
         """The article's Markdown (converted from HTML the first time, and kept), with the

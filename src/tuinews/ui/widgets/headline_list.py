@@ -304,6 +304,7 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._strips.clear()  # a new theme, or the focus changed the styles
+        self._styles_key = None
         super().notify_style_update()
 
     def _empty_lines(self, width: int) -> list[str]:
