@@ -38,14 +38,17 @@ class FrameHold:
             self._batch.__enter__()
             self._timer = self.app.set_timer(self.timeout, self.release, name="frame-hold")
 
-    def release(self) -> None:
-        """Draw what is there (a no-op when nothing is held)."""
+    def release(self, prompt: bool = True) -> None:
+        """Draw what is there (a no-op when nothing is held). The screen's update timer
+        paused while held, so the screen is prompted (as Textual's ``delay_update`` does)
+        unless ``prompt`` is False: the caller has just changed widgets, whose own
+        refreshes prompt it once they are all registered (prompted earlier, the screen
+        would draw the letter alone, and the results a frame period later)."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         batch, self._batch = self._batch, None
         if batch is not None:
             batch.__exit__(None, None, None)
-            # The screen's update timer paused while held: prompt the screen, or what
-            # changed meanwhile waits for the next change (as Textual's delay_update).
-            self.app.screen.check_idle()
+            if prompt:
+                self.app.screen.check_idle()

@@ -233,7 +233,7 @@ class MainScreen(FeedActions):
         self.article_view.highlight(words)
         if not found.ids and found.complete:
             self.article_view.show_message(message)
-        self.frame_hold.release()
+        self.frame_hold.release(prompt=False)  # the panes just changed prompt the screen
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:

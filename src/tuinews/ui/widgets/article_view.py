@@ -331,9 +331,11 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         return not stale()
 
     def _reading_near_end(self) -> bool:
-        """The pane shows lines within two screens of the end of those rendered so far."""
+        """The reader has scrolled this article (not just opened it, while typing a search
+        or moving through headlines) to within two screens of the end rendered so far."""
         height = max(1, self.size.height)
-        return self.scroll_offset.y + 3 * height >= len(self.lines)
+        y = self.scroll_offset.y
+        return y > 0 and y + 3 * height >= len(self.lines)
 
     def _markdown(self, article: Article) -> str:
         """The article's Markdown (converted from HTML the first time, and kept), with the
