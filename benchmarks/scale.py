@@ -66,6 +66,8 @@ import threading
 import time
 from pathlib import Path
 
+from startup import MINIMAL, TUINEWS  # this folder is on the path when run as a script
+
 HERE = Path(__file__).resolve().parent
 PORT = 38417
 HOSTS = 8
@@ -325,71 +327,8 @@ def p95(values: list[float]) -> float:
 
 # --- 1. first frame ------------------------------------------------------------------------
 
-MINIMAL = """
-import time
-from textual.app import App
-from textual.widgets import Static
-
-class Minimal(App):
-    drawn = None
-
-    def _display(self, screen, renderable):  # every frame goes to the terminal here
-        super()._display(screen, renderable)
-        if renderable is not None and self.drawn is None:
-            self.drawn = time.time()
-
-    def compose(self):
-        yield Static("hello")
-    def on_mount(self):
-        self.call_after_refresh(self.first_frame)
-    def first_frame(self):
-        print("FRAME", self.drawn, flush=True)
-        print("SETTLED", time.time(), flush=True)
-        self.exit()
-
-Minimal().run(headless=True, size=(120, 40))
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM"):
-        print("HWM", line.split()[1], flush=True)
-"""
-
-TUINEWS = """
-import sys
-import time
-from functools import partial
-
-from tuinews.library import EarlyStart, open_store
-from tuinews.settings import Settings
-from tuinews.store import Store
-from tuinews.ui.screens.results import FIRST_SCREEN
-
-if __name__ == "__main__":
-    store = Store(sys.argv[1], exclusive=True)
-    # As the tuinews command does: what to show is read while the UI is imported.
-    early = EarlyStart(store, partial(open_store, store), FIRST_SCREEN)
-
-    from tuinews.ui.app import TuinewsApp
-
-    class FirstFrame(TuinewsApp):
-        drawn = None
-
-        def _display(self, screen, renderable):  # every frame goes to the terminal here
-            super()._display(screen, renderable)
-            if renderable is not None and self.drawn is None and getattr(self.screen, "loaded", 0):
-                self.drawn = time.time()  # the first frame with the headlines
-                self.call_after_refresh(self.first_frame)  # then: settled
-
-        def first_frame(self):
-            print("FRAME", self.drawn, len(self.screen.shown), flush=True)
-            print("SETTLED", time.time(), flush=True)
-            self.exit()
-
-    app = FirstFrame(store=store, early=early, settings=Settings(refresh_on_start=False))
-    app.run(headless=True, size=(120, 40))
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM"):
-            print("HWM", line.split()[1], flush=True)
-"""
+# The two apps' scripts (the minimal one, and tuinews started as the tuinews command does)
+# are startup.py's: MINIMAL, TUINEWS (a store path, then paths to open, if any).
 
 
 def run_child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:

@@ -43,6 +43,9 @@ class Minimal(App):
         self.exit()
 
 Minimal().run(headless=True, size=(120, 40))
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM"):
+        print("HWM", line.split()[1], flush=True)
 """
 
 TUINEWS = """
@@ -73,12 +76,15 @@ if __name__ == "__main__":
                 self.call_after_refresh(self.first_frame)  # then: settled
 
         def first_frame(self):
-            print("FRAME", self.drawn, flush=True)
+            print("FRAME", self.drawn, len(self.screen.shown), flush=True)
             print("SETTLED", time.time(), flush=True)
             self.exit()
 
     app = FirstFrame(store=store, early=early, settings=Settings(refresh_on_start=False))
     app.run(headless=True, size=(120, 40))
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            print("HWM", line.split()[1], flush=True)
 """
 
 
@@ -94,7 +100,9 @@ def time_process(code: str, args: list[str], env: dict[str, str]) -> tuple[float
         text=True,
         timeout=120,
     )
-    marks = dict(line.split()[:2] for line in done.stdout.splitlines() if line[:1].isupper())
+    marks = {
+        line.split()[0]: line.split()[1] for line in done.stdout.splitlines() if line[:1].isupper()
+    }
     return float(marks["FRAME"]) - start, float(marks["SETTLED"]) - start
 
 

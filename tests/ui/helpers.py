@@ -66,6 +66,24 @@ def make_app(
     )
 
 
+def with_long_article(count: int = 3, paragraphs: int = 3, long_one: int = 1) -> list[Article]:
+    """``make_articles``, with article ``long_one`` made ~300 KB long (many chunks)."""
+    articles = make_articles(count, paragraphs)
+    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
+    articles[long_one].body = articles[long_one].text = long
+    return articles
+
+
+async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
+    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing)."""
+    assert callable(condition)
+    for _ in range(guard):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("gave up waiting")
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Until the app's workers are done and their messages handled."""
     await pilot.pause()

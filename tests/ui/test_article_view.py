@@ -11,22 +11,11 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.ui.helpers import main, make_app, make_articles, settle, wait_for, with_long_article
 from tuinews.models import Article
 from tuinews.render import Line, render_article
 from tuinews.ui.widgets import article_view
-
-
-async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
-    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing)."""
-    assert callable(condition)
-    for _ in range(guard):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("gave up waiting")
 
 
 def read_in_file(db: Path) -> dict[str, bool]:
@@ -67,9 +56,7 @@ async def test_holding_j_renders_only_the_article_it_stops_on() -> None:
 
 
 async def test_a_long_article_shows_its_beginning_before_the_rest_is_rendered() -> None:
-    articles = make_articles(2, paragraphs=1)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[1].body = articles[1].text = long  # ~300 KB: many chunks
+    articles = with_long_article(2, paragraphs=1)
     app = make_app(articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -98,9 +85,7 @@ async def test_a_long_article_shows_its_beginning_before_the_rest_is_rendered() 
 
 
 async def test_moving_on_abandons_a_long_render(monkeypatch: pytest.MonkeyPatch) -> None:
-    articles = make_articles(3, paragraphs=1)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[1].body = articles[1].text = long
+    articles = with_long_article(3, paragraphs=1)
     app = make_app(articles)
     moved = threading.Event()
     pulled: dict[str, int] = {}

@@ -13,24 +13,14 @@ import weakref
 import pytest
 from textual import events
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
 from textual.widgets import Static
 
-from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.ui.helpers import main, make_app, make_articles, settle, wait_for, with_long_article
 from tuinews.ui import idle_gc
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.widgets import article_view
-
-
-async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
-    assert callable(condition)
-    for _ in range(guard):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("gave up waiting")
 
 
 async def wait_drawn(condition: object, guard: int = 100) -> None:
@@ -45,9 +35,7 @@ async def wait_drawn(condition: object, guard: int = 100) -> None:
 
 
 async def test_the_rest_of_a_long_article_waits_while_keys_arrive() -> None:
-    articles = make_articles(3)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[1].body = articles[1].text = long  # ~300 KB: many chunks
+    articles = with_long_article()
     app = make_app(articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -66,9 +54,7 @@ async def test_the_rest_of_a_long_article_waits_while_keys_arrive() -> None:
 
 
 async def test_scrolling_through_a_long_article_renders_on_ahead() -> None:
-    articles = make_articles(3)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[1].body = articles[1].text = long
+    articles = with_long_article()
     app = make_app(articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
@@ -263,9 +249,7 @@ async def test_what_a_refresh_needs_is_made_ready_after_the_first_frame() -> Non
 
 
 async def test_a_long_articles_lines_are_kept_out_of_full_collections() -> None:
-    articles = make_articles(3)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[1].body = articles[1].text = long
+    articles = with_long_article()
     app = make_app(articles)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
