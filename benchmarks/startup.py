@@ -49,8 +49,11 @@ for line in open("/proc/self/status"):
 """
 
 TUINEWS = """
+import gc
 import sys
 import time
+
+gc.disable()  # as the tuinews command does while the reader starts (on after the first frame)
 
 from tuinews.library import EarlyStart, opener
 from tuinews.settings import Settings

@@ -269,3 +269,32 @@ async def test_a_long_articles_lines_are_kept_out_of_full_collections() -> None:
         assert len(calls) == 1 and gc.get_freeze_count() > calls[0]
         line = view.lines[len(view.lines) // 2]
         assert not any(line is o for o in gc.get_objects(generation=2))
+
+
+async def test_collections_come_back_on_after_the_first_frame_even_while_loading() -> None:
+    """The command turns cyclic collection off for start-up; the app turns it back on
+    after its first frame, whatever that shows (here "Loading…": the start hangs)."""
+    from threading import Event
+
+    from tuinews.library import Opened
+    from tuinews.store import View
+
+    go = Event()
+
+    def slow_start(should_stop: object = None) -> Opened:
+        assert go.wait(10)
+        return Opened(View())
+
+    app = make_app(make_articles(3), start=slow_start)
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            frozen = gc.get_freeze_count()
+            await wait_drawn(gc.isenabled)
+            assert not main(pilot).loaded  # still loading
+            assert gc.get_freeze_count() > frozen  # what start-up made is kept out
+            go.set()
+            await settle(pilot)
+    finally:
+        go.set()
+        gc.enable()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tuinews import __version__
 
@@ -66,3 +70,32 @@ def test_hostile_file_name_is_shown_harmlessly(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "\x1b" not in result.stderr
     assert "\x07" not in result.stderr
+
+
+def test_collections_are_off_only_while_the_reader_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader starts with cyclic garbage collection off (the app turns it back on
+    after its first frame); a command runs with it on; either way main() restores it."""
+    from tuinews import cli, commands
+    from tuinews.sources import local
+
+    seen: dict[str, bool] = {}
+    real_check, real_run = local.check_paths, commands.run_command
+
+    def check_paths(paths: list[str]) -> None:
+        seen["reader"] = gc.isenabled()
+        real_check(paths)
+
+    def run_command(*args: Any) -> int:
+        seen["command"] = gc.isenabled()
+        return int(real_run(*args))
+
+    monkeypatch.setattr(local, "check_paths", check_paths)
+    monkeypatch.setattr(commands, "run_command", run_command)
+    assert gc.isenabled()
+    db = str(tmp_path / "store.db")
+    assert cli.main([str(tmp_path / "missing.txt"), "--db", db]) == 2  # the reader: refused
+    assert seen["reader"] is False and gc.isenabled()
+    assert cli.main(["feeds", "--db", db]) == 0
+    assert seen["command"] is True and gc.isenabled()

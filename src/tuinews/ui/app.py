@@ -121,6 +121,8 @@ class TuinewsApp(App[None]):
         return MainScreen()
 
     def on_mount(self) -> None:
+        # Whatever the first frame shows ("Loading…" too): collections are back on after it.
+        self.call_after_refresh(self.idle_gc.enable)
         keymap = {k: v for k, v in self.settings.keys.items() if k in BINDING_IDS}
         unknown = sorted(set(self.settings.keys) - BINDING_IDS)
         if unknown:

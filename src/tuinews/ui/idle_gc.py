@@ -42,7 +42,17 @@ class IdleCollector:
         self._timer: Timer | None = None
         self._threshold: tuple[int, int, int] | None = None
 
+    @staticmethod
+    def enable() -> None:
+        """Collections back on after the first frame, if the command turned them off for
+        start-up (:func:`tuinews.cli.main`): what exists by then is frozen first, so the
+        first young collection does not scan every object made while starting."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
     def start(self) -> None:
+        self.enable()
         if self._timer is not None:
             return
         gc.freeze()
