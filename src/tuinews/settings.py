@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -110,6 +109,13 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device never end
             return Settings(), [f"{path}: not a regular file; using the defaults"]
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as error:
+        return Settings(), [f"{path}: cannot be read ({error.strerror}); using the defaults"]
+    import tomllib  # only when there is a file (3 ms of start-up otherwise)
+
+    try:
         with path.open("rb") as file:
             raw = tomllib.load(file)
     except FileNotFoundError:

@@ -223,3 +223,54 @@ async def test_F_fetches_the_full_article_and_switches_back(server: FeedServer) 
     stored = app.store.get_article(headline.id)
     assert stored is not None and "Full paragraph 0" in stored.full
     assert "Only a short summary." in stored.markdown()
+
+
+async def test_the_status_line_shows_a_refresh_while_it_runs(server: FeedServer) -> None:
+    """Hidden (and empty: made by the first refresh) until a refresh runs; then the
+    count and the bar; hidden again when it ends."""
+    from textual.widgets import Label, ProgressBar
+
+    from tuinews.ui.widgets.refresh_status import RefreshStatus
+
+    app = make_app([])
+    server.route("/a.xml", Response(body=rss("A", ("1", "Alpha news"))))
+    server.route("/slow.xml", Response(body=rss("S", ("2", "Slow news")), delay=1.0))
+    app.store.add_feed(server.url("/a.xml"))
+    app.store.add_feed(server.url("/slow.xml"))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        status = main(pilot).query_one(RefreshStatus)
+        assert not status.display and not status.children
+        await pilot.press("R")
+        for _ in range(100):  # until the quick feed is in and the slow one is not
+            await pilot.pause(0.02)
+            if status.children and "1/2" in str(status.query_one(Label).content):
+                break
+        assert status.display
+        assert str(status.query_one(Label).content) == "Refreshing 1/2"
+        bar = status.query_one(ProgressBar)
+        assert (bar.progress, bar.total) == (1, 2)
+        await wait_for_refresh(pilot)
+        assert not status.display
+        assert [h.title for h in main(pilot).shown] == ["Slow news", "Alpha news"]
+
+
+async def test_stale_feeds_are_refreshed_after_the_first_frame(server: FeedServer) -> None:
+    """refresh_on_start (the default): feeds not fetched for a while are refreshed once
+    the first frame is up, with no key pressed."""
+    from tests.ui.helpers import make_store
+
+    server.route("/a.xml", Response(body=rss("A", ("1", "Fresh news"))))
+    store = make_store()  # (no other feed: tests never go online)
+    store.add_feed(server.url("/a.xml"))  # never fetched: stale
+    app = TuinewsApp(
+        store=store, start=lambda **_: Opened(View()), settings=Settings(refresh_on_start=True)
+    )
+    async with app.run_test(size=(140, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if any(h.title == "Fresh news" for h in main(pilot).shown):
+                break
+        await wait_for_refresh(pilot)
+        assert [h.title for h in main(pilot).shown] == ["Fresh news"]
+        assert server.requests and server.requests[0].path == "/a.xml"

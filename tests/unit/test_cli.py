@@ -78,10 +78,10 @@ def test_collections_are_off_only_while_the_reader_starts(
     """The reader starts with cyclic garbage collection off (the app turns it back on
     after its first frame); a command runs with it on; either way main() restores it."""
     from tuinews import cli, commands
-    from tuinews.sources import local
+    from tuinews.sources import paths
 
     seen: dict[str, bool] = {}
-    real_check, real_run = local.check_paths, commands.run_command
+    real_check, real_run = paths.check_paths, commands.run_command
 
     def check_paths(paths: list[str]) -> None:
         seen["reader"] = gc.isenabled()
@@ -91,7 +91,7 @@ def test_collections_are_off_only_while_the_reader_starts(
         seen["command"] = gc.isenabled()
         return int(real_run(*args))
 
-    monkeypatch.setattr(local, "check_paths", check_paths)
+    monkeypatch.setattr(paths, "check_paths", check_paths)
     monkeypatch.setattr(commands, "run_command", run_command)
     assert gc.isenabled()
     db = str(tmp_path / "store.db")
@@ -99,3 +99,17 @@ def test_collections_are_off_only_while_the_reader_starts(
     assert seen["reader"] is False and gc.isenabled()
     assert cli.main(["feeds", "--db", db]) == 0
     assert seen["command"] is True and gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["news.md"], ["a folder", "feed.xml"], ["--db", "x.db"], ["a", "--config", "c.toml"]],
+)
+def test_plain_paths_are_what_the_parser_gives(argv: list[str]) -> None:
+    from tuinews.cli import build_parser, plain_paths
+
+    quick = plain_paths(argv)
+    if any(arg.startswith("-") for arg in argv):
+        assert quick is None  # options: the parser reads them
+    else:
+        assert quick == build_parser().parse_args(argv)

@@ -11,16 +11,19 @@ parsed in this process.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tuinews.formats import FormatError, NeedsWorker, parse_document
 from tuinews.models import Article, Library, Skipped
 from tuinews.sanitise import clean_line
+from tuinews.sources.paths import PathError as PathError  # (the command imports .paths)
+from tuinews.sources.paths import check_paths as check_paths
+from tuinews.sources.paths import reason
+from tuinews.sources.paths import shown_path as shown_path
 from tuinews.timed_pool import TimedOut, TimedPool, WorkerCrashed
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -47,15 +50,6 @@ PAGE_MODULES = (
 )
 
 
-class PathError(Exception):
-    """A path given by the user that does not exist or cannot be read."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"cannot open {shown_path(path)}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
 class SkipFile(Exception):
     """A file that is not opened, with a short reason."""
 
@@ -66,44 +60,9 @@ class FileData:
     mtime: datetime
 
 
-def shown_path(path: str) -> str:
-    """A path as it may be shown: sanitised (file names are untrusted too) and quoted."""
-    return repr(clean_line(os.fsdecode(path), limit=300))
-
-
 def _skipped(path: str | bytes, reason: str) -> Skipped:
     """A skipped file, its name sanitised: file names are untrusted text too."""
     return Skipped(clean_line(os.fsdecode(path), limit=300), clean_line(reason))
-
-
-def _reason(error: OSError) -> str:
-    if error.errno == errno.ELOOP:
-        return "symlink loop"
-    if error.errno in (errno.ENOENT, errno.ENOTDIR):
-        return "no such file or directory"
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    return error.strerror or "cannot be read"
-
-
-def check_paths(paths: Iterable[str]) -> None:
-    """Raise PathError for the first path that does not exist or cannot be read.
-
-    A symlink loop or a special file is not an error here: it is skipped when loading,
-    and the app says so.
-    """
-    for path in paths:
-        try:
-            info = os.stat(path)
-        except OSError as error:
-            if error.errno == errno.ELOOP:
-                continue
-            raise PathError(path, _reason(error)) from None
-        if stat.S_ISDIR(info.st_mode):
-            if not os.access(path, os.R_OK | os.X_OK):
-                raise PathError(path, "permission denied")
-        elif stat.S_ISREG(info.st_mode) and not os.access(path, os.R_OK):
-            raise PathError(path, "permission denied")
 
 
 def read_file(path: str, limit: int = MAX_FILE_BYTES) -> FileData:
@@ -111,7 +70,7 @@ def read_file(path: str, limit: int = MAX_FILE_BYTES) -> FileData:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise SkipFile(_reason(error)) from None
+        raise SkipFile(reason(error)) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -128,7 +87,7 @@ def read_file(path: str, limit: int = MAX_FILE_BYTES) -> FileData:
             except BlockingIOError:
                 raise SkipFile("not ready to read") from None
             except OSError as error:
-                raise SkipFile(_reason(error)) from None
+                raise SkipFile(reason(error)) from None
             if not chunk:
                 break
             chunks.append(chunk)
@@ -151,7 +110,7 @@ def iter_files(path: str, skipped: list[Skipped]) -> Iterator[str]:
         return
 
     def on_error(error: OSError) -> None:
-        skipped.append(_skipped(error.filename or path, _reason(error)))
+        skipped.append(_skipped(error.filename or path, reason(error)))
 
     for root, dirs, files in os.walk(path, onerror=on_error, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -232,7 +191,7 @@ def parse_pool(paths: Sequence[str]) -> TimedPool:
     return TimedPool(size=size, timeout=PARSE_TIMEOUT, preload=preload)
 
 
-def _skip_reason(outcome: BaseException) -> str:
+def _skipreason(outcome: BaseException) -> str:
     if isinstance(outcome, TimedOut):
         return "parse timeout"
     if isinstance(outcome, WorkerCrashed):
@@ -277,7 +236,7 @@ def load_paths(
                     found.append((count, _skipped(path, str(skip))))
                     continue
                 except Exception as error:  # a parser bug must not stop the other files
-                    found.append((count, _skipped(path, _skip_reason(error))))
+                    found.append((count, _skipped(path, _skipreason(error))))
                     continue
                 if articles is not None:
                     found.extend((count, article) for article in articles)
@@ -288,7 +247,7 @@ def load_paths(
     with pool if pool is not None else parse_pool(paths) as workers:
         for (index, path), outcome in workers.run(parse_file, inputs(), should_stop):
             if isinstance(outcome, BaseException):
-                found.append((index, _skipped(path, _skip_reason(outcome))))
+                found.append((index, _skipped(path, _skipreason(outcome))))
             else:
                 found.extend((index, article) for article in outcome)
     found.sort(key=lambda item: item[0])  # stable: a file's articles keep their order

@@ -19,7 +19,6 @@ from tuinews.store import Store
 from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
 from tuinews.ui.commands import BindingCommands
 from tuinews.ui.idle_gc import IdleCollector
-from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.screens.results import FIRST_SCREEN
 
@@ -171,5 +170,7 @@ class TuinewsApp(App[None]):
         return rows
 
     def action_help(self) -> None:
+        from tuinews.ui.screens.help import HelpScreen  # when first asked for
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.binding_rows()))

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.screen import Screen
 
 from tuinews.store import Feed, View
-from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, NewFeed
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
@@ -18,6 +17,7 @@ from tuinews.ui.widgets.refresh_status import RefreshStatus
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
     from tuinews.ui.app import TuinewsApp
+    from tuinews.ui.screens.dialogs import NewFeed
 
 
 # During a refresh, new articles are shown in batches at most this often: each reload
@@ -104,8 +104,8 @@ class FeedActions(Screen[None]):
 
     def start_automatic_refresh(self) -> None:
         settings = self.tuinews.settings
-        if settings.refresh_on_start:
-            self._refresh_stale()
+        if settings.refresh_on_start:  # its check imports the refresh code: after the frame
+            self.call_after_refresh(self._refresh_stale)
         if settings.refresh_interval > 0:
             self.set_interval(settings.refresh_interval * 60, self._refresh_stale)
 
@@ -178,6 +178,8 @@ class FeedActions(Screen[None]):
     # --- adding and removing ---------------------------------------------------------
 
     def action_add_feed(self) -> None:
+        from tuinews.ui.screens.dialogs import AddFeedDialog  # (not before the first frame)
+
         self.app.push_screen(AddFeedDialog(), self._add_feed)
 
     def _add_feed(self, new: NewFeed | None) -> None:
@@ -204,6 +206,8 @@ class FeedActions(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._remove(feed)
+
+        from tuinews.ui.screens.dialogs import ConfirmDialog
 
         question = f"Remove {feed.name} and its {feed.total} articles?"
         self.app.push_screen(ConfirmDialog(question), answered)
