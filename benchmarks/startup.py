@@ -1,23 +1,38 @@
 """Time from process start to the first frame showing headlines, against a minimal
 Textual app measured in the same run (the floor).
 
-    python benchmarks/startup.py [--runs 10] [PATH ...]
+    python benchmarks/startup.py [--runs 11] [PATH ...]
 
-Each run is a fresh process (headless driver), timed from before the interpreter starts
-to the first frame that shows headlines (the app records when it draws it), and to the
-screen settled (nothing more waiting to be drawn: what ``call_after_refresh`` waits for).
+Two ways, each a fresh process per run, timed from before the process starts:
+
+- **The tuinews command in a terminal**: the real ``tuinews`` command (its console
+  script, with default settings) in a pseudo-terminal of 120x40, until the title of the
+  newest headline is written to the terminal; beside it, a minimal Textual app in the
+  same kind of terminal, until its text is written. Peak RSS is read from /proc then.
+- **Headless**: a script that starts the reader as the command does, on Textual's
+  headless driver, which records the first frame it draws with headlines (``App._display``)
+  and then the screen settled (nothing more waiting to be drawn: what
+  ``call_after_refresh`` waits for); beside the same minimal app, headless.
+
 Prints medians and the ratios to the minimal app.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
+import pty
+import select
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
+from pathlib import Path
 
 MINIMAL = """
 import time
@@ -55,17 +70,23 @@ import time
 
 gc.disable()  # as the tuinews command does while the reader starts (on after the first frame)
 
+from tuinews.cli import plain_paths
 from tuinews.library import EarlyStart, opener
-from tuinews.settings import Settings
+from tuinews.settings import config_path, load_settings
+from tuinews.sources.paths import check_paths
 from tuinews.store import Store
 from tuinews.ui.screens.results import FIRST_SCREEN
 
-db, paths = sys.argv[1], sys.argv[2:]
+db = sys.argv[1]
 
 if __name__ == "__main__":
+    # As the tuinews command does (cli._run_app), but for the terminal checks.
+    args = plain_paths(sys.argv[2:])
+    settings, problems = load_settings(config_path())
+    check_paths(args.paths)
     store = Store(db, exclusive=True)
-    # As the tuinews command does: what to show is read while the UI is imported.
-    early = EarlyStart(store, opener(store, paths), FIRST_SCREEN)
+    # What to show is read while the UI is imported.
+    early = EarlyStart(store, opener(store, args.paths), FIRST_SCREEN)
 
     from tuinews.ui.app import TuinewsApp
 
@@ -83,12 +104,115 @@ if __name__ == "__main__":
             print("SETTLED", time.time(), flush=True)
             self.exit()
 
-    app = FirstFrame(store=store, early=early, settings=Settings(refresh_on_start=False))
+    app = FirstFrame(store=store, early=early, settings=settings, problems=problems)
     app.run(headless=True, size=(120, 40))
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM"):
             print("HWM", line.split()[1], flush=True)
 """
+
+
+# The minimal app in a terminal: the same app as MINIMAL, on the terminal's own driver.
+MINIMAL_IN_TERMINAL = """
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    def compose(self):
+        yield Static("hello, minimal")
+
+Minimal().run()
+"""
+MINIMAL_MARKER = b"hello, minimal"
+CTRL_Q = b"\x11"  # what quits a Textual app by default
+
+
+def tuinews_command() -> list[str]:
+    """The tuinews command as installed beside this Python (its console script)."""
+    script = Path(sys.executable).with_name("tuinews")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tuinews"]
+
+
+def newest_title(db: str) -> bytes:
+    """What the first frame of ``db`` shows first: the newest headline's title (its
+    beginning, which fits the headline pane)."""
+    from tuinews.store import Store, View
+
+    store = Store(db)
+    try:
+        first = store.first_screen(View(), rows=1)
+    finally:
+        store.close()
+    return first.rows[0].title.strip()[:16].encode()
+
+
+def in_terminal(
+    argv: list[str],
+    marker: bytes,
+    env: dict[str, str],
+    quit: bytes = b"q",
+    size: tuple[int, int] = (40, 120),
+) -> tuple[float, float]:
+    """(seconds from before the process starts until ``marker`` is written to its terminal,
+    the process's peak RSS in MiB then). Then it is asked to quit with the key ``quit``."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+    start = time.time()
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    written, seen, hwm = b"", float("nan"), float("nan")
+    try:
+        while time.time() - start < 60:
+            if not select.select([master], [], [], 1.0)[0]:
+                continue
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:
+                break  # it exited
+            written = written[-len(marker) :] + chunk  # (the marker may straddle reads)
+            if marker in written:
+                seen = time.time() - start
+                with open(f"/proc/{process.pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM"):
+                            hwm = int(line.split()[1]) / 1024
+                break
+        os.write(master, quit)
+        asked = time.time()
+        while process.poll() is None and time.time() - asked < 10:
+            # What it still writes is read: a full terminal would block its writes.
+            if select.select([master], [], [], 0.01)[0]:
+                with contextlib.suppress(OSError):
+                    os.read(master, 1 << 16)
+        if process.poll() is None:
+            print(f"{argv[0]} did not quit on {quit!r}", file=sys.stderr)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    if seen != seen:
+        raise RuntimeError(f"{argv[0]}: {marker!r} never appeared in its terminal")
+    return seen, hwm
+
+
+def terminal_runs(
+    runs: int, env: dict[str, str], marker: bytes, paths: list[str] | None = None
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """(minimal app, ``tuinews PATH...``) first frames in a terminal, interleaved. The
+    store is the one in ``env`` (TUINEWS_DB), as a user's would be."""
+    minimal_argv = [sys.executable, "-c", MINIMAL_IN_TERMINAL]
+    ours_argv = [*tuinews_command(), *(paths or [])]
+    env = dict(env, TERM="xterm-256color")
+    in_terminal(minimal_argv, MINIMAL_MARKER, env, CTRL_Q)  # warm the file cache
+    in_terminal(ours_argv, marker, env)
+    minimal, ours = [], []
+    for _ in range(runs):
+        minimal.append(in_terminal(minimal_argv, MINIMAL_MARKER, env, CTRL_Q))
+        ours.append(in_terminal(ours_argv, marker, env))
+    return minimal, ours
 
 
 def time_process(code: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -111,21 +235,33 @@ def time_process(code: str, args: list[str], env: dict[str, str]) -> tuple[float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
+    paths = [os.path.abspath(path) for path in args.paths]
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, HOME=home, TUINEWS_CONFIG=os.path.join(home, "config.toml"))
-        time_process(MINIMAL, [], env)  # warm the file cache
         db = os.path.join(home, "tuinews.db")
-        time_process(TUINEWS, [db, *args.paths], env)  # a store that exists, as usual
+        env = dict(
+            os.environ, HOME=home, TUINEWS_CONFIG=os.path.join(home, "config.toml"), TUINEWS_DB=db
+        )
+        time_process(MINIMAL, [], env)  # warm the file cache
+        time_process(TUINEWS, [db, *paths], env)  # a store that exists, as usual
         minimal, ours = [], []
         for _ in range(args.runs):
             minimal.append(time_process(MINIMAL, [], env))
-            ours.append(time_process(TUINEWS, [db, *args.paths], env))
+            ours.append(time_process(TUINEWS, [db, *paths], env))
+        with_terminal = terminal_runs(args.runs, env, newest_title(db), paths)
     what = " ".join(args.paths) or "the welcome library"
-    print(f"median of {args.runs} runs, from process start (headless)")
-    for index, label in ((0, "first frame"), (1, "screen settled")):
+    print(f"median of {args.runs} runs, from process start")
+    floor = statistics.median(run[0] for run in with_terminal[0])
+    median = statistics.median(run[0] for run in with_terminal[1])
+    rss = statistics.median(run[1] for run in with_terminal[1])
+    print("the tuinews command in a terminal (120x40), first frame with headlines:")
+    print(f"  minimal Textual app   {floor * 1000:7.0f} ms")
+    print(
+        f"  tuinews ({what})  {median * 1000:7.0f} ms   ratio {median / floor:.2f}x  ({rss:.0f} MiB)"
+    )
+    for index, label in ((0, "headless, first frame"), (1, "headless, screen settled")):
         floor = statistics.median(run[index] for run in minimal)
         median = statistics.median(run[index] for run in ours)
         print(f"{label}:")
