@@ -156,15 +156,20 @@ def in_terminal(
     """(seconds from before the process starts until ``marker`` is written to its terminal,
     the process's peak RSS in MiB then). Then it is asked to quit with the key ``quit``."""
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
-    start = time.time()
-    process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
     written, seen, hwm = b"", float("nan"), float("nan")
     try:
-        while time.time() - start < 60:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+    except BaseException:
+        os.close(master)
+        raise
+    finally:
+        os.close(slave)
+    try:
+        while time.perf_counter() - start < 60:
             if not select.select([master], [], [], 1.0)[0]:
                 continue
             try:
@@ -173,28 +178,33 @@ def in_terminal(
                 break  # it exited
             written = written[-len(marker) :] + chunk  # (the marker may straddle reads)
             if marker in written:
-                seen = time.time() - start
+                seen = time.perf_counter() - start
                 with open(f"/proc/{process.pid}/status") as status:
                     for line in status:
                         if line.startswith("VmHWM"):
                             hwm = int(line.split()[1]) / 1024
                 break
         os.write(master, quit)
-        asked = time.time()
-        while process.poll() is None and time.time() - asked < 10:
+        asked, tail = time.perf_counter(), b""
+        while process.poll() is None and time.perf_counter() - asked < 10:
             # What it still writes is read: a full terminal would block its writes.
             if select.select([master], [], [], 0.01)[0]:
                 with contextlib.suppress(OSError):
-                    os.read(master, 1 << 16)
+                    tail = (tail + os.read(master, 1 << 16))[-2000:]
         if process.poll() is None:
             print(f"{argv[0]} did not quit on {quit!r}", file=sys.stderr)
+        elif process.returncode != 0:
+            print(f"{argv[0]} exited with {process.returncode}: {tail[-500:]!r}", file=sys.stderr)
     finally:
         if process.poll() is None:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, 9)  # its session: worker processes too
             process.wait()
         os.close(master)
     if seen != seen:
-        raise RuntimeError(f"{argv[0]}: {marker!r} never appeared in its terminal")
+        raise RuntimeError(
+            f"{argv[0]}: {marker!r} never appeared in its terminal; it wrote {written[-300:]!r}"
+        )
     return seen, hwm
 
 

@@ -182,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if enabled:
             gc.enable()
+        else:
+            gc.disable()  # as it was (the app may have turned it on)
 
 
 def _main(argv: Sequence[str] | None, collect: bool) -> int:

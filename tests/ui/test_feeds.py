@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from textual.pilot import Pilot
 
-from tests.netserver import FeedServer, Response
+from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, make_app, make_articles, settle
 from tests.ui.test_keys import shown_title
 from tests.unit.test_refresh import rss
@@ -228,13 +228,21 @@ async def test_F_fetches_the_full_article_and_switches_back(server: FeedServer) 
 async def test_the_status_line_shows_a_refresh_while_it_runs(server: FeedServer) -> None:
     """Hidden (and empty: made by the first refresh) until a refresh runs; then the
     count and the bar; hidden again when it ends."""
+    from threading import Event
+
     from textual.widgets import Label, ProgressBar
 
     from tuinews.ui.widgets.refresh_status import RefreshStatus
 
     app = make_app([])
+    go = Event()
+
+    def slow(request: Request) -> Response:
+        go.wait(10)  # until the status line was seen half way
+        return Response(body=rss("S", ("2", "Slow news")))
+
     server.route("/a.xml", Response(body=rss("A", ("1", "Alpha news"))))
-    server.route("/slow.xml", Response(body=rss("S", ("2", "Slow news")), delay=1.0))
+    server.route("/slow.xml", slow)
     app.store.add_feed(server.url("/a.xml"))
     app.store.add_feed(server.url("/slow.xml"))
     async with app.run_test(size=(140, 30)) as pilot:
@@ -242,22 +250,26 @@ async def test_the_status_line_shows_a_refresh_while_it_runs(server: FeedServer)
         status = main(pilot).query_one(RefreshStatus)
         assert not status.display and not status.children
         await pilot.press("R")
-        for _ in range(100):  # until the quick feed is in and the slow one is not
+        for _ in range(250):  # until the quick feed is in (the slow one waits for `go`)
             await pilot.pause(0.02)
             if status.children and "1/2" in str(status.query_one(Label).content):
                 break
-        assert status.display
-        assert str(status.query_one(Label).content) == "Refreshing 1/2"
-        bar = status.query_one(ProgressBar)
-        assert (bar.progress, bar.total) == (1, 2)
+        try:
+            assert status.display
+            assert str(status.query_one(Label).content) == "Refreshing 1/2"
+            bar = status.query_one(ProgressBar)
+            assert (bar.progress, bar.total) == (1, 2)
+        finally:
+            go.set()
         await wait_for_refresh(pilot)
         assert not status.display
         assert [h.title for h in main(pilot).shown] == ["Slow news", "Alpha news"]
 
 
-async def test_stale_feeds_are_refreshed_after_the_first_frame(server: FeedServer) -> None:
+async def test_stale_feeds_are_refreshed_on_start(server: FeedServer) -> None:
     """refresh_on_start (the default): feeds not fetched for a while are refreshed once
-    the first frame is up, with no key pressed."""
+    the app has started, with no key pressed (that this waits for the first frame is
+    checked by tests/ui/test_startup_imports.py)."""
     from tests.ui.helpers import make_store
 
     server.route("/a.xml", Response(body=rss("A", ("1", "Fresh news"))))

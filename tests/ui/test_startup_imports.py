@@ -4,6 +4,7 @@ file) is imported when first used, after it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,47 +12,44 @@ from pathlib import Path
 from tests.ui.helpers import make_articles
 from tuinews.store import Store
 
-# Started as the tuinews command starts the reader (cli._run_app), up to its first frame
-# with headlines, then the loaded modules are printed.
+# The tuinews command itself (cli.main), in a subprocess whose standard streams say they
+# are a terminal, on Textual's headless driver, up to its first frame with headlines;
+# then the loaded modules are printed.
 FIRST_FRAME = """
-import gc
+import io
 import sys
 
-gc.disable()  # as the command does
-from tuinews.cli import plain_paths
-from tuinews.library import EarlyStart, opener
-from tuinews.settings import config_path, load_settings
-from tuinews.sources.paths import check_paths
-from tuinews.store import Store
-from tuinews.ui.screens.results import FIRST_SCREEN
-
-args = plain_paths([])
-settings, problems = load_settings(config_path())
-check_paths(args.paths)
-store = Store(sys.argv[1], exclusive=True)
-early = EarlyStart(store, opener(store, args.paths), FIRST_SCREEN)
-
-from tuinews.ui.app import TuinewsApp
+import textual.app  # (imported by the command before its first frame anyway)
 
 
-class FirstFrame(TuinewsApp):
-    seen = None
-    shown = 0
-
-    def _display(self, screen, renderable):
-        super()._display(screen, renderable)
-        if renderable is not None and self.seen is None and getattr(self.screen, "loaded", 0):
-            self.seen = sorted(sys.modules)
-            self.shown = len(self.screen.shown)
-            self.exit()
+class Terminal(io.TextIOWrapper):
+    def isatty(self):
+        return True
 
 
-app = FirstFrame(store=store, early=early, settings=settings, problems=problems)
-app.run(headless=True, size=(100, 30))
-early.stop(wait=10)
-store.close()
-print(app.shown if app.seen else "no-frame")
-print("\\n".join(app.seen or []))
+sys.stdin = Terminal(sys.stdin.buffer)
+sys.stdout = Terminal(sys.stdout.buffer, line_buffering=True)
+seen = []
+run, display = textual.app.App.run, textual.app.App._display
+
+
+def headless_run(self, *args, **kwargs):
+    return run(self, headless=True, size=(100, 30))
+
+
+def first_frame(self, screen, renderable):
+    display(self, screen, renderable)
+    if renderable is not None and not seen and getattr(self.screen, "loaded", False):
+        seen.append(len(self.screen.shown))
+        seen.extend(sorted(sys.modules))
+        self.exit()
+
+
+textual.app.App.run, textual.app.App._display = headless_run, first_frame
+from tuinews.cli import main
+
+status = main([])
+print(status, *(seen or ["no-frame"]), sep="\\n")
 """
 
 LATER = [
@@ -80,14 +78,15 @@ def test_the_first_frame_imports_only_what_it_shows(tmp_path: Path) -> None:
     store.close()
     assert not (tmp_path / "config.toml").exists()
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_FRAME, str(db)],
+        [sys.executable, "-c", FIRST_FRAME],
         capture_output=True,
         text=True,
         timeout=60,
+        env=dict(os.environ, TUINEWS_DB=str(db)),  # (config: the autouse fixture's, absent)
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    shown, *modules = result.stdout.split()
-    assert shown == "5"  # the first frame showed the stored headlines
+    status, shown, *modules = result.stdout.split()
+    assert status == "0" and shown == "5"  # the first frame showed the stored headlines
     assert "tuinews.ui.widgets.headline_list" in modules  # what was printed is real
     early = sorted(name for name in LATER if name in modules)
     assert early == [], f"imported before the first frame: {early}"

@@ -99,6 +99,12 @@ def test_collections_are_off_only_while_the_reader_starts(
     assert seen["reader"] is False and gc.isenabled()
     assert cli.main(["feeds", "--db", db]) == 0
     assert seen["command"] is True and gc.isenabled()
+    gc.disable()  # a caller that had turned it off gets it back off
+    try:
+        assert cli.main(["feeds", "--db", db]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize(

@@ -191,7 +191,7 @@ def parse_pool(paths: Sequence[str]) -> TimedPool:
     return TimedPool(size=size, timeout=PARSE_TIMEOUT, preload=preload)
 
 
-def _skipreason(outcome: BaseException) -> str:
+def _skip_reason(outcome: BaseException) -> str:
     if isinstance(outcome, TimedOut):
         return "parse timeout"
     if isinstance(outcome, WorkerCrashed):
@@ -236,7 +236,7 @@ def load_paths(
                     found.append((count, _skipped(path, str(skip))))
                     continue
                 except Exception as error:  # a parser bug must not stop the other files
-                    found.append((count, _skipped(path, _skipreason(error))))
+                    found.append((count, _skipped(path, _skip_reason(error))))
                     continue
                 if articles is not None:
                     found.extend((count, article) for article in articles)
@@ -247,7 +247,7 @@ def load_paths(
     with pool if pool is not None else parse_pool(paths) as workers:
         for (index, path), outcome in workers.run(parse_file, inputs(), should_stop):
             if isinstance(outcome, BaseException):
-                found.append((index, _skipped(path, _skipreason(outcome))))
+                found.append((index, _skipped(path, _skip_reason(outcome))))
             else:
                 found.extend((index, article) for article in outcome)
     found.sort(key=lambda item: item[0])  # stable: a file's articles keep their order
