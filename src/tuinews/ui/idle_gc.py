@@ -13,7 +13,7 @@ from textual.timer import Timer
 # Seconds between checks. While no key comes but the app is busy (a refresh makes ~12,000
 # objects of cyclic garbage a second here), a full collection runs at each check, and
 # its length grows with what was made since the last: at 1 s, 30-110 ms; at 0.25 s, the
-# longest stall in a refresh of 1,000 feeds was 53-64 ms (90-111 ms at 1 s).
+# longest stall in a refresh of 1,000 feeds was 53-64 ms (63-111 ms at 1 s).
 CHECK_EVERY = 0.25
 IDLE_AFTER = 1.0  # seconds without input before a full collection may run
 LONGEST_WAIT = 60.0  # seconds: a full collection runs by then, idle or not
