@@ -32,7 +32,8 @@ import sys
 import tempfile
 import termios
 import time
-from pathlib import Path
+
+from refresh import tuinews_command  # the console script beside this Python
 
 MINIMAL = """
 import time
@@ -125,12 +126,6 @@ Minimal().run()
 """
 MINIMAL_MARKER = b"hello, minimal"
 CTRL_Q = b"\x11"  # what quits a Textual app by default
-
-
-def tuinews_command() -> list[str]:
-    """The tuinews command as installed beside this Python (its console script)."""
-    script = Path(sys.executable).with_name("tuinews")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tuinews"]
 
 
 def newest_title(db: str) -> bytes:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -74,14 +75,24 @@ def with_long_article(count: int = 3, paragraphs: int = 3, long_one: int = 1) ->
     return articles
 
 
-async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
-    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing)."""
+async def _until(condition: object, guard: int, pause: Callable[[], Awaitable[object]]) -> None:
     assert callable(condition)
     for _ in range(guard):
         if condition():
             return
-        await pilot.pause(0.01)
+        await pause()
     raise AssertionError("gave up waiting")
+
+
+async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
+    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing)."""
+    await _until(condition, guard, lambda: pilot.pause(0.01))
+
+
+async def wait_drawn(condition: object, guard: int = 100) -> None:
+    """Like wait_for, without Pilot's pause (which forces the screen to update: for
+    tests that the app asks for its frames itself)."""
+    await _until(condition, guard, lambda: asyncio.sleep(0.01))
 
 
 async def settle(pilot: Pilot[None]) -> None:

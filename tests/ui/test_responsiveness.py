@@ -16,22 +16,19 @@ from textual.app import App, ComposeResult
 from textual.scrollbar import ScrollBar
 from textual.widgets import Static
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for, with_long_article
+from tests.ui.helpers import (
+    main,
+    make_app,
+    make_articles,
+    settle,
+    wait_drawn,
+    wait_for,
+    with_long_article,
+)
 from tuinews.ui import idle_gc
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.widgets import article_view
-
-
-async def wait_drawn(condition: object, guard: int = 100) -> None:
-    """Like wait_for, without Pilot's pause (which forces the screen to update: what is
-    tested here is that the app asks for its frames itself)."""
-    assert callable(condition)
-    for _ in range(guard):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("gave up waiting")
 
 
 async def test_the_rest_of_a_long_article_waits_while_keys_arrive() -> None:
