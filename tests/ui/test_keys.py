@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View
@@ -100,6 +100,11 @@ async def test_space_pages_down_then_moves_to_the_next_article_b_pages_up() -> N
     async with app.run_test(size=(120, 20)) as pilot:
         await settle(pilot)
         view = main(pilot).article_view
+        # The feed list appears after the first frame, narrowing the pane: the article is
+        # rendered again at the new width, from its top (on a busy machine, that landed
+        # between the keys below).
+        await wait_for(pilot, lambda: view.ready and view._rendered_width == view._render_width())
+        await settle(pilot)
         assert view.max_scroll_y > 0
         await pilot.press("space")
         assert view.scroll_y > 0
