@@ -15,7 +15,7 @@ import termios
 import time
 from pathlib import Path
 
-import pytest
+from tests.needs import need
 
 TUINEWS = Path(sys.executable).parent / "tuinews"
 
@@ -98,8 +98,7 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: list[bytes]) -> bytes
 
 
 def test_no_escape_sequence_from_files_reaches_the_terminal(tmp_path: Path) -> None:
-    if not TUINEWS.exists():
-        pytest.skip("the tuinews command is not installed in this environment")
+    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
     folder = tmp_path / "hostile"
     folder.mkdir()
     hostile_files(folder)

@@ -9,9 +9,8 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.test_pty import FORBIDDEN, PAYLOADS, TUINEWS, run_in_pty
+from tests.needs import need
 from tests.netserver import FeedServer, Response
 
 EVERYTHING = "".join(PAYLOADS.values())
@@ -32,8 +31,7 @@ def hostile_feed(n: int) -> bytes:
 
 
 def test_no_escape_sequence_from_fetched_feeds_reaches_the_terminal(tmp_path: Path) -> None:
-    if not TUINEWS.exists():
-        pytest.skip("the tuinews command is not installed in this environment")
+    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),

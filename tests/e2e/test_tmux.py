@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.needs import need
 
 pytestmark = pytest.mark.e2e
 
@@ -58,12 +59,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    if shutil.which("tmux") is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is not installed: .ci/run installs it")
-        pytest.skip("tmux is not installed")
-    if not TUINEWS.exists():
-        pytest.skip("the tuinews command is not installed in this environment")
+    need(shutil.which("tmux"), "tmux is not installed (apt-get install tmux)")
+    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
     term = Terminal(f"tuinews-test-{uuid.uuid4().hex[:8]}")
     yield term
     term.tmux("kill-server")

@@ -32,6 +32,7 @@ import pytest
 
 from tests.conftest import SHARED
 from tests.hostile.test_catalogue import FORBIDDEN, INVISIBLE, ONE_LINE
+from tests.needs import need
 from tuinews.formats import FormatError, parse_feed
 from tuinews.library import open_paths
 from tuinews.store import Store, View
@@ -121,7 +122,7 @@ def test_readability_pages_open_as_local_files(tmp_path: Path) -> None:
     corpus = SHARED / "corpus" / "readability"
     pages = sorted(str(p) for p in corpus.glob("*/source.html"))[::2]  # half: about 10 s
     if not pages:
-        pytest.skip("the reader-mode corpus is not there")
+        need(False, "the reader-mode corpus is not there (../shared/corpus/readability)")
     db = tmp_path / "pages.db"
     with Store(db) as store:
         opened = open_paths(store, pages)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import need
 from tuinews.extract import extract_document, extract_html, render_markdown
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "readability"
@@ -34,7 +35,7 @@ def f1(got: Counter[str], expected: Counter[str]) -> float:
 def score(page: str, source: str) -> tuple[float, str, str]:
     folder = CORPUS / page
     if not folder.is_dir():
-        pytest.skip("the readability corpus is not there")
+        need(False, "the readability corpus is not there (../shared/corpus/readability)")
     output = render_markdown(extract_document((folder / source).read_bytes(), name=source))
     title, _, body = output.partition("\n")
     expected = (folder / "expected.txt").read_text(encoding="utf-8")

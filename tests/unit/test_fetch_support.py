@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.needs import need
 from tests.netserver import FeedServer, Response
 from tuinews.fetch import Fetcher, FetchRequest
 from tuinews.fetch._support import (
@@ -126,8 +127,8 @@ def test_describe_finds_the_root_cause() -> None:
     assert "\x1b" not in reason and "\x07" not in reason and len(reason) < 100
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 async def test_self_signed_certificate_is_refused(tmp_path: Path) -> None:
+    need(shutil.which("openssl"), "needs the openssl command")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         [
