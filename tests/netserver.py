@@ -11,6 +11,7 @@
         server.peak_in_flight    # most requests handled at once, overall
         server.peak_by_host      # {"127.0.0.1": 2, "localhost": 2}
 
+POST requests are answered like GET; their body is in `Request.body`.
 A `Response` can misbehave on purpose: `delay` (silence after reading the request),
 `drip` (one body byte every `drip` seconds), `content_length` (advertise more than is sent,
 then close: a truncated body), `stream` (chunked body from an iterable, possibly endless).
@@ -38,6 +39,7 @@ class Request:
     headers: dict[str, str]  # header names in lower case
     host: str  # the Host header without the port
     client: tuple[str, int] = ("", 0)  # the client's address: one per connection
+    body: bytes = b""  # a POST's body
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -79,6 +81,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.server.owner._handle(self)
 
     def do_HEAD(self) -> None:
+        self.server.owner._handle(self)
+
+    def do_POST(self) -> None:
         self.server.owner._handle(self)
 
 
@@ -196,7 +201,9 @@ class FeedServer:
         host = headers.get("host", "")
         host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         client = (str(h.client_address[0]), int(h.client_address[1]))
-        request = Request(h.command, h.path, headers, host, client)
+        length = headers.get("content-length", "0").strip()
+        body = h.rfile.read(int(length)) if length.isdigit() and int(length) > 0 else b""
+        request = Request(h.command, h.path, headers, host, client, body)
         with self._lock:
             self._requests.append(request)
             route = self._routes.get(h.path.split("?", 1)[0])

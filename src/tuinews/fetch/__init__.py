@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Iterable
+import urllib.parse
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -40,7 +41,7 @@ from tuinews.fetch._support import (
     validator,
 )
 
-__all__ = ["FetchLimits", "FetchRequest", "FetchResult", "Fetcher"]
+__all__ = ["FetchLimits", "FetchRequest", "FetchResult", "Fetcher", "Reply"]
 
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json, "
@@ -90,6 +91,18 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to `Fetcher.call`. HTTP statuses are the caller's to judge."""
+
+    status: int | None  # None when no response came
+    body: bytes | None  # decoded body of any status (capped); None when `error` is set
+    content_type: str | None
+    location: str | None  # a redirect's Location, made absolute: `call` follows none
+    error: str | None  # a transport or limit failure, as one short human reason
+    elapsed: float  # seconds on the network, not counting the wait for a free slot
 
 
 @dataclass
@@ -160,6 +173,71 @@ class Fetcher:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        form: Sequence[tuple[str, str]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """One request (an API call, not a feed): `form` is sent url-encoded, names may
+        repeat. The same limits as `fetch` (http(s) only, one deadline for the whole
+        exchange, body cap, per-host and overall slots); no redirects are followed. Never
+        raises: a failure is `error`."""
+        parsed = parse_url(url)
+        if parsed is None:
+            return Reply(None, None, None, None, "invalid URL", 0.0)
+        host = parsed.host
+        await self._acquire(host)  # the wait for a slot is not on the clock
+        started = time.monotonic()
+        status: int | None = None
+        try:
+            async with asyncio.timeout(self.limits.total_timeout):
+                client = self._get_client()
+                content = None
+                request_headers = dict(headers or {})
+                if form is not None:
+                    content = urllib.parse.urlencode(list(form)).encode("ascii")
+                    request_headers["Content-Type"] = "application/x-www-form-urlencoded"
+                outgoing = client.build_request(
+                    method, parsed, params=list(params), content=content, headers=request_headers
+                )
+                try:
+                    response = await client.send(outgoing, stream=True)
+                except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.RemoteProtocolError):
+                    early = self._redirect_responses.get(id(outgoing))
+                    if early is None:
+                        raise
+                    response = early  # a redirect whose Location httpx could not use
+                finally:
+                    self._redirect_responses.pop(id(outgoing), None)
+                try:
+                    status = response.status_code
+                    location = None
+                    if status in _REDIRECTS:
+                        location = _absolute(parsed, response.headers.get("location"))
+                        body = b""
+                    else:
+                        body = await self._read_body(response)
+                finally:
+                    await response.aclose()
+            content_type = clean(response.headers.get("content-type"), 200) or None
+            elapsed = time.monotonic() - started
+            return Reply(status, body, content_type, location or None, None, elapsed)
+        except FetchFailure as failure:
+            reason = str(failure)
+        except TimeoutError:
+            reason = "timed out"
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+            reason = describe(exc, status is not None)
+        except Exception as exc:  # a bug here must not end a whole sync
+            reason = f"unexpected error ({type(exc).__name__})"
+        finally:
+            self._release(host)
+        return Reply(status, None, None, None, reason, time.monotonic() - started)
 
     # slots --------------------------------------------------------------------------------
 
@@ -383,6 +461,14 @@ class Fetcher:
                 raise FetchFailure(too_large)
             parts.append(data)
         return b"".join(parts)
+
+
+def _absolute(base: httpx.URL, location: str | None) -> str | None:
+    text = clean(location, MAX_URL_LENGTH)
+    try:
+        return str(base.join(text)) if text else None
+    except (httpx.InvalidURL, ValueError):
+        return None
 
 
 def _result(

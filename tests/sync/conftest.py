@@ -1,0 +1,55 @@
+"""Fixtures for the sync tests: a real FreshRSS (../shared/servers/freshrss), a loopback
+web server for the feeds it subscribes to, and a logged-in Google Reader client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.freshrss import FreshRSS, available, start_freshrss
+from tests.needs import need
+from tests.netserver import FeedServer
+from tuinews.fetch import Fetcher, FetchLimits
+from tuinews.fetch.greader import GReaderClient
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)
+
+
+@pytest.fixture
+def freshrss(tmp_path: Path) -> Iterator[FreshRSS]:
+    """A new FreshRSS of this test's own; its process group is killed at the end."""
+    ok, reason = available()
+    need(ok, reason)
+    server = start_freshrss(tmp_path / "freshrss")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def web() -> Iterator[FeedServer]:
+    """The loopback web server the test's feeds live on (FreshRSS fetches them here)."""
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    async with Fetcher(FetchLimits(total_timeout=20.0)) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(freshrss: FreshRSS, fetcher: Fetcher) -> GReaderClient:
+    """A client logged in to the test's FreshRSS."""
+    reader = GReaderClient(freshrss.api_url, fetcher)
+    await reader.login(freshrss.user, freshrss.password)
+    return reader
