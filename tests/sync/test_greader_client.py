@@ -13,6 +13,7 @@ import pytest
 from tests.netserver import FeedServer, Request, Response
 from tuinews.fetch import Fetcher, FetchLimits
 from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
+from tuinews.fetch.greader_data import label_stream
 
 AUTH = "alice/0123456789abcdef"
 PASSWORD = "hunter2-secret"
@@ -383,3 +384,30 @@ async def test_quickadd_refused_gives_the_servers_reason_cleaned(
     reason = str(caught.value)
     assert reason.startswith("the server could not subscribe: cURL error 7:[31m refused x")
     assert reason.isprintable() and len(reason) < 250
+
+
+async def test_stream_contents_puts_the_stream_in_the_path(
+    reader: Reader, fetcher: Fetcher
+) -> None:
+    paths: list[str] = []
+
+    def contents(request: Request) -> Response:
+        paths.append(request.path)
+        return as_json({"items": [{"id": "7", "title": "Seven"}], "continuation": 7})
+
+    for name in (
+        "feed/https%3A%2F%2Fex.org%2Frss%3Fa%3D1",
+        "user/-/label/My%20News",
+        "user/-/state/com.google/starred",
+    ):
+        reader.route(f"stream/contents/{name}", contents)
+    client = await logged_in(reader, fetcher)
+    page = await client.stream_contents("feed/https://ex.org/rss?a=1", n=5, exclude=READ)
+    assert [item.title for item in page.items] == ["Seven"] and page.continuation == "7"
+    await client.stream_contents(label_stream("My News"))
+    await client.stream_contents(STARRED, continuation="abc", oldest_first=True)
+    assert [urllib.parse.unquote(p.split("?")[1]) for p in paths] == [
+        f"n=5&xt={READ}&output=json",
+        "n=1000&output=json",
+        "n=1000&c=abc&r=o&output=json",
+    ]

@@ -280,3 +280,33 @@ async def test_a_refused_auth_stops_without_a_retry_storm(
     assert freshrss.api_requests() == ["POST reader/api/0/edit-tag", "GET reader/api/0/token"]
     with pytest.raises(GReaderError, match=r"^login refused$"):
         await client.subscriptions()
+
+
+async def test_stream_contents_pages_give_ids_and_contents_at_once(
+    freshrss: FreshRSS, client: GReaderClient, web: FeedServer
+) -> None:
+    feed = LoopFeed(web, "/feed.xml")
+    titles = feed.add(7)
+    other = LoopFeed(web, "/other.xml", title="Other")
+    other.add(2, title="Other")
+    stream = await subscribe(client, feed)
+    await subscribe(client, other)
+
+    pages = []
+    continuation = None
+    while True:
+        page = await client.stream_contents(stream, n=3, continuation=continuation)
+        pages.append(page)
+        continuation = page.continuation
+        if continuation is None:
+            break
+    assert [len(page.items) for page in pages] == [3, 3, 1]
+    assert [item.title for page in pages for item in page.items] == titles[::-1]  # newest first
+    assert all(
+        item.content_html.startswith("<p>Body of item") for page in pages for item in page.items
+    )
+
+    await client.mark_read([pages[0].items[0].id])
+    unread = await client.stream_contents(READING_LIST, n=100, exclude=READ)
+    assert len(unread.items) == 8 and unread.continuation is None
+    assert titles[-1] not in {item.title for item in unread.items}

@@ -24,6 +24,7 @@ __all__ = [
     "READ",
     "READING_LIST",
     "STARRED",
+    "ContentsPage",
     "IdPage",
     "Item",
     "ItemRef",
@@ -132,6 +133,13 @@ class IdPage:
 
 
 @dataclass(frozen=True)
+class ContentsPage:
+    items: tuple[Item, ...]
+    continuation: str | None  # for the next page; None at the end
+    skipped: int = 0  # entries that carried no readable id
+
+
+@dataclass(frozen=True)
 class Subscription:
     id: str  # the stream id, e.g. "feed/12" (FreshRSS) or "feed/https://..." (others)
     title: str
@@ -232,14 +240,13 @@ def parse_id_page(data: dict[str, Any]) -> IdPage:
             skipped += 1
         else:
             refs.append(ref)
-    continuation = data.get("continuation")
-    if isinstance(continuation, int) and not isinstance(continuation, bool):
-        continuation = str(continuation)
-    if not isinstance(continuation, str) or not clean_line(continuation, 200):
-        continuation = None
-    else:
-        continuation = clean_line(continuation, 200)
-    return IdPage(tuple(refs), continuation, skipped)
+    return IdPage(tuple(refs), _continuation(data.get("continuation")), skipped)
+
+
+def _continuation(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return (clean_line(value, 200) or None) if isinstance(value, str) else None
 
 
 def parse_subscriptions(data: dict[str, Any]) -> list[Subscription]:
@@ -321,6 +328,11 @@ def _item(ref: ItemRef, entry: dict[str, Any]) -> Item:
         starred="starred" in states,
         labels=tuple(labels),
     )
+
+
+def parse_contents_page(data: dict[str, Any]) -> ContentsPage:
+    items, skipped = parse_items(data)
+    return ContentsPage(tuple(items), _continuation(data.get("continuation")), skipped)
 
 
 def parse_quickadd(data: dict[str, Any]) -> QuickAdd | str:
