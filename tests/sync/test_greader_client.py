@@ -167,6 +167,7 @@ async def test_calls_before_login_are_refused_without_a_request(
             Response(body=b"[1, 2]"),
             "malformed JSON from the server (subscription/list: not an object)",
         ),
+        (Response(body=b"[]"), "the server does not support subscription/list"),  # Miniflux
         (Response(body=b"\xff\xfe{}"), "malformed JSON from the server (subscription/list)"),
         (Response(body=b"[" * 100_000), "malformed JSON from the server (subscription/list)"),
         (
@@ -411,3 +412,12 @@ async def test_stream_contents_puts_the_stream_in_the_path(
         "n=1000&output=json",
         "n=1000&c=abc&r=o&output=json",
     ]
+
+
+async def test_a_call_the_server_does_not_have(reader: Reader, fetcher: Fetcher) -> None:
+    # Miniflux answers `[]` to any call it does not implement, stream/contents among them.
+    reader.route("stream/contents/user/-/state/com.google/reading-list", as_json([]))
+    client = await logged_in(reader, fetcher)
+    with pytest.raises(GReaderError) as caught:
+        await client.stream_contents()
+    assert str(caught.value) == "the server does not support stream/contents"

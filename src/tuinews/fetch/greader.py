@@ -408,6 +408,9 @@ class GReaderClient:
             if body.lstrip()[:1] == b"<":
                 raise GReaderError(_not_reader("an HTML page instead of JSON")) from None
             raise GReaderError(f"malformed JSON from the server ({name})") from None
+        if data == []:  # Miniflux's answer to any call it does not implement
+            call = "stream/contents" if name.startswith("stream/contents/") else name
+            raise GReaderError(f"the server does not support {call}")
         if not isinstance(data, dict):
             raise GReaderError(f"malformed JSON from the server ({name}: not an object)")
         return data
