@@ -203,11 +203,14 @@ def _import_cache(
                     feed_id, to_articles(cached, kept), keep=keep, keep_days=settings.keep_days
                 )
                 total.add(counts)
-    say(
+    line = (
         f"Imported {_plural(total.new, 'article')} ({total.new_read:,} read,"
         f" {total.new_starred:,} starred) of {_plural(feeds, 'feed')} from {name}"
-        f" (newsboat cache); {added:,} of the feeds {'were' if added != 1 else 'was'} new."
+        " (newsboat cache)"
     )
+    if added:
+        line += f"; {_plural(added, 'feed')} newly subscribed"
+    say(line + ".")
     if total.existing:
         say(
             f"  {_plural(total.existing, 'article')} already stored:"

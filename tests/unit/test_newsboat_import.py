@@ -139,7 +139,7 @@ def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) ->
     # 5 + 2 + 2 cached ("old" is no longer in urls); the one deleted in newsboat comes
     # in read (tuinews deletes nothing, and a refresh must not bring it back as new).
     assert (
-        f"Imported 9 articles (4 read, 2 starred) of 3 feeds from {nb.cache} (newsboat cache)"
+        f"Imported 9 articles (4 read, 2 starred) of 3 feeds from {nb.cache} (newsboat cache)."
         in out
     )
     assert f"skipped {nb.url('old')} (2 articles): not in the urls file given" in out
@@ -235,7 +235,7 @@ def test_the_cache_alone_imports_every_cached_feed(nb: Newsboat, tmp_path: Path)
     done = tuinews(db, "import", str(nb.cache))
     assert done.returncode == 0, done.stderr
     assert "Imported 11 articles (4 read, 2 starred) of 4 feeds" in done.stdout
-    assert "4 of the feeds were new." in done.stdout
+    assert "(newsboat cache); 4 feeds newly subscribed." in done.stdout
     with Store(db) as store:
         feeds = {feed.name: feed for feed in store.feeds()}
         assert set(feeds) == {"Loop News", "Atom Loop", "Hidden Feed", "Old Feed"}
