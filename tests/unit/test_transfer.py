@@ -321,3 +321,26 @@ def test_sqlite_files_that_are_not_newsboat_caches_are_refused(tmp_path: Path) -
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
     with pytest.raises(NotNewsboatCache, match="damaged SQLite file"):
         NewsboatCache(damaged)
+
+
+def test_cached_feeds_that_run_commands_are_reported_not_imported(
+    store: Store, tmp_path: Path
+) -> None:
+    from tuinews.importer import run_import
+    from tuinews.settings import Settings
+
+    path = tmp_path / "cache.db"
+    make_cache(
+        path,
+        "id, guid, title, author, url, feedurl, pubDate, content, unread",
+        [(1, "g", "T", "", "", "exec:~/bin/fetch.sh", 5, "c", 1)],
+    )
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE rss_feed SET rssurl = 'exec:~/bin/fetch.sh'")
+    db.close()
+    said: list[str] = []
+    assert run_import(store, Settings(), [path], said.append, said.append) == 0
+    assert "  skipped exec:~/bin/fetch.sh (1 article): runs a command: not an http(s) feed URL" in (
+        said
+    )
+    assert store.feeds() == [] and store.is_empty()
