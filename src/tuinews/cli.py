@@ -6,8 +6,8 @@
     tuinews add URL [--title T] [--tag TAG]...
     tuinews remove URL|ID
     tuinews feeds [--json]
-    tuinews import FILE               OPML or a newsboat urls file
-    tuinews export                    OPML 2.0 on stdout
+    tuinews import FILE...            OPML, newsboat urls and cache.db, a read-state file
+    tuinews export [--state]          OPML 2.0 (or the read state, JSON) on stdout
     tuinews extract FILE|URL          the article in a page, as Markdown (reader mode)
 
 Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error.
@@ -112,11 +112,26 @@ def build_command_parser() -> argparse.ArgumentParser:
     feeds.add_argument("--json", action="store_true", help="print JSON lines")
     _common(feeds)
 
-    imports = commands.add_parser("import", help="import an OPML or newsboat urls file")
-    imports.add_argument("file", type=Path, metavar="FILE")
+    imports = commands.add_parser(
+        "import",
+        help="import subscriptions (OPML, newsboat urls), newsboat's cache.db, or read state",
+        description=(
+            "Each FILE is recognised by its content: an OPML file, a newsboat urls file, "
+            "newsboat's cache.db (feeds, articles, read state, flagged articles as starred) "
+            "or a read-state file from `tuinews export --state`. Switching from newsboat: "
+            "tuinews import ~/.newsboat/urls ~/.newsboat/cache.db. Importing only adds, so "
+            "the same files imported again change nothing."
+        ),
+    )
+    imports.add_argument("files", type=Path, nargs="+", metavar="FILE")
     _common(imports)
 
-    export = commands.add_parser("export", help="write OPML 2.0 to stdout")
+    export = commands.add_parser("export", help="write OPML 2.0 (or --state) to stdout")
+    export.add_argument(
+        "--state",
+        action="store_true",
+        help="write the read and starred articles instead (JSON; `tuinews import` applies it)",
+    )
     _common(export)
 
     extract = commands.add_parser(

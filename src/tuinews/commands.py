@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from tuinews.links import shown_url
 from tuinews.settings import Settings
-from tuinews.store import Feed, FeedExists, Store, View
+from tuinews.store import Feed, Store, View
 
 
 def say(*parts: object) -> None:
@@ -56,6 +56,7 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
     for feed in feeds:
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
         tags += " (full text)" if feed.full_text else ""
+        tags += " (hidden: not in All or Unread)" if feed.hidden else ""
         say(
             f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {_ago(feed.last_fetch):>9}  "
             f"{feed.name}{tags}"
@@ -78,6 +79,7 @@ def _feed_json(feed: Feed) -> dict[str, object]:
         "last_fetch": feed.last_fetch,
         "last_error": feed.last_error,
         "full_text": feed.full_text,
+        "hidden": feed.hidden,
     }
 
 
@@ -136,6 +138,12 @@ def remove_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 
 def export_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    if args.state:
+        from tuinews.state import dump_state
+
+        sys.stdout.write(dump_state(store.article_states()))
+        return 0
+
     from tuinews.subscriptions import Subscription, export_opml
 
     subscriptions = [
@@ -147,35 +155,9 @@ def export_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 
 def import_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.subscriptions import SubscriptionFileError, read_subscriptions
+    from tuinews.importer import run_import
 
-    try:
-        data = args.file.read_bytes()
-    except OSError as error:
-        warn(f"cannot read {args.file}: {error.strerror}")
-        return 2
-    try:
-        found = read_subscriptions(data, args.file.name)
-    except SubscriptionFileError as error:
-        warn(f"{args.file}: {error}")
-        return 2
-    added = existing = 0
-    for subscription in found.subscriptions:
-        try:
-            store.add_feed(subscription.url, subscription.title, subscription.tags)
-            added += 1
-        except FeedExists:
-            existing += 1
-    say(
-        f"Imported {added} feed{'s' * (added != 1)} from {found.format}"
-        + (f"; {existing} already subscribed" if existing else "")
-        + "."
-    )
-    for what, why in found.rejected:
-        say(f"  skipped {what}: {why}")
-    if added:
-        say("Run `tuinews refresh` (or press R in the app) to fetch them.")
-    return 0
+    return run_import(store, settings, args.files, say, warn)
 
 
 def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:

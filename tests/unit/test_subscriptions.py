@@ -369,7 +369,7 @@ def test_detection_picks_the_format() -> None:
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
-        (b"<opml><body><outline text='x'", "is not well-formed XML"),
+        (b"<opml><body><outline text='x'", "malformed XML (unclosed token at line 1, column 13)"),
         (b"<?xml version='1.0'?>\n<opml>\n<body>\n<outline></body></opml>", "line 4"),
         (b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>', "<rss> root element"),
         (b"<feed xmlns='http://www.w3.org/2005/Atom'></feed>", "<feed> root element"),
@@ -387,6 +387,63 @@ def test_garbage_raises_one_clear_sentence(data: bytes, fragment: str) -> None:
     assert message.startswith("subscriptions.txt ")
     assert message.endswith(".") and "\n" not in message
     assert isinstance(caught.value, ValueError)
+
+
+def test_truncated_opml_says_where_its_xml_breaks_and_keeps_what_it_can_read() -> None:
+    data = fixture("opml2-categories.opml")
+    cut = data[: data.index(b"Run me") + 3]  # in the middle of the fourth feed outline
+    result = read_subscriptions(cut, "subs.opml")
+    assert result.format == "opml"
+    assert result.problem.startswith("subs.opml is malformed XML (")
+    assert "(unclosed token at line 16, column 3)" in result.problem
+    assert result.problem.endswith("the 3 feed outlines that could be read were imported.")
+    assert [s.url for s in result.subscriptions] == [
+        "https://blog.python.org/feeds/posts/default?alt=rss",
+        "https://cafe.example.org/feed.xml",
+        "https://only-title.example.net/atom",
+    ]
+    assert result.subscriptions[0].tags == ("Tech", "Programming", "python", "Languages/Scripting")
+    # A well-formed file has no problem.
+    assert read_subscriptions(data).problem == ""
+
+
+def test_malformed_opml_keeps_outlines_after_the_fault() -> None:
+    # An unescaped "&" stops expat at line 3; libxml2's recover mode reads on.
+    data = (
+        b'<?xml version="1.0"?>\n<opml version="2.0"><body>\n'
+        b'<outline text="News"><outline text="A & B" xmlUrl="https://a.example/feed"/>\n'
+        b'<outline text="C" xmlUrl="https://c.example/feed"/></outline>\n'
+        b'<outline text="D" xmlUrl="exec:rm -rf ~"/>\n'
+    )
+    result = read_subscriptions(data, "x.opml")
+    assert "x.opml is malformed XML (not well-formed (invalid token) at line 3" in result.problem
+    assert [(s.url, s.tags) for s in result.subscriptions] == [
+        ("https://a.example/feed", ("News",)),
+        ("https://c.example/feed", ("News",)),
+    ]
+    assert result.rejected == [("exec:rm -rf ~", "runs a command: not an http(s) feed URL")]
+
+
+def test_opml_after_a_stray_line_is_opml_not_a_urls_file() -> None:
+    data = b"Exported by SomeReader 1.0\n" + opml('<outline xmlUrl="https://a.example/f"/>')
+    result = read_subscriptions(data, "export.opml")
+    assert result.format == "opml"
+    assert "malformed XML (syntax error at line 1, column 1)" in result.problem
+    assert [s.url for s in result.subscriptions] == ["https://a.example/f"]
+
+
+def test_malformed_xml_that_is_not_opml_or_declares_entities_is_still_refused() -> None:
+    with pytest.raises(SubscriptionFileError, match=r"malformed XML .* not an OPML subscription"):
+        read_subscriptions(b"<?xml version='1.0'?>\n<<rss><channel><item>", "f.xml")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]>'
+        b'<opml><body><outline xmlUrl="https://a.example/&a;"'
+    )
+    with pytest.raises(SubscriptionFileError, match="declares XML entities"):
+        read_subscriptions(bomb, "f.opml")
+    truncated_prolog = b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "'
+    with pytest.raises(SubscriptionFileError, match="declares XML entities"):
+        read_subscriptions(truncated_prolog, "f.opml")
 
 
 def test_oversized_file_is_refused_before_parsing() -> None:
@@ -416,7 +473,10 @@ def test_newsboat_urls_fixture() -> None:
         Subscription(
             "https://www.debian.org/News/news", "Debian News", ("Debian project", "linux")
         ),
-        Subscription("http://feeds.bbci.co.uk/news/world/rss.xml", "BBC: World", ("news",)),
+        # "!hidden": hidden in newsboat, so imported hidden (the tag itself is not kept).
+        Subscription(
+            "http://feeds.bbci.co.uk/news/world/rss.xml", "BBC: World", ("news",), hidden=True
+        ),
         Subscription("https://xkcd.com/atom.xml", "", ("comics",)),
         Subscription("https://feeds.example.org/podcast.xml", "", ("podcasts",)),
     ]
@@ -453,7 +513,7 @@ def test_newsboat_tokenising() -> None:
             "Unquoted",
             ("tag with spaces", 'say "hi"', "back\\slash"),
         ),
-        Subscription("https://b.example/f", "", ("tab", "unterminated tag")),
+        Subscription("https://b.example/f", "", ("tab", "unterminated tag"), hidden=True),
         Subscription("https://c.example/f", "First", ()),
         Subscription("https://d.example/quoted", "", ("x",)),
     ]

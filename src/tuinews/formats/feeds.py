@@ -261,6 +261,14 @@ def _build_feed(raw: RawFeed, *, name: str, path: str, mtime: datetime | None) -
     return ParsedFeed(source, feed_link, _ttl(raw.ttl), articles)
 
 
+def build_feed(
+    raw: RawFeed, *, name: str, path: str = "", mtime: datetime | None = None
+) -> ParsedFeed:
+    """Articles from items found elsewhere than in a feed document (newsboat's cache),
+    by the same rules as a parsed feed's: sanitised, links made safe, uids assigned."""
+    return _build_feed(raw, name=name, path=path, mtime=mtime)
+
+
 # -- JSON Feed
 
 

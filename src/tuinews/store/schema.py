@@ -128,6 +128,11 @@ MIGRATIONS: list[str] = [
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     DELETE FROM fts_pending;
     """,
+    # 4: hidden feeds (newsboat's "!" tag, issue 12): fetched as usual, listed with their
+    # own counts, but their articles are not in the All and Unread views nor their counts.
+    """
+    ALTER TABLE feeds ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

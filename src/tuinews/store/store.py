@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
+from tuinews.store import transfer
 from tuinews.store.base import CorruptStore, FeedExists, StoreError
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedSuccess
+from tuinews.store.transfer import ImportCounts, StateCounts
 from tuinews.store.views import (
     DATE_ORDER,
     EVERYTHING,
@@ -104,6 +106,40 @@ class Store(ListingStore):
             if index_now or _pending(db) >= INDEX_BATCH:
                 self._index(db)
         return counts
+
+    def import_articles(
+        self, feed_id: int, articles: Sequence[Article], *, keep: int = 0, keep_days: int = 0
+    ) -> ImportCounts:
+        """Store imported articles (newsboat's cache) with their read and starred flags,
+        in one transaction: new ones are added, stored ones only get the marks they lack
+        (see :mod:`tuinews.store.transfer`). Retention then applies as after a refresh.
+        Searchable once indexed (a thousand at a time; ``index_pending`` for the rest)."""
+        with self._write() as db:
+            counts = transfer.insert_articles(db, feed_id, articles, int(time.time()), _digest)
+            self._retain(db, feed_id, [], keep, keep_days)
+            transfer.count_kept(db, counts)
+            if _pending(db) >= INDEX_BATCH:
+                self._index(db)
+        return counts
+
+    def article_states(self) -> list[tuple[str, str, bool, bool]]:
+        """(feed URL, article uid, read, starred) of the read or starred articles of
+        fetched feeds: what ``tuinews export --state`` writes."""
+        with self._lock:
+            return list(transfer.article_states(self._db))
+
+    def apply_state(self, feeds: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> StateCounts:
+        """Mark read and starred the articles named by (feed URL, read uids, starred
+        uids), in one transaction; never clears a mark. Unknown ones are only counted."""
+        total = transfer.StateCounts()
+        with self._write() as db:
+            for url, read, starred in feeds:
+                counts = transfer.apply_state(db, url, read, starred)
+                total.matched += counts.matched
+                total.marked_read += counts.marked_read
+                total.marked_starred += counts.marked_starred
+                total.unknown += counts.unknown
+        return total
 
     def index_pending(self) -> int:
         """Index every article waiting for it (in batches, each its own transaction);
@@ -255,6 +291,7 @@ class Store(ListingStore):
             params=params,
             order=order,
             feeds=True,
+            hidden=self.hidden_for(view),
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -319,11 +356,14 @@ class Store(ListingStore):
             db.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
     def counts(self) -> tuple[int, int, int]:
-        """(all, unread, starred) article counts: one scan of the index
+        """(all, unread, starred) article counts, as the All, Unread and Starred views
+        have them (hidden feeds only in Starred): one scan of the index
         articles_by_feed_state (about 7 ms at 100,000 articles)."""
+        hidden = ",".join(str(i) for i in self.hidden_feed_ids())
+        shown = f"feed_id NOT IN ({hidden})" if hidden else "1"
         row = self._read(
-            "SELECT COUNT(*), COALESCE(SUM(read = 0), 0), COALESCE(SUM(starred), 0) "
-            "FROM articles INDEXED BY articles_by_feed_state"
+            f"SELECT COALESCE(SUM({shown}), 0), COALESCE(SUM(read = 0 AND {shown}), 0), "
+            "COALESCE(SUM(starred), 0) FROM articles INDEXED BY articles_by_feed_state"
         )[0]
         return int(row[0]), int(row[1]), int(row[2])
 

@@ -41,6 +41,19 @@ class View:
     unread_only: bool = False
     starred_only: bool = False
     ids: tuple[int, ...] | None = None  # exactly these articles (files opened this time)
+    with_hidden: bool = False  # All and Unread include the hidden feeds' articles too
+
+    @property
+    def hides(self) -> bool:
+        """Whether hidden feeds' articles stay out: in All and Unread, not in a feed's,
+        a tag's or the Starred view."""
+        return (
+            self.feed_id is None
+            and self.tag is None
+            and not self.starred_only
+            and self.ids is None
+            and not self.with_hidden
+        )
 
 
 EVERYTHING = View()
@@ -56,11 +69,17 @@ RANK_ORDER = "articles_fts.rank, a.published DESC"
 
 
 def view_clauses(
-    view: View, where: Sequence[str] = (), params: Sequence[object] = ()
+    view: View,
+    where: Sequence[str] = (),
+    params: Sequence[object] = (),
+    hidden: Sequence[int] = (),
 ) -> tuple[list[str], list[object]]:
-    """SQL conditions on ``articles a`` for a view, after the search's own ones."""
+    """SQL conditions on ``articles a`` for a view, after the search's own ones.
+    ``hidden``: the hidden feeds' ids (left out of All and Unread)."""
     clauses = list(where)
     values: list[object] = list(params)
+    if hidden and view.hides:
+        clauses.append(f"a.feed_id NOT IN ({','.join(str(int(i)) for i in hidden)})")
     if view.feed_id is not None:
         clauses.append("a.feed_id = ?")
         values.append(view.feed_id)
@@ -86,9 +105,10 @@ def select_sql(
     params: Sequence[object],
     order: str,
     feeds: bool = False,
+    hidden: Sequence[int] = (),
 ) -> tuple[str, list[object]]:
     """``SELECT columns`` over a view and an optional full-text ``match``."""
-    clauses, values = view_clauses(view, where, params)
+    clauses, values = view_clauses(view, where, params, hidden)
     source = "articles a"
     if match is not None:
         source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
@@ -128,6 +148,10 @@ class FirstScreen:
 class ListingStore(FeedStore):
     """Ids in order, then rows by id: what a virtual headline list needs."""
 
+    def hidden_for(self, view: View) -> tuple[int, ...]:
+        """The hidden feeds a view leaves out (none for a feed's, a tag's or Starred)."""
+        return self.hidden_feed_ids() if view.hides else ()
+
     def headline_ids(
         self,
         view: View = EVERYTHING,
@@ -146,13 +170,14 @@ class ListingStore(FeedStore):
         100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
         (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
         query runs; when it says so, the query stops and no ids are returned."""
-        if match is not None and not where and view == EVERYTHING and not ranked:
+        hidden = self.hidden_for(view)
+        if match is not None and not where and view == EVERYTHING and not ranked and not hidden:
             sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC"
             values: list[object] = [match]
         else:
             order = DATE_ORDER if match is None else RANK_ORDER if ranked else NEWEST_MATCH_ORDER
             sql, values = select_sql(
-                "a.id", view, match=match, where=where, params=params, order=order
+                "a.id", view, match=match, where=where, params=params, order=order, hidden=hidden
             )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -222,7 +247,13 @@ class ListingStore(FeedStore):
         """Mark every article of a view (or a search in it) read, in one statement.
         Returns how many changed."""
         sql, values = select_sql(
-            "a.id", view, match=match, where=where, params=params, order="a.id"
+            "a.id",
+            view,
+            match=match,
+            where=where,
+            params=params,
+            order="a.id",
+            hidden=self.hidden_for(view),
         )
         with self._write() as db:
             return int(

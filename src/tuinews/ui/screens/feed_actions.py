@@ -58,9 +58,9 @@ class FeedActions(Screen[None]):
     )
     def reload_feeds(self) -> None:
         feeds = self.tuinews.store.feeds(kind=None)  # with their counts: one GROUP BY
-        counts = (
-            sum(feed.total for feed in feeds),
-            sum(feed.unread for feed in feeds),
+        counts = (  # hidden feeds are in Starred, not in All or Unread
+            sum(feed.total for feed in feeds if not feed.hidden),
+            sum(feed.unread for feed in feeds if not feed.hidden),
             sum(feed.starred for feed in feeds),
         )
         self.app.call_from_thread(self._show_feeds, feeds, counts)

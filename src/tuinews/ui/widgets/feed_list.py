@@ -68,7 +68,13 @@ class FeedList(OptionList):
         if feeds:
             entries.append(None)
             entries += [
-                Entry(View(feed_id=f.id), f.name, f.unread, f, f.status in ("failed", "gone"))
+                Entry(
+                    View(feed_id=f.id),
+                    f"{f.name} (hidden)" if f.hidden else f.name,
+                    f.unread,
+                    f,
+                    f.status in ("failed", "gone"),
+                )
                 for f in feeds
             ]
         width = max(10, self.scrollable_content_region.width or 24)
@@ -120,13 +126,19 @@ class FeedList(OptionList):
             view = entry.view
             if (
                 view.feed_id == feed_id
-                or (view.feed_id is None and view.tag is None)
+                or (view.feed_id is None and view.tag is None and not self._hidden(feed_id))
                 or (
                     view.tag is not None and entry.feed is None and self._has_tag(feed_id, view.tag)
                 )
             ):
                 entry.unread = max(0, entry.unread + delta)
                 self.replace_option_prompt_at_index(index, self._prompt(entry, width))
+
+    def _hidden(self, feed_id: int) -> bool:
+        """A hidden feed's articles are not counted in All and Unread."""
+        return any(
+            e.feed is not None and e.feed.id == feed_id and e.feed.hidden for e in self.entries
+        )
 
     def _has_tag(self, feed_id: int, tag: str) -> bool:
         return any(

@@ -1,0 +1,145 @@
+"""Read state as a file: ``tuinews export --state`` writes it, ``tuinews import`` applies it
+(recognised by its content), so read and starred marks move between machines without a
+server.
+
+The format (JSON, UTF-8)::
+
+    {
+      "format": "tuinews-state",
+      "version": 1,
+      "exported": "2025-01-31T08:00:00+00:00",
+      "feeds": [
+        {
+          "url": "https://example.org/feed.xml",
+          "read": ["tag:example.org,2025:1", "https://example.org/posts/2"],
+          "starred": ["tag:example.org,2025:1"]
+        }
+      ]
+    }
+
+- ``format`` is always ``"tuinews-state"``; ``version`` is 1. A reader refuses a newer
+  version, and ignores keys it does not know (a later version 1 file may add some).
+- ``feeds``: one entry per subscribed feed that has read or starred articles, keyed by the
+  feed's URL as subscribed. ``read`` and ``starred`` list article ids: an article's
+  identity within its feed (its guid/id, else its link, else a hash of its title and
+  date; the same on every machine that fetched the same feed). Articles neither read
+  nor starred are not listed.
+- Applying a state only adds marks: a listed article is marked read (starred); nothing is
+  marked unread or unstarred. So applying the same file twice changes nothing, and two
+  machines that import each other's state end with the same marks. Articles the store
+  does not have (a feed not subscribed there, an article not fetched yet or gone) are
+  counted and reported, never an error.
+
+Everything read from the file is untrusted: URLs and ids are only compared with stored
+values (bound SQL parameters) and quoted through the sanitiser.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+FORMAT = "tuinews-state"
+VERSION = 1
+MAX_STATE_BYTES = 256 * 1024 * 1024  # about 2.5 million articles' ids
+MAX_ID_CHARS = 10_000
+
+
+class StateFileError(ValueError):
+    """Not a usable state file; the message completes "FILE is ..." or "FILE: ..."."""
+
+
+@dataclass
+class StateFile:
+    """A state file's feeds: (feed URL, read ids, starred ids); ``skipped`` counts the
+    entries that were not strings or feeds as the format says."""
+
+    feeds: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    skipped: int = 0
+
+
+def dump_state(rows: Iterable[tuple[str, str, bool, bool]], now: datetime | None = None) -> str:
+    """The state file for (feed URL, article id, read, starred) rows, grouped by feed
+    (rows of one feed must be together, as :meth:`Store.article_states` gives them)."""
+    feeds: list[dict[str, object]] = []
+    current: dict[str, list[str]] = {}
+    url = None
+    for feed_url, uid, read, starred in rows:
+        if feed_url != url:
+            url = feed_url
+            current = {"read": [], "starred": []}
+            feeds.append({"url": feed_url, **current})
+        if read:
+            current["read"].append(uid)
+        if starred:
+            current["starred"].append(uid)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "feeds": feeds,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def looks_like_json(data: bytes) -> bool:
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"{")
+
+
+def _strings(value: object) -> tuple[list[str], int]:
+    """The usable ids of a list, and how many entries were not."""
+    if not isinstance(value, list):
+        return [], 0 if value is None else 1
+    good = []
+    for item in value:
+        if isinstance(item, str) and 0 < len(item) <= MAX_ID_CHARS and _encodable(item):
+            good.append(item)
+    return good, len(value) - len(good)
+
+
+def _encodable(text: str) -> bool:
+    """False for lone surrogates (JSON allows them; SQLite cannot store them)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def load_state(data: bytes) -> StateFile:
+    """Read a state file. Raises :class:`StateFileError` if it is not one (the message
+    completes "FILE is ...")."""
+    if len(data) > MAX_STATE_BYTES:
+        raise StateFileError(f"larger than {MAX_STATE_BYTES // (1024 * 1024)} MiB")
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = f"line {error.lineno}" if isinstance(error, json.JSONDecodeError) else "text"
+        raise StateFileError(f"broken JSON (at {reason})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise StateFileError(
+            "JSON, but not a tuinews state file (`tuinews export --state` writes one)"
+        )
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise StateFileError("a tuinews state file without a valid version")
+    if version > VERSION:
+        raise StateFileError(
+            f"a state file from a newer tuinews (version {version}; this one reads {VERSION})"
+        )
+    feeds = document.get("feeds")
+    if not isinstance(feeds, list):
+        raise StateFileError("a tuinews state file without its list of feeds")
+    state = StateFile()
+    for entry in feeds:
+        url = entry.get("url") if isinstance(entry, dict) else None
+        if not isinstance(url, str) or not url or not _encodable(url):
+            state.skipped += 1
+            continue
+        read, bad_read = _strings(entry.get("read"))
+        starred, bad_starred = _strings(entry.get("starred"))
+        state.skipped += bad_read + bad_starred
+        state.feeds.append((url, read, starred))
+    return state

@@ -1,0 +1,157 @@
+"""Articles and read state moved in and out of the store (``tuinews import``, ``tuinews
+export --state``). An import only ever adds: new articles, and the read and starred marks
+an article lacks. It never clears a mark nor replaces a stored article's content, so
+importing the same thing twice changes nothing, and two machines' states merge the same
+in either order.
+
+Functions on a connection inside a transaction; :class:`~tuinews.store.Store` wraps them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from tuinews.models import Article
+
+CHUNK = 500  # values bound in one statement
+
+
+@dataclass
+class ImportCounts:
+    """What importing articles into one feed did."""
+
+    new: int = 0  # stored, and still there after the retention limits
+    new_read: int = 0
+    new_starred: int = 0
+    existing: int = 0  # already stored (the same identity a refresh gives)
+    marked_read: int = 0  # of those, marked read now
+    marked_starred: int = 0
+    new_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: ImportCounts) -> None:
+        self.new += other.new
+        self.new_read += other.new_read
+        self.new_starred += other.new_starred
+        self.existing += other.existing
+        self.marked_read += other.marked_read
+        self.marked_starred += other.marked_starred
+
+
+def insert_articles(
+    db: sqlite3.Connection,
+    feed_id: int,
+    articles: Sequence[Article],
+    now: int,
+    digest: Callable[[Article], str],
+) -> ImportCounts:
+    """Store the articles this feed does not have (with their read and starred flags);
+    for those it has, add the marks they lack."""
+    counts = ImportCounts()
+    for article in articles:
+        row = db.execute(
+            "SELECT id, read, starred FROM articles WHERE feed_id = ? AND uid = ?",
+            (feed_id, article.uid),
+        ).fetchone()
+        if row is None:
+            published = int(article.date.timestamp()) if article.date is not None else now
+            cursor = db.execute(
+                "INSERT INTO articles (feed_id, uid, title, source, author, link, published, "
+                "added, kind, body, text, digest, read, starred) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    feed_id,
+                    article.uid,
+                    article.title,
+                    article.source,
+                    article.author,
+                    article.link,
+                    published,
+                    now,
+                    article.kind,
+                    article.body,
+                    article.text,
+                    digest(article),
+                    int(article.read),
+                    int(article.starred),
+                ),
+            )
+            counts.new_ids.append(int(cursor.lastrowid or 0))
+            continue
+        counts.existing += 1
+        if article.read and not row[1]:
+            db.execute("UPDATE articles SET read = 1 WHERE id = ?", (row[0],))
+            counts.marked_read += 1
+        if article.starred and not row[2]:
+            db.execute("UPDATE articles SET starred = 1 WHERE id = ?", (row[0],))
+            counts.marked_starred += 1
+    return counts
+
+
+def count_kept(db: sqlite3.Connection, counts: ImportCounts) -> None:
+    """Count the new articles still stored (after retention), and their flags."""
+    for start in range(0, len(counts.new_ids), CHUNK):
+        chunk = counts.new_ids[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        row = db.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(read), 0), COALESCE(SUM(starred), 0) "
+            f"FROM articles WHERE id IN ({marks})",
+            chunk,
+        ).fetchone()
+        counts.new += int(row[0])
+        counts.new_read += int(row[1])
+        counts.new_starred += int(row[2])
+
+
+def article_states(db: sqlite3.Connection) -> Iterator[tuple[str, str, bool, bool]]:
+    """(feed URL, article uid, read, starred) of every fetched feed's article that is
+    read or starred, by feed URL, oldest article first."""
+    cursor = db.execute(
+        "SELECT f.url, a.uid, a.read, a.starred FROM articles a JOIN feeds f ON f.id = a.feed_id "
+        "WHERE f.kind = 'feed' AND (a.read = 1 OR a.starred = 1) ORDER BY f.url, a.id"
+    )
+    for url, uid, read, starred in cursor:
+        yield str(url), str(uid), bool(read), bool(starred)
+
+
+@dataclass
+class StateCounts:
+    """What applying a read state did."""
+
+    matched: int = 0  # articles found here
+    marked_read: int = 0
+    marked_starred: int = 0
+    unknown: int = 0  # not found: the feed or the article is not in this store
+
+
+def apply_state(
+    db: sqlite3.Connection, feed_url: str, read: Iterable[str], starred: Iterable[str]
+) -> StateCounts:
+    """Mark read and starred the articles of the feed at ``feed_url`` whose uids are
+    given (articles not found are counted, never an error)."""
+    counts = StateCounts()
+    read_set, starred_set = set(read), set(starred)
+    wanted = sorted(read_set | starred_set)
+    row = db.execute("SELECT id FROM feeds WHERE url = ? AND kind = 'feed'", (feed_url,)).fetchone()
+    if row is None:
+        counts.unknown = len(wanted)
+        return counts
+    feed_id = int(row[0])
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found = db.execute(
+            f"SELECT id, uid, read, starred FROM articles WHERE feed_id = ? AND uid IN ({marks})",
+            [feed_id, *chunk],
+        ).fetchall()
+        counts.matched += len(found)
+        counts.unknown += len(chunk) - len(found)
+        for article_id, uid, is_read, is_starred in found:
+            if uid in read_set and not is_read:
+                db.execute("UPDATE articles SET read = 1 WHERE id = ?", (article_id,))
+                counts.marked_read += 1
+            if uid in starred_set and not is_starred:
+                db.execute("UPDATE articles SET starred = 1 WHERE id = ?", (article_id,))
+                counts.marked_starred += 1
+    return counts
