@@ -303,11 +303,12 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
 
 
 def extract_command(source: str) -> int:
-    """Print the article in a file or at a URL: ``# Title``, then the body in Markdown."""
+    """Print the article in a file or at a URL: ``# Title``, then the body in Markdown; a
+    feed's items, each so. A binary file is skipped with the app's reason (status 2)."""
     import asyncio
     import os
 
-    from tuinews.extract import extract_document, render_markdown
+    from tuinews.formats import FormatError
 
     if source.lower().startswith(("http://", "https://")):
         from tuinews.fetch import Fetcher, FetchRequest, FetchResult
@@ -320,21 +321,44 @@ def extract_command(source: str) -> int:
         if not fetched.ok or fetched.body is None:
             warn(f"{source}: {fetched.error or 'no content'}")
             return 2
-        extracted = extract_document(fetched.body, name=source, url=fetched.final_url)
+        data, name, url, shown = fetched.body, source, fetched.final_url, source
     else:
         from tuinews.sources.local import SkipFile, read_file, shown_path
 
+        shown = shown_path(source)
         if not os.path.exists(source):
-            warn(f"cannot open {shown_path(source)}: no such file or directory")
+            warn(f"cannot open {shown}: no such file or directory")
             return 2
         try:
             data = read_file(source).data
         except SkipFile as skip:
-            warn(f"cannot open {shown_path(source)}: {skip}")
+            warn(f"cannot open {shown}: {skip}")
             return 2
-        extracted = extract_document(data, name=os.path.basename(source))
-    sys.stdout.write(render_markdown(extracted))
+        name, url = os.path.basename(source), ""
+    try:
+        output = _extracted(data, name, url)
+    except FormatError as error:
+        warn(f"skipped {shown}: {error}")
+        return 2
+    sys.stdout.write(output)
     return 0
+
+
+def _extracted(data: bytes, name: str, url: str) -> str:
+    """What ``extract`` prints for a document, through the sanitiser as a whole (the
+    Markdown conversion can bring back what the parsers removed: ``&#8203;``). Raises
+    FormatError for what is skipped, with the app's reason ("binary file")."""
+    from tuinews.extract import extract_document, feed_markdown, render_markdown
+    from tuinews.formats import FormatError
+    from tuinews.formats.encoding import looks_binary
+    from tuinews.sanitise import clean_text
+
+    if looks_binary(data):
+        raise FormatError("binary file")
+    output = feed_markdown(data, name, url)
+    if output is None:
+        output = render_markdown(extract_document(data, name=name, url=url))
+    return clean_text(output)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
