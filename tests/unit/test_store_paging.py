@@ -151,7 +151,7 @@ def test_migration_3_upgrades_a_version_1_database(tmp_path: Path) -> None:
     store = Store(path)
     assert not store.created
     version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
-    assert version == SCHEMA_VERSION == 3
+    assert version == SCHEMA_VERSION == 4
     assert store.pending_index() == 0  # the rebuilt index has every article
     indexes = {
         row[0]
