@@ -268,7 +268,11 @@ def test_a_guid_that_is_not_a_permalink_is_not_the_link() -> None:
         '<item><title>e</title><guid isPermaLink="true">relative/guid</guid>'
         "<description>D</description></item>"
         '<item><title>f</title><link>https://e.example/post-f</link><guid isPermaLink="false">'
-        "https://e.example/?p=6</guid><description>D</description></item>",
+        "https://e.example/?p=6</guid><description>D</description></item>"
+        "<item><title>g</title><guid isPermaLink='false'><![CDATA[https://e.example/?p=7&x=1]]>"
+        "</guid><description>D</description></item>"
+        '<item><title>h</title><guid isPermaLink="false">https://e.example/?p=8&amp;x=1</guid>'
+        "<description>D</description></item>",
         channel="<title>T</title><link>https://e.example/</link>",
     )
     items = read(data)
@@ -279,6 +283,8 @@ def test_a_guid_that_is_not_a_permalink_is_not_the_link() -> None:
         "https://e.example/d",
         "",
         "https://e.example/post-f",
+        "",
+        "",
     ]
     assert items[0].uid == "https://e.example/not-a-link"  # still its identity
     assert items[5].uid == "https://e.example/?p=6"

@@ -222,15 +222,18 @@ def _feedparser_decides(data: bytes, entries: list[RawEntry], ids: list[str]) ->
     ):
         return True  # relative links under xml:base: fastfeedparser ignores it
     if b"ermaLink" in data or b"ermalink" in data:
+        from html import unescape
+
         guids = {
-            m.group(2).strip().decode("utf-8", "replace") for m in _NOT_PERMALINK.finditer(data)
+            unescape(m.group(2).decode("utf-8", "replace")).strip()
+            for m in _NOT_PERMALINK.finditer(data)
         }
         if any(
             entry.link and entry.link == raw_id and raw_id.strip() in guids
             for entry, raw_id in zip(entries, ids, strict=True)
         ):
             return True  # the link may be a guid that is not one
-    prefixes = _MEDIA_RSS.findall(data[:65536]) if b"search.yahoo.com/mrss" in data else []
+    prefixes = _MEDIA_RSS.findall(data) if b"search.yahoo.com/mrss" in data else []
     if prefixes:
         if any(
             not entry.title or not any(_is_web(link) for link in (entry.link, *entry.more_links))
