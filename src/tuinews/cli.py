@@ -10,7 +10,9 @@
     tuinews export [--state]          OPML 2.0 (or the read state, JSON) on stdout
     tuinews extract FILE|URL          the article in a page, as Markdown (reader mode)
 
-Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error.
+Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error, 141 the output
+was closed before it was all written (``tuinews feeds | head -1``; refresh still finishes).
+Every ``--json`` prints one JSON document.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def build_command_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="search the stored articles")
     search.add_argument("query", nargs="+", metavar="QUERY")
-    search.add_argument("--json", action="store_true", help="print JSON lines")
+    search.add_argument("--json", action="store_true", help="print one JSON object")
     search.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     _common(search)
 
@@ -109,7 +111,7 @@ def build_command_parser() -> argparse.ArgumentParser:
     _common(remove)
 
     feeds = commands.add_parser("feeds", help="list feeds: unread, last fetch, last error")
-    feeds.add_argument("--json", action="store_true", help="print JSON lines")
+    feeds.add_argument("--json", action="store_true", help="print one JSON object")
     _common(feeds)
 
     imports = commands.add_parser(
@@ -217,16 +219,18 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
         gc.enable()  # a command may run long: only the reader's start-up goes without
     try:
         if command == "extract":
-            from tuinews.commands import extract_command
+            from tuinews.commands import extract_command, printing
 
-            return extract_command(args.source)
+            return printing(lambda: extract_command(args.source))
         if command:
-            from tuinews.commands import run_command
+            from tuinews.commands import printing, run_command
 
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)
             exclusive = command in WRITERS
-            return run_command(args, settings, lambda: _open_store(args, settings, exclusive))
+            return printing(
+                lambda: run_command(args, settings, lambda: _open_store(args, settings, exclusive))
+            )
         return _run_app(args, settings, problems)
     except StoreError as error:
         print(f"tuinews: {error}", file=sys.stderr)

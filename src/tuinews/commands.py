@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -14,6 +15,10 @@ from tuinews.links import shown_url
 from tuinews.settings import Settings
 from tuinews.store import Feed, Store, View
 
+# What a shell shows for a program that wrote to a closed pipe and was ended by SIGPIPE
+# (128 + 13), as ``grep ... | head -1`` does; ``set -o pipefail`` scripts see it too.
+CLOSED_OUTPUT_STATUS = 141
+
 
 def say(*parts: object) -> None:
     print(*parts)
@@ -21,6 +26,64 @@ def say(*parts: object) -> None:
 
 def warn(message: str) -> None:
     print(f"tuinews: {message}", file=sys.stderr)
+
+
+def say_json(value: object) -> None:
+    """The one JSON document a ``--json`` command prints (on one line): every ``--json``
+    prints exactly one, so ``json.loads`` or ``jq`` read the whole output."""
+    say(json.dumps(value, ensure_ascii=False))
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout's reader has gone (a pipe or socket whose other end is closed)."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.stdout.fileno(), 0)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), no file descriptor
+        return True
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null: what is still buffered or written later (and
+    the interpreter's last flush) goes nowhere instead of failing again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def printing(command: Callable[[], int]) -> int:
+    """Run a command that prints. When the reader of its output goes away early
+    (``tuinews feeds | head -1``), it ends there, quietly, as Unix tools do: no message,
+    status CLOSED_OUTPUT_STATUS. (``refresh`` finishes its work first: see its own
+    handling.) A broken pipe that is not stdout's is an error like any other."""
+    try:
+        status = command()
+        sys.stdout.flush()  # inside: a reader gone before the last write is seen here
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise
+        _silence_stdout()
+        return CLOSED_OUTPUT_STATUS
+    return status
+
+
+def _say_while_working(*parts: object, flush: bool = False) -> None:
+    """``say`` for a command whose work matters more than its output (refresh): once the
+    reader is gone, the rest of the output is dropped and the work goes on."""
+    try:
+        print(*parts, flush=flush)
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise
+        _silence_stdout()
 
 
 def run_command(
@@ -47,8 +110,7 @@ def _ago(timestamp: int | None) -> str:
 def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     feeds = store.feeds()
     if args.json:
-        for feed in feeds:
-            say(json.dumps(_feed_json(feed), ensure_ascii=False))
+        say_json({"feeds": [_feed_json(feed) for feed in feeds]})
         return 0
     if not feeds:
         say("No feeds yet: add one with `tuinews add URL` or `tuinews import FILE`.")
@@ -102,27 +164,27 @@ def search_command(args: argparse.Namespace, settings: Settings, store: Store) -
         ranked=query.match is not None,
         limit=max(1, args.limit),
     )
-    for headline in headlines:
-        if args.json:
+    if args.json:
+        found = []
+        for headline in headlines:
             article = store.get_article(headline.id)
-            say(
-                json.dumps(
-                    {
-                        "id": headline.id,
-                        "title": headline.title,
-                        "source": headline.source,
-                        "date": headline.date_text,
-                        "link": article.link if article else "",
-                        "read": headline.read,
-                        "starred": headline.starred,
-                    },
-                    ensure_ascii=False,
-                )
+            found.append(
+                {
+                    "id": headline.id,
+                    "title": headline.title,
+                    "source": headline.source,
+                    "date": headline.date_text,
+                    "link": article.link if article else "",
+                    "read": headline.read,
+                    "starred": headline.starred,
+                }
             )
-        else:
-            mark = " " if headline.read else "*"
-            say(f"{mark} {headline.date_text:10}  {headline.source[:20]:20}  {headline.title}")
-    if not headlines and not args.json:
+        say_json({"query": " ".join(args.query), "articles": found})
+        return 0
+    for headline in headlines:
+        mark = " " if headline.read else "*"
+        say(f"{mark} {headline.date_text:10}  {headline.source[:20]:20}  {headline.title}")
+    if not headlines:
         say("No matches.")
     return 0
 
@@ -191,42 +253,44 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
         if args.json:
             return
         if result.failed or result.status == "postponed":
-            say(f"[{done}/{total}] {result.name}: {result.status}: {result.error}")
+            _say_while_working(f"[{done}/{total}] {result.name}: {result.status}: {result.error}")
         elif result.new or result.updated:
-            say(f"[{done}/{total}] {result.name}: {result.new} new, {result.updated} updated")
+            _say_while_working(
+                f"[{done}/{total}] {result.name}: {result.new} new, {result.updated} updated"
+            )
 
     results = run_refresh(store, settings, feeds, progress)
     failed = [r for r in results if r.failed]
     new = sum(r.new for r in results)
     seconds = round(time.monotonic() - started, 2)
     if args.json:
-        say(
-            json.dumps(
-                {
-                    "feeds": [r.as_dict() for r in results],
-                    "total": len(results),
-                    "new": new,
-                    "failed": len(failed),
-                    "seconds": seconds,
-                    "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-                },
-                ensure_ascii=False,
-            )
+        summary = json.dumps(
+            {
+                "feeds": [r.as_dict() for r in results],
+                "total": len(results),
+                "new": new,
+                "failed": len(failed),
+                "seconds": seconds,
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+            ensure_ascii=False,
         )
     else:
-        say(
+        summary = (
             f"Refreshed {len(results)} feed{'s' * (len(results) != 1)} in {seconds} s: "
             f"{new} new article{'s' * (new != 1)}, {len(failed)} failed."
         )
+    _say_while_working(summary, flush=True)  # the reader gone: the refresh is done all the same
     return 1 if failed else 0
 
 
 def extract_command(source: str) -> int:
-    """Print the article in a file or at a URL: ``# Title``, then the body in Markdown."""
+    """Print the article in a file or at a URL: ``# Title``, then the body in Markdown; a
+    feed's items, each so. A binary file is skipped with the app's reason (status 2)."""
     import asyncio
     import os
 
-    from tuinews.extract import extract_document, render_markdown
+    from tuinews.formats import FormatError
 
     if source.lower().startswith(("http://", "https://")):
         from tuinews.fetch import Fetcher, FetchRequest, FetchResult
@@ -239,21 +303,44 @@ def extract_command(source: str) -> int:
         if not fetched.ok or fetched.body is None:
             warn(f"{source}: {fetched.error or 'no content'}")
             return 2
-        extracted = extract_document(fetched.body, name=source, url=fetched.final_url)
+        data, name, url, shown = fetched.body, source, fetched.final_url, source
     else:
         from tuinews.sources.local import SkipFile, read_file, shown_path
 
+        shown = shown_path(source)
         if not os.path.exists(source):
-            warn(f"cannot open {shown_path(source)}: no such file or directory")
+            warn(f"cannot open {shown}: no such file or directory")
             return 2
         try:
             data = read_file(source).data
         except SkipFile as skip:
-            warn(f"cannot open {shown_path(source)}: {skip}")
+            warn(f"cannot open {shown}: {skip}")
             return 2
-        extracted = extract_document(data, name=os.path.basename(source))
-    sys.stdout.write(render_markdown(extracted))
+        name, url = os.path.basename(source), ""
+    try:
+        output = _extracted(data, name, url)
+    except FormatError as error:
+        warn(f"skipped {shown}: {error}")
+        return 2
+    sys.stdout.write(output)
     return 0
+
+
+def _extracted(data: bytes, name: str, url: str) -> str:
+    """What ``extract`` prints for a document, through the sanitiser as a whole (the
+    Markdown conversion can bring back what the parsers removed: ``&#8203;``). Raises
+    FormatError for what is skipped, with the app's reason ("binary file")."""
+    from tuinews.extract import extract_document, feed_markdown, render_markdown
+    from tuinews.formats import FormatError
+    from tuinews.formats.encoding import looks_binary
+    from tuinews.sanitise import clean_text
+
+    if looks_binary(data):
+        raise FormatError("binary file")
+    output = feed_markdown(data, name, url)
+    if output is None:
+        output = render_markdown(extract_document(data, name=name, url=url))
+    return clean_text(output)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {

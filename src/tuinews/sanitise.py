@@ -16,9 +16,15 @@ import re
 
 # C0 controls except TAB and LF, DEL, and the whole C1 range.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Bidi embeddings, overrides and isolates (Trojan Source), and lone surrogates.
-_BIDI_AND_SURROGATES = re.compile("[\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# Zero-width and invisible formatting characters: removed from one-line fields.
+# Bidi embeddings, overrides and isolates (Trojan Source), lone surrogates; and the
+# invisible characters that only disguise text: zero-width space, word joiner, invisible
+# operators, byte order mark, soft hyphen, direction marks. Removed from every text. The
+# zero-width joiner and non-joiner stay in multi-line text (emoji sequences and the
+# spelling of Persian and Indic words need them).
+_BIDI_AND_HIDDEN = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b\u200e\u200f\u2060-\u2064\u061c\ufeff]"
+)
+# Zero-width and invisible formatting characters: all removed from one-line fields.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\u061c\ufeff]")
 # Runs of combining marks longer than this are cut ("Zalgo" text).
 MAX_COMBINING = 4
@@ -34,7 +40,8 @@ _ASCII_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A)) + b"\x7
 
 
 def clean_text(text: str) -> str:
-    """Sanitise a multi-line body: keep tabs and newlines, drop every other control."""
+    """Sanitise a multi-line body: keep tabs and newlines, drop every other control,
+    bidi overrides and the invisible characters that disguise text."""
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -44,7 +51,9 @@ def clean_text(text: str) -> str:
         kept = data.translate(None, _ASCII_CONTROLS)
         return text if len(kept) == len(data) else kept.decode("ascii")
     text = _CONTROLS.sub("", text)
-    text = _BIDI_AND_SURROGATES.sub("", text)
+    text = _BIDI_AND_HIDDEN.sub("", text)
+    if "\u2028" in text or "\u2029" in text:  # line and paragraph separators: line breaks
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     return _COMBINING_RUN.sub(r"\1", text)
 
 

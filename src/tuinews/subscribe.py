@@ -39,6 +39,16 @@ class Subscribed:
         return "\n".join(parts)
 
 
+def _why_not(error: str) -> str:
+    """Why a fetched document is no feed, from its parse error ("not a feed (invalid
+    JSON at line 1, column 9: Expecting value)"), worded for someone subscribing."""
+    if error == "not a feed (an HTML page)":
+        return "it is a web page that links to no feed"
+    if error.startswith("not a feed (") and error.endswith(")"):
+        error = error[len("not a feed (") : -1]
+    return f"it is not a feed: {error}"
+
+
 async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
     """(feed URL, note, error). A page's URL becomes the URL of the feed it links to."""
     from tuinews.discover import discover_feeds
@@ -53,11 +63,11 @@ async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
     try:
         await refresher.parse(fetched.body, fetched.final_url)
         return url, "", ""
-    except FormatError:
-        pass
+    except FormatError as error:
+        why = str(error)
     found = discover_feeds(decode(fetched.body), fetched.final_url)
     if not found:
-        return url, "", f"No feed found at {shown_url(url)}: it is not a feed and links to none."
+        return url, "", f"No feed found at {shown_url(url)}: {_why_not(why)}."
     chosen = found[0]
     others = f" ({len(found) - 1} more on the page)" if len(found) > 1 else ""
     kind = chosen.type.rsplit("/", 1)[-1]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES
 from tests.netserver import FeedServer, Response
 
@@ -63,3 +65,114 @@ def test_bad_sources_are_one_clear_line(tmp_path: Path) -> None:
     empty.write_text("")
     shown = extract(str(empty))
     assert shown.returncode == 0 and shown.stdout.startswith("# ")
+
+
+# -- issue 12, defect 15: binary files, feed files, invisible characters
+
+HIDDEN = ("\u200b", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u2063")
+
+
+def test_a_binary_file_is_skipped_with_the_apps_reason(tmp_path: Path) -> None:
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
+    result = extract(str(binary))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"tuinews: skipped {str(binary)!r}: binary file\n"
+
+
+RSS = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Channel</title>'
+    "<link>https://site.example/</link>"
+    "<item><title>First item</title><link>/one</link>"
+    "<description>&lt;p&gt;The &lt;b&gt;first&lt;/b&gt; body.&lt;/p&gt;</description></item>"
+    "<item><title>Second item</title><link>https://site.example/two</link>"
+    "<description>The second body.</description></item></channel></rss>"
+)
+ATOM = (
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+    '<entry><id>urn:1</id><title>Atom entry</title><link href="https://site.example/a"/>'
+    '<content type="html">&lt;p&gt;Atom body.&lt;/p&gt;</content></entry></feed>'
+)
+JSON_FEED = (
+    '{"version": "1.1", "title": "J", "items": [{"id": "1", "title": "JSON item", '
+    '"url": "https://site.example/j", "content_html": "<p>JSON body.</p>"}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "feed.xml",
+            RSS,
+            "# First item\n\n<https://site.example/one>\n\nThe **first** body.\n\n---\n\n"
+            "# Second item\n\n<https://site.example/two>\n\nThe second body.\n",
+        ),
+        ("feed.atom", ATOM, "# Atom entry\n\n<https://site.example/a>\n\nAtom body.\n"),
+        ("feed.json", JSON_FEED, "# JSON item\n\n<https://site.example/j>\n\nJSON body.\n"),
+        ("no-extension", RSS, None),
+    ],
+)
+def test_a_feed_file_prints_its_items_as_articles(
+    tmp_path: Path, name: str, content: str, expected: str | None
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = extract(str(path))
+    assert result.returncode == 0, result.stderr
+    assert "<?xml" not in result.stdout and '"version"' not in result.stdout
+    if expected is not None:
+        assert result.stdout == expected
+    else:
+        assert result.stdout.startswith("# First item\n")
+
+
+def test_a_feed_without_items_is_said(tmp_path: Path) -> None:
+    path = tmp_path / "empty.rss"
+    path.write_text('<rss version="2.0"><channel><title>Nothing</title></channel></rss>')
+    result = extract(str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().endswith(": feed has no items")
+
+
+def test_a_feed_at_a_url_resolves_its_links_against_it() -> None:
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+        b'<entry><id>urn:1</id><title>Relative</title><link href="posts/1"/>'
+        b"<summary>Text.</summary></entry></feed>"
+    )
+    with FeedServer() as server:
+        server.route("/feeds/atom.xml", Response(body=body))
+        result = extract(server.url("/feeds/atom.xml"))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"# Relative\n\n<{server.url('/feeds/posts/1')}>\n\nText.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("story.txt", "A story\n\nOne para\u200bgraph with hid\u2060den char\ufeffacters.\n"),
+        (
+            "story.html",
+            "<html><head><title>A st&#8203;ory</title></head><body><article>"
+            "<p>One para&#8203;graph with hid&#x2060;den char&#xfeff;acters and a "
+            "soft&shy;hyphen &#x200e;mark.</p></article></body></html>",
+        ),
+        (
+            "feed.rss",
+            '<rss version="2.0"><channel><title>T</title><item><title>A st\u200bory</title>'
+            "<description>One para&amp;#8203;graph, hid\u2063den.</description></item>"
+            "</channel></rss>",
+        ),
+    ],
+)
+def test_invisible_characters_are_not_in_the_output(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = extract(str(path))
+    assert result.returncode == 0, result.stderr
+    assert "paragraph" in result.stdout or "story" in result.stdout.lower()
+    assert not [c for c in HIDDEN if c in result.stdout], ascii(result.stdout)

@@ -114,9 +114,15 @@ def test_duplicate_and_missing_ids_stay_unique():
     ("data", "reason"),
     [
         (b'{"version": "https://jsonfeed.org/version/1", "items": []}', "feed has no items"),
-        (b'{"version": "https://jsonfeed.org/version/1", "items": [', "not valid JSON Feed"),
-        (b'{"version": "https://jsonfeed.org/version/1.1", "items": "x"}', "not valid JSON Feed"),
-        (b'{"name": "package", "dependencies": {}}', "JSON, but not a JSON Feed"),
+        (
+            b'{"version": "https://jsonfeed.org/version/1", "items": [',
+            "invalid JSON at line 1, column 57: Expecting value",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": "x"}',
+            "JSON, but its items are not a list",
+        ),
+        (b'{"name": "package", "dependencies": {}}', "JSON, but not a JSON Feed (no items list)"),
         (b'<rss version="2.0"><channel><title>x</title></channel></rss>', "feed has no items"),
         (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>', "feed has no items"),
         (b'<?xml version="1.0"?><catalog><book/></catalog>', "XML, but not a feed"),
@@ -129,7 +135,7 @@ def test_feed_errors(data: bytes, reason: str):
 
 
 def test_invalid_json_with_json_extension():
-    with pytest.raises(FormatError, match="not valid JSON Feed"):
+    with pytest.raises(FormatError, match="invalid JSON at line 1, column 17"):
         parse_document(b'{"items": [1, 2,,]}', name="broken.json")
 
 

@@ -208,9 +208,9 @@ def test_headless_commands(server: FeedServer, tmp_path: Path) -> None:
     report = json.loads(refresh.stdout)
     assert report["total"] == 1 and report["failed"] == 0
     found = tuinews("search", "kharkiv", "--json", env=env)
-    assert json.loads(found.stdout.splitlines()[0])["title"] == "Kharkiv story"
+    assert json.loads(found.stdout)["articles"][0]["title"] == "Kharkiv story"
     feeds = tuinews("feeds", "--json", env=env)
-    assert json.loads(feeds.stdout)["tags"] == ["news"]
+    assert json.loads(feeds.stdout)["feeds"][0]["tags"] == ["news"]
     exported = tuinews("export", env=env)
     assert server.url("/good.xml") in exported.stdout
     (tmp_path / "urls").write_text(f'{server.url("/bad.xml")} "~Broken one"\nexec:ls\n')

@@ -15,8 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tuinews.sanitise import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from tuinews.models import Article
 
 __all__ = [
     "NO_ARTICLE_NOTE",
@@ -24,6 +28,7 @@ __all__ = [
     "extract_document",
     "extract_html",
     "extract_text",
+    "feed_markdown",
     "render_markdown",
 ]
 
@@ -196,3 +201,38 @@ def render_markdown(extracted: Extracted) -> str:
     if extracted.markdown:
         parts.append(extracted.markdown)
     return "\n\n".join(parts) + "\n"
+
+
+def feed_markdown(data: bytes, name: str = "", url: str = "") -> str | None:
+    """A feed document (RSS, Atom, JSON Feed) as ``tuinews extract`` prints it: each item
+    as an article (``# Title``, its link, its body as Markdown), separated by rules. None
+    when the document is not a feed; FormatError for a feed without items. ``url``: where
+    it was fetched from (its relative links resolve against it)."""
+    from tuinews.formats import FormatError, detect_format, parse_document, parse_feed
+    from tuinews.formats.encoding import decode
+
+    try:
+        kind = detect_format(decode(data).lstrip("\ufeff").strip(), name)
+    except FormatError:  # JSON, but not a JSON Feed: read as text
+        return None
+    if kind not in ("jsonfeed", "feed", "xml"):
+        return None
+    try:
+        articles = parse_feed(data, url).articles if url else parse_document(data, name=name)
+    except FormatError:
+        if kind == "xml":  # XML, but not a feed
+            return None
+        raise
+    if not articles:
+        raise FormatError("feed has no items")
+    return "\n\n---\n\n".join(_item_markdown(article) for article in articles) + "\n"
+
+
+def _item_markdown(article: Article) -> str:
+    parts = [f"# {heading_text(article.title) if article.title else 'Untitled'}"]
+    if article.link:  # safe http(s), no spaces: only the brackets need escaping
+        parts.append("<" + article.link.replace("<", "%3C").replace(">", "%3E") + ">")
+    body = article.markdown().strip()
+    if body:
+        parts.append(body)
+    return "\n\n".join(parts)

@@ -58,7 +58,7 @@ _HTML_TAG_ANYWHERE = re.compile(
 )
 
 
-def _root_element(text: str) -> tuple[str, bool]:
+def root_element(text: str) -> tuple[str, bool]:
     """The document's root element name (lower case, no prefix) and whether an HTML
     doctype was seen, skipping the XML declaration, comments and doctype.
 
@@ -92,19 +92,39 @@ def _root_element(text: str) -> tuple[str, bool]:
     return root.group(1).rsplit(":", 1)[-1].lower(), doctype_html
 
 
-def _load_json_feed(text: str, ext: str) -> dict[str, Any] | None:
-    """The loaded JSON Feed; FormatError for other or broken JSON; None if not JSON."""
+def _json_feed(text: str) -> dict[str, Any]:
+    """JSON text as a JSON Feed, or FormatError saying why it is not one: "invalid JSON
+    at line 3, column 5: Expecting ',' delimiter", "JSON without an items list"..."""
     from tuinews.formats.feeds import is_json_feed
 
     try:
         value = json.loads(text)
-    except (ValueError, RecursionError):
-        if ext in JSON_EXTENSIONS or "jsonfeed.org/version" in text[:_SNIFF_CHARS]:
-            raise FormatError("not valid JSON Feed") from None
-        return None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise FormatError(
+            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except ValueError:
+        raise FormatError("invalid JSON") from None
     if is_json_feed(value):
         return cast(dict[str, Any], value)
-    raise FormatError("JSON, but not a JSON Feed")
+    if isinstance(value, dict) and "items" in value:
+        raise FormatError("JSON, but its items are not a list")
+    raise FormatError("JSON, but not a JSON Feed (no items list)")
+
+
+def _load_json_feed(text: str, ext: str) -> dict[str, Any] | None:
+    """A file's JSON Feed; FormatError for other or broken JSON; None if it is not JSON
+    at all (broken JSON without a .json name or a JSON Feed version: some other text)."""
+    try:
+        return _json_feed(text)
+    except FormatError as error:
+        if str(error).startswith("invalid JSON") and not (
+            ext in JSON_EXTENSIONS or "jsonfeed.org/version" in text[:_SNIFF_CHARS]
+        ):
+            return None
+        raise
 
 
 def detect_format(text: str, name: str = "") -> Format:
@@ -117,7 +137,7 @@ def detect_format(text: str, name: str = "") -> Format:
         return "jsonfeed"
     head = text[:_SNIFF_CHARS]
     if text.startswith("<"):
-        root, doctype_html = _root_element(text[: 64 * 1024])
+        root, doctype_html = root_element(text[: 64 * 1024])
         if doctype_html or root in _PAGE_ROOTS:
             return "html"
         if root in _FEED_ROOTS:
@@ -240,7 +260,9 @@ def parse_document(
 
 def parse_feed(data: bytes, url: str = "") -> ParsedFeed:
     """A fetched feed's bytes: RSS, Atom or JSON Feed. Raises FormatError if it is not a
-    feed (an HTML page, an empty body...): a failure, never an empty feed."""
+    feed (an HTML page, an empty body...): a failure, never an empty feed. The message
+    says why: "not a feed (invalid JSON at line 3, column 5: ...)". ``url``: where it
+    was fetched from (relative links are resolved against it)."""
     try:
         if not data.strip():
             raise FormatError("not a feed (empty response)")
@@ -248,23 +270,25 @@ def parse_feed(data: bytes, url: str = "") -> ParsedFeed:
             raise FormatError("not a feed (binary data)")
         stripped = decode(data).lstrip("\ufeff").strip()
         name = url.rsplit("?", 1)[0].rsplit("/", 1)[-1]
-        try:
-            if stripped.startswith(("{", "[")):  # parsed once, then handed on
-                feed = _load_json_feed(stripped, os.path.splitext(name)[1].lower())
-                if feed is not None:
-                    from tuinews.formats.feeds import read_json_feed
+        if stripped.startswith(("{", "[")):  # JSON: parsed once, then handed on
+            from tuinews.formats.feeds import read_json_feed
 
-                    return read_json_feed(feed, name=url)
+            try:
+                feed = _json_feed(stripped)
+            except FormatError as error:
+                raise FormatError(f"not a feed ({error})") from None
+            return read_json_feed(feed, name=url, url=url)
+        try:
             kind = detect_format(stripped, name)
         except FormatError:
-            raise FormatError("not a feed (JSON, but not a JSON Feed)") from None
+            kind = "text"
         if kind in ("feed", "xml"):
             from tuinews.formats.feeds import read_xml_feed
 
-            return read_xml_feed(data, name=url)
+            return read_xml_feed(data, name=url, url=url)
         if kind == "html":
             raise FormatError("not a feed (an HTML page)")
-        raise FormatError("not a feed")
+        raise FormatError("not a feed (neither RSS, Atom nor JSON Feed)")
     except FormatError:
         raise
     except RecursionError:

@@ -20,7 +20,6 @@ from tuinews.links import safe_link
 from tuinews.models import Article, BodyKind
 from tuinews.sanitise import clean_line, clean_text, clean_url
 
-JSONFEED_PREFIX = "https://jsonfeed.org/version/"
 # Items read from one feed document; the rest are left out. Feeds list their newest items
 # first; a document of 100,000 items would take the parsers minutes (and the store keeps
 # at most ``keep_articles`` of them anyway).
@@ -28,6 +27,7 @@ MAX_FEED_ITEMS = 5000
 _ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_ABSOLUTE_WEB = re.compile(r"\s*https?://", re.I)
 UNTITLED_CHARS = 80
 
 
@@ -161,12 +161,14 @@ def read_xml_feed(
     path: str = "",
     mtime: datetime | None = None,
     fast_only: bool = False,
+    url: str = "",
 ) -> ParsedFeed:
     """RSS or Atom bytes to a ParsedFeed (no items is fine; not a feed is FormatError).
 
     fastfeedparser first (fast); feedparser when it declines (it raised, found no items,
     or the document declares entities). Either way the same rules make the articles.
-    ``fast_only``: raise NeedsWorker instead of falling back to feedparser."""
+    ``fast_only``: raise NeedsWorker instead of falling back to feedparser.
+    ``url``: where the document was fetched from, the base of its relative links."""
     from tuinews.formats import fastfeed
 
     data = _first_items(data, MAX_FEED_ITEMS)
@@ -175,7 +177,7 @@ def read_xml_feed(
         if fast_only:
             raise NeedsWorker("feedparser")
         raw = _read_with_feedparser(data)
-    return _build_feed(raw, name=name, path=path, mtime=mtime)
+    return _build_feed(raw, name=name, path=path, mtime=mtime, url=url)
 
 
 # feedparser matches author and e-mail fields with a regex that takes seconds to minutes
@@ -196,21 +198,25 @@ def _read_with_feedparser(data: bytes) -> RawFeed:
     if not entries and not result.get("version"):
         raise FormatError("not a feed")
     feed: Mapping[str, Any] = result.get("feed", {})
+    atom = str(result.get("version") or "").startswith("atom")
     raw = RawFeed(
         title=_detail_text(feed.get("title_detail"), str(feed.get("title") or "")),
         link=str(feed.get("link") or ""),
         date=from_struct(feed.get("updated_parsed")) or from_struct(feed.get("published_parsed")),
         ttl=feed.get("ttl"),
+        atom=atom,
     )
     for entry in entries:
         author_detail = entry.get("author_detail")
         author = ""
         if isinstance(author_detail, Mapping):
             author = clean_line(str(author_detail.get("name") or ""))
+        link, *more_links = _entry_links(entry, atom) or [""]
         raw.entries.append(
             RawEntry(
                 raw_id=str(entry.get("id") or ""),
-                link=str(entry.get("link") or ""),
+                link=link,
+                more_links=tuple(more_links),
                 title=_detail_text(entry.get("title_detail"), str(entry.get("title") or "")),
                 author=author or str(entry.get("author") or ""),
                 body=_entry_body(entry),
@@ -222,6 +228,31 @@ def _read_with_feedparser(data: bytes) -> RawFeed:
     return raw
 
 
+def _entry_links(entry: Mapping[str, Any], atom: bool) -> list[str]:
+    """An entry's links as feedparser read them, in the order the article rules try them:
+    its alternate links in document order (feedparser's ``link`` is the last one); a
+    ``guid`` feedparser took as the link, only if it is an absolute http(s) URL (RSS: not
+    when ``isPermaLink="false"``, which feedparser already heeds; an Atom ``id`` is a name,
+    never a link, RFC 4287 4.2.6); then a ``media:player`` and ``media:content`` URL."""
+    links = [
+        str(link.get("href") or "")
+        for link in entry.get("links") or ()
+        if isinstance(link, Mapping) and link.get("rel", "alternate") == "alternate"
+    ]
+    own = str(entry.get("link") or "")
+    if entry.get("guidislink") and (atom or _ABSOLUTE_WEB.match(own) is None):
+        own = ""
+    if own and own not in links:
+        links.append(own)
+    player = entry.get("media_player")
+    if isinstance(player, Mapping):
+        links.append(str(player.get("url") or ""))
+    for media in entry.get("media_content") or ():
+        if isinstance(media, Mapping):
+            links.append(str(media.get("url") or ""))
+    return [link for link in links if link]
+
+
 def _safe_link(url: str, base: str = "") -> str:
     """safe_link, or "" for a URL that urllib cannot even split (``http://[oops``)."""
     try:
@@ -230,17 +261,40 @@ def _safe_link(url: str, base: str = "") -> str:
         return ""
 
 
-def _build_feed(raw: RawFeed, *, name: str, path: str, mtime: datetime | None) -> ParsedFeed:
-    """Articles from either parser's findings: sanitised, links made safe, uids assigned."""
+def _link_base(raw: RawFeed, feed_link: str, url: str) -> str:
+    """What an entry's relative link is resolved against (after any ``xml:base``, which
+    the parsers apply). Atom: the address the document was fetched from (RFC 4287 section
+    2, RFC 3986 5.1.3), else the feed's own link for a file read from disk. RSS, which
+    says nothing of relative links: the channel's link (the site, often on another host
+    than a feed proxy), else the fetched address."""
+    fetched = _safe_link(url)
+    return (fetched or feed_link) if raw.atom else (feed_link or fetched)
+
+
+def _first_link(entry: RawEntry, base: str) -> str:
+    """The first of the entry's links that is http(s) once resolved ("" if none)."""
+    for candidate in (entry.link, *entry.more_links):
+        link = _safe_link(candidate, base) if candidate else ""
+        if link:
+            return link
+    return ""
+
+
+def _build_feed(
+    raw: RawFeed, *, name: str, path: str, mtime: datetime | None, url: str = ""
+) -> ParsedFeed:
+    """Articles from either parser's findings: sanitised, links made safe, uids assigned.
+    ``url``: the address the document was fetched from, if it was."""
     from tuinews.formats.fragment import sanitise_fragment
 
     source = clean_line(raw.title) or clean_line(name)
-    feed_link = _safe_link(raw.link)
+    feed_link = _safe_link(raw.link, url)
+    base = _link_base(raw, feed_link, url)
     ids = _Ids()
     articles = []
     for index, entry in enumerate(raw.entries):
         body, plain = sanitise_fragment(entry.body)
-        link = _safe_link(entry.link, feed_link)
+        link = _first_link(entry, base)
         title = clean_line(entry.title) or clean_line(_fallback_title(plain)) or "Untitled"
         own_date = entry.date
         item_id = ids.unique(_item_id(entry.raw_id, link, title, own_date, index))
@@ -273,12 +327,9 @@ def build_feed(
 
 
 def is_json_feed(value: object) -> bool:
-    if not isinstance(value, dict):
-        return False
-    version = value.get("version")
-    if isinstance(version, str) and version.startswith(JSONFEED_PREFIX):
-        return True
-    return version is None and isinstance(value.get("items"), list)
+    """A JSON object with an ``items`` list. Its ``version`` is not checked: publishers
+    write "1.1" or "1.0" for the spec's URL, or leave it out."""
+    return isinstance(value, dict) and isinstance(value.get("items"), list)
 
 
 def _str(value: object) -> str:
@@ -324,16 +375,26 @@ def parse_json_feed(
 
 
 def read_json_feed(
-    feed: dict[str, Any], *, name: str, path: str = "", mtime: datetime | None = None
+    feed: dict[str, Any],
+    *,
+    name: str,
+    path: str = "",
+    mtime: datetime | None = None,
+    url: str = "",
 ) -> ParsedFeed:
-    """A JSON Feed (already loaded with ``json``) to a ParsedFeed."""
+    """A JSON Feed (already loaded with ``json``) to a ParsedFeed. ``url``: where it was
+    fetched from (relative URLs in it are resolved against it)."""
     from tuinews.formats.fragment import sanitise_fragment
 
     items = feed.get("items")
     if not isinstance(items, list):
         raise FormatError("not valid JSON Feed")
     source = clean_line(_str(feed.get("title"))) or clean_line(name)
-    home = safe_link(_str(feed.get("home_page_url"))) or safe_link(_str(feed.get("feed_url"))) or ""
+    fetched = _safe_link(url)
+    home = _safe_link(_str(feed.get("home_page_url")), fetched) or _safe_link(
+        _str(feed.get("feed_url")), fetched
+    )
+    base = home or fetched
     ids = _Ids()
     articles = []
     for index, item in _json_items(items):
@@ -344,10 +405,9 @@ def read_json_feed(
             kind, (body, plain) = "html", sanitise_fragment(html_body)
         else:
             kind, body, plain = "markdown", text_to_markdown(clean_text(text_body)), text_body
-        link = safe_link(_str(item.get("url")), home) or safe_link(
-            _str(item.get("external_url")), home
+        link = _safe_link(_str(item.get("url")), base) or _safe_link(
+            _str(item.get("external_url")), base
         )
-        link = link or ""
         title = clean_line(_str(item.get("title"))) or clean_line(_fallback_title(plain))
         own_date = parse_date(_str(item.get("date_published"))) or parse_date(
             _str(item.get("date_modified"))

@@ -133,10 +133,40 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: the full article fetched from its link (F, or a feed set to --full-text) is
+    # searchable, as it is what the reader shows: the index gets a fourth column, `full`
+    # (the articles column of that name, Markdown as shown). FTS5 cannot add a column: the
+    # index is made again and rebuilt once from every article (so full texts fetched before
+    # are found too), and the triggers that take old values out of it name the new column.
+    """
+    DROP TRIGGER articles_ad;
+    DROP TRIGGER articles_au;
+    DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, author, text, full,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '3'
+    );
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text, full)
+        SELECT 'delete', old.id, old.title, old.author, old.text, old.full
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);
+        DELETE FROM fts_pending WHERE id = old.id;
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, author, text, full ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text, full)
+        SELECT 'delete', old.id, old.title, old.author, old.text, old.full
+        WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);
+        INSERT OR IGNORE INTO fts_pending (id) VALUES (new.id);
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    DELETE FROM fts_pending;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
-REBUILDS_INDEX = 3  # the migration to this version rebuilds the search index
+REBUILDS_INDEX = 5  # the migration to this version rebuilds the search index
 
 
 def upgrade_note(path: str | Path) -> str | None:

@@ -166,12 +166,23 @@ class Store(ListingStore):
         if last is None:
             return 0
         db.execute(
-            "INSERT INTO articles_fts (rowid, title, author, text) "
-            "SELECT a.id, a.title, a.author, a.text FROM fts_pending p "
+            "INSERT INTO articles_fts (rowid, title, author, text, full) "
+            "SELECT a.id, a.title, a.author, a.text, a.full FROM fts_pending p "
             "JOIN articles a ON a.id = p.id WHERE p.id <= ?",
             (last,),
         )
         return int(db.execute("DELETE FROM fts_pending WHERE id <= ?", (last,)).rowcount)
+
+    @staticmethod
+    def _index_one(db: sqlite3.Connection, article_id: int) -> None:
+        """Index one article now, if it is waiting (its values as they are now)."""
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, author, text, full) "
+            "SELECT id, title, author, text, full FROM articles "
+            "WHERE id = ? AND id IN (SELECT id FROM fts_pending)",
+            (article_id,),
+        )
+        db.execute("DELETE FROM fts_pending WHERE id = ?", (article_id,))
 
     @staticmethod
     def _upsert(
@@ -329,9 +340,11 @@ class Store(ListingStore):
         )
 
     def set_full_text(self, article_id: int, markdown: str) -> None:
-        """Keep the full article fetched from the link (the feed's summary stays too)."""
+        """Keep the full article fetched from the link (the feed's summary stays too),
+        searchable at once (the index's ``full`` column: migration 4)."""
         with self._write() as db:
             db.execute("UPDATE articles SET full = ? WHERE id = ?", (markdown, article_id))
+            self._index_one(db, article_id)
 
     def cache_markdown(self, article_id: int, markdown: str) -> None:
         with self._write() as db:
