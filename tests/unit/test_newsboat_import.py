@@ -203,7 +203,7 @@ def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) ->
 
     listing = tuinews(db, "feeds")
     assert "Hidden Feed [secret] (hidden: not in All or Unread)" in listing.stdout
-    as_json = [json.loads(line) for line in tuinews(db, "feeds", "--json").stdout.splitlines()]
+    as_json = json.loads(tuinews(db, "feeds", "--json").stdout)["feeds"]
     assert {(f["title"], f["hidden"]) for f in as_json} == {
         ("My News", False),
         ("Atom Loop", False),
