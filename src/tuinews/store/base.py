@@ -64,6 +64,8 @@ class Database:
                     self.created = migrate(self._db)  # reads the version again, locked
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
+            # What other processes commit from now on is news to whoever reads it now.
+            self.opened_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         except SchemaTooNew as error:
             raise StoreError(f"{self.path}: {error}") from None
         except sqlite3.DatabaseError as error:

@@ -21,9 +21,16 @@ class StoreWatcher:
     """Calls ``changed()`` (from its own thread) after another connection commits."""
 
     def __init__(
-        self, store: Database, changed: Callable[[], object], interval: float = WATCH_INTERVAL
+        self,
+        store: Database,
+        changed: Callable[[], object],
+        interval: float = WATCH_INTERVAL,
+        since: int | None = None,
     ) -> None:
+        """``since``: the data_version from which on commits count (default: when the
+        thread starts), e.g. the store's ``opened_version``."""
         self.store = store
+        self.since = since
         self.changed = changed
         self.interval = interval
         self._stop = threading.Event()
@@ -50,7 +57,7 @@ class StoreWatcher:
             return None  # closed (the app is quitting), or unreadable: stop watching
 
     def _run(self) -> None:
-        seen = self._version()
+        seen = self.since if self.since is not None else self._version()
         while seen is not None and not self._stop.wait(self.interval):
             rebase = self._rebase.is_set()
             self._rebase.clear()

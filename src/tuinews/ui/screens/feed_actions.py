@@ -113,10 +113,12 @@ class FeedActions(Screen[None]):
     # --- changes made by other processes -----------------------------------------------
 
     def watch_store(self) -> None:
-        """From now on, show what other processes commit (see StoreWatcher)."""
+        """Show what other processes commit (see StoreWatcher), from the moment the store
+        was opened: the thread starts after the first frame."""
         if self.watcher is None:
+            store = self.tuinews.store
             self.watcher = StoreWatcher(
-                self.tuinews.store, lambda: self.post_message(StoreChanged())
+                store, lambda: self.post_message(StoreChanged()), since=store.opened_version
             )
             self.watcher.start()
 
@@ -139,7 +141,7 @@ class FeedActions(Screen[None]):
     # --- refreshing ------------------------------------------------------------------
 
     def start_automatic_refresh(self) -> None:
-        self.watch_store()
+        self.call_after_refresh(self.watch_store)
         settings = self.tuinews.settings
         if settings.refresh_on_start:  # its check imports the refresh code: after the frame
             self.call_after_refresh(self._refresh_stale)
