@@ -204,6 +204,7 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
     runs (an earlier cron run, the app's), it waits for that one to end, then fetches
     the feeds it did not."""
     from tuinews.ingest import due_feeds
+    from tuinews.store import AlreadyRunning, StoreError
     from tuinews.store.lock import Holder, one_refresh
 
     def waiting(holder: Holder) -> None:
@@ -212,11 +213,14 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
             "then fetching only the feeds it did not"
         )
 
-    with one_refresh(store.path, waiting) as fresh_since:
-        feeds = due_feeds(store, force=True)
-        if fresh_since is not None:
-            feeds = [feed for feed in feeds if (feed.last_fetch or 0) < fresh_since]
-        return _refresh(args, settings, store, feeds)
+    try:
+        with one_refresh(store.path, waiting) as fresh_since:
+            feeds = due_feeds(store, force=True)
+            if fresh_since is not None:
+                feeds = [feed for feed in feeds if (feed.last_fetch or 0) < fresh_since]
+            return _refresh(args, settings, store, feeds)
+    except AlreadyRunning as running:  # an earlier tuinews, with the lock for its whole run
+        raise StoreError(f"cannot refresh {store.path}: {running}") from None
 
 
 def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed]) -> int:
