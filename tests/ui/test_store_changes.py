@@ -143,3 +143,28 @@ async def test_R_while_another_tuinews_refreshes_says_so_and_fetches_nothing() -
             await pilot.press("R")
             await wait_for(pilot, lambda: [h.title for h in main(pilot).shown] == ["Alpha news"])
             assert len(server.requests) == 1
+
+
+async def test_a_feed_removed_elsewhere_leaves_the_list_with_its_articles() -> None:
+    app = make_app(make_articles(3))  # what it shows first is read from now
+    from_elsewhere(app.store.path, newer(2))  # committed before its first frame: shown too
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await wait_for(pilot, lambda: len(screen.headlines.ids) == 5, guard=CHANGE_SEEN)
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.press("j")  # New headline 0: the one being read
+        await wait_for(pilot, lambda: screen.article_view.ready)
+        current = screen.headlines.current
+        assert current is not None and current.title == "New headline 0"
+        with Store(app.store.path) as other:  # `tuinews remove` from a shell
+            (feed,) = [f for f in other.feeds() if f.name == "Cron feed"]
+            other.remove_feed(feed.id)
+        await wait_for(pilot, lambda: len(screen.headlines.ids) == 3, guard=CHANGE_SEEN)
+        await settle(pilot)
+        assert current.id not in screen.headlines.ids  # gone from the store: not kept
+        assert [h.title for h in screen.shown] == ["Headline 0", "Headline 1", "Headline 2"]
+        assert screen.headlines.current is not None
+        labels = [entry.label for entry in screen.query_one(FeedList).entries]
+        assert "Cron feed" not in labels

@@ -45,11 +45,9 @@ def fit(text: str, width: int) -> str:
 
 
 def _with_kept(ids: Sequence[int], kept: int, after: Sequence[int]) -> Sequence[int]:
-    """``ids`` with ``kept`` put back if it is missing: before the first of the ids that
+    """``ids`` with ``kept`` (not in them) put back: before the first of the ids that
     followed it before (``after``, the nearest first) that is still there, else at the end.
     The sequence keeps its type (an array of 8-byte ids stays one)."""
-    if kept in ids:
-        return ids
     present = set(ids)
     index = len(ids)
     for neighbour in after[:KEPT_NEIGHBOURS]:
@@ -168,8 +166,11 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         e.g. after a refresh), it stays even if the article left the view (read in the
         Unread view), among the neighbours it had."""
         current = self.current_id
-        if keep_current and current is not None:
-            ids = _with_kept(ids, current, self.ids[self.cursor + 1 :])
+        if keep_current and current is not None and current not in ids:
+            kept = self.fetch([current])  # unless it is gone from the store
+            if kept:
+                ids = _with_kept(ids, current, self.ids[self.cursor + 1 :])
+                rows = [*rows, *kept]
         self.ids = ids
         self.words = list(words)
         if not keep_rows:
