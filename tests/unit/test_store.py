@@ -383,3 +383,23 @@ def test_cli_writes_beside_another_tuinews_and_refuses_a_damaged_file(tmp_path: 
     assert "damaged" in result.stderr and "mv " in result.stderr
     assert "Traceback" not in result.stderr
     assert damaged.read_bytes().startswith(b"not a database")  # nothing was changed
+
+
+def test_an_old_schema_is_not_updated_under_an_earlier_tuinews_still_open(tmp_path: Path) -> None:
+    from tuinews.store.lock import StoreLock
+    from tuinews.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+    earlier = StoreLock(path)  # held for its whole run, with only its PID in it
+    assert earlier.try_acquire() is None
+    earlier.path.write_text("4242\n")
+    try:
+        with pytest.raises(StoreError, match=r"an earlier tuinews is using it \(PID 4242\)"):
+            Store(path)
+    finally:
+        earlier.release()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1  # untouched
+    Store(path).close()  # once it is closed
