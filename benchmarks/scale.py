@@ -494,7 +494,7 @@ def make_app(db: Path):
         def key(self, name: str, char: str | None = None) -> None:
             self.post_message(events.Key(name, char if char is not None else name))
 
-    store = Store(db, exclusive=True)
+    store = Store(db)
     OPEN_STORES.append(store)
     app = Timed(
         store=store,

@@ -85,7 +85,7 @@ if __name__ == "__main__":
     args = plain_paths(sys.argv[2:])
     settings, problems = load_settings(config_path())
     check_paths(args.paths)
-    store = Store(db, exclusive=True)
+    store = Store(db)
     # What to show is read while the UI is imported.
     early = EarlyStart(store, opener(store, args.paths), FIRST_SCREEN)
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from tuinews.store import Store
 
 COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export", "extract")
-WRITERS = ("refresh", "add", "remove", "import")  # these take the store's lock
+WRITERS = ("refresh", "add", "remove", "import")  # these need a writable database
 
 
 class _Version(argparse.Action):
@@ -152,22 +152,20 @@ def plain_paths(argv: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(paths=list(argv), config=None, db=None, version=None)
 
 
-def _open_store(args: argparse.Namespace, settings: Settings, exclusive: bool) -> Store:
+def _open_store(args: argparse.Namespace, settings: Settings, writing: bool) -> Store:
     from tuinews.settings import ensure_dirs
-    from tuinews.store import AlreadyRunning, CorruptStore, Store, StoreError
+    from tuinews.store import CorruptStore, Store, StoreError
     from tuinews.store.schema import upgrade_note
 
     path = args.db.expanduser() if args.db else settings.db_path()
     ensure_dirs(path)
-    if exclusive and path.exists() and not os.access(path, os.W_OK):
+    if writing and path.exists() and not os.access(path, os.W_OK):
         raise StoreError(f"{path} is read-only: tuinews feeds, search and export can read it")
     note = upgrade_note(path)
     if note:
         print(f"tuinews: {note}...", file=sys.stderr, flush=True)
     try:
-        return Store(path, exclusive=exclusive)
-    except AlreadyRunning as running:
-        raise StoreError(f"another tuinews is using {path} ({running})") from None
+        return Store(path)
     except CorruptStore as corrupt:
         aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -178,13 +176,26 @@ def _open_store(args: argparse.Namespace, settings: Settings, exclusive: bool) -
         answer = input(f"Move it aside to {aside.name} and start a new database? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             raise StoreError("nothing was changed") from None
-        path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                side.rename(aside.with_name(aside.name + suffix))
+        _move_aside(path, aside)
         print(f"tuinews: moved to {aside}; starting a new database.", file=sys.stderr)
-        return Store(path, exclusive=exclusive)
+        return Store(path)
+
+
+def _move_aside(path: Path, aside: Path) -> None:
+    """Rename the damaged file (and its WAL) under the lock file: not while another tuinews
+    refreshes or updates it."""
+    from tuinews.store import AlreadyRunning, StoreError
+    from tuinews.store.lock import StoreLock
+
+    try:
+        with StoreLock(path):
+            path.rename(aside)
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists():
+                    side.rename(aside.with_name(aside.name + suffix))
+    except AlreadyRunning as running:
+        raise StoreError(f"nothing was changed: {running}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -227,9 +238,9 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
 
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)
-            exclusive = command in WRITERS
+            writing = command in WRITERS
             return printing(
-                lambda: run_command(args, settings, lambda: _open_store(args, settings, exclusive))
+                lambda: run_command(args, settings, lambda: _open_store(args, settings, writing))
             )
         return _run_app(args, settings, problems)
     except StoreError as error:
@@ -262,7 +273,7 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     read_only = path.exists() and not os.access(path, os.W_OK)
     if read_only:
         problems.append(f"{path} is read-only: you can read, but nothing you change is saved")
-    store = _open_store(args, settings, exclusive=not read_only)
+    store = _open_store(args, settings, writing=not read_only)
     # What to show is read (and files' parsing workers boot) while Textual is imported.
     early = EarlyStart(store, opener(store, paths), FIRST_SCREEN)
 

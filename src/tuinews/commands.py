@@ -244,9 +244,32 @@ def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> i
 
 
 def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.ingest import FeedResult, due_feeds, run_refresh
+    """Fetch every feed. One refresh of a database runs at a time: started while another
+    runs (an earlier cron run, the app's), it waits for that one to end, then fetches
+    the feeds it did not."""
+    from tuinews.ingest import due_feeds
+    from tuinews.store import AlreadyRunning, StoreError
+    from tuinews.store.lock import Holder, one_refresh
 
-    feeds = due_feeds(store, force=True)
+    def waiting(holder: Holder) -> None:
+        warn(
+            f"another refresh of {store.path} is running ({holder}): waiting for it, "
+            "then fetching only the feeds it did not"
+        )
+
+    try:
+        with one_refresh(store.path, waiting) as fresh_since:
+            feeds = due_feeds(store, force=True)
+            if fresh_since is not None:
+                feeds = [feed for feed in feeds if (feed.last_fetch or 0) < fresh_since]
+            return _refresh(args, settings, store, feeds)
+    except AlreadyRunning as running:  # an earlier tuinews, with the lock for its whole run
+        raise StoreError(f"cannot refresh {store.path}: {running}") from None
+
+
+def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed]) -> int:
+    from tuinews.ingest import FeedResult, run_refresh
+
     started = time.monotonic()
 
     def progress(result: FeedResult, done: int, total: int) -> None:

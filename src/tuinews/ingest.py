@@ -176,7 +176,7 @@ class Refresher:
     async def close(self) -> None:
         if self._fetcher is not None:
             await self._fetcher.aclose()
-        self._workers.close()
+        await asyncio.to_thread(self._workers.close)  # waits for the workers to end
 
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
         """Parse in a worker process: untrusted bytes can hang a parser (feedparser has a

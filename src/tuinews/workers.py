@@ -24,6 +24,7 @@ import itertools
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,7 @@ from tuinews.timed_pool import quiet
 
 T = TypeVar("T")
 QUEUED_PER_WORKER = 2  # calls let in per worker: the one it runs and the next
+CLOSE_TIMEOUT = 5.0  # seconds close() waits for idle workers to end before killing them
 
 
 class TimedOut(Exception):
@@ -98,6 +100,7 @@ class _Pool:
                 initializer=_start_worker,
                 initargs=(context.Lock(), self.started, context.Value("i", 0)),
             )
+        self._manager: threading.Thread | None = None  # the executor's thread, once ending
 
     def started_at(self, call: int) -> float | None:
         """When a worker started this call (time.monotonic()), or None if none has."""
@@ -112,7 +115,21 @@ class _Pool:
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
                 process.kill()
+        self.shut_down()
+
+    def shut_down(self) -> None:
+        """Tell the executor to end (without waiting: see ``join``)."""
+        # shutdown() forgets the executor's thread: keep it, to wait for it.
+        self._manager = getattr(self.executor, "_executor_manager_thread", None) or self._manager
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def join(self, timeout: float) -> bool:
+        """Wait for the executor's thread to end (it closes the pipes it is woken with);
+        False if it is still running after ``timeout`` seconds."""
+        if self._manager is None:
+            return True
+        self._manager.join(timeout)
+        return not self._manager.is_alive()
 
 
 class WorkerPool:
@@ -121,6 +138,7 @@ class WorkerPool:
     def __init__(self, count: int | None = None) -> None:
         self.count = max(1, count or os.cpu_count() or 1)
         self._pool: _Pool | None = None
+        self._ended: list[_Pool] = []  # pools killed (for a time limit), maybe still ending
         self._calls = itertools.count(1)
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
@@ -135,6 +153,8 @@ class WorkerPool:
         if self._pool is pool:
             self._pool = None
         pool.kill()
+        # Waited for at close() (see there), once its thread is done with it.
+        self._ended = [p for p in self._ended if not p.join(0)] + [pool]
 
     def _let_in(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -142,10 +162,26 @@ class WorkerPool:
             self._slots = (loop, asyncio.Semaphore(QUEUED_PER_WORKER * self.count))
         return self._slots[1]
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.executor.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+    def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Stop the workers, and wait until the executors' threads are done (up to
+        ``timeout`` seconds, then the workers are killed).
+
+        Without the wait, the refresh could end with ``OSError: [Errno 9] Bad file
+        descriptor`` printed after its output, about once in 600 runs: at exit,
+        concurrent.futures wakes each executor's thread by writing to a pipe, without the
+        lock that thread holds when it closes that pipe on its way out; a thread still
+        ending then could close it between the check and the write. A thread that has
+        ended has closed its pipe, and is not written to."""
+        pools = [*self._ended, *([self._pool] if self._pool is not None else [])]
+        self._pool = None
+        self._ended = []
+        for pool in pools:
+            pool.shut_down()
+        deadline = time.monotonic() + timeout
+        for pool in pools:
+            if not pool.join(max(0.0, deadline - time.monotonic())):
+                pool.kill()  # a call still running (the app quitting mid-refresh)
+                pool.join(timeout)
 
     async def run(self, limit: float, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in a worker, killed ``limit`` seconds after it started

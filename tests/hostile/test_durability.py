@@ -163,7 +163,7 @@ def test_kill_9_during_refresh_leaves_every_feed_wholly_old_or_wholly_new(
 MARKER = """
 import random, sys
 from tuinews.store import Store
-store = Store(sys.argv[1], exclusive=True)
+store = Store(sys.argv[1])
 ids = [h.id for h in store.headlines() if not h.read]
 random.shuffle(ids)
 print("ready", flush=True)

@@ -119,3 +119,47 @@ def test_plain_paths_are_what_the_parser_gives(argv: list[str]) -> None:
         assert quick is None  # options: the parser reads them
     else:
         assert quick == build_parser().parse_args(argv)
+
+
+def test_refresh_beside_an_earlier_tuinews_that_holds_the_lock_says_so(tmp_path: Path) -> None:
+    """An earlier version held the lock file for its whole run, writing only its PID: a
+    refresh then refuses (exit 2, one line), as it did, rather than wait for it forever."""
+    from tuinews.store import Store
+    from tuinews.store.lock import StoreLock
+
+    db = tmp_path / "tuinews.db"
+    Store(db).close()
+    earlier = StoreLock(db)
+    assert earlier.try_acquire() is None
+    earlier.path.write_text("4242\n")
+    try:
+        result = run("refresh", "--db", str(db))
+    finally:
+        earlier.release()
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"tuinews: cannot refresh {db}: an earlier tuinews is using it (PID 4242)\n"
+    )
+    assert run("refresh", "--db", str(db)).returncode == 0  # released: it runs
+
+
+def test_a_damaged_file_is_moved_aside_only_when_nobody_holds_the_lock(tmp_path: Path) -> None:
+    from tuinews.cli import _move_aside
+    from tuinews.store import StoreError
+    from tuinews.store.lock import StoreLock
+
+    db = tmp_path / "tuinews.db"
+    db.write_bytes(b"junk" * 100)
+    (tmp_path / "tuinews.db-wal").write_bytes(b"wal")
+    aside = tmp_path / "tuinews.db.damaged-1"
+    refreshing = StoreLock(db)
+    assert refreshing.try_acquire() is None
+    try:
+        with pytest.raises(StoreError, match=rf"nothing was changed: .*\(PID {os.getpid()}\)"):
+            _move_aside(db, aside)
+        assert db.exists() and not aside.exists()
+    finally:
+        refreshing.release()
+    _move_aside(db, aside)
+    assert not db.exists() and aside.read_bytes() == b"junk" * 100
+    assert (tmp_path / "tuinews.db.damaged-1-wal").read_bytes() == b"wal"

@@ -6,6 +6,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
+
 from tests.ui.helpers import make_articles, make_store
 from tuinews.store import Store
 from tuinews.store.flags import ReadFlags
@@ -62,4 +64,26 @@ def test_flags_queued_while_a_batch_is_written_are_written_next() -> None:
     writer.join(10)
     assert read_ids(store.path) == {all_ids[0], all_ids[1]}
     assert flags.batches == 2 and flags.pending == 0
+    store.close()
+
+
+def test_flags_not_written_while_another_process_holds_the_database_are_kept() -> None:
+    """Another process's transaction outlasting the wait (cron's refresh on a very busy
+    machine): the batch is queued again, under any flag set meanwhile, not dropped."""
+    store = make_store(make_articles(6))
+    all_ids = ids(store)
+    store._db.execute("PRAGMA busy_timeout = 50")  # this connection gives up sooner
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process is writing
+    flags = ReadFlags()
+    assert flags.add(all_ids[:3], True)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        flags.write(store)
+    assert flags.pending == 3 and not flags.idle
+    assert flags.add([all_ids[0]], False)  # set again meanwhile: the newest value wins
+    other.execute("COMMIT")
+    other.close()
+    flags.write(store)
+    assert flags.idle
+    assert read_ids(store.path) == set(all_ids[1:3])
     store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -208,35 +210,135 @@ def test_any_search_text_is_safe(store: Store, text: str) -> None:
     assert len(query.match or "") < 5000
 
 
-def test_only_one_writer_and_a_stale_lock_never_blocks(tmp_path: Path) -> None:
-    import os
+def test_two_stores_on_one_file_both_write_and_a_stale_lock_never_blocks(
+    tmp_path: Path,
+) -> None:
+    """The app and cron's refresh have the file open at once: both write (SQLite
+    serialises the transactions), and each sees what the other committed."""
+    path = tmp_path / "shared.db"
+    (tmp_path / "shared.db.lock").write_text("999999 1\n")  # left by a crashed process
+    first = Store(path)
+    second = Store(path)
+    try:
+        feed = first.add_feed("https://example.com/feed")
+        ids = first.upsert_articles(feed.id, [article("1", "One"), article("2", "Two")]).new_ids
+        before = second.data_version()
+        second.set_starred(ids[0], True)
+        first.set_read([ids[1]])
+        assert second.data_version() != before  # the other store's commit is noticed
+        mark = first.data_version()
+        first.set_read([ids[0]])
+        assert first.data_version() == mark  # its own commits are not
+        assert [(h.read, h.starred) for h in second.headlines()] == [(True, False), (True, True)]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_one_refresh_at_a_time_the_second_waits_and_learns_what_is_fresh(
+    tmp_path: Path,
+) -> None:
+    import threading
+    import time
 
     from tuinews.store import AlreadyRunning
+    from tuinews.store.lock import Holder, StoreLock, one_refresh
 
-    path = tmp_path / "locked.db"
-    first = Store(path, exclusive=True)
-    with pytest.raises(AlreadyRunning) as running:
-        Store(path, exclusive=True)
-    assert running.value.pid == os.getpid()
-    Store(path).close()  # readers need no lock
-    first.close()
-    (tmp_path / "locked.db.lock").write_text("999999\n")  # left by a crashed process
-    Store(path, exclusive=True).close()
+    path = tmp_path / "tuinews.db"
+    running = StoreLock(path)
+    assert running.try_acquire() is None
+    running.claim(since=1000)
+    waited: list[Holder] = []
+    got: list[int | None] = []
+
+    def second() -> None:
+        with one_refresh(path, waited.append) as fresh:
+            got.append(fresh)
+            # Whoever waits for this one learns the same time: it fetched the rest.
+            assert StoreLock(path).try_acquire() == Holder(os.getpid(), 1000)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not waited and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert waited == [Holder(os.getpid(), 1000)] and not got  # waiting
+    running.release()
+    thread.join(10)
+    assert got == [1000]
+    with one_refresh(path, waited.append) as fresh:
+        assert fresh is None  # nobody running: every feed
+    assert len(waited) == 1
+    # An earlier tuinews held the lock for its whole run and wrote only its PID.
+    earlier = StoreLock(path)
+    assert earlier.try_acquire() is None
+    earlier.path.write_text("4242\n")
+    try:
+        earlier_one = r"an earlier tuinews is using it \(PID 4242\)"
+        with pytest.raises(AlreadyRunning, match=earlier_one), one_refresh(path, waited.append):
+            pass
+    finally:
+        earlier.release()
 
 
-def test_cli_refuses_a_second_writer_and_a_damaged_file(tmp_path: Path) -> None:
-    import os
+def test_two_processes_updating_an_old_schema_at_once_both_open_it(tmp_path: Path) -> None:
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tuinews.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        for number, step in enumerate(MIGRATIONS[:2]):
+            db.executescript(f"BEGIN; {step}; PRAGMA user_version = {number + 1}; COMMIT;")
+        db.execute("INSERT INTO feeds (url, added) VALUES ('https://example.com/f', 0)")
+        db.executemany(
+            "INSERT INTO articles (feed_id, uid, title, published, added, kind, body, text, "
+            "digest) VALUES (1, ?, ?, 0, 0, 'markdown', 'b', 'words', '')",
+            [(str(i), f"Title {i}") for i in range(3000)],
+        )
+        db.commit()
+    opener = (
+        "import sys; from tuinews.store import Store; "
+        "s = Store(sys.argv[1]); print(len(s.headlines())); s.close()"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", opener, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        assert out.strip() == "3000"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        found = db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'words'"
+        ).fetchone()[0]
+        assert found == 3000
+
+
+def test_cli_writes_beside_another_tuinews_and_refuses_a_damaged_file(tmp_path: Path) -> None:
     import subprocess
     import sys
     import time
 
     db = tmp_path / "busy.db"
+    # Another tuinews (the app) with the store open, writing now and then.
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from tuinews.store import Store; "
-            "s = Store(sys.argv[1], exclusive=True); print('ready', flush=True); time.sleep(30)",
+            "import sys, time; from tuinews.store import Store; s = Store(sys.argv[1]); "
+            "f = s.add_feed('http://127.0.0.1:9/app.xml'); print('ready', flush=True)\n"
+            "for i in range(300): s.set_read([i]); time.sleep(0.1)",
             str(db),
         ],
         stdout=subprocess.PIPE,
@@ -246,13 +348,22 @@ def test_cli_refuses_a_second_writer_and_a_damaged_file(tmp_path: Path) -> None:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         env = dict(os.environ, TUINEWS_DB=str(db))
         run = [sys.executable, "-m", "tuinews"]
-        busy = subprocess.run(
-            [*run, "refresh"], capture_output=True, text=True, env=env, timeout=60
+        refreshed = subprocess.run(
+            [*run, "refresh", "--json"], capture_output=True, text=True, env=env, timeout=120
         )
-        assert busy.returncode == 2
-        assert f"another tuinews is using {db} (already running (PID {holder.pid}))" in busy.stderr
+        # It ran (exit 1: the feed's port is closed), beside the other tuinews.
+        assert refreshed.returncode == 1, refreshed.stderr
+        assert "Traceback" not in refreshed.stderr and "already running" not in refreshed.stderr
         feeds = subprocess.run([*run, "feeds"], capture_output=True, text=True, env=env, timeout=60)
-        assert feeds.returncode == 0  # reading needs no lock
+        assert feeds.returncode == 0 and "failed: " in feeds.stdout
+        removed = subprocess.run(
+            [*run, "remove", "http://127.0.0.1:9/app.xml"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert removed.returncode == 0, removed.stderr
     finally:
         holder.kill()
         holder.wait()
@@ -272,3 +383,23 @@ def test_cli_refuses_a_second_writer_and_a_damaged_file(tmp_path: Path) -> None:
     assert "damaged" in result.stderr and "mv " in result.stderr
     assert "Traceback" not in result.stderr
     assert damaged.read_bytes().startswith(b"not a database")  # nothing was changed
+
+
+def test_an_old_schema_is_not_updated_under_an_earlier_tuinews_still_open(tmp_path: Path) -> None:
+    from tuinews.store.lock import StoreLock
+    from tuinews.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+    earlier = StoreLock(path)  # held for its whole run, with only its PID in it
+    assert earlier.try_acquire() is None
+    earlier.path.write_text("4242\n")
+    try:
+        with pytest.raises(StoreError, match=r"an earlier tuinews is using it \(PID 4242\)"):
+            Store(path)
+    finally:
+        earlier.release()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1  # untouched
+    Store(path).close()  # once it is closed

@@ -1,6 +1,8 @@
 """The database connection: one SQLite file in WAL mode, used from the UI's thread
-workers and from the headless commands. Every write is its own short ``BEGIN IMMEDIATE``
-transaction (a feed's update is one transaction; a read flag is committed when it is set)."""
+workers and from the headless commands, by several processes at once (the app, cron's
+refresh, a refresh's workers). Every write is its own short ``BEGIN IMMEDIATE``
+transaction (a feed's update is one transaction; read flags are committed in batches
+moments after they are set), so SQLite serialises the writers and readers never wait."""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from tuinews.store.lock import StoreLock
-from tuinews.store.schema import SchemaTooNew, migrate
+from tuinews.store.lock import AlreadyRunning, StoreLock, lockable
+from tuinews.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate, schema_version
+
+# Seconds a write waits for another connection's transaction (another process's refresh,
+# the app's flags) before it fails: each transaction is short (a feed, a batch of flags,
+# a thousand articles indexed), but a busy machine can stretch one.
+BUSY_TIMEOUT = 30.0
+UPDATE_WAIT = 300.0  # seconds to wait for another tuinews updating the schema
 
 
 class StoreError(Exception):
@@ -35,37 +43,74 @@ class FeedExists(StoreError):
 class Database:
     """Thread-safe access to one database file (one connection, serialised by a lock)."""
 
-    def __init__(self, path: str | Path, *, exclusive: bool = False) -> None:
-        """Open (creating and migrating) the database. ``exclusive``: take the lock that
-        makes this the only tuinews writing it (raises AlreadyRunning)."""
+    def __init__(self, path: str | Path) -> None:
+        """Open (creating and migrating) the database. Other tuinews may have it open too:
+        SQLite serialises the writes (a writer waits up to BUSY_TIMEOUT for another's
+        transaction), and a schema update runs under the lock file (see ``lock``)."""
         self.path = Path(path)
         self._lock = threading.RLock()
         self._reader: sqlite3.Connection | None = None  # see _peek
         self._reader_lock = threading.Lock()
-        self._file_lock: StoreLock | None = None
-        if exclusive:
-            self._file_lock = StoreLock(self.path)
-            self._file_lock.acquire()
         try:
             self._db = sqlite3.connect(
-                str(self.path), check_same_thread=False, isolation_level=None, timeout=10
+                str(self.path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
             )
-            self._db.execute("PRAGMA journal_mode = WAL")
+            if schema_version(self._db) >= SCHEMA_VERSION:  # up to date (or too new: says so)
+                self._db.execute("PRAGMA journal_mode = WAL")  # (already: nothing to do)
+                self.created = migrate(self._db)
+            else:
+                with self._updating():
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                    self.created = migrate(self._db)  # reads the version again, locked
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
-            self.created = migrate(self._db)
+            # What other processes commit from now on is news to whoever reads it now.
+            self.opened_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         except SchemaTooNew as error:
-            self._unlock()
             raise StoreError(f"{self.path}: {error}") from None
         except sqlite3.DatabaseError as error:
-            self._unlock()
             if "not a database" in str(error) or "malformed" in str(error):
                 raise CorruptStore(self.path, str(error)) from None
             raise StoreError(f"{self.path}: cannot open the database ({error})") from None
 
-    def _unlock(self) -> None:
-        if self._file_lock is not None:
-            self._file_lock.release()
+    @contextmanager
+    def _updating(self) -> Iterator[None]:
+        """Hold the lock file while the schema is created or updated: two tuinews
+        started at once must not both run a migration, and one updating the schema while
+        an earlier tuinews has the file open would change the tables under it."""
+        if not lockable(self.path):
+            yield
+            return
+        lock = StoreLock(self.path)
+        try:
+            holder = lock.try_acquire()
+            if holder is not None:
+                if holder.earlier_version:
+                    raise StoreError(
+                        f"{self.path} needs updating for this version, but an earlier tuinews "
+                        f"is using it ({holder}): close it, then try again"
+                    )
+                lock.wait(UPDATE_WAIT)  # another one is updating it (or refreshing)
+        except AlreadyRunning as running:
+            raise StoreError(
+                f"{self.path} needs updating for this version, but another tuinews is "
+                f"using it ({running.holder}): try again when it is done"
+            ) from None
+        except OSError as error:
+            raise StoreError(
+                f"{self.path}: cannot update the database ({error.strerror})"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def data_version(self) -> int:
+        """A number that changes when another connection (another process: cron's
+        refresh, the workers of a refresh) commits to the database; this one's own
+        commits leave it as it is. Cheap (no disk access when nothing changed)."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def close(self) -> None:
         with self._reader_lock:
@@ -74,7 +119,6 @@ class Database:
                 self._reader = None
         with self._lock:
             self._db.close()
-        self._unlock()
 
     def __enter__(self) -> Self:
         return self
@@ -127,7 +171,10 @@ class Database:
             if self._reader is None:
                 try:
                     reader = sqlite3.connect(
-                        str(self.path), check_same_thread=False, isolation_level=None, timeout=10
+                        str(self.path),
+                        check_same_thread=False,
+                        isolation_level=None,
+                        timeout=BUSY_TIMEOUT,
                     )
                     reader.execute("PRAGMA query_only = 1")
                 except sqlite3.Error:

@@ -66,9 +66,16 @@ class ReadFlags:
                     if stop_when_empty:
                         self._writing = False
                     return False
-            for read in (True, False):
-                ids = [article_id for article_id, value in batch.items() if value is read]
-                if ids:
-                    store.set_read(ids, read)
+            try:
+                for read in (True, False):
+                    ids = [article_id for article_id, value in batch.items() if value is read]
+                    if ids:
+                        store.set_read(ids, read)
+            except BaseException:
+                # Not written (the database stayed locked by another process past the
+                # busy timeout, a full disk): queued again, under any flag set since.
+                with self._lock:
+                    self._pending = batch | self._pending
+                raise
             self.batches += 1
             return True

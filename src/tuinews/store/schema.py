@@ -188,9 +188,14 @@ class SchemaTooNew(Exception):
     """The database was written by a newer tuinews."""
 
 
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
 def migrate(connection: sqlite3.Connection) -> bool:
-    """Bring the schema up to date (each step in its own transaction); True if it was new."""
-    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    """Bring the schema up to date (each step in its own transaction); True if it was new.
+    Two processes must not run it at once (the database's lock file is held around it)."""
+    version = schema_version(connection)
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"the database is from a newer tuinews (schema {version}, "

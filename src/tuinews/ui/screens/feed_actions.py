@@ -6,13 +6,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.message import Message
 from textual.screen import Screen
 
 from tuinews.store import Feed, View
+from tuinews.store.lock import StoreLock, lockable
+from tuinews.store.watch import StoreWatcher
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
 from tuinews.ui.widgets.refresh_status import RefreshStatus
+from tuinews.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
@@ -26,11 +30,17 @@ if TYPE_CHECKING:
 RELOAD_DELAY = 1.5
 
 
+class StoreChanged(Message):
+    """Another process committed to the store (cron's refresh, ``tuinews add``...)."""
+
+
 class FeedActions(Screen[None]):
     refreshing = False
     _reload_pending = False
     opened_entry: Entry | None = None
     view: View = View()
+    shown_text = ""  # the search whose results are shown
+    watcher: StoreWatcher | None = None
 
     @property
     def tuinews(self) -> TuinewsApp:
@@ -100,9 +110,38 @@ class FeedActions(Screen[None]):
                 return entry.feed
         return None
 
+    # --- changes made by other processes -----------------------------------------------
+
+    def watch_store(self) -> None:
+        """Show what other processes commit (see StoreWatcher), from the moment the store
+        was opened: the thread starts after the first frame."""
+        if self.watcher is None:
+            store = self.tuinews.store
+            self.watcher = StoreWatcher(
+                store, lambda: self.post_message(StoreChanged()), since=store.opened_version
+            )
+            self.watcher.start()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    @on(StoreChanged)
+    def _store_changed(self) -> None:
+        """New articles from cron's refresh, feeds added or removed from a shell, flags
+        set in another tuinews: the counts and the view's headlines are read again, the
+        cursor stays on its article, and the article stays where it was read to."""
+        if self.refreshing:
+            return  # this app's own refresh: it reloads as its feeds arrive
+        if self.query_one(SearchBar).value != self.shown_text:
+            self.set_timer(RELOAD_DELAY, self._store_changed)  # after the search in progress
+            return
+        self.schedule_reload()
+
     # --- refreshing ------------------------------------------------------------------
 
     def start_automatic_refresh(self) -> None:
+        self.call_after_refresh(self.watch_store)
         settings = self.tuinews.settings
         if settings.refresh_on_start:  # its check imports the refresh code: after the frame
             self.call_after_refresh(self._refresh_stale)
@@ -145,11 +184,27 @@ class FeedActions(Screen[None]):
             if manual:
                 self.notify("No feeds to refresh: add one with a.")
             return
+        # One refresh of the store at a time (see tuinews.store.lock): not while cron's
+        # runs; the watcher shows its articles as they are stored.
+        lock = StoreLock(self.tuinews.store.path) if lockable(self.tuinews.store.path) else None
+        try:
+            holder = lock.try_acquire() if lock is not None else None
+        except OSError:  # no lock file beside the database (a read-only folder)
+            lock = holder = None
+        if holder is not None:
+            if manual:
+                self.notify(
+                    f"Another tuinews is refreshing the feeds ({holder}): "
+                    "its new articles show here as they are stored."
+                )
+            return
         self.refreshing = True
-        self._refresh(feeds, manual)
+        self._refresh(feeds, manual, lock)
 
     @work(group="refresh", exit_on_error=False, description="Refresh")
-    async def _refresh(self, feeds: list[Feed], manual: bool) -> None:
+    async def _refresh(
+        self, feeds: list[Feed], manual: bool, lock: StoreLock | None = None
+    ) -> None:
         status = self.query_one(RefreshStatus)
         status.start(len(feeds))
         failed: list[FeedResult] = []
@@ -165,6 +220,10 @@ class FeedActions(Screen[None]):
             results = await self.tuinews.refresher.refresh(feeds, progress)
         finally:
             self.refreshing = False
+            if lock is not None:
+                lock.release()
+            if self.watcher is not None:
+                self.watcher.rebase()  # what the refresh's workers wrote is shown below
             status.stop()
         self.schedule_reload()
         new = sum(result.new for result in results)

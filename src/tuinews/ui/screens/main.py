@@ -187,9 +187,8 @@ class MainScreen(FeedActions):
         if worker.is_cancelled:
             return
         if first.complete or not refresh:
-            show(
-                Results(view, text, first.ids, first.rows, first.complete), query.words, query.hints
-            )
+            found = Results(view, text, first.ids, first.rows, first.complete, reload=refresh)
+            show(found, query.words, query.hints)
             if first.complete:
                 return
             if text.strip() and not wait(TYPING_PAUSE, lambda: worker.is_cancelled):
@@ -202,7 +201,7 @@ class MainScreen(FeedActions):
             cancelled=lambda: worker.is_cancelled,
         )
         if not worker.is_cancelled:
-            result = Results(view, text, ids, [], True, rest=not refresh)
+            result = Results(view, text, ids, [], True, rest=not refresh, reload=refresh)
             show(result, query.words, query.hints)
 
     def _show_results(self, text: str, found: Results, words: list[str], hints: list[str]) -> None:
@@ -229,7 +228,9 @@ class MainScreen(FeedActions):
         else:
             message = "No articles here."
         self.headlines.empty_message = message
-        self.headlines.set_ids(found.ids, words, found.rows, keep_rows=found.rest)
+        self.headlines.set_ids(
+            found.ids, words, found.rows, keep_rows=found.rest, keep_current=found.reload
+        )
         self.article_view.highlight(words)
         if not found.ids and found.complete:
             self.article_view.show_message(message)

@@ -23,7 +23,8 @@ class Results:
     """What a search (or a view) found: ``ids`` in order, the first ``rows`` fetched;
     ``complete`` False while only the first screen is known; ``rest``: the ids of the
     first screen's query, with the rows it fetched still current; ``deferred``: the query
-    waits for more letters."""
+    waits for more letters; ``reload``: the shown view and search read again (the store
+    changed), where the article under the cursor stays."""
 
     view: View
     text: str
@@ -32,6 +33,7 @@ class Results:
     complete: bool = True
     rest: bool = False
     deferred: bool = False
+    reload: bool = False
 
 
 def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:

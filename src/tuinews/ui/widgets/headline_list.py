@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
@@ -29,6 +30,7 @@ STAR_MARK = "★"
 PAGE = 100  # rows fetched at once around a row that is not cached
 CACHE = 2000  # rows kept (least recently drawn go first)
 STRIPS = 300  # drawn rows kept
+KEPT_NEIGHBOURS = 200  # rows below the cursor looked at to put a kept article back
 
 Fetch = Callable[[Sequence[int]], list[Headline]]
 
@@ -40,6 +42,21 @@ def fit(text: str, width: int) -> str:
     if length > width:
         return set_cell_size(text, width - 1) + "…"
     return text + " " * (width - length)
+
+
+def _with_kept(ids: Sequence[int], kept: int, after: Sequence[int]) -> Sequence[int]:
+    """``ids`` with ``kept`` (not in them) put back: before the first of the ids that
+    followed it before (``after``, the nearest first) that is still there, else at the end.
+    The sequence keeps its type (an array of 8-byte ids stays one)."""
+    present = set(ids)
+    index = len(ids)
+    for neighbour in after[:KEPT_NEIGHBOURS]:
+        if neighbour in present:
+            index = ids.index(neighbour)
+            break
+    if isinstance(ids, array):
+        return ids[:index] + array(ids.typecode, [kept]) + ids[index:]
+    return [*ids[:index], kept, *ids[index:]]
 
 
 class Rows(Sequence[Headline]):
@@ -141,11 +158,19 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         rows: Iterable[Headline] = (),
         *,
         keep_rows: bool = False,
+        keep_current: bool = False,
     ) -> None:
         """Show the articles with these ids, in this order (``rows``: some of them, already
         fetched; ``keep_rows``: the cached rows are still current). The cursor stays on the
-        same article if it is still here."""
+        same article if it is still here; with ``keep_current`` (the same view read again,
+        e.g. after a refresh), it stays even if the article left the view (read in the
+        Unread view), among the neighbours it had."""
         current = self.current_id
+        if keep_current and current is not None and current not in ids:
+            kept = self.fetch([current])  # unless it is gone from the store
+            if kept:
+                ids = _with_kept(ids, current, self.ids[self.cursor + 1 :])
+                rows = [*rows, *kept]
         self.ids = ids
         self.words = list(words)
         if not keep_rows:
@@ -159,8 +184,16 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
             except ValueError:
                 cursor = 0
         set_virtual_size(self, Size(self.size.width, len(ids)))
-        if cursor == self.cursor < len(ids) and ids[cursor] == current:
-            self.refresh()  # still on the same article: nothing to announce
+        if current is not None and cursor < len(ids) and ids[cursor] == current:
+            # Still on the same article: nothing to announce (the article pane keeps its
+            # reading position). Rows added or gone above it: it keeps its place on screen.
+            if cursor != self.cursor:
+                moved = cursor - self.cursor
+                self.cursor = cursor
+                self.scroll_to(
+                    y=self.scroll_offset.y + moved, animate=False, force=True, immediate=True
+                )
+            self.refresh()
             return
         self.cursor = -1
         self.move_to(cursor, force=True, by_user=False)
