@@ -1,0 +1,210 @@
+"""The import contract (issue 13): tuinews is layered one way, and no module imports
+another that imports it back.
+
+    base      models, sanitise, links, query, resources (plain data and pure helpers)
+    formats   bytes to documents
+    extract   reader mode, on top of formats
+    io        sources, fetch, store, pool (files, network, SQLite, worker processes)
+    services  ingest, refresh, search, subscriptions, sync... (what the app and the
+              commands do, headless)
+    apps      cli, commands and ui
+
+A module may import its own layer and the layers below it, never above, not even inside
+a function or under TYPE_CHECKING; imports inside functions are for start-up speed only
+(a heavy module loaded when first used). The graph is read from the source with ``ast``,
+so it holds every import, wherever it is written.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+LAYERS = ["base", "formats", "extract", "io", "services", "apps"]
+PLACES = {
+    # the longest prefix wins
+    "tuinews": "base",
+    "tuinews.models": "base",
+    "tuinews.sanitise": "base",
+    "tuinews.links": "base",
+    "tuinews.query": "base",
+    "tuinews.resources": "base",
+    "tuinews.formats": "formats",
+    "tuinews.extract": "extract",
+    "tuinews.sources": "io",
+    "tuinews.fetch": "io",
+    "tuinews.store": "io",
+    "tuinews.pool": "io",
+    "tuinews.timed_pool": "io",
+    "tuinews.workers": "io",
+    "tuinews.cli": "apps",
+    "tuinews.commands": "apps",
+    "tuinews.__main__": "apps",
+    "tuinews.ui": "apps",
+}
+# Every other module of tuinews is a service.
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        place = PLACES.get(".".join(parts[:end]))
+        if place is not None and (end > 1 or module == "tuinews"):
+            return place
+    return "services"
+
+
+def modules(root: Path) -> dict[str, Path]:
+    found = {}
+    for path in root.rglob("*.py"):
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def imports(module: str, path: Path, known: dict[str, Path]) -> Iterator[tuple[str, int]]:
+    """(imported tuinews module, line) for every import in the file, wherever it is."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            names = [target] + [f"{target}.{alias.name}" for alias in node.names]
+        for name in names:
+            # "from tuinews.store import Store" names the package; "from tuinews import
+            # store" the module: both are edges to a module that exists.
+            if name in known and name != module:
+                yield name, node.lineno
+
+
+def graph(root: Path) -> dict[str, dict[str, int]]:
+    known = modules(root)
+    edges: dict[str, dict[str, int]] = {}
+    for module, path in known.items():
+        edges[module] = {}
+        for target, line in imports(module, path, known):
+            edges[module].setdefault(target, line)
+    return edges
+
+
+def upward(edges: dict[str, dict[str, int]]) -> list[str]:
+    found = []
+    for module, targets in sorted(edges.items()):
+        for target, line in sorted(targets.items()):
+            if LAYERS.index(layer(target)) > LAYERS.index(layer(module)):
+                found.append(
+                    f"{module} ({layer(module)}) line {line} imports {target} ({layer(target)})"
+                )
+    return found
+
+
+def cycles(edges: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, {}):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def package_cycle_free(edges: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The graph without the edges from a package's __init__ to its own submodules (a
+    package re-exporting what its modules define is not a cycle)."""
+    return {
+        module: {
+            target: line for target, line in targets.items() if not target.startswith(module + ".")
+        }
+        for module, targets in edges.items()
+    }
+
+
+# What is left of the knots issue 13 untangles: each entry goes when its knot is cut, and
+# nothing may be added. Both lists end empty.
+KNOWN_UPWARD = [
+    "tuinews.formats (formats) line 22 imports tuinews.extract (extract)",
+    "tuinews.models (base) line 42 imports tuinews.formats.html (formats)",
+]
+KNOWN_CYCLES = [
+    ["tuinews.formats.html", "tuinews.formats.text", "tuinews.models"],
+    ["tuinews.extract", "tuinews.formats"],
+    [
+        "tuinews.ui.app",
+        "tuinews.ui.commands",
+        "tuinews.ui.screens.feed_actions",
+        "tuinews.ui.screens.help",
+        "tuinews.ui.screens.main",
+    ],
+    ["tuinews.formats.fastfeed", "tuinews.formats.feeds"],
+]
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
+    assert upward(graph(SRC / "tuinews")) == KNOWN_UPWARD
+
+
+def test_no_import_cycles() -> None:
+    assert cycles(package_cycle_free(graph(SRC / "tuinews"))) == KNOWN_CYCLES
+
+
+def test_the_contract_fails_on_a_deliberate_cycle_and_an_upward_import(tmp_path: Path) -> None:
+    root = tmp_path / "tuinews"
+    (root / "store").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "models.py").write_text("def f():\n    from tuinews.store import thing\n")
+    (root / "store" / "__init__.py").write_text("from tuinews.models import f\nthing = 1\n")
+    edges = graph(root)
+    assert upward(edges) == ["tuinews.models (base) line 2 imports tuinews.store (io)"]
+    assert cycles(package_cycle_free(edges)) == [["tuinews.models", "tuinews.store"]]
+
+
+@pytest.mark.parametrize(
+    ("module", "place"),
+    [
+        ("tuinews.formats.feeds", "formats"),
+        ("tuinews.store.views", "io"),
+        ("tuinews.ingest", "services"),
+        ("tuinews.ui.app", "apps"),
+        ("tuinews", "base"),
+        ("tuinews.query", "base"),
+    ],
+)
+def test_layers_of_modules(module: str, place: str) -> None:
+    assert layer(module) == place
