@@ -22,7 +22,11 @@ class NewFeed:
 class AddFeedDialog(ModalScreen[NewFeed | None]):
     """Asks for a feed (or web page) URL, an optional title and tags."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("tab", "app.focus_next", "Next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):

@@ -48,9 +48,11 @@ class FeedList(OptionList):
     def set_feeds(
         self, feeds: list[Feed], counts: tuple[int, int, int], first: Entry | None = None
     ) -> None:
-        """Rebuild the list; keep the highlight on the same view if it is still there.
-        ``first`` is an extra entry on top (the files opened on the command line)."""
-        current = self.current
+        """Rebuild the list; keep the highlight on the same view if it is still there
+        (else on the entry now at its place, announced: e.g. the next feed after one was
+        removed). ``first`` is an extra entry on top (the files opened on the command
+        line)."""
+        current, at = self.current, self.highlighted
         _, unread, starred = counts
         entries: list[Entry | None] = [first] if first else []
         entries += [
@@ -84,11 +86,14 @@ class FeedList(OptionList):
         self.entries = kept
         self.clear_options()
         self.add_options([Option(self._prompt(e, width)) if e else None for e in entries])
-        index = next(
-            (i for i, e in enumerate(self.entries) if current and e.view == current.view), 0
+        kept_at = next(
+            (i for i, e in enumerate(self.entries) if current and e.view == current.view), None
         )
+        if kept_at is None and current is not None and at is not None:
+            self.highlighted = min(at, len(self.entries) - 1)  # gone: announced (Chosen)
+            return
         with self.prevent(OptionList.OptionHighlighted):
-            self.highlighted = index
+            self.highlighted = kept_at or 0
 
     def _same_entries(self, entries: list[Entry]) -> bool:
         """The same views, labels and separators as shown (counts may differ)."""
@@ -125,6 +130,14 @@ class FeedList(OptionList):
                     view.tag is not None and entry.feed is None and self._has_tag(feed_id, view.tag)
                 )
             ):
+                entry.unread = max(0, entry.unread + delta)
+                self.replace_option_prompt_at_index(index, self._prompt(entry, width))
+
+    def adjust_starred(self, delta: int) -> None:
+        """Change the Starred count after starring or unstarring an article."""
+        width = max(10, self.scrollable_content_region.width or 24)
+        for index, entry in enumerate(self.entries):
+            if entry.view == View(starred_only=True):
                 entry.unread = max(0, entry.unread + delta)
                 self.replace_option_prompt_at_index(index, self._prompt(entry, width))
 

@@ -141,11 +141,14 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         rows: Iterable[Headline] = (),
         *,
         keep_rows: bool = False,
+        prefer: int | None = None,
     ) -> None:
         """Show the articles with these ids, in this order (``rows``: some of them, already
         fetched; ``keep_rows``: the cached rows are still current). The cursor stays on the
-        same article if it is still here."""
+        same article if it is still here (on ``prefer`` if that one is)."""
         current = self.current_id
+        if prefer is not None and prefer in ids:
+            current = prefer
         self.ids = ids
         self.words = list(words)
         if not keep_rows:
