@@ -255,8 +255,8 @@ class MainScreen(ArticleActions):
         if found.complete or (restore is not None and restore in found.ids):
             self.restore = None  # (the search was left: the article selected before it)
         self.headlines.set_ids(found.ids, words, found.rows, keep_rows=found.rest, prefer=restore)
-        if self.view_opened and not text.strip() and found.ids:
-            self.view_opened = False
+        if self.view_opened and not text.strip():
+            self.view_opened = False  # (a refresh filling an empty view does not open it)
             self.mark_when_shown(self.headlines.current)
         self.article_view.highlight(words)
         if not found.ids and found.complete:
@@ -314,6 +314,9 @@ class MainScreen(ArticleActions):
                 # entered, not while the feed list is browsed (see watch_focused).
                 return
             self.to_mark = None
+            current = self.headlines.current  # (the rows may have been fetched again)
+            if current is not None and current.id == headline.id:
+                headline = current
             if not headline.read:
                 self._set_read([headline], True)
 
