@@ -39,8 +39,8 @@ MAIN_BINDINGS = [
     Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
     Binding("a", "add_feed", "Add feed", id="add_feed", show=False, priority=True),
     Binding("d", "remove_feed", "Remove feed", id="remove_feed", show=False, priority=True),
-    Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False),
-    Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False),
+    Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False, priority=True),
+    Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False, priority=True),
 ]
 
 # Keys that move the focus (to a pane, the search bar or a dialog) are "priority" bindings:
@@ -48,7 +48,9 @@ MAIN_BINDINGS = [
 # land in the search bar or the dialog whole (a dialog's action waits until it is mounted
 # and focused). While the search bar has the focus they are switched off
 # (MainScreen.check_action) and reach the input.
-FOCUS_ACTIONS = frozenset({"read", "back", "search", "add_feed", "remove_feed"})
+FOCUS_ACTIONS = frozenset(
+    {"read", "back", "search", "add_feed", "remove_feed", "toggle_feeds", "focus_next_pane"}
+)
 
 ALL_BINDINGS = MAIN_BINDINGS + APP_BINDINGS
 BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)

@@ -244,7 +244,8 @@ class MainScreen(ArticleActions):
         self.shown_text = text
         self.title_headlines()
         if text.strip():
-            message = no_match(text, self.search_bar.searched, found.elsewhere, self.scope_key)
+            bar = self.search_bar
+            message = no_match(text, bar.searched, found.elsewhere, bar.key)
         elif self.view == View() or self.view.ids is not None:
             message = EMPTY_LIBRARY + self.skipped_note
         else:

@@ -42,7 +42,10 @@ def no_match(text: str, scope: str, elsewhere: int, key: str) -> str:
     if not elsewhere:
         return f"No headlines match {text!r} in {scope}.\nEscape clears."
     count = f"over {MANY}" if elsewhere >= MANY else str(elsewhere)
-    return f"No match in {scope}; {count} in all articles: press {key} to search them."
+    return (
+        f"No match in {scope} — {count} in all articles: press {key} to search them."
+        "\nEscape clears."
+    )
 
 
 def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:

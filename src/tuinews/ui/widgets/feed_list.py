@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.binding import Binding
+from textual import events
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
@@ -26,11 +26,6 @@ class Entry:
 
 class FeedList(OptionList):
     """One line per view; the highlighted one is shown in the headline list."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
 
     class Chosen(Message):
         """The user moved to another feed (or All, Unread, Starred, a tag)."""
@@ -181,6 +176,22 @@ class FeedList(OptionList):
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
+
+    # --- keys ------------------------------------------------------------------------
+    # Handled here, in the order typed, not as bindings: a binding is looked up when the
+    # key comes back from the widget, by which time a key typed after it (Enter, Escape,
+    # f, Tab: priority bindings) may have moved the focus and the key would act there.
+
+    def key_j(self, event: events.Key) -> None:
+        event.stop()
+        self.action_cursor_down()
+
+    def key_k(self, event: events.Key) -> None:
+        event.stop()
+        self.action_cursor_up()
+
+    key_down = key_j
+    key_up = key_k
 
     # --- messages up -----------------------------------------------------------------
 

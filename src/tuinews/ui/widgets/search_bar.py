@@ -23,7 +23,7 @@ class SearchBar(Input):
         super().__init__(placeholder="/ to search: all words must match", id=id)
         self.scope = ALL_ARTICLES  # what the view chosen in the feed list is called
         self.everywhere = False  # search all articles, whatever the view
-        self._key = ""
+        self.key = ""  # the key that switches
 
     @property
     def searched(self) -> str:
@@ -32,8 +32,8 @@ class SearchBar(Input):
 
     def set_scope(self, scope: str, key: str) -> None:
         """The view is called ``scope``; ``key`` switches to all articles and back."""
-        if (scope, key) != (self.scope, self._key):
-            self.scope, self._key = scope, key
+        if (scope, key) != (self.scope, self.key):
+            self.scope, self.key = scope, key
             self._show_scope()
 
     def toggle_scope(self) -> None:
@@ -44,7 +44,7 @@ class SearchBar(Input):
         where = self.searched
         self.placeholder = f"/ to search {where}: all words must match"
         other = self.scope if self.everywhere else ALL_ARTICLES
-        switch = f" · {self._key}: search {other}" if other != where and self._key else ""
+        switch = f" · {self.key}: search {other}" if other != where and self.key else ""
         self.border_title = Content(f"Search in {where}{switch}")  # a feed's name: no markup
 
     def action_clear(self) -> None:
