@@ -345,7 +345,7 @@ async def test_d_removes_the_feed_of_the_article_in_the_focused_pane() -> None:
         assert titles(pilot) == ["Other story"]
         await pilot.press("enter", "d")  # in the article pane: the article's feed
         assert isinstance(app.screen, ConfirmDialog)
-        assert "Remove Other feed and its 1 articles?" in str(app.screen.question)
+        assert app.screen.question == "Remove Other feed and its 1 article?"
         await pilot.press("y")
         await settle(pilot)
         await settle(pilot)
@@ -373,3 +373,20 @@ async def test_the_focused_pane_is_marked() -> None:
         assert screen.headlines.has_focus
         assert screen.headlines.styles.border_top != unfocused[screen.headlines]
         assert screen.search_bar.styles.border_top == unfocused[screen.search_bar]
+
+
+async def test_the_scope_names_a_feed_as_text_and_follows_a_remapped_key() -> None:
+    name = "[bold]Evil[/bold] [@click=app.quit]feed[/]"
+    app = app_with([], {name: ["Only story"]})
+    app.settings = Settings(refresh_on_start=False, keys={"search_scope": "ctrl+o"})
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await choose(pilot, name)
+        screen = main(pilot)
+        title = screen.search_bar._border_title
+        assert title is not None and title.plain == f"Search in {name} · ^o: search all articles"
+        await pilot.press("ctrl+o")  # remapped
+        assert screen.search_bar.everywhere
+        headlines_title = screen.headlines._border_title
+        assert headlines_title is not None and headlines_title.plain == name
+        assert app.is_running

@@ -229,7 +229,8 @@ class FeedActions(Screen[None]):
 
         from tuinews.ui.screens.dialogs import ConfirmDialog
 
-        question = f"Remove {feed.name} and its {feed.total} articles?"
+        count = f"{feed.total} article{'s' * (feed.total != 1)}"
+        question = f"Remove {feed.name} and its {count}?"
         await self.app.push_screen(ConfirmDialog(question), answered)
 
     @work(thread=True, group="remove", exit_on_error=False, description="Removing a feed")
