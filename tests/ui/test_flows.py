@@ -132,7 +132,7 @@ async def test_a_search_with_no_match_anywhere_says_so_plainly() -> None:
 
 
 async def test_removing_a_feed_updates_the_list_and_the_headlines_at_once() -> None:
-    app = app_with(make_articles(3), {"Other feed": ["Other story"]})
+    app = app_with(make_articles(3), {"Other feed": ["Other story"], "Zeta": ["Zeta story"]})
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
         await choose(pilot, "Other feed")
@@ -144,10 +144,11 @@ async def test_removing_a_feed_updates_the_list_and_the_headlines_at_once() -> N
         await settle(pilot)
         screen = main(pilot)
         assert "Other feed" not in counts(pilot)
-        assert counts(pilot)["All articles"] == 2  # (Headline 0 was read at start)
-        assert screen.feed_list.current is not None
-        assert screen.view == screen.feed_list.current.view  # the list moved on...
-        assert titles(pilot)  # ...and the headlines with it: not "No articles here."
+        assert counts(pilot)["All articles"] == 3  # (Headline 0 was read at start)
+        current = screen.feed_list.current
+        assert current is not None and current.label == "Zeta"  # the list moved on...
+        assert screen.view == current.view
+        assert titles(pilot) == ["Zeta story"]  # ...and the headlines: not "No articles here."
 
 
 async def test_the_feed_list_counts_follow_star_and_read_at_once() -> None:
