@@ -12,6 +12,7 @@ STYLESHEETS = (
     "headlines.tcss",
     "article.tcss",
     "dialogs.tcss",
+    "panes.tcss",
 )
 
 

@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.needs import need
+from tests.netserver import FeedServer, Response
+from tests.unit.test_refresh import rss
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +79,7 @@ def active_styles(line: str, text: str) -> set[str]:
     return active
 
 
-def start(terminal: Terminal, tmp_path: Path, *args: str, **extra: str) -> None:
+def start(terminal: Terminal, tmp_path: Path, *args: str, width: int = 120, **extra: str) -> None:
     env = {
         "TUINEWS_CONFIG": str(tmp_path / "config.toml"),
         "HOME": os.environ["HOME"],
@@ -91,7 +93,7 @@ def start(terminal: Terminal, tmp_path: Path, *args: str, **extra: str) -> None:
         "-s",
         "tuinews",
         "-x",
-        "120",
+        str(width),
         "-y",
         "40",
         *env_args,
@@ -104,7 +106,9 @@ def test_sample_shows_its_headline_and_subheadings(terminal: Terminal, tmp_path:
     sample = FIXTURES / "moscow_times.txt"  # a copy of ../shared/samples/000_110e5bd00de09844.txt
     start(terminal, tmp_path, str(sample))
     screen = terminal.wait_for(HEADLINE)
-    assert "Support The Moscow Times!" not in screen.splitlines()[3]  # not the headline row
+    headline_row = screen.splitlines()[4]  # (under the search bar and the panes' titles)
+    assert HEADLINE[:20] in headline_row
+    assert "Support The Moscow Times!" not in headline_row
     terminal.keys("Enter")
     seen: list[str] = [terminal.screen(styles=True)]
     for _ in range(12):
@@ -164,4 +168,65 @@ def test_o_hands_the_link_to_the_browser_as_one_argument(
         time.sleep(0.1)
     assert seen.read_text().splitlines() == ["https://news.example.com/stories/2"]
     terminal.wait_for("news.example.com")  # the screen is back after the browser
+    terminal.keys("q")
+
+
+@pytest.fixture
+def two_feeds(tmp_path: Path) -> Iterator[str]:
+    """A database with two feeds from a server on 127.0.0.1 (kept up: the app refreshes
+    them when it starts): "Alpha feed" (tagged "letters") and "Beta feed"."""
+    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
+    db = str(tmp_path / "tuinews.db")
+    env = {**os.environ, "TUINEWS_CONFIG": str(tmp_path / "config.toml")}
+    with FeedServer() as server:
+        for name in ("Alpha", "Beta"):
+            path = f"/{name.lower()}.xml"
+            server.route(path, Response(body=rss(f"{name} feed", ("1", f"{name} story"))))
+            tags = ["--tag", "letters"] if name == "Alpha" else []
+            add = [str(TUINEWS), "add", server.url(path), "--db", db, *tags]
+            subprocess.run(add, env=env, check=True, capture_output=True, timeout=60)
+        yield db
+
+
+def test_a_narrow_terminal_reaches_the_feed_list(
+    terminal: Terminal, tmp_path: Path, two_feeds: str
+) -> None:
+    start(terminal, tmp_path, "--db", two_feeds, width=80)
+    screen = terminal.wait_for("Beta story")
+    assert "Unread" not in screen  # one pane: the headlines
+    terminal.keys("f")  # the feed list, as the one pane
+    screen = terminal.wait_for("#letters")
+    assert "Beta story" not in screen and "Alpha feed" in screen and "Unread" in screen
+    for _ in range(5):  # from All articles: Unread, Starred, #letters, Alpha feed, Beta feed
+        terminal.keys("j")
+    terminal.keys("Enter")  # its headlines
+    terminal.wait_for("#letters", gone=True)
+    terminal.wait_for("Alpha story", gone=True)
+    screen = terminal.wait_for("Beta story")
+    terminal.keys("Tab", "Tab")  # the article, then the feed list again
+    terminal.wait_for("#letters")
+    terminal.keys("k", "k", "Escape")  # #letters, back to its headlines
+    screen = terminal.wait_for("Alpha story")
+    assert "Beta story" not in screen
+    terminal.keys("q")
+
+
+def test_the_search_bar_says_where_it_searches_and_offers_all_articles(
+    terminal: Terminal, tmp_path: Path, two_feeds: str
+) -> None:
+    start(terminal, tmp_path, "--db", two_feeds)
+    terminal.wait_for("Beta story")
+    terminal.wait_for("#letters")  # the feed list (loaded after the first frame)
+    terminal.keys("Tab", "Tab")  # the article, then the feed list
+    for _ in range(4):  # All articles, Unread, Starred, #letters, Alpha feed
+        terminal.keys("j")
+    terminal.wait_for("Search in Alpha feed")
+    terminal.wait_for("Beta story", gone=True)  # the headlines of Alpha feed
+    terminal.keys("/", *"beta")
+    screen = terminal.wait_for("No match in Alpha feed")
+    pane = " ".join(line.split("▕")[1] for line in screen.splitlines() if line.count("▕") > 1)
+    assert "1 in all articles: press ^g" in " ".join(pane.split())  # (wrapped in the pane)
+    terminal.keys("C-g")
+    screen = terminal.wait_for("Search in all articles")
+    terminal.wait_for("Beta story")
     terminal.keys("q")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual import events
+from textual.app import _character_to_key
+from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
 from tuinews.library import Opened
@@ -93,6 +97,26 @@ async def wait_drawn(condition: object, guard: int = 100) -> None:
     """Like wait_for, without Pilot's pause (which forces the screen to update: for
     tests that the app asks for its frames itself)."""
     await _until(condition, guard, lambda: asyncio.sleep(0.01))
+
+
+def press_fast(pilot: Pilot[None], *keys: str) -> None:
+    """Send these keys at once, as a terminal delivers fast typing: Pilot's ``press``
+    waits for the app to be idle after each key, which hides keys being lost or
+    misrouted while a screen is being mounted. Wait for the outcome afterwards."""
+    app = pilot.app
+    assert app._driver is not None
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(
+                _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+            )
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -128,6 +128,7 @@ async def test_read_flags_of_viewed_articles_are_committed_to_the_file() -> None
         await wait_for(pilot, lambda: screen.read_flags.idle)
         committed = read_in_file(db)
         assert [t for t, read in sorted(committed.items()) if read] == [
+            "Headline 0",  # shown first
             "Headline 1",
             "Headline 2",
             "Headline 3",

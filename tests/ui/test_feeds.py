@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.netserver import FeedServer, Request, Response
-from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
 from tests.ui.test_keys import shown_title
 from tests.unit.test_refresh import rss
 from tuinews.library import Opened
@@ -40,8 +40,11 @@ async def test_m_s_A_change_read_and_star_and_they_persist() -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         screen = main(pilot)
-        assert [h.read for h in screen.shown] == [False, False, False, False]
-        await pilot.press("m")  # the shown article: read
+        await wait_for(pilot, lambda: screen.shown[0].read)  # shown first: read
+        assert [h.read for h in screen.shown] == [True, False, False, False]
+        await pilot.press("m")  # the shown article: unread...
+        assert not screen.shown[0].read
+        await pilot.press("m")  # ...and read again
         await pilot.press("j", "s")  # star the second (and read it, by going there...
         await settle(pilot)  # ...and resting there until it is shown)
         await pilot.press("j", "m")  # the third: read by going there, then unread again

@@ -89,8 +89,14 @@ async def test_the_article_read_in_the_unread_view_stays_when_the_view_is_read_a
         screen.query_one(FeedList).highlighted = 1  # "Unread"
         await wait_for(pilot, lambda: screen.view == View(unread_only=True))
         await settle(pilot)
-        await pilot.press("j", "j")  # to Headline 2: read once shown
-        await wait_for(pilot, lambda: screen.headlines.current is not None)
+        # To Headline 2, read once shown (the first article shown at start-up is read too,
+        # so the Unread view may or may not still list Headline 0).
+        for _ in range(3):
+            await wait_for(pilot, lambda: screen.headlines.current is not None)
+            current = screen.headlines.current
+            if current is not None and current.title == "Headline 2":
+                break
+            await pilot.press("j")
         current = screen.headlines.current
         assert current is not None and current.title == "Headline 2"
         await wait_for(pilot, lambda: app.store.get_article(current.id).read)  # type: ignore[union-attr]

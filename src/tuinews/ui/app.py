@@ -169,6 +169,14 @@ class TuinewsApp(App[None]):
             rows.append(BindingRow(keys, binding.description, binding.id or "", action))
         return rows
 
+    def key_display(self, binding_id: str) -> str:
+        """The (first) key of a binding, as the footer shows it ("" if there is none)."""
+        for binding in ALL_BINDINGS:
+            if binding.id == binding_id:
+                key = self.settings.keys.get(binding_id, binding.key).split(",")[0]
+                return self.get_key_display(Binding(key, ""))
+        return ""
+
     def action_help(self) -> None:
         from tuinews.ui.screens.help import HelpScreen  # when first asked for
 

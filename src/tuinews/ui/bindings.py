@@ -22,6 +22,13 @@ MAIN_BINDINGS = [
     Binding("n", "next_unread", "Next unread", id="next_unread"),
     Binding("N", "previous_unread", "Previous unread", id="previous_unread", show=False),
     Binding("slash", "search", "Search", id="search", priority=True),
+    Binding(
+        "ctrl+g",
+        "search_scope",
+        "Search the shown view / all articles",
+        id="search_scope",
+        show=False,
+    ),
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
@@ -30,16 +37,20 @@ MAIN_BINDINGS = [
     Binding("F", "full_text", "Full article / summary", id="full_text", show=False),
     Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
     Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
-    Binding("a", "add_feed", "Add feed", id="add_feed", show=False),
-    Binding("d", "remove_feed", "Remove feed", id="remove_feed", show=False),
-    Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False),
-    Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False),
+    Binding("a", "add_feed", "Add feed", id="add_feed", show=False, priority=True),
+    Binding("d", "remove_feed", "Remove feed", id="remove_feed", show=False, priority=True),
+    Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False, priority=True),
+    Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False, priority=True),
 ]
 
-# Keys that move the focus are "priority" bindings: they run before the next key is
-# delivered, so "/word" typed quickly lands in the search bar whole. While the search bar
-# has the focus they are switched off (MainScreen.check_action) and reach the input.
-FOCUS_ACTIONS = frozenset({"read", "back", "search"})
+# Keys that move the focus (to a pane, the search bar or a dialog) are "priority" bindings:
+# they run before the next key is delivered, so "/word" or "a" and a URL typed quickly
+# land in the search bar or the dialog whole (a dialog's action waits until it is mounted
+# and focused). While the search bar has the focus they are switched off
+# (MainScreen.check_action) and reach the input.
+FOCUS_ACTIONS = frozenset(
+    {"read", "back", "search", "add_feed", "remove_feed", "toggle_feeds", "focus_next_pane"}
+)
 
 ALL_BINDINGS = MAIN_BINDINGS + APP_BINDINGS
 BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)

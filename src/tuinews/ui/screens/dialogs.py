@@ -20,9 +20,17 @@ class NewFeed:
 
 
 class AddFeedDialog(ModalScreen[NewFeed | None]):
-    """Asks for a feed (or web page) URL, an optional title and tags."""
+    """Asks for a feed (or web page) URL, an optional title and tags. Typed fast, every
+    key lands where it was typed: the screen's action opening the dialog waits until it
+    is mounted and focused (so no key reaches it before), and Tab moves the focus before
+    the next key is delivered (a priority binding; otherwise the letters after it were
+    already handed to the field it left)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("tab", "app.focus_next", "Next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):

@@ -14,6 +14,7 @@ from tuinews.store.lock import StoreLock, lockable
 from tuinews.store.watch import StoreWatcher
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
+from tuinews.ui.widgets.feed_status import FeedStatus
 from tuinews.ui.widgets.headline_list import HeadlineList
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import SearchBar
@@ -37,6 +38,7 @@ class StoreChanged(Message):
 class FeedActions(Screen[None]):
     refreshing = False
     _reload_pending = False
+    view_opened = False
     opened_entry: Entry | None = None
     view: View = View()
     shown_text = ""  # the search whose results are shown
@@ -78,12 +80,15 @@ class FeedActions(Screen[None]):
     def _show_feeds(self, feeds: list[Feed], counts: tuple[int, int, int]) -> None:
         self.feed_list.set_feeds(feeds, counts, first=self.opened_entry)
         self.set_class(not any(f.kind == "feed" for f in feeds), "-no-feeds")
+        self.view_changed()
 
     @on(FeedList.Chosen)
     def _feed_chosen(self, event: FeedList.Chosen) -> None:
         if event.entry.view != self.view:
             self.view = event.entry.view
+            self.view_opened = True  # its first article is read once shown
             self.reload_headlines()
+            self.view_changed()
 
     def schedule_reload(self) -> None:
         """Reload headlines and counts soon (new articles keep arriving in a refresh)."""
@@ -98,17 +103,28 @@ class FeedActions(Screen[None]):
         self.reload_feeds()
 
     def current_feed(self) -> Feed | None:
-        """The feed highlighted in the feed list, else the current article's feed."""
-        feed = self.feed_list.current_feed
-        if feed is not None:
-            return feed
+        """The feed the focused pane shows: in the feed list, the highlighted one; in the
+        headlines or the article, the shown article's (else the highlighted one)."""
+        if self.focused is self.feed_list:
+            return self.feed_list.current_feed
         headline = self.headlines.current
         if headline is None:
-            return None
+            return self.feed_list.current_feed
         for entry in self.feed_list.entries:
             if entry.feed is not None and entry.feed.id == headline.feed_id:
                 return entry.feed
+        return self.tuinews.store.get_feed(headline.feed_id)  # (the list is not loaded yet)
+
+    def view_feed(self) -> Feed | None:
+        """The feed whose articles are listed (the view is one feed's)."""
+        for entry in self.feed_list.entries:
+            if entry.feed is not None and entry.feed.id == self.view.feed_id:
+                return entry.feed
         return None
+
+    def view_changed(self) -> None:
+        """The view or the feeds changed: why the listed feed failed, under the panes."""
+        self.query_one(FeedStatus).show_feed(self.view_feed())
 
     # --- changes made by other processes -----------------------------------------------
 
@@ -236,10 +252,10 @@ class FeedActions(Screen[None]):
 
     # --- adding and removing ---------------------------------------------------------
 
-    def action_add_feed(self) -> None:
+    async def action_add_feed(self) -> None:
         from tuinews.ui.screens.dialogs import AddFeedDialog  # (not before the first frame)
 
-        self.app.push_screen(AddFeedDialog(), self._add_feed)
+        await self.app.push_screen(AddFeedDialog(), self._add_feed)
 
     def _add_feed(self, new: NewFeed | None) -> None:
         if new is not None:
@@ -256,10 +272,14 @@ class FeedActions(Screen[None]):
         self.notify(outcome.message, severity="error" if outcome.error else "information")
         self.schedule_reload()
 
-    def action_remove_feed(self) -> None:
+    async def action_remove_feed(self) -> None:
         feed = self.current_feed()
         if feed is None or feed.kind != "feed":
-            self.notify("Choose a feed in the feed list to remove.")
+            shown = self.focused is not self.feed_list and self.headlines.current is not None
+            self.notify(
+                ("This article is not from a subscribed feed. " if shown else "")
+                + "Choose a feed in the feed list to remove."
+            )
             return
 
         def answered(yes: bool | None) -> None:
@@ -268,22 +288,18 @@ class FeedActions(Screen[None]):
 
         from tuinews.ui.screens.dialogs import ConfirmDialog
 
-        question = f"Remove {feed.name} and its {feed.total} articles?"
-        self.app.push_screen(ConfirmDialog(question), answered)
+        count = f"{feed.total} article{'s' * (feed.total != 1)}"
+        question = f"Remove {feed.name} and its {count}?"
+        await self.app.push_screen(ConfirmDialog(question), answered)
 
     @work(thread=True, group="remove", exit_on_error=False, description="Removing a feed")
     def _remove(self, feed: Feed) -> None:
         self.tuinews.store.remove_feed(feed.id)
         self.app.call_from_thread(self.notify, f"Removed {feed.name}.")
-        self.app.call_from_thread(self.schedule_reload)
-
-    def action_toggle_feeds(self) -> None:
-        if self.has_class("-no-feeds") or self.has_class("-feeds-hidden"):
-            self.remove_class("-no-feeds", "-feeds-hidden")
-        else:
-            self.add_class("-feeds-hidden")
-            if self.focused is self.feed_list:
-                self.set_focus(self.headlines)
+        self.app.call_from_thread(self._reload_now)  # at once: the list and its counts
 
     def adjust_counts(self, feed_id: int, delta: int) -> None:
         self.feed_list.adjust_unread(feed_id, delta)
+
+    def adjust_starred(self, delta: int) -> None:
+        self.feed_list.adjust_starred(delta)

@@ -9,35 +9,38 @@ from contextlib import suppress
 from functools import partial
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuinews.library import Opened
-from tuinews.links import safe_link
 from tuinews.search import compile_query
 from tuinews.store import Headline, StoreError, View
 from tuinews.store.flags import ReadFlags
 from tuinews.store.views import FirstScreen
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.frame_hold import FrameHold
-from tuinews.ui.screens.feed_actions import FeedActions
+from tuinews.ui.screens.article_actions import ArticleActions
 from tuinews.ui.screens.results import (
     FIRST_SCREEN,
     HOLD_FRAME,
+    MANY,
     RANKED_MAX,
     SHORT_PAUSE,
     TYPING_PAUSE,
     Results,
+    no_match,
     skipped_summary,
     wait,
 )
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList
+from tuinews.ui.widgets.feed_status import FeedStatus
 from tuinews.ui.widgets.headline_list import HeadlineList, Rows
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import SearchBar
@@ -49,7 +52,7 @@ EMPTY_LIBRARY = (
 )
 
 
-class MainScreen(FeedActions):
+class MainScreen(ArticleActions):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 
@@ -62,6 +65,8 @@ class MainScreen(FeedActions):
         self.read_flags = ReadFlags()
         self._read_held: list[int] = []
         self.to_mark: Headline | None = None  # marked read once its article is shown
+        self.before_search: int | None = None  # the article selected when a search began
+        self.restore: int | None = None  # ... selected again when it is left
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -69,16 +74,9 @@ class MainScreen(FeedActions):
             yield FeedList(id="feeds")
             yield HeadlineList(id="headlines")
             yield ArticleView(id="article")
+        yield FeedStatus(id="feed-status")
         yield RefreshStatus()
         yield Footer()
-
-    @property
-    def article_view(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    @property
-    def search_bar(self) -> SearchBar:
-        return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
         self.frame_hold = FrameHold(self.app, HOLD_FRAME)
@@ -87,6 +85,7 @@ class MainScreen(FeedActions):
         self.article_view.kept_big = self.tuinews.idle_gc.keep_out
         self.headlines.fetch = self.tuinews.store.headlines_by_id
         self.headlines.empty_message = "Loading…"
+        self.title_panes()
         self.set_focus(self.headlines)
         early = self.tuinews.early
         if early.ready and early.first is not None:
@@ -119,8 +118,10 @@ class MainScreen(FeedActions):
 
     def _opened(self, opened: Opened, first: FirstScreen | None = None) -> None:
         self.view = opened.view
+        self.view_opened = True  # its first article is read once shown (not in this frame)
         if opened.view.ids is not None:
             self.opened_entry = Entry(opened.view, opened.description, 0)
+        self.view_changed()
         if first is not None and not self.search_bar.value:
             found = Results(self.view, "", first.ids, first.rows, first.complete)
             self._show_results("", found, [], [])
@@ -150,15 +151,29 @@ class MainScreen(FeedActions):
 
     # --- search ----------------------------------------------------------------------
 
+    def search_view(self, text: str) -> View:
+        """Where a search for ``text`` looks: the view, or all articles (see SearchBar)."""
+        return View() if self.search_bar.everywhere and text.strip() else self.view
+
+    def action_search_scope(self) -> None:
+        self.search_bar.toggle_scope()
+        self.title_headlines()
+        if self.search_bar.value.strip():
+            self.reload_headlines()
+
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
+        if event.value.strip() and self.before_search is None:
+            self.before_search = self.headlines.current_id  # selected again when it is left
+        elif not event.value.strip() and self.before_search is not None:
+            self.restore, self.before_search = self.before_search, None
         if self.loaded or event.value:
             query = compile_query(event.value)
             if query.short:
                 # A very short prefix matches most words (slow at 100,000 articles): keep
                 # the previous results and wait for another letter, Enter, or a pause.
                 hint = f"{', '.join(query.short)}: too short; searching when you stop typing"
-                found = Results(self.view, event.value, deferred=True)
+                found = Results(self.search_view(event.value), event.value, deferred=True)
                 self._show_results(event.value, found, query.words, [*query.hints, hint])
             else:
                 self.frame_hold.hold()  # the letter shows with its results
@@ -172,7 +187,7 @@ class MainScreen(FeedActions):
         worker: Worker[None] = get_current_worker()
         store = self.tuinews.store
         query = compile_query(text)
-        view = self.view
+        view = self.search_view(text)
         show = partial(self.app.call_from_thread, self._show_results, text)
         if query.short and not force and not wait(SHORT_PAUSE, lambda: worker.is_cancelled):
             return  # a very short prefix waits for a pause (see _search_changed)
@@ -188,6 +203,12 @@ class MainScreen(FeedActions):
             return
         if first.complete or not refresh:
             found = Results(view, text, first.ids, first.rows, first.complete, reload=refresh)
+            if not found.ids and text.strip() and view != View():  # in other views?
+                found.elsewhere = len(
+                    store.headline_ids(
+                        match=query.match, where=query.where, params=query.params, limit=MANY
+                    )
+                )
             show(found, query.words, query.hints)
             if first.complete:
                 return
@@ -205,14 +226,14 @@ class MainScreen(FeedActions):
             show(result, query.words, query.hints)
 
     def _show_results(self, text: str, found: Results, words: list[str], hints: list[str]) -> None:
-        if text != self.search_bar.value or found.view != self.view:
+        if text != self.search_bar.value or found.view != self.search_view(text):
             return  # a newer query is on its way
         self.search_bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
         if found.deferred:
             self.frame_hold.release()  # nothing to wait for
             if self.loaded:
                 return  # the previous results stay
-            found = Results(self.view, text)
+            found = Results(found.view, text)
         if not self.loaded:
             self.call_after_refresh(self.reload_feeds)  # after the first frame of headlines
             # Garbage collection: what exists by now is frozen, full collections wait
@@ -221,16 +242,30 @@ class MainScreen(FeedActions):
             self.call_after_refresh(self.prepare_refresh)
         self.loaded = True
         self.shown_text = text
+        self.title_headlines()
         if text.strip():
-            message = f"No headlines match {text!r}.\nEscape clears."
+            bar = self.search_bar
+            message = no_match(text, bar.searched, found.elsewhere, bar.key)
         elif self.view == View() or self.view.ids is not None:
             message = EMPTY_LIBRARY + self.skipped_note
         else:
-            message = "No articles here."
+            failed = self.query_one(FeedStatus).text
+            message = "No articles here." + (f"\n\n{failed}" if failed else "")
         self.headlines.empty_message = message
+        restore = self.restore if not text.strip() else None
+        if found.complete or (restore is not None and restore in found.ids):
+            self.restore = None  # (the search was left: the article selected before it)
         self.headlines.set_ids(
-            found.ids, words, found.rows, keep_rows=found.rest, keep_current=found.reload
+            found.ids,
+            words,
+            found.rows,
+            keep_rows=found.rest,
+            keep_current=found.reload,
+            prefer=restore,
         )
+        if self.view_opened and not text.strip():
+            self.view_opened = False  # (a refresh filling an empty view does not open it)
+            self.mark_when_shown(self.headlines.current)
         self.article_view.highlight(words)
         if not found.ids and found.complete:
             self.article_view.show_message(message)
@@ -248,6 +283,25 @@ class MainScreen(FeedActions):
 
     # --- the panes -------------------------------------------------------------------
 
+    def mark_when_shown(self, headline: Headline | None) -> None:
+        """The first article of a view opened: read once it is shown (see ArticleView)."""
+        if headline is None or headline.read:
+            return
+        self.to_mark = headline
+        article = self.article_view.article
+        if self.article_view.ready and article is not None and article.id == headline.id:
+            self._article_shown(ArticleView.Shown(headline.id))  # already on screen
+
+    def view_changed(self) -> None:
+        super().view_changed()
+        if self.to_mark is not None:  # shown before the feed list had its counts?
+            self.mark_when_shown(self.to_mark)
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        super().watch_focused(focused)
+        if self.to_mark is not None and focused not in (None, self.feed_list):
+            self.mark_when_shown(self.to_mark)  # the view browsed to is entered
+
     @on(HeadlineList.Highlighted)
     def _headline_highlighted(self, event: HeadlineList.Highlighted) -> None:
         headline = event.headline
@@ -263,7 +317,14 @@ class MainScreen(FeedActions):
     def _article_shown(self, event: ArticleView.Shown) -> None:
         headline = self.to_mark
         if headline is not None and headline.id == event.article_id:
+            if not self.feed_list.entries or self.focused is self.feed_list:
+                # Once the feed list has its counts (start-up), and once the view is
+                # entered, not while the feed list is browsed (see watch_focused).
+                return
             self.to_mark = None
+            current = self.headlines.current  # (the rows may have been fetched again)
+            if current is not None and current.id == headline.id:
+                headline = current
             if not headline.read:
                 self._set_read([headline], True)
 
@@ -275,9 +336,6 @@ class MainScreen(FeedActions):
     @on(ArticleView.Failed)
     def _article_failed(self, event: ArticleView.Failed) -> None:
         self.notify(f"Could not show {event.article.title!r}: {event.error}", severity="error")
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < self.tuinews.settings.narrow_width, "-narrow")
 
     # --- read and starred state (committed to the store at once, off the UI thread) ---
 
@@ -333,16 +391,6 @@ class MainScreen(FeedActions):
         # While the search bar has the focus, its keys are typed, not acted on.
         return not (action in FOCUS_ACTIONS and self.focused is self.search_bar)
 
-    def action_focus_next_pane(self) -> None:
-        panes = [
-            pane
-            for pane in (self.feed_list, self.headlines, self.article_view)
-            if pane.display and pane.region.width
-        ]
-        if panes:
-            index = panes.index(self.focused) + 1 if self.focused in panes else 0
-            self.set_focus(panes[index % len(panes)])
-
     def action_next(self) -> None:
         self.headlines.move_by(1)
 
@@ -356,6 +404,9 @@ class MainScreen(FeedActions):
         self.headlines.move_to(len(self.headlines.ids) - 1)
 
     def action_read(self) -> None:
+        if self.focused is self.feed_list:
+            self.set_focus(self.headlines)  # the chosen feed's headlines
+            return
         headline = self.headlines.current
         if headline is None:
             return
@@ -412,6 +463,7 @@ class MainScreen(FeedActions):
         headline = self.headlines.current
         if headline is not None:
             headline.starred = not headline.starred
+            self.adjust_starred(1 if headline.starred else -1)
             self.headlines.hold(headline)
             self.headlines.refresh_row(self.headlines.cursor)
             self._store_star(headline.id, headline.starred)
@@ -439,57 +491,3 @@ class MainScreen(FeedActions):
         self.reload_feeds()
         if changed:
             self.notify(f"Marked {changed} article{'s' * (changed != 1)} read.")
-
-    def _current_link(self) -> str | None:
-        article = self.article_view.article
-        if self.headlines.current is None:
-            return None
-        if article is None or article.id != self.headlines.current.id:
-            self.notify("The article is still loading.", severity="warning")
-            return None
-        if not article.link:
-            self.notify("This article has no link.", severity="warning")
-            return None
-        link = safe_link(article.link)
-        if link is None:
-            self.notify("Refused to open a link that is not http or https.", severity="warning")
-        return link
-
-    def action_full_text(self) -> None:
-        """F: fetch the full article from its link (reader mode), or switch back to the
-        feed's summary and forth."""
-        headline = self.headlines.current
-        article = self.article_view.article
-        if headline is None:
-            return
-        if article is None or article.id != headline.id:
-            self.notify("The article is still loading.", severity="warning")
-            return
-        if article.full:
-            self.article_view.toggle_full(headline.id)
-            return
-        link = safe_link(article.link)
-        if link is None:
-            self.notify("This article has no http(s) link to fetch.", severity="warning")
-            return
-        self.notify(f"Fetching the full article from {link}")
-        self._fetch_full(headline.id, link)
-
-    @work(group="full-text", exit_on_error=False, description="Fetching the full article")
-    async def _fetch_full(self, article_id: int, link: str) -> None:
-        error = await self.tuinews.refresher.fetch_full_text(article_id)
-        if error:
-            self.notify(f"Could not fetch {link}: {error}", severity="error")
-            return
-        self.article_view.reload(article_id)
-
-    def action_open_link(self) -> None:
-        link = self._current_link()
-        if link is not None:
-            self.tuinews.open_link(link)
-
-    def action_copy_link(self) -> None:
-        link = self._current_link()
-        if link is not None:
-            self.app.copy_to_clipboard(link)
-            self.notify(f"Copied {link}")

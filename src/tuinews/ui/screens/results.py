@@ -16,6 +16,7 @@ RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is che
 TYPING_PAUSE = 0.25  # seconds without a keystroke before the rest of the ids are read
 HOLD_FRAME = 0.03  # seconds a typed letter may wait to be drawn with its results
 SHORT_PAUSE = 0.6  # ... before a very short prefix is searched (see search.SHORT)
+MANY = 1000  # matches counted in all articles when the view has none
 
 
 @dataclass
@@ -34,6 +35,19 @@ class Results:
     rest: bool = False
     deferred: bool = False
     reload: bool = False
+    elsewhere: int = 0  # none here: how many matches all articles have (up to MANY)
+
+
+def no_match(text: str, scope: str, elsewhere: int, key: str) -> str:
+    """The headline list's message when a search in ``scope`` finds nothing; ``elsewhere``
+    matches in all articles, which ``key`` searches."""
+    if not elsewhere:
+        return f"No headlines match {text!r} in {scope}.\nEscape clears."
+    count = f"over {MANY}" if elsewhere >= MANY else str(elsewhere)
+    return (
+        f"No match in {scope} — {count} in all articles: press {key} to search them."
+        "\nEscape clears."
+    )
 
 
 def skipped_summary(skipped: Sequence[Skipped], limit: int = 5) -> str:

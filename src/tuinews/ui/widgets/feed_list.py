@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.binding import Binding
+from textual import events
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
@@ -27,11 +27,6 @@ class Entry:
 class FeedList(OptionList):
     """One line per view; the highlighted one is shown in the headline list."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
     class Chosen(Message):
         """The user moved to another feed (or All, Unread, Starred, a tag)."""
 
@@ -48,9 +43,11 @@ class FeedList(OptionList):
     def set_feeds(
         self, feeds: list[Feed], counts: tuple[int, int, int], first: Entry | None = None
     ) -> None:
-        """Rebuild the list; keep the highlight on the same view if it is still there.
-        ``first`` is an extra entry on top (the files opened on the command line)."""
-        current = self.current
+        """Rebuild the list; keep the highlight on the same view if it is still there
+        (else on the entry now at its place, announced: e.g. the next feed after one was
+        removed). ``first`` is an extra entry on top (the files opened on the command
+        line)."""
+        current, at = self.current, self.highlighted
         _, unread, starred = counts
         entries: list[Entry | None] = [first] if first else []
         entries += [
@@ -90,11 +87,14 @@ class FeedList(OptionList):
         self.entries = kept
         self.clear_options()
         self.add_options([Option(self._prompt(e, width)) if e else None for e in entries])
-        index = next(
-            (i for i, e in enumerate(self.entries) if current and e.view == current.view), 0
+        kept_at = next(
+            (i for i, e in enumerate(self.entries) if current and e.view == current.view), None
         )
+        if kept_at is None and current is not None and at is not None:
+            self.highlighted = min(at, len(self.entries) - 1)  # gone: announced (Chosen)
+            return
         with self.prevent(OptionList.OptionHighlighted):
-            self.highlighted = index
+            self.highlighted = kept_at or 0
 
     def _same_entries(self, entries: list[Entry]) -> bool:
         """The same views, labels and separators as shown (counts may differ)."""
@@ -140,6 +140,14 @@ class FeedList(OptionList):
             e.feed is not None and e.feed.id == feed_id and e.feed.hidden for e in self.entries
         )
 
+    def adjust_starred(self, delta: int) -> None:
+        """Change the Starred count after starring or unstarring an article."""
+        width = max(10, self.scrollable_content_region.width or 24)
+        for index, entry in enumerate(self.entries):
+            if entry.view == View(starred_only=True):
+                entry.unread = max(0, entry.unread + delta)
+                self.replace_option_prompt_at_index(index, self._prompt(entry, width))
+
     def _has_tag(self, feed_id: int, tag: str) -> bool:
         return any(
             e.feed is not None and e.feed.id == feed_id and tag in e.feed.tags for e in self.entries
@@ -180,6 +188,22 @@ class FeedList(OptionList):
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
+
+    # --- keys ------------------------------------------------------------------------
+    # Handled here, in the order typed, not as bindings: a binding is looked up when the
+    # key comes back from the widget, by which time a key typed after it (Enter, Escape,
+    # f, Tab: priority bindings) may have moved the focus and the key would act there.
+
+    def key_j(self, event: events.Key) -> None:
+        event.stop()
+        self.action_cursor_down()
+
+    def key_k(self, event: events.Key) -> None:
+        event.stop()
+        self.action_cursor_up()
+
+    key_down = key_j
+    key_up = key_k
 
     # --- messages up -----------------------------------------------------------------
 

@@ -159,18 +159,21 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         *,
         keep_rows: bool = False,
         keep_current: bool = False,
+        prefer: int | None = None,
     ) -> None:
         """Show the articles with these ids, in this order (``rows``: some of them, already
         fetched; ``keep_rows``: the cached rows are still current). The cursor stays on the
-        same article if it is still here; with ``keep_current`` (the same view read again,
-        e.g. after a refresh), it stays even if the article left the view (read in the
-        Unread view), among the neighbours it had."""
+        same article if it is still here (on ``prefer`` if that one is); with
+        ``keep_current`` (the same view read again, e.g. after a refresh), it stays even if
+        the article left the view (read in the Unread view), among the neighbours it had."""
         current = self.current_id
         if keep_current and current is not None and current not in ids:
             kept = self.fetch([current])  # unless it is gone from the store
             if kept:
                 ids = _with_kept(ids, current, self.ids[self.cursor + 1 :])
                 rows = [*rows, *kept]
+        if prefer is not None and prefer in ids:
+            current = prefer
         self.ids = ids
         self.words = list(words)
         if not keep_rows:
