@@ -47,11 +47,6 @@ class Article:
         return self.body if self.kind == "markdown" else None
 
     @property
-    def has_markdown(self) -> bool:
-        """Whether the Markdown is ready (converted, or cached in the store)."""
-        return self.ready_markdown is not None
-
-    @property
     def date_text(self) -> str:
         return self.date.strftime("%Y-%m-%d") if self.date else ""
 
