@@ -15,7 +15,8 @@ class Article:
 
     Every string field is already sanitised (see :mod:`tuinews.sanitise`). ``body`` is
     Markdown or HTML according to ``kind``; HTML is converted to Markdown lazily, the
-    first time the article is shown, and the result is cached.
+    first time the article is shown (:func:`tuinews.formats.article_markdown`), and the
+    result is cached (``cached_markdown``, and in the store).
     """
 
     title: str
@@ -33,23 +34,17 @@ class Article:
     id: int | None = None  # in the store
     feed_id: int | None = None
     full: str = ""  # the full article (Markdown) fetched from the link, if it was
-    _markdown: str | None = field(default=None, repr=False)
-
-    def markdown(self) -> str:
-        """The body as Markdown (converted on first use, then cached)."""
-        if self._markdown is None:  # two threads racing here both get the same result
-            if self.kind == "html":
-                from tuinews.formats.html import html_to_markdown
-
-                self._markdown = html_to_markdown(self.body, base_url=self.link)
-            else:
-                self._markdown = self.body
-        return self._markdown
+    # The body as Markdown, once converted from HTML (see formats.article_markdown) or as
+    # read from the store's cache: None until then.
+    cached_markdown: str | None = field(default=None, repr=False)
 
     @property
-    def has_markdown(self) -> bool:
-        """Whether the Markdown is ready (converted, or cached in the store)."""
-        return self._markdown is not None or self.kind == "markdown"
+    def ready_markdown(self) -> str | None:
+        """The body as Markdown if it needs no conversion (a Markdown body, or HTML already
+        converted or cached in the store), else None."""
+        if self.cached_markdown is not None:
+            return self.cached_markdown
+        return self.body if self.kind == "markdown" else None
 
     @property
     def date_text(self) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from tuinews.formats.dates import parse_date
-from tuinews.formats.fastfeed import RawEntry, RawFeed
+from tuinews.formats.raw_feed import RawEntry, RawFeed
 from tuinews.models import Article
 from tuinews.store.newsboat import CachedFeed, CachedItem
 

@@ -63,7 +63,7 @@ def header(article: Article) -> list[Text]:
     return lines
 
 
-def split_blocks(markdown: str, first: int = FIRST_CHUNK, size: int = CHUNK) -> Iterator[str]:
+def markdown_chunks(markdown: str, first: int = FIRST_CHUNK, size: int = CHUNK) -> Iterator[str]:
     """The Markdown in chunks of about ``first`` characters, then twice as many each time
     up to ``size`` (each chunk costs ~1 ms more to render), each cut before
     a block that starts a line after a blank one, is not indented (no list or quote goes
@@ -183,7 +183,7 @@ def render_article(
     if not markdown.strip():
         head += lines(Text("(no text)"))
     else:
-        chunks = _with_references(split_blocks(markdown, first, size), markdown)
+        chunks = _with_references(markdown_chunks(markdown, first, size), markdown)
         for index, chunk in enumerate(chunks):
             if index:
                 # Rich spaces a block differently at the start of a document: put the chunk

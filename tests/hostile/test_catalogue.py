@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.netserver import FeedServer, Response
-from tuinews.formats import FormatError, parse_document, parse_feed
+from tuinews.formats import FormatError, article_markdown, parse_document, parse_feed
 from tuinews.formats.feeds import MAX_FEED_ITEMS
 from tuinews.ingest import FeedResult, run_refresh
 from tuinews.library import open_paths
@@ -142,7 +142,7 @@ def assert_markdown_clean(store: Store) -> None:
     for headline in store.headlines(__import__("tuinews.store", fromlist=["View"]).View()):
         article = store.get_article(headline.id)
         assert article is not None
-        markdown = article.markdown()
+        markdown = article_markdown(article)
         assert not FORBIDDEN.search(markdown), markdown[:200]
         assert "javascript:" not in markdown.lower() and "data:" not in markdown
         assert "file:" not in markdown
@@ -288,7 +288,7 @@ def check_links(store: Store) -> None:
         assert article is not None
         seen.add(article.title)
         assert article.link == LINKS[article.title][1], article.title
-        markdown = article.markdown()
+        markdown = article_markdown(article)
         targets = MARKDOWN_LINK.findall(markdown)
         for target in targets:  # every link in the shown article: absolute http(s) only
             assert re.match(r"<?https?://", target), target
@@ -584,7 +584,7 @@ def test_b41_deep_nesting_is_shown_over_http_and_in_files(html: str, tmp_path: P
         for headline in store.headlines(View()):
             article = store.get_article(headline.id)
             assert article is not None
-            assert "deep text" in article.markdown()
+            assert "deep text" in article_markdown(article)
 
 
 def test_b42_very_long_articles_and_titles_are_cut(tmp_path: Path) -> None:

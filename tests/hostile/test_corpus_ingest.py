@@ -33,7 +33,7 @@ import pytest
 from tests.conftest import SHARED
 from tests.hostile.test_catalogue import FORBIDDEN, INVISIBLE, ONE_LINE
 from tests.needs import need
-from tuinews.formats import FormatError, parse_feed
+from tuinews.formats import FormatError, article_markdown, parse_feed
 from tuinews.library import open_paths
 from tuinews.store import Store, View
 
@@ -75,7 +75,7 @@ def check_store(db: Path) -> Counter[str]:
         for headline in store.headlines(View()):
             article = store.get_article(headline.id)
             assert article is not None
-            markdown = article.markdown()
+            markdown = article_markdown(article)
             assert not FORBIDDEN.search(markdown), markdown[:300]
             for target in MARKDOWN_LINK.findall(markdown):
                 if not re.match(r"(?i)https?://", target):

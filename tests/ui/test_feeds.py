@@ -12,6 +12,7 @@ from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
 from tests.ui.test_keys import shown_title
 from tests.unit.test_refresh import rss
+from tuinews.formats import article_markdown
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View
@@ -225,7 +226,7 @@ async def test_F_fetches_the_full_article_and_switches_back(server: FeedServer) 
     (headline,) = app.store.headlines()
     stored = app.store.get_article(headline.id)
     assert stored is not None and "Full paragraph 0" in stored.full
-    assert "Only a short summary." in stored.markdown()
+    assert "Only a short summary." in article_markdown(stored)
 
 
 async def test_the_status_line_shows_a_refresh_while_it_runs(server: FeedServer) -> None:

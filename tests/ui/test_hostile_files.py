@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from tests.ui.helpers import make_store, settle
+from tuinews.formats import article_markdown
 from tuinews.library import open_paths
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
@@ -45,7 +46,7 @@ async def test_markup_and_controls_in_files_are_shown_literally(tmp_path: Path) 
         for headline in screen.shown:
             article = store.get_article(headline.id)
             assert article is not None
-            for value in (article.title, article.source, article.markdown(), article.text):
+            for value in (article.title, article.source, article_markdown(article), article.text):
                 assert "\x1b" not in value and "\x9b" not in value and "\x07" not in value
                 assert "\u202e" not in value
         headlines = screen.query_one(HeadlineList)

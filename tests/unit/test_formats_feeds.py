@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.unit.formats_helpers import fixture, rendered_text
-from tuinews.formats import FormatError, parse_document
+from tuinews.formats import FormatError, article_markdown, parse_document
 
 
 def parse(name: str, **kwargs: object):
@@ -27,7 +27,7 @@ def test_rss20():
     assert first.kind == "html"
     assert first.body == "<p>Full <b>text</b> of the first story.</p>"  # content beats summary
     assert first.text == "Full text of the first story."
-    assert first.markdown() == "Full **text** of the first story."
+    assert article_markdown(first) == "Full **text** of the first story."
     assert second.text == "Only a summary."
     assert second.uid == "/feeds/rss20.xml#https://news.example.com/stories/2"
     assert second.date is None
@@ -63,10 +63,10 @@ def test_atom():
     assert one.date == datetime(2023, 1, 1, 5, tzinfo=UTC)  # published beats updated
     assert one.link == "https://atom.example.org/one"
     assert one.uid == "/feeds/atom.xml#urn:uuid:one"
-    assert "XHTML **content**." in one.markdown()
+    assert "XHTML **content**." in article_markdown(one)
     assert two.link == ""  # javascript: link dropped
     assert two.text == "Plain text content <not a tag>\nwith a line break."
-    assert "Plain text content <not a tag>" in rendered_text(two.markdown())
+    assert "Plain text content <not a tag>" in rendered_text(article_markdown(two))
 
 
 def test_json_feed_10():

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.unit.formats_helpers import parse_one, render_html
+from tuinews.formats import article_markdown
 from tuinews.formats.html import DEEP_NESTING_NOTE, html_to_markdown, html_to_text
 
 HEAD = (
@@ -115,9 +116,9 @@ def test_markdown_conversion_is_lazy_and_cached():
     article = parse_one(
         page("<title>T</title>", "<h2>Sub</h2><p>Para <em>x</em></p>"), name="a.html"
     )
-    assert article._markdown is None
-    assert article.markdown() == "## Sub\n\nPara *x*"
-    assert article._markdown == "## Sub\n\nPara *x*"
+    assert article.cached_markdown is None
+    assert article_markdown(article) == "## Sub\n\nPara *x*"
+    assert article.cached_markdown == "## Sub\n\nPara *x*"
 
 
 def link_targets(markdown: str) -> list[str]:
@@ -177,7 +178,7 @@ def test_deep_nesting_falls_back_to_text():
     assert markdown == f"{DEEP_NESTING_NOTE}\n\ndeep text"
     article = parse_one(page("<title>T</title>", "<b>" * 2000 + "bold deep"), name="a.html")
     assert article.text == "bold deep"
-    assert article.markdown().endswith("bold deep")
+    assert article_markdown(article).endswith("bold deep")
 
 
 @pytest.mark.parametrize("tag", ["ul><li", "blockquote", "b"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.netserver import FeedServer, Response
+from tuinews.formats import article_markdown
 from tuinews.ingest import due_feeds, run_refresh
 from tuinews.settings import Settings
 from tuinews.store import Store, View
@@ -252,7 +253,7 @@ def test_feeds_set_to_full_text_fetch_new_articles_from_their_links(
     article = store.get_article(headline.id)
     assert article is not None
     assert "Full text paragraph 5" in article.full and "Home | About" not in article.full
-    assert "A summary." in article.markdown()  # the summary stays
+    assert "A summary." in article_markdown(article)  # the summary stays
     assert len(server.requests_to("/story")) == 1
 
 

@@ -15,9 +15,9 @@ from tuinews.render import (
     cut,
     flatten_quotes,
     header,
+    markdown_chunks,
     render_article,
     render_lines,
-    split_blocks,
 )
 
 WORDS = "Words of a paragraph, with [a link](https://example.com/x) and **bold** text. "
@@ -106,7 +106,7 @@ def test_a_long_article_is_cut_with_a_note_at_the_end(monkeypatch: pytest.Monkey
 
 def test_chunks_are_cut_between_blocks_only() -> None:
     markdown = DOCUMENTS["fence"] + "\n\n" + DOCUMENTS["raw html"] + "\n\n" + DOCUMENTS["mixed"]
-    chunks = list(split_blocks(markdown, first=500, size=1000))
+    chunks = list(markdown_chunks(markdown, first=500, size=1000))
     assert len(chunks) > 10
     assert "\n\n".join(chunks) == markdown.strip()
     for chunk in chunks:
@@ -117,7 +117,7 @@ def test_chunks_are_cut_between_blocks_only() -> None:
 
 
 def test_chunks_grow_up_to_the_size_given() -> None:
-    chunks = list(split_blocks(paragraphs(400), first=1000, size=8000))
+    chunks = list(markdown_chunks(paragraphs(400), first=1000, size=8000))
     sizes = [len(chunk) for chunk in chunks[:-1]]
     assert sizes[0] < 2000 and sizes[1] < sizes[2] < sizes[3]
     assert max(sizes) < 9000

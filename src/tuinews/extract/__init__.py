@@ -7,7 +7,8 @@ says what is navigation: a paragraph classifier drops the site's boilerplate and
 headline and subheadings. ``extract_document`` takes any bytes and never raises.
 
 Nothing heavy is imported here: lxml, readability-lxml, trafilatura, bs4 and markdownify
-load when a page is first extracted.
+load when a page is first extracted. :func:`tuinews.extract.document.read_document` reads
+a file with its pages and plain text in reader mode.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from tuinews.formats import FormatError, article_markdown, detect_format, parse_document, parse_feed
+from tuinews.formats.encoding import decode, looks_binary
+from tuinews.formats.html import html_to_markdown, html_to_text, parse_html
+from tuinews.formats.text import escape_markdown
+from tuinews.models import Article
 from tuinews.sanitise import clean_line, clean_text
-
-if TYPE_CHECKING:
-    from tuinews.models import Article
 
 __all__ = [
     "NO_ARTICLE_NOTE",
@@ -69,10 +71,10 @@ def _finish(
 
 def extract_html(html: str, url: str = "") -> Extracted:
     """The article in an HTML page (``url`` resolves its relative links)."""
-    from tuinews.extract import cleanup
-    from tuinews.extract import html as page_html
+    # The page pipeline's modules (~20 ms of imports) load with the first page: reading
+    # a Markdown file or a feed never needs them.
+    from tuinews.extract import cleanup, main_content
     from tuinews.extract.metadata import choose_title, read_metadata
-    from tuinews.formats.html import html_to_markdown
 
     root = cleanup.parse(html)
     if root is None:
@@ -90,7 +92,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
         return _finish(
             title or text.title, meta.byline, meta.date, text.markdown, text.found, text.note
         )
-    body = page_html.extract_body(root, title)
+    body = main_content.extract_body(root, title)
     markdown = html_to_markdown(body.html, url, parser="lxml")
     if body.found and markdown.strip():
         return _finish(title, meta.byline, meta.date, markdown, True)
@@ -100,8 +102,6 @@ def extract_html(html: str, url: str = "") -> Extracted:
 
 def _too_deep(html: str) -> Extracted:
     """A page nested past what the HTML tree keeps: its text, through the flat parser."""
-    from tuinews.formats.html import html_to_text, parse_html
-
     article = parse_html(html, name="")
     text = extract_text(html_to_text(html))
     return _finish(
@@ -117,7 +117,9 @@ def _too_deep(html: str) -> Extracted:
 def extract_text(text: str) -> Extracted:
     """The article in a plain-text copy of a page: boilerplate removed, headline found,
     subheadings marked."""
-    from tuinews.extract.text import extract_plain
+    # The paragraph classifier (~10 ms of imports, statistics among them) loads with
+    # the first text: reading a Markdown file or a feed never needs it.
+    from tuinews.extract.paragraphs import extract_plain
 
     result = extract_plain(clean_text(text))
     if not result.markdown.strip():
@@ -141,10 +143,6 @@ def extract_document(data: bytes, name: str = "", url: str = "") -> Extracted:
 
 
 def _extract_document(data: bytes, name: str, url: str) -> Extracted:
-    from tuinews.formats import detect_format
-    from tuinews.formats.encoding import decode, looks_binary
-    from tuinews.formats.errors import FormatError
-
     if looks_binary(data):
         return _finish("", "", None, "", False, NOT_TEXT_NOTE)
     text = decode(data).lstrip("\ufeff")
@@ -161,8 +159,6 @@ def _extract_document(data: bytes, name: str, url: str) -> Extracted:
 
 
 def _fallback(data: bytes) -> Extracted:
-    from tuinews.formats.text import escape_markdown
-
     try:
         text = data.decode("utf-8", "replace")
     except Exception:
@@ -208,9 +204,6 @@ def feed_markdown(data: bytes, name: str = "", url: str = "") -> str | None:
     as an article (``# Title``, its link, its body as Markdown), separated by rules. None
     when the document is not a feed; FormatError for a feed without items. ``url``: where
     it was fetched from (its relative links resolve against it)."""
-    from tuinews.formats import FormatError, detect_format, parse_document, parse_feed
-    from tuinews.formats.encoding import decode
-
     try:
         kind = detect_format(decode(data).lstrip("\ufeff").strip(), name)
     except FormatError:  # JSON, but not a JSON Feed: read as text
@@ -232,7 +225,7 @@ def _item_markdown(article: Article) -> str:
     parts = [f"# {heading_text(article.title) if article.title else 'Untitled'}"]
     if article.link:  # safe http(s), no spaces: only the brackets need escaping
         parts.append("<" + article.link.replace("<", "%3C").replace(">", "%3E") + ">")
-    body = article.markdown().strip()
+    body = article_markdown(article).strip()
     if body:
         parts.append(body)
     return "\n\n".join(parts)

@@ -1,6 +1,6 @@
 """The shape of a line of a plain-text page: its words, its Markdown marks (heading,
 list bullet, quote), whether it is a table row, a dateline, or set in the middle of the
-page. Shared by the paragraph classifier (``text``) and the headline picker
+page. Shared by the paragraph classifier (``paragraphs``) and the headline picker
 (``headline``); nothing here knows the words of a language or of a site.
 """
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from tuinews.formats.dates import parse_date
+from tuinews.formats.detect import root_element
+from tuinews.formats.fragment import fragment_text
+from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 # Documents with what fastfeedparser reads badly or not at all (measured on feedparser's
@@ -56,31 +57,6 @@ _MEDIA_RSS = re.compile(rb"""xmlns:([\w.-]+)\s*=\s*["']https?://search\.yahoo\.c
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 _MARKUP = re.compile(r"<[A-Za-z/!]")
 _hardened = False
-
-
-@dataclass
-class RawEntry:
-    """One item as either parser found it, before sanitising."""
-
-    raw_id: str
-    link: str
-    title: str  # plain text (markup already removed)
-    author: str
-    body: str  # HTML
-    date: datetime | None  # the item's own date
-    # Links to try after ``link``, in order (other alternates, a media player...): the
-    # article's link is the first of them all that is http(s) once resolved.
-    more_links: tuple[str, ...] = ()
-
-
-@dataclass
-class RawFeed:
-    title: str  # plain text
-    link: str
-    date: datetime | None
-    ttl: object
-    entries: list[RawEntry] = field(default_factory=list)
-    atom: bool = False  # relative links resolve against the document's address (RFC 4287)
 
 
 def _safe_init(self: Any) -> None:
@@ -141,8 +117,6 @@ def _text(value: object) -> str:
 def _plain(value: str) -> str:
     """Titles: tags removed, entities decoded (as feedparser does for titles)."""
     if "&" in value or _MARKUP.search(value):
-        from tuinews.formats.fragment import fragment_text
-
         return fragment_text(value)
     return value
 
@@ -158,8 +132,6 @@ def _author(value: str) -> str:
 
 
 def _body(entry: Mapping[str, Any]) -> str:
-    from tuinews.formats.feeds import _plain_to_html
-
     contents = entry.get("content")
     if isinstance(contents, list):
         for content in contents:
@@ -168,7 +140,7 @@ def _body(entry: Mapping[str, Any]) -> str:
             value = content.get("value")
             if isinstance(value, str) and value.strip():
                 kind = str(content.get("type") or "html")
-                return value if "html" in kind else _plain_to_html(value)
+                return value if "html" in kind else plain_to_html(value)
     return _text(entry.get("description"))
 
 
@@ -310,6 +282,4 @@ def read(data: bytes) -> RawFeed | None:
 
 
 def _is_atom(data: bytes) -> bool:
-    from tuinews.formats import root_element
-
     return root_element(data[:65536].decode("utf-8", "replace"))[0] == "feed"

@@ -8,13 +8,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
 from typing import Any
 
+from tuinews.formats import fastfeed
 from tuinews.formats.dates import from_struct, parse_date
 from tuinews.formats.errors import FormatError, NeedsWorker
-from tuinews.formats.fastfeed import RawEntry, RawFeed
+from tuinews.formats.fragment import sanitise_fragment
 from tuinews.formats.html import html_to_text
+from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 from tuinews.formats.text import text_to_markdown
 from tuinews.links import safe_link
 from tuinews.models import Article, BodyKind
@@ -26,7 +27,6 @@ from tuinews.sanitise import clean_line, clean_text, clean_url
 MAX_FEED_ITEMS = 5000
 _ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _ABSOLUTE_WEB = re.compile(r"\s*https?://", re.I)
 UNTITLED_CHARS = 80
 
@@ -70,13 +70,6 @@ class ParsedFeed:
     articles: list[Article] = field(default_factory=list)
 
 
-def _plain_to_html(text: str) -> str:
-    paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(text))
-    return "".join(
-        "<p>" + escape(p, quote=False).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs if p
-    )
-
-
 def _fallback_title(text: str) -> str:
     first = next((line.strip() for line in text.split("\n") if line.strip()), "")
     if len(first) > UNTITLED_CHARS:
@@ -110,7 +103,7 @@ def _entry_body(entry: Mapping[str, Any]) -> str:
         if isinstance(value, str) and value.strip():
             if "html" in str(candidate.get("type") or "text/html"):
                 return value
-            return _plain_to_html(value)
+            return plain_to_html(value)
     summary_value = entry.get("summary")
     return summary_value if isinstance(summary_value, str) else ""
 
@@ -128,13 +121,14 @@ def parse_xml_feed(
     path: str = "",
     mtime: datetime | None = None,
     fast_only: bool = False,
-) -> list[Article]:
-    """RSS or Atom (already decoded) to articles, one per item."""
+) -> ParsedFeed:
+    """A feed file's RSS or Atom (already decoded) to a ParsedFeed of at least one item
+    (FormatError "feed has no items" otherwise: a file shows its articles)."""
     data = _xml_as_utf8(text)
     parsed = read_xml_feed(data, name=name, path=path, mtime=mtime, fast_only=fast_only)
     if not parsed.articles:
         raise FormatError("feed has no items")
-    return parsed.articles
+    return parsed
 
 
 def _ttl(value: object) -> int | None:
@@ -169,8 +163,6 @@ def read_xml_feed(
     or the document declares entities). Either way the same rules make the articles.
     ``fast_only``: raise NeedsWorker instead of falling back to feedparser.
     ``url``: where the document was fetched from, the base of its relative links."""
-    from tuinews.formats import fastfeed
-
     data = _first_items(data, MAX_FEED_ITEMS)
     raw = fastfeed.read(data)
     if raw is None:
@@ -285,8 +277,6 @@ def _build_feed(
 ) -> ParsedFeed:
     """Articles from either parser's findings: sanitised, links made safe, uids assigned.
     ``url``: the address the document was fetched from, if it was."""
-    from tuinews.formats.fragment import sanitise_fragment
-
     source = clean_line(raw.title) or clean_line(name)
     feed_link = _safe_link(raw.link, url)
     base = _link_base(raw, feed_link, url)
@@ -326,12 +316,6 @@ def build_feed(
 # -- JSON Feed
 
 
-def is_json_feed(value: object) -> bool:
-    """A JSON object with an ``items`` list. Its ``version`` is not checked: publishers
-    write "1.1" or "1.0" for the spec's URL, or leave it out."""
-    return isinstance(value, dict) and isinstance(value.get("items"), list)
-
-
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -366,12 +350,13 @@ def _json_items(items: Iterable[object]) -> Iterable[tuple[int, dict[str, Any]]]
 
 def parse_json_feed(
     feed: dict[str, Any], *, name: str, path: str = "", mtime: datetime | None = None
-) -> list[Article]:
-    """A JSON Feed (already loaded with ``json``) to articles."""
+) -> ParsedFeed:
+    """A feed file's JSON Feed (already loaded with ``json``) to a ParsedFeed of at least
+    one item (FormatError "feed has no items" otherwise)."""
     parsed = read_json_feed(feed, name=name, path=path, mtime=mtime)
     if not parsed.articles:
         raise FormatError("feed has no items")
-    return parsed.articles
+    return parsed
 
 
 def read_json_feed(
@@ -384,8 +369,6 @@ def read_json_feed(
 ) -> ParsedFeed:
     """A JSON Feed (already loaded with ``json``) to a ParsedFeed. ``url``: where it was
     fetched from (relative URLs in it are resolved against it)."""
-    from tuinews.formats.fragment import sanitise_fragment
-
     items = feed.get("items")
     if not isinstance(items, list):
         raise FormatError("not valid JSON Feed")

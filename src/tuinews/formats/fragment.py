@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from tuinews.formats.html import DROP_ELEMENTS, html_to_text
+from tuinews.formats.html import DROP_ELEMENTS, content_and_text, html_to_text
 from tuinews.sanitise import clean_text
 
 if TYPE_CHECKING:
@@ -88,10 +88,7 @@ def sanitise_fragment(html: str) -> tuple[str, str]:
         except ValueError:  # lxml refuses control characters: without them, then
             return _with_lxml(clean_text(html))
     except Exception:  # lxml missing, too deep, or a document it will not take: the slow way
-        from tuinews.formats.html import _extract
-
-        extracted = _extract(html, keep_html=True)
-        return clean_text("".join(extracted.html).strip()), clean_text(extracted.plain_text())
+        return content_and_text(html)
 
 
 def fragment_text(html: str) -> str:

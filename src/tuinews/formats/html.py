@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from tuinews.formats.dates import parse_date
+from tuinews.formats.text import escape_markdown
 from tuinews.links import safe_link
 from tuinews.models import Article
 from tuinews.sanitise import clean_line, clean_text, clean_url
@@ -270,6 +271,13 @@ def html_to_text(html: str) -> str:
     return clean_text(_extract(html, keep_html=False).plain_text())
 
 
+def content_and_text(html: str) -> tuple[str, str]:
+    """(content HTML without scripts, styles, navigation and forms; plain text) of an HTML
+    fragment or page, both through clean_text."""
+    page = _extract(html, keep_html=True)
+    return clean_text("".join(page.html).strip()), clean_text(page.plain_text())
+
+
 def _first(meta: dict[str, str], *keys: str, skip_urls: bool = False) -> str:
     for key in keys:
         value = clean_line(meta.get(key, ""))
@@ -361,8 +369,6 @@ def _secure_links(soup: BeautifulSoup, base_url: str) -> None:
 
 
 def _plain_fallback(soup: BeautifulSoup) -> str:
-    from tuinews.formats.text import escape_markdown
-
     lines = (line.strip() for line in soup.get_text("\n").split("\n"))
     paragraphs = [escape_markdown(_SPACES.sub(" ", line)) for line in lines if line]
     return "\n\n".join([DEEP_NESTING_NOTE, *paragraphs])
@@ -395,3 +401,13 @@ def html_to_markdown(html: str, base_url: str = "", *, parser: str = "html.parse
         markdown = _plain_fallback(soup)
     markdown = _BLANK_LINES.sub("\n\n", clean_text(markdown))
     return markdown.strip()
+
+
+def article_markdown(article: Article) -> str:
+    """An article's body as Markdown: HTML converted the first time it is asked for (when
+    the article is first shown), then kept in ``article.cached_markdown``."""
+    markdown = article.ready_markdown
+    if markdown is None:  # two threads racing here both get the same result
+        markdown = html_to_markdown(article.body, base_url=article.link)
+        article.cached_markdown = markdown
+    return markdown

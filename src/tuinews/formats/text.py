@@ -68,7 +68,7 @@ class Block:
         return " ".join(line.strip() for line in self.lines)
 
 
-def split_blocks(text: str) -> list[Block]:
+def split_at_blank_lines(text: str) -> list[Block]:
     """Split text into blocks at blank lines."""
     blocks: list[Block] = []
     current: list[str] = []
@@ -265,13 +265,13 @@ def blocks_to_markdown(blocks: list[Block], title_index: int | None = None) -> s
 
 def text_to_markdown(text: str) -> str:
     """Plain text (no title handling) as escaped Markdown."""
-    return blocks_to_markdown(split_blocks(text.replace("\r\n", "\n").replace("\r", "\n")))
+    return blocks_to_markdown(split_at_blank_lines(text.replace("\r\n", "\n").replace("\r", "\n")))
 
 
 def parse_text(text: str, *, name: str, path: str = "", mtime: datetime | None = None) -> Article:
     """A plain-text document as one Markdown article."""
     text = clean_text(text)
-    blocks = split_blocks(text)
+    blocks = split_at_blank_lines(text)
     title, title_index = pick_title(blocks)
     body = blocks_to_markdown(blocks, title_index)
     if title_index is not None:

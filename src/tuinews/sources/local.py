@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tuinews.extract.document import read_document
 from tuinews.formats import FormatError, NeedsWorker, parse_document
 from tuinews.models import Article, Library, Skipped
+from tuinews.resources import welcome_files
 from tuinews.sanitise import clean_line
 from tuinews.sources.paths import PathError as PathError  # (the command imports .paths)
 from tuinews.sources.paths import check_paths as check_paths
@@ -39,7 +41,7 @@ HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 # the UI's own start-up, when web pages may be coming.
 PAGE_MODULES = (
     "tuinews.extract",
-    "tuinews.extract.html",
+    "tuinews.extract.main_content",
     "tuinews.extract.metadata",
     "tuinews.formats.html",
     "lxml.html",
@@ -136,7 +138,7 @@ def _names(path: str) -> tuple[str, str]:
 def parse_file(data: bytes, name: str, path: str, mtime: datetime) -> list[Article]:
     """One file's bytes to articles (in a worker process when loading). Raises only
     FormatError."""
-    return parse_document(data, name=name, path=path, mtime=mtime, reader=True)
+    return read_document(data, name=name, path=path, mtime=mtime)
 
 
 def _parse_inline(file: FileData, path: str) -> list[Article] | None:
@@ -145,9 +147,7 @@ def _parse_inline(file: FileData, path: str) -> list[Article] | None:
         return None
     name, full = _names(path)
     try:
-        return parse_document(
-            file.data, name=name, path=full, mtime=file.mtime, reader=True, fast_only=True
-        )
+        return read_document(file.data, name=name, path=full, mtime=file.mtime, fast_only=True)
     except NeedsWorker:
         return None
     except FormatError as error:
@@ -262,8 +262,6 @@ def load_paths(
 
 def load_welcome() -> Library:
     """The welcome library shipped inside the package."""
-    from tuinews.resources import welcome_files
-
     library = Library()
     for name, data in welcome_files():
         for article in parse_document(data, name=name, path=f"welcome:{name}"):

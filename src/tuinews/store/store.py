@@ -336,7 +336,7 @@ class Store(ListingStore):
             id=int(r[0]),
             feed_id=int(r[1]),
             full=str(r[14] or ""),
-            _markdown=str(r[11]) if r[11] is not None else None,
+            cached_markdown=str(r[11]) if r[11] is not None else None,
         )
 
     def set_full_text(self, article_id: int, markdown: str) -> None:

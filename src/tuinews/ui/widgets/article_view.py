@@ -340,11 +340,15 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     def _markdown(self, article: Article) -> str:
         """The article's Markdown (converted from HTML the first time, and kept), with the
         note that says whether it is the full article or the feed's summary."""
-        cached = article.has_markdown
-        markdown = article.markdown()
-        if not cached and article.kind == "html" and self.store is not None:
-            assert article.id is not None
-            self.store.cache_markdown(article.id, markdown)
+        markdown = article.ready_markdown
+        if markdown is None:
+            # The parsers load when an HTML article is first shown, after the first frame.
+            from tuinews.formats import article_markdown
+
+            markdown = article_markdown(article)
+            if self.store is not None:
+                assert article.id is not None
+                self.store.cache_markdown(article.id, markdown)
         if article.full and article.id not in self.summaries:
             return f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
         if article.full:

@@ -51,7 +51,7 @@ from tuinews.formats.text import (
     escape_markdown,
     format_block,
     is_subheading,
-    split_blocks,
+    split_at_blank_lines,
 )
 
 # A line counts as prose when it ends like a sentence and has this many words, or when it
@@ -450,7 +450,7 @@ def _lead_start(blocks: list[Block], values: list[float], title: int, first: int
 def extract_plain(text: str) -> PlainResult:
     """The article in a plain-text page: title, Markdown body, and whether one was found."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks = split_blocks(text)
+    blocks = split_at_blank_lines(text)
     if not blocks:
         return PlainResult("", "", False)
     values = [block_value(block) for block in blocks]

@@ -1,0 +1,46 @@
+"""A feed as its parser read it, before it becomes articles: what fastfeedparser, feedparser
+and newsboat's cache each find (:class:`RawFeed`, :class:`RawEntry`), and the plain-text
+bodies they turn into HTML the same way. :mod:`tuinews.formats.feeds` makes the articles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass
+class RawEntry:
+    """One item as either parser found it, before sanitising."""
+
+    raw_id: str
+    link: str
+    title: str  # plain text (markup already removed)
+    author: str
+    body: str  # HTML
+    date: datetime | None  # the item's own date
+    # Links to try after ``link``, in order (other alternates, a media player...): the
+    # article's link is the first of them all that is http(s) once resolved.
+    more_links: tuple[str, ...] = ()
+
+
+@dataclass
+class RawFeed:
+    title: str  # plain text
+    link: str
+    date: datetime | None
+    ttl: object
+    entries: list[RawEntry] = field(default_factory=list)
+    atom: bool = False  # relative links resolve against the document's address (RFC 4287)
+
+
+def plain_to_html(text: str) -> str:
+    """A plain-text item body as HTML: a paragraph per blank-line-separated block, its
+    line breaks kept."""
+    paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "".join(
+        "<p>" + escape(p, quote=False).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs if p
+    )
