@@ -163,9 +163,11 @@ KNOWN_CYCLES = [
     [
         "tuinews.ui.app",
         "tuinews.ui.commands",
+        "tuinews.ui.screens.article_actions",
         "tuinews.ui.screens.feed_actions",
         "tuinews.ui.screens.help",
         "tuinews.ui.screens.main",
+        "tuinews.ui.screens.panes",
     ],
 ]
 
