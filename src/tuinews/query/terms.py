@@ -3,6 +3,7 @@ reused) and the few questions the parser and the store ask about them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -150,7 +151,7 @@ def negate(term: Term) -> Term:
     return term.term if isinstance(term, Not) else Not(term)
 
 
-def all_of(terms: list[Term]) -> Term | None:
+def all_of(terms: Sequence[Term]) -> Term | None:
     """The terms as one (flattened) group, the term itself if alone, None if none."""
     flat: list[Term] = []
     for term in terms:
@@ -158,7 +159,7 @@ def all_of(terms: list[Term]) -> Term | None:
     return None if not flat else flat[0] if len(flat) == 1 else All(tuple(flat))
 
 
-def any_of(terms: list[Term]) -> Term | None:
+def any_of(terms: Sequence[Term]) -> Term | None:
     flat: list[Term] = []
     for term in terms:
         flat.extend(term.terms if isinstance(term, Any) else (term,))
