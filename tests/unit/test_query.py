@@ -136,6 +136,18 @@ def test_or_groups_and_negation(text: str, terms: list[object]) -> None:
     assert query.hints == []
 
 
+def test_a_group_in_a_field() -> None:
+    assert parse_query("title:(kyiv OR kharkiv) -Author:(smith jones) is:read").terms == [
+        AnyOf((w("kyiv", field="title"), w("kharkiv", field="title"))),
+        Not(AllOf((w("smith", field="author"), w("jones", field="author")))),
+        HasState("read"),
+    ]
+    fields = [w("a", field="title"), w("b", field="author")]
+    assert parse_query("title:(a author:b)").terms == fields
+    assert parse_query("title: x").hints == ["title: needs a word (or a group: title:(a OR b))"]
+    assert parse_query("x title:").hints == []  # still being typed
+
+
 def test_words_to_highlight_leave_out_exclusions_and_keep_choices() -> None:
     assert parse_query("(Kyiv OR kharkiv) -(sport OR weather) -x").words == ["kyiv", "kharkiv"]
     assert parse_query("a OR b").has_text
@@ -306,6 +318,8 @@ PIECES = [
     "OR*",
     '"OR"',
     "Ünïcode",
+    "title:(",
+    "-author:(",
     "_",
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -15,6 +15,7 @@ from tuinews.query.terms import (
     Any,
     HasState,
     InFeed,
+    Not,
     Published,
     Query,
     Tagged,
@@ -80,6 +81,12 @@ def _tokens(text: str, query: Query) -> list[_Token]:
                 continue
             if negated and not (key or start or quoted is not None or bare):
                 negated, bare = "", "-"  # a lone "-" is a word (with nothing to find)
+            in_field = (key or "").lower() in _FIELDS and text.startswith("(", i)
+            if in_field and not (start or quoted is not None or bare):
+                # title:(a OR b): a group in that field
+                tokens.append(_Token("(", i + 1, i + 1, bool(negated), key.lower()))
+                i += 1
+                continue
             if atoms >= MAX_TERMS:
                 query.hints.append(f"only the first {MAX_TERMS} terms are used")
                 break
@@ -147,6 +154,7 @@ def _filter(key: str, value: str, query: Query) -> Term | None:
 
 
 _FILTERS = ("is", "after", "before", "age", "has", "feed", "tag")
+_FIELDS: dict[str, Literal["title", "author"]] = {"title": "title", "author": "author"}
 
 
 class _Parser:
@@ -254,6 +262,8 @@ class _Parser:
             self.hint(f"unclosed ( at column {opening}: expected )")
         if term is None:
             return None
+        if token.key in _FIELDS:
+            term = _in_field(term, _FIELDS[token.key])
         return negate(term) if token.negated else term
 
     def atom(self, token: _Token) -> Term | None:
@@ -271,7 +281,10 @@ class _Parser:
             words = _WORD.findall(value.rstrip("*"))
             if not words:
                 shown = ("^" if token.start else "") + value
-                if shown.strip("*"):
+                being_typed = self.typing and token.end == len(self.text)
+                if field_name and not shown and not being_typed:
+                    self.query.hints.append(f"{key}: needs a word (or a group: {key}:(a OR b))")
+                elif shown.strip("*"):
                     self.query.hints.append(f"{shown!r} has no letters or digits to search for")
                 return None
             term = Words(tuple(words), field_name, prefix, token.start)
@@ -281,6 +294,17 @@ class _Parser:
         if term is None:
             return None
         return negate(term) if token.negated else term
+
+
+def _in_field(term: Term, name: Literal["title", "author"]) -> Term:
+    """A group written ``title:( ... )``: its words without a field are in that one."""
+    if isinstance(term, Words):
+        return replace(term, field=name) if term.field is None else term
+    if isinstance(term, Not):
+        return Not(_in_field(term.term, name))
+    if isinstance(term, All | Any):
+        return type(term)(tuple(_in_field(t, name) for t in term.terms))
+    return term
 
 
 def _found_words(term: Term, out: list[str]) -> None:
