@@ -51,7 +51,7 @@ class _Token:
     column: int  # 1-based
     end: int = 0  # where it ends in the text
     negated: bool = False
-    key: str = ""
+    key: str = ""  # an atom's key:, or the field of a group title:( ... )
     value: str = ""
     quoted: bool = False
     start: bool = False
