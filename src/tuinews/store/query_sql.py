@@ -1,77 +1,154 @@
 """A query (``tuinews.query``) as SQL over ``articles a`` and the FTS5 index.
 
-The words the query must find become one FTS5 ``MATCH`` (the index's fast path); every
-other term becomes a condition with its parameters. Every word reaches FTS5 inside a
-quoted string, so nothing typed is ever FTS5 syntax (``AND``, ``NEAR(``, ``*``, ``c++``).
+The words the query must find become one FTS5 ``MATCH`` (the index's fast path): the
+query's own words and its choices between words only (``a OR "b c"``), joined with AND.
+Every other term becomes a condition with its parameters; words inside such a term
+(``a OR is:starred``, ``-(a b)``) become ``a.id [NOT] IN`` a ``MATCH`` of the index, the
+words of one group in one ``MATCH``. Every word reaches FTS5 inside a quoted string, so
+nothing typed is ever FTS5 syntax (``AND``, ``NEAR(``, ``*``, ``c++``): the only
+operators in a ``MATCH`` are the ``AND``, ``OR``, brackets, ``^`` and ``:`` written here.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from tuinews.query import HasState, InFeed, Not, Published, Query, Tagged, Term, Words
+from tuinews.query import (
+    Age,
+    All,
+    Any,
+    HasState,
+    InFeed,
+    Not,
+    Published,
+    Query,
+    Tagged,
+    Term,
+    Words,
+    mentions_hidden,
+    words_only,
+)
 
-_STATE_SQL = {"unread": "a.read = 0", "read": "a.read = 1", "starred": "a.starred = 1"}
+_STATE_SQL = {
+    "unread": "a.read = 0",
+    "read": "a.read = 1",
+    "starred": "a.starred = 1",
+    "hidden": "a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1)",
+}
 _IN_FEED = (
     "a.feed_id IN (SELECT id FROM feeds WHERE instr(lower(user_title), ?) "
     "OR instr(lower(title), ?) OR instr(lower(url), ?))"
 )
 _TAGGED = "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?)"
+_MATCHING = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
 _NOT_MATCHING = "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
 
 
 @dataclass
 class QuerySql:
     """``match``: the FTS5 expression every result matches (None: no words to find);
-    ``where``: further conditions on ``articles a``, with their ``params`` in order."""
+    ``where``: further conditions on ``articles a``, with their ``params`` in order;
+    ``with_hidden``: the query says itself whether hidden feeds' articles are wanted
+    (``is:hidden``), so the views must not leave them out (pass it to the store's
+    listing methods)."""
 
     match: str | None = None
     where: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
+    with_hidden: bool = False
 
 
 def fts_term(words: Words) -> str:
-    """One FTS5 term: the words as a quoted phrase, maybe a prefix, maybe in one column."""
+    """One FTS5 term: the words as a quoted phrase, maybe a prefix, maybe at the start
+    of a column, maybe in one column."""
     term = '"' + " ".join(words.words).replace('"', '""') + '"'
     if words.prefix:
         term += "*"
+    if words.start:
+        term = "^" + term
     if words.field:
         term = f"{words.field} : {term}"
     return term
 
 
-def _condition(term: Term, sql: QuerySql) -> str:
-    """The condition for one filter term, its parameters appended to ``sql.params``."""
+def fts_expression(term: Term) -> str:
+    """The FTS5 expression of a term made of words only (see ``words_only``)."""
+    if isinstance(term, Words):
+        return fts_term(term)
+    if isinstance(term, All | Any):
+        joint = " AND " if isinstance(term, All) else " OR "
+        return "(" + joint.join(fts_expression(t) for t in term.terms) + ")"
+    raise TypeError(f"not made of words only: {term!r}")
+
+
+def _group(term: All | Any, sql: QuerySql, now: int) -> str:
+    """A group with other terms than words: its words in one ``MATCH``, then the rest."""
+    words = [t for t in term.terms if words_only(t)]
+    parts: list[str] = []
+    if words:
+        joint = All(tuple(words)) if isinstance(term, All) else Any(tuple(words))
+        parts.append(_MATCHING)
+        sql.params.append(fts_expression(joint if len(words) > 1 else words[0]))
+    parts += [_condition(t, sql, now) for t in term.terms if not words_only(t)]
+    return "(" + (" AND " if isinstance(term, All) else " OR ").join(parts) + ")"
+
+
+def _condition(term: Term, sql: QuerySql, now: int) -> str:
+    """The condition for one term, its parameters appended to ``sql.params``."""
     if isinstance(term, HasState):
         return _STATE_SQL[term.state]
     if isinstance(term, Published):
         sql.params.append(term.when)
         return "a.published < ?" if term.before else "a.published >= ?"
+    if isinstance(term, Age):
+        sql.params.append(now - term.seconds)
+        return "a.published < ?" if term.older else "a.published >= ?"
     if isinstance(term, InFeed):
         sql.params += [term.name] * 3
         return _IN_FEED
     if isinstance(term, Tagged):
         sql.params.append(term.tag)
         return _TAGGED
+    if words_only(term):
+        sql.params.append(fts_expression(term))
+        return _MATCHING
     if isinstance(term, Not):
-        if isinstance(term.term, Words):
-            sql.params.append(fts_term(term.term))
+        if words_only(term.term):
+            sql.params.append(fts_expression(term.term))
             return _NOT_MATCHING
-        return f"NOT ({_condition(term.term, sql)})"
-    raise TypeError(f"not a filter term: {term!r}")
+        return f"NOT ({_condition(term.term, sql, now)})"
+    if isinstance(term, All | Any):
+        return _group(term, sql, now)
+    raise TypeError(f"not a query term: {term!r}")
 
 
-def query_sql(query: Query | None) -> QuerySql:
-    """The SQL for a query (an empty one for None)."""
+def _uses_index(term: Term) -> bool:
+    """Whether the condition for a term reads the full-text index."""
+    if isinstance(term, Words):
+        return True
+    if isinstance(term, Not):
+        return _uses_index(term.term)
+    if isinstance(term, All | Any):
+        return any(_uses_index(t) for t in term.terms)
+    return False
+
+
+def query_sql(query: Query | None, now: int | None = None) -> QuerySql:
+    """The SQL for a query (an empty one for None). ``now`` (Unix seconds, the clock by
+    default) is what ``age:`` counts from."""
     sql = QuerySql()
     if query is None:
         return sql
-    found = [term for term in query.terms if isinstance(term, Words)]
+    clock = int(time.time()) if now is None else now
+    found = [term for term in query.terms if words_only(term)]
     if found:
-        sql.match = " AND ".join(fts_term(term) for term in found)
-    # Exclusions of words last: cheap filters first.
-    others = [term for term in query.terms if not isinstance(term, Words)]
-    others.sort(key=lambda term: isinstance(term, Not) and isinstance(term.term, Words))
+        sql.match = " AND ".join(fts_expression(term) for term in found)
+    # Terms reading the index (exclusions of words, groups with words) last: cheap
+    # filters first.
+    others = [term for term in query.terms if not words_only(term)]
+    others.sort(key=_uses_index)
     for term in others:
-        sql.where.append(_condition(term, sql))
+        sql.where.append(_condition(term, sql, clock))
+    sql.with_hidden = any(mentions_hidden(term) for term in query.terms)
     return sql

@@ -289,6 +289,7 @@ class Store(ListingStore):
         params: Sequence[object] = (),
         ranked: bool = False,
         limit: int | None = None,
+        with_hidden: bool = False,
     ) -> list[Headline]:
         """Headlines in a view, newest first (or by rank for a full-text ``match``): all
         of them, or the first ``limit``. The headline list pages with ``headline_ids`` and
@@ -302,7 +303,7 @@ class Store(ListingStore):
             params=params,
             order=order,
             feeds=True,
-            hidden=self.hidden_for(view),
+            hidden=self.hidden_for(view, with_hidden),
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"

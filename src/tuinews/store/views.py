@@ -148,9 +148,10 @@ class FirstScreen:
 class ListingStore(FeedStore):
     """Ids in order, then rows by id: what a virtual headline list needs."""
 
-    def hidden_for(self, view: View) -> tuple[int, ...]:
-        """The hidden feeds a view leaves out (none for a feed's, a tag's or Starred)."""
-        return self.hidden_feed_ids() if view.hides else ()
+    def hidden_for(self, view: View, with_hidden: bool = False) -> tuple[int, ...]:
+        """The hidden feeds a view leaves out (none for a feed's, a tag's or Starred, nor
+        ``with_hidden``: for a search that decides itself, ``QuerySql.with_hidden``)."""
+        return self.hidden_feed_ids() if view.hides and not with_hidden else ()
 
     def headline_ids(
         self,
@@ -162,6 +163,7 @@ class ListingStore(FeedStore):
         ranked: bool = False,
         limit: int | None = None,
         cancelled: Callable[[], bool] | None = None,
+        with_hidden: bool = False,
     ) -> array[int]:
         """The ids of a view's articles, newest first; with a full-text ``match``, the
         newest matches first (in the order they were stored: FTS5 gives them without
@@ -169,8 +171,9 @@ class ListingStore(FeedStore):
         relevance if ``ranked`` (bm25: cheap for a few matches, 150 ms for a common word at
         100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
         (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
-        query runs; when it says so, the query stops and no ids are returned."""
-        hidden = self.hidden_for(view)
+        query runs; when it says so, the query stops and no ids are returned.
+        ``with_hidden``: hidden feeds' articles are not left out (``is:hidden``)."""
+        hidden = self.hidden_for(view, with_hidden)
         if match is not None and not where and view == EVERYTHING and not ranked and not hidden:
             sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC"
             values: list[object] = [match]
@@ -205,14 +208,24 @@ class ListingStore(FeedStore):
         params: Sequence[object] = (),
         rows: int = 60,
         ranked_max: int = 200,
+        with_hidden: bool = False,
     ) -> FirstScreen:
         """What a search shows first (a few milliseconds at 100,000 articles): up to
         ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
         that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
-        ids = self.headline_ids(view, match=match, where=where, params=params, limit=ranked_max + 1)
+        ids = self.headline_ids(
+            view,
+            match=match,
+            where=where,
+            params=params,
+            limit=ranked_max + 1,
+            with_hidden=with_hidden,
+        )
         complete = len(ids) <= ranked_max
         if complete and match is not None and len(ids) > 1:
-            ids = self.headline_ids(view, match=match, where=where, params=params, ranked=True)
+            ids = self.headline_ids(
+                view, match=match, where=where, params=params, ranked=True, with_hidden=with_hidden
+            )
         elif not complete:
             ids = ids[:rows]
         return FirstScreen(ids, self.headlines_by_id(ids[:rows]), complete)
@@ -243,6 +256,7 @@ class ListingStore(FeedStore):
         match: str | None = None,
         where: Sequence[str] = (),
         params: Sequence[object] = (),
+        with_hidden: bool = False,
     ) -> int:
         """Mark every article of a view (or a search in it) read, in one statement.
         Returns how many changed."""
@@ -253,7 +267,7 @@ class ListingStore(FeedStore):
             where=where,
             params=params,
             order="a.id",
-            hidden=self.hidden_for(view),
+            hidden=self.hidden_for(view, with_hidden),
         )
         with self._write() as db:
             return int(

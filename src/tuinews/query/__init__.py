@@ -1,0 +1,72 @@
+"""The search language, parsed into a small query object (plain data, no SQL).
+
+    words            every word must match (title, author or text), prefix-matched
+    "a phrase"       the words in this order
+    word*            explicit prefix
+    ^word, ^"a b"    at the start of a field (``title:^"rt by"``)
+    -word, -"phr"    exclude (any term or group can be excluded: ``-(a OR b)``)
+    a OR b           either (AND, implicit or written, binds tighter: ``a b OR c``)
+    ( ... )          a group; ``NOT x`` is ``-x``
+    title:w author:w match in that field only
+    feed:NAME tag:T  articles of feeds whose name contains NAME / with tag T
+    is:unread is:starred is:read is:hidden
+    after:2024-01-01 before:2024-02-01
+    age:<7d age:>1m  published less / more than this long ago (h, d, w, m = 30 d, y = 365 d)
+
+Any input is accepted: what cannot be used becomes a hint for the user instead of an
+error, syntax errors with the column they are at. The query says what to find; only the
+store (``tuinews.store.query_sql``) turns it into SQL, so the search bar, ``tuinews
+search``, saved searches and rules share one language. The terms are frozen dataclasses:
+a query can be kept and reused, and ``format_query`` prints it back as text that parses
+to the same terms.
+"""
+
+from tuinews.query.parse import MAX_QUERY_CHARS, MAX_TERMS, SHORT, SHORT_TYPING, parse_query
+from tuinews.query.terms import (
+    STATES,
+    UNIT_SECONDS,
+    Age,
+    All,
+    Any,
+    HasState,
+    InFeed,
+    Not,
+    Published,
+    Query,
+    State,
+    Tagged,
+    Term,
+    Unit,
+    Words,
+    mentions_hidden,
+    must_find_words,
+    words_only,
+)
+from tuinews.query.text import format_query
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "SHORT",
+    "SHORT_TYPING",
+    "STATES",
+    "UNIT_SECONDS",
+    "Age",
+    "All",
+    "Any",
+    "HasState",
+    "InFeed",
+    "Not",
+    "Published",
+    "Query",
+    "State",
+    "Tagged",
+    "Term",
+    "Unit",
+    "Words",
+    "format_query",
+    "mentions_hidden",
+    "must_find_words",
+    "parse_query",
+    "words_only",
+]

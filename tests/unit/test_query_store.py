@@ -1,0 +1,225 @@
+"""What queries find in a real SQLite store: OR, groups, exclusions, age, hidden feeds,
+and any text run against the index without an FTS5 error."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tuinews.models import Article
+from tuinews.query import parse_query
+from tuinews.store import Store, View
+from tuinews.store.query_sql import query_sql
+
+NOW = datetime(2024, 3, 1, 12, tzinfo=UTC)
+
+
+def article(uid: str, title: str, body: str, days_ago: float, author: str = "") -> Article:
+    return Article(
+        title=title,
+        source="",
+        body=body,
+        text=body,
+        author=author,
+        date=NOW - timedelta(days=days_ago),
+        uid=uid,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "tuinews.db")
+    news = store.add_feed("https://news.example/feed", title="Daily News", tags=["world"])
+    tech = store.add_feed("https://tech.example/feed", title="Tech Weekly", tags=["tech"])
+    quiet = store.add_feed("https://quiet.example/feed", title="Quiet Feed", hidden=True)
+    store.upsert_articles(
+        news.id,
+        [
+            article("1", "Ukraine advances in the east", "Troops regroup near Kharkiv.", 1),
+            article("2", "Markets rally", "Shares rose; the election looms.", 3, "Jane Smith"),
+            article("3", "Election night in Kyiv", "Votes are counted.", 40),
+            article("4", "RT by someone: weather", "Rain in Kyiv.", 2),
+        ],
+    )
+    store.upsert_articles(
+        tech.id,
+        [
+            article("5", "Security update", "A Kharkiv company fixed a flaw.", 10),
+            article("6", "Someone RT by the lake", "Nothing else.", 400),
+        ],
+    )
+    store.upsert_articles(quiet.id, [article("7", "Kharkiv quietly", "Hidden news.", 5)])
+    return store
+
+
+def titles(store: Store, text: str, view: View | None = None) -> list[str]:
+    sql = query_sql(parse_query(text), now=int(NOW.timestamp()))
+    found = store.headlines(
+        view or View(),
+        match=sql.match,
+        where=sql.where,
+        params=sql.params,
+        with_hidden=sql.with_hidden,
+    )
+    return sorted(h.title for h in found)
+
+
+def test_or_and_groups(store: Store) -> None:
+    assert titles(store, "regroup OR flaw") == ["Security update", "Ukraine advances in the east"]
+    assert titles(store, "kharkiv (troops OR company)") == [
+        "Security update",
+        "Ukraine advances in the east",
+    ]
+    # AND binds tighter than OR: (kyiv votes) OR flaw.
+    assert titles(store, "kyiv votes OR flaw") == ["Election night in Kyiv", "Security update"]
+    assert titles(store, "kyiv (votes OR flaw)") == ["Election night in Kyiv"]
+    assert titles(store, "author:smith OR title:security") == ["Markets rally", "Security update"]
+
+
+def test_groups_mixing_words_and_filters(store: Store) -> None:
+    store.set_read([h.id for h in store.headlines() if h.title == "Markets rally"])
+    assert titles(store, "election (is:read OR tag:tech)") == ["Markets rally"]
+    assert titles(store, "flaw OR feed:daily") == [
+        "Election night in Kyiv",
+        "Markets rally",
+        "RT by someone: weather",
+        "Security update",
+        "Ukraine advances in the east",
+    ]
+    assert titles(store, "kharkiv OR is:read") == [
+        "Markets rally",
+        "Security update",
+        "Ukraine advances in the east",
+    ]
+
+
+def test_excluding_groups(store: Store) -> None:
+    assert titles(store, "kharkiv -(flaw OR company)") == ["Ukraine advances in the east"]
+    assert titles(store, "kyiv -(rain OR tag:tech)") == ["Election night in Kyiv"]
+    assert titles(store, "tag:world -(election is:unread)") == [
+        "RT by someone: weather",
+        "Ukraine advances in the east",
+    ]
+    assert titles(store, "tag:world NOT (kyiv OR election)") == ["Ukraine advances in the east"]
+
+
+def test_age_counts_from_now(store: Store) -> None:
+    assert titles(store, "age:<60h") == ["RT by someone: weather", "Ukraine advances in the east"]
+    assert "Markets rally" in titles(store, "age:<3d")  # published 3 days ago to the second
+    assert titles(store, "age:<1w tag:world") == [
+        "Markets rally",
+        "RT by someone: weather",
+        "Ukraine advances in the east",
+    ]
+    assert titles(store, "age:>1m") == ["Election night in Kyiv", "Someone RT by the lake"]
+    assert titles(store, "age:>1y") == ["Someone RT by the lake"]
+    assert titles(store, "age:<49h -age:<30h") == ["RT by someone: weather"]
+    assert titles(store, "age:>36h age:<60h") == ["RT by someone: weather"]
+
+
+def test_start_of_a_title(store: Store) -> None:
+    assert titles(store, 'title:^"rt by"') == ["RT by someone: weather"]
+    assert titles(store, 'title:"rt by"') == ["RT by someone: weather", "Someone RT by the lake"]
+
+
+def test_is_hidden_finds_hidden_feeds_that_views_leave_out(store: Store) -> None:
+    assert "Kharkiv quietly" not in titles(store, "kharkiv")
+    assert titles(store, "is:hidden") == ["Kharkiv quietly"]
+    assert titles(store, "kharkiv is:hidden") == ["Kharkiv quietly"]
+    assert titles(store, "is:hidden", View(unread_only=True)) == ["Kharkiv quietly"]
+    # A query naming is:hidden decides itself: here, everything but hidden feeds.
+    assert "Kharkiv quietly" not in titles(store, "kharkiv -is:hidden")
+    assert titles(store, "quietly OR flaw") == ["Security update"]
+    assert titles(store, "quietly OR flaw OR is:hidden") == ["Kharkiv quietly", "Security update"]
+
+
+def test_is_hidden_through_the_listing_methods(store: Store) -> None:
+    sql = query_sql(parse_query("kharkiv is:hidden"))
+    search = {"match": sql.match, "where": sql.where, "params": sql.params}
+    assert len(store.headline_ids(**search)) == 0  # type: ignore[arg-type]
+    ids = store.headline_ids(**search, with_hidden=True)  # type: ignore[arg-type]
+    assert len(ids) == 1
+    first = store.first_screen(**search, with_hidden=True)  # type: ignore[arg-type]
+    assert [h.title for h in first.rows] == ["Kharkiv quietly"]
+    assert store.mark_view_read(**search) == 0  # type: ignore[arg-type]
+    assert store.mark_view_read(**search, with_hidden=True) == 1  # type: ignore[arg-type]
+    assert titles(store, "is:hidden is:read") == ["Kharkiv quietly"]
+
+
+def test_an_and_of_words_and_filters_is_one_match(store: Store) -> None:
+    sql = query_sql(parse_query("kharkiv regroup* tag:world"))
+    assert sql.match == '"kharkiv"* AND "regroup"*' and not sql.with_hidden
+    assert titles(store, "kharkiv regroup* tag:world") == ["Ukraine advances in the east"]
+    bare = query_sql(parse_query("kharkiv"))
+    assert bare.where == [] and len(bare.params) == 0
+    assert bare.match is not None and len(store.headline_ids(match=bare.match)) == 2
+
+
+PIECES = [
+    "kharkiv",
+    "kyiv",
+    "OR",
+    "AND",
+    "NOT",
+    "-",
+    "(",
+    ")",
+    "-(",
+    '"troops regroup"',
+    '"c',
+    "title:ukr",
+    'author:"jane smi*"',
+    "^rt",
+    "is:hidden",
+    "is:read",
+    "is:unread",
+    "age:<7d",
+    "age:>2w",
+    "after:2024-01-01",
+    "before:1999",
+    'feed:"daily news"',
+    "tag:World",
+    "c++",
+    "*",
+    '"',
+    "x*",
+    "e-mail",
+    "has:enclosure",
+    "nosuch:v",
+    "^",
+    "--",
+    "OR*",
+    '"OR"',
+    "NEAR(",
+    "_",
+    "AT&T",
+    "é",
+    "{a}",
+    "[b]",
+    ":",
+    "title:",
+    '""',
+    "'",
+    "\\",
+    "\x00",
+    "title:(",
+    "-author:(",
+]
+
+
+def test_any_text_runs_against_the_store_without_an_error(store: Store) -> None:
+    rng = random.Random(1512)
+    alphabet = "ab ()\"-^*:OR AND NOT NEAR{}[]+\x00\t\u202eé_\\'.,;!?#<>=~"
+    for i in range(1500):
+        if i % 2:
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        else:
+            count = rng.randint(0, 12)
+            text = "".join(rng.choice([" ", " ", ""]) + rng.choice(PIECES) for _ in range(count))
+        sql = query_sql(parse_query(text), now=int(NOW.timestamp()))
+        search = {"match": sql.match, "where": sql.where, "params": sql.params}
+        store.headlines(**search, with_hidden=sql.with_hidden)  # type: ignore[arg-type]
+        store.headline_ids(**search, ranked=True)  # type: ignore[arg-type]
