@@ -31,8 +31,12 @@ from tuinews.render import (
     FULL_NOTE,
     SUMMARY_NOTE,
     Line,
+    Place,
+    letters,
+    place_of,
     render_article,
     render_lines,
+    row_of,
 )
 from tuinews.store import Store
 from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
@@ -62,6 +66,8 @@ class _Request:
     width: int
     not_before: float  # time.monotonic(): waits this long for the cursor to rest
     rest_at: float  # and after the first screenful, this long (the rest is below it)
+    # Rendered again at another width: the reader's place in it, shown once rendered.
+    place: Place | None = None
 
 
 class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
@@ -145,8 +151,11 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
             self._generation += 1
             self._request = None
 
-    def _ask(self, article_id: int, article: Article | None, width: int) -> None:
-        """Hand this article to the render thread (starting it if it is not running)."""
+    def _ask(
+        self, article_id: int, article: Article | None, width: int, place: Place | None = None
+    ) -> None:
+        """Hand this article to the render thread (starting it if it is not running);
+        ``place``: the reader's place in it, to keep (it is on screen at another width)."""
         now = time.monotonic()
         interval = now - self._asked_at
         self._asked_at = now
@@ -156,7 +165,13 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         with self._lock:
             self._generation += 1
             self._request = _Request(
-                self._generation, article_id, article, width, now + wait, now + max(wait, self.rest)
+                self._generation,
+                article_id,
+                article,
+                width,
+                now + wait,
+                now + max(wait, self.rest),
+                place,
             )
             start = not self._rendering
             self._rendering = True
@@ -287,14 +302,22 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
             done: list[Line] = []
             pending: list[Line] = []
             posted = 0.0
+            seen = 0  # letters rendered, while looking for the reader's place
             for batch in render_article(article, markdown, width):
                 if stale():
                     return
                 done += batch
                 if not posted:
-                    self._post(self._start_lines, request, article, list(batch), False)
+                    if request.place is not None:
+                        # Rendered again at another width: the old lines stay on screen
+                        # until the new ones reach the reader's place (never from the top).
+                        seen += sum(letters(line) for line in batch)
+                        if seen <= request.place.before:
+                            continue
+                    self._post(self._start_lines, request, article, list(done), False)
                     posted = time.monotonic()
-                    if request.rest_at > posted and len(markdown) > 2 * FIRST_CHUNK:
+                    moving = request.rest_at > posted and request.place is None
+                    if moving and len(markdown) > 2 * FIRST_CHUNK:
                         # Shown at once: the rest, below it, waits for the cursor to rest.
                         time.sleep(request.rest_at - posted)
                         if stale():
@@ -364,7 +387,8 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         if complete and article is not None:
             self._keep(request.article_id, request.width, lines, article)
         if not self._stale(request):
-            self._put_lines(lines, request.article_id, article, request.width, complete)
+            keep = request.place is not None
+            self._put_lines(lines, request.article_id, article, request.width, complete, keep)
 
     def _add_lines(self, request: _Request, lines: list[Line]) -> None:
         if not self._stale(request) and lines:
@@ -398,8 +422,16 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         article: Article | None,
         width: int,
         complete: bool = True,
+        keep_place: bool = False,
     ) -> None:
-        """Show these lines from the top (a new article, or its beginning)."""
+        """Show these lines from the top (a new article, or its beginning); or, with
+        ``keep_place``, the same article at another width, at the place the reader was (the
+        same text at the top)."""
+        top = 0
+        if keep_place and article_id == self._shown_id and self.scroll_offset.y > 0:
+            place = place_of(self.lines, self.scroll_offset.y)
+            found = row_of(lines, place)
+            top = len(lines) if found is None else found  # not that far: the end
         self.article = article
         self._shown_id = article_id
         self.lines = list(lines)
@@ -407,7 +439,7 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
         self._rendered_width = width
         set_virtual_size(self, Size(width, len(self.lines)))  # no line is wider
-        self.scroll_to(0, 0, animate=False, force=True, immediate=True)
+        self.scroll_to(0, top, animate=False, force=True, immediate=True)
         if article_id is not None and article is not None:
             self.post_message(self.Shown(article_id))
 
@@ -446,13 +478,18 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         self.call_after_refresh(self._rerender)  # once the new size is laid out
 
     def _rerender(self) -> None:
+        """Render the article again at the pane's new width, keeping the reader's place."""
         width = self._render_width()
         if width == self._rendered_width:
             return
         if self.article_id is not None:
             rendered = self._renders.get((self.article_id, width))
             if rendered is not None:
-                self._put_lines(rendered[0], self.article_id, rendered[1], width)
+                self._supersede()
+                self._put_lines(rendered[0], self.article_id, rendered[1], width, keep_place=True)
+            elif self._shown_id == self.article_id and self.scroll_offset.y > 0:
+                place = place_of(self.lines, self.scroll_offset.y)
+                self._ask(self.article_id, self.article, width, place)
             else:
                 self._ask(self.article_id, self.article, width)
         elif self._message is not None:
