@@ -15,11 +15,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from tuinews.store import Headline
+from tuinews.ui.contrast import MIN_CONTRAST, Palette
 from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
 
 SOURCE_WIDTH = 18
@@ -29,6 +31,7 @@ STAR_MARK = "★"
 PAGE = 100  # rows fetched at once around a row that is not cached
 CACHE = 2000  # rows kept (least recently drawn go first)
 STRIPS = 300  # drawn rows kept
+MARKS = ("star", "read-match", "unread-match")  # styles of marks, not text
 
 Fetch = Callable[[Sequence[int]], list[Headline]]
 
@@ -40,6 +43,12 @@ def fit(text: str, width: int) -> str:
     if length > width:
         return set_cell_size(text, width - 1) + "…"
     return text + " " * (width - length)
+
+
+def _readable(style: Style, background: Color, palette: Palette, minimum: float) -> Style:
+    """The colour of ``style``, or a shade of it that stands out from ``background``."""
+    colour = Color.from_rich_color(style.color) if style.color else palette.foreground
+    return Style(color=palette.readable(colour, background, minimum).rich_color)
 
 
 class Rows(Sequence[Headline]):
@@ -315,23 +324,59 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         return lines
 
     def _row_styles(self, base: Style) -> dict[str, Style]:
-        """The row styles over ``base`` (looked up once per theme and focus, not per row)."""
+        """The row styles over ``base`` (looked up once per theme and focus, not per row).
+        The marks (star, search matches) keep their colour when it stands out from the
+        pane, else take a shade of it that does: in every theme."""
         key = (base, self.has_focus)
         if self._styles_key != key:
-            get = self.get_component_rich_style
+            theme = self.app.current_theme
+            palette = Palette(theme.dark, theme.variables)
+            pane = Color.from_rich_color(base.bgcolor) if base.bgcolor else palette.background
             parts = {
-                name: get(f"headline-list--{name}", partial=True)
-                for name in ("meta", "read", "unread", "star", "match", "cursor")
+                name: self._part(name, pane, palette)
+                for name in ("meta", "read", "unread", "star", "match")
             }
             styles = {"plain": base}
             for name in ("meta", "read", "unread", "star"):
                 styles[name] = base + parts[name]
             for name in ("read", "unread"):
                 styles[f"{name}-match"] = styles[name] + parts["match"]
-            for name in list(styles):
-                styles[f"{name}-cursor"] = styles[name] + parts["cursor"]
+            cursor_styles = self._cursor_styles(pane, palette, styles)
+            for name in MARKS:
+                styles[name] += _readable(styles[name], pane, palette, MIN_CONTRAST)
+            styles.update(cursor_styles)
             self._styles, self._styles_key = styles, key
         return self._styles
+
+    def _part(self, name: str, behind: Color, palette: Palette) -> Style:
+        """A component's style, its colour as drawn over ``behind`` (Rich's partial style
+        makes a translucent colour opaque, and an ``auto`` one white)."""
+        part = self.get_component_rich_style(f"headline-list--{name}", partial=True)
+        styles = self.get_component_styles(f"headline-list--{name}")
+        if styles.has_rule("color"):
+            colour = palette.over(styles.color, behind, styles.auto_color)
+            part += Style(color=colour.rich_color)
+        return part
+
+    def _cursor_styles(
+        self, pane: Color, palette: Palette, styles: dict[str, Style]
+    ) -> dict[str, Style]:
+        """The styles of the cursor's row: its background as drawn (blended over the pane),
+        its text colour over titles, source and date, and the marks (unread, star, search
+        matches) in their own colour if it stands out from the bar, else in a shade of it
+        that does."""
+        cursor = self.get_component_styles("headline-list--cursor")
+        bar = palette.over(cursor.background, pane) if cursor.has_rule("background") else pane
+        on_bar = Style(bgcolor=bar.rich_color)
+        if cursor.has_rule("color"):
+            colour = palette.over(cursor.color, bar, cursor.auto_color)
+            on_bar += Style(color=colour.rich_color)
+        cursor_styles = {}
+        for name, style in styles.items():
+            mark = name in MARKS
+            style = style + Style(bgcolor=bar.rich_color) if mark else style + on_bar
+            cursor_styles[f"{name}-cursor"] = style + _readable(style, bar, palette, MIN_CONTRAST)
+        return cursor_styles
 
     def _row_strip(self, headline: Headline, row: int, width: int, base: Style) -> Strip:
         """One row as segments: built directly (about 20 µs), not through Rich Text
