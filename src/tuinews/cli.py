@@ -149,8 +149,9 @@ def _open_store(args: argparse.Namespace, settings: Settings, exclusive: bool) -
         print(f"tuinews: {note}...", file=sys.stderr, flush=True)
     try:
         return Store(path, exclusive=exclusive)
-    except AlreadyRunning as running:
-        raise StoreError(f"another tuinews is using {path} ({running})") from None
+    except AlreadyRunning as running:  # said here, not wrapped: "(already running (PID n))"
+        who = f"another tuinews (PID {running.pid})" if running.pid else "another tuinews"
+        raise StoreError(f"{who} is using {path}") from None
     except CorruptStore as corrupt:
         aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
         if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -250,7 +250,7 @@ def test_cli_refuses_a_second_writer_and_a_damaged_file(tmp_path: Path) -> None:
             [*run, "refresh"], capture_output=True, text=True, env=env, timeout=60
         )
         assert busy.returncode == 2
-        assert f"another tuinews is using {db} (already running (PID {holder.pid}))" in busy.stderr
+        assert f"another tuinews (PID {holder.pid}) is using {db}" in busy.stderr
         feeds = subprocess.run([*run, "feeds"], capture_output=True, text=True, env=env, timeout=60)
         assert feeds.returncode == 0  # reading needs no lock
     finally:

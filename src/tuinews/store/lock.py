@@ -15,7 +15,9 @@ class AlreadyRunning(Exception):
     """Another tuinews holds the lock."""
 
     def __init__(self, pid: int | None) -> None:
-        super().__init__(f"already running (PID {pid})" if pid else "already running")
+        super().__init__(
+            f"another tuinews (PID {pid}) is running" if pid else "another tuinews is running"
+        )
         self.pid = pid
 
 
