@@ -39,6 +39,11 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*\S.*$", re.MULTILINE)
 
 
+def line_width(line: Line) -> int:
+    """The cells the line takes (a code block's may be wider than the article)."""
+    return sum(segment.cell_length for segment in line)
+
+
 def letters(line: Line) -> int:
     """How many letters and digits the line holds: what re-wrapping at another width keeps
     (spaces, padding, rules and borders change with the width)."""
@@ -205,13 +210,16 @@ def render_article(
 ) -> Iterator[list[Line]]:
     """The article's lines in batches: the header and the first chunk, then each later
     chunk, rendered as they are asked for (so stopping early costs nothing more)."""
-    from rich.markdown import Markdown  # ~20 ms to import: not needed for the first frame
+    from tuinews import code_blocks  # rich.markdown, ~20 ms: not needed for the first frame
 
     console = console_for(width)
     options = console.options
 
     def lines(renderable: RenderableType) -> list[Line]:
         return console.render_lines(renderable, options, pad=False)
+
+    def markdown_lines(markup: str) -> list[Line]:
+        return code_blocks.render(markup, console, options)  # code blocks never wrapped
 
     head: list[Line] = []
     for text in header(article):
@@ -226,9 +234,9 @@ def render_article(
             if index:
                 # Rich spaces a block differently at the start of a document: put the chunk
                 # after a one-line paragraph, as it would be in the whole, and drop that line.
-                yield lines(Markdown(f"x\n\n{chunk}", hyperlinks=False))[1:]
+                yield markdown_lines(f"x\n\n{chunk}")[1:]
             else:
-                batch = lines(Markdown(chunk, hyperlinks=False))
+                batch = markdown_lines(chunk)
                 yield head + batch
                 head = []
     if note:
