@@ -16,11 +16,12 @@ from tuinews.resources import stylesheets
 from tuinews.store import Headline
 from tuinews.ui.widgets.headline_list import (
     DATE_WIDTH,
-    SOURCE_WIDTH,
     STAR_MARK,
     UNREAD_MARK,
     HeadlineList,
+    columns,
     fit,
+    short_date,
 )
 
 TITLES = [
@@ -36,7 +37,7 @@ TITLES = [
     "governmentgovernment",
 ]
 WORDS = [[], ["government"], ["gov", "people"], ["政府"], ["🎉"], ["t"]]
-WIDTHS = [20, 39, 40, 49, 50, 61, 100]
+WIDTHS = [20, 39, 40, 59, 60, 61, 83, 84, 100]
 
 
 def reference(view: HeadlineList, headline: Headline, row: int, width: int) -> Strip:
@@ -47,13 +48,11 @@ def reference(view: HeadlineList, headline: Headline, row: int, width: int) -> S
     on = "-cursor" if row == view.cursor else ""
     state = "read" if headline.read else "unread"
     title_style, meta_style = styles[state + on], styles["meta" + on]
-    show_date = width >= 40
-    source_width = min(SOURCE_WIDTH, width // 5) if width >= 50 else 0
-    meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
+    title_width, source_width, show_date = columns(width)
     title = Text(headline.title or "(untitled)", style=title_style, no_wrap=True)
     if view.words:
         title.highlight_words(view.words, styles[f"{state}-match{on}"], case_sensitive=False)
-    title.truncate(max(1, width - 3 - meta_width), overflow="ellipsis", pad=True)
+    title.truncate(title_width, overflow="ellipsis", pad=True)
     space = Text(" ", style=styles["plain" + on])
     parts = [
         Text(" " if headline.read else UNREAD_MARK, style=title_style),
@@ -66,7 +65,8 @@ def reference(view: HeadlineList, headline: Headline, row: int, width: int) -> S
         source.truncate(source_width, overflow="ellipsis", pad=True)
         parts += [space, source]
     if show_date:
-        parts += [space, Text(headline.date_text.rjust(DATE_WIDTH), style=meta_style)]
+        date = short_date(headline.published)
+        parts += [space, Text(date.rjust(DATE_WIDTH), style=meta_style)]
     line = Text.assemble(*parts, no_wrap=True)
     strip = Strip(list(line.render(view.app.console, end=""))).apply_style(base)
     return strip.adjust_cell_length(width, base).crop(0, width)

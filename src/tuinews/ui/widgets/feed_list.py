@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -13,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tuinews.store import Feed, View
+from tuinews.ui.pane_sizes import PaneEdge
 
 
 @dataclass
@@ -24,7 +26,7 @@ class Entry:
     failed: bool = False
 
 
-class FeedList(OptionList):
+class FeedList(PaneEdge, OptionList):  # PaneEdge: its border is dragged to resize it
     """One line per view; the highlighted one is shown in the headline list."""
 
     BINDINGS = [
@@ -42,6 +44,7 @@ class FeedList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []  # one per option (separators are not options)
+        self._prompts_width = 0  # the width the prompts were cut to
 
     # --- attributes down -------------------------------------------------------------
 
@@ -72,6 +75,7 @@ class FeedList(OptionList):
                 for f in feeds
             ]
         width = max(10, self.scrollable_content_region.width or 24)
+        self._prompts_width = width
         kept = [entry for entry in entries if entry is not None]
         if self._same_entries(kept):
             # Only counts changed (a refresh reloads every 1.5 s): redraw those prompts,
@@ -142,6 +146,19 @@ class FeedList(OptionList):
         return Text.assemble(label, " ", Text(count, style="dim"))
 
     # --- drawing ---------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit_prompts)  # once the new size is laid out
+
+    def _fit_prompts(self) -> None:
+        """The prompts are cut to the width, the count on the right: made again when it
+        changed (the pane was resized, or is shown for the first time: they were made for
+        a guess)."""
+        width = max(10, self.scrollable_content_region.width or 24)
+        if width != self._prompts_width and self.scrollable_content_region.width:
+            self._prompts_width = width
+            for index, entry in enumerate(self.entries):
+                self.replace_option_prompt_at_index(index, self._prompt(entry, width))
 
     def _update_lines(self) -> None:
         """Every option here is one line (its prompt is cut to the width), so its height

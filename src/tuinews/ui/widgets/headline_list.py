@@ -8,6 +8,7 @@ import re
 import textwrap
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import overload
 
 from rich.cells import cell_len, set_cell_size
@@ -22,10 +23,15 @@ from textual.strip import Strip
 
 from tuinews.store import Headline
 from tuinews.ui.contrast import MIN_CONTRAST, Palette
+from tuinews.ui.pane_sizes import PaneEdge
 from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
 
-SOURCE_WIDTH = 18
-DATE_WIDTH = 10
+# The title gets most of the row: the source is shown in a compact column only when the
+# pane is wide, and the date is short ("Nov 26" this year, "2024-06" before).
+SOURCE_WIDTH = 14  # at most
+SOURCE_FROM = 60  # cells: a narrower row has no source column
+DATE_WIDTH = 7
+DATE_FROM = 40  # cells: a narrower row has no date column
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 PAGE = 100  # rows fetched at once around a row that is not cached
@@ -34,6 +40,23 @@ STRIPS = 300  # drawn rows kept
 MARKS = ("star", "read-match", "unread-match")  # styles of marks, not text
 
 Fetch = Callable[[Sequence[int]], list[Headline]]
+
+
+def columns(width: int) -> tuple[int, int, bool]:
+    """The title's width, the source's (0: none) and whether there is a date, in a row
+    ``width`` cells wide (two marks and a space come first)."""
+    show_date = width >= DATE_FROM
+    source_width = min(SOURCE_WIDTH, width // 6) if width >= SOURCE_FROM else 0
+    meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
+    return max(1, width - 3 - meta_width), source_width, show_date
+
+
+def short_date(published: int | None) -> str:
+    """ "Nov 26" this year, "2024-06" in another (UTC, as the article pane's date)."""
+    if published is None:
+        return ""
+    day = datetime.fromtimestamp(published, tz=UTC)
+    return day.strftime("%b %d" if day.year == datetime.now(UTC).year else "%Y-%m")
 
 
 def fit(text: str, width: int) -> str:
@@ -89,7 +112,7 @@ class Rows(Sequence[Headline]):
         return id(self)
 
 
-class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
+class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     """Title, source and date of each article, one row each, with unread and star marks."""
 
     COMPONENT_CLASSES = {
@@ -385,10 +408,7 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         on = "-cursor" if row == self.cursor else ""
         state = "read" if headline.read else "unread"
         title_style, meta_style = styles[state + on], styles["meta" + on]
-        show_date = width >= 40
-        source_width = min(SOURCE_WIDTH, width // 5) if width >= 50 else 0
-        meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
-        title_width = max(1, width - 3 - meta_width)
+        title_width, source_width, show_date = columns(width)
         space = Segment(" ", styles["plain" + on])
         segments = [
             Segment(" " if headline.read else UNREAD_MARK, title_style),
@@ -401,7 +421,10 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         if source_width:
             segments += [space, Segment(fit(headline.source, source_width), meta_style)]
         if show_date:
-            segments += [space, Segment(headline.date_text.rjust(DATE_WIDTH), meta_style)]
+            segments += [
+                space,
+                Segment(short_date(headline.published).rjust(DATE_WIDTH), meta_style),
+            ]
         return Strip(segments).adjust_cell_length(width, base).crop(0, width)
 
     def _title_segments(
@@ -442,6 +465,8 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
     # --- mouse and resizing ----------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
+        if self.drag_ended():
+            return  # the border was dragged (PaneEdge): not a click on a row
         row = round(self.scroll_offset.y) + event.y
         headline = self.headline_at(row)
         if headline is not None:
