@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.state import load_state, state_path
-from tuinews.ui.pane_sizes import STEP
+from tuinews.ui.pane_sizes import ARTICLE_MIN, FEEDS_MIN, HEADLINES_MIN, STEP
 from tuinews.ui.screens.main import MainScreen
 
 LONG = "A long headline about the government and the new market rules for the people of X"
@@ -70,6 +71,15 @@ async def test_keys_resize_the_panes_and_the_widths_are_remembered() -> None:
         assert widths(screen) == (feeds, headlines + 2 * STEP, article - 2 * STEP)
         await pilot.press("left_square_bracket")
         await pilot.pause()
+        assert widths(screen) == (feeds, headlines + STEP, article - STEP)
+        for step in range(2, 6):  # each press moves the border by STEP exactly (Textual
+            # rounds a pane's share of the room down: the shares are kept in whole cells)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert widths(screen) == (feeds, headlines + step * STEP, article - step * STEP)
+        for _ in range(4):
+            await pilot.press("left_square_bracket")
+            await pilot.pause()
         assert widths(screen) == (feeds, headlines + STEP, article - STEP)
         await pilot.press("right_curly_bracket")
         await pilot.pause()
@@ -147,3 +157,31 @@ async def test_a_narrow_terminal_says_why_the_panes_cannot_be_resized() -> None:
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert messages and "cannot be resized" in messages[0]
+
+
+@pytest.mark.parametrize("size", [(110, 30), (133, 30), (157, 30)])
+async def test_each_key_press_moves_the_border_by_the_same_step(size: tuple[int, int]) -> None:
+    """Textual rounds each pane's share of the room down: the shares are given in cells
+    of the room, so that a step is never lost."""
+    app = make_app(articles())
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        feeds, headlines, article = widths(screen)
+        for step in range(1, 4):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert widths(screen) == (feeds, headlines + step * STEP, article - step * STEP)
+
+
+async def test_no_pane_is_made_narrower_than_its_least_width() -> None:
+    app = make_app(articles())
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press(*["right_square_bracket"] * 12, *["right_curly_bracket"] * 12)
+        await pilot.pause()
+        feeds, headlines, article = widths(screen)
+        assert article == ARTICLE_MIN and headlines == HEADLINES_MIN and sum(widths(screen)) == 110
+        await pilot.press(*["left_curly_bracket"] * 12, *["left_square_bracket"] * 12)
+        await pilot.pause()
+        feeds, headlines, _ = widths(screen)
+        assert feeds == FEEDS_MIN and headlines == HEADLINES_MIN

@@ -94,7 +94,7 @@ class PaneEdge(_Pane):
 
 def fr(parts: int) -> Scalar:
     """``parts`` fr: whole numbers (a fractional fr left a column empty at some widths)."""
-    return Scalar(parts, Unit.FRACTION, Unit.WIDTH)
+    return Scalar(float(parts), Unit.FRACTION, Unit.WIDTH)
 
 
 class PaneSizes(Screen[None]):
@@ -134,9 +134,14 @@ class PaneSizes(Screen[None]):
         else:
             feeds.styles.width = feeds.styles.min_width = feeds.styles.max_width = None
         share = DEFAULT_SHARE if self.headlines_share is None else self.headlines_share
-        parts = round(share * 1000)
+        # In parts of the room as it is (cells), so that a key's step is exact: Textual
+        # rounds each pane's share down.
+        room = headlines.outer_size.width + article.outer_size.width
+        if not (self._shown(headlines) and self._shown(article)) or room < 2:
+            room = 1000
+        parts = round(share * room)
         headlines.styles.width = fr(parts)
-        article.styles.width = fr(1000 - parts)
+        article.styles.width = fr(room - parts)
 
     def _changed(self) -> None:
         self._apply_widths()
