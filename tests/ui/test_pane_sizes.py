@@ -185,3 +185,20 @@ async def test_no_pane_is_made_narrower_than_its_least_width() -> None:
         await pilot.pause()
         feeds, headlines, _ = widths(screen)
         assert feeds == FEEDS_MIN and headlines == HEADLINES_MIN
+
+
+async def test_the_feed_counts_stay_at_the_right_edge_of_the_feed_list() -> None:
+    app = make_app(articles())
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await ready(pilot)
+        feeds = screen.feed_list
+
+        def count_at_edge() -> bool:
+            line = feeds.render_line(0).text  # "All articles   20", padded to the pane
+            end = len(line.rstrip())
+            return line.rstrip().endswith(" 20") and end >= feeds.scrollable_content_region.width
+
+        await wait_for(pilot, count_at_edge)
+        for key in ("right_curly_bracket", "right_curly_bracket", "left_curly_bracket"):
+            await pilot.press(key)
+            await wait_for(pilot, count_at_edge)
