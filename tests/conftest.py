@@ -23,6 +23,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.delenv("TUINEWS_STATE", raising=False)
     monkeypatch.setenv("TUINEWS_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     yield home

@@ -201,7 +201,7 @@ def remove_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 def export_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if args.state:
-        from tuinews.state import dump_state
+        from tuinews.read_state import dump_state
 
         sys.stdout.write(dump_state(store.article_states()))
         return 0

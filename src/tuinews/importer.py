@@ -18,9 +18,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuinews.read_state import (
+    MAX_STATE_BYTES,
+    StateFile,
+    StateFileError,
+    load_state,
+    looks_like_json,
+)
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings
-from tuinews.state import MAX_STATE_BYTES, StateFile, StateFileError, load_state, looks_like_json
 from tuinews.store import Store
 from tuinews.store.newsboat import (
     SQLITE_HEADER,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rich.console import Console, RenderableType
 from rich.segment import Segment
@@ -30,11 +31,53 @@ SUMMARY_NOTE = "The feed's summary: F shows the full article."
 Line = list[Segment]
 
 _DEEP_QUOTE = re.compile(rf"^((?:[ \t]*>){{{MAX_QUOTE_DEPTH}}})(?:[ \t]*>)+", re.MULTILINE)
+_NOT_LETTER = re.compile(r"[\W_]+")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _RAW_HTML = re.compile(r"^ {0,3}<(pre|script|style|textarea|!--)", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*\S.*$", re.MULTILINE)
+
+
+def line_width(line: Line) -> int:
+    """The cells the line takes (a code block's may be wider than the article)."""
+    return sum(segment.cell_length for segment in line)
+
+
+def letters(line: Line) -> int:
+    """How many letters and digits the line holds: what re-wrapping at another width keeps
+    (spaces, padding, rules and borders change with the width)."""
+    return len(_NOT_LETTER.sub("", "".join(segment.text for segment in line)))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A reading position that does not depend on the width: the letters before the first
+    line at or below the top that has any, and how many lines above that one the top is
+    (a blank line or a rule before a paragraph)."""
+
+    before: int
+    above: int
+
+
+def place_of(lines: list[Line], row: int) -> Place:
+    """The place of line ``row`` (a scan of the lines above it: on a resize, not a key)."""
+    before = sum(letters(line) for line in lines[:row])
+    for above, line in enumerate(lines[row:]):
+        if letters(line):
+            return Place(before, above)
+    return Place(before, 0)
+
+
+def row_of(lines: list[Line], place: Place) -> int | None:
+    """The line to put at the top to show ``place`` in these lines (rendered at any
+    width), or None if they do not reach it."""
+    seen = 0
+    for index, line in enumerate(lines):
+        seen += letters(line)
+        if seen > place.before:  # its first letter is on this line
+            return max(0, index - place.above)
+    return None
 
 
 def flatten_quotes(markdown: str) -> str:
@@ -167,13 +210,16 @@ def render_article(
 ) -> Iterator[list[Line]]:
     """The article's lines in batches: the header and the first chunk, then each later
     chunk, rendered as they are asked for (so stopping early costs nothing more)."""
-    from rich.markdown import Markdown  # ~20 ms to import: not needed for the first frame
+    from tuinews import code_blocks  # rich.markdown, ~20 ms: not needed for the first frame
 
     console = console_for(width)
     options = console.options
 
     def lines(renderable: RenderableType) -> list[Line]:
         return console.render_lines(renderable, options, pad=False)
+
+    def markdown_lines(markup: str) -> list[Line]:
+        return code_blocks.render(markup, console, options)  # code blocks never wrapped
 
     head: list[Line] = []
     for text in header(article):
@@ -188,9 +234,9 @@ def render_article(
             if index:
                 # Rich spaces a block differently at the start of a document: put the chunk
                 # after a one-line paragraph, as it would be in the whole, and drop that line.
-                yield lines(Markdown(f"x\n\n{chunk}", hyperlinks=False))[1:]
+                yield markdown_lines(f"x\n\n{chunk}")[1:]
             else:
-                batch = lines(Markdown(chunk, hyperlinks=False))
+                batch = markdown_lines(chunk)
                 yield head + batch
                 head = []
     if note:

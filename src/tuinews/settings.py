@@ -121,7 +121,7 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     except FileNotFoundError:
         return Settings(), []
     except tomllib.TOMLDecodeError as error:
-        return Settings(), [f"{path}: not valid TOML ({error}); using the defaults"]
+        return Settings(), [f"{path}: not valid TOML: {error}; using the defaults"]
     except OSError as error:
         return Settings(), [f"{path}: cannot be read ({error.strerror}); using the defaults"]
 

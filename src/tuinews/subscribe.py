@@ -29,9 +29,8 @@ class Subscribed:
         parts = [self.found] if self.found else []
         if self.result is not None and self.result.failed:
             parts.append(
-                f"Added {shown_url(self.feed.url)}, but it could not be fetched now "
-                f"({self.result.error}); "
-                "it will be tried again on the next refresh."
+                f"Added {shown_url(self.feed.url)}, but it could not be fetched now: "
+                f"{self.result.error}. It will be tried again on the next refresh."
             )
         else:
             new = self.result.new if self.result else 0

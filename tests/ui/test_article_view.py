@@ -113,7 +113,7 @@ async def test_moving_on_abandons_a_long_render(monkeypatch: pytest.MonkeyPatch)
         assert "Paragraph 0 of article 2." in view.text
         assert view.complete and view.at_end
         assert pulled["Headline 1"] <= 2  # at most the chunk it was holding, then it stopped
-        assert not any(rendered.title == "Headline 1" for _, rendered in view._renders.values())
+        assert not any(rendered.title == "Headline 1" for _, rendered, _ in view._renders.values())
 
 
 async def test_read_flags_of_viewed_articles_are_committed_to_the_file() -> None:

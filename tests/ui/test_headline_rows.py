@@ -16,11 +16,12 @@ from tuinews.resources import stylesheets
 from tuinews.store import Headline
 from tuinews.ui.widgets.headline_list import (
     DATE_WIDTH,
-    SOURCE_WIDTH,
     STAR_MARK,
     UNREAD_MARK,
     HeadlineList,
+    columns,
     fit,
+    short_date,
 )
 
 TITLES = [
@@ -36,42 +37,37 @@ TITLES = [
     "governmentgovernment",
 ]
 WORDS = [[], ["government"], ["gov", "people"], ["政府"], ["🎉"], ["t"]]
-WIDTHS = [20, 39, 40, 49, 50, 61, 100]
+WIDTHS = [20, 39, 40, 59, 60, 61, 83, 84, 100]
 
 
 def reference(view: HeadlineList, headline: Headline, row: int, width: int) -> Strip:
-    """The row as Rich Text, the way the list drew it before (the specification)."""
-    get = view.get_component_rich_style
-    meta_style = get("headline-list--meta", partial=True)
-    title_style = get(
-        "headline-list--read" if headline.read else "headline-list--unread", partial=True
-    )
-    show_date = width >= 40
-    source_width = min(SOURCE_WIDTH, width // 5) if width >= 50 else 0
-    meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
+    """The row as Rich Text, the way the list drew it before (the specification), in the
+    list's styles (the marks' colours are checked in test_theme_contrast.py)."""
+    base = view.rich_style
+    styles = view._row_styles(base)
+    on = "-cursor" if row == view.cursor else ""
+    state = "read" if headline.read else "unread"
+    title_style, meta_style = styles[state + on], styles["meta" + on]
+    title_width, source_width, show_date = columns(width)
     title = Text(headline.title or "(untitled)", style=title_style, no_wrap=True)
     if view.words:
-        title.highlight_words(
-            view.words, get("headline-list--match", partial=True), case_sensitive=False
-        )
-    title.truncate(max(1, width - 3 - meta_width), overflow="ellipsis", pad=True)
-    star_style = get("headline-list--star", partial=True)
+        title.highlight_words(view.words, styles[f"{state}-match{on}"], case_sensitive=False)
+    title.truncate(title_width, overflow="ellipsis", pad=True)
+    space = Text(" ", style=styles["plain" + on])
     parts = [
         Text(" " if headline.read else UNREAD_MARK, style=title_style),
-        Text(STAR_MARK if headline.starred else " ", style=star_style),
-        Text(" "),
+        Text(STAR_MARK if headline.starred else " ", style=styles["star" + on]),
+        space,
         title,
     ]
     if source_width:
         source = Text(headline.source, style=meta_style, no_wrap=True)
         source.truncate(source_width, overflow="ellipsis", pad=True)
-        parts += [Text(" "), source]
+        parts += [space, source]
     if show_date:
-        parts += [Text(" "), Text(headline.date_text.rjust(DATE_WIDTH), style=meta_style)]
+        date = short_date(headline.published)
+        parts += [space, Text(date.rjust(DATE_WIDTH), style=meta_style)]
     line = Text.assemble(*parts, no_wrap=True)
-    if row == view.cursor:
-        line.stylize(get("headline-list--cursor", partial=True))
-    base = view.rich_style
     strip = Strip(list(line.render(view.app.console, end=""))).apply_style(base)
     return strip.adjust_cell_length(width, base).crop(0, width)
 

@@ -14,8 +14,8 @@ import pytest
 
 from tuinews.models import Article
 from tuinews.newsboat_cache import item_id, to_articles
+from tuinews.read_state import StateFileError, dump_state, load_state
 from tuinews.search import compile_query
-from tuinews.state import StateFileError, dump_state, load_state
 from tuinews.store import Store, View
 from tuinews.store.newsboat import CachedFeed, CachedItem, NewsboatCache, NotNewsboatCache
 

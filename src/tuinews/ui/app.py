@@ -18,6 +18,7 @@ from tuinews.settings import Settings
 from tuinews.store import Store
 from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
 from tuinews.ui.commands import BindingCommands
+from tuinews.ui.contrast import Palette, readable_theme
 from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.screens.results import FIRST_SCREEN
@@ -115,6 +116,14 @@ class TuinewsApp(App[None]):
         self.idle_gc.stop()
         if self._refresher is not None:
             await self._refresher.close()
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with scrollbar thumbs and the text of selection bars that
+        stand out from their bar (contrast.readable_theme)."""
+        variables = super().get_css_variables()
+        theme = self.current_theme
+        variables.update(readable_theme(variables, Palette(theme.dark, theme.variables)))
+        return variables
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen()

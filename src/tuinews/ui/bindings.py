@@ -41,6 +41,32 @@ MAIN_BINDINGS = [
     Binding("d", "remove_feed", "Remove feed", id="remove_feed", show=False, priority=True),
     Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False, priority=True),
     Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False, priority=True),
+    # Pane widths (tuinews.ui.pane_sizes): remembered across runs; the mouse drags a border.
+    Binding(
+        "right_square_bracket",
+        "wider_headlines",
+        "Wider headline list",
+        id="wider_headlines",
+        show=False,
+    ),
+    Binding(
+        "left_square_bracket",
+        "narrower_headlines",
+        "Narrower headline list",
+        id="narrower_headlines",
+        show=False,
+    ),
+    Binding("right_curly_bracket", "wider_feeds", "Wider feed list", id="wider_feeds", show=False),
+    Binding(
+        "left_curly_bracket",
+        "narrower_feeds",
+        "Narrower feed list",
+        id="narrower_feeds",
+        show=False,
+    ),
+    Binding(
+        "equals_sign", "default_widths", "Default pane widths", id="default_widths", show=False
+    ),
 ]
 
 # Keys that move the focus (to a pane, the search bar or a dialog) are "priority" bindings:

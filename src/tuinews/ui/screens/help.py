@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 INTRO = (
     "tuinews reads local articles, feed files and the feeds you subscribe to. Move with j/k, "
     "read with Enter, search with /, refresh with R, add a feed with a. Mouse: click a "
-    "headline to open it, scroll with the wheel. Keys can be remapped in the config file "
-    "([keys] table, by id)."
+    "headline to open it, scroll with the wheel, drag the border between two panes to resize "
+    "them. Keys can be remapped in the config file ([keys] table, by id)."
 )
 
 

@@ -25,6 +25,7 @@ from tuinews.store.flags import ReadFlags
 from tuinews.store.views import FirstScreen
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.frame_hold import FrameHold
+from tuinews.ui.pane_sizes import PaneSizes
 from tuinews.ui.screens.article_actions import ArticleActions
 from tuinews.ui.screens.results import (
     FIRST_SCREEN,
@@ -52,7 +53,7 @@ EMPTY_LIBRARY = (
 )
 
 
-class MainScreen(ArticleActions):
+class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys, mouse)
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 

@@ -31,8 +31,13 @@ from tuinews.render import (
     FULL_NOTE,
     SUMMARY_NOTE,
     Line,
+    Place,
+    letters,
+    line_width,
+    place_of,
     render_article,
     render_lines,
+    row_of,
 )
 from tuinews.store import Store
 from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
@@ -50,6 +55,7 @@ POST_EVERY = 0.1  # seconds: how often the rest of a long article is handed to t
 QUIET = 0.15  # seconds without input before the rest of a long article is rendered
 CACHED_STRIPS = 400  # drawn lines kept (a few screens)
 BIG_RENDER = 1_000  # lines: a render this long is announced (kept_big) when kept
+SIDEWAYS = 4  # cells a left or right key scrolls (a code block wider than the pane)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ class _Request:
     width: int
     not_before: float  # time.monotonic(): waits this long for the cursor to rest
     rest_at: float  # and after the first screenful, this long (the rest is below it)
+    # Rendered again at another width: the reader's place in it, shown once rendered.
+    place: Place | None = None
 
 
 class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
@@ -72,6 +80,9 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
         Binding("down", "scroll_down", "Scroll down", show=False),
+        # A code block wider than the pane is not wrapped: the pane scrolls sideways.
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
     ]
 
     class Failed(Message):
@@ -98,11 +109,14 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         self.lines: list[Line] = []
         self.complete = True  # whether all of the shown article's lines are in ``lines``
         self._rendered_width = 0
+        self._widest = 0  # the widest line's cells (the pane's scrollable width)
         self._message: Text | None = None
         self.words: tuple[str, ...] = ()
         self._strips: dict[int, Strip] = {}  # drawn lines, valid for ``_strips_key``
         self._strips_key: tuple[object, ...] = ()
-        self._renders: dict[tuple[int, int], tuple[list[Line], Article | None]] = {}
+        # Rendered articles by (id, width): their lines, the article, the widest line (a
+        # code block's may be wider than the width: the pane scrolls sideways).
+        self._renders: dict[tuple[int, int], tuple[list[Line], Article | None, int]] = {}
         self.summaries: set[int] = set()  # articles with a full text, shown as the summary
         # The render thread: one at a time, handed the newest request under the lock.
         self._lock = threading.Lock()
@@ -134,7 +148,7 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         rendered = self._renders.get((article_id, width))
         if rendered is not None:
             self._supersede()
-            self._put_lines(rendered[0], article_id, rendered[1], width)
+            self._put_lines(rendered[0], article_id, rendered[1], width, widest=rendered[2])
             return
         cached = self.article if self.article and self.article.id == article_id else None
         self._ask(article_id, cached, width)
@@ -145,8 +159,11 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
             self._generation += 1
             self._request = None
 
-    def _ask(self, article_id: int, article: Article | None, width: int) -> None:
-        """Hand this article to the render thread (starting it if it is not running)."""
+    def _ask(
+        self, article_id: int, article: Article | None, width: int, place: Place | None = None
+    ) -> None:
+        """Hand this article to the render thread (starting it if it is not running);
+        ``place``: the reader's place in it, to keep (it is on screen at another width)."""
         now = time.monotonic()
         interval = now - self._asked_at
         self._asked_at = now
@@ -156,7 +173,13 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         with self._lock:
             self._generation += 1
             self._request = _Request(
-                self._generation, article_id, article, width, now + wait, now + max(wait, self.rest)
+                self._generation,
+                article_id,
+                article,
+                width,
+                now + wait,
+                now + max(wait, self.rest),
+                place,
             )
             start = not self._rendering
             self._rendering = True
@@ -287,14 +310,30 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
             done: list[Line] = []
             pending: list[Line] = []
             posted = 0.0
+            seen = 0  # letters rendered, while looking for the reader's place
+            place_row: int | None = None  # the line it is on, once rendered
+            widest = width
             for batch in render_article(article, markdown, width):
                 if stale():
                     return
                 done += batch
+                widest = max(widest, *map(line_width, batch))
                 if not posted:
-                    self._post(self._start_lines, request, article, list(batch), False)
+                    if request.place is not None:
+                        # Rendered again at another width: the old lines stay on screen
+                        # until the new ones reach the reader's place and a screenful below
+                        # it (so that it can be scrolled to the top), never from the top.
+                        seen += sum(letters(line) for line in batch)
+                        if seen <= request.place.before:
+                            continue
+                        if place_row is None:
+                            place_row = row_of(done, request.place) or 0
+                        if len(done) - place_row < self.size.height:
+                            continue
+                    self._post(self._start_lines, request, article, list(done), False, widest)
                     posted = time.monotonic()
-                    if request.rest_at > posted and len(markdown) > 2 * FIRST_CHUNK:
+                    moving = request.rest_at > posted and request.place is None
+                    if moving and len(markdown) > 2 * FIRST_CHUNK:
                         # Shown at once: the rest, below it, waits for the cursor to rest.
                         time.sleep(request.rest_at - posted)
                         if stale():
@@ -302,7 +341,7 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
                 else:
                     pending += batch
                     if time.monotonic() - posted >= POST_EVERY:
-                        self._post(self._add_lines, request, pending)
+                        self._post(self._add_lines, request, pending, widest)
                         pending = []
                         posted = time.monotonic()
                 if not self._wait_for_quiet(stale):
@@ -311,12 +350,13 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
             note = f"(this article could not be shown: {error})"
             done = [line for batch in render_article(article, note, width) for line in batch]
-            self._post(self._start_lines, request, article, done, True)
+            widest = max(width, *map(line_width, done))
+            self._post(self._start_lines, request, article, done, True, widest)
             return
         if not posted:  # nothing at all (cannot happen: there is always the header)
-            self._post(self._start_lines, request, article, done, True)
+            self._post(self._start_lines, request, article, done, True, widest)
         else:
-            self._post(self._finish_lines, request, article, pending, done)
+            self._post(self._finish_lines, request, article, pending, done, widest)
 
     def _wait_for_quiet(self, stale: Callable[[], bool]) -> bool:
         """Before the next chunk of a long article: while keys are coming (typing a
@@ -363,32 +403,48 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     # --- the rendered lines, on the UI thread ----------------------------------------
 
     def _start_lines(
-        self, request: _Request, article: Article | None, lines: list[Line], complete: bool
+        self,
+        request: _Request,
+        article: Article | None,
+        lines: list[Line],
+        complete: bool,
+        widest: int = 0,
     ) -> None:
         if complete and article is not None:
-            self._keep(request.article_id, request.width, lines, article)
+            self._keep(request.article_id, request.width, lines, article, widest)
         if not self._stale(request):
-            self._put_lines(lines, request.article_id, article, request.width, complete)
+            keep = request.place is not None
+            self._put_lines(
+                lines, request.article_id, article, request.width, complete, keep, widest
+            )
 
-    def _add_lines(self, request: _Request, lines: list[Line]) -> None:
+    def _add_lines(self, request: _Request, lines: list[Line], widest: int = 0) -> None:
         if not self._stale(request) and lines:
             self.lines.extend(lines)
-            set_virtual_size(self, Size(self._rendered_width, len(self.lines)))
+            self._widest = max(self._widest, widest)
+            set_virtual_size(self, Size(self._widest, len(self.lines)))
 
     def _finish_lines(
-        self, request: _Request, article: Article | None, lines: list[Line], done: list[Line]
+        self,
+        request: _Request,
+        article: Article | None,
+        lines: list[Line],
+        done: list[Line],
+        widest: int,
     ) -> None:
         if article is not None:
-            self._keep(request.article_id, request.width, done, article)
+            self._keep(request.article_id, request.width, done, article, widest)
         if not self._stale(request):
-            self._add_lines(request, lines)
+            self._add_lines(request, lines, widest)
             self.complete = True
 
-    def _keep(self, article_id: int, width: int, lines: list[Line], article: Article) -> None:
-        self._renders[(article_id, width)] = (lines, article)
+    def _keep(
+        self, article_id: int, width: int, lines: list[Line], article: Article, widest: int
+    ) -> None:
+        self._renders[(article_id, width)] = (lines, article, widest)
         if len(lines) >= BIG_RENDER:
             self.kept_big()
-        total = sum(len(kept) for kept, _ in self._renders.values())
+        total = sum(len(kept) for kept, _, _ in self._renders.values())
         while len(self._renders) > 1 and (
             len(self._renders) > CACHED_RENDERS or total > CACHED_LINES
         ):
@@ -402,16 +458,26 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         article: Article | None,
         width: int,
         complete: bool = True,
+        keep_place: bool = False,
+        widest: int = 0,
     ) -> None:
-        """Show these lines from the top (a new article, or its beginning)."""
+        """Show these lines from the top (a new article, or its beginning); or, with
+        ``keep_place``, the same article at another width, at the place the reader was (the
+        same text at the top)."""
+        top = 0
+        if keep_place and article_id == self._shown_id and self.scroll_offset.y > 0:
+            place = place_of(self.lines, self.scroll_offset.y)
+            found = row_of(lines, place)
+            top = len(lines) if found is None else found  # not that far: the end
         self.article = article
         self._shown_id = article_id
         self.lines = list(lines)
         self.complete = complete
         self._strips.clear()
         self._rendered_width = width
-        set_virtual_size(self, Size(width, len(self.lines)))  # no line is wider
-        self.scroll_to(0, 0, animate=False, force=True, immediate=True)
+        self._widest = max(width, widest)  # a code block's lines may be wider
+        set_virtual_size(self, Size(self._widest, len(self.lines)))
+        self.scroll_to(0, top, animate=False, force=True, immediate=True)
         if article_id is not None and article is not None:
             self.post_message(self.Shown(article_id))
 
@@ -450,13 +516,19 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         self.call_after_refresh(self._rerender)  # once the new size is laid out
 
     def _rerender(self) -> None:
+        """Render the article again at the pane's new width, keeping the reader's place."""
         width = self._render_width()
         if width == self._rendered_width:
             return
         if self.article_id is not None:
             rendered = self._renders.get((self.article_id, width))
             if rendered is not None:
-                self._put_lines(rendered[0], self.article_id, rendered[1], width)
+                self._supersede()
+                lines, article, widest = rendered
+                self._put_lines(lines, self.article_id, article, width, True, True, widest)
+            elif self._shown_id == self.article_id and self.scroll_offset.y > 0:
+                place = place_of(self.lines, self.scroll_offset.y)
+                self._ask(self.article_id, self.article, width, place)
             else:
                 self._ask(self.article_id, self.article, width)
         elif self._message is not None:
@@ -469,6 +541,12 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
 
     def action_scroll_down(self) -> None:
         self.scroll_relative(y=1, animate=False)
+
+    def action_scroll_left(self) -> None:
+        self.scroll_relative(x=-SIDEWAYS, animate=False)
+
+    def action_scroll_right(self) -> None:
+        self.scroll_relative(x=SIDEWAYS, animate=False)
 
     def page_down(self) -> None:
         self.scroll_page_down(animate=False)

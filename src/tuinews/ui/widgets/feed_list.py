@@ -9,10 +9,14 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tuinews.store import Feed, View
+from tuinews.ui.pane_sizes import PaneEdge
+
+FIT_DELAY = 0.05  # seconds without a resize before the prompts are cut to the new width
 
 
 @dataclass
@@ -24,7 +28,7 @@ class Entry:
     failed: bool = False
 
 
-class FeedList(OptionList):
+class FeedList(PaneEdge, OptionList):  # PaneEdge: its border is dragged to resize it
     """One line per view; the highlighted one is shown in the headline list."""
 
     class Chosen(Message):
@@ -37,6 +41,8 @@ class FeedList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []  # one per option (separators are not options)
+        self._prompts_width = 0  # the width the prompts were cut to
+        self._fit_timer: Timer | None = None
 
     # --- attributes down -------------------------------------------------------------
 
@@ -75,6 +81,7 @@ class FeedList(OptionList):
                 for f in feeds
             ]
         width = max(10, self.scrollable_content_region.width or 24)
+        self._prompts_width = width
         kept = [entry for entry in entries if entry is not None]
         if self._same_entries(kept):
             # Only counts changed (a refresh reloads every 1.5 s): redraw those prompts,
@@ -162,6 +169,24 @@ class FeedList(OptionList):
         return Text.assemble(label, " ", Text(count, style="dim"))
 
     # --- drawing ---------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Once the size settles (a border dragged resizes it at every mouse move, and
+        # cutting 1,000 prompts again takes ~80 ms).
+        if self._fit_timer is not None:
+            self._fit_timer.stop()
+        self._fit_timer = self.set_timer(FIT_DELAY, self._fit_prompts)
+
+    def _fit_prompts(self) -> None:
+        """The prompts are cut to the width, the count on the right: made again when it
+        changed (the pane was resized, or is shown for the first time: they were made for
+        a guess)."""
+        self._fit_timer = None
+        width = max(10, self.scrollable_content_region.width or 24)
+        if width != self._prompts_width and self.scrollable_content_region.width:
+            self._prompts_width = width
+            for index, entry in enumerate(self.entries):
+                self.replace_option_prompt_at_index(index, self._prompt(entry, width))
 
     def _update_lines(self) -> None:
         """Every option here is one line (its prompt is cut to the width), so its height

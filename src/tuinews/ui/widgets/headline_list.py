@@ -9,6 +9,7 @@ import textwrap
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import overload
 
 from rich.cells import cell_len, set_cell_size
@@ -16,23 +17,48 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from tuinews.store import Headline
+from tuinews.ui.contrast import MIN_CONTRAST, Palette
+from tuinews.ui.pane_sizes import PaneEdge
 from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
 
-SOURCE_WIDTH = 18
-DATE_WIDTH = 10
+# The title gets most of the row: the source is shown in a compact column only when the
+# pane is wide, and the date is short ("Nov 26" this year, "2024-06" before).
+SOURCE_WIDTH = 14  # at most
+SOURCE_FROM = 60  # cells: a narrower row has no source column
+DATE_WIDTH = 7
+DATE_FROM = 40  # cells: a narrower row has no date column
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 PAGE = 100  # rows fetched at once around a row that is not cached
 CACHE = 2000  # rows kept (least recently drawn go first)
 STRIPS = 300  # drawn rows kept
 KEPT_NEIGHBOURS = 200  # rows below the cursor looked at to put a kept article back
+MARKS = ("star", "read-match", "unread-match")  # styles of marks, not text
 
 Fetch = Callable[[Sequence[int]], list[Headline]]
+
+
+def columns(width: int) -> tuple[int, int, bool]:
+    """The title's width, the source's (0: none) and whether there is a date, in a row
+    ``width`` cells wide (two marks and a space come first)."""
+    show_date = width >= DATE_FROM
+    source_width = min(SOURCE_WIDTH, width // 6) if width >= SOURCE_FROM else 0
+    meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
+    return max(1, width - 3 - meta_width), source_width, show_date
+
+
+def short_date(published: int | None) -> str:
+    """ "Nov 26" this year, "2024-06" in another (UTC, as the article pane's date)."""
+    if published is None:
+        return ""
+    day = datetime.fromtimestamp(published, tz=UTC)
+    return day.strftime("%b %d" if day.year == datetime.now(UTC).year else "%Y-%m")
 
 
 def fit(text: str, width: int) -> str:
@@ -57,6 +83,12 @@ def _with_kept(ids: Sequence[int], kept: int, after: Sequence[int]) -> Sequence[
     if isinstance(ids, array):
         return ids[:index] + array(ids.typecode, [kept]) + ids[index:]
     return [*ids[:index], kept, *ids[index:]]
+
+
+def _readable(style: Style, background: Color, palette: Palette, minimum: float) -> Style:
+    """The colour of ``style``, or a shade of it that stands out from ``background``."""
+    colour = Color.from_rich_color(style.color) if style.color else palette.foreground
+    return Style(color=palette.readable(colour, background, minimum).rich_color)
 
 
 class Rows(Sequence[Headline]):
@@ -97,7 +129,7 @@ class Rows(Sequence[Headline]):
         return id(self)
 
 
-class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
+class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     """Title, source and date of each article, one row each, with unread and star marks."""
 
     COMPONENT_CLASSES = {
@@ -351,23 +383,59 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         return lines
 
     def _row_styles(self, base: Style) -> dict[str, Style]:
-        """The row styles over ``base`` (looked up once per theme and focus, not per row)."""
+        """The row styles over ``base`` (looked up once per theme and focus, not per row).
+        The marks (star, search matches) keep their colour when it stands out from the
+        pane, else take a shade of it that does: in every theme."""
         key = (base, self.has_focus)
         if self._styles_key != key:
-            get = self.get_component_rich_style
+            theme = self.app.current_theme
+            palette = Palette(theme.dark, theme.variables)
+            pane = Color.from_rich_color(base.bgcolor) if base.bgcolor else palette.background
             parts = {
-                name: get(f"headline-list--{name}", partial=True)
-                for name in ("meta", "read", "unread", "star", "match", "cursor")
+                name: self._part(name, pane, palette)
+                for name in ("meta", "read", "unread", "star", "match")
             }
             styles = {"plain": base}
             for name in ("meta", "read", "unread", "star"):
                 styles[name] = base + parts[name]
             for name in ("read", "unread"):
                 styles[f"{name}-match"] = styles[name] + parts["match"]
-            for name in list(styles):
-                styles[f"{name}-cursor"] = styles[name] + parts["cursor"]
+            cursor_styles = self._cursor_styles(pane, palette, styles)
+            for name in MARKS:
+                styles[name] += _readable(styles[name], pane, palette, MIN_CONTRAST)
+            styles.update(cursor_styles)
             self._styles, self._styles_key = styles, key
         return self._styles
+
+    def _part(self, name: str, behind: Color, palette: Palette) -> Style:
+        """A component's style, its colour as drawn over ``behind`` (Rich's partial style
+        makes a translucent colour opaque, and an ``auto`` one white)."""
+        part = self.get_component_rich_style(f"headline-list--{name}", partial=True)
+        styles = self.get_component_styles(f"headline-list--{name}")
+        if styles.has_rule("color"):
+            colour = palette.over(styles.color, behind, styles.auto_color)
+            part += Style(color=colour.rich_color)
+        return part
+
+    def _cursor_styles(
+        self, pane: Color, palette: Palette, styles: dict[str, Style]
+    ) -> dict[str, Style]:
+        """The styles of the cursor's row: its background as drawn (blended over the pane),
+        its text colour over titles, source and date, and the marks (unread, star, search
+        matches) in their own colour if it stands out from the bar, else in a shade of it
+        that does."""
+        cursor = self.get_component_styles("headline-list--cursor")
+        bar = palette.over(cursor.background, pane) if cursor.has_rule("background") else pane
+        on_bar = Style(bgcolor=bar.rich_color)
+        if cursor.has_rule("color"):
+            colour = palette.over(cursor.color, bar, cursor.auto_color)
+            on_bar += Style(color=colour.rich_color)
+        cursor_styles = {}
+        for name, style in styles.items():
+            mark = name in MARKS
+            style = style + Style(bgcolor=bar.rich_color) if mark else style + on_bar
+            cursor_styles[f"{name}-cursor"] = style + _readable(style, bar, palette, MIN_CONTRAST)
+        return cursor_styles
 
     def _row_strip(self, headline: Headline, row: int, width: int, base: Style) -> Strip:
         """One row as segments: built directly (about 20 µs), not through Rich Text
@@ -376,10 +444,7 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         on = "-cursor" if row == self.cursor else ""
         state = "read" if headline.read else "unread"
         title_style, meta_style = styles[state + on], styles["meta" + on]
-        show_date = width >= 40
-        source_width = min(SOURCE_WIDTH, width // 5) if width >= 50 else 0
-        meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
-        title_width = max(1, width - 3 - meta_width)
+        title_width, source_width, show_date = columns(width)
         space = Segment(" ", styles["plain" + on])
         segments = [
             Segment(" " if headline.read else UNREAD_MARK, title_style),
@@ -392,7 +457,10 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
         if source_width:
             segments += [space, Segment(fit(headline.source, source_width), meta_style)]
         if show_date:
-            segments += [space, Segment(headline.date_text.rjust(DATE_WIDTH), meta_style)]
+            segments += [
+                space,
+                Segment(short_date(headline.published).rjust(DATE_WIDTH), meta_style),
+            ]
         return Strip(segments).adjust_cell_length(width, base).crop(0, width)
 
     def _title_segments(
@@ -433,6 +501,8 @@ class HeadlineList(LinesView, can_focus=True, inherit_bindings=False):
     # --- mouse and resizing ----------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
+        if self.drag_ended():
+            return  # the border was dragged (PaneEdge): not a click on a row
         row = round(self.scroll_offset.y) + event.y
         headline = self.headline_at(row)
         if headline is not None:
