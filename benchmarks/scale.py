@@ -39,7 +39,7 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
    most threads alive at once, and the time from the last key until the article pane
    shows the current article ("settle").
 3. Search: per keystroke (every prefix of what is typed) for common words, rare words,
-   short prefixes and phrases: ``compile_query`` + ``Store.headlines(View(), match=...,
+   short prefixes and phrases: ``parse_query`` + ``Store.headlines(View(), query,
    ranked=True)``, every match ranked (what the search bar did before issue 6), beside
    ``Store.first_screen`` (what it fetches first since; before it, the ranked query with
    LIMIT 50; a one-letter prefix, which the search bar leaves until typing pauses, costs
@@ -676,7 +676,7 @@ def keystrokes(text: str) -> list[str]:
 
 
 def bench_search_store(db: Path) -> dict[str, dict[str, float]]:
-    from tuinews.search import compile_query
+    from tuinews.query import parse_query
     from tuinews.store import Store, View
 
     results: dict[str, dict[str, float]] = {}
@@ -687,33 +687,14 @@ def bench_search_store(db: Path) -> dict[str, dict[str, float]]:
                 for text in texts:
                     for typed in keystrokes(text):
                         t0 = time.perf_counter()
-                        query = compile_query(typed)
-                        found = store.headlines(
-                            View(),
-                            match=query.match,
-                            where=query.where,
-                            params=query.params,
-                            ranked=query.match is not None,
-                        )
+                        query = parse_query(typed)
+                        found = store.headlines(View(), query, ranked=True)
                         full.append(time.perf_counter() - t0)
                         rows.append(len(found))
                         t0 = time.perf_counter()
-                        query = compile_query(typed)
-                        if getattr(query, "short", None):
-                            pass  # the search bar waits for the next letter (issue 6)
-                        elif hasattr(store, "first_screen"):  # what the search bar fetches
-                            store.first_screen(
-                                View(), match=query.match, where=query.where, params=query.params
-                            )
-                        else:  # before issue 6
-                            store.headlines(
-                                View(),
-                                match=query.match,
-                                where=query.where,
-                                params=query.params,
-                                ranked=query.match is not None,
-                                limit=50,
-                            )
+                        query = parse_query(typed)
+                        if not query.short:  # else the search bar waits for the next letter
+                            store.first_screen(View(), query)  # what the search bar fetches
                         limited.append(time.perf_counter() - t0)
             results[category] = {
                 "med": med(full),
@@ -873,7 +854,7 @@ def profile(db: Path) -> None:
     import io
     import pstats
 
-    from tuinews.search import compile_query
+    from tuinews.query import parse_query
     from tuinews.store import Store, View
 
     def show(prof: cProfile.Profile, title: str, lines: int = 14) -> None:
@@ -892,16 +873,16 @@ def profile(db: Path) -> None:
         store.headlines(View(), limit=100)
         print(f"Store.headlines(View(), limit=100): {(time.perf_counter() - t0) * 1000:.1f} ms")
         for text in ("g", "government", '"the government"'):
-            q = compile_query(text)
+            q = parse_query(text)
             for label, ranked in (("ranked", True), ("by date", False)):
                 t0 = time.perf_counter()
-                found = store.headlines(View(), match=q.match, ranked=ranked)
+                found = store.headlines(View(), q, ranked=ranked)
                 print(
                     f"search {text!r} {label}: {len(found)} rows, {(time.perf_counter() - t0) * 1000:.0f} ms"
                 )
         prof = cProfile.Profile()
         prof.enable()
-        store.headlines(View(), match=compile_query("government").match, ranked=True)
+        store.headlines(View(), parse_query("government"), ranked=True)
         prof.disable()
         show(prof, "one common-word search")
 

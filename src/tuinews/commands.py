@@ -147,23 +147,16 @@ def _feed_json(feed: Feed) -> dict[str, object]:
 
 def search_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     from tuinews.library import index_leftovers
-    from tuinews.search import compile_query
+    from tuinews.query import parse_query
 
-    query = compile_query(" ".join(args.query))
+    query = parse_query(" ".join(args.query))
     index_leftovers(store)
     for hint in query.hints:
         warn(hint)
     if query.empty:
         warn("nothing to search for")
         return 2
-    headlines = store.headlines(
-        View(),
-        match=query.match,
-        where=query.where,
-        params=query.params,
-        ranked=query.match is not None,
-        limit=max(1, args.limit),
-    )
+    headlines = store.headlines(View(), query, ranked=True, limit=max(1, args.limit))
     if args.json:
         found = []
         for headline in headlines:

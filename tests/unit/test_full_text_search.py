@@ -16,7 +16,7 @@ from tests.netserver import FeedServer, Response
 from tests.unit.test_store_index import index_is_consistent
 from tuinews.ingest import Refresher, run_refresh
 from tuinews.models import Article
-from tuinews.search import compile_query
+from tuinews.query import parse_query
 from tuinews.settings import Settings
 from tuinews.store import Store
 from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION, upgrade_note
@@ -40,8 +40,7 @@ def feed_body(link: str) -> bytes:
 
 
 def search(store: Store, words: str) -> list[str]:
-    query = compile_query(words)
-    return [h.title for h in store.headlines(match=query.match, ranked=True)]
+    return [h.title for h in store.headlines(query=parse_query(words), ranked=True)]
 
 
 def test_full_text_fetched_with_f_is_searchable_at_once(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ STARTUP = [
     "tuinews.sources.local",
     "tuinews.store",
     "tuinews.ingest",
-    "tuinews.search",
+    "tuinews.query",
 ]
 
 

@@ -14,6 +14,7 @@ from tests.netserver import FeedServer
 from tuinews import ingest
 from tuinews.fetch import FetchRequest
 from tuinews.formats import ParsedFeed
+from tuinews.query import parse_query
 from tuinews.settings import Settings
 from tuinews.store import Store, View
 from tuinews.store.store import UpsertCounts
@@ -61,7 +62,7 @@ def test_queued_feeds_do_not_time_out_behind_each_other(
         assert store.get_feed(feeds[0].id).title == "Feed 0"  # type: ignore[union-attr]
         # indexed for search by the end of the refresh, though workers index in batches
         assert store.pending_index() == 0
-        found = store.headlines(View(), match="text")
+        found = store.headlines(View(), parse_query("text"))
         assert len(found) == 12
 
 

@@ -18,7 +18,6 @@ from tuinews.newsboat_filter import (
 )
 from tuinews.query import parse_query
 from tuinews.store import Store
-from tuinews.store.query_sql import query_sql
 
 
 @pytest.mark.parametrize(
@@ -204,8 +203,7 @@ def test_translated_queries_find_what_newsboat_would(tmp_path: Path) -> None:
     def found(expression: str) -> list[str]:
         text = translate_filter(expression).text
         assert text is not None
-        sql = query_sql(parse_query(text))
-        rows = store.headlines(match=sql.match, where=sql.where, params=sql.params)
+        rows = store.headlines(query=parse_query(text))
         return sorted(h.title for h in rows)
 
     assert found('title =~ "^RT by"') == ["RT by alice: newsboat 2.0 is out"]

@@ -26,7 +26,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.needs import need
 from tests.netserver import FeedServer, Response
-from tuinews.search import compile_query
+from tuinews.query import parse_query
 from tuinews.store import Store, View
 
 FEEDS = FIXTURES / "newsboat"
@@ -181,7 +181,7 @@ def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) ->
         assert first.date is not None and first.date.isoformat() == "2024-01-01T10:00:00+00:00"
         # Searchable at once (the body, not only the title).
         assert store.pending_index() == 0
-        found = store.headlines(View(), match=compile_query("depot trams").match)
+        found = store.headlines(View(), parse_query("depot trams"))
         assert [h.title for h in found] == ["Kharkiv rebuilds its tram depot"]
 
         # The hidden feed: its own view and its tag's, not All, Unread or their counts.
@@ -198,8 +198,8 @@ def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) ->
             "Link and date, no guid",
         ]
         assert store.counts() == (7, 4, 2)
-        assert not store.headlines(View(), match=compile_query("gardens").match)
-        assert len(store.headlines(View(with_hidden=True), match=compile_query("gardens").match))
+        assert not store.headlines(View(), parse_query("gardens"))
+        assert len(store.headlines(View(with_hidden=True), parse_query("gardens")))
 
     listing = tuinews(db, "feeds")
     assert "Hidden Feed [secret] (hidden: not in All or Unread)" in listing.stdout
@@ -279,7 +279,7 @@ def test_read_state_moves_between_machines(nb: Newsboat, tmp_path: Path) -> None
     first, second = tmp_path / "laptop.db", tmp_path / "desktop.db"
     assert tuinews(first, "import", str(nb.urls), str(nb.cache)).returncode == 0
     with Store(first) as store:
-        (lighthouse,) = store.headlines(View(), match=compile_query("lighthouses").match)
+        (lighthouse,) = store.headlines(View(), parse_query("lighthouses"))
         store.set_read([lighthouse.id], False)  # unread on the laptop: not exported as read
         (third,) = [h for h in store.headlines(View()) if h.title == "Link only reversed"]
         store.set_read([third.id])

@@ -56,14 +56,7 @@ def store(tmp_path: Path) -> Store:
 
 
 def titles(store: Store, text: str, view: View | None = None) -> list[str]:
-    sql = query_sql(parse_query(text), now=int(NOW.timestamp()))
-    found = store.headlines(
-        view or View(),
-        match=sql.match,
-        where=sql.where,
-        params=sql.params,
-        with_hidden=sql.with_hidden,
-    )
+    found = store.headlines(view or View(), parse_query(text), now=int(NOW.timestamp()))
     return sorted(h.title for h in found)
 
 
@@ -137,15 +130,16 @@ def test_is_hidden_finds_hidden_feeds_that_views_leave_out(store: Store) -> None
 
 
 def test_is_hidden_through_the_listing_methods(store: Store) -> None:
-    sql = query_sql(parse_query("kharkiv is:hidden"))
-    search = {"match": sql.match, "where": sql.where, "params": sql.params}
-    assert len(store.headline_ids(**search)) == 0  # type: ignore[arg-type]
-    ids = store.headline_ids(**search, with_hidden=True)  # type: ignore[arg-type]
-    assert len(ids) == 1
-    first = store.first_screen(**search, with_hidden=True)  # type: ignore[arg-type]
-    assert [h.title for h in first.rows] == ["Kharkiv quietly"]
-    assert store.mark_view_read(**search) == 0  # type: ignore[arg-type]
-    assert store.mark_view_read(**search, with_hidden=True) == 1  # type: ignore[arg-type]
+    # Without is:hidden, All leaves the hidden feed's articles out, in every method.
+    quietly = parse_query("kharkiv quietly")
+    assert len(store.headline_ids(query=quietly)) == 0
+    assert store.first_screen(query=quietly).rows == []
+    assert store.mark_view_read(query=quietly) == 0
+    # A query naming is:hidden decides itself, in every method.
+    hidden = parse_query("kharkiv is:hidden")
+    assert len(store.headline_ids(query=hidden)) == 1
+    assert [h.title for h in store.first_screen(query=hidden).rows] == ["Kharkiv quietly"]
+    assert store.mark_view_read(query=hidden) == 1
     assert titles(store, "is:hidden is:read") == ["Kharkiv quietly"]
 
 
@@ -155,7 +149,8 @@ def test_an_and_of_words_and_filters_is_one_match(store: Store) -> None:
     assert titles(store, "kharkiv regroup* tag:world") == ["Ukraine advances in the east"]
     bare = query_sql(parse_query("kharkiv"))
     assert bare.where == [] and len(bare.params) == 0
-    assert bare.match is not None and len(store.headline_ids(match=bare.match)) == 2
+    assert bare.match is not None
+    assert len(store.headline_ids(query=parse_query("kharkiv"))) == 2
 
 
 PIECES = [
@@ -219,7 +214,6 @@ def test_any_text_runs_against_the_store_without_an_error(store: Store) -> None:
         else:
             count = rng.randint(0, 12)
             text = "".join(rng.choice([" ", " ", ""]) + rng.choice(PIECES) for _ in range(count))
-        sql = query_sql(parse_query(text), now=int(NOW.timestamp()))
-        search = {"match": sql.match, "where": sql.where, "params": sql.params}
-        store.headlines(**search, with_hidden=sql.with_hidden)  # type: ignore[arg-type]
-        store.headline_ids(**search, ranked=True)  # type: ignore[arg-type]
+        query = parse_query(text)
+        store.headlines(query=query, now=int(NOW.timestamp()))
+        store.headline_ids(query=query, ranked=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tuinews.models import Article
-from tuinews.search import compile_query
+from tuinews.query import parse_query
 from tuinews.store import FeedExists, Store, StoreError, View
+from tuinews.store.query_sql import query_sql
 
 
 def article(uid: str, title: str = "", body: str = "", day: int = 1, **extra: object) -> Article:
@@ -137,10 +138,7 @@ def test_local_feed_and_views(store: Store) -> None:
 
 
 def search(store: Store, text: str) -> list[str]:
-    query = compile_query(text)
-    return [
-        h.title for h in store.headlines(match=query.match, where=query.where, params=query.params)
-    ]
+    return [h.title for h in store.headlines(query=parse_query(text))]
 
 
 def test_full_text_search(store: Store) -> None:
@@ -206,8 +204,7 @@ def test_any_search_text_is_safe(store: Store, text: str) -> None:
     feed = store.add_feed("https://example.com/feed")
     store.upsert_articles(feed.id, [article("1", "Hello world", "c++ and AT&T e-mail")])
     search(store, text)  # never raises
-    query = compile_query(text)
-    assert len(query.match or "") < 5000
+    assert len(query_sql(parse_query(text)).match or "") < 5000
 
 
 def test_two_stores_on_one_file_both_write_and_a_stale_lock_never_blocks(

@@ -14,8 +14,8 @@ import pytest
 
 from tuinews.models import Article
 from tuinews.newsboat_cache import item_id, to_articles
+from tuinews.query import Query, parse_query
 from tuinews.read_state import StateFileError, dump_state, load_state
-from tuinews.search import compile_query
 from tuinews.store import Store, View
 from tuinews.store.newsboat import CachedFeed, CachedItem, NewsboatCache, NotNewsboatCache
 
@@ -86,7 +86,7 @@ def test_import_articles_adds_new_ones_and_only_marks_stored_ones(store: Store) 
     assert (again.new, again.marked_read) == (0, 0)  # never marks unread
     assert store.pending_index() == 2  # indexed a thousand at a time...
     store.index_pending()
-    assert len(store.headlines(match=compile_query("starred").match)) == 1
+    assert len(store.headlines(query=parse_query("starred"))) == 1
 
 
 def test_imported_articles_obey_retention(store: Store) -> None:
@@ -103,15 +103,15 @@ def test_hidden_feeds_are_out_of_all_and_unread_everywhere(store: Store) -> None
     store.upsert_articles(shown.id, [article("a", "Harbour story")])
     store.upsert_articles(hidden.id, [article("h", "Harbour secret"), article("s", "Starred")])
     store.set_starred(store.ids_for_uids(hidden.id, ["s"])[0], True)
-    harbour = compile_query("harbour").match
+    harbour = parse_query("harbour")
 
-    def titles(view: View, match: str | None = None) -> list[str]:
-        return sorted(h.title for h in store.headlines(view, match=match))
+    def titles(view: View, query: Query | None = None) -> list[str]:
+        return sorted(h.title for h in store.headlines(view, query))
 
     assert titles(View()) == titles(View(unread_only=True)) == ["Harbour story"]
     assert titles(View(), harbour) == ["Harbour story"]  # the search's shortcut too
-    assert list(store.headline_ids(View(), match=harbour)) == [1]
-    assert store.first_screen(View(), match=harbour).rows[0].title == "Harbour story"
+    assert list(store.headline_ids(View(), harbour)) == [1]
+    assert store.first_screen(View(), harbour).rows[0].title == "Harbour story"
     assert titles(View(with_hidden=True), harbour) == ["Harbour secret", "Harbour story"]
     assert titles(View(feed_id=hidden.id)) == ["Harbour secret", "Starred"]
     assert len(titles(View(tag="news"))) == 3

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
+from tuinews.query import Query
 from tuinews.store import transfer
 from tuinews.store.base import CorruptStore, FeedExists, StoreError
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedSuccess
+from tuinews.store.query_sql import query_sql
 from tuinews.store.transfer import ImportCounts, StateCounts
 from tuinews.store.views import (
     DATE_ORDER,
@@ -283,27 +285,25 @@ class Store(ListingStore):
     def headlines(
         self,
         view: View = EVERYTHING,
+        query: Query | None = None,
         *,
-        match: str | None = None,
-        where: Sequence[str] = (),
-        params: Sequence[object] = (),
         ranked: bool = False,
         limit: int | None = None,
-        with_hidden: bool = False,
+        now: int | None = None,
     ) -> list[Headline]:
-        """Headlines in a view, newest first (or by rank for a full-text ``match``): all
-        of them, or the first ``limit``. The headline list pages with ``headline_ids`` and
-        ``headlines_by_id`` instead."""
-        order = RANK_ORDER if match is not None and ranked else DATE_ORDER
+        """Headlines in a view (or a search in it), newest first, or by relevance if
+        ``ranked`` and the query finds words: all of them, or the first ``limit``
+        (``now``: what ``age:`` counts from, the clock by default). The headline list
+        pages with ``headline_ids`` and ``headlines_by_id`` instead."""
+        found = query_sql(query, now)
+        order = RANK_ORDER if found.match is not None and ranked else DATE_ORDER
         sql, values = select_sql(
             HEADLINE_COLUMNS,
             view,
-            match=match,
-            where=where,
-            params=params,
+            found,
             order=order,
             feeds=True,
-            hidden=self.hidden_for(view, with_hidden),
+            hidden=self.hidden_for(view, found.with_hidden),
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"

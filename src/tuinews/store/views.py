@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tuinews.query import Query
 from tuinews.store.feeds import FeedStore
+from tuinews.store.query_sql import QuerySql, query_sql
 
 
 @dataclass(slots=True)
@@ -99,21 +101,20 @@ def view_clauses(
 def select_sql(
     columns: str,
     view: View,
+    found: QuerySql,
     *,
-    match: str | None,
-    where: Sequence[str],
-    params: Sequence[object],
     order: str,
     feeds: bool = False,
     hidden: Sequence[int] = (),
 ) -> tuple[str, list[object]]:
-    """``SELECT columns`` over a view and an optional full-text ``match``."""
-    clauses, values = view_clauses(view, where, params, hidden)
+    """``SELECT columns`` over a view and a query's SQL (``found``: its full-text match,
+    if any, and its conditions)."""
+    clauses, values = view_clauses(view, found.where, found.params, hidden)
     source = "articles a"
-    if match is not None:
+    if found.match is not None:
         source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
         clauses.insert(0, "articles_fts MATCH ?")
-        values.insert(0, match)
+        values.insert(0, found.match)
     if feeds:
         source += " JOIN feeds f ON f.id = a.feed_id"
     sql = f"SELECT {columns} FROM {source}"
@@ -156,32 +157,45 @@ class ListingStore(FeedStore):
     def headline_ids(
         self,
         view: View = EVERYTHING,
+        query: Query | None = None,
         *,
-        match: str | None = None,
-        where: Sequence[str] = (),
-        params: Sequence[object] = (),
         ranked: bool = False,
         limit: int | None = None,
         cancelled: Callable[[], bool] | None = None,
-        with_hidden: bool = False,
     ) -> array[int]:
-        """The ids of a view's articles, newest first; with a full-text ``match``, the
+        """The ids of a view's articles, newest first; with a query that finds words, the
         newest matches first (in the order they were stored: FTS5 gives them without
         sorting, so the first screen of a word in every article costs under 1 ms), or by
         relevance if ``ranked`` (bm25: cheap for a few matches, 150 ms for a common word at
         100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
         (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
-        query runs; when it says so, the query stops and no ids are returned.
-        ``with_hidden``: hidden feeds' articles are not left out (``is:hidden``)."""
-        hidden = self.hidden_for(view, with_hidden)
-        if match is not None and not where and view == EVERYTHING and not ranked and not hidden:
+        query runs; when it says so, the query stops and no ids are returned."""
+        return self._ids(view, query_sql(query), ranked=ranked, limit=limit, cancelled=cancelled)
+
+    def _ids(
+        self,
+        view: View,
+        found: QuerySql,
+        *,
+        ranked: bool = False,
+        limit: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> array[int]:
+        hidden = self.hidden_for(view, found.with_hidden)
+        match = found.match
+        if (
+            match is not None
+            and not found.where
+            and view == EVERYTHING
+            and not ranked
+            and not hidden
+        ):
+            # The index alone, read backwards.
             sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC"
             values: list[object] = [match]
         else:
             order = DATE_ORDER if match is None else RANK_ORDER if ranked else NEWEST_MATCH_ORDER
-            sql, values = select_sql(
-                "a.id", view, match=match, where=where, params=params, order=order, hidden=hidden
-            )
+            sql, values = select_sql("a.id", view, found, order=order, hidden=hidden)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         with self._lock:
@@ -202,30 +216,19 @@ class ListingStore(FeedStore):
     def first_screen(
         self,
         view: View = EVERYTHING,
+        query: Query | None = None,
         *,
-        match: str | None = None,
-        where: Sequence[str] = (),
-        params: Sequence[object] = (),
         rows: int = 60,
         ranked_max: int = 200,
-        with_hidden: bool = False,
     ) -> FirstScreen:
         """What a search shows first (a few milliseconds at 100,000 articles): up to
         ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
         that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
-        ids = self.headline_ids(
-            view,
-            match=match,
-            where=where,
-            params=params,
-            limit=ranked_max + 1,
-            with_hidden=with_hidden,
-        )
+        found = query_sql(query)
+        ids = self._ids(view, found, limit=ranked_max + 1)
         complete = len(ids) <= ranked_max
-        if complete and match is not None and len(ids) > 1:
-            ids = self.headline_ids(
-                view, match=match, where=where, params=params, ranked=True, with_hidden=with_hidden
-            )
+        if complete and found.match is not None and len(ids) > 1:
+            ids = self._ids(view, found, ranked=True)
         elif not complete:
             ids = ids[:rows]
         return FirstScreen(ids, self.headlines_by_id(ids[:rows]), complete)
@@ -249,25 +252,12 @@ class ListingStore(FeedStore):
                 found[headline.id] = headline
         return [found[i] for i in wanted if i in found]
 
-    def mark_view_read(
-        self,
-        view: View = EVERYTHING,
-        *,
-        match: str | None = None,
-        where: Sequence[str] = (),
-        params: Sequence[object] = (),
-        with_hidden: bool = False,
-    ) -> int:
+    def mark_view_read(self, view: View = EVERYTHING, query: Query | None = None) -> int:
         """Mark every article of a view (or a search in it) read, in one statement.
         Returns how many changed."""
+        found = query_sql(query)
         sql, values = select_sql(
-            "a.id",
-            view,
-            match=match,
-            where=where,
-            params=params,
-            order="a.id",
-            hidden=self.hidden_for(view, with_hidden),
+            "a.id", view, found, order="a.id", hidden=self.hidden_for(view, found.with_hidden)
         )
         with self._write() as db:
             return int(

@@ -19,7 +19,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuinews.library import Opened
-from tuinews.search import compile_query
+from tuinews.query import parse_query
 from tuinews.store import Headline, StoreError, View
 from tuinews.store.flags import ReadFlags
 from tuinews.store.views import FirstScreen
@@ -169,7 +169,7 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
         elif not event.value.strip() and self.before_search is not None:
             self.restore, self.before_search = self.before_search, None
         if self.loaded or event.value:
-            query = compile_query(event.value)
+            query = parse_query(event.value)
             if query.short:
                 # A very short prefix matches most words (slow at 100,000 articles): keep
                 # the previous results and wait for another letter, Enter, or a pause.
@@ -187,16 +187,14 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
         keystroke cancels this worker (exclusive), so stale work stops between steps."""
         worker: Worker[None] = get_current_worker()
         store = self.tuinews.store
-        query = compile_query(text)
+        query = parse_query(text)
         view = self.search_view(text)
         show = partial(self.app.call_from_thread, self._show_results, text)
         if query.short and not force and not wait(SHORT_PAUSE, lambda: worker.is_cancelled):
             return  # a very short prefix waits for a pause (see _search_changed)
         first = store.first_screen(
             view,
-            match=query.match,
-            where=query.where,
-            params=query.params,
+            query,
             rows=0 if refresh else FIRST_SCREEN,  # a refresh: the rows are fetched when drawn
             ranked_max=RANKED_MAX,
         )
@@ -205,23 +203,13 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
         if first.complete or not refresh:
             found = Results(view, text, first.ids, first.rows, first.complete, reload=refresh)
             if not found.ids and text.strip() and view != View():  # in other views?
-                found.elsewhere = len(
-                    store.headline_ids(
-                        match=query.match, where=query.where, params=query.params, limit=MANY
-                    )
-                )
+                found.elsewhere = len(store.headline_ids(View(), query, limit=MANY))
             show(found, query.words, query.hints)
             if first.complete:
                 return
             if text.strip() and not wait(TYPING_PAUSE, lambda: worker.is_cancelled):
                 return  # typing: a pause comes before reading every id
-        ids = store.headline_ids(
-            view,
-            match=query.match,
-            where=query.where,
-            params=query.params,
-            cancelled=lambda: worker.is_cancelled,
-        )
+        ids = store.headline_ids(view, query, cancelled=lambda: worker.is_cancelled)
         if not worker.is_cancelled:
             result = Results(view, text, ids, [], True, rest=not refresh, reload=refresh)
             show(result, query.words, query.hints)
@@ -274,7 +262,7 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
-        if compile_query(self.search_bar.value).short:
+        if parse_query(self.search_bar.value).short:
             self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 
@@ -481,10 +469,7 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
 
     @work(thread=True, group="flags", exit_on_error=False, description="Saving read state")
     def _store_view_read(self, view: View, text: str) -> None:
-        query = compile_query(text)
-        changed = self.tuinews.store.mark_view_read(
-            view, match=query.match, where=query.where, params=query.params
-        )
+        changed = self.tuinews.store.mark_view_read(view, parse_query(text))
         self.app.call_from_thread(self._marked_read, changed)
 
     def _marked_read(self, changed: int) -> None:
