@@ -171,26 +171,21 @@ def test_workers_are_reused_and_killed_on_close() -> None:
         os.kill(worker_pid, 0)
 
 
-def test_should_stop_ends_the_run_early() -> None:
-    calls = 0
-
-    def stop() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > 3
-
+def test_should_stop_ends_the_run_early(tmp_path: Path) -> None:
+    """Asked to stop while a call runs: the run ends, and the worker running the call is
+    killed by then."""
+    log = tmp_path / "started.log"
     with Pool(size=1, timeout=600) as pool:
-        pool.start()
-        until(lambda: len(pool.pids()) == 1)
-        (booted,) = pool.pids()
         start = time.monotonic()
-        results = list(pool.map(spin, [("long", (600.0,))], should_stop=stop))
+        running_now = lambda: log.exists() and log.read_text().endswith("\n")  # noqa: E731
+        results = list(pool.map(logged_nap, [("long", (str(log), 600.0))], running_now))
         assert results == []
         assert time.monotonic() - start < 60  # a hang guard
-        # the worker running the abandoned call is gone when the run ends
-        assert booted not in pool.pids()
+        (running,) = {int(line) for line in log.read_text().split()}
+        assert running not in pool.pids()
         with pytest.raises(ProcessLookupError):
-            os.kill(booted, 0)
+            os.kill(running, 0)
+        assert dict(pool.map(square, [("after", (5,))])) == {"after": 25}
 
 
 def test_inputs_are_read_lazily() -> None:
@@ -211,14 +206,33 @@ def test_inputs_are_read_lazily() -> None:
         assert len(list(run)) == 9
 
 
-def test_workers_boot_with_their_modules_and_the_boot_is_not_timed() -> None:
+def test_workers_boot_with_their_modules_and_the_boot_is_not_timed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """``preload`` is imported while the worker boots, before its first call, and the
     call's limit (shorter than that boot) does not count it."""
     module = "xml.dom.minidom"
-    with Pool(size=1, timeout=0.5, preload=("tests.unit.slow_import", module)) as pool:
+    monkeypatch.setenv("TUINEWS_TEST_BOOT", "slow")
+    with Pool(size=1, timeout=0.5, preload=("tests.unit.pool_boot", module)) as pool:
         assert dict(pool.map(loaded, [("preloaded", (module,))])) == {"preloaded": True}
     with Pool(size=1) as pool:
         assert dict(pool.map(loaded, [("not", (module,))])) == {"not": False}
+
+
+def test_workers_that_cannot_boot_fail_the_calls_and_hang_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TUINEWS_TEST_BOOT", "die")
+    with Pool(size=2, preload=("tests.unit.pool_boot",)) as pool:
+        results = dict(pool.map(square, ((n, (n,)) for n in range(5))))
+        assert sorted(results) == list(range(5))
+        assert all(isinstance(outcome, WorkerCrashed) for outcome in results.values())
+
+        async def go() -> None:
+            with pytest.raises(WorkerCrashed):
+                await pool.run(square, 2)
+
+        asyncio.run(go())
 
 
 def test_workers_are_spawned_not_forked() -> None:

@@ -76,7 +76,7 @@ class Pool:
 
     def pids(self) -> list[int]:
         """The worker processes now (booting, working or idle)."""
-        return [w.process.pid for w in list(self._manager.workers) if w.process.pid]
+        return self._manager.pids()
 
     def start(self, count: int = 1) -> None:
         """Start booting up to ``count`` workers now (they take a few tenths of a second
@@ -120,18 +120,18 @@ class Pool:
         list of big inputs is never all in memory. ``should_stop`` is asked between
         events: when it says so, the run ends early (its calls still running are
         abandoned, their workers killed)."""
-        events: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+        events: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
         keys: dict[int, K] = {}
+        unsent: set[int] = set()  # at most one: the input read ahead
         source = iter(inputs)
-        unsent = 0  # at most one: the input read ahead
         exhausted = False
         poll = None if should_stop is None else 0.1
 
         def report(number: int, _: bool, value: Any) -> None:
-            events.put((number, value))
+            events.put((number, False, value))
 
-        def sent() -> None:
-            events.put((0, None))
+        def sent(number: int) -> None:
+            events.put((number, True, None))
 
         try:
             while True:
@@ -149,17 +149,16 @@ class Pool:
                         yield key, error
                         continue
                     keys[number] = key  # (its outcome comes through the queue: later)
-                    unsent += 1
+                    unsent.add(number)
                     continue
                 if exhausted and not keys:
                     return
                 try:
-                    number, value = events.get(timeout=poll)
+                    number, sent_now, value = events.get(timeout=poll)
                 except queue.Empty:
                     continue
-                if number == 0:
-                    unsent -= 1
-                else:
+                unsent.discard(number)  # sent, or failed before it was
+                if not sent_now:
                     yield keys.pop(number), value
         finally:
             if keys:
@@ -178,7 +177,7 @@ class Pool:
         timeout: float | None,
         report: Callable[[int, bool, Any], None],
         abandoned: Callable[[], bool] | None = None,
-        sent: Callable[[], None] | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> int:
         payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
         limit = self.timeout if timeout is None else timeout

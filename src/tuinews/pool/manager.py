@@ -52,7 +52,7 @@ class Call:
     limit: float
     report: Callable[[int, bool, Any], None]  # (number, ok, result or exception)
     abandoned: Callable[[], bool] = _never  # asked before it is sent
-    sent: Callable[[], None] | None = None
+    sent: Callable[[int], None] | None = None  # (number), once a worker has it
     started: float | None = None  # time.monotonic() in its worker
     dropped: bool = False  # its caller is gone: the outcome is not reported
     lost: int = 0  # workers that died before starting it
@@ -111,12 +111,13 @@ class Manager:
 
     # --- from any thread
 
-    def ask(self, request: Callable[[], None], start: bool = True) -> bool:
-        """Have the thread do this (started if needed); False if it is not running."""
+    def ask(self, request: Callable[[], None], start: bool = True) -> threading.Thread | None:
+        """Have the thread do this (started if needed); the thread, None if it is not
+        running (and not started)."""
         with self._lock:
             if self._thread is None:
                 if not start:
-                    return False
+                    return None
                 read, write = os.pipe()
                 os.set_blocking(write, False)
                 self._wake = (read, write)
@@ -125,13 +126,19 @@ class Manager:
             self._requests.append(request)
             with contextlib.suppress(BlockingIOError):  # full: it is awake already
                 os.write(self._wake[1], b"\0")
-        return True
+            return self._thread
 
     def close(self, timeout: float) -> None:
-        with self._lock:
-            thread = self._thread
-        if thread is not None and self.ask(lambda: self._begin_close(timeout), start=False):
+        thread = self.ask(lambda: self._begin_close(timeout), start=False)
+        if thread is not None:
             thread.join()
+
+    def pids(self) -> list[int]:
+        pids = []
+        for one in list(self.workers):
+            with contextlib.suppress(ValueError):  # closed just now
+                pids.append(one.process.pid or 0)
+        return [pid for pid in pids if pid]
 
     # --- in the thread
 
@@ -197,9 +204,10 @@ class Manager:
         if self.shares_write_lock and self._lock_fd < 0:
             import tempfile  # here: workers import this module, and never need it
 
-            fd, path = tempfile.mkstemp(prefix="tuinews-", suffix=".lock")
-            os.unlink(path)  # open in the workers, and gone with them
-            self._lock_fd = fd
+            with contextlib.suppress(OSError):  # else they write unlocked: SQLite serialises
+                fd, path = tempfile.mkstemp(prefix="tuinews-", suffix=".lock")
+                os.unlink(path)  # open in the workers, and gone with them
+                self._lock_fd = fd
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         lock = worker.Inherited(self._lock_fd) if self._lock_fd >= 0 else -1
@@ -258,7 +266,7 @@ class Manager:
         one.calls.append(call)
         one.out += [memoryview(HEADER.pack(call.number, len(payload))), memoryview(payload)]
         if call.sent is not None:
-            call.sent()
+            call.sent(call.number)
             call.sent = None
         self._flush(one)
 
@@ -380,6 +388,8 @@ class Manager:
         self._pending.extendleft(reversed(calls))
 
     def _remove(self, one: _Worker) -> None:
+        with contextlib.suppress(ValueError):
+            self.workers.remove(one)
         with contextlib.suppress(Exception):
             one.process.kill()
         with contextlib.suppress(Exception):
@@ -388,8 +398,6 @@ class Manager:
             one.process.close()
         with contextlib.suppress(Exception):
             one.conn.close()
-        with contextlib.suppress(ValueError):
-            self.workers.remove(one)
 
     def _close_idle(self) -> None:
         """While closing: end the workers with nothing to run, and all at the deadline."""
