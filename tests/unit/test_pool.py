@@ -384,6 +384,26 @@ if __name__ == "__main__":
 """
 
 
+CAPTURED = """
+import asyncio, io, sys
+from tuinews.pool import Pool
+
+class Capture(io.StringIO):
+    def fileno(self):  # as Textual's capture of sys.stderr says
+        return -1
+
+async def main():
+    with Pool(1) as pool:
+        assert await pool.run(len, "abc") == 3
+
+if __name__ == "__main__":
+    sys.stderr = Capture()
+    asyncio.run(main())
+    assert sys.stderr.getvalue() == "", sys.stderr.getvalue()
+    print("done", flush=True)
+"""
+
+
 def run_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120
@@ -459,6 +479,13 @@ if __name__ == "__main__":
     sys.exit(main(["refresh", "--json", "--db", sys.argv[1]]))
 """
 )
+
+
+def test_workers_start_under_a_stderr_without_a_descriptor() -> None:
+    """Under Textual, sys.stderr is a capture object whose fileno() is -1, and the helper
+    process multiprocessing starts with the first worker needs a real one."""
+    result = run_script(CAPTURED)
+    assert result.stdout == "done\n" and result.stderr == "", result.stderr
 
 
 def test_nothing_of_the_pool_is_left_running_after_close() -> None:
