@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import pickle
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -143,11 +142,7 @@ class Pool:
                     except StopIteration:
                         exhausted = True
                         continue
-                    try:
-                        number = self._submit(function, args, None, report, sent=sent)
-                    except Exception as error:  # a function or input that does not pickle
-                        yield key, error
-                        continue
+                    number = self._submit(function, args, None, report, sent=sent)
                     keys[number] = key  # (its outcome comes through the queue: later)
                     unsent.add(number)
                     continue
@@ -179,9 +174,8 @@ class Pool:
         abandoned: Callable[[], bool] | None = None,
         sent: Callable[[int], None] | None = None,
     ) -> int:
-        payload = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
         limit = self.timeout if timeout is None else timeout
-        call = Call(next(self._numbers), payload, limit, report, sent=sent)
+        call = Call(next(self._numbers), (function, args), limit, report, sent=sent)
         if abandoned is not None:
             call.abandoned = abandoned
         self._manager.ask(lambda: self._manager.submit(call))

@@ -48,7 +48,7 @@ def _never() -> bool:
 @dataclass(eq=False)
 class Call:
     number: int
-    payload: bytes | None  # kept until it starts: if its worker is lost before, it goes again
+    task: tuple[Callable[..., Any], tuple[Any, ...]] | None  # pickled when sent
     limit: float
     report: Callable[[int, bool, Any], None]  # (number, ok, result or exception)
     abandoned: Callable[[], bool] = _never  # asked before it is sent
@@ -56,6 +56,7 @@ class Call:
     started: float | None = None  # time.monotonic() in its worker
     dropped: bool = False  # its caller is gone: the outcome is not reported
     lost: int = 0  # workers that died before starting it
+    payload: bytes | None = None  # kept until it starts: if its worker is lost, it goes again
 
     def fail(self, error: Exception) -> None:
         if not self.dropped:
@@ -244,7 +245,15 @@ class Manager:
                 room = [w for w in self.workers if w.ready and len(w.calls) < QUEUED_PER_WORKER]
             if not room:
                 break
-            self._send(min(room, key=lambda w: len(w.calls)), self._pending.popleft())
+            call = self._pending.popleft()
+            if call.payload is None:  # (not before: the caller holds its input meanwhile)
+                try:
+                    call.payload = pickle.dumps(call.task, pickle.HIGHEST_PROTOCOL)
+                except Exception as error:  # a function or input that does not pickle
+                    call.fail(error)
+                    continue
+                call.task = None
+            self._send(min(room, key=lambda w: len(w.calls)), call)
         while len(self._pending) > sum(1 for w in self.workers if not w.ready) and (
             len(self.workers) < self.size and self._failures < MAX_BOOT_FAILURES
         ):
