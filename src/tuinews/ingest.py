@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from tuinews import workers
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
+from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
 from tuinews.store.store import UpsertCounts
@@ -134,7 +134,7 @@ def _parse_and_store(
     store = _worker_stores.get(db)
     if store is None:
         store = _worker_stores[db] = Store(db)
-    with workers.write_lock():
+    with write_lock():
         counts = store.upsert_articles(
             feed_id,
             parsed.articles,
@@ -154,7 +154,7 @@ class Refresher:
         self.settings = settings
         self._fetcher = fetcher
         self._fetcher_lock = threading.Lock()  # prepare() may run in another thread
-        self._workers = workers.WorkerPool()
+        self._workers = Pool(write_lock=True)  # one per core
 
     @property
     def fetcher(self) -> Fetcher:
@@ -217,10 +217,10 @@ class Refresher:
     async def _in_worker(self, function: Callable[..., T], *args: object) -> T:
         """Run in a worker process with a time limit for the run itself."""
         try:
-            return await self._workers.run(PARSE_TIMEOUT, function, *args)
-        except workers.TimedOut:
+            return await self._workers.run(function, *args, timeout=PARSE_TIMEOUT)
+        except TimedOut:
             raise FormatError("parse timeout") from None
-        except workers.Crashed:
+        except WorkerCrashed:
             raise FormatError("parse failed (the parser crashed)") from None
 
     async def refresh(

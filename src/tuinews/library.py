@@ -19,7 +19,7 @@ from tuinews.store import Store, StoreError, View
 from tuinews.store.views import FirstScreen
 
 if TYPE_CHECKING:
-    from tuinews.timed_pool import TimedPool
+    from tuinews.pool import Pool
 
 # tuinews.sources.local (and the formats it reads) are imported when files are opened,
 # not before the first frame of a store that already has articles.
@@ -36,7 +36,7 @@ def open_paths(
     store: Store,
     paths: Sequence[str],
     should_stop: Callable[[], bool] | None = None,
-    pool: TimedPool | None = None,
+    pool: Pool | None = None,
 ) -> Opened:
     """Load files and folders into the store; the view shows exactly those articles.
     Files are parsed in ``pool``'s worker processes (closed when done), or a new pool's."""

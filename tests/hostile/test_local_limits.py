@@ -8,6 +8,7 @@ give the pool a short limit instead of waiting for the real one (10 s)."""
 from __future__ import annotations
 
 import os
+import time
 from functools import partial
 from pathlib import Path
 
@@ -15,8 +16,8 @@ import pytest
 
 from tests.ui.helpers import make_store, settle
 from tuinews.library import open_paths, opener
+from tuinews.pool import Pool
 from tuinews.sources.local import PARSE_TIMEOUT, load_paths, needs_workers, parse_pool
-from tuinews.timed_pool import TimedPool
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
 
@@ -52,7 +53,7 @@ def small_files(folder: Path) -> None:
 def test_a_file_past_the_limit_is_skipped_and_the_others_load(folder: Path) -> None:
     small_files(folder)
     big_page(folder / "big.html")
-    library = load_paths([str(folder)], pool=TimedPool(size=2, timeout=SHORT))
+    library = load_paths([str(folder)], pool=Pool(size=2, timeout=SHORT))
     assert [a.title for a in library.articles] == ["A Small Headline Here", "Notes", "Item one"]
     assert [(Path(s.path).name, s.reason) for s in library.skipped] == [
         ("big.html", "parse timeout")
@@ -81,10 +82,10 @@ def test_articles_keep_file_order_and_skips_keep_their_reasons(folder: Path) -> 
     ]
 
 
-class CountingPool(TimedPool):
+class CountingPool(Pool):
     """A real pool that records which files it was given."""
 
-    def run(self, function, inputs, should_stop=None):  # type: ignore[no-untyped-def]
+    def map(self, function, inputs, should_stop=None):  # type: ignore[no-untyped-def]
         self.given = []
 
         def recorded():
@@ -92,7 +93,7 @@ class CountingPool(TimedPool):
                 self.given.append(args[1])
                 yield key, args
 
-        return super().run(function, recorded(), should_stop)
+        return super().map(function, recorded(), should_stop)
 
 
 def test_small_files_with_fast_parsers_are_parsed_here_the_rest_in_workers(
@@ -127,7 +128,7 @@ def test_a_few_small_files_start_no_worker(folder: Path) -> None:
     assert needs_workers([*paths, str(folder / "page.html")])
     store = make_store()
     start = opener(store, paths)
-    assert start.keywords["pool"]._workers == []
+    assert start.keywords["pool"].pids() == []
     assert len(start().view.ids or ()) == 3
 
 
@@ -141,10 +142,13 @@ def test_opener_starts_the_workers_before_the_app_asks(folder: Path) -> None:
     store = make_store()
     start = opener(store, [str(folder)])
     pool = start.keywords["pool"]
-    assert len(pool._workers) == 1  # booting already
+    deadline = time.monotonic() + 30  # a hang guard: it is booting already
+    while len(pool.pids()) != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     opened = start()
     assert len(opened.view.ids or ()) == 3
-    assert pool._workers == []  # closed when done
+    assert pool.pids() == []  # closed when done
 
 
 async def test_the_app_shows_parse_timeout_like_other_skip_reasons(folder: Path) -> None:
@@ -152,7 +156,7 @@ async def test_the_app_shows_parse_timeout_like_other_skip_reasons(folder: Path)
     big_page(folder / "big.html")
     (folder / "empty.txt").write_bytes(b"")
     store = make_store()
-    pool = TimedPool(size=2, timeout=SHORT)
+    pool = Pool(size=2, timeout=SHORT)
     app = TuinewsApp(
         store=store,
         start=partial(open_paths, store, [str(folder)], pool=pool),

@@ -39,8 +39,6 @@ PLACES = {
     "tuinews.fetch": "io",
     "tuinews.store": "io",
     "tuinews.pool": "io",
-    "tuinews.timed_pool": "io",
-    "tuinews.workers": "io",
     "tuinews.cli": "apps",
     "tuinews.commands": "apps",
     "tuinews.__main__": "apps",
@@ -196,6 +194,7 @@ def test_the_contract_fails_on_a_deliberate_cycle_and_an_upward_import(tmp_path:
     [
         ("tuinews.formats.feeds", "formats"),
         ("tuinews.store.views", "io"),
+        ("tuinews.pool.manager", "io"),
         ("tuinews.ingest", "services"),
         ("tuinews.ui.app", "apps"),
         ("tuinews", "base"),

@@ -3,7 +3,7 @@
 Every file is opened non-blocking and checked with ``fstat`` before reading, so a FIFO,
 a device or ``/proc`` file never blocks or fills memory; at most ``MAX_FILE_BYTES + 1``
 bytes are read whatever the file claims its size is. Files are parsed in worker
-processes, each under a time limit (:mod:`tuinews.timed_pool`): a crafted file cannot
+processes, each under a time limit (:mod:`tuinews.pool`): a crafted file cannot
 hang the app or hold its GIL. Only the welcome library, shipped inside the package, is
 parsed in this process.
 """
@@ -20,13 +20,13 @@ from datetime import UTC, datetime
 from tuinews.extract.document import read_document
 from tuinews.formats import FormatError, NeedsWorker, parse_document
 from tuinews.models import Article, Library, Skipped
+from tuinews.pool import Pool, TimedOut, WorkerCrashed
 from tuinews.resources import welcome_files
 from tuinews.sanitise import clean_line
 from tuinews.sources.paths import PathError as PathError  # (the command imports .paths)
 from tuinews.sources.paths import check_paths as check_paths
 from tuinews.sources.paths import reason
 from tuinews.sources.paths import shown_path as shown_path
-from tuinews.timed_pool import TimedOut, TimedPool, WorkerCrashed
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES = 20_000
@@ -179,7 +179,7 @@ def _may_hold_pages(paths: Sequence[str]) -> bool:
     return False
 
 
-def parse_pool(paths: Sequence[str]) -> TimedPool:
+def parse_pool(paths: Sequence[str]) -> Pool:
     """Worker processes for loading these paths, each file's parse under PARSE_TIMEOUT:
     one worker for one file, else one per core (at most four)."""
     size = max(1, min(4, os.cpu_count() or 1))
@@ -188,7 +188,7 @@ def parse_pool(paths: Sequence[str]) -> TimedPool:
             if not stat.S_ISDIR(os.stat(paths[0]).st_mode):
                 size = 1
     preload = (__name__, *PAGE_MODULES) if _may_hold_pages(paths) else (__name__,)
-    return TimedPool(size=size, timeout=PARSE_TIMEOUT, preload=preload)
+    return Pool(size=size, timeout=PARSE_TIMEOUT, preload=preload)
 
 
 def _skip_reason(outcome: BaseException) -> str:
@@ -204,7 +204,7 @@ def _skip_reason(outcome: BaseException) -> str:
 def load_paths(
     paths: Sequence[str],
     should_stop: Callable[[], bool] | None = None,
-    pool: TimedPool | None = None,
+    pool: Pool | None = None,
 ) -> Library:
     """Load every file under the given paths. Never raises for a bad file: it is skipped.
 
@@ -245,7 +245,7 @@ def load_paths(
         found.extend((count, skip) for skip in read_skips)
 
     with pool if pool is not None else parse_pool(paths) as workers:
-        for (index, path), outcome in workers.run(parse_file, inputs(), should_stop):
+        for (index, path), outcome in workers.map(parse_file, inputs(), should_stop):
             if isinstance(outcome, BaseException):
                 found.append((index, _skipped(path, _skip_reason(outcome))))
             else:
