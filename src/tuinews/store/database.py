@@ -5,10 +5,11 @@ IMMEDIATE`` transaction (a feed's update is one transaction; read flags are comm
 batches moments after they are set), so SQLite serialises the writers and readers never
 wait.
 
-:class:`Database` holds no SQL of its own but the schema's (``schema``): each part of the
-store (feeds, articles, listing, search index, transfer) holds the one Database and
-writes its own SQL through :meth:`Database.write`, :meth:`Database.read` and
-:meth:`Database.peek`."""
+:class:`Database` runs no SQL of its own but pragmas and the schema's migrations
+(``schema``): each part of the store (``feeds``, ``articles``, ``listing``,
+``search_index``, ``transfer``, composed by ``store.Store``) holds the one Database and
+runs its own SQL through :meth:`Database.write`, :meth:`Database.read`,
+:meth:`Database.reading` and :meth:`Database.peek`."""
 
 from __future__ import annotations
 

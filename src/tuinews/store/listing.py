@@ -150,7 +150,8 @@ class FirstPage:
 
 
 class Listing:
-    """Ids in order, then rows by id: what a virtual headline list needs."""
+    """Views and searches: ids in order, then rows by id (what a virtual list of
+    headlines needs), or the headlines at once; the views' counts."""
 
     def __init__(self, database: Database, feeds: Feeds) -> None:
         self.database = database
@@ -206,8 +207,8 @@ class Listing:
             sql, values = select_sql("a.id", view, found, order=order, hidden=hidden)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        # Asked every 10,000 steps: a newer keystroke stops this within a millisecond
-        # instead of waiting (up to 100 ms for every id of a common word).
+        # ``cancelled`` is asked every 10,000 steps: a newer keystroke stops this within
+        # a millisecond instead of waiting (up to 100 ms for every id of a common word).
         with self.database.reading(cancelled) as db:
             try:
                 return array("q", [row[0] for row in db.execute(sql, values)])
