@@ -41,7 +41,7 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
 3. Search: per keystroke (every prefix of what is typed) for common words, rare words,
    short prefixes and phrases: ``parse_query`` + ``Store.headlines(View(), query,
    ranked=True)``, every match ranked (what the search bar did before issue 6), beside
-   ``Store.first_screen`` (what it fetches first since; before it, the ranked query with
+   ``Store.first_page`` (what it fetches first since; before it, the ranked query with
    LIMIT 50; a one-letter prefix, which the search bar leaves until typing pauses, costs
    only compiling the query there). Then through the app's
    search bar: each character posted as a key to the focused search bar, timed to the
@@ -694,7 +694,7 @@ def bench_search_store(db: Path) -> dict[str, dict[str, float]]:
                         t0 = time.perf_counter()
                         query = parse_query(typed)
                         if not query.short:  # else the search bar waits for the next letter
-                            store.first_screen(View(), query)  # what the search bar fetches
+                            store.first_page(View(), query)  # what the search bar fetches
                         limited.append(time.perf_counter() - t0)
             results[category] = {
                 "med": med(full),

@@ -135,7 +135,7 @@ def newest_title(db: str) -> bytes:
 
     store = Store(db)
     try:
-        first = store.first_screen(View(), rows=1)
+        first = store.first_page(View(), rows=1)
     finally:
         store.close()
     return first.rows[0].title.strip()[:16].encode()

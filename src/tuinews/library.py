@@ -15,8 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from tuinews.models import Skipped
-from tuinews.store import Store, StoreError, View
-from tuinews.store.views import FirstScreen
+from tuinews.store import FirstPage, Store, StoreError, View
 
 if TYPE_CHECKING:
     from tuinews.pool import Pool
@@ -97,7 +96,7 @@ class EarlyStart:
         self.store = store
         self.start = start
         self.rows = rows
-        self.first: FirstScreen | None = None  # None if it could not be read
+        self.first: FirstPage | None = None  # None if it could not be read
         self._opened: Future[Opened] = Future()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tuinews-start", daemon=True)
@@ -110,7 +109,7 @@ class EarlyStart:
             self._opened.set_exception(error)
             return
         with contextlib.suppress(Exception):  # the UI reads it again, and says why
-            self.first = self.store.first_screen(opened.view, rows=self.rows)
+            self.first = self.store.first_page(opened.view, rows=self.rows)
         self._opened.set_result(opened)
 
     @property

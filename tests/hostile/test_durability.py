@@ -237,8 +237,8 @@ class FullDiskStore(Store):
 
     def __init__(self, path: Path, pages: int) -> None:
         super().__init__(path)
-        used = self._db.execute("PRAGMA page_count").fetchone()[0]
-        self._db.execute(f"PRAGMA max_page_count = {used + pages}")
+        used = self.database._db.execute("PRAGMA page_count").fetchone()[0]
+        self.database._db.execute(f"PRAGMA max_page_count = {used + pages}")
 
 
 def snapshot(db: Path) -> list[tuple[object, ...]]:

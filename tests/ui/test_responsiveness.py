@@ -121,13 +121,13 @@ async def test_a_search_letter_is_drawn_when_its_results_are_slow(
         screen = main(pilot)
         await pilot.press("slash", "h", "e")
         await settle(pilot)
-        first_screen = app.store.first_screen
+        first_page = app.store.first_page
 
         def slow(*args: object, **kwargs: object) -> object:
             time.sleep(0.5)  # much longer than the hold (30 ms)
-            return first_screen(*args, **kwargs)  # type: ignore[arg-type]
+            return first_page(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(app.store, "first_screen", slow)
+        monkeypatch.setattr(app.store, "first_page", slow)
         pressed = time.monotonic()
         app.post_message(events.Key("a", "a"))  # not pilot.press: its pause draws
         await wait_drawn(lambda: any(t > pressed for t in drawn))

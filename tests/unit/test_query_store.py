@@ -133,12 +133,12 @@ def test_is_hidden_through_the_listing_methods(store: Store) -> None:
     # Without is:hidden, All leaves the hidden feed's articles out, in every method.
     quietly = parse_query("kharkiv quietly")
     assert len(store.headline_ids(query=quietly)) == 0
-    assert store.first_screen(query=quietly).rows == []
+    assert store.first_page(query=quietly).rows == []
     assert store.mark_view_read(query=quietly) == 0
     # A query naming is:hidden decides itself, in every method.
     hidden = parse_query("kharkiv is:hidden")
     assert len(store.headline_ids(query=hidden)) == 1
-    assert [h.title for h in store.first_screen(query=hidden).rows] == ["Kharkiv quietly"]
+    assert [h.title for h in store.first_page(query=hidden).rows] == ["Kharkiv quietly"]
     assert store.mark_view_read(query=hidden) == 1
     assert titles(store, "is:hidden is:read") == ["Kharkiv quietly"]
 

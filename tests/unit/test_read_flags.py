@@ -72,7 +72,7 @@ def test_flags_not_written_while_another_process_holds_the_database_are_kept() -
     machine): the batch is queued again, under any flag set meanwhile, not dropped."""
     store = make_store(make_articles(6))
     all_ids = ids(store)
-    store._db.execute("PRAGMA busy_timeout = 50")  # this connection gives up sooner
+    store.database._db.execute("PRAGMA busy_timeout = 50")  # this connection gives up sooner
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # the other process is writing
     flags = ReadFlags()

@@ -17,7 +17,7 @@ from tuinews.library import open_store
 from tuinews.models import Article
 from tuinews.store import FeedSuccess, Store
 from tuinews.store.schema import MIGRATIONS, upgrade_note
-from tuinews.store.store import INDEX_BATCH
+from tuinews.store.search_index import INDEX_BATCH
 
 
 def article(uid: str, words: str, day: int = 1) -> Article:

@@ -130,7 +130,7 @@ def test_rows_are_read_while_a_write_is_in_progress(store: Store) -> None:
     """headlines_by_id uses its own connection: a writer holding the store's lock (a
     refresh's transaction) does not make the UI thread wait."""
     ids = store.headline_ids()
-    with store._write() as db:
+    with store.database.write() as db:
         db.execute("UPDATE articles SET title = 'changed' WHERE id = ?", (ids[0],))
         assert titles(store, ids[:1]) == ["Beta 1"]  # sees what is committed
     assert titles(store, ids[:1]) == ["changed"]
@@ -182,15 +182,15 @@ def test_short_prefixes_are_flagged_for_the_search_bar_to_wait() -> None:
     assert parse_query("the pol").short == []
 
 
-def test_first_screen_ranks_a_few_matches_and_cuts_many(store: Store) -> None:
-    few = store.first_screen(query=parse_query("number"), rows=3, ranked_max=10)
+def test_first_page_ranks_a_few_matches_and_cuts_many(store: Store) -> None:
+    few = store.first_page(query=parse_query("number"), rows=3, ranked_max=10)
     assert few.complete and len(few.ids) == 5 and len(few.rows) == 3
     assert [h.id for h in few.rows] == list(few.ids[:3])
-    many = store.first_screen(query=parse_query("story"), rows=2, ranked_max=4)
+    many = store.first_page(query=parse_query("story"), rows=2, ranked_max=4)
     assert not many.complete
     assert list(many.ids) == list(store.headline_ids(query=parse_query("story"))[:2])
-    assert store.first_screen(query=parse_query("nothing")).ids == array("q")
-    plain = store.first_screen(rows=2, ranked_max=100)
+    assert store.first_page(query=parse_query("nothing")).ids == array("q")
+    plain = store.first_page(rows=2, ranked_max=100)
     assert plain.complete and titles(store, plain.ids)[:2] == [h.title for h in plain.rows]
 
 
@@ -205,7 +205,7 @@ def test_reading_every_id_stops_when_cancelled(store: Store) -> None:
     # a progress handler runs every 10,000 steps: make the query long enough to ask
     # (longer than the search language lets a user write: the store's own SQL form).
     big = QuerySql(match=" OR ".join([f'"{w}"' for w in ("story", "river", "mountain")] * 300))
-    assert list(store._ids(View(), big, cancelled=cancelled)) == []
+    assert list(store._listing.ids(View(), big, cancelled=cancelled)) == []
     assert asked
     assert len(store.headline_ids(query=story, cancelled=lambda: False)) == 7
     assert len(store.headline_ids(query=story)) == 7  # the handler was removed

@@ -111,7 +111,7 @@ def test_hidden_feeds_are_out_of_all_and_unread_everywhere(store: Store) -> None
     assert titles(View()) == titles(View(unread_only=True)) == ["Harbour story"]
     assert titles(View(), harbour) == ["Harbour story"]  # the search's shortcut too
     assert list(store.headline_ids(View(), harbour)) == [1]
-    assert store.first_screen(View(), harbour).rows[0].title == "Harbour story"
+    assert store.first_page(View(), harbour).rows[0].title == "Harbour story"
     assert titles(View(with_hidden=True), harbour) == ["Harbour secret", "Harbour story"]
     assert titles(View(feed_id=hidden.id)) == ["Harbour secret", "Starred"]
     assert len(titles(View(tag="news"))) == 3

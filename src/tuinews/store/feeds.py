@@ -1,4 +1,5 @@
-"""Feeds: subscriptions, tags, and the bookkeeping of fetching them."""
+"""Feeds: subscriptions, tags, and the bookkeeping of fetching them (the tables
+``feeds`` and ``feed_tags``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tuinews.links import shown_url
 from tuinews.sanitise import clean_line
-from tuinews.store.base import Database, FeedExists
+from tuinews.store.database import Database, StoreError
 
 LOCAL_URL = "local:"
 LOCAL_TITLE = "Local"
+
+
+class FeedExists(StoreError):
+    """The feed is already subscribed."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,6 @@ class Feed:
     def name(self) -> str:
         """What to call the feed: the user's title, the feed's, else its URL (without a
         password in it)."""
-        from tuinews.links import shown_url
-
         return self.user_title or self.title or shown_url(self.url)
 
 
@@ -69,8 +73,11 @@ _FEED_COLUMNS = (
 _FEED_FIELDS = [column.strip()[2:] for column in _FEED_COLUMNS.split(",")]
 
 
-class FeedStore(Database):
-    """Feed methods of the store."""
+class Feeds:
+    """The feeds and their tags."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def add_feed(
         self,
@@ -82,7 +89,7 @@ class FeedStore(Database):
         hidden: bool = False,
     ) -> Feed:
         now = int(time.time())
-        with self._write() as db:
+        with self.database.write() as db:
             try:
                 cursor = db.execute(
                     "INSERT INTO feeds (url, kind, user_title, hidden, added) "
@@ -92,13 +99,14 @@ class FeedStore(Database):
             except sqlite3.IntegrityError:
                 raise FeedExists(f"already subscribed: {url}") from None
             feed_id = int(cursor.lastrowid or 0)
-            self._set_tags(db, feed_id, tags)
+            self.set_tags_in(db, feed_id, tags)
         feed = self.get_feed(feed_id)
         assert feed is not None
         return feed
 
     @staticmethod
-    def _set_tags(db: sqlite3.Connection, feed_id: int, tags: Iterable[str]) -> None:
+    def set_tags_in(db: sqlite3.Connection, feed_id: int, tags: Iterable[str]) -> None:
+        """Replace a feed's tags, in the caller's transaction ``db``."""
         db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
         clean = dict.fromkeys(clean_line(tag, limit=200) for tag in tags)
         db.executemany(
@@ -107,8 +115,8 @@ class FeedStore(Database):
         )
 
     def set_tags(self, feed_id: int, tags: Iterable[str]) -> None:
-        with self._write() as db:
-            self._set_tags(db, feed_id, tags)
+        with self.database.write() as db:
+            self.set_tags_in(db, feed_id, tags)
 
     def merge_feed(
         self,
@@ -127,7 +135,7 @@ class FeedStore(Database):
         "added", "updated" or "unchanged"."""
         title, feed_title = clean_line(title), clean_line(feed_title)
         tags = [tag for tag in dict.fromkeys(clean_line(tag, limit=200) for tag in tags) if tag]
-        with self._write() as db:
+        with self.database.write() as db:
             row = db.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
             if row is None:
                 cursor = db.execute(
@@ -136,7 +144,7 @@ class FeedStore(Database):
                     (url, title, feed_title, site_url, int(hidden), int(time.time())),
                 )
                 feed_id = int(cursor.lastrowid or 0)
-                self._set_tags(db, feed_id, tags)
+                self.set_tags_in(db, feed_id, tags)
                 return feed_id, "added"
             feed_id = int(row[0])
             changed = db.execute(
@@ -157,20 +165,22 @@ class FeedStore(Database):
 
     def set_feed_hidden(self, feed_id: int, hidden: bool) -> None:
         """Whether the feed's articles stay out of the All and Unread views."""
-        with self._write() as db:
+        with self.database.write() as db:
             db.execute("UPDATE feeds SET hidden = ? WHERE id = ?", (int(hidden), feed_id))
 
     def hidden_feed_ids(self) -> tuple[int, ...]:
         """The hidden feeds (a scan of the feeds table: well under 1 ms for 1,000 feeds)."""
-        return tuple(int(row[0]) for row in self._read("SELECT id FROM feeds WHERE hidden = 1"))
+        return tuple(
+            int(row[0]) for row in self.database.read("SELECT id FROM feeds WHERE hidden = 1")
+        )
 
     def set_feed_full_text(self, feed_id: int, on: bool) -> None:
         """Whether new articles of this feed get their full text fetched from their links."""
-        with self._write() as db:
+        with self.database.write() as db:
             db.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
 
     def remove_feed(self, feed_id: int) -> None:
-        with self._write() as db:
+        with self.database.write() as db:
             db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
 
     def feeds(self, kind: str | None = "feed") -> list[Feed]:
@@ -179,7 +189,7 @@ class FeedStore(Database):
         params: tuple[object, ...] = (kind,) if kind else ()
         # One GROUP BY over the index articles_by_feed_state, not a count per feed: about
         # 7 ms for 1,000 feeds and 100,000 articles.
-        rows = self._read(
+        rows = self.database.read(
             f"SELECT {_FEED_COLUMNS}, c.unread, c.total, "
             "(SELECT GROUP_CONCAT(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id), "
             "c.starred FROM feeds f LEFT JOIN (SELECT feed_id, SUM(read = 0) AS unread, "
@@ -207,7 +217,7 @@ class FeedStore(Database):
         )
 
     def get_feed(self, feed_id: int) -> Feed | None:
-        rows = self._read(
+        rows = self.database.read(
             f"SELECT {_FEED_COLUMNS}, "
             "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0), "
             "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id), "
@@ -222,15 +232,15 @@ class FeedStore(Database):
         """A feed by its id (a number) or its URL."""
         if url_or_id.isdigit():
             return self.get_feed(int(url_or_id))
-        rows = self._read("SELECT id FROM feeds WHERE url = ?", (url_or_id,))
+        rows = self.database.read("SELECT id FROM feeds WHERE url = ?", (url_or_id,))
         return self.get_feed(int(rows[0][0])) if rows else None
 
     def local_feed_id(self) -> int:
         """The feed that holds local files (made when first needed)."""
-        rows = self._read("SELECT id FROM feeds WHERE url = ?", (LOCAL_URL,))
+        rows = self.database.read("SELECT id FROM feeds WHERE url = ?", (LOCAL_URL,))
         if rows:
             return int(rows[0][0])
-        with self._write() as db:
+        with self.database.write() as db:
             db.execute(
                 "INSERT OR IGNORE INTO feeds (url, kind, title, added) VALUES (?, 'local', ?, ?)",
                 (LOCAL_URL, LOCAL_TITLE, int(time.time())),
@@ -252,11 +262,13 @@ class FeedStore(Database):
     ) -> None:
         """A fetch worked (200 or 304). Validators are replaced only when given."""
         success = FeedSuccess(title, site_url, etag, last_modified, next_fetch, moved_to, new_url)
-        with self._write() as db:
-            self._record_success(db, feed_id, success)
+        with self.database.write() as db:
+            self.record_success_in(db, feed_id, success)
 
     @staticmethod
-    def _record_success(db: sqlite3.Connection, feed_id: int, success: FeedSuccess) -> None:
+    def record_success_in(db: sqlite3.Connection, feed_id: int, success: FeedSuccess) -> None:
+        """Record a successful fetch in the caller's transaction ``db`` (with the
+        articles it brought: see ``Articles.upsert_articles``)."""
         now = int(time.time())
         db.execute(
             "UPDATE feeds SET last_fetch = ?, last_success = ?, last_error = '', "
@@ -286,7 +298,7 @@ class FeedStore(Database):
         self, feed_id: int, error: str, *, gone: bool = False, retry_at: int | None = None
     ) -> None:
         """A fetch failed: say why; keep the articles and the validators."""
-        with self._write() as db:
+        with self.database.write() as db:
             db.execute(
                 "UPDATE feeds SET last_fetch = ?, last_error = ?, status = ?, retry_at = ? "
                 "WHERE id = ?",

@@ -3,19 +3,19 @@ export --state``). An import only ever adds: new articles, and the read and star
 an article lacks. It never clears a mark nor replaces a stored article's content, so
 importing the same thing twice changes nothing, and two machines' states merge the same
 in either order.
-
-Functions on a connection inside a transaction; :class:`~tuinews.store.Store` wraps them.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tuinews.models import Article
-
-CHUNK = 500  # values bound in one statement
+from tuinews.store.articles import CHUNK, Articles, digest
+from tuinews.store.database import Database
+from tuinews.store.search_index import SearchIndex
 
 
 @dataclass
@@ -39,12 +39,8 @@ class ImportCounts:
         self.marked_starred += other.marked_starred
 
 
-def insert_articles(
-    db: sqlite3.Connection,
-    feed_id: int,
-    articles: Sequence[Article],
-    now: int,
-    digest: Callable[[Article], str],
+def _insert_articles(
+    db: sqlite3.Connection, feed_id: int, articles: Sequence[Article], now: int
 ) -> ImportCounts:
     """Store the articles this feed does not have (with their read and starred flags);
     for those it has, add the marks they lack."""
@@ -89,7 +85,7 @@ def insert_articles(
     return counts
 
 
-def count_kept(db: sqlite3.Connection, counts: ImportCounts) -> None:
+def _count_kept(db: sqlite3.Connection, counts: ImportCounts) -> None:
     """Count the new articles still stored (after retention), and their flags."""
     for start in range(0, len(counts.new_ids), CHUNK):
         chunk = counts.new_ids[start : start + CHUNK]
@@ -104,17 +100,6 @@ def count_kept(db: sqlite3.Connection, counts: ImportCounts) -> None:
         counts.new_starred += int(row[2])
 
 
-def article_states(db: sqlite3.Connection) -> Iterator[tuple[str, str, bool, bool]]:
-    """(feed URL, article uid, read, starred) of every fetched feed's article that is
-    read or starred, by feed URL, oldest article first."""
-    cursor = db.execute(
-        "SELECT f.url, a.uid, a.read, a.starred FROM articles a JOIN feeds f ON f.id = a.feed_id "
-        "WHERE f.kind = 'feed' AND (a.read = 1 OR a.starred = 1) ORDER BY f.url, a.id"
-    )
-    for url, uid, read, starred in cursor:
-        yield str(url), str(uid), bool(read), bool(starred)
-
-
 @dataclass
 class StateCounts:
     """What applying a read state did."""
@@ -125,7 +110,7 @@ class StateCounts:
     unknown: int = 0  # not found: the feed or the article is not in this store
 
 
-def apply_state(
+def _apply_state(
     db: sqlite3.Connection, feed_url: str, read: Iterable[str], starred: Iterable[str]
 ) -> StateCounts:
     """Mark read and starred the articles of the feed at ``feed_url`` whose uids are
@@ -155,3 +140,54 @@ def apply_state(
                 db.execute("UPDATE articles SET starred = 1 WHERE id = ?", (article_id,))
                 counts.marked_starred += 1
     return counts
+
+
+class Transfer:
+    """Articles and their read state, in and out."""
+
+    def __init__(self, database: Database, articles: Articles, index: SearchIndex) -> None:
+        self.database = database
+        self.articles = articles
+        self.index = index
+
+    def import_articles(
+        self, feed_id: int, articles: Sequence[Article], *, keep: int = 0, keep_days: int = 0
+    ) -> ImportCounts:
+        """Store imported articles (newsboat's cache) with their read and starred flags,
+        in one transaction: new ones are added, stored ones only get the marks they lack.
+        Retention then applies as after a refresh. Searchable once indexed (a thousand at
+        a time; ``index_pending`` for the rest)."""
+        with self.database.write() as db:
+            counts = _insert_articles(db, feed_id, articles, int(time.time()))
+            self.articles.retain_in(db, feed_id, [], keep, keep_days)
+            _count_kept(db, counts)
+            self.index.index_if_due(db)
+        return counts
+
+    def article_states(self) -> list[tuple[str, str, bool, bool]]:
+        """(feed URL, article uid, read, starred) of every fetched feed's article that is
+        read or starred, by feed URL, oldest article first: what ``tuinews export
+        --state`` writes."""
+        with self.database.reading() as db:
+            cursor = db.execute(
+                "SELECT f.url, a.uid, a.read, a.starred FROM articles a "
+                "JOIN feeds f ON f.id = a.feed_id "
+                "WHERE f.kind = 'feed' AND (a.read = 1 OR a.starred = 1) ORDER BY f.url, a.id"
+            )
+            return [
+                (str(url), str(uid), bool(read), bool(starred))
+                for url, uid, read, starred in cursor
+            ]
+
+    def apply_state(self, feeds: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> StateCounts:
+        """Mark read and starred the articles named by (feed URL, read uids, starred
+        uids), in one transaction; never clears a mark. Unknown ones are only counted."""
+        total = StateCounts()
+        with self.database.write() as db:
+            for url, read, starred in feeds:
+                counts = _apply_state(db, url, read, starred)
+                total.matched += counts.matched
+                total.marked_read += counts.marked_read
+                total.marked_starred += counts.marked_starred
+                total.unknown += counts.unknown
+        return total

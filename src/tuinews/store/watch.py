@@ -11,10 +11,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
-from tuinews.store.base import Database, StoreError
+from tuinews.store.database import StoreError
 
 WATCH_INTERVAL = 1.0  # seconds between two looks
+
+
+class Versioned(Protocol):
+    """What is watched: a Store (or its Database)."""
+
+    def data_version(self) -> int: ...
 
 
 class StoreWatcher:
@@ -22,7 +29,7 @@ class StoreWatcher:
 
     def __init__(
         self,
-        store: Database,
+        store: Versioned,
         changed: Callable[[], object],
         interval: float = WATCH_INTERVAL,
         since: int | None = None,

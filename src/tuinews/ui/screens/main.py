@@ -20,9 +20,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuinews.library import Opened
 from tuinews.query import parse_query
-from tuinews.store import Headline, StoreError, View
+from tuinews.store import FirstPage, Headline, StoreError, View
 from tuinews.store.flags import ReadFlags
-from tuinews.store.views import FirstScreen
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.pane_sizes import PaneSizes
@@ -117,7 +116,7 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
             self.headlines.set_headlines([])
         self.notify(f"{worker.description or worker.group}: {worker.error}", severity="error")
 
-    def _opened(self, opened: Opened, first: FirstScreen | None = None) -> None:
+    def _opened(self, opened: Opened, first: FirstPage | None = None) -> None:
         self.view = opened.view
         self.view_opened = True  # its first article is read once shown (not in this frame)
         if opened.view.ids is not None:
@@ -192,7 +191,7 @@ class MainScreen(PaneSizes, ArticleActions):  # PaneSizes: the pane widths (keys
         show = partial(self.app.call_from_thread, self._show_results, text)
         if query.short and not force and not wait(SHORT_PAUSE, lambda: worker.is_cancelled):
             return  # a very short prefix waits for a pause (see _search_changed)
-        first = store.first_screen(
+        first = store.first_page(
             view,
             query,
             rows=0 if refresh else FIRST_SCREEN,  # a refresh: the rows are fetched when drawn

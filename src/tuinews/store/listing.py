@@ -1,5 +1,7 @@
 """Listing articles: the ids of a view or a search in order, and the rows of the
-headlines to draw, a page at a time (the headline list never loads every headline)."""
+headlines to draw, a page at a time (a virtual list never loads every headline); the
+counts of the views; marking a whole view read. A view (:class:`View`) becomes SQL here,
+a query (``tuinews.query``) in ``query_sql``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tuinews.query import Query
-from tuinews.store.feeds import FeedStore
+from tuinews.store.database import Database
+from tuinews.store.feeds import Feeds
 from tuinews.store.query_sql import QuerySql, query_sql
 
 
@@ -137,22 +140,27 @@ def make_headline(row: Sequence[object]) -> Headline:
 
 
 @dataclass
-class FirstScreen:
-    """The start of a search's results: ``ids`` (all of them if ``complete``, else the
-    first screen's) and the ``rows`` of the first screen."""
+class FirstPage:
+    """The start of a listing's results: ``ids`` (all of them if ``complete``, else the
+    first page's) and the ``rows`` of the first page."""
 
     ids: Sequence[int]
     rows: list[Headline]
     complete: bool
 
 
-class ListingStore(FeedStore):
-    """Ids in order, then rows by id: what a virtual headline list needs."""
+class Listing:
+    """Views and searches: ids in order, then rows by id (what a virtual list of
+    headlines needs), or the headlines at once; the views' counts."""
+
+    def __init__(self, database: Database, feeds: Feeds) -> None:
+        self.database = database
+        self.feeds = feeds
 
     def hidden_for(self, view: View, with_hidden: bool = False) -> tuple[int, ...]:
         """The hidden feeds a view leaves out (none for a feed's, a tag's or Starred, nor
         ``with_hidden``: for a search that decides itself, ``QuerySql.with_hidden``)."""
-        return self.hidden_feed_ids() if view.hides and not with_hidden else ()
+        return self.feeds.hidden_feed_ids() if view.hides and not with_hidden else ()
 
     def headline_ids(
         self,
@@ -165,14 +173,14 @@ class ListingStore(FeedStore):
     ) -> array[int]:
         """The ids of a view's articles, newest first; with a query that finds words, the
         newest matches first (in the order they were stored: FTS5 gives them without
-        sorting, so the first screen of a word in every article costs under 1 ms), or by
+        sorting, so the first page of a word in every article costs under 1 ms), or by
         relevance if ``ranked`` (bm25: cheap for a few matches, 150 ms for a common word at
         100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
         (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
         query runs; when it says so, the query stops and no ids are returned."""
-        return self._ids(view, query_sql(query), ranked=ranked, limit=limit, cancelled=cancelled)
+        return self.ids(view, query_sql(query), ranked=ranked, limit=limit, cancelled=cancelled)
 
-    def _ids(
+    def ids(
         self,
         view: View,
         found: QuerySql,
@@ -181,6 +189,7 @@ class ListingStore(FeedStore):
         limit: int | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> array[int]:
+        """``headline_ids`` for a query already made SQL (``found``)."""
         hidden = self.hidden_for(view, found.with_hidden)
         match = found.match
         if (
@@ -198,40 +207,62 @@ class ListingStore(FeedStore):
             sql, values = select_sql("a.id", view, found, order=order, hidden=hidden)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        with self._lock:
-            if cancelled is None:
-                return array("q", [row[0] for row in self._db.execute(sql, values)])
-            # Asked every 10,000 steps: a newer keystroke stops this within a millisecond
-            # instead of waiting (up to 100 ms for every id of a common word).
-            self._db.set_progress_handler(lambda: int(cancelled()), 10_000)
+        # ``cancelled`` is asked every 10,000 steps: a newer keystroke stops this within
+        # a millisecond instead of waiting (up to 100 ms for every id of a common word).
+        with self.database.reading(cancelled) as db:
             try:
-                return array("q", [row[0] for row in self._db.execute(sql, values)])
+                return array("q", [row[0] for row in db.execute(sql, values)])
             except sqlite3.OperationalError:
-                if cancelled():
+                if cancelled is not None and cancelled():
                     return array("q")
                 raise
-            finally:
-                self._db.set_progress_handler(None, 0)
 
-    def first_screen(
+    def first_page(
         self,
         view: View = EVERYTHING,
         query: Query | None = None,
         *,
         rows: int = 60,
         ranked_max: int = 200,
-    ) -> FirstScreen:
+    ) -> FirstPage:
         """What a search shows first (a few milliseconds at 100,000 articles): up to
         ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
         that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
         found = query_sql(query)
-        ids = self._ids(view, found, limit=ranked_max + 1)
+        ids = self.ids(view, found, limit=ranked_max + 1)
         complete = len(ids) <= ranked_max
         if complete and found.match is not None and len(ids) > 1:
-            ids = self._ids(view, found, ranked=True)
+            ids = self.ids(view, found, ranked=True)
         elif not complete:
             ids = ids[:rows]
-        return FirstScreen(ids, self.headlines_by_id(ids[:rows]), complete)
+        return FirstPage(ids, self.headlines_by_id(ids[:rows]), complete)
+
+    def headlines(
+        self,
+        view: View = EVERYTHING,
+        query: Query | None = None,
+        *,
+        ranked: bool = False,
+        limit: int | None = None,
+        now: int | None = None,
+    ) -> list[Headline]:
+        """Headlines in a view (or a search in it), newest first, or by relevance if
+        ``ranked`` and the query finds words: all of them, or the first ``limit``
+        (``now``: what ``age:`` counts from, the clock by default). The headline list
+        pages with ``headline_ids`` and ``headlines_by_id`` instead."""
+        found = query_sql(query, now)
+        order = RANK_ORDER if found.match is not None and ranked else DATE_ORDER
+        sql, values = select_sql(
+            HEADLINE_COLUMNS,
+            view,
+            found,
+            order=order,
+            feeds=True,
+            hidden=self.hidden_for(view, found.with_hidden),
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [make_headline(row) for row in self.database.read(sql, values)]
 
     def headlines_by_id(self, ids: Iterable[int]) -> list[Headline]:
         """The rows of these articles, in the order given (ids no longer stored are left
@@ -243,7 +274,7 @@ class ListingStore(FeedStore):
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self._peek(
+            for row in self.database.peek(
                 f"SELECT {HEADLINE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
                 f"WHERE a.id IN ({marks})",
                 chunk,
@@ -259,9 +290,21 @@ class ListingStore(FeedStore):
         sql, values = select_sql(
             "a.id", view, found, order="a.id", hidden=self.hidden_for(view, found.with_hidden)
         )
-        with self._write() as db:
+        with self.database.write() as db:
             return int(
                 db.execute(
                     f"UPDATE articles SET read = 1 WHERE read = 0 AND id IN ({sql})", values
                 ).rowcount
             )
+
+    def counts(self) -> tuple[int, int, int]:
+        """(all, unread, starred) article counts, as the All, Unread and Starred views
+        have them (hidden feeds only in Starred): one scan of the index
+        articles_by_feed_state (about 7 ms at 100,000 articles)."""
+        hidden = ",".join(str(i) for i in self.feeds.hidden_feed_ids())
+        shown = f"feed_id NOT IN ({hidden})" if hidden else "1"
+        row = self.database.read(
+            f"SELECT COALESCE(SUM({shown}), 0), COALESCE(SUM(read = 0 AND {shown}), 0), "
+            "COALESCE(SUM(starred), 0) FROM articles INDEXED BY articles_by_feed_state"
+        )[0]
+        return int(row[0]), int(row[1]), int(row[2])

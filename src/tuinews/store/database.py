@@ -1,18 +1,25 @@
-"""The database connection: one SQLite file in WAL mode, used from the UI's thread
-workers and from the headless commands, by several processes at once (the app, cron's
-refresh, a refresh's workers). Every write is its own short ``BEGIN IMMEDIATE``
-transaction (a feed's update is one transaction; read flags are committed in batches
-moments after they are set), so SQLite serialises the writers and readers never wait."""
+"""The database file and its connections: one SQLite file in WAL mode, used from the
+UI's thread workers and from the headless commands, by several processes at once (the
+app, cron's refresh, a refresh's workers). Every write is its own short ``BEGIN
+IMMEDIATE`` transaction (a feed's update is one transaction; read flags are committed in
+batches moments after they are set), so SQLite serialises the writers and readers never
+wait.
+
+:class:`Database` runs no SQL of its own but pragmas and the schema's migrations
+(``schema``): each part of the store (``feeds``, ``articles``, ``listing``,
+``search_index``, ``transfer``, composed by ``store.Store``) holds the one Database and
+runs its own SQL through :meth:`Database.write`, :meth:`Database.read`,
+:meth:`Database.reading` and :meth:`Database.peek`."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from tuinews.store.lock import AlreadyRunning, StoreLock, lockable
 from tuinews.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate, schema_version
@@ -22,6 +29,7 @@ from tuinews.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate, schema_v
 # a thousand articles indexed), but a busy machine can stretch one.
 BUSY_TIMEOUT = 30.0
 UPDATE_WAIT = 300.0  # seconds to wait for another tuinews updating the schema
+PROGRESS_STEPS = 10_000  # SQLite steps between two questions to a cancellable read
 
 
 class StoreError(Exception):
@@ -36,20 +44,17 @@ class CorruptStore(StoreError):
         self.path = path
 
 
-class FeedExists(StoreError):
-    """The feed is already subscribed."""
-
-
 class Database:
-    """Thread-safe access to one database file (one connection, serialised by a lock)."""
+    """One database file: the connection that writes (and reads in the caller's thread,
+    one caller at a time), and a second one that only reads (``peek``)."""
 
     def __init__(self, path: str | Path) -> None:
         """Open (creating and migrating) the database. Other tuinews may have it open too:
         SQLite serialises the writes (a writer waits up to BUSY_TIMEOUT for another's
         transaction), and a schema update runs under the lock file (see ``lock``)."""
         self.path = Path(path)
-        self._lock = threading.RLock()
-        self._reader: sqlite3.Connection | None = None  # see _peek
+        self._lock = threading.RLock()  # one user of the main connection at a time
+        self._reader: sqlite3.Connection | None = None  # see peek
         self._reader_lock = threading.Lock()
         try:
             self._db = sqlite3.connect(
@@ -112,6 +117,12 @@ class Database:
         with self._lock:
             return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
+    @property
+    def writable(self) -> bool:
+        """Whether this process may write the database file (and its folder)."""
+        folder = self.path.parent if str(self.path.parent) else Path(".")
+        return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)
+
     def close(self) -> None:
         with self._reader_lock:
             if self._reader is not None:
@@ -120,18 +131,14 @@ class Database:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # --- transactions ----------------------------------------------------------------
+    # --- transactions and reads --------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction. A read-only file or a full disk becomes a StoreError that says
-        so; the transaction is rolled back, so nothing stored is lost."""
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the main connection (``BEGIN IMMEDIATE``): what is done with
+        the connection given is committed together, or not at all. A read-only file or a
+        full disk becomes a StoreError that says so; the transaction is rolled back, so
+        nothing stored is lost."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -153,17 +160,27 @@ class Database:
             return StoreError(f"{self.path}: the disk is full: nothing was changed")
         return error
 
-    @property
-    def writable(self) -> bool:
-        """Whether this process may write the database file (and its folder)."""
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)
-
-    def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+    def read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        """The rows of one statement on the main connection."""
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
-    def _peek(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+    @contextmanager
+    def reading(self, cancelled: Callable[[], bool] | None = None) -> Iterator[sqlite3.Connection]:
+        """The main connection, for reads whose rows are taken as they come (no list of
+        them all). ``cancelled``: asked every PROGRESS_STEPS steps while a statement runs;
+        when it says so, the statement stops with sqlite3.OperationalError ("interrupted")."""
+        with self._lock:
+            if cancelled is None:
+                yield self._db
+                return
+            self._db.set_progress_handler(lambda: int(cancelled()), PROGRESS_STEPS)
+            try:
+                yield self._db
+            finally:
+                self._db.set_progress_handler(None, 0)
+
+    def peek(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         """A short read on a second connection (opened when first needed): in WAL mode it
         never waits for the main connection's lock or for a write in progress, so the UI
         thread may use it for the few rows it draws. It sees what is committed."""
@@ -178,8 +195,6 @@ class Database:
                     )
                     reader.execute("PRAGMA query_only = 1")
                 except sqlite3.Error:
-                    return self._read(sql, params)
+                    return self.read(sql, params)
                 self._reader = reader
             return self._reader.execute(sql, params).fetchall()
-
-    # --- feeds -----------------------------------------------------------------------

@@ -1,0 +1,245 @@
+"""Articles: storing what a fetch or a file brings (new and changed articles, retention),
+reading one article, and its flags (read, starred) and caches (Markdown, full text)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tuinews.models import Article, BodyKind
+from tuinews.store.database import Database
+from tuinews.store.feeds import Feeds, FeedSuccess
+from tuinews.store.search_index import SearchIndex
+
+CHUNK = 500  # values bound in one statement
+
+
+@dataclass
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0  # by retention
+    new_ids: list[int] = field(default_factory=list)
+
+
+def digest(article: Article) -> str:
+    """A fingerprint of what an article shows, to see that a fetch changed it."""
+    import hashlib  # here: loading OpenSSL's hashes costs 2 ms before the first frame
+
+    parts = (article.title, article.author, article.link, article.kind, article.body)
+    return hashlib.sha1(
+        "\x00".join(parts).encode("utf-8", "replace"), usedforsecurity=False
+    ).hexdigest()
+
+
+def _timestamp(value: datetime | None) -> int | None:
+    return int(value.timestamp()) if value is not None else None
+
+
+class Articles:
+    """The articles table: writes of fetched articles, one article's reads and flags."""
+
+    def __init__(self, database: Database, feeds: Feeds, index: SearchIndex) -> None:
+        self.database = database
+        self.feeds = feeds
+        self.index = index
+
+    def upsert_articles(
+        self,
+        feed_id: int,
+        articles: Sequence[Article],
+        *,
+        keep: int = 0,
+        keep_days: int = 0,
+        index_now: bool = True,
+        success: FeedSuccess | None = None,
+    ) -> UpsertCounts:
+        """Insert new articles and update changed ones, in one transaction.
+
+        Read and starred flags are never reset. Retention then drops the oldest articles
+        beyond ``keep`` per feed and those older than ``keep_days`` (0: no limit), but never
+        starred ones and never one that is in this update.
+
+        New and changed articles are searchable once indexed: at once with ``index_now``;
+        otherwise when INDEX_BATCH of them are waiting, or at ``index_pending()`` (see
+        :mod:`tuinews.store.search_index`). ``success``: the feed's fetch is recorded in
+        the same transaction (validators and articles together).
+        """
+        counts = UpsertCounts()
+        now = int(time.time())
+        with self.database.write() as db:
+            self._upsert(db, feed_id, articles, counts, now)
+            counts.removed = self.retain_in(db, feed_id, [a.uid for a in articles], keep, keep_days)
+            if success is not None:
+                self.feeds.record_success_in(db, feed_id, success)
+            if index_now:
+                self.index.index_in(db)
+            else:
+                self.index.index_if_due(db)
+        return counts
+
+    @staticmethod
+    def _upsert(
+        db: sqlite3.Connection,
+        feed_id: int,
+        articles: Sequence[Article],
+        counts: UpsertCounts,
+        now: int,
+    ) -> None:
+        for article in articles:
+            fingerprint = digest(article)
+            published = _timestamp(article.date) or now
+            row = db.execute(
+                "SELECT id, digest FROM articles WHERE feed_id = ? AND uid = ?",
+                (feed_id, article.uid),
+            ).fetchone()
+            if row is None:
+                cursor = db.execute(
+                    "INSERT INTO articles (feed_id, uid, title, source, author, link, "
+                    "published, added, kind, body, text, digest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        feed_id,
+                        article.uid,
+                        article.title,
+                        article.source,
+                        article.author,
+                        article.link,
+                        published,
+                        now,
+                        article.kind,
+                        article.body,
+                        article.text,
+                        fingerprint,
+                    ),
+                )
+                counts.new += 1
+                counts.new_ids.append(int(cursor.lastrowid or 0))
+            elif row[1] != fingerprint:
+                db.execute(
+                    "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
+                    "published = ?, kind = ?, body = ?, text = ?, digest = ?, "
+                    "markdown = NULL WHERE id = ?",
+                    (
+                        article.title,
+                        article.source,
+                        article.author,
+                        article.link,
+                        published,
+                        article.kind,
+                        article.body,
+                        article.text,
+                        fingerprint,
+                        row[0],
+                    ),
+                )
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    @staticmethod
+    def retain_in(
+        db: sqlite3.Connection, feed_id: int, current: list[str], keep: int, keep_days: int
+    ) -> int:
+        """Drop a feed's oldest articles beyond ``keep`` and those older than
+        ``keep_days`` (0: no limit), never starred ones nor those whose uids are
+        ``current``, in the caller's transaction ``db``. Returns how many were dropped."""
+        removed = 0
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS current_uids (uid TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM current_uids")
+        db.executemany("INSERT OR IGNORE INTO current_uids VALUES (?)", [(u,) for u in current])
+        spare = "starred = 0 AND uid NOT IN (SELECT uid FROM current_uids)"
+        if keep > 0:
+            removed += db.execute(
+                f"DELETE FROM articles WHERE feed_id = ? AND {spare} AND id NOT IN "
+                "(SELECT id FROM articles WHERE feed_id = ? "
+                "ORDER BY published DESC, id DESC LIMIT ?)",
+                (feed_id, feed_id, keep),
+            ).rowcount
+        if keep_days > 0:
+            cutoff = int(time.time()) - keep_days * 86400
+            removed += db.execute(
+                f"DELETE FROM articles WHERE feed_id = ? AND {spare} AND published < ?",
+                (feed_id, cutoff),
+            ).rowcount
+        return removed
+
+    def ids_for_uids(self, feed_id: int, uids: Sequence[str]) -> list[int]:
+        """Article ids of these uids in this feed, in the order given."""
+        found: dict[str, int] = {}
+        for start in range(0, len(uids), CHUNK):
+            chunk = list(uids[start : start + CHUNK])
+            marks = ",".join("?" * len(chunk))
+            for uid, article_id in self.database.read(
+                f"SELECT uid, id FROM articles WHERE feed_id = ? AND uid IN ({marks})",
+                [feed_id, *chunk],
+            ):
+                found[str(uid)] = int(article_id)
+        return [found[uid] for uid in uids if uid in found]
+
+    def get_article(self, article_id: int) -> Article | None:
+        rows = self.database.read(
+            "SELECT a.id, a.feed_id, a.uid, a.title, "
+            "COALESCE(NULLIF(a.source, ''), NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url), "
+            "a.author, a.link, a.published, a.kind, a.body, a.text, a.markdown, a.read, a.starred, "
+            "a.full FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            (article_id,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        kind: BodyKind = "html" if r[8] == "html" else "markdown"
+        published = r[7]
+        return Article(
+            title=str(r[3]),
+            source=str(r[4]),
+            body=str(r[9]),
+            kind=kind,
+            text=str(r[10]),
+            author=str(r[5]),
+            date=datetime.fromtimestamp(published, tz=UTC) if isinstance(published, int) else None,
+            link=str(r[6]),
+            uid=str(r[2]),
+            read=bool(r[12]),
+            starred=bool(r[13]),
+            id=int(r[0]),
+            feed_id=int(r[1]),
+            full=str(r[14] or ""),
+            cached_markdown=str(r[11]) if r[11] is not None else None,
+        )
+
+    def is_empty(self) -> bool:
+        return not self.database.read("SELECT 1 FROM articles LIMIT 1")
+
+    def set_full_text(self, article_id: int, markdown: str) -> None:
+        """Keep the full article fetched from the link (the feed's summary stays too),
+        searchable at once (the index's ``full`` column: migration 5)."""
+        with self.database.write() as db:
+            db.execute("UPDATE articles SET full = ? WHERE id = ?", (markdown, article_id))
+            self.index.index_one_in(db, article_id)
+
+    def cache_markdown(self, article_id: int, markdown: str) -> None:
+        with self.database.write() as db:
+            db.execute("UPDATE articles SET markdown = ? WHERE id = ?", (markdown, article_id))
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> int:
+        """Mark articles read or unread; committed at once. Returns how many changed."""
+        ids = list(article_ids)
+        changed = 0
+        with self.database.write() as db:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                changed += db.execute(
+                    f"UPDATE articles SET read = ? WHERE read != ? AND id IN ({marks})",
+                    [int(read), int(read), *chunk],
+                ).rowcount
+        return changed
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        with self.database.write() as db:
+            db.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
