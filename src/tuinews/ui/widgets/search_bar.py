@@ -51,7 +51,7 @@ class SearchBar(Input):
         or all articles."""
         return View() if self.everywhere and text.strip() else view
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="Search")
     def search(self, text: str, view: View, force: bool = False, refresh: bool = False) -> None:
         """Search for ``text`` in ``view`` (see searched_view), the first screen of
         results then the rest (see search_results.search_steps); ``force``: a very short
