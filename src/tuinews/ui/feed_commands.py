@@ -15,6 +15,7 @@ from tuinews.links import shown_url
 from tuinews.store import Feed
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
+from tuinews.ui.store_follower import StoreFollower
 from tuinews.ui.widgets.feed_list import FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 
 
 class FeedCommands:
-    """``reload_soon``: the screen reads its view and the feed list again soon (a new
-    feed's articles); ``reload_now``: at once (a feed is gone)."""
+    """``follower`` reads the screen's view and the feed list again: soon after a feed
+    is added (its articles arrive), at once after one is removed."""
 
     def __init__(
         self,
@@ -32,13 +33,13 @@ class FeedCommands:
         services: Services,
         panes: tuple[FeedList, HeadlineList],
         refresher: RefreshRunner,
-        reloads: tuple[Callable[[], None], Callable[[], None]],
+        follower: StoreFollower,
     ) -> None:
         self.screen = screen
         self.services = services
         self.feed_list, self.headlines = panes
         self.refresher = refresher
-        self.reload_soon, self.reload_now = reloads
+        self.follower = follower
 
     def current(self) -> Feed | int | None:
         """The feed the focused pane shows: in the feed list, the highlighted one; in the
@@ -103,7 +104,7 @@ class FeedCommands:
 
         outcome = await subscribe(self.services.refresher, new.url, new.title, new.tags)
         self.screen.notify(outcome.message, severity="error" if outcome.error else "information")
-        self.reload_soon()
+        self.follower.reload_soon()
 
     # --- remove ----------------------------------------------------------------------
 
@@ -145,4 +146,4 @@ class FeedCommands:
         self.services.store.remove_feed(feed.id)
         app = self.screen.app
         app.call_from_thread(self.screen.notify, f"Removed {feed.name}.")
-        app.call_from_thread(self.reload_now)  # at once: the list and its counts
+        app.call_from_thread(self.follower.reload_now)  # at once: the list and its counts

@@ -82,7 +82,8 @@ class RefreshRunner:
                 feeds = stale_feeds(store, settings.refresh_interval)
                 if not feeds:
                     return
-            self.services.refresher.prepare()  # here, not on the event loop
+            if feeds:
+                self.services.refresher.prepare()  # here, not on the event loop
             if not get_current_worker().is_cancelled:
                 self.screen.app.call_from_thread(self.refresh, feeds, manual)
 

@@ -8,7 +8,8 @@ the feed keys (:mod:`tuinews.ui.feed_commands`), following the store's changes
 
 The store is read and written in thread workers, never on the UI thread; but for the
 headline rows drawn, which the headline list reads on the store's second connection (it
-never waits for a write: :meth:`tuinews.store.Store.headlines_by_id`)."""
+never waits for a write: :meth:`tuinews.store.Store.headlines_by_id`), and the read flags
+not written yet when the screen closes (ReadMarks.flush)."""
 
 from __future__ import annotations
 
@@ -94,11 +95,7 @@ class MainScreen(Screen[None]):
         )
         self.refresher = RefreshRunner(self, app, status, follower.reload_soon, follower.rebase)
         self.feed_commands = FeedCommands(
-            self,
-            app,
-            (feed_list, headlines),
-            self.refresher,
-            (follower.reload_soon, follower.reload_now),
+            self, app, (feed_list, headlines), self.refresher, follower
         )
 
     def on_mount(self) -> None:
@@ -209,10 +206,6 @@ class MainScreen(Screen[None]):
 
     # --- search ----------------------------------------------------------------------
 
-    def search_view(self, text: str) -> View:
-        """Where a search for ``text`` looks: the view, or all articles (see SearchBar)."""
-        return self.search_bar.searched_view(text, self.view)
-
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
         if event.value.strip() and self.before_search is None:
@@ -225,7 +218,8 @@ class MainScreen(Screen[None]):
                 # A very short prefix matches most words (slow at 100,000 articles): keep
                 # the previous results and wait for another letter, Enter, or a pause.
                 hint = f"{', '.join(query.short)}: too short; searching when you stop typing"
-                found = Results(self.search_view(event.value), event.value, deferred=True)
+                where = self.search_bar.searched_view(event.value, self.view)
+                found = Results(where, event.value, deferred=True)
                 self._show_results(event.value, found, query.words, [*query.hints, hint])
             else:
                 self.frame_hold.hold()  # the letter shows with its results
@@ -239,9 +233,10 @@ class MainScreen(Screen[None]):
         self._show_results(event.text, event.found, event.words, event.hints)
 
     def _show_results(self, text: str, found: Results, words: list[str], hints: list[str]) -> None:
-        if text != self.search_bar.value or found.view != self.search_view(text):
+        bar = self.search_bar
+        if text != bar.value or found.view != bar.searched_view(text, self.view):
             return  # a newer query is on its way
-        self.search_bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
+        bar.border_subtitle = Content("; ".join(hints))  # plain text, no markup
         if found.deferred:
             self.frame_hold.release()  # nothing to wait for
             if self.loaded:
@@ -257,7 +252,6 @@ class MainScreen(Screen[None]):
         self.shown_text = text
         self.title_headlines()
         if text.strip():
-            bar = self.search_bar
             message = no_match(text, bar.searched, found.elsewhere, bar.key)
         else:
             failed = self.query_one(FeedStatus).text
