@@ -85,7 +85,7 @@ class FeedCommands:
         """Ask for a feed's URL (or a page's that links to one), a title and tags. The
         key's action waits until the dialog is mounted and focused, so that what is typed
         next lands in it."""
-        from tuinews.ui.screens.dialogs import AddFeedDialog
+        from tuinews.ui.screens.dialogs import AddFeedDialog  # (not before the first frame)
 
         await self.screen.app.push_screen(AddFeedDialog(), self._add)
 
@@ -136,7 +136,7 @@ class FeedCommands:
                     description="Removing a feed",
                 )
 
-        from tuinews.ui.screens.dialogs import ConfirmDialog
+        from tuinews.ui.screens.dialogs import ConfirmDialog  # (not before the first frame)
 
         count = f"{feed.total} article{'s' * (feed.total != 1)}"
         question = f"Remove {feed.name} and its {count}?"

@@ -73,7 +73,7 @@ class RefreshRunner:
 
     def _due(self, manual: bool) -> None:
         def due() -> None:
-            from tuinews.ingest import due_feeds, stale_feeds
+            from tuinews.ingest import due_feeds, stale_feeds  # (after the first frame)
 
             store, settings = self.services.store, self.services.settings
             if manual:

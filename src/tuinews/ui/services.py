@@ -1,10 +1,15 @@
 """What the screens, widgets and the palette use of the app: the injected services and a
 few app-wide facts, as a Protocol. They reach the app through :func:`services`, so that no
-module below the app imports it (the app imports them: tests/unit/test_layers.py)."""
+module below the app imports it (the app imports them: tests/unit/test_layers.py). And
+worker failures become the app's notifications, never an exit of the app: every worker
+of the reader runs with ``exit_on_error=False``, and the node that runs it reports its
+errors with :func:`report_failure` (Worker.StateChanged does not bubble)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, cast
+
+from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -48,3 +53,13 @@ class Services(Protocol):
 def services(node: DOMNode) -> Services:
     """The app of ``node``, as the services it holds."""
     return cast("Services", node.app)
+
+
+def report_failure(node: DOMNode, event: Worker.StateChanged) -> bool:
+    """Say what failed, if the worker did (by its description, else its group); whether
+    it did."""
+    worker = event.worker
+    if worker.state != WorkerState.ERROR:
+        return False
+    node.app.notify(f"{worker.description or worker.group}: {worker.error}", severity="error")
+    return True

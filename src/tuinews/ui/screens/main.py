@@ -32,7 +32,6 @@ from tuinews.store import View
 from tuinews.store.flags import ReadFlags
 from tuinews.store.views import FirstScreen
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
-from tuinews.ui.failures import report_failure
 from tuinews.ui.feed_commands import FeedCommands
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.pane_focus import PaneFocus
@@ -40,7 +39,7 @@ from tuinews.ui.pane_sizes import STEP, PaneSizes
 from tuinews.ui.read_marks import ReadMarks
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.screens.notices import no_match, nothing_here, skipped_summary
-from tuinews.ui.services import Services, services
+from tuinews.ui.services import Services, report_failure, services
 from tuinews.ui.store_follower import StoreFollower
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import Entry, FeedList

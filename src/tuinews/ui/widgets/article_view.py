@@ -27,7 +27,7 @@ from tuinews.links import safe_link
 from tuinews.models import Article
 from tuinews.render import Line, Place, place_of, render_lines, row_of
 from tuinews.store import Headline, Store
-from tuinews.ui.failures import report_failure
+from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import set_virtual_size
 from tuinews.ui.widgets.article_render import Renderer, Request
 from tuinews.ui.widgets.scrolling import LinesView

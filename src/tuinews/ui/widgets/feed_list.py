@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from tuinews.store import Feed, Store, View
-from tuinews.ui.failures import report_failure
+from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import OneLineOptionList
 from tuinews.ui.widgets.pane_edge import PaneEdge
 

@@ -15,13 +15,14 @@ from textual.worker import Worker, get_current_worker
 from tuinews.query import parse_query
 from tuinews.search_results import Results, search_steps
 from tuinews.store import Store, View
-from tuinews.ui.failures import report_failure
+from tuinews.ui.services import report_failure
 
 ALL_ARTICLES = "all articles"
 
 
 class SearchBar(Input):
-    """An Input whose Escape clears the search and gives the focus back."""
+    """An Input that searches the store as it is typed (Found, up), whose Escape clears
+    the search and gives the focus back."""
 
     BINDINGS = [Binding("escape", "clear", "Clear search", show=False)]
 
