@@ -76,7 +76,7 @@ from tuinews.library import EarlyStart, opener
 from tuinews.settings import config_path, load_settings
 from tuinews.sources.paths import check_paths
 from tuinews.store import Store
-from tuinews.ui.screens.results import FIRST_SCREEN
+from tuinews.search_results import FIRST_SCREEN
 
 db = sys.argv[1]
 

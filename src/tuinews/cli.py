@@ -253,8 +253,8 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
 
 def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
     from tuinews.library import EarlyStart, opener
+    from tuinews.search_results import FIRST_SCREEN  # (no Textual in it)
     from tuinews.sources.paths import PathError, check_paths
-    from tuinews.ui.screens.results import FIRST_SCREEN  # (no Textual in it)
 
     paths: list[str] = list(args.paths)
     try:

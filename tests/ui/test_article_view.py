@@ -15,7 +15,7 @@ from textual import events
 from tests.ui.helpers import main, make_app, make_articles, settle, wait_for, with_long_article
 from tuinews.models import Article
 from tuinews.render import Line, render_article
-from tuinews.ui.widgets import article_view
+from tuinews.ui.widgets import article_render as article_view
 
 
 def read_in_file(db: Path) -> dict[str, bool]:

@@ -14,11 +14,11 @@ from textual.strip import Strip
 
 from tuinews.resources import stylesheets
 from tuinews.store import Headline
-from tuinews.ui.widgets.headline_list import (
+from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.headline_rows import (
     DATE_WIDTH,
     STAR_MARK,
     UNREAD_MARK,
-    HeadlineList,
     columns,
     fit,
     short_date,

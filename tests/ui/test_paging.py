@@ -12,10 +12,11 @@ from textual.pilot import Pilot
 
 from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
 from tests.ui.test_keys import shown_title
+from tuinews import search_results as main_module
 from tuinews.store import View
-from tuinews.ui.screens import main as main_module
 from tuinews.ui.widgets import headline_list
 from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.headline_rows import UNREAD_MARK
 
 COUNT = 5000
 
@@ -88,7 +89,7 @@ async def test_rows_are_fetched_a_page_at_a_time_and_the_cache_is_bounded(
         await wait_for(pilot, lambda: headlines.current is not None and headlines.current.read)
         await pilot.press("m")  # (read once shown first) unread again: its mark is back
         assert headlines.current is not None and not headlines.current.read
-        assert row_titles(headlines)[0].startswith(headline_list.UNREAD_MARK)
+        assert row_titles(headlines)[0].startswith(UNREAD_MARK)
         await pilot.press("m")
         assert headlines.current.read
         assert row_titles(headlines)[0].startswith("  ")  # no unread mark

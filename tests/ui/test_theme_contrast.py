@@ -16,7 +16,8 @@ from textual.theme import Theme
 from tests.ui.helpers import main, make_app, make_articles, settle
 from tuinews.resources import stylesheets
 from tuinews.store import Headline
-from tuinews.ui.widgets.headline_list import STAR_MARK, UNREAD_MARK, HeadlineList
+from tuinews.ui.widgets.headline_list import HeadlineList
+from tuinews.ui.widgets.headline_rows import STAR_MARK, UNREAD_MARK
 
 MINIMUM = 3.0
 

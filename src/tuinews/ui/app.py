@@ -6,32 +6,26 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from tuinews.library import EarlyStart, Opened, open_store
 from tuinews.resources import stylesheets
+from tuinews.search_results import FIRST_SCREEN
 from tuinews.settings import Settings
 from tuinews.store import Store
-from tuinews.ui.bindings import ALL_BINDINGS, APP_BINDINGS, BINDING_IDS
-from tuinews.ui.commands import BindingCommands
+from tuinews.ui.bindings import APP_BINDINGS, BINDING_IDS, BindingRow, binding_rows, first_key
 from tuinews.ui.contrast import Palette, readable_theme
 from tuinews.ui.idle_gc import IdleCollector
+from tuinews.ui.palette import BindingCommands
 from tuinews.ui.screens.main import MainScreen
-from tuinews.ui.screens.results import FIRST_SCREEN
 
 if TYPE_CHECKING:
     from tuinews.ingest import Refresher
-
-
-class BindingRow(NamedTuple):
-    keys: str
-    description: str
-    id: str
-    action: str
+    from tuinews.ui.services import Services
 
 
 def open_in_browser(app: App[None], url: str) -> None:
@@ -64,6 +58,11 @@ def open_in_browser(app: App[None], url: str) -> None:
 
 
 class TuinewsApp(App[None]):
+    """Holds the injected services (the store, the refresher made when first needed, the
+    settings, the link opener) and what is app-wide: the keys and their remapping, the
+    theme, the command palette, idle garbage collection. Screens and widgets reach the
+    services through :class:`tuinews.ui.services.Services`, never this module."""
+
     TITLE = "tuinews"
     CSS_PATH = stylesheets()  # type: ignore[assignment]
     BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS]
@@ -169,25 +168,20 @@ class TuinewsApp(App[None]):
 
     def binding_rows(self) -> list[BindingRow]:
         """Every binding with the user's remapping applied: for help and the palette."""
-        rows = []
-        for binding in ALL_BINDINGS:
-            keyspec = self.settings.keys.get(binding.id or "", binding.key)
-            keys = ", ".join(self.get_key_display(Binding(key, "")) for key in keyspec.split(","))
-            target = "app" if binding in APP_BINDINGS else "screen"
-            action = f"{target}.{binding.action}"
-            rows.append(BindingRow(keys, binding.description, binding.id or "", action))
-        return rows
+        return binding_rows(self.settings.keys, self.get_key_display)
 
     def key_display(self, binding_id: str) -> str:
         """The (first) key of a binding, as the footer shows it ("" if there is none)."""
-        for binding in ALL_BINDINGS:
-            if binding.id == binding_id:
-                key = self.settings.keys.get(binding_id, binding.key).split(",")[0]
-                return self.get_key_display(Binding(key, ""))
-        return ""
+        return first_key(self.settings.keys, binding_id, self.get_key_display)
 
     def action_help(self) -> None:
         from tuinews.ui.screens.help import HelpScreen  # when first asked for
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.binding_rows()))
+
+
+if TYPE_CHECKING:
+
+    def _provides_the_services(app: TuinewsApp) -> Services:
+        return app  # mypy checks that the app is what screens and widgets expect

@@ -3,6 +3,9 @@ description. The footer, the help screen and the command palette all read these.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
 from textual.binding import Binding
 
 APP_BINDINGS = [
@@ -80,3 +83,33 @@ FOCUS_ACTIONS = frozenset(
 
 ALL_BINDINGS = MAIN_BINDINGS + APP_BINDINGS
 BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)
+
+
+class BindingRow(NamedTuple):
+    """One binding as the help screen and the command palette show it."""
+
+    keys: str
+    description: str
+    id: str
+    action: str
+
+
+def binding_rows(keys: Mapping[str, str], display: Callable[[Binding], str]) -> list[BindingRow]:
+    """Every binding with the user's remapping (``keys``: id to keys) applied; ``display``
+    shows a key as the footer does."""
+    rows = []
+    for binding in ALL_BINDINGS:
+        keyspec = keys.get(binding.id or "", binding.key)
+        shown = ", ".join(display(Binding(key, "")) for key in keyspec.split(","))
+        target = "app" if binding in APP_BINDINGS else "screen"
+        action = f"{target}.{binding.action}"
+        rows.append(BindingRow(shown, binding.description, binding.id or "", action))
+    return rows
+
+
+def first_key(keys: Mapping[str, str], binding_id: str, display: Callable[[Binding], str]) -> str:
+    """The (first) key of a binding, as the footer shows it ("" if there is none)."""
+    for binding in ALL_BINDINGS:
+        if binding.id == binding_id:
+            return display(Binding(keys.get(binding_id, binding.key).split(",")[0], ""))
+    return ""

@@ -8,6 +8,10 @@ from typing import Any
 from textual.app import App
 from textual.timer import Timer
 
+from tuinews.ui.textual_private import prompt_screen
+
+HOLD_FRAME = 0.03  # seconds a typed letter may wait to be drawn with its results
+
 
 class FrameHold:
     """Holds the app's screen updates (``App.batch_update``) from :meth:`hold` until
@@ -20,7 +24,7 @@ class FrameHold:
     are drawn in one frame as soon as the results are in; slow results never hold the
     letter back longer than ``timeout``."""
 
-    def __init__(self, app: App[Any], timeout: float) -> None:
+    def __init__(self, app: App[Any], timeout: float = HOLD_FRAME) -> None:
         self.app = app
         self.timeout = timeout
         self._batch: AbstractContextManager[None] | None = None
@@ -51,4 +55,4 @@ class FrameHold:
         if batch is not None:
             batch.__exit__(None, None, None)
             if prompt:
-                self.app.screen.check_idle()
+                prompt_screen(self.app.screen)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,8 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-if TYPE_CHECKING:
-    from tuinews.ui.app import BindingRow
+from tuinews.ui.bindings import BindingRow
 
 INTRO = (
     "tuinews reads local articles, feed files and the feeds you subscribe to. Move with j/k, "

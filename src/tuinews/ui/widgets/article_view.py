@@ -1,19 +1,17 @@
-"""The article pane: the article rendered to lines in a thread, drawn with the Line API.
+"""The article pane: the article rendered to lines in a thread, drawn with the Line API,
+and the shown article's actions (open, copy or follow its link; its full text).
 
 Rendering a long article into widgets (Textual's Markdown widget) takes seconds; here Rich
 renders the Markdown to lines off the UI thread (:mod:`tuinews.render`), and only the
 visible lines are drawn. Moving quickly through the headlines never queues up renders:
 one thread renders at a time, always the newest article asked for, and only once the
-cursor rests; a long article shows its beginning at once and the rest as it is rendered,
-and a render that is no longer wanted stops at the next chunk.
+cursor rests (:mod:`tuinews.ui.widgets.article_render`).
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
 from rich.style import Style
 from rich.text import Text
@@ -23,24 +21,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from tuinews.links import safe_link
 from tuinews.models import Article
-from tuinews.render import (
-    FIRST_CHUNK,
-    FULL_NOTE,
-    SUMMARY_NOTE,
-    Line,
-    Place,
-    letters,
-    line_width,
-    place_of,
-    render_article,
-    render_lines,
-    row_of,
-)
-from tuinews.store import Store
-from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
+from tuinews.render import Line, Place, place_of, render_lines, row_of
+from tuinews.store import Headline, Store
+from tuinews.ui.services import report_failure
+from tuinews.ui.textual_private import set_virtual_size
+from tuinews.ui.widgets.article_render import Renderer, Request
+from tuinews.ui.widgets.scrolling import LinesView
 
 MAX_RENDER_WIDTH = 100
 CACHED_RENDERS = 16  # articles kept rendered for a quick return...
@@ -51,25 +41,9 @@ LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the previous articl
 # 25-40 ms; slower when the machine is busy), at least REST and at most SETTLED.
 REST = 0.05
 SETTLED = 0.25
-POST_EVERY = 0.1  # seconds: how often the rest of a long article is handed to the pane
-QUIET = 0.15  # seconds without input before the rest of a long article is rendered
 CACHED_STRIPS = 400  # drawn lines kept (a few screens)
 BIG_RENDER = 1_000  # lines: a render this long is announced (kept_big) when kept
 SIDEWAYS = 4  # cells a left or right key scrolls (a code block wider than the pane)
-
-
-@dataclass(frozen=True)
-class _Request:
-    """An article to render: the newest supersedes it (its generation is then stale)."""
-
-    generation: int
-    article_id: int
-    article: Article | None  # already loaded, or None to read it from the store
-    width: int
-    not_before: float  # time.monotonic(): waits this long for the cursor to rest
-    rest_at: float  # and after the first screenful, this long (the rest is below it)
-    # Rendered again at another width: the reader's place in it, shown once rendered.
-    place: Place | None = None
 
 
 class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
@@ -102,7 +76,11 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.store: Store | None = None  # set by the screen
+        # Set by the screen: the store, where links open, how a full text is fetched
+        # (async: an error message, or "" once it is stored).
+        self.store: Store | None = None
+        self.opener: Callable[[str], None] = lambda url: None
+        self.fetch_full: Callable[[int], Awaitable[str]] | None = None
         self.article_id: int | None = None  # what was asked for last
         self.article: Article | None = None  # what is shown
         self._shown_id: int | None = None  # what is shown (maybe a note that it is not there)
@@ -118,14 +96,9 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         # code block's may be wider than the width: the pane scrolls sideways).
         self._renders: dict[tuple[int, int], tuple[list[Line], Article | None, int]] = {}
         self.summaries: set[int] = set()  # articles with a full text, shown as the summary
-        # The render thread: one at a time, handed the newest request under the lock.
-        self._lock = threading.Lock()
-        self._generation = 0
-        self._request: _Request | None = None
-        self._rendering = False
+        self._renderer = Renderer(self)  # the render thread: one at a time, the newest
         self._asked_at = 0.0  # time.monotonic() of the last show()
         self._loading_timer: Timer | None = None
-        self.renders_started = 0  # renders begun (not superseded while waiting): for tests
         self.rest = REST
         self.settled = SETTLED
         # time.monotonic() of the user's last key or click (set by the screen)
@@ -155,9 +128,12 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
 
     def _supersede(self) -> None:
         """Whatever is being rendered is no longer wanted."""
-        with self._lock:
-            self._generation += 1
-            self._request = None
+        self._renderer.supersede()
+
+    @property
+    def renders_started(self) -> int:
+        """Renders begun (not superseded while waiting): for tests."""
+        return self._renderer.started
 
     def _ask(
         self, article_id: int, article: Article | None, width: int, place: Place | None = None
@@ -170,19 +146,16 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         wait = (
             0.0 if interval >= self.settled else min(max(self.rest, 1.5 * interval), self.settled)
         )
-        with self._lock:
-            self._generation += 1
-            self._request = _Request(
-                self._generation,
-                article_id,
-                article,
-                width,
-                now + wait,
-                now + max(wait, self.rest),
-                place,
-            )
-            start = not self._rendering
-            self._rendering = True
+        start = self._renderer.ask(
+            article_id,
+            article,
+            width,
+            now + wait,
+            now + max(wait, self.rest),
+            place,
+            summary=article_id in self.summaries,
+            height=self.size.height,
+        )
         if start:
             self._render_newest()
         if self._loading_timer is None:
@@ -262,113 +235,13 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
 
     @work(thread=True, group="article", exit_on_error=False, description="Rendering the article")
     def _render_newest(self) -> None:
-        """Render the newest request, once the cursor has rested; then the next, if one
-        came meanwhile; ends when there is none."""
+        """Render the newest request, then the next, until there is none (not exclusive:
+        the renderer itself hands this one thread the newest request)."""
         worker = get_current_worker()
-        try:
-            while not worker.is_cancelled:
-                with self._lock:
-                    request = self._request
-                    if request is None:
-                        return
-                    wait = request.not_before - time.monotonic()
-                    if wait <= 0:
-                        self._request = None  # taken
-                if wait > 0:
-                    time.sleep(wait)  # a newer request meanwhile only waits longer
-                    continue
-                self.renders_started += 1
+        self._renderer.run(lambda: worker.is_cancelled)
 
-                def stale(request: _Request = request) -> bool:
-                    return self._stale(request) or worker.is_cancelled
-
-                try:
-                    self._render_one(request, stale)
-                except Exception as error:  # e.g. the store could not be read
-                    text = Text(f"(this article could not be shown: {error})")
-                    lines = render_lines(text, request.width)
-                    self._post(self._start_lines, request, None, lines, True)
-        finally:
-            with self._lock:
-                self._rendering = False
-
-    def _stale(self, request: _Request) -> bool:
-        return request.generation != self._generation
-
-    def _render_one(self, request: _Request, stale: Callable[[], bool]) -> None:
-        article_id, width, article = request.article_id, request.width, request.article
-        if article is None and self.store is not None:
-            article = self.store.get_article(article_id)
-        if stale():
-            return
-        if article is None:
-            lines = render_lines(Text("This article is no longer in the store."), width)
-            self._post(self._start_lines, request, None, lines, True)
-            return
-        try:
-            markdown = self._markdown(article)
-            done: list[Line] = []
-            pending: list[Line] = []
-            posted = 0.0
-            seen = 0  # letters rendered, while looking for the reader's place
-            place_row: int | None = None  # the line it is on, once rendered
-            widest = width
-            for batch in render_article(article, markdown, width):
-                if stale():
-                    return
-                done += batch
-                widest = max(widest, *map(line_width, batch))
-                if not posted:
-                    if request.place is not None:
-                        # Rendered again at another width: the old lines stay on screen
-                        # until the new ones reach the reader's place and a screenful below
-                        # it (so that it can be scrolled to the top), never from the top.
-                        seen += sum(letters(line) for line in batch)
-                        if seen <= request.place.before:
-                            continue
-                        if place_row is None:
-                            place_row = row_of(done, request.place) or 0
-                        if len(done) - place_row < self.size.height:
-                            continue
-                    self._post(self._start_lines, request, article, list(done), False, widest)
-                    posted = time.monotonic()
-                    moving = request.rest_at > posted and request.place is None
-                    if moving and len(markdown) > 2 * FIRST_CHUNK:
-                        # Shown at once: the rest, below it, waits for the cursor to rest.
-                        time.sleep(request.rest_at - posted)
-                        if stale():
-                            return
-                else:
-                    pending += batch
-                    if time.monotonic() - posted >= POST_EVERY:
-                        self._post(self._add_lines, request, pending, widest)
-                        pending = []
-                        posted = time.monotonic()
-                if not self._wait_for_quiet(stale):
-                    return
-        except Exception as error:  # a bad article must never take the app down
-            self.post_message(self.Failed(article, f"{type(error).__name__}: {error}"))
-            note = f"(this article could not be shown: {error})"
-            done = [line for batch in render_article(article, note, width) for line in batch]
-            widest = max(width, *map(line_width, done))
-            self._post(self._start_lines, request, article, done, True, widest)
-            return
-        if not posted:  # nothing at all (cannot happen: there is always the header)
-            self._post(self._start_lines, request, article, done, True, widest)
-        else:
-            self._post(self._finish_lines, request, article, pending, done, widest)
-
-    def _wait_for_quiet(self, stale: Callable[[], bool]) -> bool:
-        """Before the next chunk of a long article: while keys are coming (typing a
-        search, holding ``j``), wait, so the rest of the article, below the screen, never
-        takes the interpreter from the UI and the search (it made keystrokes twice as
-        slow); unless the reader is scrolling near the end of what is rendered. False if
-        the render went stale meanwhile."""
-        while time.monotonic() - self.last_input() < QUIET and not self._reading_near_end():
-            if stale():
-                return False
-            time.sleep(0.02)
-        return not stale()
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
 
     def _reading_near_end(self) -> bool:
         """The reader has scrolled this article (not just opened it, while typing a search
@@ -377,34 +250,15 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         y = self.scroll_offset.y
         return y > 0 and y + 3 * height >= len(self.lines)
 
-    def _markdown(self, article: Article) -> str:
-        """The article's Markdown (converted from HTML the first time, and kept), with the
-        note that says whether it is the full article or the feed's summary."""
-        markdown = article.ready_markdown
-        if markdown is None:
-            # The parsers load when an HTML article is first shown, after the first frame.
-            from tuinews.formats import article_markdown
-
-            markdown = article_markdown(article)
-            if self.store is not None:
-                assert article.id is not None
-                self.store.cache_markdown(article.id, markdown)
-        if article.full and article.id not in self.summaries:
-            return f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
-        if article.full:
-            return markdown + f"\n\n---\n\n*{SUMMARY_NOTE}*"
-        return markdown
-
-    def _post(self, method: Callable[..., None], *args: object) -> None:
-        """Run this on the UI thread, in order, without waiting for it (a thread that
-        waited could wait forever for an app that is closing, and hold up the exit)."""
-        self.call_later(method, *args)
+    def failed(self, article: Article, error: str) -> None:
+        """(From the render thread.) Rendering ``article`` failed."""
+        self.post_message(self.Failed(article, error))
 
     # --- the rendered lines, on the UI thread ----------------------------------------
 
-    def _start_lines(
+    def start_lines(
         self,
-        request: _Request,
+        request: Request,
         article: Article | None,
         lines: list[Line],
         complete: bool,
@@ -412,21 +266,21 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     ) -> None:
         if complete and article is not None:
             self._keep(request.article_id, request.width, lines, article, widest)
-        if not self._stale(request):
+        if not self._renderer.stale(request):
             keep = request.place is not None
             self._put_lines(
                 lines, request.article_id, article, request.width, complete, keep, widest
             )
 
-    def _add_lines(self, request: _Request, lines: list[Line], widest: int = 0) -> None:
-        if not self._stale(request) and lines:
+    def add_lines(self, request: Request, lines: list[Line], widest: int = 0) -> None:
+        if not self._renderer.stale(request) and lines:
             self.lines.extend(lines)
             self._widest = max(self._widest, widest)
             set_virtual_size(self, Size(self._widest, len(self.lines)))
 
-    def _finish_lines(
+    def finish_lines(
         self,
-        request: _Request,
+        request: Request,
         article: Article | None,
         lines: list[Line],
         done: list[Line],
@@ -434,8 +288,8 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     ) -> None:
         if article is not None:
             self._keep(request.article_id, request.width, done, article, widest)
-        if not self._stale(request):
-            self._add_lines(request, lines, widest)
+        if not self._renderer.stale(request):
+            self.add_lines(request, lines, widest)
             self.complete = True
 
     def _keep(
@@ -533,6 +387,70 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
                 self._ask(self.article_id, self.article, width)
         elif self._message is not None:
             self.show_message(self._message.plain)
+
+    # --- the shown article's link and full text ---------------------------------------
+    # ``headline``: the one the headline list has under its cursor (None: none); the
+    # article on screen must be that one (else it is still loading).
+
+    def _on_screen(self, headline: Headline | None) -> Article | None:
+        article = self.article
+        if headline is None:
+            return None
+        if article is None or article.id != headline.id:
+            self.notify("The article is still loading.", severity="warning")
+            return None
+        return article
+
+    def _link(self, headline: Headline | None) -> str | None:
+        article = self._on_screen(headline)
+        if article is None:
+            return None
+        if not article.link:
+            self.notify("This article has no link.", severity="warning")
+            return None
+        link = safe_link(article.link)
+        if link is None:
+            self.notify("Refused to open a link that is not http or https.", severity="warning")
+        return link
+
+    def open_link(self, headline: Headline | None) -> None:
+        link = self._link(headline)
+        if link is not None:
+            self.opener(link)
+
+    def copy_link(self, headline: Headline | None) -> None:
+        link = self._link(headline)
+        if link is not None:
+            self.app.copy_to_clipboard(link)
+            self.notify(f"Copied {link}")
+
+    def full_text(self, headline: Headline | None) -> None:
+        """Fetch the full article from its link (reader mode), or switch back to the
+        feed's summary and forth."""
+        article = self._on_screen(headline)
+        if article is None or article.id is None:
+            return
+        if article.full:
+            self.toggle_full(article.id)
+            return
+        link = safe_link(article.link)
+        if link is None:
+            self.notify("This article has no http(s) link to fetch.", severity="warning")
+            return
+        self.notify(f"Fetching the full article from {link}")
+        self._fetch_full(article.id, link)
+
+    @work(group="full-text", exit_on_error=False, description="Fetching the full article")
+    async def _fetch_full(self, article_id: int, link: str) -> None:
+        """Over the network (an async worker); not exclusive: each article asked for is
+        fetched and stored, whichever is shown by then."""
+        if self.fetch_full is None:
+            return
+        error = await self.fetch_full(article_id)
+        if error:
+            self.notify(f"Could not fetch {link}: {error}", severity="error")
+            return
+        self.reload(article_id)
 
     # --- scrolling -------------------------------------------------------------------
 

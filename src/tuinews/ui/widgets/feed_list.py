@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import events
-from textual.geometry import Size
+from textual import events, work
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from textual.worker import Worker, get_current_worker
 
-from tuinews.store import Feed, View
-from tuinews.ui.pane_sizes import PaneEdge
+from tuinews.store import Feed, Store, View
+from tuinews.ui.services import report_failure
+from tuinews.ui.textual_private import OneLineOptionList
+from tuinews.ui.widgets.pane_edge import PaneEdge
 
 FIT_DELAY = 0.05  # seconds without a resize before the prompts are cut to the new width
 
@@ -28,8 +30,9 @@ class Entry:
     failed: bool = False
 
 
-class FeedList(PaneEdge, OptionList):  # PaneEdge: its border is dragged to resize it
-    """One line per view; the highlighted one is shown in the headline list."""
+class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged to resize it
+    """One line per view; the highlighted one is shown in the headline list. It reads its
+    feeds and their counts from the store itself, in a thread (:meth:`reload`)."""
 
     class Chosen(Message):
         """The user moved to another feed (or All, Unread, Starred, a tag)."""
@@ -38,13 +41,49 @@ class FeedList(PaneEdge, OptionList):  # PaneEdge: its border is dragged to resi
             super().__init__()
             self.entry = entry
 
+    class Loaded(Message):
+        """The feeds and their counts were read again (and are shown)."""
+
+        def __init__(self, feeds: list[Feed]) -> None:
+            super().__init__()
+            self.feeds = feeds
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []  # one per option (separators are not options)
+        self.store: Store | None = None  # set by the screen
+        self.first: Entry | None = None  # an extra entry on top (the files opened)
         self._prompts_width = 0  # the width the prompts were cut to
         self._fit_timer: Timer | None = None
 
     # --- attributes down -------------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,  # the newest reading wins
+        group="feeds",
+        exit_on_error=False,
+        description="Loading the feed list",
+    )
+    def reload(self) -> None:
+        """Read the feeds and their counts again (one GROUP BY), and show them."""
+        if self.store is None:
+            return
+        feeds = self.store.feeds(kind=None)
+        counts = (  # hidden feeds are in Starred, not in All or Unread
+            sum(feed.total for feed in feeds if not feed.hidden),
+            sum(feed.unread for feed in feeds if not feed.hidden),
+            sum(feed.starred for feed in feeds),
+        )
+        if not get_current_worker().is_cancelled:  # (a newer reading is on its way)
+            self.app.call_from_thread(self._loaded, feeds, counts)
+
+    def _loaded(self, feeds: list[Feed], counts: tuple[int, int, int]) -> None:
+        self.set_feeds(feeds, counts, first=self.first)
+        self.post_message(self.Loaded(feeds))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
 
     def set_feeds(
         self, feeds: list[Feed], counts: tuple[int, int, int], first: Entry | None = None
@@ -124,6 +163,22 @@ class FeedList(PaneEdge, OptionList):  # PaneEdge: its border is dragged to resi
         entry = self.current
         return entry.feed if entry else None
 
+    def label_of(self, view: View) -> str | None:
+        """What the list calls this view (None: it is not listed)."""
+        for entry in self.entries:
+            if entry.view == view:
+                return entry.label
+        if self.first is not None and self.first.view == view:
+            return self.first.label
+        return None
+
+    def feed(self, feed_id: int | None) -> Feed | None:
+        """The listed feed with this id (None: not listed, or not loaded yet)."""
+        for entry in self.entries:
+            if entry.feed is not None and entry.feed.id == feed_id:
+                return entry.feed
+        return None
+
     def adjust_unread(self, feed_id: int, delta: int) -> None:
         """Change the unread counts after marking articles read or unread."""
         width = max(10, self.scrollable_content_region.width or 24)
@@ -187,32 +242,6 @@ class FeedList(PaneEdge, OptionList):  # PaneEdge: its border is dragged to resi
             self._prompts_width = width
             for index, entry in enumerate(self.entries):
                 self.replace_option_prompt_at_index(index, self._prompt(entry, width))
-
-    def _update_lines(self) -> None:
-        """Every option here is one line (its prompt is cut to the width), so its height
-        is not measured: OptionList measures every option again after any prompt changes
-        (80 µs each: 80 ms for 1,000 feeds on each count update, e.g. a `j` onto an
-        unread article). Falls back to OptionList's own if its internals differ."""
-        cache = getattr(self, "_line_cache", None)
-        if not isinstance(getattr(cache, "heights", None), dict):
-            super()._update_lines()
-            return
-        if not self.scrollable_content_region:
-            return
-        assert cache is not None
-        lines: list[tuple[int, int]] = cache.lines
-        options = self.options
-        for index in range(lines[-1][0] + 1 if lines else 0, len(options)):
-            height = 1 + int(options[index]._divider)
-            cache.index_to_line[index] = len(lines)
-            cache.heights[index] = height
-            lines.extend((index, line) for line in range(height))
-        last_divider = bool(options) and options[-1]._divider
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        size = Size(width, len(lines) - (1 if last_divider else 0))
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
 
     # --- keys ------------------------------------------------------------------------
     # Handled here, in the order typed, not as bindings: a binding is looked up when the

@@ -4,70 +4,31 @@ into a small cache: memory does not grow with the number of articles."""
 
 from __future__ import annotations
 
-import re
 import textwrap
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import overload
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from tuinews.store import Headline
-from tuinews.ui.contrast import MIN_CONTRAST, Palette
-from tuinews.ui.pane_sizes import PaneEdge
-from tuinews.ui.widgets.scrolling import LinesView, set_virtual_size
+from tuinews.ui.textual_private import set_virtual_size
+from tuinews.ui.widgets.headline_rows import RowPainter
+from tuinews.ui.widgets.pane_edge import PaneEdge
+from tuinews.ui.widgets.scrolling import LinesView
 
-# The title gets most of the row: the source is shown in a compact column only when the
-# pane is wide, and the date is short ("Nov 26" this year, "2024-06" before).
-SOURCE_WIDTH = 14  # at most
-SOURCE_FROM = 60  # cells: a narrower row has no source column
-DATE_WIDTH = 7
-DATE_FROM = 40  # cells: a narrower row has no date column
-UNREAD_MARK = "●"
-STAR_MARK = "★"
 PAGE = 100  # rows fetched at once around a row that is not cached
 CACHE = 2000  # rows kept (least recently drawn go first)
 STRIPS = 300  # drawn rows kept
 KEPT_NEIGHBOURS = 200  # rows below the cursor looked at to put a kept article back
-MARKS = ("star", "read-match", "unread-match")  # styles of marks, not text
 
 Fetch = Callable[[Sequence[int]], list[Headline]]
-
-
-def columns(width: int) -> tuple[int, int, bool]:
-    """The title's width, the source's (0: none) and whether there is a date, in a row
-    ``width`` cells wide (two marks and a space come first)."""
-    show_date = width >= DATE_FROM
-    source_width = min(SOURCE_WIDTH, width // 6) if width >= SOURCE_FROM else 0
-    meta_width = (DATE_WIDTH + 1) * show_date + (source_width + 1 if source_width else 0)
-    return max(1, width - 3 - meta_width), source_width, show_date
-
-
-def short_date(published: int | None) -> str:
-    """ "Nov 26" this year, "2024-06" in another (UTC, as the article pane's date)."""
-    if published is None:
-        return ""
-    day = datetime.fromtimestamp(published, tz=UTC)
-    return day.strftime("%b %d" if day.year == datetime.now(UTC).year else "%Y-%m")
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` in exactly ``width`` cells: cut with an ellipsis, or padded (as Rich's
-    ``Text.truncate(width, overflow="ellipsis", pad=True)``)."""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…"
-    return text + " " * (width - length)
 
 
 def _with_kept(ids: Sequence[int], kept: int, after: Sequence[int]) -> Sequence[int]:
@@ -83,12 +44,6 @@ def _with_kept(ids: Sequence[int], kept: int, after: Sequence[int]) -> Sequence[
     if isinstance(ids, array):
         return ids[:index] + array(ids.typecode, [kept]) + ids[index:]
     return [*ids[:index], kept, *ids[index:]]
-
-
-def _readable(style: Style, background: Color, palette: Palette, minimum: float) -> Style:
-    """The colour of ``style``, or a shade of it that stands out from ``background``."""
-    colour = Color.from_rich_color(style.color) if style.color else palette.foreground
-    return Style(color=palette.readable(colour, background, minimum).rich_color)
 
 
 class Rows(Sequence[Headline]):
@@ -176,10 +131,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         self.cursor = 0
         self.words: list[str] = []
         self.empty_message = "No articles."
-        self._styles: dict[str, Style] = {}
-        self._styles_key: tuple[object, ...] | None = None
-        self._pattern = re.compile("")
-        self._pattern_words: list[str] | None = None
+        self._painter = RowPainter(self)
 
     # --- attributes down -------------------------------------------------------------
 
@@ -327,6 +279,18 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     def move_by(self, delta: int) -> None:
         self.move_to(self.cursor + delta)
 
+    def move_to_unread(self, step: int) -> bool:
+        """To the next unread row below (``step`` 1) or above (-1); False if there is
+        none. The rows on the way are read a page at a time (see headline_at)."""
+        index = self.cursor + step
+        while 0 <= index < len(self.ids):
+            headline = self.headline_at(index)
+            if headline is not None and not headline.read:
+                self.move_to(index)
+                return True
+            index += step
+        return False
+
     def refresh_row(self, index: int) -> None:
         """Redraw one row (e.g. after its read or starred state changed)."""
         self.refresh_line(index)  # takes the row's virtual y
@@ -372,7 +336,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._strips.clear()  # a new theme, or the focus changed the styles
-        self._styles_key = None
+        self._painter.forget_styles()
         super().notify_style_update()
 
     def _empty_lines(self, width: int) -> list[str]:
@@ -383,115 +347,12 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         return lines
 
     def _row_styles(self, base: Style) -> dict[str, Style]:
-        """The row styles over ``base`` (looked up once per theme and focus, not per row).
-        The marks (star, search matches) keep their colour when it stands out from the
-        pane, else take a shade of it that does: in every theme."""
-        key = (base, self.has_focus)
-        if self._styles_key != key:
-            theme = self.app.current_theme
-            palette = Palette(theme.dark, theme.variables)
-            pane = Color.from_rich_color(base.bgcolor) if base.bgcolor else palette.background
-            parts = {
-                name: self._part(name, pane, palette)
-                for name in ("meta", "read", "unread", "star", "match")
-            }
-            styles = {"plain": base}
-            for name in ("meta", "read", "unread", "star"):
-                styles[name] = base + parts[name]
-            for name in ("read", "unread"):
-                styles[f"{name}-match"] = styles[name] + parts["match"]
-            cursor_styles = self._cursor_styles(pane, palette, styles)
-            for name in MARKS:
-                styles[name] += _readable(styles[name], pane, palette, MIN_CONTRAST)
-            styles.update(cursor_styles)
-            self._styles, self._styles_key = styles, key
-        return self._styles
-
-    def _part(self, name: str, behind: Color, palette: Palette) -> Style:
-        """A component's style, its colour as drawn over ``behind`` (Rich's partial style
-        makes a translucent colour opaque, and an ``auto`` one white)."""
-        part = self.get_component_rich_style(f"headline-list--{name}", partial=True)
-        styles = self.get_component_styles(f"headline-list--{name}")
-        if styles.has_rule("color"):
-            colour = palette.over(styles.color, behind, styles.auto_color)
-            part += Style(color=colour.rich_color)
-        return part
-
-    def _cursor_styles(
-        self, pane: Color, palette: Palette, styles: dict[str, Style]
-    ) -> dict[str, Style]:
-        """The styles of the cursor's row: its background as drawn (blended over the pane),
-        its text colour over titles, source and date, and the marks (unread, star, search
-        matches) in their own colour if it stands out from the bar, else in a shade of it
-        that does."""
-        cursor = self.get_component_styles("headline-list--cursor")
-        bar = palette.over(cursor.background, pane) if cursor.has_rule("background") else pane
-        on_bar = Style(bgcolor=bar.rich_color)
-        if cursor.has_rule("color"):
-            colour = palette.over(cursor.color, bar, cursor.auto_color)
-            on_bar += Style(color=colour.rich_color)
-        cursor_styles = {}
-        for name, style in styles.items():
-            mark = name in MARKS
-            style = style + Style(bgcolor=bar.rich_color) if mark else style + on_bar
-            cursor_styles[f"{name}-cursor"] = style + _readable(style, bar, palette, MIN_CONTRAST)
-        return cursor_styles
+        """The row styles over ``base`` (see RowPainter.styles)."""
+        return self._painter.styles(base)
 
     def _row_strip(self, headline: Headline, row: int, width: int, base: Style) -> Strip:
-        """One row as segments: built directly (about 20 µs), not through Rich Text
-        (about 150 µs), since a search redraws every row of the pane at each keystroke."""
-        styles = self._row_styles(base)
-        on = "-cursor" if row == self.cursor else ""
-        state = "read" if headline.read else "unread"
-        title_style, meta_style = styles[state + on], styles["meta" + on]
-        title_width, source_width, show_date = columns(width)
-        space = Segment(" ", styles["plain" + on])
-        segments = [
-            Segment(" " if headline.read else UNREAD_MARK, title_style),
-            Segment(STAR_MARK if headline.starred else " ", styles["star" + on]),
-            space,
-        ]
-        segments += self._title_segments(
-            headline.title or "(untitled)", title_width, title_style, styles[f"{state}-match{on}"]
-        )
-        if source_width:
-            segments += [space, Segment(fit(headline.source, source_width), meta_style)]
-        if show_date:
-            segments += [
-                space,
-                Segment(short_date(headline.published).rjust(DATE_WIDTH), meta_style),
-            ]
-        return Strip(segments).adjust_cell_length(width, base).crop(0, width)
-
-    def _title_segments(
-        self, title: str, width: int, style: Style, match_style: Style
-    ) -> list[Segment]:
-        """The title fitted to ``width`` cells, the search words in ``match_style``."""
-        spans = [m.span() for m in self._words_pattern.finditer(title)] if self.words else []
-        title = fit(title, width)
-        if not spans:
-            return [Segment(title, style)]
-        segments, at = [], 0
-        for start, end in spans:
-            if start >= len(title):
-                break
-            end = min(end, len(title))
-            if start > at:
-                segments.append(Segment(title[at:start], style))
-            segments.append(Segment(title[start:end], match_style))
-            at = end
-        if at < len(title):
-            segments.append(Segment(title[at:], style))
-        return segments
-
-    @property
-    def _words_pattern(self) -> re.Pattern[str]:
-        """The search words as one case-insensitive pattern (as Rich's highlight_words)."""
-        if self._pattern_words != self.words:
-            words = "|".join(re.escape(word) for word in self.words)
-            self._pattern = re.compile(words, re.IGNORECASE)
-            self._pattern_words = list(self.words)
-        return self._pattern
+        """Row ``row``, showing ``headline``, with the search words highlighted."""
+        return self._painter.row(headline, row == self.cursor, width, base, self.words)
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console, end=""))

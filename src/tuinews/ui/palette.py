@@ -1,22 +1,20 @@
-"""Command palette: every key binding, searchable by its description."""
+"""The command palette's provider: every key binding, searchable by its description."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from tuinews.ui.app import BindingRow, TuinewsApp
+from tuinews.ui.bindings import BindingRow
+from tuinews.ui.services import services
 
 
 class BindingCommands(Provider):
     """Offers every action that has a key, showing the key it is on."""
 
     def _rows(self) -> list[BindingRow]:
-        app: TuinewsApp = self.app  # type: ignore[assignment]
-        return app.binding_rows()
+        return services(self.screen).binding_rows()
 
     async def _run(self, action: str) -> None:
         await self.screen.run_action(action)

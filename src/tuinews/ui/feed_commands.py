@@ -1,0 +1,149 @@
+"""What the keys ``r``, ``a`` and ``d`` do: refresh, add or remove a feed. The current
+feed is the one the focused pane shows; a new one is asked for in a dialog, and a removal
+confirmed in one (the dialogs are imported when first opened, not before the first
+frame). The work runs in workers of the main screen (subscribing goes over the network:
+an async worker; reading or removing a feed, the store: a thread)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+from tuinews.links import shown_url
+from tuinews.store import Feed
+from tuinews.ui.refresh_runner import RefreshRunner
+from tuinews.ui.services import Services
+from tuinews.ui.store_follower import StoreFollower
+from tuinews.ui.widgets.feed_list import FeedList
+from tuinews.ui.widgets.headline_list import HeadlineList
+
+if TYPE_CHECKING:
+    from tuinews.ui.screens.dialogs import NewFeed
+
+
+class FeedCommands:
+    """``follower`` reads the screen's view and the feed list again: soon after a feed
+    is added (its articles arrive), at once after one is removed."""
+
+    def __init__(
+        self,
+        screen: Screen[Any],
+        services: Services,
+        panes: tuple[FeedList, HeadlineList],
+        refresher: RefreshRunner,
+        follower: StoreFollower,
+    ) -> None:
+        self.screen = screen
+        self.services = services
+        self.feed_list, self.headlines = panes
+        self.refresher = refresher
+        self.follower = follower
+
+    def current(self) -> Feed | int | None:
+        """The feed the focused pane shows: in the feed list, the highlighted one; in the
+        headlines or the article, the shown article's (else the highlighted one). Only its
+        id when the feed list does not have it (yet)."""
+        if self.screen.focused is self.feed_list:
+            return self.feed_list.current_feed
+        headline = self.headlines.current
+        if headline is None:
+            return self.feed_list.current_feed
+        return self.feed_list.feed(headline.feed_id) or headline.feed_id
+
+    def _read(self, feed_id: int, then: Callable[[Feed | None], Any]) -> None:
+        """``then`` with this feed, read from the store in a thread (it is not in the feed
+        list yet)."""
+        store = self.services.store
+
+        def read() -> None:
+            self.screen.app.call_from_thread(then, store.get_feed(feed_id))
+
+        self.screen.run_worker(
+            read, thread=True, group="feed", exit_on_error=False, description="Reading the feed"
+        )
+
+    # --- refresh ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        found = self.current()
+        if isinstance(found, int):
+            self._read(found, self._refresh)
+        else:
+            self._refresh(found)
+
+    def _refresh(self, feed: Feed | None) -> None:
+        if feed is None or feed.kind != "feed":
+            self.screen.notify("Choose a feed to refresh (R refreshes them all).")
+        else:
+            self.refresher.refresh([feed], True)
+
+    # --- add -------------------------------------------------------------------------
+
+    async def add(self) -> None:
+        """Ask for a feed's URL (or a page's that links to one), a title and tags. The
+        key's action waits until the dialog is mounted and focused, so that what is typed
+        next lands in it."""
+        from tuinews.ui.screens.dialogs import AddFeedDialog  # (not before the first frame)
+
+        await self.screen.app.push_screen(AddFeedDialog(), self._add)
+
+    def _add(self, new: NewFeed | None) -> None:
+        if new is not None:
+            self.screen.notify(f"Adding {shown_url(new.url)}…")
+            self.screen.run_worker(
+                self._subscribe(new),
+                group="subscribe",
+                exit_on_error=False,
+                description="Adding a feed",
+            )
+
+    async def _subscribe(self, new: NewFeed) -> None:
+        from tuinews.subscribe import subscribe  # (the network stack: when first used)
+
+        outcome = await subscribe(self.services.refresher, new.url, new.title, new.tags)
+        self.screen.notify(outcome.message, severity="error" if outcome.error else "information")
+        self.follower.reload_soon()
+
+    # --- remove ----------------------------------------------------------------------
+
+    async def remove(self) -> None:
+        """Ask, then remove the current feed and its articles."""
+        found = self.current()
+        if isinstance(found, int):
+            self._read(found, self._remove)
+        else:
+            await self._remove(found)
+
+    async def _remove(self, feed: Feed | None) -> None:
+        if feed is None or feed.kind != "feed":
+            screen = self.screen
+            shown = screen.focused is not self.feed_list and self.headlines.current is not None
+            screen.notify(
+                ("This article is not from a subscribed feed. " if shown else "")
+                + "Choose a feed in the feed list to remove."
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.screen.run_worker(
+                    lambda: self._delete(feed),
+                    thread=True,
+                    group="remove",
+                    exit_on_error=False,
+                    description="Removing a feed",
+                )
+
+        from tuinews.ui.screens.dialogs import ConfirmDialog  # (not before the first frame)
+
+        count = f"{feed.total} article{'s' * (feed.total != 1)}"
+        question = f"Remove {feed.name} and its {count}?"
+        await self.screen.app.push_screen(ConfirmDialog(question), answered)
+
+    def _delete(self, feed: Feed) -> None:
+        self.services.store.remove_feed(feed.id)
+        app = self.screen.app
+        app.call_from_thread(self.screen.notify, f"Removed {feed.name}.")
+        app.call_from_thread(self.follower.reload_now)  # at once: the list and its counts

@@ -1,0 +1,162 @@
+"""Refreshing the feeds from the reader: on start and every interval (the feeds that are
+due), and by hand (all, or one). One refresh of the store at a time: not while another
+tuinews (cron's) refreshes it, whose articles the store watcher shows instead.
+
+The runner is held by the main screen and runs its workers there (so that their errors
+reach the screen's handler): the store is read in thread workers, the network in an async
+one (:meth:`tuinews.ingest.Refresher.refresh`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from tuinews.store import Feed
+from tuinews.store.lock import StoreLock, lockable
+from tuinews.ui.services import Services
+from tuinews.ui.widgets.refresh_status import RefreshStatus
+
+if TYPE_CHECKING:
+    from tuinews.ingest import FeedResult
+
+
+class RefreshRunner:
+    """``reload_soon`` is called as new articles arrive (the screen reads the shown view
+    and the counts again, in batches); ``rebase``, once a refresh is over (what it wrote
+    is this app's own, not another process's)."""
+
+    def __init__(
+        self,
+        screen: Screen[Any],
+        services: Services,
+        status: RefreshStatus,
+        reload_soon: Callable[[], None],
+        rebase: Callable[[], None],
+    ) -> None:
+        self.screen = screen
+        self.services = services
+        self.status = status
+        self.reload_soon = reload_soon
+        self.rebase = rebase
+        self.running = False
+
+    def start_automatic(self) -> None:
+        """After the first frame: the feeds that are due, and again every interval."""
+        settings = self.services.settings
+        if settings.refresh_on_start:  # its check imports the refresh code: after the frame
+            self.screen.call_after_refresh(self.refresh_stale)
+        if settings.refresh_interval > 0:
+            self.screen.set_interval(settings.refresh_interval * 60, self.refresh_stale)
+
+    def prepare(self) -> None:
+        """After the first frame: what a refresh needs, made ready in a thread (importing
+        the HTTP stack on the event loop stalled the UI for ~100 ms when one began)."""
+        self.screen.run_worker(
+            lambda: self.services.refresher.prepare(),  # (made in the thread, too)
+            thread=True,
+            group="prepare",
+            exit_on_error=False,
+            description="Preparing to refresh",
+        )
+
+    def refresh_stale(self) -> None:
+        """The feeds not fetched within the interval (and not held back by their own ttl
+        or a Retry-After), read in a thread."""
+        self._due(manual=False)
+
+    def refresh_all(self) -> None:
+        """Every feed (but those gone, or asked to wait with a Retry-After)."""
+        self._due(manual=True)
+
+    def _due(self, manual: bool) -> None:
+        def due() -> None:
+            from tuinews.ingest import due_feeds, stale_feeds  # (after the first frame)
+
+            store, settings = self.services.store, self.services.settings
+            if manual:
+                feeds = due_feeds(store, force=True)
+            else:
+                feeds = stale_feeds(store, settings.refresh_interval)
+                if not feeds:
+                    return
+            if feeds:
+                self.services.refresher.prepare()  # here, not on the event loop
+            if not get_current_worker().is_cancelled:
+                self.screen.app.call_from_thread(self.refresh, feeds, manual)
+
+        self.screen.run_worker(
+            due,
+            thread=True,
+            group="refresh-check",
+            exit_on_error=False,
+            description="Reading which feeds to refresh",
+        )
+
+    def refresh(self, feeds: list[Feed], manual: bool) -> None:
+        """Refresh these feeds, unless a refresh is running (here or in another process);
+        ``manual``: asked for with a key, so say why not."""
+        notify = self.screen.notify
+        if self.running:
+            if manual:
+                notify("A refresh is already running.")
+            return
+        if not feeds:
+            if manual:
+                notify("No feeds to refresh: add one with a.")
+            return
+        # One refresh of the store at a time (see tuinews.store.lock): not while cron's
+        # runs; the watcher shows its articles as they are stored.
+        path = self.services.store.path
+        lock = StoreLock(path) if lockable(path) else None
+        try:
+            holder = lock.try_acquire() if lock is not None else None
+        except OSError:  # no lock file beside the database (a read-only folder)
+            lock = holder = None
+        if holder is not None:
+            if manual:
+                notify(
+                    f"Another tuinews is refreshing the feeds ({holder}): "
+                    "its new articles show here as they are stored."
+                )
+            return
+        self.running = True
+        self.screen.run_worker(
+            self._refresh(feeds, manual, lock),
+            group="refresh",
+            exit_on_error=False,
+            description="Refresh",
+        )
+
+    async def _refresh(self, feeds: list[Feed], manual: bool, lock: StoreLock | None) -> None:
+        """Over the network (an async worker; parsing and storing run in the refresher's
+        worker processes and threads)."""
+        status = self.status
+        status.start(len(feeds))
+        failed: list[FeedResult] = []
+
+        def progress(result: FeedResult, done: int, total: int) -> None:
+            if result.failed:
+                failed.append(result)
+            status.advance(done, total, len(failed))
+            if result.new or result.updated:
+                self.reload_soon()
+
+        try:
+            results = await self.services.refresher.refresh(feeds, progress)
+        finally:
+            self.running = False
+            if lock is not None:
+                lock.release()
+            self.rebase()  # what the refresh's workers wrote is shown below
+            status.stop()
+        self.reload_soon()
+        new = sum(result.new for result in results)
+        if manual or new or failed:
+            message = f"{len(results)} feed{'s' * (len(results) != 1)} refreshed: {new} new"
+            if failed:
+                message += f", {len(failed)} failed"
+                message += "".join(f"\n{r.name}: {r.error}" for r in failed[:3])
+            self.screen.notify(message, severity="warning" if failed else "information")
