@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.helpers import make_store, settle
+from tests.builders import make_store
+from tests.ui.helpers import settle
 from tuinews.library import open_paths, opener
 from tuinews.sources.local import PARSE_TIMEOUT, load_paths, needs_workers, parse_pool
 from tuinews.timed_pool import TimedPool

@@ -1,57 +1,24 @@
-"""Helpers for the Pilot tests: an app over a real store holding articles made here."""
+"""Helpers for the Pilot tests: an app over a real store holding articles (made by
+``tests/builders.py``), and waiting for what the app does."""
 
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from textual import events
 from textual.app import _character_to_key
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
+from tests.builders import make_articles, make_store
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
-from tuinews.store import Store, View
+from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
-
-
-def make_articles(count: int = 5, paragraphs: int = 3) -> list[Article]:
-    """Headline 0 is the newest, so the list shows them in order."""
-    articles = []
-    for i in range(count):
-        body = "\n\n".join(f"Paragraph {p} of article {i}." for p in range(paragraphs))
-        articles.append(
-            Article(
-                title=f"Headline {i}",
-                source=f"Source {i % 2}",
-                body=body,
-                text=body,
-                date=datetime(2024, 6, 1, tzinfo=UTC) - timedelta(days=i),
-                link=f"https://example.com/{i}",
-                uid=f"item-{i}",
-            )
-        )
-    return articles
-
-
-def make_store(articles: Iterable[Article] = (), read: Iterable[int] = ()) -> Store:
-    """A store in a new temporary folder, with these articles in one feed."""
-    store = Store(Path(tempfile.mkdtemp(prefix="tuinews-test-")) / "tuinews.db")
-    articles = list(articles)
-    if not articles:
-        return store
-    feed = store.add_feed("https://example.com/feed", title="Example feed")
-    store.upsert_articles(feed.id, articles)
-    ids = store.ids_for_uids(feed.id, [a.uid for a in articles])
-    store.set_read([ids[i] for i in read])
-    return store
 
 
 def make_app(
@@ -69,14 +36,6 @@ def make_app(
         settings=settings or Settings(refresh_on_start=False),  # tests never go online
         opener=sink.append,
     )
-
-
-def with_long_article(count: int = 3, paragraphs: int = 3, long_one: int = 1) -> list[Article]:
-    """``make_articles``, with article ``long_one`` made ~300 KB long (many chunks)."""
-    articles = make_articles(count, paragraphs)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[long_one].body = articles[long_one].text = long
-    return articles
 
 
 async def _until(condition: object, guard: int, pause: Callable[[], Awaitable[object]]) -> None:

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 from textual.pilot import Pilot
 
+from tests.builders import make_articles
 from tests.netserver import FeedServer, Request, Response
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tests.ui.test_keys import shown_title
 from tests.unit.test_refresh import rss
 from tuinews.formats import article_markdown
@@ -274,7 +275,7 @@ async def test_stale_feeds_are_refreshed_on_start(server: FeedServer) -> None:
     """refresh_on_start (the default): feeds not fetched for a while are refreshed once
     the app has started, with no key pressed (that this waits for the first frame is
     checked by tests/ui/test_startup_imports.py)."""
-    from tests.ui.helpers import make_store
+    from tests.builders import make_store
 
     server.route("/a.xml", Response(body=rss("A", ("1", "Fresh news"))))
     store = make_store()  # (no other feed: tests never go online)

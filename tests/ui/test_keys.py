@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
+from tests.builders import make_articles
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View

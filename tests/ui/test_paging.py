@@ -10,7 +10,8 @@ from dataclasses import replace
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
+from tests.builders import make_articles
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tests.ui.test_keys import shown_title
 from tuinews.store import View
 from tuinews.ui.screens import main as main_module

@@ -16,15 +16,8 @@ from textual.app import App, ComposeResult
 from textual.scrollbar import ScrollBar
 from textual.widgets import Static
 
-from tests.ui.helpers import (
-    main,
-    make_app,
-    make_articles,
-    settle,
-    wait_drawn,
-    wait_for,
-    with_long_article,
-)
+from tests.builders import make_articles, with_long_article
+from tests.ui.helpers import main, make_app, settle, wait_drawn, wait_for
 from tuinews.ui import idle_gc
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.idle_gc import IdleCollector
