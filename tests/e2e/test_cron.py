@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import rss
 from tests.e2e.test_tmux import TUINEWS, Terminal, start, terminal  # noqa: F401 (fixture)
 from tests.hostile.faults import assert_intact, rows
 from tests.netserver import FeedServer, Response
-from tests.unit.test_refresh import rss
 
 pytestmark = pytest.mark.e2e
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import rss
 from tests.conftest import FIXTURES
 from tests.needs import need
 from tests.netserver import FeedServer, Response
-from tests.unit.test_refresh import rss
 
 pytestmark = pytest.mark.e2e
 

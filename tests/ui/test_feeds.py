@@ -8,11 +8,10 @@ from collections.abc import Iterator
 import pytest
 from textual.pilot import Pilot
 
-from tests.builders import make_articles
+from tests.builders import make_articles, rss
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, make_app, settle, wait_for
 from tests.ui.test_keys import shown_title
-from tests.unit.test_refresh import rss
 from tuinews.formats import article_markdown
 from tuinews.library import Opened
 from tuinews.settings import Settings

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.builders import rss
 from tests.netserver import FeedServer
 from tuinews import ingest
 from tuinews.fetch import FetchRequest
@@ -18,14 +19,6 @@ from tuinews.query import parse_query
 from tuinews.settings import Settings
 from tuinews.store import Store, View
 from tuinews.store.store import UpsertCounts
-
-
-def rss(n: int) -> bytes:
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
-        f"<item><guid>{n}-1</guid><title>Item {n}</title><link>http://127.0.0.1/{n}</link>"
-        f"<description>&lt;p&gt;Text {n}&lt;/p&gt;</description></item></channel></rss>"
-    ).encode()
 
 
 def slow_parse_and_store(*args: Any) -> tuple[ParsedFeed, UpsertCounts]:
@@ -52,7 +45,7 @@ def test_queued_feeds_do_not_time_out_behind_each_other(
     with Store(tmp_path / "t.db") as store:
         feeds = []
         for n in range(12):
-            server.feed(f"/f{n}.xml", rss(n))
+            server.feed(f"/f{n}.xml", rss(f"Feed {n}", (f"{n}-1", f"Item {n}")))
             feeds.append(store.add_feed(server.url(f"/f{n}.xml")))
         results = ingest.run_refresh(store, Settings(), feeds)
         assert [r.status for r in results] == ["ok"] * 12, [r.error for r in results]

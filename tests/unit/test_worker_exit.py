@@ -17,8 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.builders import rss
 from tests.netserver import FeedServer, Response
-from tests.unit.test_refresh import rss
 from tuinews.store import Store
 
 # Runs before the code under test, in the child; CPython 3.11-3.13 names. On a Python
