@@ -5,30 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tuinews.models import Article
+from tests.builders import article
 from tuinews.query import parse_query
 from tuinews.store import FeedExists, Store, StoreError, View
 from tuinews.store.query_sql import query_sql
-
-
-def article(uid: str, title: str = "", body: str = "", day: int = 1, **extra: object) -> Article:
-    title = title or f"Title {uid}"
-    body = body or f"Body of {uid}."
-    return Article(
-        title=title,
-        source="",
-        body=body,
-        kind="markdown",
-        text=body,
-        date=datetime(2024, 1, day, tzinfo=UTC),
-        uid=uid,
-        **extra,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture
