@@ -3,9 +3,6 @@ adding and removing feeds. Feeds come from a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from textual.pilot import Pilot
 
 from tests.builders import make_articles, rss
@@ -19,12 +16,6 @@ from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog
 from tuinews.ui.widgets.feed_list import FeedList
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 async def wait_for_refresh(pilot: Pilot[None]) -> None:

@@ -9,7 +9,6 @@ import itertools
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,19 +17,6 @@ from tuinews.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult
 
 MB = 1024 * 1024
 RSS = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ behind other feeds; workers store what they parse; host interleaving."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,6 @@ def slow_parse_and_store(*args: Any) -> tuple[ParsedFeed, UpsertCounts]:
     """Runs in a worker process: a parse that takes a while."""
     time.sleep(0.5)
     return ingest._parse_and_store(*args)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 def test_queued_feeds_do_not_time_out_behind_each_other(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +21,8 @@ def ago(days: float) -> datetime:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "tuinews.db")
+def store(store: Store) -> Store:
+    """The shared empty store, with three feeds (one hidden) and seven articles."""
     news = store.add_feed("https://news.example/feed", title="Daily News", tags=["world"])
     tech = store.add_feed("https://tech.example/feed", title="Tech Weekly", tags=["tech"])
     quiet = store.add_feed("https://quiet.example/feed", title="Quiet Feed", hidden=True)

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,19 +18,6 @@ from tuinews.formats import article_markdown
 from tuinews.ingest import due_feeds, run_refresh
 from tuinews.settings import Settings
 from tuinews.store import Store, View
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "tuinews.db") as opened:
-        yield opened
-
 
 SETTINGS = Settings()
 

@@ -15,11 +15,6 @@ from tuinews.store import FeedExists, Store, StoreError, View
 from tuinews.store.query_sql import query_sql
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "tuinews.db")
-
-
 def test_new_database_is_created_in_wal_mode_and_migrated_once(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     first = Store(path)

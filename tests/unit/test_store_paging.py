@@ -17,9 +17,9 @@ from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """Two feeds: "a" with articles a0 (oldest) .. a4, "b" with b0, b1 (newest of all)."""
-    store = Store(tmp_path / "tuinews.db")
+def store(store: Store) -> Store:
+    """The shared empty store, with two feeds: "a" with articles a0 (oldest) .. a4, "b"
+    with b0, b1 (newest of all)."""
     a = store.add_feed("https://a.example/feed", title="A", tags=["world"])
     b = store.add_feed("https://b.example/feed", title="B")
     store.upsert_articles(

@@ -19,12 +19,6 @@ from tuinews.read_state import StateFileError, dump_state, load_state
 from tuinews.store import Store, View
 from tuinews.store.newsboat import CachedFeed, CachedItem, NewsboatCache, NotNewsboatCache
 
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "tuinews.db")
-
-
 # --- the store ---------------------------------------------------------------------------
 
 
