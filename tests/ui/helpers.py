@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -19,6 +20,7 @@ from tuinews.settings import Settings
 from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
+from tuinews.ui.widgets.article_view import ArticleView
 
 
 def make_app(
@@ -38,24 +40,75 @@ def make_app(
     )
 
 
-async def _until(condition: object, guard: int, pause: Callable[[], Awaitable[object]]) -> None:
+def _described(condition: object) -> str:
+    """The condition as written in the test (its lambda's source), for the failure."""
+    try:
+        source = inspect.getsource(condition)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return repr(condition)
+    source = " ".join(source.split())
+    return source[source.index("lambda") :] if "lambda" in source else source
+
+
+async def _until(
+    condition: object, guard: int, pause: Callable[[], Awaitable[object]], what: str | None
+) -> None:
     assert callable(condition)
     for _ in range(guard):
         if condition():
             return
         await pause()
-    raise AssertionError("gave up waiting")
+    if condition():
+        return
+    raise AssertionError(
+        f"gave up after {guard} pauses waiting for: {what or _described(condition)}"
+    )
 
 
-async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
-    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing)."""
-    await _until(condition, guard, lambda: pilot.pause(0.01))
+async def wait_for(
+    pilot: Pilot[None], condition: object, guard: int = 500, what: str | None = None
+) -> None:
+    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing); else
+    an AssertionError saying what it waited for (``what``, or the condition's source)."""
+    await _until(condition, guard, lambda: pilot.pause(0.01), what)
 
 
-async def wait_drawn(condition: object, guard: int = 100) -> None:
+async def wait_drawn(condition: object, guard: int = 100, what: str | None = None) -> None:
     """Like wait_for, without Pilot's pause (which forces the screen to update: for
     tests that the app asks for its frames itself)."""
-    await _until(condition, guard, lambda: asyncio.sleep(0.01))
+    await _until(condition, guard, lambda: asyncio.sleep(0.01), what)
+
+
+async def wait_settled(
+    pilot: Pilot[None], condition: object, guard: int = 400, what: str | None = None
+) -> None:
+    """Like wait_for, letting the app's workers finish (``settle``) before each look:
+    for outcomes of work in threads (a fetch, a refresh)."""
+
+    async def step() -> None:
+        await pilot.pause(0.05)
+        await settle(pilot)
+
+    await settle(pilot)
+    await _until(condition, guard, step, what)
+
+
+async def wait_for_refresh(pilot: Pilot[None], guard: int = 200) -> None:
+    """Until no refresh runs and no reload of the headlines is pending; else an
+    AssertionError (never gives up silently)."""
+
+    def done() -> bool:
+        screen = main(pilot)
+        return not screen.refreshing and not screen._reload_pending
+
+    await wait_settled(pilot, done, guard, what="the refresh to end and the headlines to reload")
+
+
+def shown_title(pilot: Pilot[None]) -> str:
+    """The title of the article in the article view."""
+    view = pilot.app.screen.query_one(ArticleView)
+    assert view.article is not None
+    return view.article.title
 
 
 def press_fast(pilot: Pilot[None], *keys: str) -> None:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
-
 from tests.builders import make_articles
-from tests.ui.helpers import main, make_app, settle, wait_for
+from tests.ui.helpers import main, make_app, settle, shown_title, wait_for
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
-from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.headline_list import HeadlineList
-
-
-def shown_title(pilot: Pilot[None]) -> str:
-    view = pilot.app.screen.query_one(ArticleView)
-    assert view.article is not None
-    return view.article.title
 
 
 async def test_articles_are_marked_read_when_the_user_goes_to_them() -> None:

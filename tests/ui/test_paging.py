@@ -11,8 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.builders import make_articles
-from tests.ui.helpers import main, make_app, settle, wait_for
-from tests.ui.test_keys import shown_title
+from tests.ui.helpers import main, make_app, settle, shown_title, wait_for
 from tuinews.store import View
 from tuinews.ui.screens import main as main_module
 from tuinews.ui.widgets import headline_list
