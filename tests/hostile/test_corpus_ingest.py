@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED
-from tests.hostile.test_catalogue import FORBIDDEN, INVISIBLE, ONE_LINE
+from tests.hostile.forbidden import FORBIDDEN, INVISIBLE, ONE_LINE
 from tests.needs import need
 from tuinews.formats import FormatError, article_markdown, parse_feed
 from tuinews.library import open_paths

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import article
+from tests.unit.store_helpers import index_is_consistent
 from tuinews.library import open_store
 from tuinews.store import FeedSuccess, Store
 from tuinews.store.schema import MIGRATIONS, upgrade_note
@@ -28,16 +29,6 @@ def found(path: Path, word: str) -> set[str]:
             (word,),
         ).fetchall()
     return {row[0] for row in rows}
-
-
-def index_is_consistent(path: Path, against_articles: bool = True) -> None:
-    """FTS5's own check of the index; and that it holds exactly the articles table (not
-    true while articles wait to be indexed)."""
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', ?)",
-            (int(against_articles),),
-        )
 
 
 @pytest.fixture
