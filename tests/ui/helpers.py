@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -14,6 +13,7 @@ from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
 from tests.builders import make_articles, make_store
+from tests.waiting import described
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
@@ -40,16 +40,6 @@ def make_app(
     )
 
 
-def _described(condition: object) -> str:
-    """The condition as written in the test (its lambda's source), for the failure."""
-    try:
-        source = inspect.getsource(condition)  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return repr(condition)
-    source = " ".join(source.split())
-    return source[source.index("lambda") :] if "lambda" in source else source
-
-
 async def _until(
     condition: object, guard: int, pause: Callable[[], Awaitable[object]], what: str | None
 ) -> None:
@@ -61,7 +51,7 @@ async def _until(
     if condition():
         return
     raise AssertionError(
-        f"gave up after {guard} pauses waiting for: {what or _described(condition)}"
+        f"gave up after {guard} pauses waiting for: {what or described(condition)}"
     )
 
 

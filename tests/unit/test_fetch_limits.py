@@ -13,6 +13,7 @@ import zlib
 import pytest
 
 from tests.netserver import FeedServer, Response
+from tests.waiting import wait_until_async
 from tuinews.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult
 
 MB = 1024 * 1024
@@ -156,7 +157,7 @@ async def test_the_deadline_pauses_while_a_redirect_waits_for_another_host(
     async with Fetcher(FetchLimits(total_timeout=1.2, per_host=1)) as fetcher:
         a_url = server.url("/a", host="localhost")
         others = [asyncio.create_task(fetcher.fetch(FetchRequest(a_url))) for _ in range(2)]
-        await asyncio.sleep(0.05)
+        await wait_until_async(lambda: server.requests_to("/a"))  # the first holds the slot
         started = time.monotonic()
         b = await fetcher.fetch(FetchRequest(server.url("/b")))
         wall = time.monotonic() - started

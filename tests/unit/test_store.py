@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import article
+from tests.waiting import wait_until
 from tuinews.query import parse_query
 from tuinews.store import FeedExists, Store, StoreError, View
 from tuinews.store.query_sql import query_sql
@@ -215,7 +216,6 @@ def test_one_refresh_at_a_time_the_second_waits_and_learns_what_is_fresh(
     tmp_path: Path,
 ) -> None:
     import threading
-    import time
 
     from tuinews.store import AlreadyRunning
     from tuinews.store.lock import Holder, StoreLock, one_refresh
@@ -235,9 +235,7 @@ def test_one_refresh_at_a_time_the_second_waits_and_learns_what_is_fresh(
 
     thread = threading.Thread(target=second)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not waited and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: waited)
     assert waited == [Holder(os.getpid(), 1000)] and not got  # waiting
     running.release()
     thread.join(10)
@@ -304,7 +302,6 @@ def test_two_processes_updating_an_old_schema_at_once_both_open_it(tmp_path: Pat
 def test_cli_writes_beside_another_tuinews_and_refuses_a_damaged_file(tmp_path: Path) -> None:
     import subprocess
     import sys
-    import time
 
     db = tmp_path / "busy.db"
     # Another tuinews (the app) with the store open, writing now and then.
@@ -343,7 +340,6 @@ def test_cli_writes_beside_another_tuinews_and_refuses_a_damaged_file(tmp_path: 
     finally:
         holder.kill()
         holder.wait()
-    time.sleep(0.1)
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"not a database, just junk " * 200)
     env = dict(os.environ, TUINEWS_DB=str(damaged))
