@@ -15,7 +15,7 @@ from tests.e2e.terminals import TUINEWS, Terminal, start
 from tests.hostile.faults import assert_intact, rows
 from tests.netserver import FeedServer, Response
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_cron_refresh_while_the_app_is_open_shows_its_articles(

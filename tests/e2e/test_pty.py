@@ -7,7 +7,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.terminals import FORBIDDEN, PAYLOADS, TUINEWS, need_command, run_in_pty
+
+pytestmark = pytest.mark.slow  # the installed command in a pseudo-terminal
 
 
 def hostile_files(folder: Path) -> None:

@@ -9,8 +9,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.terminals import FORBIDDEN, PAYLOADS, TUINEWS, need_command, run_in_pty
 from tests.netserver import FeedServer, Response
+
+pytestmark = pytest.mark.slow  # the installed command in a pseudo-terminal
 
 EVERYTHING = "".join(PAYLOADS.values())
 

@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES
 from tests.e2e.terminals import TUINEWS, Terminal, need_command, start
 from tests.netserver import FeedServer, Response
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 HEADLINE = "Russia ‘Regroups’ Troops in East as Ukraine Advances"
 SUBHEADINGS = ("'Astonishing' advance", "Houses gutted", "German pledge")

@@ -480,6 +480,7 @@ def test_b27_incomplete_cdata_over_http_and_in_files(tmp_path: Path) -> None:
             assert_clean(row)
 
 
+@pytest.mark.slow
 def test_b28_huge_structures_are_parsed_and_capped(tmp_path: Path) -> None:
     items = "".join(f"<item><title>i{n}</title><guid>{n}</guid></item>" for n in range(100_000))
     many = f'<rss version="2.0"><channel><title>M</title>{items}</channel></rss>'.encode()

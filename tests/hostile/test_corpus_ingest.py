@@ -37,6 +37,8 @@ from tuinews.formats import FormatError, article_markdown, parse_feed
 from tuinews.library import open_paths
 from tuinews.store import Store, View
 
+pytestmark = pytest.mark.slow  # whole corpora through both entries
+
 FEED_SUFFIXES = {".xml", ".rdf", ".atom", ".rss"}
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 # What a worker failure or a parser bug looks like as a skip reason.

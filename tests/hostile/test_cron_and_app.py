@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.faults import assert_intact, rows, tuinews
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, settle, wait_for
@@ -17,6 +19,8 @@ from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
+
+pytestmark = pytest.mark.slow  # real refresh processes beside the app
 
 FEEDS = 24
 OLD = 8  # items in every version of a feed

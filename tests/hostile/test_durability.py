@@ -101,6 +101,7 @@ def stored_versions(db: Path, feed_ids: dict[int, int], up_to: int) -> dict[int,
     return versions
 
 
+@pytest.mark.slow
 def test_kill_9_during_refresh_leaves_every_feed_wholly_old_or_wholly_new(
     tmp_path: Path,
 ) -> None:
@@ -189,6 +190,7 @@ def articles(count: int, prefix: str = "", size: int = 200) -> list[Article]:
 MARKED = 30_000  # articles; the script marks some thousands a second
 
 
+@pytest.mark.slow
 def test_kill_9_during_mark_read_loses_no_committed_read_flag(tmp_path: Path) -> None:
     db = tmp_path / "tuinews.db"
     with Store(db) as store:

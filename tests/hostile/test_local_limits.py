@@ -60,6 +60,7 @@ def test_a_file_past_the_limit_is_skipped_and_the_others_load(folder: Path) -> N
     ]
 
 
+@pytest.mark.slow
 def test_the_same_file_loads_with_the_real_limit(folder: Path) -> None:
     """The big page is slow, not broken: the limit, not the page, made it a skip."""
     page = big_page(folder / "big.html")
