@@ -89,7 +89,7 @@ def check_store(db: Path) -> Counter[str]:
 
 def test_feedparser_corpus_through_both_entries(tmp_path: Path) -> None:
     root = feed_corpus()
-    if root is None:
+    if root is None:  # an extra corpus, in no ../shared yet: a plain skip, even under CI
         pytest.skip("feedparser's test corpus is not there (see this module's docstring)")
     files = sorted(p for p in root.rglob("*") if p.suffix.lower() in FEED_SUFFIXES)
     assert len(files) > 1000

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.faults import PYTHON, assert_intact, kill_group, rows, start_group, tuinews
+from tests.needs import need
 from tests.netserver import FeedServer, Response
 from tuinews.models import Article
 from tuinews.store import Store, StoreError
@@ -296,12 +297,18 @@ def _unprivileged() -> list[str]:
     if os.geteuid() != 0:
         return []
     setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root, where chmod 0444 does not stop writes, and no setpriv")
+    need(
+        setpriv,
+        "running as root, where chmod 0444 does not stop writes, and no setpriv "
+        "(apt-get install util-linux)",
+    )
+    assert setpriv is not None
     prefix = [setpriv, "--bounding-set", _NO_OVERRIDE, "--inh-caps", _NO_OVERRIDE]
     probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
-    if probe.returncode != 0:
-        pytest.skip(f"running as root and cannot drop CAP_DAC_OVERRIDE: {probe.stderr!r}")
+    need(
+        probe.returncode == 0,
+        f"running as root and cannot drop CAP_DAC_OVERRIDE: {probe.stderr!r}",
+    )
     return prefix
 
 
