@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from tests.builders import rss
 from tests.conftest import FIXTURES
 from tests.e2e.terminals import TUINEWS, Terminal, need_command, start
 from tests.netserver import FeedServer, Response
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -95,9 +95,7 @@ def test_o_hands_the_link_to_the_browser_as_one_argument(
     start(terminal, tmp_path, str(feed), BROWSER=str(browser))
     terminal.wait_for("news.example.com")
     terminal.keys("o")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not seen.exists():
-        time.sleep(0.1)
+    wait_until(lambda: seen.exists() and seen.read_text().endswith("\n"), timeout=10)
     assert seen.read_text().splitlines() == ["https://news.example.com/stories/2"]
     terminal.wait_for("news.example.com")  # the screen is back after the browser
     terminal.keys("q")

@@ -134,7 +134,7 @@ def test_kill_9_during_refresh_leaves_every_feed_wholly_old_or_wholly_new(
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(delay)
+            time.sleep(delay)  # part of the test: the kill comes at a random moment
             kill_group(process)
             where = f"kill {version} after {delay:.2f} s (TUINEWS_FAULT_SEED={SEED})"
             assert_intact(db)
@@ -209,7 +209,7 @@ def test_kill_9_during_mark_read_loses_no_committed_read_flag(tmp_path: Path) ->
         assert ready == "ready\n", (ready, process.stderr.read() if process.stderr else "")
         first = process.stdout.readline()  # at least one flag is committed before the kill
         delay = rng.uniform(0.0, 0.25)
-        time.sleep(delay)
+        time.sleep(delay)  # part of the test: the kill comes at a random moment
         kill_group(process)
         reported = [int(line) for line in (first + process.stdout.read()).split()]
         process.stdout.close()

@@ -22,7 +22,7 @@ from tuinews.store.store import UpsertCounts
 
 def slow_parse_and_store(*args: Any) -> tuple[ParsedFeed, UpsertCounts]:
     """Runs in a worker process: a parse that takes a while."""
-    time.sleep(0.5)
+    time.sleep(0.5)  # part of the test: the slow parse
     return ingest._parse_and_store(*args)
 
 
