@@ -4,11 +4,13 @@ sequences that must never reach a terminal. The ``terminal`` fixture is in conft
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
 import select
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -195,8 +197,8 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: list[bytes], ready: b
         assert read(lambda: process.poll() is not None, timeout=20), "q did not end tuinews"
         read(lambda: False, timeout=5, quiet=0.1)  # what it wrote last
     finally:
-        if process.poll() is None:
-            process.kill()
+        with contextlib.suppress(ProcessLookupError):  # it and any worker it left running
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         os.close(master)
     return bytes(output)
