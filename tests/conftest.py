@@ -1,5 +1,13 @@
 """Shared fixtures. Tests never touch the real home directory: config and data
-directories point into tmp_path for every test."""
+directories point into tmp_path for every test, and no proxy from the environment is
+used (the test servers are on 127.0.0.1).
+
+- ``server``: a real HTTP server on 127.0.0.1 (tests/netserver.py), stopped afterwards.
+- ``store``: an empty store in a real SQLite file in tmp_path, closed afterwards.
+- ``fixtures``: the folder of fixture files.
+
+Builders of test data (articles, feeds as text, stores holding articles) are in
+tests/builders.py; the Pilot helpers in tests/ui/helpers.py."""
 
 from __future__ import annotations
 
@@ -7,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.netserver import FeedServer
+from tuinews.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,6 +40,27 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     yield home
 
 
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A real HTTP server on 127.0.0.1: ``server.route(path, Response(...))``."""
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store in ``tmp_path / "tuinews.db"``, closed at the end."""
+    with Store(tmp_path / "tuinews.db") as opened:
+        yield opened

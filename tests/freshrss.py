@@ -31,6 +31,7 @@ from pathlib import Path
 
 from tests.conftest import SHARED
 from tests.netserver import FeedServer, Request, Response
+from tests.waiting import wait_until
 
 # TUINEWS_FRESHRSS_DIR: the folder with start.sh, for a clone whose ../shared is elsewhere.
 FRESHRSS_DIR = Path(os.environ.get("TUINEWS_FRESHRSS_DIR") or SHARED / "servers" / "freshrss")
@@ -119,9 +120,7 @@ class FreshRSS:
             pass
         except PermissionError:  # not a group leader (no setsid): the process alone
             os.kill(self.pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while self.running() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: not self.running(), timeout=10, what="FreshRSS's port to close")
 
     def restart(self) -> None:
         """Start it again on the same port and data (after `stop`)."""

@@ -6,21 +6,20 @@ database, with feeds from a real server on 127.0.0.1. The refresh runs (it used 
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import TUINEWS, Terminal, start, terminal  # noqa: F401 (fixture)
+from tests.builders import rss
+from tests.e2e.terminals import TUINEWS, Terminal, start
 from tests.hostile.faults import assert_intact, rows
 from tests.netserver import FeedServer, Response
-from tests.unit.test_refresh import rss
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_cron_refresh_while_the_app_is_open_shows_its_articles(
-    terminal: Terminal,  # noqa: F811
+    terminal: Terminal,
     tmp_path: Path,
 ) -> None:
     db = str(tmp_path / "tuinews.db")
@@ -48,9 +47,7 @@ def test_cron_refresh_while_the_app_is_open_shows_its_articles(
         assert "1 new article" in cron.stdout
         terminal.wait_for("Evening edition")  # shown by the open app, no restart
         terminal.keys("q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and "tuinews" in terminal.tmux("list-sessions"):
-            time.sleep(0.1)
+        terminal.wait_closed()
     assert rows(Path(db), "SELECT title, starred FROM articles ORDER BY title") == [
         ("Evening edition", 0),
         ("Morning edition", 1),

@@ -4,40 +4,14 @@ and the bytes it writes are checked."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import select
-import struct
-import subprocess
-import sys
-import termios
-import time
 from pathlib import Path
 
-from tests.needs import need
+import pytest
 
-TUINEWS = Path(sys.executable).parent / "tuinews"
+from tests.e2e.terminals import FORBIDDEN, PAYLOADS, TUINEWS, need_command, run_in_pty
 
-PAYLOADS = {
-    "osc52": "\x1b]52;c;SEVMTE8=\x07",
-    "osc8": "\x1b]8;;https://evil.example/\x1b\\",
-    "osc0": "\x1b]0;PWNED-TITLE\x1b\\",
-    "csi": "\x1b[2J\x1b[31mPWNED-RED",
-    "dcs": "\x1bP+q544e\x1b\\",
-    "c1": "\u009b31mC1-RED\u009d0;C1-TITLE\u009c",
-    "bidi": "\u202eevil.exe",
-}
-FORBIDDEN = [
-    b"\x1b]52;c;SEVMTE8=",
-    b"\x1b]8;;https://evil.example",
-    b"\x1b]0;PWNED-TITLE",
-    b"\x1b[31mPWNED-RED",
-    b"\x1bP+q544e",
-    "\u009b".encode(),
-    "\u009d".encode(),
-    "\u202e".encode(),
-]
+pytestmark = pytest.mark.slow  # the installed command in a pseudo-terminal
 
 
 def hostile_files(folder: Path) -> None:
@@ -54,51 +28,8 @@ def hostile_files(folder: Path) -> None:
     (folder / f"name{PAYLOADS['osc52']}{PAYLOADS['osc0']}.bin").write_bytes(b"\x00\x01\x02")
 
 
-def run_in_pty(args: list[str], env: dict[str, str], keys: list[bytes]) -> bytes:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    process = subprocess.Popen(
-        args,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-        start_new_session=True,
-    )
-    os.close(slave)
-    output = bytearray()
-
-    def read_for(seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                output.extend(chunk)
-
-    try:
-        read_for(4.0)
-        for key in keys:
-            os.write(master, key)
-            read_for(0.7)
-        os.write(master, b"q")
-        read_for(3.0)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        os.close(master)
-    return bytes(output)
-
-
 def test_no_escape_sequence_from_files_reaches_the_terminal(tmp_path: Path) -> None:
-    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
+    need_command()
     folder = tmp_path / "hostile"
     folder.mkdir()
     hostile_files(folder)
@@ -109,7 +40,9 @@ def test_no_escape_sequence_from_files_reaches_the_terminal(tmp_path: Path) -> N
         "LANG": "C.UTF-8",
         "TUINEWS_CONFIG": str(tmp_path / "config.toml"),
     }
-    output = run_in_pty([str(TUINEWS), str(folder)], env, [b"j", b"\r", b" ", b"j", b"j"])
+    output = run_in_pty(
+        [str(TUINEWS), str(folder)], env, [b"j", b"\r", b" ", b"j", b"j"], ready=b"A headline"
+    )
     assert b"PWNED-RED" in output  # the text is shown...
     assert b"A headline" in output
     for sequence in FORBIDDEN:  # ...but never as terminal control

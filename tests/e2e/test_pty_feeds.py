@@ -9,9 +9,12 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.e2e.test_pty import FORBIDDEN, PAYLOADS, TUINEWS, run_in_pty
-from tests.needs import need
+import pytest
+
+from tests.e2e.terminals import FORBIDDEN, PAYLOADS, TUINEWS, need_command, run_in_pty
 from tests.netserver import FeedServer, Response
+
+pytestmark = pytest.mark.slow  # the installed command in a pseudo-terminal
 
 EVERYTHING = "".join(PAYLOADS.values())
 
@@ -31,7 +34,7 @@ def hostile_feed(n: int) -> bytes:
 
 
 def test_no_escape_sequence_from_fetched_feeds_reaches_the_terminal(tmp_path: Path) -> None:
-    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
+    need_command()
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
@@ -46,7 +49,10 @@ def test_no_escape_sequence_from_fetched_feeds_reaches_the_terminal(tmp_path: Pa
             add = [str(TUINEWS), "add", server.url(f"/evil{n}.xml"), "--db", db]
             subprocess.run(add, env=env, check=True, capture_output=True, timeout=60)
         output = run_in_pty(
-            [str(TUINEWS), "--db", db], env, [b"j", b"\r", b" ", b"k", b"\r", b"f", b"f"]
+            [str(TUINEWS), "--db", db],
+            env,
+            [b"j", b"\r", b" ", b"k", b"\r", b"f", b"f"],
+            ready=b"Item 0",
         )
     assert b"PWNED-RED" in output  # the article text is shown...
     assert b"Item 0" in output and b"[@click=app.quit]click[/]" in output

@@ -4,68 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.builders import rss
 from tests.conftest import FIXTURES
-from tests.needs import need
+from tests.e2e.terminals import TUINEWS, Terminal, need_command, start
 from tests.netserver import FeedServer, Response
-from tests.unit.test_refresh import rss
+from tests.waiting import wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TUINEWS = Path(sys.executable).parent / "tuinews"
 HEADLINE = "Russia ‘Regroups’ Troops in East as Ukraine Advances"
 SUBHEADINGS = ("'Astonishing' advance", "Houses gutted", "German pledge")
-
-
-class Terminal:
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def tmux(self, *args: str) -> str:
-        # A clean environment: the tmux server passes its own to the program, and
-        # variables such as COLUMNS/LINES from the test runner would override the size.
-        env = {"PATH": os.environ["PATH"], "HOME": os.environ["HOME"], "LANG": "C.UTF-8"}
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20, env=env
-        )
-        return result.stdout
-
-    def screen(self, styles: bool = False) -> str:
-        """The screen's text (with ``styles``, with its SGR escape sequences too)."""
-        return self.tmux("capture-pane", "-p", *(["-e"] if styles else []), "-t", "tuinews")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "tuinews", *keys)
-
-    def wait_for(self, text: str, timeout: float = 20.0, gone: bool = False) -> str:
-        """Wait until ``text`` is on the screen (or, with ``gone``, no longer is)."""
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if (text in screen) != gone:
-                return screen
-            time.sleep(0.1)
-        state = "never went away" if gone else "never appeared"
-        raise AssertionError(f"{text!r} {state}; the screen was:\n{screen}")
-
-
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    need(shutil.which("tmux"), "tmux is not installed (apt-get install tmux)")
-    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
-    term = Terminal(f"tuinews-test-{uuid.uuid4().hex[:8]}")
-    yield term
-    term.tmux("kill-server")
 
 
 def active_styles(line: str, text: str) -> set[str]:
@@ -79,29 +33,6 @@ def active_styles(line: str, text: str) -> set[str]:
     return active
 
 
-def start(terminal: Terminal, tmp_path: Path, *args: str, width: int = 120, **extra: str) -> None:
-    env = {
-        "TUINEWS_CONFIG": str(tmp_path / "config.toml"),
-        "HOME": os.environ["HOME"],
-        "TERM": "xterm-256color",
-        **extra,
-    }
-    env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
-    terminal.tmux(
-        "new-session",
-        "-d",
-        "-s",
-        "tuinews",
-        "-x",
-        str(width),
-        "-y",
-        "40",
-        *env_args,
-        str(TUINEWS),
-        *args,
-    )
-
-
 def test_sample_shows_its_headline_and_subheadings(terminal: Terminal, tmp_path: Path) -> None:
     sample = FIXTURES / "moscow_times.txt"  # a copy of ../shared/samples/000_110e5bd00de09844.txt
     start(terminal, tmp_path, str(sample))
@@ -109,12 +40,16 @@ def test_sample_shows_its_headline_and_subheadings(terminal: Terminal, tmp_path:
     headline_row = screen.splitlines()[4]  # (under the search bar and the panes' titles)
     assert HEADLINE[:20] in headline_row
     assert "Support The Moscow Times!" not in headline_row
-    terminal.keys("Enter")
-    seen: list[str] = [terminal.screen(styles=True)]
-    for _ in range(12):
+    before = terminal.settled(styles=True)
+    terminal.keys("Enter")  # to the article
+    seen: list[str] = [terminal.wait_changed(before, styles=True)]
+    wanted = (*SUBHEADINGS, "Observers expect")
+    for _ in range(12):  # page on until all of them were shown (a guard, not a count)
+        shown = re.sub(r"\x1b\[[0-9;:]*m", "", "\n".join(seen))
+        if all(text in shown for text in wanted):
+            break
         terminal.keys("Space")
-        time.sleep(0.3)
-        seen.append(terminal.screen(styles=True))
+        seen.append(terminal.wait_changed(seen[-1], styles=True))
     styled = "\n".join(seen)
     text = re.sub(r"\x1b\[[0-9;:]*m", "", styled)
     for heading in SUBHEADINGS:
@@ -146,10 +81,7 @@ def test_welcome_library_with_no_arguments(terminal: Terminal, tmp_path: Path) -
     terminal.keys("Escape")
     terminal.wait_for("Welcome to tuinews")
     terminal.keys("q")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and "tuinews" in terminal.tmux("list-sessions"):
-        time.sleep(0.1)
-    assert "tuinews" not in terminal.tmux("list-sessions")
+    terminal.wait_closed()
 
 
 def test_o_hands_the_link_to_the_browser_as_one_argument(
@@ -163,9 +95,7 @@ def test_o_hands_the_link_to_the_browser_as_one_argument(
     start(terminal, tmp_path, str(feed), BROWSER=str(browser))
     terminal.wait_for("news.example.com")
     terminal.keys("o")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not seen.exists():
-        time.sleep(0.1)
+    wait_until(lambda: seen.exists() and seen.read_text().endswith("\n"), timeout=10)
     assert seen.read_text().splitlines() == ["https://news.example.com/stories/2"]
     terminal.wait_for("news.example.com")  # the screen is back after the browser
     terminal.keys("q")
@@ -175,7 +105,7 @@ def test_o_hands_the_link_to_the_browser_as_one_argument(
 def two_feeds(tmp_path: Path) -> Iterator[str]:
     """A database with two feeds from a server on 127.0.0.1 (kept up: the app refreshes
     them when it starts): "Alpha feed" (tagged "letters") and "Beta feed"."""
-    need(TUINEWS.exists(), "the tuinews command is not installed in this environment")
+    need_command()
     db = str(tmp_path / "tuinews.db")
     env = {**os.environ, "TUINEWS_CONFIG": str(tmp_path / "config.toml")}
     with FeedServer() as server:

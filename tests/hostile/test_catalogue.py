@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostile.forbidden import FORBIDDEN, INVISIBLE, ONE_LINE
 from tests.netserver import FeedServer, Response
 from tuinews.formats import FormatError, article_markdown, parse_document, parse_feed
 from tuinews.formats.feeds import MAX_FEED_ITEMS
@@ -29,12 +30,6 @@ from tuinews.settings import Settings
 from tuinews.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-# What must never be stored: C0 controls but tab and newline, DEL, C1, bidi embeddings,
-# overrides and isolates, lone surrogates.
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# ...and in one-line fields (titles, sources, authors, links) no invisible characters.
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\u061c\ufeff\n\r\t]")
-ONE_LINE = ("title", "source", "author", "link")
 TEXT_COLUMNS = ("uid", "title", "source", "author", "link", "body", "text")
 
 
@@ -485,6 +480,7 @@ def test_b27_incomplete_cdata_over_http_and_in_files(tmp_path: Path) -> None:
             assert_clean(row)
 
 
+@pytest.mark.slow
 def test_b28_huge_structures_are_parsed_and_capped(tmp_path: Path) -> None:
     items = "".join(f"<item><title>i{n}</title><guid>{n}</guid></item>" for n in range(100_000))
     many = f'<rss version="2.0"><channel><title>M</title>{items}</channel></rss>'.encode()

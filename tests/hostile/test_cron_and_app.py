@@ -7,16 +7,20 @@ nothing twice, and passes PRAGMA integrity_check."""
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
+
+import pytest
 
 from tests.hostile.faults import assert_intact, rows, tuinews
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, settle, wait_for
+from tests.waiting import wait_until
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
+
+pytestmark = pytest.mark.slow  # real refresh processes beside the app
 
 FEEDS = 24
 OLD = 8  # items in every version of a feed
@@ -130,9 +134,8 @@ def test_two_refreshes_at_once_fetch_each_feed_once_and_store_nothing_twice(
             stderr=subprocess.PIPE,
             text=True,
         )
-        deadline = time.monotonic() + 60
-        while len(server.requests) == requests_before and time.monotonic() < deadline:
-            time.sleep(0.01)  # the first is fetching (it holds the lock by now)
+        # the first is fetching (it holds the lock by now)
+        wait_until(lambda: len(server.requests) > requests_before, timeout=60)
         second = subprocess.run(
             tuinews("refresh", "--db", str(db), "--json"), capture_output=True, text=True
         )

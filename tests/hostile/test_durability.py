@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.faults import PYTHON, assert_intact, kill_group, rows, start_group, tuinews
+from tests.needs import need
 from tests.netserver import FeedServer, Response
 from tuinews.models import Article
 from tuinews.store import Store, StoreError
@@ -101,6 +102,7 @@ def stored_versions(db: Path, feed_ids: dict[int, int], up_to: int) -> dict[int,
     return versions
 
 
+@pytest.mark.slow
 def test_kill_9_during_refresh_leaves_every_feed_wholly_old_or_wholly_new(
     tmp_path: Path,
 ) -> None:
@@ -132,7 +134,7 @@ def test_kill_9_during_refresh_leaves_every_feed_wholly_old_or_wholly_new(
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(delay)
+            time.sleep(delay)  # part of the test: the kill comes at a random moment
             kill_group(process)
             where = f"kill {version} after {delay:.2f} s (TUINEWS_FAULT_SEED={SEED})"
             assert_intact(db)
@@ -189,6 +191,7 @@ def articles(count: int, prefix: str = "", size: int = 200) -> list[Article]:
 MARKED = 30_000  # articles; the script marks some thousands a second
 
 
+@pytest.mark.slow
 def test_kill_9_during_mark_read_loses_no_committed_read_flag(tmp_path: Path) -> None:
     db = tmp_path / "tuinews.db"
     with Store(db) as store:
@@ -206,7 +209,7 @@ def test_kill_9_during_mark_read_loses_no_committed_read_flag(tmp_path: Path) ->
         assert ready == "ready\n", (ready, process.stderr.read() if process.stderr else "")
         first = process.stdout.readline()  # at least one flag is committed before the kill
         delay = rng.uniform(0.0, 0.25)
-        time.sleep(delay)
+        time.sleep(delay)  # part of the test: the kill comes at a random moment
         kill_group(process)
         reported = [int(line) for line in (first + process.stdout.read()).split()]
         process.stdout.close()
@@ -294,12 +297,18 @@ def _unprivileged() -> list[str]:
     if os.geteuid() != 0:
         return []
     setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root, where chmod 0444 does not stop writes, and no setpriv")
+    need(
+        setpriv,
+        "running as root, where chmod 0444 does not stop writes, and no setpriv "
+        "(apt-get install util-linux)",
+    )
+    assert setpriv is not None
     prefix = [setpriv, "--bounding-set", _NO_OVERRIDE, "--inh-caps", _NO_OVERRIDE]
     probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
-    if probe.returncode != 0:
-        pytest.skip(f"running as root and cannot drop CAP_DAC_OVERRIDE: {probe.stderr!r}")
+    need(
+        probe.returncode == 0,
+        f"running as root and cannot drop CAP_DAC_OVERRIDE: {probe.stderr!r}",
+    )
     return prefix
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.helpers import make_store, settle
+from tests.builders import make_store
+from tests.ui.helpers import settle
 from tuinews.library import open_paths, opener
 from tuinews.pool import Pool
 from tuinews.sources.local import PARSE_TIMEOUT, load_paths, needs_workers, parse_pool
@@ -60,6 +61,7 @@ def test_a_file_past_the_limit_is_skipped_and_the_others_load(folder: Path) -> N
     ]
 
 
+@pytest.mark.slow
 def test_the_same_file_loads_with_the_real_limit(folder: Path) -> None:
     """The big page is slow, not broken: the limit, not the page, made it a skip."""
     page = big_page(folder / "big.html")

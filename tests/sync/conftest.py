@@ -15,13 +15,6 @@ from tuinews.fetch import Fetcher, FetchLimits
 from tuinews.fetch.greader import GReaderClient
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-
-
 @pytest.fixture
 def freshrss(tmp_path: Path) -> Iterator[FreshRSS]:
     """A new FreshRSS of this test's own; its process group is killed at the end."""
@@ -35,10 +28,9 @@ def freshrss(tmp_path: Path) -> Iterator[FreshRSS]:
 
 
 @pytest.fixture
-def web() -> Iterator[FeedServer]:
+def web(server: FeedServer) -> FeedServer:
     """The loopback web server the test's feeds live on (FreshRSS fetches them here)."""
-    with FeedServer() as running:
-        yield running
+    return server
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -66,12 +66,6 @@ class Reader:
             return Response(status=401, body=b"Unauthorized!")
         self.tokens += 1
         return Response(body=f"token{self.tokens}".ljust(57, "Z").encode() + b"\n")
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 @pytest.fixture

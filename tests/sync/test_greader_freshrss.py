@@ -11,6 +11,8 @@ from tuinews.fetch import Fetcher
 from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
 from tuinews.fetch.greader_data import id_number, label_stream, long_id, short_id
 
+pytestmark = pytest.mark.slow  # a real FreshRSS per test
+
 
 async def subscribe(client: GReaderClient, feed: LoopFeed) -> str:
     added = await client.quickadd(feed.url)

@@ -1,57 +1,26 @@
-"""Helpers for the Pilot tests: an app over a real store holding articles made here."""
+"""Helpers for the Pilot tests: an app over a real store holding articles (made by
+``tests/builders.py``), and waiting for what the app does."""
 
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from textual import events
 from textual.app import _character_to_key
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
+from tests.builders import make_articles, make_store
+from tests.waiting import described
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
-from tuinews.store import Store, View
+from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
-
-
-def make_articles(count: int = 5, paragraphs: int = 3) -> list[Article]:
-    """Headline 0 is the newest, so the list shows them in order."""
-    articles = []
-    for i in range(count):
-        body = "\n\n".join(f"Paragraph {p} of article {i}." for p in range(paragraphs))
-        articles.append(
-            Article(
-                title=f"Headline {i}",
-                source=f"Source {i % 2}",
-                body=body,
-                text=body,
-                date=datetime(2024, 6, 1, tzinfo=UTC) - timedelta(days=i),
-                link=f"https://example.com/{i}",
-                uid=f"item-{i}",
-            )
-        )
-    return articles
-
-
-def make_store(articles: Iterable[Article] = (), read: Iterable[int] = ()) -> Store:
-    """A store in a new temporary folder, with these articles in one feed."""
-    store = Store(Path(tempfile.mkdtemp(prefix="tuinews-test-")) / "tuinews.db")
-    articles = list(articles)
-    if not articles:
-        return store
-    feed = store.add_feed("https://example.com/feed", title="Example feed")
-    store.upsert_articles(feed.id, articles)
-    ids = store.ids_for_uids(feed.id, [a.uid for a in articles])
-    store.set_read([ids[i] for i in read])
-    return store
+from tuinews.ui.widgets.article_view import ArticleView
 
 
 def make_app(
@@ -71,32 +40,65 @@ def make_app(
     )
 
 
-def with_long_article(count: int = 3, paragraphs: int = 3, long_one: int = 1) -> list[Article]:
-    """``make_articles``, with article ``long_one`` made ~300 KB long (many chunks)."""
-    articles = make_articles(count, paragraphs)
-    long = "\n\n".join(f"Paragraph {i}. " + "Words in a long article. " * 40 for i in range(300))
-    articles[long_one].body = articles[long_one].text = long
-    return articles
-
-
-async def _until(condition: object, guard: int, pause: Callable[[], Awaitable[object]]) -> None:
+async def _until(
+    condition: object, guard: int, pause: Callable[[], Awaitable[object]], what: str | None
+) -> None:
     assert callable(condition)
     for _ in range(guard):
         if condition():
             return
         await pause()
-    raise AssertionError("gave up waiting")
+    if condition():
+        return
+    raise AssertionError(
+        f"gave up after {guard} pauses waiting for: {what or described(condition)}"
+    )
 
 
-async def wait_for(pilot: Pilot[None], condition: object, guard: int = 500) -> None:
-    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing)."""
-    await _until(condition, guard, lambda: pilot.pause(0.01))
+async def wait_for(
+    pilot: Pilot[None], condition: object, guard: int = 500, what: str | None = None
+) -> None:
+    """Until the condition holds (a hang guard of ~``guard`` pauses, not a timing); else
+    an AssertionError saying what it waited for (``what``, or the condition's source)."""
+    await _until(condition, guard, lambda: pilot.pause(0.01), what)
 
 
-async def wait_drawn(condition: object, guard: int = 100) -> None:
+async def wait_drawn(condition: object, guard: int = 100, what: str | None = None) -> None:
     """Like wait_for, without Pilot's pause (which forces the screen to update: for
     tests that the app asks for its frames itself)."""
-    await _until(condition, guard, lambda: asyncio.sleep(0.01))
+    await _until(condition, guard, lambda: asyncio.sleep(0.01), what)
+
+
+async def wait_settled(
+    pilot: Pilot[None], condition: object, guard: int = 400, what: str | None = None
+) -> None:
+    """Like wait_for, letting the app's workers finish (``settle``) before each look:
+    for outcomes of work in threads (a fetch, a refresh)."""
+
+    async def step() -> None:
+        await pilot.pause(0.05)
+        await settle(pilot)
+
+    await settle(pilot)
+    await _until(condition, guard, step, what)
+
+
+async def wait_for_refresh(pilot: Pilot[None], guard: int = 200) -> None:
+    """Until no refresh runs and no reload of the headlines is pending; else an
+    AssertionError (never gives up silently)."""
+
+    def done() -> bool:
+        screen = main(pilot)
+        return not screen.refreshing and not screen._reload_pending
+
+    await wait_settled(pilot, done, guard, what="the refresh to end and the headlines to reload")
+
+
+def shown_title(pilot: Pilot[None]) -> str:
+    """The title of the article in the article view."""
+    view = pilot.app.screen.query_one(ArticleView)
+    assert view.article is not None
+    return view.article.title
 
 
 def press_fast(pilot: Pilot[None], *keys: str) -> None:

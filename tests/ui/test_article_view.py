@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for, with_long_article
+from tests.builders import make_articles, with_long_article
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tuinews.models import Article
 from tuinews.render import Line, render_article
 from tuinews.ui.widgets import article_render as article_view

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_store, settle, wait_for
+from tests.builders import make_store
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.ui.app import TuinewsApp

@@ -3,15 +3,9 @@ adding and removing feeds. Feeds come from a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from textual.pilot import Pilot
-
+from tests.builders import make_articles, rss
 from tests.netserver import FeedServer, Request, Response
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
-from tests.ui.test_keys import shown_title
-from tests.unit.test_refresh import rss
+from tests.ui.helpers import main, make_app, settle, wait_for, wait_for_refresh, wait_settled
 from tuinews.formats import article_markdown
 from tuinews.library import Opened
 from tuinews.settings import Settings
@@ -19,20 +13,6 @@ from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog
 from tuinews.ui.widgets.feed_list import FeedList
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-async def wait_for_refresh(pilot: Pilot[None]) -> None:
-    for _ in range(200):
-        await settle(pilot)
-        if not main(pilot).refreshing and not main(pilot)._reload_pending:
-            return
-        await pilot.pause(0.05)
 
 
 async def test_m_s_A_change_read_and_star_and_they_persist() -> None:
@@ -143,10 +123,7 @@ async def test_a_adds_a_feed_found_on_a_page_and_d_removes_it(server: FeedServer
         assert isinstance(app.screen, AddFeedDialog)
         await pilot.press(*server.url("/"), "tab", *"Mine", "tab", *"blogs, fun", "enter")
         await wait_for_refresh(pilot)
-        for _ in range(50):
-            if app.store.feeds():
-                break
-            await pilot.pause(0.1)
+        await wait_settled(pilot, lambda: app.store.feeds())
         await wait_for_refresh(pilot)
         (feed,) = app.store.feeds()
         assert (feed.url, feed.name, feed.tags) == (
@@ -176,17 +153,15 @@ async def test_adding_a_bad_url_says_why(server: FeedServer) -> None:
         await pilot.press("a", *"javascript:alert(1)", "enter")
         await wait_for_refresh(pilot)
         await pilot.press("a", *server.url("/"), "enter")
-        for _ in range(50):
-            await settle(pilot)
-            messages = [n.message for n in app._notifications]
-            if any("No feed found" in m for m in messages):
-                break
-            await pilot.pause(0.1)
-        assert any("Not an http(s) URL" in m for m in messages)
-        assert any("No feed found" in m for m in messages)
+
+        def messages() -> list[str]:
+            return [n.message for n in app._notifications]
+
+        await wait_settled(pilot, lambda: any("No feed found" in m for m in messages()))
+        assert any("Not an http(s) URL" in m for m in messages())
+        assert any("No feed found" in m for m in messages())
         assert app.store.feeds() == []
         assert app.is_running
-        assert shown_title  # the helpers are shared with test_keys
 
 
 async def test_F_fetches_the_full_article_and_switches_back(server: FeedServer) -> None:
@@ -214,11 +189,7 @@ async def test_F_fetches_the_full_article_and_switches_back(server: FeedServer) 
         view = main(pilot).article_view
         assert "Only a short summary." in view.text
         await pilot.press("F")
-        for _ in range(100):
-            await settle(pilot)
-            if "Full paragraph 5" in view.text:
-                break
-            await pilot.pause(0.1)
+        await wait_settled(pilot, lambda: "Full paragraph 5" in view.text)
         assert "Full paragraph 5" in view.text and "Subscribe now!" not in view.text
         await pilot.press("F")
         await settle(pilot)
@@ -254,11 +225,10 @@ async def test_the_status_line_shows_a_refresh_while_it_runs(server: FeedServer)
         status = main(pilot).query_one(RefreshStatus)
         assert not status.display and not status.children
         await pilot.press("R")
-        for _ in range(250):  # until the quick feed is in (the slow one waits for `go`)
-            await pilot.pause(0.02)
-            if status.children and "1/2" in str(status.query_one(Label).content):
-                break
-        try:
+        try:  # until the quick feed is in (the slow one waits for `go`)
+            await wait_for(
+                pilot, lambda: status.children and "1/2" in str(status.query_one(Label).content)
+            )
             assert status.display
             assert str(status.query_one(Label).content) == "Refreshing 1/2"
             bar = status.query_one(ProgressBar)
@@ -274,7 +244,7 @@ async def test_stale_feeds_are_refreshed_on_start(server: FeedServer) -> None:
     """refresh_on_start (the default): feeds not fetched for a while are refreshed once
     the app has started, with no key pressed (that this waits for the first frame is
     checked by tests/ui/test_startup_imports.py)."""
-    from tests.ui.helpers import make_store
+    from tests.builders import make_store
 
     server.route("/a.xml", Response(body=rss("A", ("1", "Fresh news"))))
     store = make_store()  # (no other feed: tests never go online)
@@ -283,10 +253,7 @@ async def test_stale_feeds_are_refreshed_on_start(server: FeedServer) -> None:
         store=store, start=lambda **_: Opened(View()), settings=Settings(refresh_on_start=True)
     )
     async with app.run_test(size=(140, 30)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if any(h.title == "Fresh news" for h in main(pilot).shown):
-                break
+        await wait_for(pilot, lambda: any(h.title == "Fresh news" for h in main(pilot).shown))
         await wait_for_refresh(pilot)
         assert [h.title for h in main(pilot).shown] == ["Fresh news"]
         assert server.requests and server.requests[0].path == "/a.xml"

@@ -10,15 +10,8 @@ from datetime import UTC, datetime, timedelta
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from tests.ui.helpers import (
-    main,
-    make_app,
-    make_articles,
-    make_store,
-    press_fast,
-    settle,
-    wait_for,
-)
+from tests.builders import make_articles, make_store
+from tests.ui.helpers import main, make_app, press_fast, settle, wait_for
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings

@@ -3,7 +3,8 @@ view, but neither in All and Unread nor in their counts."""
 
 from __future__ import annotations
 
-from tests.ui.helpers import main, make_articles, make_store, settle, wait_for
+from tests.builders import make_articles, make_store
+from tests.ui.helpers import main, settle, wait_for
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View

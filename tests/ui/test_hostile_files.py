@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from tests.ui.helpers import make_store, settle
+from tests.builders import make_store
+from tests.ui.helpers import settle
 from tuinews.formats import article_markdown
 from tuinews.library import open_paths
 from tuinews.ui.app import TuinewsApp

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
+from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
+from tests.builders import make_articles
+from tests.ui.helpers import main, make_app, settle, shown_title, wait_for
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import View
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
-from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.headline_list import HeadlineList
-
-
-def shown_title(pilot: Pilot[None]) -> str:
-    view = pilot.app.screen.query_one(ArticleView)
-    assert view.article is not None
-    return view.article.title
 
 
 async def test_articles_are_marked_read_when_the_user_goes_to_them() -> None:
@@ -289,6 +284,18 @@ async def test_keys_can_be_remapped_from_settings() -> None:
         assert rows["next"] == "x"
 
 
+def highlighted_command(pilot: Pilot[None]) -> str | None:
+    """The command the palette's Enter would run (None while it searches)."""
+    palette = pilot.app.screen
+    if not isinstance(palette, CommandPalette):
+        return None
+    commands = palette.query_one(CommandList)
+    if commands.highlighted is None:
+        return None
+    option = commands.get_option_at_index(commands.highlighted)
+    return option.hit.text if isinstance(option, Command) else None
+
+
 async def test_command_palette_lists_and_runs_bindings() -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -296,7 +303,7 @@ async def test_command_palette_lists_and_runs_bindings() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"last headline")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: highlighted_command(pilot) == "Last headline")
         await pilot.press("enter")
         await settle(pilot)
         assert shown_title(pilot) == "Headline 4"
@@ -325,10 +332,12 @@ async def test_space_never_skips_an_article_that_is_still_loading() -> None:
         assert view.ready and view.at_end  # the short first article is all on screen
         first = view.article_id
         screen.action_page_down()  # so space goes to the next one...
-        for _ in range(100):
+        for _ in range(100):  # pause(0): catch the next article while it still renders
             if view.article_id != first:
                 break
             await pilot.pause(0)
+        else:
+            raise AssertionError("space never went to the next article")
         assert screen.headlines.current is not None
         assert screen.headlines.current.title == "Headline 1"
         assert not view.ready and not view.at_end  # ...which is still rendering:

@@ -4,14 +4,12 @@ on a filtered view. No timings: only generous guards against hangs."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 import pytest
-from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
-from tests.ui.test_keys import shown_title
+from tests.builders import make_articles
+from tests.ui.helpers import main, make_app, settle, shown_title, wait_for
 from tuinews import search_results as main_module
 from tuinews.store import View
 from tuinews.ui.widgets import headline_list
@@ -23,13 +21,6 @@ COUNT = 5000
 
 def big_app():  # type: ignore[no-untyped-def]
     return make_app(make_articles(COUNT, paragraphs=1))
-
-
-async def until(pilot: Pilot[None], predicate, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
-    """Wait for ``predicate`` (a guard against hangs, not a timing)."""
-    async with asyncio.timeout(seconds):
-        while not predicate():
-            await pilot.pause(0.02)
 
 
 def row_titles(headlines: HeadlineList) -> list[str]:
@@ -110,10 +101,14 @@ async def test_search_as_you_type_first_screen_then_the_rest(
         await pilot.press("space")
         await settle(pilot)
         await pilot.press("4")
-        await until(pilot, lambda: "too short" in str(screen.search_bar.border_subtitle))
+        await wait_for(
+            pilot, lambda: "too short" in str(screen.search_bar.border_subtitle), guard=3000
+        )
         assert len(headlines.ids) == COUNT  # the previous results stay meanwhile
         await pilot.press("2")  # two letters being typed: still waiting
-        await until(pilot, lambda: "42: too short" in str(screen.search_bar.border_subtitle))
+        await wait_for(
+            pilot, lambda: "42: too short" in str(screen.search_bar.border_subtitle), guard=3000
+        )
         assert len(headlines.ids) == COUNT
         await pilot.press("x")  # nothing matches "headline 42x"
         await settle(pilot)
@@ -128,7 +123,9 @@ async def test_search_as_you_type_first_screen_then_the_rest(
             f"Headline {i}" for i in range(COUNT) if str(i).startswith("42")
         }
         await pilot.press("backspace", "backspace")  # "headline 4": waits...
-        await until(pilot, lambda: "too short" in str(screen.search_bar.border_subtitle))
+        await wait_for(
+            pilot, lambda: "too short" in str(screen.search_bar.border_subtitle), guard=3000
+        )
         await pilot.press("enter")  # ... until Enter
         await settle(pilot)
         assert len(headlines.ids) == 1 + 10 + 100 + 1000

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for
+from tests.builders import make_articles
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tuinews.models import Article
 from tuinews.remembered import load_state, state_path
 from tuinews.settings import Settings

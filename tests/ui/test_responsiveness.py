@@ -16,15 +16,8 @@ from textual.app import App, ComposeResult
 from textual.scrollbar import ScrollBar
 from textual.widgets import Static
 
-from tests.ui.helpers import (
-    main,
-    make_app,
-    make_articles,
-    settle,
-    wait_drawn,
-    wait_for,
-    with_long_article,
-)
+from tests.builders import make_articles, with_long_article
+from tests.ui.helpers import main, make_app, settle, wait_drawn, wait_for
 from tuinews.ui import idle_gc
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.idle_gc import IdleCollector
@@ -38,11 +31,20 @@ async def test_the_rest_of_a_long_article_waits_while_keys_arrive() -> None:
         await settle(pilot)
         view = main(pilot).article_view
         busy = True
-        view.last_input = lambda: time.monotonic() if busy else 0.0  # keys keep coming
+        looks = 0  # how often the render thread looked whether keys are still coming
+
+        def last_input() -> float:
+            nonlocal looks
+            looks += 1
+            return time.monotonic() if busy else 0.0  # keys keep coming
+
+        view.last_input = last_input
         await pilot.press("j")
         await wait_for(pilot, lambda: view.ready)
-        shown = len(view.lines)
-        await pilot.pause(0.5)
+        shown, looked = len(view.lines), looks
+        # The render thread waits for the keys to stop, looking every 20 ms: after 15 more
+        # looks (past QUIET and POST_EVERY) it has still rendered nothing more.
+        await wait_for(pilot, lambda: looks >= looked + 15)
         assert not view.complete and len(view.lines) == shown  # only its beginning
         assert "Paragraph 0." in view.text
         busy = False  # the keys stop
@@ -84,7 +86,8 @@ def frames_after(app: App[None], moment: float) -> list[float]:
 async def test_a_held_frame_is_released_by_release_or_by_its_timeout() -> None:
     app = Tiny()
     async with app.run_test() as pilot:
-        await pilot.pause(0.1)
+        await wait_drawn(lambda: bool(getattr(app, "frames", [])))  # the first frame
+        await pilot.pause()
         hold = FrameHold(app, timeout=0.2)
         hold.hold()
         assert hold.held
@@ -94,7 +97,7 @@ async def test_a_held_frame_is_released_by_release_or_by_its_timeout() -> None:
         hold.hold()
         changed = time.monotonic()
         app.query_one(Static).update("changed while held")
-        await asyncio.sleep(0.12)
+        await asyncio.sleep(0.12)  # part of the test: a while, within the hold's 0.2 s
         assert not frames_after(app, changed)  # held: nothing drawn
         hold.hold()  # held again before the timeout: it still counts from the first
         assert hold.held
@@ -226,9 +229,8 @@ async def test_a_slow_start_shows_loading_then_the_headlines() -> None:
     app = make_app(make_articles(5), start=slow_start)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = main(pilot)
-        await pilot.pause(0.05)
-        assert not screen.loaded
-        assert "Loading" in screen.headlines.empty_message
+        await wait_for(pilot, lambda: "Loading" in screen.headlines.empty_message)
+        assert not screen.loaded  # (the start waits for `go`)
         go.set()
         await settle(pilot)
         assert screen.loaded

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.ui.helpers import make_store
+from tests.builders import make_store
 from tuinews.ui.app import TuinewsApp
 
 

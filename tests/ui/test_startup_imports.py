@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ui.helpers import make_articles
+from tests.builders import make_articles
 from tuinews.store import Store
 
 # The tuinews command itself (cli.main), in a subprocess whose standard streams say they

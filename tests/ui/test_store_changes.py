@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 from textual.pilot import Pilot
 
+from tests.builders import make_articles, rss, with_long_article
 from tests.netserver import FeedServer, Response
-from tests.ui.helpers import main, make_app, make_articles, settle, wait_for, with_long_article
-from tests.unit.test_refresh import rss
+from tests.ui.helpers import main, make_app, settle, wait_for
 from tuinews.models import Article
 from tuinews.store import Store, View
 from tuinews.store.lock import StoreLock

@@ -13,7 +13,8 @@ from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.theme import Theme
 
-from tests.ui.helpers import main, make_app, make_articles, settle
+from tests.builders import make_articles
+from tests.ui.helpers import main, make_app, settle
 from tuinews.resources import stylesheets
 from tuinews.store import Headline
 from tuinews.ui.widgets.headline_list import HeadlineList

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 import pytest
 from textual.pilot import Pilot
 
+from tests.builders import make_articles, make_store
 from tests.netserver import FeedServer, Response
-from tests.ui.helpers import main, make_articles, make_store, settle, wait_for
+from tests.ui.helpers import main, settle, wait_for
 from tuinews.library import Opened
 from tuinews.settings import Settings
 from tuinews.store import Store, StoreError, View

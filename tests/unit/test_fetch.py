@@ -8,7 +8,6 @@ import gzip
 import socket
 import time
 import zlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,19 +16,6 @@ from tuinews.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 async def fetch(url: str, limits: FetchLimits | None = None, **kwargs: str) -> FetchResult:

@@ -6,25 +6,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 import urllib.parse
-from collections.abc import Iterator
-
-import pytest
 
 from tests.netserver import FeedServer, Response
 from tuinews.fetch import Fetcher, FetchLimits
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 async def test_post_with_repeated_form_fields_query_and_headers(server: FeedServer) -> None:

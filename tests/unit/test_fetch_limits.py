@@ -9,28 +9,15 @@ import itertools
 import time
 import tracemalloc
 import zlib
-from collections.abc import Iterator
 
 import pytest
 
 from tests.netserver import FeedServer, Response
+from tests.waiting import wait_until_async
 from tuinews.fetch import Fetcher, FetchLimits, FetchRequest, FetchResult
 
 MB = 1024 * 1024
 RSS = b"<rss version='2.0'><channel><title>T</title></channel></rss>"
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("all_proxy", raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +157,7 @@ async def test_the_deadline_pauses_while_a_redirect_waits_for_another_host(
     async with Fetcher(FetchLimits(total_timeout=1.2, per_host=1)) as fetcher:
         a_url = server.url("/a", host="localhost")
         others = [asyncio.create_task(fetcher.fetch(FetchRequest(a_url))) for _ in range(2)]
-        await asyncio.sleep(0.05)
+        await wait_until_async(lambda: server.requests_to("/a"))  # the first holds the slot
         started = time.monotonic()
         b = await fetcher.fetch(FetchRequest(server.url("/b")))
         wall = time.monotonic() - started

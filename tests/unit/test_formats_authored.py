@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import atom_document, rss_document
 from tests.netserver import FeedServer, Response
 from tuinews.formats import FormatError, parse_document, parse_feed
 from tuinews.formats.feeds import _build_feed, _read_with_feedparser, read_xml_feed
@@ -26,7 +27,6 @@ from tuinews.subscribe import subscribe
 URL = "https://feeds.example.org/blog/feed.xml"  # where the documents were "fetched"
 FIELDS = ("title", "source", "author", "date", "link", "uid", "kind", "text")
 MEDIA = 'xmlns:media="http://search.yahoo.com/mrss/"'
-ATOM = 'xmlns="http://www.w3.org/2005/Atom"'
 
 
 def fields(article: Article) -> tuple[object, ...]:
@@ -43,19 +43,6 @@ def read(data: bytes, url: str = URL) -> list[Article]:
         (a.title, a.link) for a in fast.articles
     ]
     return fast.articles
-
-
-def rss(items: str, channel: str = "<title>T</title>", namespaces: str = "") -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {namespaces}><channel>'
-        f"{channel}{items}</channel></rss>"
-    ).encode()
-
-
-def atom(entries: str, head: str = "<title>A</title>", namespaces: str = "") -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><feed {ATOM} {namespaces}>{head}{entries}</feed>'
-    ).encode()
 
 
 # -- JSON Feed
@@ -161,24 +148,24 @@ def test_subscribing_on_a_loopback_server(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        atom(
+        atom_document(
             '<entry><title type="html">Example <a href="test.html">test</a></title>'
             "<id>urn:1</id><summary>Sum.</summary></entry>"
         ),
-        atom(
+        atom_document(
             '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Example '
             '<a href="test.html">test</a></div></title><id>urn:1</id><summary>Sum.</summary>'
             "</entry>"
         ),
-        atom(
+        atom_document(
             '<entry><title type="html">Example &lt;a href="test.html"&gt;test&lt;/a&gt;</title>'
             "<id>urn:1</id><summary>Sum.</summary></entry>"
         ),
-        rss(
+        rss_document(
             "<item><title>Example <b>test</b></title><guid>1</guid>"
             "<description>D</description></item>"
         ),
-        rss("<item><title>Example <b>test</b></title><guid>1</guid></item>"),
+        rss_document("<item><title>Example <b>test</b></title><guid>1</guid></item>"),
     ],
 )
 def test_a_title_with_child_elements_keeps_all_its_text(data: bytes) -> None:
@@ -187,7 +174,7 @@ def test_a_title_with_child_elements_keeps_all_its_text(data: bytes) -> None:
 
 
 def test_rss_title_with_markup_in_the_middle() -> None:
-    data = rss(
+    data = rss_document(
         "<item><title>Example <b>bold</b> end</title><guid>1</guid>"
         "<description>A description.</description></item>"
         "<item><title>Plain</title><guid>2</guid><description>Two.</description></item>"
@@ -199,7 +186,7 @@ def test_rss_title_with_markup_in_the_middle() -> None:
 
 
 def test_relative_links_without_xml_base_resolve_against_the_fetched_address() -> None:
-    no_channel_link = rss(
+    no_channel_link = rss_document(
         "<item><title>a</title><link>/posts/a</link><description>D</description></item>"
         "<item><title>b</title><link>b.html</link><description>D</description></item>"
     )
@@ -208,13 +195,13 @@ def test_relative_links_without_xml_base_resolve_against_the_fetched_address() -
         "https://feeds.example.org/blog/b.html",
     ]
     # Atom: the document's address is the base (RFC 4287 section 2), not the site link
-    entries = atom(
+    entries = atom_document(
         '<entry><title>a</title><id>urn:a</id><link href="a.html"/><summary>S</summary></entry>',
         head='<title>A</title><link rel="alternate" href="https://site.example/"/>',
     )
     assert [a.link for a in read(entries)] == ["https://feeds.example.org/blog/a.html"]
     # RSS: the channel's own link (relative too: against the address) comes first
-    relative_channel = rss(
+    relative_channel = rss_document(
         "<item><title>a</title><link>a.html</link><description>D</description></item>",
         channel="<title>T</title><link>/site/</link>",
     )
@@ -222,7 +209,7 @@ def test_relative_links_without_xml_base_resolve_against_the_fetched_address() -
 
 
 def test_xml_base_is_honoured_by_both_paths() -> None:
-    data = atom(
+    data = atom_document(
         '<entry><title>a</title><id>urn:a</id><link href="a.html"/><summary>S</summary></entry>'
         '<entry xml:base="/other/"><title>b</title><id>urn:b</id><link href="b.html"/>'
         "<summary>S</summary></entry>",
@@ -236,7 +223,7 @@ def test_xml_base_is_honoured_by_both_paths() -> None:
 
 
 def test_the_first_http_alternate_is_the_link() -> None:
-    data = atom(
+    data = atom_document(
         '<entry><title>g</title><id>urn:1</id><link rel="alternate" href="gemini://g.example/1"/>'
         '<link rel="alternate" href="https://web.example/1"/><summary>S</summary></entry>'
         '<entry><title>o</title><id>urn:2</id><link href="gopher://g.example/2"/>'
@@ -256,7 +243,7 @@ def test_the_first_http_alternate_is_the_link() -> None:
 
 
 def test_a_guid_that_is_not_a_permalink_is_not_the_link() -> None:
-    data = rss(
+    data = rss_document(
         '<item><title>a</title><guid isPermaLink="false">https://e.example/not-a-link</guid>'
         "<description>D</description></item>"
         '<item><title>b</title><guid isPermaLink="False">https://e.example/nor-this</guid>'
@@ -291,7 +278,7 @@ def test_a_guid_that_is_not_a_permalink_is_not_the_link() -> None:
 
 
 def test_an_atom_id_is_not_a_link() -> None:
-    data = atom(
+    data = atom_document(
         "<entry><title>a</title><id>https://e.example/id/1</id><summary>S</summary></entry>"
     )
     (item,) = read(data)
@@ -301,7 +288,7 @@ def test_an_atom_id_is_not_a_link() -> None:
 def test_a_wordpress_feed_stays_on_the_fast_path() -> None:
     from tuinews.formats import fastfeed
 
-    data = rss(
+    data = rss_document(
         "<item><title>Post</title><link>https://blog.example/post/</link>"
         '<guid isPermaLink="false">https://blog.example/?p=12</guid>'
         "<description>D</description></item>"
@@ -313,7 +300,7 @@ def test_a_wordpress_feed_stays_on_the_fast_path() -> None:
 
 
 def test_media_title_and_links_when_the_item_has_none() -> None:
-    data = rss(
+    data = rss_document(
         "<item><media:title>Direct</media:title><guid isPermaLink='false'>g1</guid>"
         '<description>D</description><media:player url="https://v.example/player/1"/></item>'
         "<item><media:group><media:title>In a group</media:title>"
@@ -339,7 +326,7 @@ def test_media_title_and_links_when_the_item_has_none() -> None:
 
 
 def test_media_title_in_atom() -> None:
-    data = atom(
+    data = atom_document(
         "<entry><id>urn:1</id><media:title>Direct</media:title><summary>S</summary></entry>"
         "<entry><id>urn:2</id><media:group><media:title>Grouped</media:title>"
         '<media:content url="https://v.example/2"/></media:group><summary>S</summary></entry>'
@@ -355,7 +342,7 @@ def test_media_title_in_atom() -> None:
 
 
 def test_subscribed_feed_on_a_loopback_server_keeps_titles_and_links(tmp_path: Path) -> None:
-    body = rss(
+    body = rss_document(
         "<item><title>Example <b>bold</b> end</title><link>/posts/1</link>"
         "<description>Summary.</description></item>"
         "<item><media:group><media:title>A video</media:title>"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import rss_document
 from tests.unit.formats_helpers import FIXTURES
 from tuinews.formats import FormatError, fastfeed, parse_feed
 from tuinews.formats.feeds import _build_feed, _read_with_feedparser, read_xml_feed
@@ -58,15 +59,11 @@ def test_atom_xhtml_content_goes_to_feedparser_and_html_content_does_not() -> No
         assert getattr(slow[0], field) == getattr(fast[0], field), field
 
 
-def rss(items: str, head: str = "") -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?>{head}<rss version="2.0"><channel>'
-        f"<title>T</title><link>https://e.example/</link>{items}</channel></rss>"
-    ).encode()
+CHANNEL = "<title>T</title><link>https://e.example/</link>"
 
 
 def test_uid_rule_and_links_alike() -> None:
-    data = rss(
+    data = rss_document(
         "<item><title>With guid</title><guid>g-1</guid><link>/a</link>"
         "<description>&lt;p&gt;one&lt;/p&gt;</description></item>"
         "<item><title>Link only</title><link>https://e.example/b</link>"
@@ -74,7 +71,8 @@ def test_uid_rule_and_links_alike() -> None:
         "<item><title>Neither</title><pubDate>Sat, 10 Sep 2022 09:00:00 GMT</pubDate>"
         "<description>three</description></item>"
         "<item><title>Bad link</title><link>javascript:alert(1)</link>"
-        "<description>four</description></item>"
+        "<description>four</description></item>",
+        channel=CHANNEL,
     )
     slow, fast = both(data)
     assert [a.uid for a in fast] == [a.uid for a in slow]
@@ -85,12 +83,13 @@ def test_uid_rule_and_links_alike() -> None:
 
 
 def test_item_html_is_sanitised_on_the_fast_path() -> None:
-    data = rss(
+    data = rss_document(
         "<item><title>x</title><guid>1</guid><description><![CDATA["
         '<p onclick="steal()">Hi <a href="javascript:alert(1)">bad</a> '
         '<a href="https://ok.example/">ok</a><script>evil()</script>'
         '<iframe src="https://e.example/"></iframe><img src="data:image/png;base64,AA" alt="i">'
-        "</p>]]></description></item>"
+        "</p>]]></description></item>",
+        channel=CHANNEL,
     )
     (article,) = read_xml_feed(data, name="n").articles
     for bad in ("onclick", "javascript:", "<script", "evil", "<iframe", "data:"):
@@ -105,13 +104,14 @@ def test_sanitise_fragment_keeps_text_after_void_elements() -> None:
     assert "<embed" not in html
 
 
-BILLION_LAUGHS = rss(
+BILLION_LAUGHS = rss_document(
     "<item><title>&lol9;</title><guid>1</guid><description>x</description></item>",
-    head='<!DOCTYPE rss [<!ENTITY lol "lol">'
+    prolog='<!DOCTYPE rss [<!ENTITY lol "lol">'
     + "".join(
         f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">' for i in range(1, 10)
     )
     + "]>",
+    channel=CHANNEL,
 )
 
 
@@ -132,13 +132,15 @@ def test_external_entities_are_never_read(tmp_path: Path) -> None:
     dtd = tmp_path / "evil.dtd"
     dtd.write_text(f'<!ENTITY xxe SYSTEM "file://{secret}">')
     documents = [
-        rss(
+        rss_document(
             "<item><title>&xxe;</title><guid>1</guid><description>d &xxe;</description></item>",
-            head=f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>',
+            prolog=f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret}">]>',
+            channel=CHANNEL,
         ),
-        rss(  # an external DTD that declares the entity: never loaded
+        rss_document(  # an external DTD that declares the entity: never loaded
             "<item><title>a &xxe; b</title><guid>1</guid><description>d</description></item>",
-            head=f'<!DOCTYPE rss SYSTEM "file://{dtd}">',
+            prolog=f'<!DOCTYPE rss SYSTEM "file://{dtd}">',
+            channel=CHANNEL,
         ),
     ]
     for data in documents:
@@ -157,9 +159,10 @@ def test_fastfeedparser_parsers_are_hardened(tmp_path: Path) -> None:
     assert parse is not None
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET")
-    data = rss(
+    data = rss_document(
         "<item><title>x &ext; &int;</title><guid>1</guid><description>y</description></item>",
-        head=(f'<!DOCTYPE rss [<!ENTITY ext SYSTEM "file://{secret}"><!ENTITY int "INTERNAL">]>'),
+        prolog=(f'<!DOCTYPE rss [<!ENTITY ext SYSTEM "file://{secret}"><!ENTITY int "INTERNAL">]>'),
+        channel=CHANNEL,
     )
     try:
         result = parse(data)
@@ -199,8 +202,9 @@ def test_not_utf8_goes_to_feedparser() -> None:
 
 
 def test_ttl_is_read_on_the_fast_path() -> None:
-    data = rss(
-        "<ttl>90</ttl><item><title>a</title><guid>1</guid><description>b</description></item>"
+    data = rss_document(
+        "<ttl>90</ttl><item><title>a</title><guid>1</guid><description>b</description></item>",
+        channel=CHANNEL,
     )
     assert fastfeed.read(data) is not None
     assert read_xml_feed(data, name="n").ttl_minutes == 90

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tests.netserver import FeedServer, Response
-from tests.unit.test_store_index import index_is_consistent
+from tests.unit.store_helpers import index_is_consistent
 from tuinews.ingest import Refresher, run_refresh
 from tuinews.models import Article
 from tuinews.query import parse_query

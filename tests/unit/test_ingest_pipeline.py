@@ -4,12 +4,12 @@ behind other feeds; workers store what they parse; host interleaving."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.builders import rss
 from tests.netserver import FeedServer
 from tuinews import ingest
 from tuinews.fetch import FetchRequest
@@ -20,24 +20,10 @@ from tuinews.store import Store, View
 from tuinews.store.store import UpsertCounts
 
 
-def rss(n: int) -> bytes:
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
-        f"<item><guid>{n}-1</guid><title>Item {n}</title><link>http://127.0.0.1/{n}</link>"
-        f"<description>&lt;p&gt;Text {n}&lt;/p&gt;</description></item></channel></rss>"
-    ).encode()
-
-
 def slow_parse_and_store(*args: Any) -> tuple[ParsedFeed, UpsertCounts]:
     """Runs in a worker process: a parse that takes a while."""
-    time.sleep(0.5)
+    time.sleep(0.5)  # part of the test: the slow parse
     return ingest._parse_and_store(*args)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 def test_queued_feeds_do_not_time_out_behind_each_other(
@@ -52,7 +38,7 @@ def test_queued_feeds_do_not_time_out_behind_each_other(
     with Store(tmp_path / "t.db") as store:
         feeds = []
         for n in range(12):
-            server.feed(f"/f{n}.xml", rss(n))
+            server.feed(f"/f{n}.xml", rss(f"Feed {n}", (f"{n}-1", f"Item {n}")))
             feeds.append(store.add_feed(server.url(f"/f{n}.xml")))
         results = ingest.run_refresh(store, Settings(), feeds)
         assert [r.status for r in results] == ["ok"] * 12, [r.error for r in results]

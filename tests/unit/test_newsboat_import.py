@@ -126,6 +126,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) -> None:
     db = tmp_path / "tuinews.db"
     before = sha(nb.cache)
@@ -230,6 +231,7 @@ def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) ->
     assert [row[:2] + row[-2:] for row in after] == [row[:2] + row[-2:] for row in stored]
 
 
+@pytest.mark.slow
 def test_the_cache_alone_imports_every_cached_feed(nb: Newsboat, tmp_path: Path) -> None:
     db = tmp_path / "tuinews.db"
     done = tuinews(db, "import", str(nb.cache))
@@ -252,6 +254,7 @@ def test_the_cache_alone_imports_every_cached_feed(nb: Newsboat, tmp_path: Path)
     assert "already subscribed." in tuinews(db, "import", str(nb.urls)).stdout  # no change
 
 
+@pytest.mark.slow
 def test_retention_applies_to_imported_articles_but_keeps_flagged_ones(
     nb: Newsboat, tmp_path: Path
 ) -> None:
@@ -275,6 +278,7 @@ def test_retention_applies_to_imported_articles_but_keeps_flagged_ones(
     assert "Imported 0 articles" in again.stdout
 
 
+@pytest.mark.slow
 def test_read_state_moves_between_machines(nb: Newsboat, tmp_path: Path) -> None:
     first, second = tmp_path / "laptop.db", tmp_path / "desktop.db"
     assert tuinews(first, "import", str(nb.urls), str(nb.cache)).returncode == 0
@@ -329,6 +333,7 @@ def test_read_state_moves_between_machines(nb: Newsboat, tmp_path: Path) -> None
     assert articles(second) == stored
 
 
+@pytest.mark.slow
 def test_files_that_are_none_of_these_stop_the_import(nb: Newsboat, tmp_path: Path) -> None:
     db = tmp_path / "tuinews.db"
     other = tmp_path / "other.db"

@@ -12,6 +12,8 @@ import pytest
 
 from tuinews.resources import STYLESHEETS
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CHECK_INSTALLED = """

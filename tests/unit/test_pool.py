@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.builders import rss
 from tests.netserver import FeedServer, Response
-from tests.unit.test_refresh import rss
 from tuinews.formats import FormatError
 from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
 from tuinews.store import Store

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from tuinews.models import Article
+from tests.builders import article
 from tuinews.query import parse_query
 from tuinews.store import Store, View
 from tuinews.store.query_sql import query_sql
@@ -17,41 +16,41 @@ from tuinews.store.query_sql import query_sql
 NOW = datetime(2024, 3, 1, 12, tzinfo=UTC)
 
 
-def article(uid: str, title: str, body: str, days_ago: float, author: str = "") -> Article:
-    return Article(
-        title=title,
-        source="",
-        body=body,
-        text=body,
-        author=author,
-        date=NOW - timedelta(days=days_ago),
-        uid=uid,
-    )
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "tuinews.db")
+def store(store: Store) -> Store:
+    """The shared empty store, with three feeds (one hidden) and seven articles."""
     news = store.add_feed("https://news.example/feed", title="Daily News", tags=["world"])
     tech = store.add_feed("https://tech.example/feed", title="Tech Weekly", tags=["tech"])
     quiet = store.add_feed("https://quiet.example/feed", title="Quiet Feed", hidden=True)
     store.upsert_articles(
         news.id,
         [
-            article("1", "Ukraine advances in the east", "Troops regroup near Kharkiv.", 1),
-            article("2", "Markets rally", "Shares rose; the election looms.", 3, "Jane Smith"),
-            article("3", "Election night in Kyiv", "Votes are counted.", 40),
-            article("4", "RT by someone: weather", "Rain in Kyiv.", 2),
+            article(
+                "1", "Ukraine advances in the east", "Troops regroup near Kharkiv.", date=ago(1)
+            ),
+            article(
+                "2",
+                "Markets rally",
+                "Shares rose; the election looms.",
+                date=ago(3),
+                author="Jane Smith",
+            ),
+            article("3", "Election night in Kyiv", "Votes are counted.", date=ago(40)),
+            article("4", "RT by someone: weather", "Rain in Kyiv.", date=ago(2)),
         ],
     )
     store.upsert_articles(
         tech.id,
         [
-            article("5", "Security update", "A Kharkiv company fixed a flaw.", 10),
-            article("6", "Someone RT by the lake", "Nothing else.", 400),
+            article("5", "Security update", "A Kharkiv company fixed a flaw.", date=ago(10)),
+            article("6", "Someone RT by the lake", "Nothing else.", date=ago(400)),
         ],
     )
-    store.upsert_articles(quiet.id, [article("7", "Kharkiv quietly", "Hidden news.", 5)])
+    store.upsert_articles(quiet.id, [article("7", "Kharkiv quietly", "Hidden news.", date=ago(5))])
     return store
 
 

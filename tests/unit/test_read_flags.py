@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.helpers import make_articles, make_store
+from tests.builders import make_articles, make_store
 from tuinews.store import Store
 from tuinews.store.flags import ReadFlags
 

@@ -8,43 +8,16 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.builders import rss
 from tests.netserver import FeedServer, Response
 from tuinews.formats import article_markdown
 from tuinews.ingest import due_feeds, run_refresh
 from tuinews.settings import Settings
 from tuinews.store import Store, View
-
-
-def rss(title: str, *items: tuple[str, str], ttl: int | None = None) -> bytes:
-    entries = "".join(
-        f"<item><guid>{guid}</guid><title>{text}</title><link>http://127.0.0.1/{guid}</link>"
-        f"<description>Text of {text}.</description>"
-        f"<pubDate>Mon, 0{i + 1} Jan 2024 10:00:00 GMT</pubDate></item>"
-        for i, (guid, text) in enumerate(items)
-    )
-    extra = f"<ttl>{ttl}</ttl>" if ttl else ""
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
-        f"<link>http://127.0.0.1/</link>{extra}{entries}</channel></rss>"
-    ).encode()
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "tuinews.db") as opened:
-        yield opened
-
 
 SETTINGS = Settings()
 

@@ -5,35 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tuinews.models import Article
+from tests.builders import article
+from tests.waiting import wait_until
 from tuinews.query import parse_query
 from tuinews.store import FeedExists, Store, StoreError, View
 from tuinews.store.query_sql import query_sql
-
-
-def article(uid: str, title: str = "", body: str = "", day: int = 1, **extra: object) -> Article:
-    title = title or f"Title {uid}"
-    body = body or f"Body of {uid}."
-    return Article(
-        title=title,
-        source="",
-        body=body,
-        kind="markdown",
-        text=body,
-        date=datetime(2024, 1, day, tzinfo=UTC),
-        uid=uid,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "tuinews.db")
 
 
 def test_new_database_is_created_in_wal_mode_and_migrated_once(tmp_path: Path) -> None:
@@ -236,7 +216,6 @@ def test_one_refresh_at_a_time_the_second_waits_and_learns_what_is_fresh(
     tmp_path: Path,
 ) -> None:
     import threading
-    import time
 
     from tuinews.store import AlreadyRunning
     from tuinews.store.lock import Holder, StoreLock, one_refresh
@@ -256,9 +235,7 @@ def test_one_refresh_at_a_time_the_second_waits_and_learns_what_is_fresh(
 
     thread = threading.Thread(target=second)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not waited and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: waited)
     assert waited == [Holder(os.getpid(), 1000)] and not got  # waiting
     running.release()
     thread.join(10)
@@ -325,7 +302,6 @@ def test_two_processes_updating_an_old_schema_at_once_both_open_it(tmp_path: Pat
 def test_cli_writes_beside_another_tuinews_and_refuses_a_damaged_file(tmp_path: Path) -> None:
     import subprocess
     import sys
-    import time
 
     db = tmp_path / "busy.db"
     # Another tuinews (the app) with the store open, writing now and then.
@@ -364,7 +340,6 @@ def test_cli_writes_beside_another_tuinews_and_refuses_a_damaged_file(tmp_path: 
     finally:
         holder.kill()
         holder.wait()
-    time.sleep(0.1)
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"not a database, just junk " * 200)
     env = dict(os.environ, TUINEWS_DB=str(damaged))

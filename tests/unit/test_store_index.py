@@ -8,28 +8,16 @@ article while it waits (changed, deleted by retention, its feed removed)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.builders import article
+from tests.unit.store_helpers import index_is_consistent
 from tuinews.library import open_store
-from tuinews.models import Article
 from tuinews.store import FeedSuccess, Store
 from tuinews.store.schema import MIGRATIONS, upgrade_note
 from tuinews.store.search_index import INDEX_BATCH
-
-
-def article(uid: str, words: str, day: int = 1) -> Article:
-    return Article(
-        title=f"Title {uid}",
-        source="",
-        body=words,
-        kind="markdown",
-        text=words,
-        date=datetime(2024, 1, day, tzinfo=UTC),
-        uid=uid,
-    )
 
 
 def found(path: Path, word: str) -> set[str]:
@@ -43,16 +31,6 @@ def found(path: Path, word: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def index_is_consistent(path: Path, against_articles: bool = True) -> None:
-    """FTS5's own check of the index; and that it holds exactly the articles table (not
-    true while articles wait to be indexed)."""
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', ?)",
-            (int(against_articles),),
-        )
-
-
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "t.db"
@@ -62,7 +40,9 @@ def test_waiting_articles_are_searchable_once_indexed(path: Path) -> None:
     with Store(path) as store:
         feed = store.add_feed("https://example.com/feed")
         store.upsert_articles(
-            feed.id, [article("a", "apple pie"), article("b", "banana split")], index_now=False
+            feed.id,
+            [article("a", body="apple pie"), article("b", body="banana split")],
+            index_now=False,
         )
         assert store.pending_index() == 2
         assert found(path, "apple") == set()
@@ -81,22 +61,24 @@ def test_changes_and_deletes_while_waiting_or_indexed_keep_the_index_exact(
         other = store.add_feed("https://other.example/feed")
         # indexed: "old" and "gone"; waiting: "fresh" and "dropped"
         store.upsert_articles(
-            feed.id, [article("old", "walrus", day=5), article("gone", "narwhal")]
+            feed.id, [article("old", body="walrus", day=5), article("gone", body="narwhal")]
         )
         store.upsert_articles(
             feed.id,
-            [article("old", "walrus", day=5), article("fresh", "otter", day=2)],
+            [article("old", body="walrus", day=5), article("fresh", body="otter", day=2)],
             index_now=False,
         )
-        store.upsert_articles(other.id, [article("dropped", "badger")], index_now=False)
+        store.upsert_articles(other.id, [article("dropped", body="badger")], index_now=False)
         # changed: one indexed, one waiting
         store.upsert_articles(
             feed.id,
-            [article("old", "penguin", day=5), article("fresh", "beaver", day=2)],
+            [article("old", body="penguin", day=5), article("fresh", body="beaver", day=2)],
             index_now=False,
         )
         # deleted: an indexed one by retention, a waiting one with its feed
-        store.upsert_articles(feed.id, [article("new", "heron", day=3)], keep=3, index_now=False)
+        store.upsert_articles(
+            feed.id, [article("new", body="heron", day=3)], keep=3, index_now=False
+        )
         store.remove_feed(other.id)
         index_is_consistent(path, against_articles=False)  # nothing was removed twice
         store.index_pending()
@@ -114,10 +96,10 @@ def test_changes_and_deletes_while_waiting_or_indexed_keep_the_index_exact(
 def test_a_thousand_waiting_articles_are_indexed_in_the_same_transaction(path: Path) -> None:
     with Store(path) as store:
         feed = store.add_feed("https://example.com/feed")
-        first = [article(f"a{n}", f"word{n} common") for n in range(INDEX_BATCH - 10)]
+        first = [article(f"a{n}", body=f"word{n} common") for n in range(INDEX_BATCH - 10)]
         store.upsert_articles(feed.id, first, index_now=False)
         assert store.pending_index() == INDEX_BATCH - 10
-        more = [article(f"b{n}", "common") for n in range(20)]
+        more = [article(f"b{n}", body="common") for n in range(20)]
         store.upsert_articles(feed.id, first + more, index_now=False)
         assert store.pending_index() == 0
         assert len(found(path, "common")) == INDEX_BATCH + 10
@@ -129,7 +111,7 @@ def test_success_is_recorded_with_the_articles(path: Path) -> None:
         feed = store.add_feed("https://example.com/feed")
         store.upsert_articles(
             feed.id,
-            [article("a", "apple")],
+            [article("a", body="apple")],
             index_now=False,
             success=FeedSuccess(title="Fruit", etag='"v1"', last_modified="Mon, 01 Jan 2024"),
         )
@@ -146,7 +128,7 @@ def test_success_is_recorded_with_the_articles(path: Path) -> None:
 def test_leftovers_of_an_interrupted_refresh_are_indexed_at_start(path: Path) -> None:
     with Store(path) as store:
         feed = store.add_feed("https://example.com/feed")
-        store.upsert_articles(feed.id, [article("a", "apple")], index_now=False)
+        store.upsert_articles(feed.id, [article("a", body="apple")], index_now=False)
     with Store(path) as store:  # the next start
         open_store(store)
         assert store.pending_index() == 0
@@ -167,8 +149,8 @@ def test_a_version_1_database_is_migrated_and_its_index_kept(path: Path) -> None
     assert upgrade_note(path) is not None  # the user is told why this start takes longer
     with Store(path) as store:
         assert store.pending_index() == 0
-        store.upsert_articles(1, [article("a", "cherry", day=2), article("b", "banana")])
-        store.upsert_articles(1, [article("c", "damson", day=3)], keep=2, index_now=False)
+        store.upsert_articles(1, [article("a", body="cherry", day=2), article("b", body="banana")])
+        store.upsert_articles(1, [article("c", body="damson", day=3)], keep=2, index_now=False)
         store.index_pending()
     assert found(path, "apple") == set()
     assert found(path, "cherry") == {"a"}

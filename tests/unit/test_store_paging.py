@@ -5,44 +5,29 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tuinews.models import Article
+from tests.builders import article
 from tuinews.query import parse_query
 from tuinews.store import Store, View
 from tuinews.store.query_sql import QuerySql
 from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-BASE = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def article(uid: str, title: str, text: str = "", day: int = 0) -> Article:
-    text = text or f"Body of {uid}."
-    return Article(
-        title=title,
-        source="",
-        body=text,
-        kind="markdown",
-        text=text,
-        date=BASE + timedelta(days=day),
-        uid=uid,
-    )
-
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    """Two feeds: "a" with articles a0 (oldest) .. a4, "b" with b0, b1 (newest of all)."""
-    store = Store(tmp_path / "tuinews.db")
+def store(store: Store) -> Store:
+    """The shared empty store, with two feeds: "a" with articles a0 (oldest) .. a4, "b"
+    with b0, b1 (newest of all)."""
     a = store.add_feed("https://a.example/feed", title="A", tags=["world"])
     b = store.add_feed("https://b.example/feed", title="B")
     store.upsert_articles(
-        a.id, [article(f"a{i}", f"Alpha {i}", f"river story number {i}", i) for i in range(5)]
+        a.id,
+        [article(f"a{i}", f"Alpha {i}", f"river story number {i}", day=1 + i) for i in range(5)],
     )
     store.upsert_articles(
-        b.id, [article(f"b{i}", f"Beta {i}", f"mountain story {i}", 10 + i) for i in range(2)]
+        b.id, [article(f"b{i}", f"Beta {i}", f"mountain story {i}", day=11 + i) for i in range(2)]
     )
     return store
 
@@ -165,7 +150,7 @@ def test_migration_3_upgrades_a_version_1_database(tmp_path: Path) -> None:
     assert titles(store, store.headline_ids()) == ["Old 2", "Old 1", "Old 0"]
     assert len(store.headline_ids(query=parse_query("gov"))) == 3  # reindexed
     feed = store.add_feed("https://y.example/")
-    store.upsert_articles(feed.id, [article("n", "New", "governor speaks", 5)])
+    store.upsert_articles(feed.id, [article("n", "New", "governor speaks", day=6)])
     assert len(store.headline_ids(query=parse_query("go"))) == 4  # triggers work
     store.close()
     Store(path).close()  # opening again migrates nothing

@@ -12,31 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tuinews.models import Article
+from tests.builders import article
 from tuinews.newsboat_cache import item_id, to_articles
 from tuinews.query import Query, parse_query
 from tuinews.read_state import StateFileError, dump_state, load_state
 from tuinews.store import Store, View
 from tuinews.store.newsboat import CachedFeed, CachedItem, NewsboatCache, NotNewsboatCache
-
-
-def article(uid: str, title: str = "", day: int = 1, **flags: bool) -> Article:
-    body = f"Body of {title or uid}."
-    return Article(
-        title=title or f"Title {uid}",
-        source="",
-        body=body,
-        text=body,
-        date=datetime(2024, 1, day, tzinfo=UTC),
-        uid=uid,
-        **flags,  # type: ignore[arg-type]
-    )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "tuinews.db")
-
 
 # --- the store ---------------------------------------------------------------------------
 
