@@ -62,6 +62,15 @@ def write_out(text: str, *, flush: bool = False) -> None:
         raise OutputError(error.strerror or str(error)) from None
 
 
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(error.strerror or str(error)) from None
+
+
 def warn(message: str) -> None:
     print(f"tuinews: {message}", file=sys.stderr)
 
@@ -111,15 +120,8 @@ def printing(command: Callable[[], int]) -> int:
     handling.) A broken pipe that is not stdout's is an error like any other. Output
     that cannot be written (a full disk) is one message, status 2."""
     try:
-        try:
-            status = command()
-            sys.stdout.flush()  # inside: a reader gone before the last write is seen here
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            if error.filename is not None:
-                raise
-            raise OutputError(error.strerror or str(error)) from None  # (the flush)
+        status = command()
+        _flush()  # inside: a reader gone before the last write is seen here
     except BrokenPipeError:
         if not _stdout_closed():
             raise
