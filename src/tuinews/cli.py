@@ -10,7 +10,8 @@
     tuinews export [--state]          OPML 2.0 (or the read state, JSON) on stdout
     tuinews extract FILE|URL          the article in a page, as Markdown (reader mode)
 
-Exit status: 0 ok, 1 some feeds failed (refresh), 2 usage or store error, 141 the output
+The common options (--db FILE, --config FILE) go before the command or after it. Exit
+status: 0 ok, 1 some feeds failed (refresh), 2 usage, store or output error, 141 the output
 was closed before it was all written (``tuinews feeds | head -1``; refresh still finishes).
 Every ``--json`` prints one JSON document.
 """
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export", "extract")
 WRITERS = ("refresh", "add", "remove", "import")  # these need a writable database
+CREATORS = ("refresh", "add", "import")  # these (and the app) make a database that is not there
+COMMON_OPTIONS = ("--db", "--config")  # each takes a value; before a command or after it
+_COMMON_JOINED = tuple(f"{option}=" for option in COMMON_OPTIONS)
 
 
 class _Version(argparse.Action):
@@ -45,6 +49,17 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         print(f"tuinews {tuinews.__version__}")
         parser.exit()
+
+
+def _positive(text: str) -> int:
+    """A whole number above 0, for argparse (its message names the option)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +107,9 @@ def build_command_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="search the stored articles")
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.add_argument("--json", action="store_true", help="print one JSON object")
-    search.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    search.add_argument(
+        "--limit", type=_positive, default=50, help="at most this many (default 50)"
+    )
     _common(search)
 
     add = commands.add_parser("add", help="subscribe to a feed (or a page that links one)")
@@ -144,6 +161,42 @@ def build_command_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The command argv names, and argv with the command first: the common options may
+    come before it (``tuinews --db nb.db feeds``) as well as after it. (None, argv) when
+    it names none: paths for the reader."""
+    at = 0
+    while at < len(argv):
+        if argv[at] in COMMON_OPTIONS:
+            at += 2
+        elif argv[at].startswith(_COMMON_JOINED):
+            at += 1
+        else:
+            break
+    if at < len(argv) and argv[at] in COMMANDS:
+        return argv[at], [argv[at], *argv[:at], *argv[at + 1 :]]
+    return None, argv
+
+
+def not_a_command(path: str) -> str | None:
+    """The message for a first PATH that is neither a file nor a command (``tuinews
+    frobnicate``, ``tuinews refesh``): a bare word that names nothing. None otherwise."""
+    if not path[:1].isalpha() or not all(c.isalnum() or c in "-_" for c in path):
+        return None  # a path (``notes.txt``, ``./feeds``) says "no such file" as it is
+    if os.path.lexists(path):
+        return None
+    import difflib
+
+    from tuinews.sources.paths import shown_path
+
+    close = difflib.get_close_matches(path.lower(), COMMANDS, n=1)
+    guess = f"did you mean {close[0]}? " if close else ""
+    return (
+        f"{shown_path(path)} is neither a command nor a file ({guess}commands: "
+        f"{', '.join(COMMANDS)}; tuinews --help)"
+    )
+
+
 def plain_paths(argv: Sequence[str]) -> argparse.Namespace | None:
     """``tuinews`` or ``tuinews PATH...``, the usual start: what ``build_parser`` would
     give, without building it (~3 ms before the first frame). None when there are options."""
@@ -152,13 +205,56 @@ def plain_paths(argv: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(paths=list(argv), config=None, db=None, version=None)
 
 
-def _open_store(args: argparse.Namespace, settings: Settings, writing: bool) -> Store:
+def _db_path(args: argparse.Namespace, settings: Settings) -> tuple[Path, str]:
+    """The database file, and who named it ("--db", "TUINEWS_DB", the setting; "" for
+    the default location in the user data directory)."""
+    if args.db:
+        return args.db.expanduser(), "--db"
+    whence = (
+        "TUINEWS_DB" if os.environ.get("TUINEWS_DB") else "the 'db' setting" if settings.db else ""
+    )
+    return settings.db_path(), whence
+
+
+def _check_db_path(path: Path, whence: str, create: bool) -> None:
+    """StoreError when there is no database at ``path`` and this run must not make one:
+    a command that only reads (or removes) has nothing to work on, and a path the user
+    gave in a folder that does not exist is a mistake (only the default location's
+    folders are made). Nothing is created here."""
+    if path.exists():
+        return
+    from tuinews.sanitise import clean_line
+    from tuinews.store import StoreError
+
+    shown = clean_line(str(path), limit=300)
+    if not create:
+        if whence:
+            raise StoreError(
+                f"no database at {shown} (from {whence}): check the path; "
+                "tuinews add, import or refresh makes a new one"
+            )
+        raise StoreError(
+            f"no database yet at {shown}: tuinews add URL or tuinews import FILE makes it "
+            "(or start tuinews)"
+        )
+    if whence and not path.parent.is_dir():
+        raise StoreError(
+            f"cannot make a database at {shown} (from {whence}): the folder "
+            f"{clean_line(str(path.parent), limit=300)} does not exist"
+        )
+
+
+def _open_store(
+    args: argparse.Namespace, settings: Settings, *, writing: bool, create: bool = True
+) -> Store:
     from tuinews.settings import ensure_dirs
     from tuinews.store import CorruptStore, Store, StoreError
     from tuinews.store.schema import upgrade_note
 
-    path = args.db.expanduser() if args.db else settings.db_path()
-    ensure_dirs(path)
+    path, whence = _db_path(args, settings)
+    _check_db_path(path, whence, create)
+    if not whence:
+        ensure_dirs(path)  # only the default location's folders are made
     if writing and path.exists() and not os.access(path, os.W_OK):
         raise StoreError(f"{path} is read-only: tuinews feeds, search and export can read it")
     note = upgrade_note(path)
@@ -215,8 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None, collect: bool) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv and argv[0] in COMMANDS else None
+    command, argv = command_first(list(sys.argv[1:] if argv is None else argv))
     args = None if command else plain_paths(argv)
     if args is None:
         parser = build_command_parser() if command else build_parser()
@@ -238,17 +333,28 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
 
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)
-            writing = command in WRITERS
+            writing, create = command in WRITERS, command in CREATORS
             return printing(
-                lambda: run_command(args, settings, lambda: _open_store(args, settings, writing))
+                lambda: run_command(
+                    args,
+                    settings,
+                    lambda: _open_store(args, settings, writing=writing, create=create),
+                )
             )
         return _run_app(args, settings, problems)
     except StoreError as error:
         print(f"tuinews: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"tuinews: {error.strerror}: {error.filename}", file=sys.stderr)
+        print(f"tuinews: {os_error_text(error)}", file=sys.stderr)
         return 2
+
+
+def os_error_text(error: OSError) -> str:
+    """An OSError in one line: its reason, and the file when it names one (never
+    "None"): "No space left on device", "Permission denied: /x/y.db"."""
+    reason = error.strerror or str(error) or type(error).__name__
+    return f"{reason}: {error.filename}" if error.filename is not None else reason
 
 
 def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
@@ -257,11 +363,17 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     from tuinews.sources.paths import PathError, check_paths
 
     paths: list[str] = list(args.paths)
+    typo = not_a_command(paths[0]) if paths else None
+    if typo:
+        print(f"tuinews: {typo}", file=sys.stderr)
+        return 2
     try:
         check_paths(paths)
     except PathError as error:
         print(f"tuinews: {error}", file=sys.stderr)
         return 2
+    path, whence = _db_path(args, settings)
+    _check_db_path(path, whence, create=True)  # a mistyped --db: said before anything else
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "tuinews: the reader needs a terminal; in scripts, use tuinews refresh, "
@@ -269,7 +381,6 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
             file=sys.stderr,
         )
         return 2
-    path = args.db.expanduser() if args.db else settings.db_path()
     read_only = path.exists() and not os.access(path, os.W_OK)
     if read_only:
         problems.append(f"{path} is read-only: you can read, but nothing you change is saved")

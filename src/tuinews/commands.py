@@ -10,18 +10,65 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from tuinews.links import shown_url
 from tuinews.settings import Settings
 from tuinews.store import Feed, Store, View
+
+if TYPE_CHECKING:
+    from tuinews.ingest import FeedResult
 
 # What a shell shows for a program that wrote to a closed pipe and was ended by SIGPIPE
 # (128 + 13), as ``grep ... | head -1`` does; ``set -o pipefail`` scripts see it too.
 CLOSED_OUTPUT_STATUS = 141
 
 
+class OutputError(Exception):
+    """Writing the output failed for another reason than its reader going away (a full
+    disk: ``tuinews feeds > /dev/full``); the message is the reason."""
+
+
 def say(*parts: object) -> None:
-    print(*parts)
+    try:
+        print(*parts)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(error.strerror or str(error)) from None
+
+
+def write_out(text: str, *, flush: bool = False) -> None:
+    """Write all of ``text`` to stdout, or raise (BrokenPipeError, OutputError). A long
+    text goes through here, not ``sys.stdout.write``: on unbuffered output
+    (``PYTHONUNBUFFERED``, ``python -u``) that drops the rest of a write the reader took
+    only part of before going away (``| head -1``), and says nothing."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is None:  # a text-only stream (a test's)
+            stream.write(text)
+        else:
+            stream.flush()  # what print() left in the text layer goes first
+            data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+            while data:
+                written = buffer.write(data)  # all of it, unless the stream is raw
+                data = data[len(data) if written is None else written :]
+        if flush:
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(error.strerror or str(error)) from None
+
+
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(error.strerror or str(error)) from None
 
 
 def warn(message: str) -> None:
@@ -31,7 +78,14 @@ def warn(message: str) -> None:
 def say_json(value: object) -> None:
     """The one JSON document a ``--json`` command prints (on one line): every ``--json``
     prints exactly one, so ``json.loads`` or ``jq`` read the whole output."""
-    say(json.dumps(value, ensure_ascii=False))
+    write_out(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def iso_time(timestamp: float | None) -> str | None:
+    """A time in every ``--json``: ISO 8601 in UTC, to the second (None: never)."""
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
 
 
 def _stdout_closed() -> bool:
@@ -63,27 +117,42 @@ def printing(command: Callable[[], int]) -> int:
     """Run a command that prints. When the reader of its output goes away early
     (``tuinews feeds | head -1``), it ends there, quietly, as Unix tools do: no message,
     status CLOSED_OUTPUT_STATUS. (``refresh`` finishes its work first: see its own
-    handling.) A broken pipe that is not stdout's is an error like any other."""
+    handling.) A broken pipe that is not stdout's is an error like any other. Output
+    that cannot be written (a full disk) is one message, status 2."""
     try:
         status = command()
-        sys.stdout.flush()  # inside: a reader gone before the last write is seen here
+        _flush()  # inside: a reader gone before the last write is seen here
     except BrokenPipeError:
         if not _stdout_closed():
             raise
         _silence_stdout()
         return CLOSED_OUTPUT_STATUS
+    except OutputError as error:
+        _silence_stdout()  # the interpreter's last flush would fail again
+        warn(f"cannot write the output: {error}")
+        return 2
     return status
 
 
-def _say_while_working(*parts: object, flush: bool = False) -> None:
-    """``say`` for a command whose work matters more than its output (refresh): once the
-    reader is gone, the rest of the output is dropped and the work goes on."""
-    try:
-        print(*parts, flush=flush)
-    except BrokenPipeError:
-        if not _stdout_closed():
-            raise
-        _silence_stdout()
+class _WorkOutput:
+    """Output for a command whose work matters more than its output (refresh): once the
+    reader is gone or the output fails, the rest is dropped and the work goes on; a
+    failure is said once, and ``failed`` tells the command to end with status 2."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def say(self, text: str, *, flush: bool = False) -> None:
+        try:
+            write_out(text + "\n", flush=flush)
+        except BrokenPipeError:
+            if not _stdout_closed():
+                raise
+            _silence_stdout()
+        except OutputError as error:
+            _silence_stdout()
+            warn(f"cannot write the output: {error}")
+            self.failed = True
 
 
 def run_command(
@@ -130,15 +199,17 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
 
 
 def _feed_json(feed: Feed) -> dict[str, object]:
+    """A feed in ``feeds --json``: ``id``, ``title`` (the user's name for it, else its
+    own), ``url``, as in every ``--json``; then its own fields."""
     return {
         "id": feed.id,
-        "url": feed.url,
         "title": feed.name,
+        "url": feed.url,
         "tags": list(feed.tags),
         "unread": feed.unread,
         "total": feed.total,
         "status": feed.status,
-        "last_fetch": feed.last_fetch,
+        "last_fetch": iso_time(feed.last_fetch),
         "last_error": feed.last_error,
         "full_text": feed.full_text,
         "hidden": feed.hidden,
@@ -166,7 +237,7 @@ def search_command(args: argparse.Namespace, settings: Settings, store: Store) -
                     "id": headline.id,
                     "title": headline.title,
                     "source": headline.source,
-                    "date": headline.date_text,
+                    "date": iso_time(headline.published),
                     "link": article.link if article else "",
                     "read": headline.read,
                     "starred": headline.starred,
@@ -188,7 +259,7 @@ def remove_command(args: argparse.Namespace, settings: Settings, store: Store) -
         warn(f"no such feed: {args.feed} (see `tuinews feeds`)")
         return 2
     store.remove_feed(feed.id)
-    say(f"Removed {feed.name} ({feed.total} articles).")
+    say(f"Removed {feed.name} ({feed.total} article{'s' * (feed.total != 1)}).")
     return 0
 
 
@@ -196,7 +267,7 @@ def export_command(args: argparse.Namespace, settings: Settings, store: Store) -
     if args.state:
         from tuinews.read_state import dump_state
 
-        sys.stdout.write(dump_state(store.article_states()))
+        write_out(dump_state(store.article_states()))
         return 0
 
     from tuinews.subscriptions import Subscription, export_opml
@@ -205,7 +276,7 @@ def export_command(args: argparse.Namespace, settings: Settings, store: Store) -
         Subscription(feed.url, feed.name if feed.name != feed.url else "", feed.tags)
         for feed in store.feeds()
     ]
-    sys.stdout.write(export_opml(subscriptions))
+    write_out(export_opml(subscriptions))
     return 0
 
 
@@ -261,17 +332,18 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
 
 
 def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed]) -> int:
-    from tuinews.ingest import FeedResult, run_refresh
+    from tuinews.ingest import run_refresh
 
     started = time.monotonic()
+    output = _WorkOutput()
 
     def progress(result: FeedResult, done: int, total: int) -> None:
         if args.json:
             return
         if result.failed or result.status == "postponed":
-            _say_while_working(f"[{done}/{total}] {result.name}: {result.status}: {result.error}")
+            output.say(f"[{done}/{total}] {result.name}: {result.status}: {result.error}")
         elif result.new or result.updated:
-            _say_while_working(
+            output.say(
                 f"[{done}/{total}] {result.name}: {result.new} new, {result.updated} updated"
             )
 
@@ -282,12 +354,12 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
     if args.json:
         summary = json.dumps(
             {
-                "feeds": [r.as_dict() for r in results],
+                "feeds": [_result_json(r) for r in results],
                 "total": len(results),
                 "new": new,
                 "failed": len(failed),
                 "seconds": seconds,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "finished": iso_time(time.time()),
             },
             ensure_ascii=False,
         )
@@ -296,13 +368,32 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
             f"Refreshed {len(results)} feed{'s' * (len(results) != 1)} in {seconds} s: "
             f"{new} new article{'s' * (new != 1)}, {len(failed)} failed."
         )
-    _say_while_working(summary, flush=True)  # the reader gone: the refresh is done all the same
+    output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
+    if output.failed:
+        return 2
     return 1 if failed else 0
+
+
+def _result_json(result: FeedResult) -> dict[str, object]:
+    """A feed's refresh in ``refresh --json``: ``id``, ``title``, ``url`` as in every
+    ``--json``, then what this refresh did."""
+    return {
+        "id": result.feed_id,
+        "title": result.name,
+        "url": result.url,
+        "status": result.status,
+        "new": result.new,
+        "updated": result.updated,
+        "full_texts": result.full_texts,
+        "error": result.error,
+        "seconds": result.seconds,
+    }
 
 
 def extract_command(source: str) -> int:
     """Print the article in a file or at a URL: ``# Title``, then the body in Markdown; a
-    feed's items, each so. A binary file is skipped with the app's reason (status 2)."""
+    feed's items, each so. A binary or empty file, or JSON that is no feed, is skipped
+    with the app's reason (status 2)."""
     import asyncio
     import os
 
@@ -338,21 +429,24 @@ def extract_command(source: str) -> int:
     except FormatError as error:
         warn(f"skipped {shown}: {error}")
         return 2
-    sys.stdout.write(output)
+    write_out(output)
     return 0
 
 
 def _extracted(data: bytes, name: str, url: str) -> str:
     """What ``extract`` prints for a document, through the sanitiser as a whole (the
     Markdown conversion can bring back what the parsers removed: ``&#8203;``). Raises
-    FormatError for what is skipped, with the app's reason ("binary file")."""
+    FormatError for what is skipped, with the app's reason ("binary file", "empty file",
+    "JSON, but not a JSON Feed (no items list)")."""
     from tuinews.extract import extract_document, feed_markdown, render_markdown
     from tuinews.formats import FormatError
-    from tuinews.formats.encoding import looks_binary
+    from tuinews.formats.encoding import decode, looks_binary
     from tuinews.sanitise import clean_text
 
     if looks_binary(data):
         raise FormatError("binary file")
+    if not clean_text(decode(data).lstrip("\ufeff")).strip():
+        raise FormatError("empty file")
     output = feed_markdown(data, name, url)
     if output is None:
         output = render_markdown(extract_document(data, name=name, url=url))

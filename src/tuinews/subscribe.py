@@ -34,7 +34,7 @@ class Subscribed:
             )
         else:
             new = self.result.new if self.result else 0
-            parts.append(f"Added {self.feed.name}: {new} articles.")
+            parts.append(f"Added {self.feed.name}: {new} article{'s' * (new != 1)}.")
         return "\n".join(parts)
 
 

@@ -61,10 +61,12 @@ def test_bad_sources_are_one_clear_line(tmp_path: Path) -> None:
     missing = extract(str(tmp_path / "nope.html"))
     assert missing.returncode == 2
     assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr
-    empty = tmp_path / "empty.txt"
-    empty.write_text("")
-    shown = extract(str(empty))
-    assert shown.returncode == 0 and shown.stdout.startswith("# ")
+    for name, content in [("empty.txt", ""), ("blank.md", " \n\u200b\n\t\n")]:
+        empty = tmp_path / name
+        empty.write_text(content)
+        skipped = extract(str(empty))  # as the app skips it, with its reason
+        assert (skipped.returncode, skipped.stdout) == (2, "")
+        assert skipped.stderr == f"tuinews: skipped {str(empty)!r}: empty file\n"
 
 
 # -- issue 12, defect 15: binary files, feed files, invisible characters
@@ -176,3 +178,45 @@ def test_invisible_characters_are_not_in_the_output(
     assert result.returncode == 0, result.stderr
     assert "paragraph" in result.stdout or "story" in result.stdout.lower()
     assert not [c for c in HIDDEN if c in result.stdout], ascii(result.stdout)
+
+
+# -- the QA pass of issue 12: JSON that is no feed, a plain-text title printed twice
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("doc.json", '{"version": "1.1"}', "JSON, but not a JSON Feed (no items list)"),
+        ("list.txt", "[1, 2, 3]", "JSON, but not a JSON Feed (no items list)"),
+        ("odd.json", '{"items": "none"}', "JSON, but its items are not a list"),
+        ("broken.json", '{"version":', "invalid JSON at line 1, column 12: Expecting value"),
+    ],
+)
+def test_json_that_is_no_feed_says_why(
+    tmp_path: Path, name: str, content: str, reason: str
+) -> None:
+    """The reasons the app skips such a file with, and ``add`` refuses it with."""
+    path = tmp_path / name
+    path.write_text(content)
+    result = extract(str(path))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"tuinews: skipped {str(path)!r}: {reason}\n"
+
+
+def test_a_plain_text_title_is_printed_once(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("My plain title\n\nA paragraph of text here, long enough to be read.\n")
+    result = extract(str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "# My plain title\n\nA paragraph of text here, long enough to be read.\n"
+    )
+    escaped = tmp_path / "c.txt"  # the body escapes it for Markdown; still the same line
+    escaped.write_text("C++ *tips* for_the_day\n\nShort body.\n")
+    again = extract(str(escaped))
+    assert again.stdout.count("tips") == 1, again.stdout
+    assert again.stdout.endswith("\n\nShort body.\n")
+    braces = tmp_path / "braces.txt"  # text that is not JSON, in a file not named .json
+    braces.write_text("{not json, a note}\n\nIt reads as text.\n")
+    text = extract(str(braces))
+    assert text.returncode == 0 and "It reads as text." in text.stdout

@@ -126,7 +126,7 @@ def test_subscribing_on_a_loopback_server(tmp_path: Path) -> None:
             ),
         )
         message, error = add(store, server.url("/feed.json"))
-        assert not error and "Added Publisher: 1 articles" in message
+        assert not error and "Added Publisher: 1 article." in message
         (headline,) = store.headlines()
         article = store.get_article(headline.id)
         assert article is not None and article.link == server.url("/a")

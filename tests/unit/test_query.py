@@ -68,7 +68,7 @@ def test_what_cannot_be_used_is_a_hint(text: str, hint: str) -> None:
 
 
 def test_unknown_fields_are_text_and_any_text_parses() -> None:
-    assert parse_query("nosuch:x").terms == [Words(("nosuch", "x"))]
+    assert parse_query("nosuch:xy").terms == [Words(("nosuch", "xy"))]
     for text in ["c++", "AT&T", '"unterminated', "NEAR(", "\x00", "x" * 100_000, '-"', "^"]:
         parse_query(text)  # never raises
     assert len(parse_query("a " * 100).terms) == 32
@@ -260,7 +260,7 @@ def test_groups_with_filters_read_the_index_once_per_group() -> None:
         ("NOT (x OR y)", "-(x OR y)"),
         ('secur* "troops regroup" "kyiv"', 'secur "troops regroup" "kyiv"'),
         ('"a b*" title:C Author:"d e"', '"a b*" title:C author:"d e"'),
-        ("e-mail nosuch:x", '"e mail*" "nosuch x*"'),
+        ("e-mail nosuch:xy", '"e mail*" "nosuch xy*"'),
         (
             'feed:Guardian tag:World feed:"daily news" tag:a"b',
             'feed:guardian tag:world feed:"daily news" tag:a"b',
@@ -372,3 +372,32 @@ def test_any_text_parses_prints_and_compiles_without_fts_syntax() -> None:
         format_query(query)
         for expression in fts_expressions(query_sql(query, now=0)):
             assert_only_our_syntax(expression)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "prefix"),
+    [
+        ("c++", ("c",), False),
+        ("C#", ("C",), False),
+        ("AT&T", ("AT", "T"), False),
+        ("3.5", ("3", "5"), False),
+        ("AT&", ("AT",), False),
+        ("secur", ("secur",), True),
+        ("secur*", ("secur",), True),
+        ("c++*", ("c",), True),
+        ("e-mail", ("e", "mail"), True),
+        ("covid-19", ("covid", "19"), True),
+        ('"c++"', ("c",), False),
+    ],
+)
+def test_symbols_after_a_word_end_it(text: str, words: tuple[str, ...], prefix: bool) -> None:
+    """A term is a prefix when it ends in a letter or digit (as it is being typed) or
+    ``*``; ``c++`` is the word "c" exactly (it matched every c-word), and a last single
+    letter after a symbol is a word of its own (``AT&T``). Issue 12, the QA pass."""
+    query = parse_query(text)
+    assert query.terms == [Words(words, prefix=prefix)]
+    assert parse_query(format_query(query)).terms == query.terms
+    if not prefix:
+        assert query.short == []  # a whole word: searched at once, nothing to wait for
+    assert parse_query("c++ t").short == ["t"]  # a one-letter prefix still waits
+    assert parse_query("AT&T").short == [] and parse_query("AT&Te").short == ["AT&Te"]

@@ -216,3 +216,30 @@ def test_any_text_runs_against_the_store_without_an_error(store: Store) -> None:
         query = parse_query(text)
         store.headlines(query=query, now=int(NOW.timestamp()))
         store.headline_ids(query=query, ranked=True)
+
+
+def test_symbols_after_a_word_end_it(tmp_path: Path) -> None:
+    """``c++`` is the word "c", not every word starting with c; ``AT&T`` is "at" then
+    the word "t", not "at" then any t-word. A word typed bare (as it is being typed) or
+    with ``*`` is still a prefix (issue 12, the QA pass)."""
+    with Store(tmp_path / "t.db") as store:
+        feed = store.add_feed("https://a.example/feed")
+        store.upsert_articles(
+            feed.id,
+            [
+                article("1", "C++ tips", "Templates in C++ and C.", 1),
+                article("2", "Code review", "Careful commits.", 1),
+                article("3", "AT&T results", "The carrier reported.", 1),
+                article("4", "Meet at the station", "At ten.", 1),
+            ],
+        )
+
+        def found(text: str) -> list[str]:
+            return sorted(h.title for h in store.headlines(View(), parse_query(text)))
+
+        assert found("c++") == ["C++ tips"]
+        assert found("c#") == ["C++ tips"]
+        assert found("AT&T") == ["AT&T results"]
+        assert found("c*") == ["AT&T results", "C++ tips", "Code review"]  # (carrier)
+        assert found("cod") == ["Code review"]  # bare: a prefix
+        assert found("stat") == ["Meet at the station"]

@@ -174,7 +174,7 @@ def test_headless_commands(server: FeedServer, tmp_path: Path) -> None:
     env = dict(os.environ, TUINEWS_DB=str(tmp_path / "cli.db"))
     added = tuinews("add", server.url("/"), "--tag", "news", env=env)
     assert added.returncode == 0, added.stderr
-    assert "Found the rss+xml feed" in added.stdout and "Good: 1 articles" in added.stdout
+    assert "Found the rss+xml feed" in added.stdout and "Added Good: 1 article.\n" in added.stdout
     assert tuinews("add", server.url("/bad.xml"), env=env).returncode == 2
     server.route("/bad.xml", Response(status=503))
     refresh = tuinews("refresh", "--json", env=env)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tuinews.settings import Settings, config_path, load_settings
+from tuinews.store import Store
 
 
 def test_missing_file_gives_the_defaults(tmp_path: Path) -> None:
@@ -60,6 +61,7 @@ def test_paths_come_from_the_environment(tmp_path: Path) -> None:
 def test_commands_run_with_a_broken_config_and_say_why(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text("concurrency = 0\n")
+    Store(tmp_path / "t.db").close()  # (feeds only reads a database)
     env = dict(os.environ, TUINEWS_CONFIG=str(config), TUINEWS_DB=str(tmp_path / "t.db"))
     result = subprocess.run(
         [sys.executable, "-m", "tuinews", "feeds"],

@@ -190,24 +190,36 @@ def heading_text(title: str) -> str:
     return _CLOSING_HASHES.sub(r"\1\\\2", text)
 
 
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _without_title(markdown: str, title: str) -> str:
+    """The body without a first paragraph that is only the title again (a plain-text
+    file shown whole, its first line its title): ``# Title`` already says it."""
+    first, _, rest = markdown.partition("\n\n")
+    if title and _ESCAPE.sub(r"\1", first.lstrip("#").strip()) == title:
+        return rest.lstrip("\n")
+    return markdown
+
+
 def render_markdown(extracted: Extracted) -> str:
     """What ``tuinews extract`` prints: ``# Title``, a blank line, the body."""
     title = heading_text(extracted.title) if extracted.title else "Untitled"
     parts = [f"# {title}"]
-    if extracted.markdown:
-        parts.append(extracted.markdown)
+    body = _without_title(extracted.markdown, extracted.title)
+    if body:
+        parts.append(body)
     return "\n\n".join(parts) + "\n"
 
 
 def feed_markdown(data: bytes, name: str = "", url: str = "") -> str | None:
     """A feed document (RSS, Atom, JSON Feed) as ``tuinews extract`` prints it: each item
     as an article (``# Title``, its link, its body as Markdown), separated by rules. None
-    when the document is not a feed; FormatError for a feed without items. ``url``: where
-    it was fetched from (its relative links resolve against it)."""
-    try:
-        kind = detect_format(decode(data).lstrip("\ufeff").strip(), name)
-    except FormatError:  # JSON, but not a JSON Feed: read as text
-        return None
+    when the document is not a feed; FormatError for a feed without items, and for JSON
+    that is no JSON Feed (the app's reason: "JSON, but not a JSON Feed (no items list)",
+    "invalid JSON at line 1, ..."). ``url``: where it was fetched from (its relative
+    links resolve against it)."""
+    kind = detect_format(decode(data).lstrip("\ufeff").strip(), name)
     if kind not in ("jsonfeed", "feed", "xml"):
         return None
     try:

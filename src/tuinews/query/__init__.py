@@ -1,6 +1,7 @@
 """The search language, parsed into a small query object (plain data, no SQL).
 
-    words            every word must match (title, author or text), prefix-matched
+    words            every word must match (title, author or text), the last of a term
+                     prefix-matched when it ends in a letter or digit (``c++``: "c" only)
     "a phrase"       the words in this order
     word*            explicit prefix
     ^word, ^"a b"    at the start of a field (``title:^"rt by"``)

@@ -277,8 +277,8 @@ class _Parser:
             )
             if key and field_name is None:
                 value = f"{key}:{value}"  # not a field we know: search it as text
-            prefix = not token.quoted or value.endswith("*")
             words = _WORD.findall(value.rstrip("*"))
+            prefix = _is_prefix(value, words, token.quoted)
             if not words:
                 shown = ("^" if token.start else "") + value
                 being_typed = self.typing and token.end == len(self.text)
@@ -294,6 +294,19 @@ class _Parser:
         if term is None:
             return None
         return negate(term) if token.negated else term
+
+
+def _is_prefix(value: str, words: list[str], quoted: bool) -> bool:
+    """Whether a term's last word is matched as the start of a word: with an explicit
+    ``*``, or typed bare ending in a letter or digit (``secur``, as it is being typed).
+    Symbols after it end the word (``c++`` is the word "c", not every c-word), and so
+    does a symbol before a last single letter or digit (``AT&T``, ``3.5``: "at" then
+    the word "t", not "at" then any t-word)."""
+    if value.endswith("*"):
+        return True
+    if quoted or not value[-1:].isalnum():
+        return False
+    return not (len(words) > 1 and len(words[-1]) == 1)
 
 
 def _in_field(term: Term, name: Literal["title", "author"]) -> Term:

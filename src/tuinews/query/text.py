@@ -29,8 +29,9 @@ def _value(text: str) -> str:
 
 
 def _words_text(term: Words) -> str:
-    if len(term.words) == 1 and term.prefix and term.words[0] not in OPERATORS:
-        text = term.words[0]
+    word = term.words[0]
+    if len(term.words) == 1 and term.prefix and word not in OPERATORS and word[-1:].isalnum():
+        text = word  # bare: it ends in a letter or digit, so it is a prefix as it is
     else:
         text = '"' + " ".join(term.words) + ("*" if term.prefix else "") + '"'
     if term.start:

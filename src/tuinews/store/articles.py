@@ -184,7 +184,7 @@ class Articles:
     def get_article(self, article_id: int) -> Article | None:
         rows = self.database.read(
             "SELECT a.id, a.feed_id, a.uid, a.title, "
-            "COALESCE(NULLIF(a.source, ''), NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url), "
+            "COALESCE(NULLIF(f.user_title, ''), NULLIF(a.source, ''), NULLIF(f.title, ''), f.url), "
             "a.author, a.link, a.published, a.kind, a.body, a.text, a.markdown, a.read, a.starred, "
             "a.full FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),

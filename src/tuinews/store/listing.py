@@ -63,9 +63,11 @@ class View:
 
 EVERYTHING = View()
 
+# The source shown: the user's name for the feed first (the local files' feed has none:
+# each file keeps its own source), then the article's, the feed's own title, its URL.
 HEADLINE_COLUMNS = (
     "a.id, a.feed_id, a.title, "
-    "COALESCE(NULLIF(a.source, ''), NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url), "
+    "COALESCE(NULLIF(f.user_title, ''), NULLIF(a.source, ''), NULLIF(f.title, ''), f.url), "
     "a.published, a.read, a.starred"
 )
 DATE_ORDER = "a.published DESC, a.id DESC"
