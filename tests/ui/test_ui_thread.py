@@ -38,7 +38,7 @@ def write_in_progress(store: Store) -> Iterator[threading.Event]:
     holding, release, released = threading.Event(), threading.Event(), threading.Event()
 
     def hold() -> None:
-        with store._write():
+        with store.database.write():
             holding.set()
             release.wait(HOLD)
         released.set()
