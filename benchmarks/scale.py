@@ -435,8 +435,8 @@ def make_app(db: Path):
 
     from textual import events
 
-    from tuinews.library import open_store
     from tuinews.settings import Settings
+    from tuinews.startup import open_store
     from tuinews.store import Store
     from tuinews.ui.app import TuinewsApp
 

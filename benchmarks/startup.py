@@ -72,7 +72,7 @@ import time
 gc.disable()  # as the tuinews command does while the reader starts (on after the first frame)
 
 from tuinews.cli import plain_paths
-from tuinews.library import EarlyStart, opener
+from tuinews.startup import EarlyStart, opener
 from tuinews.settings import config_path, load_settings
 from tuinews.sources.paths import check_paths
 from tuinews.store import Store

@@ -358,9 +358,9 @@ def os_error_text(error: OSError) -> str:
 
 
 def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
-    from tuinews.library import EarlyStart, opener
     from tuinews.search_results import FIRST_SCREEN  # (no Textual in it)
     from tuinews.sources.paths import PathError, check_paths
+    from tuinews.startup import EarlyStart, opener
 
     paths: list[str] = list(args.paths)
     typo = not_a_command(paths[0]) if paths else None

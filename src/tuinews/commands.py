@@ -217,8 +217,8 @@ def _feed_json(feed: Feed) -> dict[str, object]:
 
 
 def search_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.library import index_leftovers
     from tuinews.query import parse_query
+    from tuinews.startup import index_leftovers
 
     query = parse_query(" ".join(args.query))
     index_leftovers(store)
@@ -289,8 +289,8 @@ def import_command(args: argparse.Namespace, settings: Settings, store: Store) -
 def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     import asyncio
 
+    from tuinews.add_feed import subscribe
     from tuinews.ingest import Refresher
-    from tuinews.subscribe import subscribe
 
     async def go() -> int:
         refresher = Refresher(store, settings)

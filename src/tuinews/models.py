@@ -60,7 +60,7 @@ class Skipped:
 
 
 @dataclass
-class Library:
+class LoadedFiles:
     """What a load produced: the articles and what was skipped."""
 
     articles: list[Article] = field(default_factory=list)

@@ -25,8 +25,8 @@ from tests.netserver import FeedServer, Response
 from tuinews.formats import FormatError, article_markdown, parse_document, parse_feed
 from tuinews.formats.feeds import MAX_FEED_ITEMS
 from tuinews.ingest import FeedResult, run_refresh
-from tuinews.library import open_paths
 from tuinews.settings import Settings
+from tuinews.startup import open_paths
 from tuinews.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -34,7 +34,7 @@ from tests.conftest import SHARED
 from tests.hostile.forbidden import FORBIDDEN, INVISIBLE, ONE_LINE
 from tests.needs import need
 from tuinews.formats import FormatError, article_markdown, parse_feed
-from tuinews.library import open_paths
+from tuinews.startup import open_paths
 from tuinews.store import Store, View
 
 pytestmark = pytest.mark.slow  # whole corpora through both entries

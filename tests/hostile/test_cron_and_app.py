@@ -15,8 +15,8 @@ from tests.hostile.faults import assert_intact, rows, tuinews
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, settle, wait_for
 from tests.waiting import wait_until
-from tuinews.library import Opened
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
 

@@ -16,9 +16,9 @@ import pytest
 
 from tests.builders import make_store
 from tests.ui.helpers import settle
-from tuinews.library import open_paths, opener
 from tuinews.pool import Pool
 from tuinews.sources.local import PARSE_TIMEOUT, load_paths, needs_workers, parse_pool
+from tuinews.startup import open_paths, opener
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
 

@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 
 from tests.builders import make_articles, make_store
 from tests.waiting import described
-from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen

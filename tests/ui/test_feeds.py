@@ -7,8 +7,8 @@ from tests.builders import make_articles, rss
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, make_app, settle, wait_for, wait_for_refresh, wait_settled
 from tuinews.formats import article_markdown
-from tuinews.library import Opened
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog

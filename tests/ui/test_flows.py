@@ -12,9 +12,9 @@ from textual.widgets import Input, Label
 
 from tests.builders import make_articles, make_store
 from tests.ui.helpers import main, make_app, press_fast, settle, wait_for
-from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import Feed, Store, View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.dialogs import AddFeedDialog, ConfirmDialog

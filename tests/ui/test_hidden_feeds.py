@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.builders import make_articles, make_store
 from tests.ui.helpers import main, settle, wait_for
-from tuinews.library import Opened
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.widgets.feed_list import FeedList

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.builders import make_store
 from tests.ui.helpers import settle
 from tuinews.formats import article_markdown
-from tuinews.library import open_paths
+from tuinews.startup import open_paths
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets.headline_list import HeadlineList

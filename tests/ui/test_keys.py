@@ -7,8 +7,8 @@ from textual.pilot import Pilot
 
 from tests.builders import make_articles
 from tests.ui.helpers import main, make_app, settle, shown_title, wait_for
-from tuinews.library import Opened
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import View
 from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen

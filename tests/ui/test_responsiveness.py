@@ -217,7 +217,7 @@ async def test_the_first_frame_shows_the_headlines_when_the_store_answered_first
 async def test_a_slow_start_shows_loading_then_the_headlines() -> None:
     from threading import Event
 
-    from tuinews.library import Opened
+    from tuinews.startup import Opened
     from tuinews.store import View
 
     go = Event()
@@ -275,7 +275,7 @@ async def test_collections_come_back_on_after_the_first_frame_even_while_loading
     after its first frame, whatever that shows (here "Loading…": the start hangs)."""
     from threading import Event
 
-    from tuinews.library import Opened
+    from tuinews.startup import Opened
     from tuinews.store import View
 
     go = Event()

@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from tests.builders import make_articles, make_store
 from tests.netserver import FeedServer, Response
 from tests.ui.helpers import main, settle, wait_for
-from tuinews.library import Opened
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import Store, StoreError, View
 from tuinews.ui.app import TuinewsApp
 

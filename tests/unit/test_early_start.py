@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tuinews.library import EarlyStart, Opened, open_store
 from tuinews.models import Article
+from tuinews.startup import EarlyStart, Opened, open_store
 from tuinews.store import Store, StoreError, View
 
 

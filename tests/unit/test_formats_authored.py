@@ -16,13 +16,13 @@ import pytest
 
 from tests.builders import atom_document, rss_document
 from tests.netserver import FeedServer, Response
+from tuinews.add_feed import subscribe
 from tuinews.formats import FormatError, parse_document, parse_feed
 from tuinews.formats.feeds import _build_feed, _read_with_feedparser, read_xml_feed
 from tuinews.ingest import Refresher, run_refresh
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.store import Store, View
-from tuinews.subscribe import subscribe
 
 URL = "https://feeds.example.org/blog/feed.xml"  # where the documents were "fetched"
 FIELDS = ("title", "source", "author", "date", "link", "uid", "kind", "text")

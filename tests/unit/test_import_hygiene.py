@@ -16,7 +16,7 @@ CORE = sorted(
 STARTUP = [
     "tuinews",
     "tuinews.cli",
-    "tuinews.library",
+    "tuinews.startup",
     "tuinews.sources.local",
     "tuinews.store",
     "tuinews.ingest",

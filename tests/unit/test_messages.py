@@ -43,8 +43,8 @@ def test_the_lock_says_who_holds_it_without_nested_brackets(tmp_path: Path) -> N
 
 
 def test_a_feed_added_but_not_fetched_says_why_without_nested_brackets() -> None:
+    from tuinews.add_feed import Subscribed
     from tuinews.ingest import FeedResult
-    from tuinews.subscribe import Subscribed
 
     feed = Feed(
         1, "https://example.com/feed", "feed", "Example", "", "", None, None, None, None, "",

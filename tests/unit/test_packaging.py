@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECK_INSTALLED = """
 import asyncio, sys
 from tuinews.resources import styles_dir
-from tuinews.library import Opened
+from tuinews.startup import Opened
 from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.widgets.headline_list import HeadlineList

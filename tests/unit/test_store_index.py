@@ -14,7 +14,7 @@ import pytest
 
 from tests.builders import article
 from tests.unit.store_helpers import index_is_consistent
-from tuinews.library import open_store
+from tuinews.startup import open_store
 from tuinews.store import FeedSuccess, Store
 from tuinews.store.schema import MIGRATIONS, upgrade_note
 from tuinews.store.search_index import INDEX_BATCH

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tuinews.discover import DiscoveredFeed, discover_feeds
 from tuinews.subscriptions import (
     MAX_FEEDS,
     ImportResult,
@@ -23,6 +22,7 @@ from tuinews.subscriptions import (
     parse_opml,
     read_subscriptions,
 )
+from tuinews.subscriptions.discover import DiscoveredFeed, discover_feeds
 
 HERE = Path(__file__).resolve().parents[1] / "fixtures" / "subscriptions"
 

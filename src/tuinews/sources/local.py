@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from tuinews.extract.document import read_document
 from tuinews.formats import FormatError, NeedsWorker, parse_document
-from tuinews.models import Article, Library, Skipped
+from tuinews.models import Article, LoadedFiles, Skipped
 from tuinews.pool import Pool, TimedOut, WorkerCrashed
 from tuinews.resources import welcome_files
 from tuinews.sanitise import clean_line
@@ -205,7 +205,7 @@ def load_paths(
     paths: Sequence[str],
     should_stop: Callable[[], bool] | None = None,
     pool: Pool | None = None,
-) -> Library:
+) -> LoadedFiles:
     """Load every file under the given paths. Never raises for a bad file: it is skipped.
 
     Files are read here (never blocking, size-capped). Small ones that a fast parser
@@ -251,7 +251,7 @@ def load_paths(
             else:
                 found.extend((index, article) for article in outcome)
     found.sort(key=lambda item: item[0])  # stable: a file's articles keep their order
-    library = Library()
+    library = LoadedFiles()
     for _, item in found:
         if isinstance(item, Skipped):
             library.skipped.append(item)
@@ -260,9 +260,9 @@ def load_paths(
     return library
 
 
-def load_welcome() -> Library:
+def load_welcome() -> LoadedFiles:
     """The welcome library shipped inside the package."""
-    library = Library()
+    library = LoadedFiles()
     for name, data in welcome_files():
         for article in parse_document(data, name=name, path=f"welcome:{name}"):
             article.source = "tuinews"

@@ -12,10 +12,10 @@ from textual import events
 from textual.app import App
 from textual.binding import BindingType
 
-from tuinews.library import EarlyStart, Opened, open_store
 from tuinews.resources import stylesheets
 from tuinews.search_results import FIRST_SCREEN
 from tuinews.settings import Settings
+from tuinews.startup import EarlyStart, Opened, open_store
 from tuinews.store import Store
 from tuinews.ui.bindings import APP_BINDINGS, BINDING_IDS, BindingRow, binding_rows, first_key
 from tuinews.ui.contrast import Palette, readable_theme

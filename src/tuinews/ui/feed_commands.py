@@ -100,7 +100,7 @@ class FeedCommands:
             )
 
     async def _subscribe(self, new: NewFeed) -> None:
-        from tuinews.subscribe import subscribe  # (the network stack: when first used)
+        from tuinews.add_feed import subscribe  # (the network stack: when first used)
 
         outcome = await subscribe(self.services.refresher, new.url, new.title, new.tags)
         self.screen.notify(outcome.message, severity="error" if outcome.error else "information")

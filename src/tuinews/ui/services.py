@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from tuinews.ingest import Refresher
-    from tuinews.library import EarlyStart
     from tuinews.settings import Settings
+    from tuinews.startup import EarlyStart
     from tuinews.store import Store
     from tuinews.ui.bindings import BindingRow
     from tuinews.ui.idle_gc import IdleCollector

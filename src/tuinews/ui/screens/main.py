@@ -25,9 +25,9 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from tuinews.library import Opened
 from tuinews.query import parse_query
 from tuinews.search_results import Results
+from tuinews.startup import Opened
 from tuinews.store import FirstPage, View
 from tuinews.store.flags import ReadFlags
 from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS

@@ -50,9 +50,9 @@ def _why_not(error: str) -> str:
 
 async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
     """(feed URL, note, error). A page's URL becomes the URL of the feed it links to."""
-    from tuinews.discover import discover_feeds
     from tuinews.fetch import FetchRequest
     from tuinews.formats.encoding import decode
+    from tuinews.subscriptions.discover import discover_feeds
 
     fetched = await refresher.fetcher.fetch(FetchRequest(url))
     if fetched.status is not None and not fetched.ok:
