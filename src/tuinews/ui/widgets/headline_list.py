@@ -150,7 +150,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         same article if it is still here (on ``prefer`` if that one is); with
         ``keep_current`` (the same view read again, e.g. after a refresh), it stays even if
         the article left the view (read in the Unread view), among the neighbours it had."""
-        current = self.current_id
+        current = was = self.current_id
         if keep_current and current is not None and current not in ids:
             kept = self.fetch([current])  # unless it is gone from the store
             if kept:
@@ -171,7 +171,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
             except ValueError:
                 cursor = 0
         set_virtual_size(self, Size(self.size.width, len(ids)))
-        if current is not None and cursor < len(ids) and ids[cursor] == current:
+        if current == was and current is not None and cursor < len(ids) and ids[cursor] == current:
             # Still on the same article: nothing to announce (the article pane keeps its
             # reading position). Rows added or gone above it: it keeps its place on screen.
             if cursor != self.cursor:
@@ -364,7 +364,10 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     def on_click(self, event: events.Click) -> None:
         if self.drag_ended():
             return  # the border was dragged (PaneEdge): not a click on a row
-        row = round(self.scroll_offset.y) + event.y
+        offset = event.get_content_offset(self)  # (the title bar above the rows)
+        if offset is None:
+            return  # on the title bar or a border: not a row
+        row = round(self.scroll_offset.y) + offset.y
         headline = self.headline_at(row)
         if headline is not None:
             self.move_to(row)
