@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from tests.builders import make_articles, make_store
-from tests.ui.helpers import main, make_app, press_fast, settle, shown_title, wait_for, where_shown
+from tests.ui.helpers import main, make_app, press_fast, settle, wait_for
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
@@ -164,23 +164,6 @@ async def test_the_feed_list_counts_follow_star_and_read_at_once() -> None:
     assert len(app.store.headlines(View(starred_only=True))) == 1
 
 
-async def test_clicking_a_feed_shows_that_feed() -> None:
-    """The row clicked, under the list's title bar (as the headline list's)."""
-    app = app_with(make_articles(3), {"Other feed": ["Other story"], "Zeta": ["Zeta story"]})
-    async with app.run_test(size=(140, 30)) as pilot:
-        await settle(pilot)
-        await wait_for(pilot, lambda: "Zeta" in counts(pilot))
-        screen = main(pilot)
-        await pilot.click(offset=where_shown(pilot, "Other feed"))
-        await settle(pilot)
-        current = screen.feed_list.current
-        assert current is not None and current.label == "Other feed"
-        assert titles(pilot) == ["Other story"]
-        await pilot.click(offset=(screen.feed_list.region.x + 2, screen.feed_list.region.y))
-        await settle(pilot)  # the title bar: nothing chosen
-        assert titles(pilot) == ["Other story"]
-
-
 # --- 5. narrow terminals reach the feed list -----------------------------------------
 
 
@@ -272,32 +255,6 @@ async def test_leaving_a_search_selects_the_article_selected_before_it() -> None
         await pilot.press("escape")  # in the results: clears too
         await settle(pilot)
         assert screen.headlines.current_id == before
-
-
-async def test_after_leaving_a_search_the_article_shown_is_the_one_selected() -> None:
-    """The article pane follows the cursor put back: ``s`` and ``y`` act on the article on
-    screen, which is the one selected."""
-    app = make_app(make_articles(20, paragraphs=1))
-    async with app.run_test(size=(140, 30)) as pilot:
-        await settle(pilot)
-        screen = main(pilot)
-        await pilot.press("j", "j", "j")
-        await settle(pilot)
-        assert shown_title(pilot) == "Headline 3"
-        await pilot.press("slash", *"headline 17")
-        await settle(pilot)
-        assert shown_title(pilot) == "Headline 17"
-        await pilot.press("escape")
-        await settle(pilot)
-        current = screen.headlines.current
-        assert current is not None and current.title == "Headline 3"
-        assert shown_title(pilot) == "Headline 3"  # not the search result left behind
-        await pilot.press("s", "y")
-        await settle(pilot)
-        assert [h.title for h in screen.shown if h.starred] == ["Headline 3"]
-        messages = [n.message for n in app._notifications]
-        assert "Copied https://example.com/3" in messages
-        assert not any("still loading" in m for m in messages)
 
 
 # --- 9. dialogs --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 
 class PaneFocus:
@@ -33,6 +34,17 @@ class PaneFocus:
     def feeds_hidden(self) -> bool:
         """Whether the wide layout leaves the feed list out."""
         return self.screen.has_class("-no-feeds") or self.screen.has_class("-feeds-hidden")
+
+    @property
+    def reading(self) -> bool:
+        """Whether the article shown is being read: the user is in a view (not browsing
+        the feed list, nor typing a search) and the article pane is on screen (in the narrow
+        layout, only while it is the pane shown)."""
+        screen = self.screen
+        focused = screen.focused
+        if focused is self.feeds or isinstance(focused, Input):
+            return False
+        return not self.narrow or screen.has_class("-reading")
 
     def resized(self, width: int) -> None:
         screen = self.screen

@@ -58,7 +58,6 @@ class MainScreen(Screen[None]):
         self.view = View()
         self.shown_text = ""  # the search whose results are shown
         self.loaded = False
-        self.view_opened = False  # its first article is read once shown
         self.skipped_note = ""
         self.before_search: int | None = None  # the article selected when a search began
         self.restore: int | None = None  # ... selected again when it is left
@@ -83,13 +82,15 @@ class MainScreen(Screen[None]):
         feed_list, headlines, _ = panes
         self.pane_sizes = PaneSizes(self, panes, app.settings.narrow_width)
         self.pane_focus = PaneFocus(self, panes, app.settings.narrow_width)
-        self.read_marks = ReadMarks(self, store, panes, lambda: self.focused is feed_list)
+        self.read_marks = ReadMarks(  # (not the results of a search still on its way)
+            self, store, panes, lambda: not self.pane_focus.reading or self._searching
+        )
         self.follower = follower = StoreFollower(
             self,
             store,
             self._reload,
             refreshing=lambda: self.refreshing,
-            searching=lambda: self.search_bar.value != self.shown_text,
+            searching=lambda: self._searching,
         )
         self.refresher = RefreshRunner(self, app, status, follower.reload_soon, follower.rebase)
         self.feed_commands = FeedCommands(
@@ -151,6 +152,10 @@ class MainScreen(Screen[None]):
         return self.refresher.running
 
     @property
+    def _searching(self) -> bool:  # (the results of the search typed are on their way)
+        return self.search_bar.value != self.shown_text
+
+    @property
     def _reload_pending(self) -> bool:
         return self.follower.pending
 
@@ -175,7 +180,6 @@ class MainScreen(Screen[None]):
 
     def _opened(self, opened: Opened, first: FirstPage | None = None) -> None:
         self.view = opened.view
-        self.view_opened = True  # its first article is read once shown (not in this frame)
         if opened.view.ids is not None:
             self.feed_list.first = Entry(opened.view, opened.description, 0)
         self.view_changed()
@@ -266,9 +270,8 @@ class MainScreen(Screen[None]):
             keep_current=found.reload,
             prefer=restore,
         )
-        if self.view_opened and not text.strip():
-            self.view_opened = False  # (a refresh filling an empty view does not open it)
-            self.read_marks.mark_when_shown(self.headlines.current)
+        if not found.reload:  # a view or search chosen (not a refresh): its article is read
+            self.read_marks.mark_when_shown(self.headlines.current)  # once shown
         self.article_view.highlight(words)
         if not found.ids and found.complete:
             self.article_view.show_message(message)
@@ -276,7 +279,7 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
-        if parse_query(self.search_bar.value).short:
+        if self._searching and parse_query(self.search_bar.value).short:
             self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 
@@ -319,7 +322,6 @@ class MainScreen(Screen[None]):
     def _feed_chosen(self, event: FeedList.Chosen) -> None:
         if event.entry.view != self.view:
             self.view = event.entry.view
-            self.view_opened = True  # its first article is read once shown
             self.reload_headlines()
             self.view_changed()
 

@@ -369,6 +369,12 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._rerender)  # once the new size is laid out
 
+    def on_show(self) -> None:
+        """On screen again (the narrow layout shows it only while reading): so is the
+        article it holds."""
+        if self.ready and self.article is not None and self.article.id is not None:
+            self.post_message(self.Shown(self.article.id))
+
     def _rerender(self) -> None:
         """Render the article again at the pane's new width, keeping the reader's place."""
         width = self._render_width()

@@ -98,8 +98,9 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     }
 
     class Highlighted(Message):
-        """The cursor moved onto a headline: by the user (a key, a click), or because the
-        list itself changed (``by_user`` False: a new search result, a refresh)."""
+        """The cursor moved onto a headline: by the user (a key, a click, the results of
+        a search or a view they chose), or (``by_user`` False) because a refresh changed
+        the list under it."""
 
         def __init__(self, headline_list: HeadlineList, headline: Headline, by_user: bool) -> None:
             super().__init__()
@@ -183,7 +184,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         self.cursor = -1
-        self.move_to(cursor, force=True, by_user=False)
+        self.move_to(cursor, force=True, by_user=not keep_current)
         self.refresh()
 
     def set_headlines(self, headlines: Sequence[Headline], words: Sequence[str] = ()) -> None:
