@@ -193,3 +193,45 @@ async def test_the_article_shown_after_leaving_a_search_in_unread_is_read() -> N
         await wait_for(pilot, lambda: counts(pilot)["Unread"] == 6)
         await settle(pilot)
     assert len(app.store.headlines(View(unread_only=True))) == 6
+
+
+# --- keys ----------------------------------------------------------------------------
+
+
+async def test_g_and_G_move_to_the_first_and_last_feed() -> None:
+    app = app_with(make_articles(3), {"Other feed": ["Other story"], "Zeta": ["Zeta story"]})
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Zeta" in counts(pilot))
+        screen = main(pilot)
+        await to_feed_list(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        current = screen.feed_list.current
+        assert current is not None and current.label == "Zeta"
+        assert titles(pilot) == ["Zeta story"]
+        assert screen.feed_list.has_focus
+        await pilot.press("g")
+        await settle(pilot)
+        current = screen.feed_list.current
+        assert current is not None and current.label == "All articles"
+        assert screen.view == View()
+
+
+async def test_f_in_a_narrow_terminal_goes_back_to_the_pane_it_left() -> None:
+    app = app_with(make_articles(3), {"Other feed": ["Other story"]})
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await pilot.press("enter")  # reading
+        await pilot.press("f")  # the feed list...
+        await pilot.pause()
+        assert screen.feed_list.has_focus and screen.article_view.region.width == 0
+        await pilot.press("f")  # ...and back to the article
+        await pilot.pause()
+        assert screen.article_view.has_focus and screen.article_view.region.width > 70
+        assert screen.headlines.region.width == 0
+        await pilot.press("escape", "f", "f")  # from the headlines: back to them
+        await pilot.pause()
+        assert screen.headlines.has_focus and screen.headlines.region.width > 70
+        assert screen.article_view.region.width == 0

@@ -3,8 +3,8 @@
 Each pane has a title bar, drawn in the accent colour while the pane has the focus, so
 keys always visibly act on one pane. Below ``narrow_width`` columns one pane is shown at
 a time: the focused one. ``f`` and ``Tab`` reach the feed list there too, ``Enter`` on a
-feed shows its headlines and ``Escape`` goes back (the wide layout's choice to hide the
-feed list is left alone). The screen's classes say what is shown (styles/panes.tcss):
+feed shows its headlines, ``Escape`` goes back to them and ``f`` to the pane it was
+pressed in (the wide layout's choice to hide the feed list is left alone). The screen's classes say what is shown (styles/panes.tcss):
 ``-narrow``, ``-feeds-pane`` (the feed list is the one pane), ``-reading`` (the article
 is), ``-no-feeds`` (nothing to list yet) and ``-feeds-hidden`` (``f`` in the wide layout).
 """
@@ -25,6 +25,7 @@ class PaneFocus:
         self.screen = screen
         self.feeds, self.headlines, self.article = panes
         self.narrow_width = narrow_width
+        self.came_from = self.headlines  # the pane ``f`` left for the feed list (narrow)
 
     @property
     def narrow(self) -> bool:
@@ -76,8 +77,13 @@ class PaneFocus:
 
     def toggle_feeds(self) -> None:
         screen = self.screen
-        if self.narrow:  # the feed list as the one pane, or back to the headlines
-            screen.set_focus(self.headlines if screen.focused is self.feeds else self.feeds)
+        if self.narrow:  # the feed list as the one pane, or back to the pane left for it
+            focused = screen.focused
+            if focused is self.feeds:
+                screen.set_focus(self.came_from)
+            else:
+                self.came_from = self.article if focused is self.article else self.headlines
+                screen.set_focus(self.feeds)
         elif self.feeds_hidden:
             screen.remove_class("-no-feeds", "-feeds-hidden")
         else:

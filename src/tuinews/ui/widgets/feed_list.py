@@ -256,6 +256,14 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         event.stop()
         self.action_cursor_up()
 
+    def key_g(self, event: events.Key) -> None:
+        event.stop()
+        self.action_first()  # (as Home: the first entry, as in the headline list)
+
+    def key_upper_g(self, event: events.Key) -> None:
+        event.stop()
+        self.action_last()
+
     key_down = key_j
     key_up = key_k
 
