@@ -235,3 +235,61 @@ async def test_f_in_a_narrow_terminal_goes_back_to_the_pane_it_left() -> None:
         await pilot.pause()
         assert screen.headlines.has_focus and screen.headlines.region.width > 70
         assert screen.article_view.region.width == 0
+
+
+def wide_code_app(settings: Settings | None = None) -> TuinewsApp:
+    wide = "x = 1  # " + "a comment that goes on " * 10
+    body = f"A paragraph.\n\n```python\n{wide}\n```\n\nAfter."
+    article = Article(
+        title="Code", source="S", body=body, text=body, date=datetime(2024, 6, 1, tzinfo=UTC)
+    )
+    return make_app([article], settings=settings)
+
+
+async def test_the_sideways_keys_are_in_the_help_and_the_palette() -> None:
+    from textual.command import Command, CommandList, CommandPalette
+
+    from tuinews.ui.screens.help import HelpScreen
+
+    app = wide_code_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        await wait_for(pilot, lambda: view.ready and view.complete)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {row.keys: row for row in app.screen.rows}
+        assert "Scroll the article left" in rows["←"].description
+        assert "Scroll the article right" in rows["→"].description
+        assert (rows["←"].id, rows["→"].id) == ("scroll_left", "scroll_right")
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"scroll the article right")
+
+        def highlighted() -> str | None:
+            palette = app.screen
+            if not isinstance(palette, CommandPalette):
+                return None
+            commands = palette.query_one(CommandList)
+            if commands.highlighted is None:
+                return None
+            option = commands.get_option_at_index(commands.highlighted)
+            return option.hit.text if isinstance(option, Command) else None
+
+        await wait_for(pilot, lambda: (highlighted() or "").startswith("Scroll the article r"))
+        await pilot.press("enter")  # from the headline list: the article pane scrolls
+        await settle(pilot)
+        assert main(pilot).headlines.has_focus
+        assert view.scroll_offset.x == 4
+
+
+async def test_the_sideways_keys_can_be_remapped() -> None:
+    app = wide_code_app(Settings(refresh_on_start=False, keys={"scroll_right": "w"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        await wait_for(pilot, lambda: view.ready and view.complete)
+        assert not any("unknown key" in n.message for n in app._notifications)
+        await pilot.press("enter", "w", "w")
+        assert view.scroll_offset.x == 8

@@ -4,9 +4,10 @@ Each pane has a title bar, drawn in the accent colour while the pane has the foc
 keys always visibly act on one pane. Below ``narrow_width`` columns one pane is shown at
 a time: the focused one. ``f`` and ``Tab`` reach the feed list there too, ``Enter`` on a
 feed shows its headlines, ``Escape`` goes back to them and ``f`` to the pane it was
-pressed in (the wide layout's choice to hide the feed list is left alone). The screen's classes say what is shown (styles/panes.tcss):
-``-narrow``, ``-feeds-pane`` (the feed list is the one pane), ``-reading`` (the article
-is), ``-no-feeds`` (nothing to list yet) and ``-feeds-hidden`` (``f`` in the wide layout).
+pressed in (the wide layout's choice to hide the feed list is left alone). The screen's
+classes say what is shown (styles/panes.tcss): ``-narrow``, ``-feeds-pane`` (the feed
+list is the one pane), ``-reading`` (the article is), ``-no-feeds`` (nothing to list
+yet) and ``-feeds-hidden`` (``f`` in the wide layout).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from tuinews.links import safe_link
 from tuinews.models import Article
 from tuinews.render import Line, Place, place_of, render_lines, row_of
 from tuinews.store import Headline, Store
+from tuinews.ui.bindings import ARTICLE_BINDINGS
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import set_virtual_size
 from tuinews.ui.widgets.article_render import Renderer, Request
@@ -54,9 +55,7 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
         Binding("down", "scroll_down", "Scroll down", show=False),
-        # A code block wider than the pane is not wrapped: the pane scrolls sideways.
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        *ARTICLE_BINDINGS,  # (sideways: listed in the help and the palette)
     ]
 
     class Failed(Message):
