@@ -5,17 +5,29 @@ keys, and the panes while a feed is removed."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tests.builders import make_articles, make_store
-from tests.ui.helpers import main, make_app, settle, shown_title, wait_for, where_shown
+from tests.ui.helpers import (
+    main,
+    make_app,
+    press_fast,
+    screen_lines,
+    settle,
+    shown_title,
+    wait_for,
+    where_shown,
+)
 from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
+from tuinews.ui.widgets.feed_status import FeedStatus
 
 
 def app_with(articles: list[Article], feeds: dict[str, list[str]]) -> TuinewsApp:
@@ -293,3 +305,61 @@ async def test_the_sideways_keys_can_be_remapped() -> None:
         assert not any("unknown key" in n.message for n in app._notifications)
         await pilot.press("enter", "w", "w")
         assert view.scroll_offset.x == 8
+
+
+# --- removing a feed -----------------------------------------------------------------
+
+
+async def test_removing_the_shown_feed_shows_the_next_with_nothing_wrong_between() -> None:
+    """From ``d`` on, the headline pane shows the removed feed (its title, its articles,
+    its error under the panes) or the next one (its title, its articles, no error): never
+    "No articles here.", nor the removed feed's error or articles under the next one's
+    title. Looked at between the app's steps, and in every frame it draws."""
+    app = app_with(make_articles(3), {"Broken": ["Broken story"], "Zeta": ["Zeta story"]})
+    (broken,) = [feed for feed in app.store.feeds() if feed.name == "Broken"]
+    app.store.record_failure(broken.id, "HTTP 500 Server Error")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "Zeta" in counts(pilot))
+        screen = main(pilot)
+        await to_feed_list(pilot)
+        while (current := screen.feed_list.current) is not None and current.label != "Broken":
+            await pilot.press("j")
+        await settle(pilot)
+        status = screen.query_one(FeedStatus)
+        assert "HTTP 500" in status.text
+        frames: list[tuple[str, str, str]] = []
+        display = app._display
+
+        def drawn(on: Screen[object], renderable: object) -> None:
+            if renderable is not None and not app._batch_count and on is screen:
+                pane = screen.headlines.region
+                lines = screen_lines(pilot)
+                rows = "\n".join(line[pane.x : pane.right] for line in lines[pane.y : pane.bottom])
+                frames.append((lines[pane.y][pane.x : pane.right], rows, "\n".join(lines)))
+            display(on, renderable)  # type: ignore[arg-type]
+
+        app._display = drawn  # type: ignore[method-assign]
+        await pilot.press("d")
+        press_fast(pilot, "y")
+        states = []
+        next_titles = ["Headline 0", "Headline 1", "Headline 2"]  # Example feed's
+        for _ in range(1000):  # (a hang guard)
+            headlines = screen.headlines
+            empty = "" if headlines.ids else headlines.empty_message  # (the one shown)
+            states.append((str(headlines.border_title), empty, status.text * status.display))
+            if [headline.title for headline in screen.shown] == next_titles:
+                break
+            await asyncio.sleep(0.002)
+        await settle(pilot)
+        assert titles(pilot) == next_titles
+        for title, empty, error in states:
+            assert "No articles here" not in empty
+            assert not error or title == "Broken"
+        assert frames
+        for title, rows, text in frames:
+            assert "No articles here" not in rows
+            if "Broken" not in title:
+                assert "Example feed" in title
+                assert "Broken story" not in rows and "HTTP 500" not in text
+        assert "Example feed" in frames[-1][0]

@@ -94,7 +94,7 @@ class MainScreen(Screen[None]):
         )
         self.refresher = RefreshRunner(self, app, status, follower.reload_soon, follower.rebase)
         self.feed_commands = FeedCommands(
-            self, app, (feed_list, headlines), self.refresher, follower
+            self, app, (feed_list, headlines), self.refresher, follower, lambda: self.view
         )
 
     def on_mount(self) -> None:
@@ -321,6 +321,7 @@ class MainScreen(Screen[None]):
     @on(FeedList.Chosen)
     def _feed_chosen(self, event: FeedList.Chosen) -> None:
         if event.entry.view != self.view:
+            self.frame_hold.hold()  # its title shows with its headlines
             self.view = event.entry.view
             self.reload_headlines()
             self.view_changed()

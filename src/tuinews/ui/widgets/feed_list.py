@@ -137,8 +137,10 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             (i for i, e in enumerate(self.entries) if current and e.view == current.view), None
         )
         if kept_at is None and current is not None and at is not None:
-            self.highlighted = min(at, len(self.entries) - 1)  # gone: announced (Chosen)
-            return
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = min(at, len(self.entries) - 1)
+            self.post_message(self.Chosen(self.entries[self.highlighted or 0]))  # (gone)
+            return  # (announced before Loaded: the screen never shows the gone view again)
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = kept_at or 0
 
