@@ -82,15 +82,15 @@ class MainScreen(Screen[None]):
         feed_list, headlines, _ = panes
         self.pane_sizes = PaneSizes(self, panes, app.settings.narrow_width)
         self.pane_focus = PaneFocus(self, panes, app.settings.narrow_width)
-        self.read_marks = ReadMarks(  # (not the results of a search still on its way)
-            self, store, panes, lambda: not self.pane_focus.reading or self._searching
-        )
         self.follower = follower = StoreFollower(
             self,
             store,
             self._reload,
             refreshing=lambda: self.refreshing,
-            searching=lambda: self._searching,
+            searching=lambda: self.search_bar.value != self.shown_text,
+        )
+        self.read_marks = ReadMarks(  # (nor the results of a search still on their way)
+            self, store, panes, lambda: not self.pane_focus.reading or follower.searching()
         )
         self.refresher = RefreshRunner(self, app, status, follower.reload_soon, follower.rebase)
         self.feed_commands = FeedCommands(
@@ -150,10 +150,6 @@ class MainScreen(Screen[None]):
     @property
     def refreshing(self) -> bool:
         return self.refresher.running
-
-    @property
-    def _searching(self) -> bool:  # (the results of the search typed are on their way)
-        return self.search_bar.value != self.shown_text
 
     @property
     def _reload_pending(self) -> bool:
@@ -279,7 +275,7 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
-        if self._searching and parse_query(self.search_bar.value).short:
+        if self.follower.searching() and parse_query(self.search_bar.value).short:
             self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 
