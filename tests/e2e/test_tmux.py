@@ -160,3 +160,22 @@ def test_the_search_bar_says_where_it_searches_and_offers_all_articles(
     screen = terminal.wait_for("Search in all articles")
     terminal.wait_for("Beta story")
     terminal.keys("q")
+
+
+def test_a_click_opens_the_headline_under_the_mouse(terminal: Terminal, tmp_path: Path) -> None:
+    """The real terminal's mouse report (SGR, as xterm sends it) on a headline's row opens
+    that headline, not the one below (the list's title bar is above its first row)."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(1, 6):
+        (notes / f"note{n}.md").write_text(f"# Note {n}\n\nThe body of note {n}.\n")
+    start(terminal, tmp_path, str(notes), "--db", str(tmp_path / "tuinews.db"))
+    terminal.wait_for("The body of note")
+    screen = terminal.settled()
+    (row,) = [y for y, line in enumerate(screen.splitlines()) if "Note 3" in line.split("▕")[0]]
+    x = screen.splitlines()[row].index("Note 3") + 1
+    for final in ("M", "m"):  # button 1 pressed, released: cells counted from 1
+        terminal.tmux("send-keys", "-t", "tuinews", "-l", f"\x1b[<0;{x + 1};{row + 1}{final}")
+    terminal.wait_for("The body of note 3.")
+    terminal.keys("q")
+    terminal.wait_closed()

@@ -132,3 +132,19 @@ def main(pilot: Pilot[None]) -> MainScreen:
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+def screen_lines(pilot: Pilot[None]) -> list[str]:
+    """The text of each line of the screen, as the terminal shows it."""
+    strips = pilot.app.screen._compositor.render_strips()
+    return [strip.text for strip in strips]
+
+
+def where_shown(pilot: Pilot[None], text: str) -> tuple[int, int]:
+    """The screen's (x, y) of ``text`` as drawn (the first line showing it, from the top):
+    where a user would click on it."""
+    for y, line in enumerate(screen_lines(pilot)):
+        x = line.find(text)
+        if x >= 0:
+            return x, y
+    raise AssertionError(f"{text!r} is not on the screen")

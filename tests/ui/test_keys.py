@@ -6,7 +6,7 @@ from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from tests.builders import make_articles
-from tests.ui.helpers import main, make_app, settle, shown_title, wait_for
+from tests.ui.helpers import main, make_app, settle, shown_title, wait_for, where_shown
 from tuinews.settings import Settings
 from tuinews.startup import Opened
 from tuinews.store import View
@@ -238,12 +238,29 @@ async def test_q_quits() -> None:
 
 
 async def test_clicking_a_headline_opens_it() -> None:
-    app = make_app()
+    """The row clicked is the one opened (and marked read), not its neighbour: the
+    list's title bar is above its first row."""
+    app = make_app(make_articles(60, paragraphs=1))
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.click(HeadlineList, offset=(5, 3))
+        screen = main(pilot)
+        await pilot.click(offset=where_shown(pilot, "Headline 2"))
         await settle(pilot)
-        assert shown_title(pilot) == "Headline 3"
+        assert shown_title(pilot) == "Headline 2"
+        assert screen.headlines.current is not None
+        assert screen.headlines.current.title == "Headline 2"
+        await wait_for(pilot, lambda: screen.shown[2].read)
+        assert not screen.shown[3].read
+        await pilot.press("G")  # scrolled: the row under the mouse still
+        await settle(pilot)
+        x, y = where_shown(pilot, "Headline 55")
+        await pilot.click(offset=(x, y))
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 55"
+        title_bar = screen.headlines.region.y
+        await pilot.click(offset=(x, title_bar))  # the title bar: no row
+        await settle(pilot)
+        assert shown_title(pilot) == "Headline 55"
 
 
 async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
@@ -261,7 +278,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
         await pilot.pause()
         assert screen.headlines.region.width > 0
         assert screen.article_view.region.width == 0
-        await pilot.click(HeadlineList, offset=(5, 2))
+        await pilot.click(offset=where_shown(pilot, "Headline 2"))
         await settle(pilot)
         assert screen.article_view.region.width > 0
         assert shown_title(pilot) == "Headline 2"

@@ -1,5 +1,7 @@
 """Every key binding, as data: an id (for remapping in the config file), keys, and a
-description. The footer, the help screen and the command palette all read these."""
+description. The footer, the help screen and the command palette all read these. The
+app's and the main screen's act there; the article pane's act on the article pane (its
+keys while it has the focus; the palette's commands whatever has it)."""
 
 from __future__ import annotations
 
@@ -72,6 +74,21 @@ MAIN_BINDINGS = [
     ),
 ]
 
+ARTICLE_PANE = "article"  # the article pane's id: the palette's namespace for its actions
+ARTICLE_BINDINGS = [
+    # A code block wider than the pane is not wrapped: the pane scrolls sideways.
+    Binding(
+        "left", "scroll_left", "Scroll the article left (wide code)", id="scroll_left", show=False
+    ),
+    Binding(
+        "right",
+        "scroll_right",
+        "Scroll the article right (wide code)",
+        id="scroll_right",
+        show=False,
+    ),
+]
+
 # Keys that move the focus (to a pane, the search bar or a dialog) are "priority" bindings:
 # they run before the next key is delivered, so "/word" or "a" and a URL typed quickly
 # land in the search bar or the dialog whole (a dialog's action waits until it is mounted
@@ -81,7 +98,7 @@ FOCUS_ACTIONS = frozenset(
     {"read", "back", "search", "add_feed", "remove_feed", "toggle_feeds", "focus_next_pane"}
 )
 
-ALL_BINDINGS = MAIN_BINDINGS + APP_BINDINGS
+ALL_BINDINGS = MAIN_BINDINGS + ARTICLE_BINDINGS + APP_BINDINGS
 BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)
 
 
@@ -102,6 +119,7 @@ def binding_rows(keys: Mapping[str, str], display: Callable[[Binding], str]) -> 
         keyspec = keys.get(binding.id or "", binding.key)
         shown = ", ".join(display(Binding(key, "")) for key in keyspec.split(","))
         target = "app" if binding in APP_BINDINGS else "screen"
+        target = ARTICLE_PANE if binding in ARTICLE_BINDINGS else target
         action = f"{target}.{binding.action}"
         rows.append(BindingRow(shown, binding.description, binding.id or "", action))
     return rows

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 from tuinews.links import shown_url
-from tuinews.store import Feed
+from tuinews.store import Feed, View
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
 from tuinews.ui.store_follower import StoreFollower
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 class FeedCommands:
     """``follower`` reads the screen's view and the feed list again: soon after a feed
-    is added (its articles arrive), at once after one is removed."""
+    is added (its articles arrive), at once after one is removed; ``view``: the view the
+    screen shows."""
 
     def __init__(
         self,
@@ -34,12 +35,14 @@ class FeedCommands:
         panes: tuple[FeedList, HeadlineList],
         refresher: RefreshRunner,
         follower: StoreFollower,
+        view: Callable[[], View],
     ) -> None:
         self.screen = screen
         self.services = services
         self.feed_list, self.headlines = panes
         self.refresher = refresher
         self.follower = follower
+        self.view = view
 
     def current(self) -> Feed | int | None:
         """The feed the focused pane shows: in the feed list, the highlighted one; in the
@@ -146,4 +149,19 @@ class FeedCommands:
         self.services.store.remove_feed(feed.id)
         app = self.screen.app
         app.call_from_thread(self.screen.notify, f"Removed {feed.name}.")
-        app.call_from_thread(self.follower.reload_now)  # at once: the list and its counts
+        app.call_from_thread(self._removed, feed)
+
+    def _removed(self, feed: Feed) -> None:
+        """At once: the feed list and its counts; and the shown view, unless it goes with
+        the feed (its own, or a tag only it had): then the list moves on to the next entry,
+        whose headlines replace it (FeedList.Chosen). Read again first, the gone view would
+        show "No articles here." (and the feed's last error) until then."""
+        view = self.view()
+        others = [e.feed for e in self.feed_list.entries if e.feed and e.feed.id != feed.id]
+        gone = view.feed_id == feed.id or (
+            view.tag is not None and not any(view.tag in other.tags for other in others)
+        )
+        if gone and self.feed_list.current is not None and self.feed_list.current.view == view:
+            self.feed_list.reload()
+        else:
+            self.follower.reload_now()

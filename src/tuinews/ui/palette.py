@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tuinews.ui.bindings import BindingRow
+from tuinews.ui.bindings import ARTICLE_PANE, BindingRow
 from tuinews.ui.services import services
 
 
@@ -17,7 +17,9 @@ class BindingCommands(Provider):
         return services(self.screen).binding_rows()
 
     async def _run(self, action: str) -> None:
-        await self.screen.run_action(action)
+        """``action`` on the app, the screen, or the article pane (its namespace)."""
+        panes = {pane.id or "": pane for pane in self.screen.query(f"#{ARTICLE_PANE}")}
+        await self.app.run_action(action, self.screen, panes)
 
     async def discover(self) -> Hits:
         for row in self._rows():

@@ -1,5 +1,6 @@
 """Read and starred flags changed in the reader: the article shown is read (once it is on
-screen, and not while the feed list is browsed), ``m``, ``s`` and ``A``. Each change is
+screen, and not while the feed list is browsed or a search typed: once the view or the
+results are entered), ``m``, ``s`` and ``A``. Each change is
 shown at once (the headline rows, the feed list's counts) and committed to the store from
 thread workers. A burst of changes (``j``
 held down over unread articles) is one transaction (:class:`tuinews.store.flags.
@@ -24,8 +25,10 @@ from tuinews.ui.widgets.headline_list import HeadlineList
 
 class ReadMarks:
     """Held by the main screen, whose workers write the flags (their errors are reported
-    there). ``browsing``: whether the feed list has the focus (its views are looked at,
-    not entered)."""
+    there). ``browsing``: whether the article shown is not being read (the feed list or
+    the search bar has the focus: views and results are looked at, not entered; the
+    narrow layout shows the headlines, not the article; or the results of the search
+    typed are still on their way)."""
 
     def __init__(
         self,
@@ -45,7 +48,8 @@ class ReadMarks:
     # --- the article shown -----------------------------------------------------------
 
     def mark_when_shown(self, headline: Headline | None) -> None:
-        """The first article of a view opened: read once it is shown (see ArticleView)."""
+        """The first article of a view or of a search's results: read once it is shown
+        (see ArticleView)."""
         if headline is None or headline.read:
             return
         self.to_mark = headline
@@ -54,14 +58,14 @@ class ReadMarks:
             self.shown(headline.id)  # already on screen
 
     def entered(self) -> None:
-        """The view was entered (or the feed list has its counts): its article shown
-        meanwhile is read now."""
+        """The view or the results were entered (or the feed list has its counts, or the
+        article pane appeared): the article shown meanwhile is read now."""
         if self.to_mark is not None:
             self.mark_when_shown(self.to_mark)
 
     def highlighted(self, headline: Headline, by_user: bool) -> None:
         """The cursor is on ``headline``: marked read once its article is shown, not every
-        headline passed over on the way, nor when a new search result lands on it."""
+        headline passed over on the way, nor when a refresh moves the cursor."""
         if by_user or (self.to_mark is not None and self.to_mark.id == headline.id):
             self.to_mark = None if headline.read else headline
         else:
@@ -73,7 +77,7 @@ class ReadMarks:
         if headline is not None and headline.id == article_id:
             if not self.feed_list.entries or self.browsing():
                 # Once the feed list has its counts (start-up), and once the view is
-                # entered, not while the feed list is browsed.
+                # entered and the article is on screen.
                 return
             self.to_mark = None
             current = self.headlines.current  # (the rows may have been fetched again)
@@ -84,9 +88,10 @@ class ReadMarks:
 
     def toggle_read(self, headline: Headline) -> None:
         """``m``: the headline under the cursor read, or unread."""
-        if headline is self.to_mark:
-            self.to_mark = None  # read by going there, then unread again: it stays unread
-        else:
+        pending, reading = headline is self.to_mark, not self.browsing()
+        if pending:
+            self.to_mark = None
+        if not (pending and reading):  # (read by going there, then unread again: it stays)
             self.set_read([headline], not headline.read)
 
     # --- changes, written in threads ---------------------------------------------------

@@ -58,7 +58,6 @@ class MainScreen(Screen[None]):
         self.view = View()
         self.shown_text = ""  # the search whose results are shown
         self.loaded = False
-        self.view_opened = False  # its first article is read once shown
         self.skipped_note = ""
         self.before_search: int | None = None  # the article selected when a search began
         self.restore: int | None = None  # ... selected again when it is left
@@ -83,7 +82,6 @@ class MainScreen(Screen[None]):
         feed_list, headlines, _ = panes
         self.pane_sizes = PaneSizes(self, panes, app.settings.narrow_width)
         self.pane_focus = PaneFocus(self, panes, app.settings.narrow_width)
-        self.read_marks = ReadMarks(self, store, panes, lambda: self.focused is feed_list)
         self.follower = follower = StoreFollower(
             self,
             store,
@@ -91,9 +89,12 @@ class MainScreen(Screen[None]):
             refreshing=lambda: self.refreshing,
             searching=lambda: self.search_bar.value != self.shown_text,
         )
+        self.read_marks = ReadMarks(  # (nor the results of a search still on their way)
+            self, store, panes, lambda: not self.pane_focus.reading or follower.searching()
+        )
         self.refresher = RefreshRunner(self, app, status, follower.reload_soon, follower.rebase)
         self.feed_commands = FeedCommands(
-            self, app, (feed_list, headlines), self.refresher, follower
+            self, app, (feed_list, headlines), self.refresher, follower, lambda: self.view
         )
 
     def on_mount(self) -> None:
@@ -175,7 +176,6 @@ class MainScreen(Screen[None]):
 
     def _opened(self, opened: Opened, first: FirstPage | None = None) -> None:
         self.view = opened.view
-        self.view_opened = True  # its first article is read once shown (not in this frame)
         if opened.view.ids is not None:
             self.feed_list.first = Entry(opened.view, opened.description, 0)
         self.view_changed()
@@ -266,9 +266,8 @@ class MainScreen(Screen[None]):
             keep_current=found.reload,
             prefer=restore,
         )
-        if self.view_opened and not text.strip():
-            self.view_opened = False  # (a refresh filling an empty view does not open it)
-            self.read_marks.mark_when_shown(self.headlines.current)
+        if not found.reload:  # a view or search chosen (not a refresh): its article is read
+            self.read_marks.mark_when_shown(self.headlines.current)  # once shown
         self.article_view.highlight(words)
         if not found.ids and found.complete:
             self.article_view.show_message(message)
@@ -276,7 +275,7 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
-        if parse_query(self.search_bar.value).short:
+        if self.follower.searching() and parse_query(self.search_bar.value).short:
             self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 
@@ -318,8 +317,8 @@ class MainScreen(Screen[None]):
     @on(FeedList.Chosen)
     def _feed_chosen(self, event: FeedList.Chosen) -> None:
         if event.entry.view != self.view:
+            self.frame_hold.hold()  # its title shows with its headlines
             self.view = event.entry.view
-            self.view_opened = True  # its first article is read once shown
             self.reload_headlines()
             self.view_changed()
 

@@ -27,6 +27,7 @@ from tuinews.links import safe_link
 from tuinews.models import Article
 from tuinews.render import Line, Place, place_of, render_lines, row_of
 from tuinews.store import Headline, Store
+from tuinews.ui.bindings import ARTICLE_BINDINGS
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import set_virtual_size
 from tuinews.ui.widgets.article_render import Renderer, Request
@@ -54,9 +55,7 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     BINDINGS = [
         Binding("up", "scroll_up", "Scroll up", show=False),
         Binding("down", "scroll_down", "Scroll down", show=False),
-        # A code block wider than the pane is not wrapped: the pane scrolls sideways.
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        *ARTICLE_BINDINGS,  # (sideways: listed in the help and the palette)
     ]
 
     class Failed(Message):
@@ -368,6 +367,12 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._rerender)  # once the new size is laid out
+
+    def on_show(self) -> None:
+        """On screen again (the narrow layout shows it only while reading): so is the
+        article it holds."""
+        if self.ready and self.article is not None and self.article.id is not None:
+            self.post_message(self.Shown(self.article.id))
 
     def _rerender(self) -> None:
         """Render the article again at the pane's new width, keeping the reader's place."""

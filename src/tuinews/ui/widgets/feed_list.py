@@ -137,8 +137,10 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             (i for i, e in enumerate(self.entries) if current and e.view == current.view), None
         )
         if kept_at is None and current is not None and at is not None:
-            self.highlighted = min(at, len(self.entries) - 1)  # gone: announced (Chosen)
-            return
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = min(at, len(self.entries) - 1)
+            self.post_message(self.Chosen(self.entries[self.highlighted or 0]))  # (gone)
+            return  # (announced before Loaded: the screen never shows the gone view again)
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = kept_at or 0
 
@@ -255,6 +257,14 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
     def key_k(self, event: events.Key) -> None:
         event.stop()
         self.action_cursor_up()
+
+    def key_g(self, event: events.Key) -> None:
+        event.stop()
+        self.action_first()  # (as Home: the first entry, as in the headline list)
+
+    def key_upper_g(self, event: events.Key) -> None:
+        event.stop()
+        self.action_last()
 
     key_down = key_j
     key_up = key_k

@@ -98,8 +98,9 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     }
 
     class Highlighted(Message):
-        """The cursor moved onto a headline: by the user (a key, a click), or because the
-        list itself changed (``by_user`` False: a new search result, a refresh)."""
+        """The cursor moved onto a headline: by the user (a key, a click, the results of
+        a search or a view they chose), or (``by_user`` False) because a refresh changed
+        the list under it."""
 
         def __init__(self, headline_list: HeadlineList, headline: Headline, by_user: bool) -> None:
             super().__init__()
@@ -150,7 +151,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         same article if it is still here (on ``prefer`` if that one is); with
         ``keep_current`` (the same view read again, e.g. after a refresh), it stays even if
         the article left the view (read in the Unread view), among the neighbours it had."""
-        current = self.current_id
+        current = was = self.current_id
         if keep_current and current is not None and current not in ids:
             kept = self.fetch([current])  # unless it is gone from the store
             if kept:
@@ -171,7 +172,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
             except ValueError:
                 cursor = 0
         set_virtual_size(self, Size(self.size.width, len(ids)))
-        if current is not None and cursor < len(ids) and ids[cursor] == current:
+        if current == was and current is not None and cursor < len(ids) and ids[cursor] == current:
             # Still on the same article: nothing to announce (the article pane keeps its
             # reading position). Rows added or gone above it: it keeps its place on screen.
             if cursor != self.cursor:
@@ -183,7 +184,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
             self.refresh()
             return
         self.cursor = -1
-        self.move_to(cursor, force=True, by_user=False)
+        self.move_to(cursor, force=True, by_user=not keep_current)
         self.refresh()
 
     def set_headlines(self, headlines: Sequence[Headline], words: Sequence[str] = ()) -> None:
@@ -364,7 +365,10 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     def on_click(self, event: events.Click) -> None:
         if self.drag_ended():
             return  # the border was dragged (PaneEdge): not a click on a row
-        row = round(self.scroll_offset.y) + event.y
+        offset = event.get_content_offset(self)  # (the title bar above the rows)
+        if offset is None:
+            return  # on the title bar or a border: not a row
+        row = round(self.scroll_offset.y) + offset.y
         headline = self.headline_at(row)
         if headline is not None:
             self.move_to(row)
