@@ -22,9 +22,9 @@ from tests.ui.helpers import (
     wait_for,
     where_shown,
 )
-from tuinews.library import Opened
 from tuinews.models import Article
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.widgets.feed_status import FeedStatus
