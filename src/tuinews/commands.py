@@ -267,7 +267,7 @@ def export_command(args: argparse.Namespace, settings: Settings, store: Store) -
     if args.state:
         from tuinews.read_state import dump_state
 
-        write_out(dump_state(store.article_states()))
+        write_out(dump_state(store.article_states(), hints=store.state_hints()))
         return 0
 
     from tuinews.subscriptions import Subscription, export_opml

@@ -205,8 +205,9 @@ def _import_cache(
             kept = list(_kept(batch, taken, keep, cutoff))
             left_out += len(batch) - len(kept)
             if kept:
+                articles, guesses = to_articles(cached, kept)
                 counts = store.import_articles(
-                    feed_id, to_articles(cached, kept), keep=keep, keep_days=settings.keep_days
+                    feed_id, articles, guesses=guesses, keep=keep, keep_days=settings.keep_days
                 )
                 total.add(counts)
     line = (
@@ -243,7 +244,7 @@ def _site(cached: CachedFeed) -> str:
 
 
 def _apply_state(store: Store, name: str, state: StateFile, say: Say) -> None:
-    counts = store.apply_state(state.feeds)
+    counts = store.apply_state(state.feeds, state.hints)
     line = (
         f"Applied the read state in {name}: {counts.marked_read:,} marked read,"
         f" {counts.marked_starred:,} starred ({_plural(counts.matched, 'article')} found)"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
+from tuinews.store.adopt import adopt_in, confirm_in, guessed_in
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds, FeedSuccess
 from tuinews.store.search_index import SearchIndex
@@ -90,6 +91,9 @@ class Articles:
         counts: UpsertCounts,
         now: int,
     ) -> None:
+        guessed = guessed_in(db, feed_id)  # imported with a guessed uid (see store.adopt)
+        if guessed:
+            confirm_in(db, guessed, {article.uid for article in articles})
         for article in articles:
             fingerprint = digest(article)
             published = _timestamp(article.date) or now
@@ -97,6 +101,10 @@ class Articles:
                 "SELECT id, digest FROM articles WHERE feed_id = ? AND uid = ?",
                 (feed_id, article.uid),
             ).fetchone()
+            if row is None and guessed:
+                adopted = adopt_in(db, guessed, article)
+                if adopted is not None:
+                    row = (adopted, "")  # its content is the new article's now
             if row is None:
                 cursor = db.execute(
                     "INSERT INTO articles (feed_id, uid, title, source, author, link, "

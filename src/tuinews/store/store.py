@@ -106,6 +106,7 @@ class Store:
         # Import and export
         self.import_articles = transfer.import_articles
         self.article_states = transfer.article_states
+        self.state_hints = transfer.state_hints
         self.apply_state = transfer.apply_state
 
     @property
