@@ -151,8 +151,9 @@ def _import_list(
     for what, why in result.rejected:
         say(f"  skipped {what}: {why}")
     if hidden:
+        why = "marked hidden" if result.format == "opml" else 'newsboat\'s "!"'
         say(
-            f'  {_plural(hidden, "feed")} hidden (newsboat\'s "!"): fetched, but not in All'
+            f"  {_plural(hidden, 'feed')} hidden ({why}): fetched, but not in All"
             " or Unread; `tuinews feeds` marks hidden feeds."
         )
     return added
