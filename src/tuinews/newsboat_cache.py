@@ -55,6 +55,9 @@ _DATE_AT_END = re.compile(
 )
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 @dataclass(frozen=True)
 class Identity:
     """What the cache tells of an item's identity: its own guid ("" when newsboat made
@@ -67,7 +70,7 @@ class Identity:
 
 def _split_date(guid: str, date: int) -> str:
     """The link in a made-up ``link + date`` guid whose date is the item's, or ""."""
-    match = _DATE_AT_END.search(guid)
+    match = _DATE_AT_END.search(guid, max(0, len(guid) - 64))  # a date is shorter
     if match is None or match.start() == 0:
         return ""
     when = parse_date(match.group())
@@ -78,6 +81,8 @@ def _split_date(guid: str, date: int) -> str:
 
 def _resolves(raw: str, link: str, feed: CachedFeed | None) -> bool:
     """Whether ``raw`` is a relative link that newsboat resolved to ``link``."""
+    if _SCHEME.match(raw) or not link.endswith(raw.rpartition("/")[2]):
+        return False  # absolute (a real guid: tag:, urn:, http:...), or not this link
     bases = [feed.site_url, feed.url] if feed is not None else []
     for base in bases:
         try:
@@ -99,9 +104,12 @@ def identity(item: CachedItem, feed: CachedFeed | None = None) -> Identity:
         return Identity("", GUESSED | (0 if title else NO_TITLE))
     if guid.startswith(link):
         rest = guid[len(link) :]
-        if rest and parse_date(rest) is not None:
-            return Identity("")  # newsboat's link + date: the link is the feed's own
-        return Identity(item.guid)  # its own, or newsboat's link: the same uid
+        made_up = not rest or parse_date(rest) is not None  # newsboat's link (+ date)
+        if _SCHEME.match(link):  # the feed's own link: a refresh gives the same uid
+            return Identity("" if rest and made_up else item.guid)
+        if made_up:  # a link newsboat could not resolve: a refresh resolves it its own way
+            return Identity("", GUESSED | (OWN_DATE if rest else 0))
+        return Identity(item.guid)
     raw = _split_date(guid, item.date)
     if raw:
         return Identity("", GUESSED | OWN_DATE)  # a relative link + date, resolved

@@ -180,6 +180,10 @@ def test_a_refresh_after_the_import_adds_nothing_and_keeps_the_marks(
         "Atom player": (False, True),
     }
     assert marks(db) == expected
+    with sqlite3.connect(db) as connection:  # every guess settled: later refreshes pay nothing
+        guesses = connection.execute("SELECT COUNT(*) FROM articles WHERE guess != 0")
+        assert guesses.fetchone() == (0,)
+    connection.close()
     with Store(db) as store:
         links = {}
         for headline in store.headlines(View()):

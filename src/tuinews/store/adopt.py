@@ -15,8 +15,11 @@ A refresh that brings an article whose uid the feed does not have first looks fo
 an article (:func:`adopt_in`): one with the same title (the same text, for an item
 without a title) and, when both have one, the same date takes the new article's uid and
 content and keeps its read and starred marks, instead of a second article being added.
-An article the refresh finds under its guessed uid is confirmed (``guess`` cleared).
-Feeds without guessed articles pay one lookup in an empty partial index.
+An article the refresh finds under its guessed uid is confirmed (``guess`` cleared). The
+others are no longer in the feed, so that refresh settles them too (:func:`settle_in`):
+an item that comes later with the same title (a recurring "Daily briefing") is a new
+item, not one of them. So only the first refresh after an import compares titles, and
+feeds without guessed articles pay one lookup in an empty partial index.
 
 The other way round works too: an import (of the same cache again, or after the feed was
 fetched) finds a stored article for a guessed one by the same rule (:func:`stored_match`),
@@ -86,6 +89,15 @@ def confirm_in(db: sqlite3.Connection, guessed: list[Guessed], uids: set[str]) -
     for found in confirmed:
         db.execute("UPDATE articles SET guess = 0 WHERE id = ?", (found.id,))
         guessed.remove(found)
+
+
+def settle_in(db: sqlite3.Connection, guessed: list[Guessed]) -> None:
+    """The guessed articles a refresh of their feed did not bring keep their uid for good
+    (their items are gone from the feed: nothing is to take them over later)."""
+    for start in range(0, len(guessed), 500):
+        ids = [g.id for g in guessed[start : start + 500]]
+        db.execute(f"UPDATE articles SET guess = 0 WHERE id IN ({','.join('?' * len(ids))})", ids)
+    guessed.clear()
 
 
 def adopt_in(db: sqlite3.Connection, guessed: list[Guessed], article: Article) -> int | None:
