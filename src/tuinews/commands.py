@@ -200,11 +200,12 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
 
 def _feed_json(feed: Feed) -> dict[str, object]:
     """A feed in ``feeds --json``: ``id``, ``title`` (the user's name for it, else its
-    own), ``url``, as in every ``--json``; then its own fields."""
+    own), ``url`` (a password in it masked, as everywhere it is shown), as in every
+    ``--json``; then its own fields."""
     return {
         "id": feed.id,
         "title": feed.name,
-        "url": feed.url,
+        "url": shown_url(feed.url),
         "tags": list(feed.tags),
         "unread": feed.unread,
         "total": feed.total,
@@ -264,20 +265,37 @@ def remove_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 
 def export_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """OPML, or with ``--state`` the read state. Both are for moving subscriptions and
+    marks to another machine, so they hold feed URLs as subscribed, with any password in
+    them (masked, an import elsewhere would store the mask); stderr says so when one does."""
     if args.state:
         from tuinews.read_state import dump_state
 
-        write_out(dump_state(store.article_states()))
+        rows = store.article_states()
+        write_out(dump_state(rows, hints=store.state_hints()))
+        _warn_passwords({url for url, _, _, _ in rows})
         return 0
 
     from tuinews.subscriptions import Subscription, export_opml
 
+    feeds = store.feeds()
     subscriptions = [
-        Subscription(feed.url, feed.name if feed.name != feed.url else "", feed.tags)
-        for feed in store.feeds()
+        Subscription(feed.url, feed.user_title or feed.title, feed.tags, feed.hidden)
+        for feed in feeds
     ]
     write_out(export_opml(subscriptions))
+    _warn_passwords({feed.url for feed in feeds})
     return 0
+
+
+def _warn_passwords(urls: set[str]) -> None:
+    with_password = sum(shown_url(url) != url for url in urls)
+    if with_password:
+        feeds = f"{with_password} feed{'s' * (with_password != 1)}"
+        warn(
+            f"the export holds the password in the URL of {feeds}, as subscribed (for"
+            " importing elsewhere): keep the file private"
+        )
 
 
 def import_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -375,12 +393,12 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
 
 
 def _result_json(result: FeedResult) -> dict[str, object]:
-    """A feed's refresh in ``refresh --json``: ``id``, ``title``, ``url`` as in every
-    ``--json``, then what this refresh did."""
+    """A feed's refresh in ``refresh --json``: ``id``, ``title``, ``url`` (masked) as in
+    every ``--json``, then what this refresh did."""
     return {
         "id": result.feed_id,
         "title": result.name,
-        "url": result.url,
+        "url": shown_url(result.url),
         "status": result.status,
         "new": result.new,
         "updated": result.updated,

@@ -151,8 +151,9 @@ def _import_list(
     for what, why in result.rejected:
         say(f"  skipped {what}: {why}")
     if hidden:
+        why = "marked hidden" if result.format == "opml" else 'newsboat\'s "!"'
         say(
-            f'  {_plural(hidden, "feed")} hidden (newsboat\'s "!"): fetched, but not in All'
+            f"  {_plural(hidden, 'feed')} hidden ({why}): fetched, but not in All"
             " or Unread; `tuinews feeds` marks hidden feeds."
         )
     return added
@@ -205,8 +206,9 @@ def _import_cache(
             kept = list(_kept(batch, taken, keep, cutoff))
             left_out += len(batch) - len(kept)
             if kept:
+                articles, guesses = to_articles(cached, kept)
                 counts = store.import_articles(
-                    feed_id, to_articles(cached, kept), keep=keep, keep_days=settings.keep_days
+                    feed_id, articles, guesses=guesses, keep=keep, keep_days=settings.keep_days
                 )
                 total.add(counts)
     line = (
@@ -243,7 +245,7 @@ def _site(cached: CachedFeed) -> str:
 
 
 def _apply_state(store: Store, name: str, state: StateFile, say: Say) -> None:
-    counts = store.apply_state(state.feeds)
+    counts = store.apply_state(state.feeds, state.hints)
     line = (
         f"Applied the read state in {name}: {counts.marked_read:,} marked read,"
         f" {counts.marked_starred:,} starred ({_plural(counts.matched, 'article')} found)"

@@ -12,7 +12,8 @@ The format (JSON, UTF-8)::
         {
           "url": "https://example.org/feed.xml",
           "read": ["tag:example.org,2025:1", "https://example.org/posts/2"],
-          "starred": ["tag:example.org,2025:1"]
+          "starred": ["tag:example.org,2025:1", "1b7c…"],
+          "guessed": {"1b7c…": {"title": "Episode 12", "date": null}}
         }
       ]
     }
@@ -24,6 +25,13 @@ The format (JSON, UTF-8)::
   identity within its feed (its guid/id, else its link, else a hash of its title and
   date; the same on every machine that fetched the same feed). Articles neither read
   nor starred are not listed.
+- ``guessed`` (optional): ids that are guesses where the file was written, each with
+  the article's ``title`` and ``date`` (ISO 8601, or null: the item had none that
+  could be known). An article imported from another reader's cache may have one (newsboat
+  keeps no guid for an item that had none, nor its media links: see
+  :mod:`tuinews.store.adopt`); a refresh replaces it by the feed's own. A machine that
+  does not find such an id marks its article of that feed with this title (and date),
+  if it has one. Readers of an earlier version 1 ignore the key.
 - Applying a state only adds marks: a listed article is marked read (starred); nothing is
   marked unread or unstarred. So applying the same file twice changes nothing, and two
   machines that import each other's state end with the same marks. Articles the store
@@ -37,7 +45,7 @@ values (bound SQL parameters) and quoted through the sanitiser.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -51,30 +59,56 @@ class StateFileError(ValueError):
     """Not a usable state file; the message completes "FILE is ..." or "FILE: ..."."""
 
 
+Hint = tuple[str, int | None]  # a guessed id's article: title, date (unix seconds) or None
+
+
 @dataclass
 class StateFile:
-    """A state file's feeds: (feed URL, read ids, starred ids); ``skipped`` counts the
-    entries that were not strings or feeds as the format says."""
+    """A state file's feeds: (feed URL, read ids, starred ids); ``hints``: (feed URL, id)
+    -> (title, date) of the ids that were guesses; ``skipped`` counts the entries that
+    were not strings or feeds as the format says."""
 
     feeds: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    hints: dict[tuple[str, str], Hint] = field(default_factory=dict)
     skipped: int = 0
 
 
-def dump_state(rows: Iterable[tuple[str, str, bool, bool]], now: datetime | None = None) -> str:
+def _iso(seconds: int | None) -> str | None:
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def dump_state(
+    rows: Iterable[tuple[str, str, bool, bool]],
+    now: datetime | None = None,
+    hints: Mapping[tuple[str, str], Hint] | None = None,
+) -> str:
     """The state file for (feed URL, article id, read, starred) rows, grouped by feed
-    (rows of one feed must be together, as :meth:`Store.article_states` gives them)."""
+    (rows of one feed must be together, as :meth:`Store.article_states` gives them);
+    ``hints`` (:meth:`Store.state_hints`) name the articles whose ids are guesses."""
     feeds: list[dict[str, object]] = []
     current: dict[str, list[str]] = {}
+    guessed: dict[str, dict[str, object]] = {}
     url = None
     for feed_url, uid, read, starred in rows:
         if feed_url != url:
             url = feed_url
             current = {"read": [], "starred": []}
+            guessed = {}
             feeds.append({"url": feed_url, **current})
         if read:
             current["read"].append(uid)
         if starred:
             current["starred"].append(uid)
+        hint = hints.get((feed_url, uid)) if hints else None
+        if hint is not None and (read or starred):
+            if not guessed:
+                feeds[-1]["guessed"] = guessed
+            guessed[uid] = {"title": hint[0], "date": _iso(hint[1])}
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -142,4 +176,43 @@ def load_state(data: bytes) -> StateFile:
         starred, bad_starred = _strings(entry.get("starred"))
         state.skipped += bad_read + bad_starred
         state.feeds.append((url, read, starred))
+        state.skipped += _hints(url, entry.get("guessed"), {*read, *starred}, state.hints)
     return state
+
+
+def _hints(url: str, value: object, ids: set[str], into: dict[tuple[str, str], Hint]) -> int:
+    """Add a feed's ``guessed`` hints (of ids it lists) to ``into``; returns how many
+    entries were not as the format says."""
+    if value is None:
+        return 0
+    if not isinstance(value, dict):
+        return 1
+    bad = 0
+    for uid, hint in value.items():
+        title = hint.get("title") if isinstance(hint, dict) else None
+        date = hint.get("date") if isinstance(hint, dict) else None
+        when = _seconds(date) if isinstance(date, str) else None
+        if (
+            uid not in ids
+            or not isinstance(title, str)
+            or not 0 < len(title) <= MAX_ID_CHARS
+            or not _encodable(title)
+            or (date is not None and when is None)
+        ):
+            bad += 1
+            continue
+        into[(url, uid)] = (title, when)
+    return bad
+
+
+def _seconds(text: str) -> int | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return int(moment.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return None

@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +22,11 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.needs import need
 from tests.netserver import FeedServer, Response
+from tests.unit.newsboat_helpers import NEWSBOAT, articles, newsboat, tuinews
 from tuinews.query import parse_query
 from tuinews.store import Store, View
 
 FEEDS = FIXTURES / "newsboat"
-NEWSBOAT = shutil.which("newsboat")
 
 
 @dataclass
@@ -44,19 +40,6 @@ class Newsboat:
 
     def url(self, name: str) -> str:
         return self.server.url(f"/{name}.xml")
-
-
-def newsboat(home: Path, *args: str) -> None:
-    env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home), XDG_DATA_HOME=str(home))
-    done = subprocess.run(
-        [str(NEWSBOAT), "-c", str(home / "cache.db"), "-C", str(home / "config"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=home,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.fixture
@@ -96,30 +79,6 @@ def nb(tmp_path: Path) -> Iterator[Newsboat]:
         cache.close()
         assert (flagged, deleted) == (2, 1)
         yield box
-
-
-def tuinews(db: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, TUINEWS_DB=str(db))
-    if config is not None:
-        env["TUINEWS_CONFIG"] = str(config)
-    return subprocess.run(
-        [sys.executable, "-m", "tuinews", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-
-
-def articles(db: Path) -> list[tuple[object, ...]]:
-    """Every article as stored (without the time it was added), for comparing stores."""
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "SELECT f.url, a.uid, a.title, a.author, a.link, a.published, a.body, a.read, "
-            "a.starred FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY f.url, a.uid"
-        ).fetchall()
-    connection.close()
-    return rows
 
 
 def sha(path: Path) -> str:

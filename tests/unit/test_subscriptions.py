@@ -636,14 +636,15 @@ def _generated(seed: int) -> list[Subscription]:
         if rng.random() < 0.2:
             tags = ("First, with comma", *tags)
         url = rng.choice(["https", "http"]) + f"://host{i % 7}.example/feed/{i}?q=a&b=<c>"
-        subs.append(Subscription(url, title, tags))
+        subs.append(Subscription(url, title, tags, hidden=rng.random() < 0.2))
     return subs
 
 
 def _cleaned(sub: Subscription) -> Subscription:
     from tuinews.sanitise import clean_line
 
-    return Subscription(sub.url, clean_line(sub.title), tuple(clean_line(t) for t in sub.tags))
+    tags = tuple(clean_line(t) for t in sub.tags)
+    return Subscription(sub.url, clean_line(sub.title), tags, sub.hidden)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -654,6 +655,31 @@ def test_export_then_parse_round_trips_titles_and_tags(seed: int) -> None:
     assert by_url(result) == {s.url: s for s in subs}
     # And the same through detection, as `tuinews import` reads it.
     assert by_url(read_subscriptions(export_opml(subs).encode())) == {s.url: s for s in subs}
+
+
+def test_export_marks_hidden_feeds_in_an_attribute_of_its_own() -> None:
+    text = export_opml(
+        [
+            Subscription("https://a.example/f", "Hidden", ("x",), hidden=True),
+            Subscription("https://b.example/f", "Shown"),
+        ]
+    )
+    assert '<opml version="2.0" xmlns:tuinews="urn:tuinews:opml">' in text
+    assert (
+        '<outline type="rss" text="Hidden" title="Hidden" xmlUrl="https://a.example/f"'
+        ' category="x" tuinews:hidden="true"/>'
+    ) in text
+    assert [s.hidden for s in parse_opml(text.encode()).subscriptions] == [False, True]
+    # Read with any namespace, or none; only a true value hides.
+    body = "".join(
+        f'<outline xmlUrl="https://{n}.example/f" {attr}/>'
+        for n, attr in enumerate(
+            ['x:hidden="1"', 'hidden="TRUE"', 'hidden="yes"', 'hidden="false"', 'hidden=""', ""]
+        )
+    )
+    opml = f'<opml version="2.0" xmlns:x="urn:other"><body>{body}</body></opml>'
+    read = parse_opml(opml.encode()).subscriptions
+    assert [s.hidden for s in read] == [True, True, True, False, False, False]
 
 
 def test_export_merges_duplicates_and_drops_unwritable_characters() -> None:

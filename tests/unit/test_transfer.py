@@ -210,7 +210,7 @@ def test_newsboats_made_up_guids_are_recognised() -> None:
 
 def test_cached_items_are_sanitised_like_fetched_ones() -> None:
     feed = CachedFeed("https://a.example/feed", "https://a.example/", "Feed \x1b[31m", 1)
-    (one,) = to_articles(
+    (one,), guesses = to_articles(
         feed,
         [
             cached(
@@ -228,6 +228,7 @@ def test_cached_items_are_sanitised_like_fetched_ones() -> None:
     assert one.title == "Bad title" and one.link == "" and one.source == "Feed [31m"
     assert one.body == "<p>Hi</p>" and one.author == "]0;pwnedEve"  # no ESC, no BEL
     assert one.read and one.starred and one.uid == "g" and one.date is None
+    assert guesses == [0]
 
 
 def make_cache(path: Path, item_columns: str, rows: list[tuple[object, ...]]) -> None:

@@ -17,7 +17,7 @@ from tuinews.formats.fragment import sanitise_fragment
 from tuinews.formats.html import html_to_text
 from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 from tuinews.formats.text import text_to_markdown
-from tuinews.links import safe_link
+from tuinews.links import safe_link, shown_url
 from tuinews.models import Article, BodyKind
 from tuinews.sanitise import clean_line, clean_text, clean_url
 
@@ -277,7 +277,7 @@ def _build_feed(
 ) -> ParsedFeed:
     """Articles from either parser's findings: sanitised, links made safe, uids assigned.
     ``url``: the address the document was fetched from, if it was."""
-    source = clean_line(raw.title) or clean_line(name)
+    source = clean_line(raw.title) or clean_line(shown_url(name))  # a password: not shown
     feed_link = _safe_link(raw.link, url)
     base = _link_base(raw, feed_link, url)
     ids = _Ids()
@@ -372,7 +372,7 @@ def read_json_feed(
     items = feed.get("items")
     if not isinstance(items, list):
         raise FormatError("not valid JSON Feed")
-    source = clean_line(_str(feed.get("title"))) or clean_line(name)
+    source = clean_line(_str(feed.get("title"))) or clean_line(shown_url(name))
     fetched = _safe_link(url)
     home = _safe_link(_str(feed.get("home_page_url")), fetched) or _safe_link(
         _str(feed.get("feed_url")), fetched

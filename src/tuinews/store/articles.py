@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
+from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds, FeedSuccess
 from tuinews.store.search_index import SearchIndex
@@ -68,6 +69,10 @@ class Articles:
         otherwise when INDEX_BATCH of them are waiting, or at ``index_pending()`` (see
         :mod:`tuinews.store.search_index`). ``success``: the feed's fetch is recorded in
         the same transaction (validators and articles together).
+
+        ``articles`` are all the feed has now: an imported article whose uid was a guess
+        is found under its uid, taken over by a new article that is the same item, or
+        else settled (:mod:`tuinews.store.adopt`).
         """
         counts = UpsertCounts()
         now = int(time.time())
@@ -90,6 +95,22 @@ class Articles:
         counts: UpsertCounts,
         now: int,
     ) -> None:
+        guessed = guessed_in(db, feed_id)  # imported with a guessed uid (see store.adopt)
+        if guessed:
+            confirm_in(db, guessed, {article.uid for article in articles})
+        Articles._store(db, feed_id, articles, counts, now, guessed)
+        if guessed:
+            settle_in(db, guessed)  # not in the feed: nothing will take them over later
+
+    @staticmethod
+    def _store(
+        db: sqlite3.Connection,
+        feed_id: int,
+        articles: Sequence[Article],
+        counts: UpsertCounts,
+        now: int,
+        guessed: list[Guessed],
+    ) -> None:
         for article in articles:
             fingerprint = digest(article)
             published = _timestamp(article.date) or now
@@ -97,6 +118,10 @@ class Articles:
                 "SELECT id, digest FROM articles WHERE feed_id = ? AND uid = ?",
                 (feed_id, article.uid),
             ).fetchone()
+            if row is None and guessed:
+                adopted = adopt_in(db, guessed, article)
+                if adopted is not None:
+                    row = (adopted, "")  # its content is the new article's now
             if row is None:
                 cursor = db.execute(
                     "INSERT INTO articles (feed_id, uid, title, source, author, link, "

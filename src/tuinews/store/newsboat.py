@@ -20,7 +20,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_CONTENT_CHARS = 2_000_000  # of one article's content
 MAX_FIELD_CHARS = 10_000  # of a title, author, guid or URL
 _ITEM_COLUMNS = ("guid", "title", "author", "url", "feedurl", "pubDate", "content", "unread")
-_OPTIONAL = {"flags": "''", "deleted": "0"}
+_OPTIONAL = {"flags": "''", "deleted": "0", "enclosure_url": "''"}
 
 
 class NotNewsboatCache(Exception):
@@ -46,6 +46,7 @@ class CachedItem:
     unread: bool
     flags: str  # newsboat's flag letters; any flag makes the article starred
     deleted: bool = False  # deleted in newsboat (kept in its cache while the feed has it)
+    enclosure: str = ""  # an <enclosure> or media:content URL (newsboat keeps no other)
 
 
 def is_sqlite(head: bytes) -> bool:
@@ -153,6 +154,7 @@ class NewsboatCache:
                         unread=bool(_int(row[7])),
                         flags=_text(row[8]).strip(),
                         deleted=bool(_int(row[9])),
+                        enclosure=_text(row[10]),
                     )
                     for row in rows
                 ]

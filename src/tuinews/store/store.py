@@ -9,7 +9,9 @@
 - :class:`~.listing.Listing`: views and searches listed (ids in order, rows by id, the
   first page of results), their counts, marking a view read;
 - :class:`~.search_index.SearchIndex`: the full-text index's upkeep;
-- :class:`~.transfer.Transfer`: importing articles and read state, exporting the state.
+- :class:`~.transfer.Transfer`: importing articles and read state, exporting the state
+  (with :mod:`~.adopt`, shared with Articles: imported articles whose uid is a guess, and
+  the fetched articles that take them over).
 
 The Store hands out the parts' methods as its own, so callers see one object; a method's
 signature and docstring are where its SQL is. A change of several parts in one
@@ -106,6 +108,7 @@ class Store:
         # Import and export
         self.import_articles = transfer.import_articles
         self.article_states = transfer.article_states
+        self.state_hints = transfer.state_hints
         self.apply_state = transfer.apply_state
 
     @property

@@ -25,6 +25,12 @@ Tags: OPML folders (outlines without ``xmlUrl``, outermost first), then the entr
 dropped, so ``/Tech/Linux`` becomes the tag ``Tech/Linux``). Export puts each feed in a
 folder named after its first tag and lists all its tags in ``category``. A tag containing
 a comma cannot be written in ``category``; it survives export only as the first tag.
+
+Hidden feeds (newsboat's ``"!"``: fetched, but not in All or Unread): export marks their
+outline with ``tuinews:hidden="true"`` (the namespace :data:`NAMESPACE`, declared on the
+root only when a feed is hidden). Other readers ignore an attribute they do not know;
+tuinews reads a ``hidden`` attribute of any namespace (``true``, ``1`` or ``yes``) back
+as hidden.
 """
 
 from __future__ import annotations
@@ -48,6 +54,9 @@ from tuinews.subscriptions.common import (
     shown,
     too_large,
 )
+
+NAMESPACE = "urn:tuinews:opml"  # of the attributes only tuinews writes (tuinews:hidden)
+_TRUE = frozenset({"true", "1", "yes"})
 
 
 class _Refused(Exception):
@@ -232,7 +241,7 @@ def _opml_feed(out: Collector, attrs: dict[str, str], folders: list[str]) -> Non
             f"filtercmd={shown(command)} on {shown(url)}",
             "command filters are not supported; the feed was imported without it",
         )
-    out.add(url, title, tags)
+    out.add(url, title, tags, hidden=attrs.get("hidden", "").strip().lower() in _TRUE)
 
 
 _XML_INVALID = re.compile("[\ufffe\uffff]")
@@ -251,21 +260,24 @@ def export_opml(subscriptions: Iterable[Subscription], title: str = "tuinews sub
     (a tag starting with ``/`` is written with one more ``/``, since a leading ``/`` marks
     an OPML category path). Titles go in both ``text`` and ``title``; an untitled feed
     gets its URL as ``text`` (required by the spec), which :func:`parse_opml` reads back
-    as no title. Entries whose URL is not http(s) are left out; duplicate URLs are
-    merged. :func:`parse_opml` reads the result back to the same titles and tags.
+    as no title. A hidden feed's outline has ``tuinews:hidden="true"``. Entries whose URL
+    is not http(s) are left out; duplicate URLs are merged. :func:`parse_opml` reads the
+    result back to the same titles, tags and hidden marks.
     """
     merged = Collector("opml")
     for sub in subscriptions:
         url = normalise_feed_url(sub.url)
         if url is not None:
-            merged.add(url, clean_line(sub.title), [clean_tag(tag) for tag in sub.tags])
+            tags = [clean_tag(tag) for tag in sub.tags]
+            merged.add(url, clean_line(sub.title), tags, hidden=sub.hidden)
     groups: dict[str, list[Subscription]] = {"": []}
     for sub in merged.result.subscriptions:
         groups.setdefault(sub.tags[0] if sub.tags else "", []).append(sub)
 
+    hidden = any(sub.hidden for sub in merged.result.subscriptions)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<opml version="2.0">',
+        f'<opml version="2.0" xmlns:tuinews="{NAMESPACE}">' if hidden else '<opml version="2.0">',
         "  <head>",
         f"    <title>{escape(_XML_INVALID.sub('', clean_line(title)))}</title>",
         "  </head>",
@@ -286,6 +298,8 @@ def export_opml(subscriptions: Iterable[Subscription], title: str = "tuinews sub
             ]
             if category:
                 attrs.append(f'category="{_attr(",".join(category))}"')
+            if sub.hidden:
+                attrs.append('tuinews:hidden="true"')
             lines.append(f"{indent}<outline {' '.join(attrs)}/>")
         if folder:
             lines.append("    </outline>")

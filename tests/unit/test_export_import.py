@@ -1,0 +1,98 @@
+"""Moving subscriptions with ``tuinews export`` / ``tuinews import`` (OPML): titles, tags and
+the hidden mark come back; and a password in a feed's URL, kept in the export (which is
+for importing elsewhere), is never shown by ``feeds``, ``refresh`` or ``search``, with
+or without ``--json``. Run as real subprocesses on real SQLite files; the feed is served
+by a loopback server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.builders import rss
+from tests.netserver import FeedServer, Response
+from tuinews.store import Store
+
+PASSWORD = "s3cret-Pw"
+
+
+def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuinews", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_export_then_import_keeps_titles_tags_and_the_hidden_mark(tmp_path: Path) -> None:
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    with Store(laptop) as store:
+        store.add_feed("https://a.example/feed", "Shown", ["news"])
+        secret = store.add_feed("https://b.example/feed", "Kept aside", ["private", "x"])
+        store.set_feed_hidden(secret.id, True)
+        store.add_feed("https://c.example/feed")
+    exported = run(laptop, "export")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr == ""  # no password in it: nothing to warn of
+    assert 'xmlns:tuinews="urn:tuinews:opml"' in exported.stdout
+    assert exported.stdout.count('tuinews:hidden="true"') == 1
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(exported.stdout)
+
+    imported = run(desktop, "import", str(opml))
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 3 feeds" in imported.stdout
+    assert "1 feed hidden (marked hidden)" in imported.stdout
+    with Store(desktop) as store:
+        feeds = {feed.url: (feed.user_title, feed.tags, feed.hidden) for feed in store.feeds()}
+    assert feeds == {
+        "https://a.example/feed": ("Shown", ("news",), False),
+        "https://b.example/feed": ("Kept aside", ("private", "x"), True),
+        "https://c.example/feed": ("", (), False),
+    }
+    listed = run(desktop, "feeds")
+    assert "Kept aside [private, x] (hidden: not in All or Unread)" in listed.stdout
+
+
+def test_a_password_in_a_feed_url_is_shown_nowhere_but_kept_in_the_export(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "t.db"
+    body = rss("", ("g1", "Kharkiv trams"))  # no title: the feed is named by its URL
+    with FeedServer() as server:
+        server.route("/private.xml", Response(body=body))
+        url = server.url("/private.xml").replace("://", f"://me:{PASSWORD}@", 1)
+        shown = url.replace(PASSWORD, "***")
+        with Store(db) as store:
+            store.add_feed(url)
+        outputs = [run(db, "refresh"), run(db, "refresh", "--json")]
+    for args in (("feeds",), ("feeds", "--json"), ("search", "kharkiv")):
+        outputs.append(run(db, *args))
+    outputs.append(run(db, "search", "kharkiv", "--json"))
+    for done in outputs:
+        assert done.returncode == 0, done.args
+        assert PASSWORD not in done.stdout + done.stderr, done.args
+    assert json.loads(outputs[1].stdout)["feeds"][0]["url"] == shown
+    assert json.loads(outputs[3].stdout)["feeds"][0]["url"] == shown
+    assert json.loads(outputs[5].stdout)["articles"][0]["source"] == shown
+
+    # The export is for importing elsewhere: the URL as subscribed, and a word on stderr.
+    for args in (("export",), ("export", "--state")):
+        with Store(db) as store:
+            store.set_read([h.id for h in store.headlines()])
+        exported = run(db, *args)
+        assert exported.returncode == 0, exported.stderr
+        assert url.replace("&", "&amp;") in exported.stdout
+        assert exported.stderr == (
+            "tuinews: the export holds the password in the URL of 1 feed, as subscribed"
+            " (for importing elsewhere): keep the file private\n"
+        )
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(run(db, "export").stdout)
+    other = tmp_path / "other.db"
+    assert run(other, "import", str(opml)).returncode == 0
+    with Store(other) as store:
+        assert [feed.url for feed in store.feeds()] == [url]
