@@ -158,10 +158,13 @@ class SyncItems:
         if row is None:
             return
         article_id, number = int(row[0]), signed(entry.number)
+        usec = entry.timestamp_usec
+        if usec is not None and not 0 < usec < 1 << 63:
+            usec = None  # (a server's nonsense: SQLite could not even hold it)
         db.execute(
             "INSERT OR REPLACE INTO remote_items "
             "(article_id, account_id, remote_id, number, timestamp_usec) VALUES (?, ?, ?, ?, ?)",
-            (article_id, account_id, entry.remote_id, number, entry.timestamp_usec),
+            (article_id, account_id, entry.remote_id, number, usec),
         )
         for column, value in (("read", entry.article.read), ("starred", entry.article.starred)):
             db.execute(

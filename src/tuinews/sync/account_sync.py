@@ -34,7 +34,7 @@ from tuinews.settings import Settings
 from tuinews.store import Account, Store, StoreError
 from tuinews.store.accounts import PendingChange, signed
 from tuinews.store.pending import ACTIONS
-from tuinews.sync.items import remote_articles, remote_feeds
+from tuinews.sync.items import item_usec, remote_articles, remote_feeds
 from tuinews.sync.session import Session
 
 PAGE = 1000  # items per page of the reading list on a first sync
@@ -245,6 +245,6 @@ class AccountSync:
             )
 
         self.result.new += await asyncio.to_thread(store)
-        times = [item.timestamp_usec for item in unique if item.timestamp_usec]
+        times = [usec for usec in map(item_usec, unique) if usec]
         if times:
             self.newest = max(self.newest or 0, *times)

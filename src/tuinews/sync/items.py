@@ -25,10 +25,16 @@ def _date(seconds: float | None) -> datetime | None:
         return None
 
 
+def item_usec(item: Item) -> int | None:
+    """When the server got the item (microseconds), if it says so sensibly."""
+    usec = item.timestamp_usec
+    return usec if usec is not None and 0 < usec < 1 << 63 else None
+
+
 def item_date(item: Item) -> datetime | None:
     """When the item was published, else when the server got it."""
-    usec = item.timestamp_usec / 1_000_000 if item.timestamp_usec else None
-    return _date(item.published) or _date(usec)
+    usec = item_usec(item)
+    return _date(item.published) or _date(usec / 1_000_000 if usec else None)
 
 
 def remote_articles(items: Iterable[Item]) -> list[RemoteArticle]:
@@ -60,7 +66,7 @@ def remote_articles(items: Iterable[Item]) -> list[RemoteArticle]:
                     article=article,
                     remote_id=item.id,
                     number=item.ref.number,
-                    timestamp_usec=item.timestamp_usec,
+                    timestamp_usec=item_usec(item),
                     feed=stream,
                     feed_title=title,
                 )
