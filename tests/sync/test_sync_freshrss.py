@@ -64,7 +64,7 @@ class Device:
         return self.folder / "tuinews.db"
 
     def run(self, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, TUINEWS_PASSWORD=password or self.password)
+        env = dict(os.environ, TUINEWS_PASSWORD=self.password if password is None else password)
         return subprocess.run(
             [sys.executable, "-m", "tuinews", *args, "--db", str(self.db)],
             capture_output=True,
@@ -364,3 +364,37 @@ def test_removing_the_account_keeps_or_drops_its_articles(
     assert "its 3 articles dropped" in out
     assert b.feeds() == {} and b.ok("search", "item") == "No matches.\n"
     assert server_titles(freshrss, include=READ) == set()  # nothing was sent
+
+
+def test_the_password_is_never_kept_and_the_token_is_private(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuinews.accounts import load_auth, token_path
+
+    subscribed(freshrss, web, "/one.xml")
+    monkeypatch.delenv("TUINEWS_PASSWORD", raising=False)
+    a = device(tmp_path, freshrss, "a")
+    secret = tmp_path / "password.txt"  # what a password manager would print
+    secret.write_text(freshrss.password + "\n")
+    command = f"cat {secret}"  # an argument list, no shell
+    done = a.run(
+        "account", "add", freshrss.api_url, "--user", "alice", "--password-command", command
+    )
+    assert done.returncode == 0, done.stderr
+    outputs = [a.ok("sync", "--json"), a.ok("account", "list", "--json"), a.ok("feeds", "--json")]
+    auth = load_auth(freshrss.api_url, "alice")
+    assert auth and auth.startswith("alice/")
+    token = token_path(freshrss.api_url, "alice")
+    assert token.stat().st_mode & 0o777 == 0o600 and token.parent.stat().st_mode & 0o777 == 0o700
+    assert freshrss.password not in token.read_text()
+    stored = b"".join(p.read_bytes() for p in a.folder.iterdir() if p.name.startswith("tuinews.db"))
+    assert freshrss.password.encode() not in stored and auth.encode() not in stored
+    assert not any(freshrss.password in out or auth in out for out in outputs)
+
+    # The kept login gone: the account's command gives the password again (never asked).
+    token.unlink()
+    before = len(freshrss.api_requests())
+    synced = a.run("sync", password="")
+    assert synced.returncode == 0, synced.stderr
+    assert freshrss.api_requests()[before:].count("POST accounts/ClientLogin") == 1
+    assert load_auth(freshrss.api_url, "alice") == auth  # (FreshRSS gives the same one)

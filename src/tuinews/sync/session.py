@@ -25,14 +25,22 @@ PasswordSource = Callable[[Account], str]
 
 def password_source(*, ask: bool) -> PasswordSource:
     """The account's --password-command, else TUINEWS_PASSWORD, else (``ask``) a prompt
-    on the terminal."""
+    on the terminal; without ``ask`` (the app), the error says how to log in again."""
 
     def password(account: Account) -> str:
-        return resolve_password(
-            account.password_command or None,
-            f"Password for {account.name}: ",
-            interactive=(lambda: ask and _terminal()),
-        )
+        try:
+            return resolve_password(
+                account.password_command or None,
+                f"Password for {account.name}: ",
+                interactive=(lambda: ask and _terminal()),
+            )
+        except PasswordError:
+            if ask or account.password_command:
+                raise
+            raise PasswordError(  # the app: nobody to ask
+                f"no password to log in again: tuinews account add {account.api_url} "
+                f"--user {account.user}, or tuinews sync on a terminal"
+            ) from None
 
     return password
 
