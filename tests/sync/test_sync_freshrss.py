@@ -18,6 +18,7 @@ import pytest
 
 from tests.freshrss import FreshRSS, LoopFeed
 from tests.netserver import FeedServer
+from tests.waiting import wait_until
 from tuinews.accounts import save_auth
 from tuinews.fetch import Fetcher, FetchLimits
 from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient
@@ -398,3 +399,42 @@ def test_the_password_is_never_kept_and_the_token_is_private(
     assert synced.returncode == 0, synced.stderr
     assert freshrss.api_requests()[before:].count("POST accounts/ClientLogin") == 1
     assert load_auth(freshrss.api_url, "alice") == auth  # (FreshRSS gives the same one)
+
+
+def test_the_server_killed_during_a_sync_loses_nothing(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer
+) -> None:
+    feeds = subscribed(freshrss, web, "/a.xml", "/b.xml", "/c.xml", "/d.xml", items=1)
+    a = device(tmp_path, freshrss, "a")
+    added(a, freshrss)
+    a.ok("sync")
+    a.ok("mark", "read", "item 0")
+    for feed in feeds:
+        feed.add(150, title="Burst")
+    assert freshrss.actualize() == 600  # four batches of contents to fetch
+
+    env = dict(os.environ, TUINEWS_PASSWORD=freshrss.password)
+    running = subprocess.Popen(
+        [sys.executable, "-m", "tuinews", "sync", "--db", str(a.db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    contents = "POST reader/api/0/stream/items/contents"
+    wait_until(lambda: contents in freshrss.api_requests(), what="the first batch of contents")
+    freshrss.stop()  # kill -9, the next batches in flight or not sent yet
+    out, err = running.communicate(timeout=60)
+    assert running.returncode == 1, out + err
+    assert err.startswith(f"tuinews: alice at {freshrss.api_url}: cannot reach the server")
+    account = a.account()
+    assert account["status"] == "failed" and account["pending"] == 0  # sent before
+    kept = account["articles"]
+    assert 4 + 250 <= kept < 604  # what was stored stays stored
+
+    freshrss.restart()
+    assert "0 failed" in a.ok("sync")
+    account = a.account()
+    assert account["articles"] == 604 and account["status"] == "ok"  # each once
+    assert len(a.articles("burst")) == 600
+    assert server_titles(freshrss, include=READ) == {"Item 0"}
