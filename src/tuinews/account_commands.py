@@ -113,7 +113,7 @@ def _account_json(account: Account) -> dict[str, object]:
     return {
         "id": account.id,
         "title": account.name,
-        "url": account.api_url,
+        "url": shown_url(account.api_url),
         "user": account.user,
         "server": account.server or "generic",
         "status": account.status,
@@ -205,6 +205,7 @@ def _result_text(result: AccountResult) -> str:
 def _result_json(result: AccountResult) -> dict[str, object]:
     values = result.as_dict()
     account_id, name = values.pop("account_id"), values.pop("name")
+    values["url"] = shown_url(result.url)  # (a password in it is never shown)
     return {"id": account_id, "title": name, **values}
 
 
