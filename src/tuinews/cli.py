@@ -9,10 +9,15 @@
     tuinews import FILE...            OPML, newsboat urls and cache.db, a read-state file
     tuinews export [--state]          OPML 2.0 (or the read state, JSON) on stdout
     tuinews extract FILE|URL          the article in a page, as Markdown (reader mode)
+    tuinews account add URL --user NAME [--password-command CMD]
+    tuinews account list [--json] | account remove URL [--keep-articles|--drop-articles]
+    tuinews sync [--json]             sync the accounts on feed servers (Google Reader API)
+    tuinews mark read|unread|star|unstar QUERY...
 
 The common options (--db FILE, --config FILE) go before the command or after it. Exit
-status: 0 ok, 1 some feeds failed (refresh), 2 usage, store or output error, 141 the output
-was closed before it was all written (``tuinews feeds | head -1``; refresh still finishes).
+status: 0 ok, 1 some feeds or accounts failed (refresh, sync), 2 usage, store or output
+error, 141 the output was closed before it was all written (``tuinews feeds | head -1``;
+refresh still finishes).
 Every ``--json`` prints one JSON document.
 """
 
@@ -23,7 +28,7 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,9 +38,22 @@ if TYPE_CHECKING:
     from tuinews.settings import Settings
     from tuinews.store import Store
 
-COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export", "extract")
-WRITERS = ("refresh", "add", "remove", "import")  # these need a writable database
+COMMANDS = (
+    "refresh",
+    "search",
+    "add",
+    "remove",
+    "feeds",
+    "import",
+    "export",
+    "extract",
+    "account",
+    "sync",
+    "mark",
+)
+WRITERS = ("refresh", "add", "remove", "import", "account", "sync", "mark")  # need write access
 CREATORS = ("refresh", "add", "import")  # these (and the app) make a database that is not there
+ACCOUNT_COMMANDS = ("account", "sync", "mark")  # in tuinews.account_commands
 COMMON_OPTIONS = ("--db", "--config")  # each takes a value; before a command or after it
 _COMMON_JOINED = tuple(f"{option}=" for option in COMMON_OPTIONS)
 
@@ -62,18 +80,23 @@ def _positive(text: str) -> int:
     return value
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
+    """The common options. ``nested``: on a command's own sub-command (``account add``),
+    where they must not undo a value given before it (argparse would set the default)."""
+    extra: dict[str, object] = {"default": argparse.SUPPRESS} if nested else {}
     parser.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
         help="settings file (default: $TUINEWS_CONFIG or the user config directory)",
+        **extra,  # type: ignore[arg-type]
     )
     parser.add_argument(
         "--db",
         type=Path,
         metavar="FILE",
         help="database file (default: $TUINEWS_DB, the 'db' setting, or the user data directory)",
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -121,10 +144,18 @@ def build_command_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="for feeds that only carry summaries: fetch each new article from its link",
     )
+    add.add_argument(
+        "--account",
+        metavar="API_URL",
+        help="subscribe on this account's server (see tuinews account list), then sync it",
+    )
     _common(add)
 
     remove = commands.add_parser("remove", help="unsubscribe (its articles go too)")
     remove.add_argument("feed", metavar="URL|ID")
+    remove.add_argument(
+        "--account", metavar="API_URL", help="unsubscribe on this account's server, then here"
+    )
     _common(remove)
 
     feeds = commands.add_parser("feeds", help="list feeds: unread, last fetch, last error")
@@ -158,7 +189,73 @@ def build_command_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("source", metavar="FILE|URL")
     _common(extract)
+    _account_parsers(commands)
     return parser
+
+
+def _account_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    account = commands.add_parser(
+        "account",
+        help="accounts on feed servers (FreshRSS, Miniflux...): add, list, remove",
+        description=(
+            "An account's subscriptions and read state live on its server (the Google "
+            "Reader API: FreshRSS, Miniflux, Inoreader, The Old Reader, BazQux); "
+            "tuinews sync brings them here and sends back what you read and star."
+        ),
+    )
+    _common(account)
+    actions = account.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="log in to a server and add the account")
+    add.add_argument(
+        "url",
+        metavar="URL",
+        help="the API root: https://HOST/api/greader.php for FreshRSS, the base URL otherwise",
+    )
+    add.add_argument("--user", required=True, metavar="NAME", help="your user name there")
+    add.add_argument(
+        "--password-command",
+        metavar="CMD",
+        help="a command that prints the password (run without a shell; else "
+        "$TUINEWS_PASSWORD, else asked). Only the server's login token is kept.",
+    )
+    _common(add, nested=True)
+    listing = actions.add_parser("list", help="list the accounts and their last sync")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    _common(listing, nested=True)
+    remove = actions.add_parser("remove", help="remove an account (asks about its articles)")
+    remove.add_argument("url", metavar="URL")
+    remove.add_argument("--user", metavar="NAME", help="whose account, when several share URL")
+    keep = remove.add_mutually_exclusive_group()
+    keep.add_argument(
+        "--keep-articles",
+        dest="articles",
+        action="store_const",
+        const="keep",
+        help="keep its articles: its feeds become local ones (fetched by tuinews refresh)",
+    )
+    keep.add_argument(
+        "--drop-articles",
+        dest="articles",
+        action="store_const",
+        const="drop",
+        help="drop its feeds and articles",
+    )
+    _common(remove, nested=True)
+
+    sync = commands.add_parser(
+        "sync", help="sync the accounts: read and star both ways, new articles"
+    )
+    sync.add_argument("--json", action="store_true", help="print one JSON object")
+    sync.add_argument("--account", metavar="API_URL", help="only this account")
+    _common(sync)
+
+    mark = commands.add_parser(
+        "mark",
+        help="mark every article a search finds (an account's changes go at the next sync)",
+    )
+    mark.add_argument("mark", choices=("read", "unread", "star", "unstar"))
+    mark.add_argument("query", nargs="+", metavar="QUERY", help="as tuinews search takes it")
+    _common(mark)
 
 
 def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -333,12 +430,15 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
 
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)
-            writing, create = command in WRITERS, command in CREATORS
+            action = getattr(args, "action", None)
+            writing = command in WRITERS and action != "list"
+            create = command in CREATORS or action == "add"
             return printing(
                 lambda: run_command(
                     args,
                     settings,
                     lambda: _open_store(args, settings, writing=writing, create=create),
+                    _account_handler(command, args),
                 )
             )
         return _run_app(args, settings, problems)
@@ -348,6 +448,29 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
     except OSError as error:
         print(f"tuinews: {os_error_text(error)}", file=sys.stderr)
         return 2
+
+
+def _account_handler(
+    command: str, args: argparse.Namespace
+) -> Callable[[argparse.Namespace, Settings, Store], int] | None:
+    """The handler of a command about accounts (``tuinews.account_commands``), else None
+    (``tuinews.commands``' own)."""
+    if command not in ACCOUNT_COMMANDS and not (
+        command in ("add", "remove") and getattr(args, "account", None)
+    ):
+        return None
+    from tuinews import account_commands
+
+    if command == "add":
+        return account_commands.add_on_server
+    if command == "remove":
+        return account_commands.remove_on_server
+    handlers = {
+        "account": account_commands.account_command,
+        "sync": account_commands.sync_command,
+        "mark": account_commands.mark_command,
+    }
+    return handlers[command]
 
 
 def os_error_text(error: OSError) -> str:

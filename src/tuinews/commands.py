@@ -156,9 +156,13 @@ class _WorkOutput:
 
 
 def run_command(
-    args: argparse.Namespace, settings: Settings, open_store: Callable[[], Store]
+    args: argparse.Namespace,
+    settings: Settings,
+    open_store: Callable[[], Store],
+    handler: Callable[[argparse.Namespace, Settings, Store], int] | None = None,
 ) -> int:
-    handler = HANDLERS[args.command]
+    """Run the command's handler (``handler``, else its own here) on the store."""
+    handler = handler or HANDLERS[args.command]
     store = open_store()
     try:
         return handler(args, settings, store)
@@ -177,7 +181,8 @@ def _ago(timestamp: int | None) -> str:
 
 
 def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    feeds = store.feeds()
+    feeds = [feed for feed in store.feeds(kind=None) if feed.kind != "local"]
+    accounts = {account.id: account for account in store.accounts()} if feeds else {}
     if args.json:
         say_json({"feeds": [_feed_json(feed) for feed in feeds]})
         return 0
@@ -188,6 +193,8 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
         tags += " (full text)" if feed.full_text else ""
         tags += " (hidden: not in All or Unread)" if feed.hidden else ""
+        if feed.account_id in accounts:
+            tags += f" (account {accounts[feed.account_id].name})"
         say(
             f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {_ago(feed.last_fetch):>9}  "
             f"{feed.name}{tags}"
@@ -214,6 +221,7 @@ def _feed_json(feed: Feed) -> dict[str, object]:
         "last_error": feed.last_error,
         "full_text": feed.full_text,
         "hidden": feed.hidden,
+        "account": feed.account_id,
     }
 
 
@@ -256,6 +264,14 @@ def search_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 def remove_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     feed = store.find_feed(args.feed)
+    if feed is not None and feed.account_id is not None:
+        account = store.get_account(feed.account_id)
+        where = account.api_url if account else "API_URL"
+        warn(
+            f"{feed.name} is a feed of the account {account.name if account else '?'}: "
+            f"tuinews remove {feed.id} --account {shown_url(where)} unsubscribes on its server"
+        )
+        return 2
     if feed is None or feed.kind != "feed":
         warn(f"no such feed: {args.feed} (see `tuinews feeds`)")
         return 2

@@ -41,6 +41,7 @@ PLACES = {
     "tuinews.pool": "io",
     "tuinews.cli": "apps",
     "tuinews.commands": "apps",
+    "tuinews.account_commands": "apps",
     "tuinews.__main__": "apps",
     "tuinews.ui": "apps",
 }

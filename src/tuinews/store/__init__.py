@@ -2,6 +2,7 @@
 
 from tuinews.store.lock import AlreadyRunning
 from tuinews.store.store import (
+    Account,
     CorruptStore,
     Feed,
     FeedExists,
@@ -15,6 +16,7 @@ from tuinews.store.store import (
 )
 
 __all__ = [
+    "Account",
     "AlreadyRunning",
     "CorruptStore",
     "Feed",

@@ -13,6 +13,7 @@ from tuinews.models import Article, BodyKind
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds, FeedSuccess
+from tuinews.store.pending import ACTIONS, queue_flag_in
 from tuinews.store.search_index import SearchIndex
 
 CHUNK = 500  # values bound in one statement
@@ -77,7 +78,7 @@ class Articles:
         counts = UpsertCounts()
         now = int(time.time())
         with self.database.write() as db:
-            self._upsert(db, feed_id, articles, counts, now)
+            self.upsert_in(db, feed_id, articles, counts, now)
             counts.removed = self.retain_in(db, feed_id, [a.uid for a in articles], keep, keep_days)
             if success is not None:
                 self.feeds.record_success_in(db, feed_id, success)
@@ -88,7 +89,7 @@ class Articles:
         return counts
 
     @staticmethod
-    def _upsert(
+    def upsert_in(
         db: sqlite3.Connection,
         feed_id: int,
         articles: Sequence[Article],
@@ -252,19 +253,30 @@ class Articles:
             db.execute("UPDATE articles SET markdown = ? WHERE id = ?", (markdown, article_id))
 
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> int:
-        """Mark articles read or unread; committed at once. Returns how many changed."""
+        """Mark articles read or unread; committed at once. Returns how many changed. An
+        account's article changed queues the change for its server in the same
+        transaction (``pending``)."""
+        return self._set_flag(article_ids, "read" if read else "unread")
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        self._set_flag([article_id], "star" if starred else "unstar")
+
+    def set_starred_ids(self, article_ids: Iterable[int], starred: bool) -> int:
+        """Star or unstar articles (queued for an account's server like ``set_read``);
+        returns how many changed."""
+        return self._set_flag(article_ids, "star" if starred else "unstar")
+
+    def _set_flag(self, article_ids: Iterable[int], action: str) -> int:
+        column, value = ACTIONS[action]
         ids = list(article_ids)
         changed = 0
         with self.database.write() as db:
             for start in range(0, len(ids), CHUNK):
                 chunk = ids[start : start + CHUNK]
+                queue_flag_in(db, chunk, action)
                 marks = ",".join("?" * len(chunk))
                 changed += db.execute(
-                    f"UPDATE articles SET read = ? WHERE read != ? AND id IN ({marks})",
-                    [int(read), int(read), *chunk],
+                    f"UPDATE articles SET {column} = ? WHERE {column} != ? AND id IN ({marks})",
+                    [value, value, *chunk],
                 ).rowcount
         return changed
-
-    def set_starred(self, article_id: int, starred: bool) -> None:
-        with self.database.write() as db:
-            db.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))

@@ -57,6 +57,7 @@ class Feed:
     total: int = 0
     starred: int = 0
     hidden: bool = False  # not in the All and Unread views (newsboat's "!" tag)
+    account_id: int | None = None  # kind 'account': its server's, never fetched by a refresh
 
     @property
     def name(self) -> str:
@@ -68,7 +69,7 @@ class Feed:
 _FEED_COLUMNS = (
     "f.id, f.url, f.kind, f.title, f.user_title, f.site_url, f.etag, f.last_modified, "
     "f.last_fetch, f.last_success, f.last_error, f.status, f.next_fetch, f.retry_at, f.moved_to, "
-    "f.full_text, f.hidden"
+    "f.full_text, f.hidden, f.account_id"
 )
 _FEED_FIELDS = [column.strip()[2:] for column in _FEED_COLUMNS.split(",")]
 
@@ -136,7 +137,9 @@ class Feeds:
         title, feed_title = clean_line(title), clean_line(feed_title)
         tags = [tag for tag in dict.fromkeys(clean_line(tag, limit=200) for tag in tags) if tag]
         with self.database.write() as db:
-            row = db.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            row = db.execute(
+                "SELECT id FROM feeds WHERE url = ? AND account_id IS NULL", (url,)
+            ).fetchone()
             if row is None:
                 cursor = db.execute(
                     "INSERT INTO feeds (url, user_title, title, site_url, hidden, added) "
@@ -228,11 +231,15 @@ class Feeds:
         )
         return self._feed(rows[0]) if rows else None
 
-    def find_feed(self, url_or_id: str) -> Feed | None:
-        """A feed by its id (a number) or its URL."""
+    def find_feed(self, url_or_id: str, account_id: int | None = None) -> Feed | None:
+        """A feed by its id (a number) or its URL: a local one, or with ``account_id``
+        that account's (the same URL may be both)."""
         if url_or_id.isdigit():
             return self.get_feed(int(url_or_id))
-        rows = self.database.read("SELECT id FROM feeds WHERE url = ?", (url_or_id,))
+        rows = self.database.read(
+            "SELECT id FROM feeds WHERE url = ? AND COALESCE(account_id, 0) = ?",
+            (url_or_id, account_id or 0),
+        )
         return self.get_feed(int(rows[0][0])) if rows else None
 
     def local_feed_id(self) -> int:

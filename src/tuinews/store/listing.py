@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from tuinews.query import Query
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds
+from tuinews.store.pending import queue_read_in
 from tuinews.store.query_sql import QuerySql, query_sql
 
 
@@ -293,6 +294,7 @@ class Listing:
             "a.id", view, found, order="a.id", hidden=self.hidden_for(view, found.with_hidden)
         )
         with self.database.write() as db:
+            queue_read_in(db, sql, values)  # an account's articles: for its server
             return int(
                 db.execute(
                     f"UPDATE articles SET read = 1 WHERE read = 0 AND id IN ({sql})", values

@@ -3,10 +3,85 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-MIGRATIONS: list[str] = [
+# A step is a script (run whole), or a function given the connection inside the step's
+# transaction (for what a script cannot say: a table rebuilt with whatever columns the
+# earlier steps gave it).
+Migration = str | Callable[[sqlite3.Connection], None]
+
+_ACCOUNT_TABLES = """
+    CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        api_url TEXT NOT NULL,                      -- the API root as the user gave it
+        user TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'greader',       -- the protocol
+        server TEXT NOT NULL DEFAULT '',            -- 'freshrss', 'miniflux', '': its quirks
+        password_command TEXT NOT NULL DEFAULT '',  -- the command, never the password
+        status TEXT NOT NULL DEFAULT 'new',         -- new, ok, failed
+        last_error TEXT NOT NULL DEFAULT '',
+        last_sync INTEGER,                          -- unix seconds of the last attempt
+        last_success INTEGER,
+        newest_usec INTEGER,                        -- the newest item's time (server clock)
+        added INTEGER NOT NULL,
+        UNIQUE (api_url, user)
+    );
+    CREATE TABLE remote_items (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL,                    -- as the server gave it: sent back so
+        number INTEGER NOT NULL,                    -- the id's 64 bits, signed
+        timestamp_usec INTEGER,
+        UNIQUE (account_id, number)
+    );
+    CREATE TABLE pending_changes (
+        id INTEGER PRIMARY KEY,                     -- the order the changes were made in
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL DEFAULT '',         -- copied: a pruned article's change is sent
+        number INTEGER,                             -- NULL for a change of a whole stream
+        action TEXT NOT NULL,                       -- read, unread, star, unstar
+        argument TEXT NOT NULL DEFAULT '',
+        created INTEGER NOT NULL
+    );
+    CREATE INDEX pending_by_item ON pending_changes (account_id, number);
+    CREATE UNIQUE INDEX feeds_by_url ON feeds (COALESCE(account_id, 0), url);
+    CREATE UNIQUE INDEX feeds_by_remote_id ON feeds (account_id, remote_id);
+"""
+
+
+def _accounts(connection: sqlite3.Connection) -> None:
+    """6: accounts on feed servers (issue 14). An account's feeds are feeds of their own
+    kind ('account'), fetched through its server, never by a refresh; their URL may be a
+    local feed's too, so ``feeds.url`` is unique per account (NULL: local) instead of
+    everywhere. SQLite cannot drop a UNIQUE: the table is made again from its own
+    definition (with every column earlier steps added), without it, and filled from the
+    old one (foreign keys are off during migrations: nothing cascades)."""
+    (definition,) = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'feeds'"
+    ).fetchone()
+    new = re.sub(r"\burl TEXT NOT NULL UNIQUE\b", "url TEXT NOT NULL", str(definition), count=1)
+    new = re.sub(r"^CREATE TABLE \"?feeds\"?", "CREATE TABLE feeds_new", new, count=1)
+    assert "feeds_new" in new and "UNIQUE" not in new.upper(), "unexpected feeds table"
+    columns = ", ".join(
+        f'"{row[1]}"' for row in connection.execute("PRAGMA table_info(feeds)").fetchall()
+    )
+    connection.execute(new)
+    connection.execute(f"INSERT INTO feeds_new ({columns}) SELECT {columns} FROM feeds")
+    connection.execute("DROP TABLE feeds")
+    connection.execute("ALTER TABLE feeds_new RENAME TO feeds")
+    connection.execute(
+        "ALTER TABLE feeds ADD COLUMN account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE"
+    )
+    connection.execute("ALTER TABLE feeds ADD COLUMN remote_id TEXT")  # the stream id
+    for statement in _ACCOUNT_TABLES.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [
     # 1: feeds, tags, articles, full-text index
     """
     CREATE TABLE feeds (
@@ -173,6 +248,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN guess INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX articles_guessed ON articles (feed_id) WHERE guess != 0;
     """,
+    # 7: accounts on feed servers, their feeds, the server's ids of their articles, and
+    # the read and star changes waiting to be sent (see _accounts).
+    _accounts,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -211,12 +289,22 @@ def migrate(connection: sqlite3.Connection) -> bool:
             f"the database is from a newer tuinews (schema {version}, "
             f"this one knows {SCHEMA_VERSION})"
         )
+    if version < SCHEMA_VERSION:
+        # A step may drop and make a table again: no cascade may delete what refers to it
+        # (off by default; the store turns it on after migrating).
+        connection.execute("PRAGMA foreign_keys = OFF")
     for number in range(version, SCHEMA_VERSION):
         try:
             step = MIGRATIONS[number]
-            connection.executescript(
-                f"BEGIN IMMEDIATE; {step}; PRAGMA user_version = {number + 1}; COMMIT;"
-            )
+            if isinstance(step, str):
+                connection.executescript(
+                    f"BEGIN IMMEDIATE; {step}; PRAGMA user_version = {number + 1}; COMMIT;"
+                )
+            else:
+                connection.execute("BEGIN IMMEDIATE")
+                step(connection)
+                connection.execute(f"PRAGMA user_version = {number + 1}")
+                connection.execute("COMMIT")
         except sqlite3.Error:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")

@@ -11,7 +11,10 @@
 - :class:`~.search_index.SearchIndex`: the full-text index's upkeep;
 - :class:`~.transfer.Transfer`: importing articles and read state, exporting the state
   (with :mod:`~.adopt`, shared with Articles: imported articles whose uid is a guess, and
-  the fetched articles that take them over).
+  the fetched articles that take them over);
+- :class:`~.accounts.Accounts`: accounts on feed servers, their feeds, and the changes
+  waiting to be sent (queued with the change itself by :mod:`~.pending`);
+- :class:`~.sync.SyncItems`: what a sync stores of an account's items and their state.
 
 The Store hands out the parts' methods as its own, so callers see one object; a method's
 signature and docstring are where its SQL is. A change of several parts in one
@@ -24,16 +27,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
+from tuinews.store.accounts import Account, Accounts
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import CorruptStore, Database, StoreError
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedExists, Feeds, FeedSuccess
 from tuinews.store.listing import FirstPage, Headline, Listing, View
 from tuinews.store.search_index import SearchIndex
+from tuinews.store.sync import SyncItems
 from tuinews.store.transfer import ImportCounts, StateCounts, Transfer
 
 __all__ = [
     "LOCAL_TITLE",
     "LOCAL_URL",
+    "Account",
     "CorruptStore",
     "Feed",
     "FeedExists",
@@ -60,6 +66,8 @@ class Store:
         self._articles = articles = Articles(database, feeds, index)
         self._listing = listing = Listing(database, feeds)
         self._transfer = transfer = Transfer(database, articles, index)
+        self._accounts = accounts = Accounts(database, feeds)
+        self._sync = sync = SyncItems(database, accounts, articles, index)
 
         # The file
         self.path = database.path
@@ -92,6 +100,7 @@ class Store:
         self.cache_markdown = articles.cache_markdown
         self.set_read = articles.set_read
         self.set_starred = articles.set_starred
+        self.set_starred_ids = articles.set_starred_ids
 
         # Views and searches
         self.headline_ids = listing.headline_ids
@@ -110,6 +119,20 @@ class Store:
         self.article_states = transfer.article_states
         self.state_hints = transfer.state_hints
         self.apply_state = transfer.apply_state
+
+        # Accounts on feed servers, and their syncs
+        self.add_account = accounts.add_account
+        self.accounts = accounts.accounts
+        self.get_account = accounts.get_account
+        self.remove_account = accounts.remove_account
+        self.record_sync = accounts.record_sync
+        self.account_feeds = accounts.account_feeds
+        self.apply_subscriptions = accounts.apply_subscriptions
+        self.pending_changes = accounts.pending_changes
+        self.forget_pending = accounts.forget_pending
+        self.known_numbers = sync.known_numbers
+        self.apply_remote_state = sync.apply_remote_state
+        self.store_items = sync.store_items
 
     @property
     def writable(self) -> bool:

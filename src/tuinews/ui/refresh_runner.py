@@ -1,6 +1,9 @@
 """Refreshing the feeds from the reader: on start and every interval (the feeds that are
 due), and by hand (all, or one). One refresh of the store at a time: not while another
-tuinews (cron's) refreshes it, whose articles the store watcher shows instead.
+tuinews (cron's) refreshes it, whose articles the store watcher shows instead. By hand,
+every account on a feed server is synced too, beside the feeds, with the same progress
+(:func:`tuinews.sync.sync_accounts`, the code of ``tuinews sync``; no password prompt in
+the app: an account whose login is refused fails and says so).
 
 The runner is held by the main screen and runs its workers there (so that their errors
 reach the screen's handler): the store is read in thread workers, the network in an async
@@ -8,19 +11,21 @@ one (:meth:`tuinews.ingest.Refresher.refresh`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from tuinews.store import Feed
+from tuinews.store import Account, Feed
 from tuinews.store.lock import StoreLock, lockable
 from tuinews.ui.services import Services
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
+    from tuinews.sync import AccountResult
 
 
 class RefreshRunner:
@@ -68,7 +73,8 @@ class RefreshRunner:
         self._due(manual=False)
 
     def refresh_all(self) -> None:
-        """Every feed (but those gone, or asked to wait with a Retry-After)."""
+        """Every feed (but those gone, or asked to wait with a Retry-After), and every
+        account synced."""
         self._due(manual=True)
 
     def _due(self, manual: bool) -> None:
@@ -76,16 +82,18 @@ class RefreshRunner:
             from tuinews.ingest import due_feeds, stale_feeds  # (after the first frame)
 
             store, settings = self.services.store, self.services.settings
+            accounts: list[Account] = []
             if manual:
                 feeds = due_feeds(store, force=True)
+                accounts = store.accounts()
             else:
                 feeds = stale_feeds(store, settings.refresh_interval)
                 if not feeds:
                     return
-            if feeds:
+            if feeds or accounts:
                 self.services.refresher.prepare()  # here, not on the event loop
             if not get_current_worker().is_cancelled:
-                self.screen.app.call_from_thread(self.refresh, feeds, manual)
+                self.screen.app.call_from_thread(self.refresh, feeds, manual, accounts)
 
         self.screen.run_worker(
             due,
@@ -95,15 +103,15 @@ class RefreshRunner:
             description="Reading which feeds to refresh",
         )
 
-    def refresh(self, feeds: list[Feed], manual: bool) -> None:
-        """Refresh these feeds, unless a refresh is running (here or in another process);
-        ``manual``: asked for with a key, so say why not."""
+    def refresh(self, feeds: list[Feed], manual: bool, accounts: Sequence[Account] = ()) -> None:
+        """Refresh these feeds (and sync these accounts), unless a refresh is running
+        (here or in another process); ``manual``: asked for with a key, so say why not."""
         notify = self.screen.notify
         if self.running:
             if manual:
                 notify("A refresh is already running.")
             return
-        if not feeds:
+        if not feeds and not accounts:
             if manual:
                 notify("No feeds to refresh: add one with a.")
             return
@@ -124,28 +132,49 @@ class RefreshRunner:
             return
         self.running = True
         self.screen.run_worker(
-            self._refresh(feeds, manual, lock),
+            self._refresh(feeds, manual, lock, accounts),
             group="refresh",
             exit_on_error=False,
             description="Refresh",
         )
 
-    async def _refresh(self, feeds: list[Feed], manual: bool, lock: StoreLock | None) -> None:
+    async def _refresh(
+        self,
+        feeds: list[Feed],
+        manual: bool,
+        lock: StoreLock | None,
+        accounts: Sequence[Account] = (),
+    ) -> None:
         """Over the network (an async worker; parsing and storing run in the refresher's
-        worker processes and threads)."""
+        worker processes and threads), the feeds and the accounts side by side."""
         status = self.status
-        status.start(len(feeds))
+        total = len(feeds) + len(accounts)
+        status.start(total)
         failed: list[FeedResult] = []
+        failed_accounts: list[AccountResult] = []
+        done = [0]
 
-        def progress(result: FeedResult, done: int, total: int) -> None:
+        def progress(result: FeedResult, _done: int, _total: int) -> None:
             if result.failed:
                 failed.append(result)
-            status.advance(done, total, len(failed))
+            done[0] += 1
+            status.advance(done[0], total, len(failed) + len(failed_accounts))
             if result.new or result.updated:
                 self.reload_soon()
 
+        def synced(result: AccountResult, _done: int, _total: int) -> None:
+            if result.failed:
+                failed_accounts.append(result)
+            done[0] += 1
+            status.advance(done[0], total, len(failed) + len(failed_accounts))
+            if result.new or result.read or result.unread or result.starred or result.unstarred:
+                self.reload_soon()
+
         try:
-            results = await self.services.refresher.refresh(feeds, progress)
+            results, syncs = await asyncio.gather(
+                self.services.refresher.refresh(feeds, progress) if feeds else _none(),
+                self._sync(accounts, synced),
+            )
         finally:
             self.running = False
             if lock is not None:
@@ -153,10 +182,41 @@ class RefreshRunner:
             self.rebase()  # what the refresh's workers wrote is shown below
             status.stop()
         self.reload_soon()
-        new = sum(result.new for result in results)
-        if manual or new or failed:
-            message = f"{len(results)} feed{'s' * (len(results) != 1)} refreshed: {new} new"
-            if failed:
-                message += f", {len(failed)} failed"
-                message += "".join(f"\n{r.name}: {r.error}" for r in failed[:3])
-            self.screen.notify(message, severity="warning" if failed else "information")
+        new = sum(result.new for result in results) + sum(result.new for result in syncs)
+        if manual or new or failed or failed_accounts:
+            parts = []
+            if feeds:
+                parts.append(f"{len(results)} feed{'s' * (len(results) != 1)} refreshed")
+            if accounts:
+                parts.append(f"{len(syncs)} account{'s' * (len(syncs) != 1)} synced")
+            message = f"{', '.join(parts)}: {new} new"
+            if failed or failed_accounts:
+                message += f", {len(failed) + len(failed_accounts)} failed"
+                reasons = [(r.name, r.error) for r in failed_accounts] + [
+                    (r.name, r.error) for r in failed
+                ]
+                message += "".join(f"\n{name}: {error}" for name, error in reasons[:3])
+            bad = failed or failed_accounts
+            self.screen.notify(message, severity="warning" if bad else "information")
+
+    async def _sync(
+        self, accounts: Sequence[Account], progress: Callable[[AccountResult, int, int], None]
+    ) -> list[AccountResult]:
+        """The accounts synced (on the refresher's fetcher: the same per-host slots)."""
+        if not accounts:
+            return []
+        from tuinews.sync import password_source, sync_accounts
+
+        services = self.services
+        return await sync_accounts(
+            services.store,
+            services.settings,
+            accounts,
+            fetcher=services.refresher.fetcher,
+            password=password_source(ask=False),
+            progress=progress,
+        )
+
+
+async def _none() -> list[FeedResult]:
+    return []

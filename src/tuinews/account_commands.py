@@ -1,0 +1,379 @@
+"""The commands of accounts on feed servers (issue 14): ``account add/list/remove``,
+``sync``, ``mark``, and ``add``/``remove`` with ``--account``. Each returns the exit
+status: 0 ok, 1 the server failed or refused (an account's sync, a login), 2 a usage or
+store error. Messages never hold the password or the Auth."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from urllib.parse import urlsplit
+
+from tuinews.commands import _WorkOutput, iso_time, say, say_json, warn
+from tuinews.links import shown_url
+from tuinews.settings import Settings
+from tuinews.store import Account, Store, View
+from tuinews.sync import AccountResult, PasswordSource, password_source
+
+
+def _api_url(text: str) -> str | None:
+    """The API root as kept (without a trailing slash), or None if it is no http(s) URL."""
+    url = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def find_account(store: Store, url: str, user: str | None) -> Account | str:
+    """The account at this address (and of this user), or why there is none."""
+    wanted = url.strip().rstrip("/")
+    found = [
+        account
+        for account in store.accounts()
+        if account.api_url.rstrip("/") == wanted and (user is None or account.user == user)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        users = ", ".join(account.user for account in found)
+        return f"{shown_url(wanted)} has several accounts ({users}): say which with --user"
+    return f"no account at {shown_url(wanted)} (see `tuinews account list`)"
+
+
+def _ago(timestamp: int | None) -> str:
+    if not timestamp:
+        return "never"
+    seconds = max(0, int(time.time()) - timestamp)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' * (count != 1)}"
+
+
+# --- account add / list / remove ---------------------------------------------------------
+
+
+def account_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    handler = {"add": _account_add, "list": _account_list, "remove": _account_remove}
+    return handler[args.action](args, settings, store)
+
+
+def _account_add(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.accounts import PasswordError, resolve_password
+    from tuinews.fetch.greader import GReaderError
+    from tuinews.sync import new_fetcher, server_kind
+    from tuinews.sync.remote import check_login
+
+    url = _api_url(args.url)
+    if url is None:
+        warn(f"the server address must be an http:// or https:// URL, not {args.url!r}")
+        return 2
+    user = args.user.strip()
+    if not user:
+        warn("--user: the account's user name is empty")
+        return 2
+    try:
+        password = resolve_password(
+            args.password_command, f"Password for {user} at {shown_url(url)}: "
+        )
+    except PasswordError as error:
+        warn(str(error))
+        return 2
+
+    async def login() -> None:
+        async with new_fetcher(settings) as fetcher:
+            await check_login(url, user, password, fetcher)
+
+    try:
+        asyncio.run(login())
+    except GReaderError as error:
+        warn(f"{user} at {shown_url(url)}: {error}; the account was not added")
+        return 1
+    account, new = store.add_account(
+        url, user, server=server_kind(url), password_command=args.password_command or ""
+    )
+    if new:
+        say(f"Added {account.name}. `tuinews sync` brings its feeds and articles.")
+    else:
+        say(f"Logged in to {account.name} again.")
+    return 0
+
+
+def _account_json(account: Account) -> dict[str, object]:
+    """An account in ``account list --json``: ``id``, ``title``, ``url`` as in every
+    ``--json``, then its own fields (never a password nor the Auth)."""
+    return {
+        "id": account.id,
+        "title": account.name,
+        "url": shown_url(account.api_url),
+        "user": account.user,
+        "server": account.server or "generic",
+        "status": account.status,
+        "last_sync": iso_time(account.last_sync),
+        "last_success": iso_time(account.last_success),
+        "last_error": account.last_error,
+        "feeds": account.feeds,
+        "articles": account.articles,
+        "unread": account.unread,
+        "pending": account.pending,
+    }
+
+
+def _account_list(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    accounts = store.accounts()
+    if args.json:
+        say_json({"accounts": [_account_json(account) for account in accounts]})
+        return 0
+    if not accounts:
+        say("No accounts yet: add one with `tuinews account add URL --user NAME`.")
+        return 0
+    for account in accounts:
+        say(
+            f"{account.id:>4}  {account.name}  ({account.status}, synced {_ago(account.last_sync)})"
+        )
+        line = (
+            f"      {_plural(account.feeds, 'feed')}, {_plural(account.articles, 'article')} "
+            f"({account.unread:,} unread)"
+        )
+        if account.pending:
+            line += f", {_plural(account.pending, 'change')} to send"
+        say(line)
+        if account.last_error:
+            say(f"      {account.status}: {account.last_error}")
+    return 0
+
+
+def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.accounts import forget_auth
+
+    found = find_account(store, args.url, args.user)
+    if isinstance(found, str):
+        warn(found)
+        return 2
+    keep = args.articles
+    if keep is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            warn(
+                f"removing {found.name}: say what becomes of its "
+                f"{_plural(found.articles, 'article')}: --keep-articles (they stay, their "
+                "feeds become local ones) or --drop-articles"
+            )
+            return 2
+        answer = input(
+            f"Remove {found.name}. Keep its {_plural(found.articles, 'article')} as local "
+            "feeds (k), drop them (d), or cancel (c)? [k/d/C] "
+        )
+        keep = {"k": "keep", "keep": "keep", "d": "drop", "drop": "drop"}.get(
+            answer.strip().lower()
+        )
+        if keep is None:
+            say("Nothing was changed.")
+            return 0
+    count = store.remove_account(found.id, keep_articles=keep == "keep")
+    forget_auth(found.api_url, found.user)
+    what = "kept as local feeds" if keep == "keep" else "dropped"
+    line = f"Removed {found.name}; its {_plural(count, 'article')} {what}"
+    if found.pending:
+        line += f"; {_plural(found.pending, 'change')} not sent to the server"
+    say(line + ".")
+    return 0
+
+
+# --- sync ----------------------------------------------------------------------------------
+
+
+def _result_text(result: AccountResult) -> str:
+    parts = [f"{result.new:,} new"]
+    if result.sent:
+        parts.append(f"{_plural(result.sent, 'change')} sent")
+    from_server = result.read + result.unread + result.starred + result.unstarred
+    if from_server:
+        parts.append(f"{_plural(from_server, 'change')} from the server")
+    if result.feeds_added or result.feeds_removed:
+        parts.append(f"feeds +{result.feeds_added} -{result.feeds_removed}")
+    return ", ".join(parts)
+
+
+def _result_json(result: AccountResult) -> dict[str, object]:
+    values = result.as_dict()
+    account_id, name = values.pop("account_id"), values.pop("name")
+    values["url"] = shown_url(result.url)  # (a password in it is never shown)
+    return {"id": account_id, "title": name, **values}
+
+
+def _chosen(store: Store, args: argparse.Namespace) -> list[Account] | str:
+    if not getattr(args, "account", None):
+        return store.accounts()
+    found = find_account(store, args.account, getattr(args, "user", None))
+    return found if isinstance(found, str) else [found]
+
+
+def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """Sync every account (or ``--account``'s), one line per account; exit 1 when one
+    failed."""
+    from tuinews.sync import run_sync
+
+    chosen = _chosen(store, args)
+    if isinstance(chosen, str):
+        warn(chosen)
+        return 2
+    started = time.monotonic()
+    output = _WorkOutput()
+
+    def progress(result: AccountResult, done: int, total: int) -> None:
+        if result.failed:
+            warn(f"{result.name}: {result.error}")
+        elif not args.json:
+            output.say(f"{result.name}: {_result_text(result)}")
+
+    results = run_sync(store, settings, chosen, password=_password(), progress=progress)
+    failed = sum(result.failed for result in results)
+    new = sum(result.new for result in results)
+    seconds = round(time.monotonic() - started, 2)
+    if args.json:
+        document = {
+            "accounts": [_result_json(result) for result in results],
+            "total": len(results),
+            "new": new,
+            "failed": failed,
+            "seconds": seconds,
+            "finished": iso_time(time.time()),
+        }
+        import json
+
+        output.say(json.dumps(document, ensure_ascii=False), flush=True)
+    elif not results:
+        output.say("No accounts yet: add one with `tuinews account add URL --user NAME`.")
+    else:
+        output.say(
+            f"Synced {_plural(len(results), 'account')} in {seconds} s: "
+            f"{_plural(new, 'new article')}, {failed} failed.",
+            flush=True,
+        )
+    if output.failed:
+        return 2
+    return 1 if failed else 0
+
+
+def _password() -> PasswordSource:
+    """The password for a login a sync needs: the account's command, TUINEWS_PASSWORD,
+    else asked on the terminal (one question at a time)."""
+    import threading
+
+    lock = threading.Lock()
+    ask = password_source(ask=True)
+
+    def password(account: Account) -> str:
+        with lock:
+            return ask(account)
+
+    return password
+
+
+# --- mark ----------------------------------------------------------------------------------
+
+
+def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """Mark every article a search finds; an account's changes wait for the next sync."""
+    from tuinews.startup import index_leftovers
+    from tuinews.query import parse_query
+
+    query = parse_query(" ".join(args.query))
+    for hint in query.hints:
+        warn(hint)
+    if query.empty:
+        warn("nothing to search for: tuinews mark read QUERY (every article it finds)")
+        return 2
+    index_leftovers(store)
+    ids = list(store.headline_ids(View(with_hidden=True), query))
+    waiting = sum(account.pending for account in store.accounts())
+    if args.mark in ("read", "unread"):
+        changed = store.set_read(ids, args.mark == "read")
+    else:
+        changed = store.set_starred_ids(ids, args.mark == "star")
+    queued = sum(account.pending for account in store.accounts()) - waiting
+    shown = {"star": "starred", "unstar": "unstarred"}.get(args.mark, args.mark)
+    line = f"Marked {_plural(changed, 'article')} {shown} ({len(ids):,} found)"
+    if queued > 0:
+        line += f"; {_plural(queued, 'change')} for the accounts' servers at the next sync"
+    say(line + ".")
+    return 0
+
+
+# --- add / remove --account ----------------------------------------------------------------
+
+
+def add_on_server(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """``tuinews add URL --account API``: subscribe on the server, then sync."""
+    from tuinews.fetch.greader import GReaderError
+    from tuinews.sync import new_fetcher
+    from tuinews.sync.remote import subscribe
+
+    found = find_account(store, args.account, None)
+    if isinstance(found, str):
+        warn(found)
+        return 2
+    if args.full_text:
+        warn("--full-text is for local feeds: an account's articles come from its server")
+        return 2
+
+    async def go() -> int:
+        async with new_fetcher(settings) as fetcher:
+            done = await subscribe(
+                store,
+                settings,
+                found,
+                args.url,
+                title=args.title,
+                tags=args.tag,
+                fetcher=fetcher,
+                password=_password(),
+            )
+        if done.sync.failed:
+            say(f"Subscribed to {done.title} on {found.name}.")
+            warn(f"{found.name}: {done.sync.error}; `tuinews sync` brings its articles")
+            return 1
+        say(f"Subscribed to {done.title} on {found.name}: {_plural(done.sync.new, 'new article')}.")
+        return 0
+
+    try:
+        return asyncio.run(go())
+    except GReaderError as error:
+        warn(f"{found.name}: {error}; not subscribed")
+        return 1
+
+
+def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """``tuinews remove FEED --account API``: unsubscribe on the server, then here."""
+    from tuinews.fetch.greader import GReaderError
+    from tuinews.sync import new_fetcher
+    from tuinews.sync.remote import unsubscribe
+
+    found = find_account(store, args.account, None)
+    if isinstance(found, str):
+        warn(found)
+        return 2
+    feed = store.find_feed(args.feed, found.id)
+    if feed is None or feed.account_id != found.id:
+        warn(f"no such feed in {found.name}: {args.feed} (see `tuinews feeds`)")
+        return 2
+
+    async def go() -> None:
+        async with new_fetcher(settings) as fetcher:
+            await unsubscribe(store, found, feed, fetcher=fetcher, password=_password())
+
+    try:
+        asyncio.run(go())
+    except GReaderError as error:
+        warn(f"{found.name}: {error}; not removed")
+        return 1
+    say(f"Unsubscribed from {feed.name} on {found.name} ({_plural(feed.total, 'article')}).")
+    return 0

@@ -1,0 +1,90 @@
+"""Sync with the feed servers people already run (FreshRSS, Miniflux, Inoreader, The Old
+Reader, BazQux) through the Google Reader API: accounts whose subscriptions and read
+state live on the server (issue 14; docs/sync-design.md).
+
+    results = run_sync(store, settings)            # every account, one after another's
+    results = await sync_accounts(store, settings, fetcher=fetcher, password=...)
+
+One account's failure (``AccountResult.error``: "login refused", "cannot reach the server
+(...)") never stops the others; the store's errors (StoreError) are raised. Used by
+``tuinews sync``, ``tuinews add/remove --account`` and (later) the app's ``R``: nothing
+of Textual here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from tuinews.fetch import Fetcher, FetchLimits
+from tuinews.settings import Settings
+from tuinews.store import Account, Store
+from tuinews.sync.account_sync import AccountResult, AccountSync
+from tuinews.sync.session import PasswordSource, Session, password_source, server_kind
+
+__all__ = [
+    "AccountResult",
+    "PasswordSource",
+    "Progress",
+    "new_fetcher",
+    "password_source",
+    "run_sync",
+    "server_kind",
+    "sync_accounts",
+]
+
+Progress = Callable[[AccountResult, int, int], None]
+
+
+def new_fetcher(settings: Settings) -> Fetcher:
+    """A fetcher with the user's limits (the same as a refresh's)."""
+    return Fetcher(FetchLimits(concurrency=settings.concurrency, per_host=settings.per_host))
+
+
+async def sync_accounts(
+    store: Store,
+    settings: Settings,
+    accounts: Sequence[Account] | None = None,
+    *,
+    fetcher: Fetcher | None = None,
+    password: PasswordSource | None = None,
+    progress: Progress | None = None,
+) -> list[AccountResult]:
+    """Sync these accounts (all by default), side by side; results in the order they
+    finish. ``password``: where a login's password comes from (by default the account's
+    command or TUINEWS_PASSWORD, never a prompt)."""
+    chosen = list(accounts) if accounts is not None else await asyncio.to_thread(store.accounts)
+    password = password or password_source(ask=False)
+    own = fetcher is None
+    client = fetcher or new_fetcher(settings)
+    results: list[AccountResult] = []
+
+    async def one(account: Account) -> None:
+        session = Session(account, client, password)
+        result = await AccountSync(store, settings, account, session).run()
+        results.append(result)
+        if progress is not None:
+            progress(result, len(results), len(chosen))
+
+    try:
+        await asyncio.gather(*(one(account) for account in chosen))
+        if any(result.new for result in results):
+            await asyncio.to_thread(store.index_pending)  # every article searchable now
+    finally:
+        if own:
+            await client.aclose()
+    return results
+
+
+def run_sync(
+    store: Store,
+    settings: Settings,
+    accounts: Sequence[Account] | None = None,
+    *,
+    password: PasswordSource | None = None,
+    progress: Progress | None = None,
+) -> list[AccountResult]:
+    """:func:`sync_accounts` without a running event loop (the command line)."""
+    return asyncio.run(
+        sync_accounts(store, settings, accounts, password=password, progress=progress)
+    )

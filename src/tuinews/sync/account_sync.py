@@ -1,0 +1,250 @@
+"""One account's sync with its server, both ways (see docs/sync-design.md):
+
+1. **push**: the changes made here and not yet sent (``pending_changes``), the last one
+   per article and flag, with ``edit-tag`` in batches; each batch's rows are deleted once
+   the server took it, so a failure leaves the rest for the next sync and nothing is
+   lost; a row is the state wanted, so a batch sent twice changes nothing;
+2. **subscriptions**: the account's feeds become the server's list (folders as tags);
+3. **new items**: on the first sync, the reading list's pages with their contents until
+   every feed has ``keep_articles`` (or per feed, where the server has no
+   ``stream/contents``); later, the ids that arrived since the newest item seen (``ot``,
+   the server's clock);
+4. **state**: the server's complete unread and starred id sets, taken for every article
+   here with no change of that flag waiting to be sent (an unsent change made here wins;
+   otherwise the server does);
+5. **contents** of the ids not stored here (new, unread or starred), in batches, each
+   stored in one transaction through the same sanitising as fetched feed items.
+
+A sync with nothing new costs four small requests (ids since, unread set, starred set,
+subscription list), no login and no token. Nothing of Textual here: the command line
+and the app run the same code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
+from tuinews.fetch.greader_data import Item, ItemRef, Subscription
+from tuinews.settings import Settings
+from tuinews.store import Account, Store, StoreError
+from tuinews.store.accounts import PendingChange, signed
+from tuinews.store.pending import ACTIONS
+from tuinews.sync.items import item_usec, remote_articles, remote_feeds
+from tuinews.sync.session import Session
+
+PAGE = 1000  # items per page of the reading list on a first sync
+MIN_PAGE = 50  # a page over the size cap is asked again half as long, down to this
+NO_CONTENTS = "the server does not support stream/contents"
+# What edit-tag adds and removes for each action.
+TAGS: dict[str, tuple[str | None, str | None]] = {
+    "read": (READ, None),
+    "unread": (None, READ),
+    "star": (STARRED, None),
+    "unstar": (None, STARRED),
+}
+
+
+@dataclass
+class AccountResult:
+    """What one account's sync did (``error`` set: it failed, and why)."""
+
+    account_id: int
+    name: str
+    url: str
+    user: str
+    status: str = "ok"  # ok, failed
+    error: str = ""
+    first: bool = False  # the account's first sync
+    new: int = 0  # articles stored
+    sent: int = 0  # changes sent to the server
+    read: int = 0  # marked read here by the server's state
+    unread: int = 0
+    starred: int = 0
+    unstarred: int = 0
+    feeds_added: int = 0
+    feeds_removed: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class AccountSync:
+    """One sync of one account; :meth:`run` never raises but for the store's errors."""
+
+    def __init__(self, store: Store, settings: Settings, account: Account, session: Session):
+        self.store = store
+        self.settings = settings
+        self.account = account
+        self.session = session
+        self.result = AccountResult(account.id, account.name, account.api_url, account.user)
+        self.newest = account.newest_usec
+
+    async def run(self) -> AccountResult:
+        started = time.monotonic()
+        client = self.session.client
+        before = client.requests
+        error: str | None = None
+        try:
+            await self.session.run(self._sync)
+        except GReaderError as failure:
+            error = str(failure)
+        except (StoreError, asyncio.CancelledError):
+            raise
+        except Exception as failure:  # one account's problem never stops the others
+            error = f"{type(failure).__name__}: {failure}"
+        if error is not None:
+            self.result.status, self.result.error = "failed", error
+            await asyncio.to_thread(self.store.record_sync, self.account.id, error=error)
+        self.result.requests = client.requests - before
+        self.result.seconds = round(time.monotonic() - started, 3)
+        return self.result
+
+    async def _sync(self, client: GReaderClient) -> None:
+        account = await asyncio.to_thread(self.store.get_account, self.account.id)
+        if account is None:
+            raise GReaderError("the account was removed meanwhile")
+        self.newest = account.newest_usec
+        first = self.result.first = self.newest is None
+        await self._push(client)
+        subscriptions = await client.subscriptions()
+        changes = await asyncio.to_thread(
+            self.store.apply_subscriptions, account.id, remote_feeds(subscriptions)
+        )
+        self.result.feeds_added += changes.added
+        self.result.feeds_removed += changes.removed
+        arrived: list[ItemRef] = []
+        if first:
+            await self._first_items(client, subscriptions)
+        else:
+            since = (self.newest or 0) // 1_000_000  # the items of that second come again
+            arrived = await client.all_item_ids(READING_LIST, newer_than=since)
+        unread = await client.all_item_ids(READING_LIST, exclude=READ)
+        starred = await client.all_item_ids(STARRED)
+        state = await asyncio.to_thread(
+            self.store.apply_remote_state,
+            account.id,
+            [ref.number for ref in unread],
+            [ref.number for ref in starred],
+        )
+        self.result.read += state.read
+        self.result.unread += state.unread
+        self.result.starred += state.starred
+        self.result.unstarred += state.unstarred
+        await self._fetch(client, itertools.chain(arrived, unread, starred))
+        await asyncio.to_thread(self.store.record_sync, account.id, newest_usec=self.newest)
+
+    # --- push ------------------------------------------------------------------------
+
+    async def _push(self, client: GReaderClient) -> None:
+        """Send the changes waiting, the last per article and flag, a batch per call;
+        forget exactly the rows of each batch the server took."""
+        changes = await asyncio.to_thread(self.store.pending_changes, self.account.id)
+        latest: dict[tuple[object, str], PendingChange] = {}
+        rows: dict[tuple[object, str], list[int]] = {}
+        for change in changes:
+            if change.action not in TAGS:
+                continue  # (a kind of change of a later version: left for it)
+            item = change.number if change.number is not None else change.remote_id
+            key: tuple[object, str] = (item, ACTIONS[change.action][0])  # article, flag
+            latest[key] = change
+            rows.setdefault(key, []).append(change.id)
+        by_action: dict[str, list[tuple[object, str]]] = {}
+        for wanted, change in latest.items():
+            by_action.setdefault(change.action, []).append(wanted)
+        for action, keys in by_action.items():
+            add, remove = TAGS[action]
+            for start in range(0, len(keys), client.batch):
+                chunk = keys[start : start + client.batch]
+                await client.edit_tag([latest[k].remote_id for k in chunk], add=add, remove=remove)
+                sent = [row for k in chunk for row in rows[k]]
+                await asyncio.to_thread(self.store.forget_pending, sent)
+                self.result.sent += len(chunk)
+
+    # --- items -----------------------------------------------------------------------
+
+    async def _first_items(self, client: GReaderClient, feeds: Sequence[Subscription]) -> None:
+        """The newest ``keep_articles`` of every feed (unread and starred ones come with
+        the state sets): the reading list's pages, ids and contents at once, until each
+        feed has that many or the list ends."""
+        keep = self.settings.keep_articles
+        taken: dict[str, int] = {}
+        streams = {feed.id for feed in feeds}
+        size, continuation, used = PAGE, None, set()
+        while True:
+            try:
+                page = await client.stream_contents(READING_LIST, n=size, continuation=continuation)
+            except GReaderError as error:
+                if str(error) == NO_CONTENTS:
+                    await self._first_items_by_feed(client, feeds)
+                    return
+                if str(error).startswith("response too large") and size > MIN_PAGE:
+                    size //= 2
+                    continue
+                raise
+            wanted = []
+            for item in page.items:
+                if keep <= 0 or taken.get(item.feed_id, 0) < keep:
+                    taken[item.feed_id] = taken.get(item.feed_id, 0) + 1
+                    wanted.append(item)
+            await self._store(wanted)
+            if not page.items or not page.continuation or page.continuation in used:
+                return
+            if keep > 0 and all(taken.get(stream, 0) >= keep for stream in streams):
+                return
+            continuation = page.continuation
+            used.add(continuation)
+
+    async def _first_items_by_feed(
+        self, client: GReaderClient, feeds: Sequence[Subscription]
+    ) -> None:
+        """The same, one feed's ids at a time (Miniflux has no ``stream/contents``)."""
+        keep = self.settings.keep_articles or 1_000_000
+        for feed in feeds:
+            refs = await client.all_item_ids(feed.id, limit=keep)
+            await self._fetch(client, refs)
+
+    async def _fetch(self, client: GReaderClient, refs: Iterable[ItemRef]) -> None:
+        """Fetch and store the items of these ids that are not stored here, a batch per
+        request and transaction."""
+        known = await asyncio.to_thread(self.store.known_numbers, self.account.id)
+        wanted: list[ItemRef] = []
+        for ref in refs:
+            number = signed(ref.number)
+            if number not in known:
+                known.add(number)
+                wanted.append(ref)
+        for start in range(0, len(wanted), client.batch):
+            batch = wanted[start : start + client.batch]
+            await self._store(await client.contents(ref.id for ref in batch))
+
+    async def _store(self, items: Sequence[Item]) -> None:
+        """Items made articles and stored, in one transaction (in a thread: sanitising
+        and writing are not the event loop's work)."""
+        unique = list({item.ref.number: item for item in items}.values())
+        if not unique:
+            return
+        settings = self.settings
+
+        def store() -> int:
+            return self.store.store_items(
+                self.account.id,
+                remote_articles(unique),
+                keep=settings.keep_articles,
+                keep_days=settings.keep_days,
+            )
+
+        self.result.new += await asyncio.to_thread(store)
+        times = [usec for usec in map(item_usec, unique) if usec]
+        if times:
+            self.newest = max(self.newest or 0, *times)

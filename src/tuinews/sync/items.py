@@ -1,0 +1,87 @@
+"""What a server sends, as the store keeps it: items become articles by the rules every
+fetched feed item follows (:func:`tuinews.formats.feeds.build_feed`: the HTML through the
+one sanitiser, links made safe, a title when there is none), subscriptions become the
+account's feeds."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from tuinews.fetch.greader_data import Item, Subscription, long_id
+from tuinews.formats.feeds import build_feed
+from tuinews.formats.raw_feed import RawEntry, RawFeed
+from tuinews.store.accounts import RemoteFeed
+from tuinews.store.sync import RemoteArticle
+
+
+def _date(seconds: float | None) -> datetime | None:
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def item_usec(item: Item) -> int | None:
+    """When the server got the item (microseconds), if it says so sensibly."""
+    usec = item.timestamp_usec
+    return usec if usec is not None and 0 < usec < 1 << 63 else None
+
+
+def item_date(item: Item) -> datetime | None:
+    """When the item was published, else when the server got it."""
+    usec = item_usec(item)
+    return _date(item.published) or _date(usec / 1_000_000 if usec else None)
+
+
+def remote_articles(items: Iterable[Item]) -> list[RemoteArticle]:
+    """The items as articles, each with its id, flags and subscription. An article's uid
+    is the item's long id, so the same item is one article whatever form its id came in."""
+    by_feed: dict[str, list[Item]] = {}
+    for item in items:
+        by_feed.setdefault(item.feed_id, []).append(item)
+    found: list[RemoteArticle] = []
+    for stream, group in by_feed.items():
+        title = group[0].feed_title
+        raw = RawFeed(title=title, link="", date=None, ttl=None)
+        raw.entries = [
+            RawEntry(
+                raw_id=long_id(item.ref.number),
+                link=item.url or "",
+                title=item.title,
+                author=item.author,
+                body=item.content_html,
+                date=item_date(item),
+            )
+            for item in group
+        ]
+        parsed = build_feed(raw, name=title or stream)
+        for item, article in zip(group, parsed.articles, strict=True):
+            article.read, article.starred = item.read, item.starred
+            found.append(
+                RemoteArticle(
+                    article=article,
+                    remote_id=item.id,
+                    number=item.ref.number,
+                    timestamp_usec=item_usec(item),
+                    feed=stream,
+                    feed_title=title,
+                )
+            )
+    return found
+
+
+def remote_feeds(subscriptions: Iterable[Subscription]) -> list[RemoteFeed]:
+    return [
+        RemoteFeed(
+            remote_id=sub.id,
+            url=sub.url or "",
+            title=sub.title,
+            site_url=sub.site_url or "",
+            tags=sub.labels,
+        )
+        for sub in subscriptions
+    ]

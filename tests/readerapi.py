@@ -1,0 +1,162 @@
+"""A small Google Reader API of the test's own, on the loopback FeedServer: items,
+subscriptions and their read and starred state in memory, answered as FreshRSS does (and
+as Miniflux, with ``contents_supported = False``), with failures on demand.
+
+    reader = FakeReader(server)                # routes /api/... on a FeedServer
+    reader.add(3)                              # items 1..3 in feed/1, unread
+    store.add_account(reader.api_url, "alice"); save_auth(reader.api_url, "alice", AUTH)
+    reader.fail_edit_tag_after = 1             # the second edit-tag answers 500
+    reader.broken.add("stream/items/ids")      # that call answers broken JSON
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+
+from tests.netserver import FeedServer, Request, Response
+from tuinews.fetch.greader_data import id_number
+
+AUTH = "alice/secret-auth-value"
+PASSWORD = "hunter2-secret"
+READ = "user/-/state/com.google/read"
+STARRED = "user/-/state/com.google/starred"
+PREFIX = "/api/reader/api/0/"
+
+
+@dataclass
+class Entry:
+    number: int
+    title: str
+    body: str = "<p>Body</p>"
+    feed: str = "feed/1"
+    read: bool = False
+    starred: bool = False
+
+
+@dataclass
+class FakeReader:
+    """Items, subscriptions and their state, served as a Reader API at /api/."""
+
+    server: FeedServer
+    items: dict[int, Entry] = field(default_factory=dict)
+    contents_supported: bool = True
+    fail_edit_tag_after: int | None = None  # edit-tag calls that work, then 500s
+    broken: set[str] = field(default_factory=set)  # calls answered with broken JSON
+    edit_tags: list[list[tuple[str, str]]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        route = self.server.route
+        route("/api/accounts/ClientLogin", self._login)
+        route(PREFIX + "token", self._authorised(lambda r: Response(body=b"T" * 57)))
+        route(PREFIX + "subscription/list", self._authorised(self._subscriptions))
+        route(PREFIX + "stream/items/ids", self._authorised(self._ids))
+        route(PREFIX + "stream/items/contents", self._authorised(self._contents))
+        route(
+            PREFIX + "stream/contents/user/-/state/com.google/reading-list",
+            self._authorised(self._stream_contents),
+        )
+        route(PREFIX + "edit-tag", self._authorised(self._edit_tag))
+
+    @property
+    def api_url(self) -> str:
+        return self.server.url("/api")
+
+    def add(self, count: int, start: int = 1, **fields: object) -> None:
+        for number in range(start, start + count):
+            self.items[number] = Entry(number, f"Item {number}", **fields)  # type: ignore[arg-type]
+
+    def calls(self) -> list[str]:
+        return [r.path.split("?")[0].removeprefix(PREFIX) for r in self.server.requests]
+
+    # --- answers ---------------------------------------------------------------------
+
+    def _authorised(self, handler):  # type: ignore[no-untyped-def]
+        def answer(request: Request) -> Response:
+            if request.header("authorization") != f"GoogleLogin auth={AUTH}":
+                return Response(status=401, body=b"Unauthorized!")
+            name = request.path.split("?")[0].removeprefix(PREFIX)
+            if name in self.broken:
+                return Response(
+                    body=b'{"itemRefs": [', headers={"Content-Type": "application/json"}
+                )
+            with self.lock:
+                return handler(request)
+
+        return answer
+
+    def _login(self, request: Request) -> Response:
+        form = dict(urllib.parse.parse_qsl(request.body.decode()))
+        if form != {"Email": "alice", "Passwd": PASSWORD}:
+            return Response(status=401, body=b"Unauthorized!")
+        return Response(body=f"SID=x\nLSID=null\nAuth={AUTH}\n".encode())
+
+    @staticmethod
+    def _json(data: object) -> Response:
+        return Response(
+            body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+        )
+
+    def _subscriptions(self, request: Request) -> Response:
+        feeds = sorted({entry.feed for entry in self.items.values()} | {"feed/1"})
+        return self._json(
+            {"subscriptions": [{"id": f, "title": f"Feed {f}", "categories": []} for f in feeds]}
+        )
+
+    def _selected(self, query: dict[str, list[str]]) -> list[Entry]:
+        stream = query.get("s", ["user/-/state/com.google/reading-list"])[0]
+        entries = sorted(self.items.values(), key=lambda e: -e.number)
+        if stream == STARRED:
+            entries = [e for e in entries if e.starred]
+        elif stream.startswith("feed/"):
+            entries = [e for e in entries if e.feed == stream]
+        if query.get("xt") == [READ]:
+            entries = [e for e in entries if not e.read]
+        if "ot" in query:
+            entries = [e for e in entries if e.number >= int(query["ot"][0]) * 1_000_000]
+        return entries
+
+    def _ids(self, request: Request) -> Response:
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
+        refs = [{"id": str(e.number)} for e in self._selected(query)]
+        return self._json({"itemRefs": refs})
+
+    def _item(self, entry: Entry) -> dict[str, object]:
+        categories = [READ] * entry.read + [STARRED] * entry.starred
+        return {
+            "id": f"tag:google.com,2005:reader/item/{entry.number:016x}",
+            "title": entry.title,
+            "published": 1_700_000_000 + entry.number,
+            "timestampUsec": str(entry.number),
+            "categories": ["user/-/state/com.google/reading-list", *categories],
+            "origin": {"streamId": entry.feed, "title": f"Feed {entry.feed}"},
+            "alternate": [{"href": f"https://example.com/{entry.number}"}],
+            "summary": {"content": entry.body},
+        }
+
+    def _contents(self, request: Request) -> Response:
+        form = urllib.parse.parse_qsl(request.body.decode())
+        wanted = [id_number(v) for k, v in form if k == "i"]
+        return self._json({"items": [self._item(self.items[n]) for n in wanted if n in self.items]})
+
+    def _stream_contents(self, request: Request) -> Response:
+        if not self.contents_supported:
+            return self._json([])  # Miniflux's answer to what it does not implement
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
+        return self._json({"items": [self._item(e) for e in self._selected(query)]})
+
+    def _edit_tag(self, request: Request) -> Response:
+        form = urllib.parse.parse_qsl(request.body.decode())
+        if self.fail_edit_tag_after is not None and len(self.edit_tags) >= self.fail_edit_tag_after:
+            return Response(status=500, body=b"oops")
+        self.edit_tags.append(form)
+        ids = [id_number(v) for k, v in form if k == "i"]  # either form
+        for name, tag in form:
+            if name in ("a", "r"):
+                for number in ids:
+                    flag = "read" if tag == READ else "starred"
+                    setattr(self.items[number], flag, name == "a")
+        return Response(body=b"OK")

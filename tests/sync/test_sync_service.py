@@ -1,0 +1,157 @@
+"""The sync service against a small Reader API of the test's own on 127.0.0.1: what the
+real server does not do on demand (an edit-tag failing half-way through the changes, no
+``stream/contents`` as on Miniflux, broken JSON, hostile items), with a real store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.netserver import FeedServer
+from tests.readerapi import AUTH, PASSWORD, READ, STARRED, Entry, FakeReader
+from tuinews.accounts import save_auth
+from tuinews.fetch import Fetcher, FetchLimits
+from tuinews.settings import Settings
+from tuinews.store import Account, Store, View
+from tuinews.sync import AccountResult, sync_accounts
+
+
+@pytest.fixture
+def reader(server: FeedServer) -> FakeReader:
+    return FakeReader(server)
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    async with Fetcher(FetchLimits(total_timeout=10.0)) as running:
+        yield running
+
+
+@pytest.fixture
+def account(store: Store, reader: FakeReader) -> Account:
+    added, _ = store.add_account(reader.api_url, "alice")
+    save_auth(reader.api_url, "alice", AUTH)
+    return added
+
+
+async def sync(store: Store, fetcher: Fetcher, **settings: int) -> AccountResult:
+    (result,) = await sync_accounts(
+        store, Settings(**settings), fetcher=fetcher, password=lambda account: PASSWORD
+    )
+    return result
+
+
+def titles(store: Store, flag: str = "") -> list[str]:
+    headlines = store.headlines(View(with_hidden=True))
+    return sorted(h.title for h in headlines if not flag or getattr(h, flag))
+
+
+async def test_changes_go_in_batches_and_a_failure_half_way_loses_and_repeats_nothing(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    reader.add(300)
+    assert (await sync(store, fetcher)).new == 300
+    everything = [h.id for h in store.headlines(View())]
+    store.set_read(everything, True)  # 300 changes: two edit-tag calls (250 + 50)
+    reader.fail_edit_tag_after = 1
+
+    failed = await sync(store, fetcher)
+    assert failed.failed and failed.error == "edit-tag: HTTP 500 Internal Server Error"
+    assert failed.sent == 250
+    assert sum(e.read for e in reader.items.values()) == 250
+    assert len(store.pending_changes(account.id)) == 50  # exactly the batch not taken
+    assert len(titles(store, "read")) == 300  # nothing here flipped back meanwhile
+
+    reader.fail_edit_tag_after = None
+    done = await sync(store, fetcher)
+    assert not done.failed and done.sent == 50
+    assert len(reader.edit_tags) == 2  # the 250 taken were not sent again
+    assert all(e.read for e in reader.items.values())
+    assert store.pending_changes(account.id) == []
+    assert reader.calls()[-4:] == [  # a quiet sync, even after a failure
+        "subscription/list",
+        "stream/items/ids",
+        "stream/items/ids",
+        "stream/items/ids",
+    ]
+
+
+async def test_the_last_change_of_each_article_is_the_one_sent(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    reader.add(2)
+    await sync(store, fetcher)
+    first, second = (h.id for h in store.headlines(View()))
+    store.set_read([first], True)
+    store.set_read([first], False)
+    store.set_read([first], True)
+    store.set_starred(second, True)
+    store.set_starred(second, False)
+    result = await sync(store, fetcher)
+    assert result.sent == 2
+    sent = sorted(
+        (dict(form)["a"] if "a" in dict(form) else "-" + dict(form)["r"])
+        for form in reader.edit_tags
+    )
+    assert sent == ["-" + STARRED, READ]
+    assert [e.read for e in sorted(reader.items.values(), key=lambda e: e.number)] == [False, True]
+
+
+async def test_a_server_without_stream_contents_gets_its_ids_per_feed(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    reader.contents_supported = False
+    reader.add(5, feed="feed/1", read=True)
+    reader.add(1, start=6, feed="feed/2", starred=True, read=True)
+    reader.add(5, start=7, feed="feed/2", read=True)
+    reader.add(1, start=12, feed="feed/2")  # unread
+    result = await sync(store, fetcher, keep_articles=3)
+    assert not result.failed, result.error
+    # The newest three of each feed, and the older starred one (unread ones are new).
+    assert titles(store) == sorted(
+        ["Item 5", "Item 4", "Item 3", "Item 12", "Item 11", "Item 10", "Item 6"]
+    )
+    assert titles(store, "starred") == ["Item 6"]
+    assert "stream/contents/user/-/state/com.google/reading-list" in reader.calls()
+
+
+async def test_broken_json_fails_the_account_and_stores_nothing_of_that_call(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    reader.add(3)
+    reader.broken.add("stream/items/ids")
+    result = await sync(store, fetcher)
+    assert result.failed and result.error == "malformed JSON from the server (stream/items/ids)"
+    assert store.get_account(account.id).status == "failed"
+    assert store.get_account(account.id).newest_usec is None  # not done: the first again
+    reader.broken.clear()
+    result = await sync(store, fetcher)
+    assert not result.failed and titles(store) == ["Item 1", "Item 2", "Item 3"]
+    assert store.get_account(account.id).last_error == ""
+
+
+async def test_hostile_items_are_sanitised_like_fetched_ones_and_searchable(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    from tuinews.query import parse_query
+
+    reader.items[1] = Entry(
+        1,
+        "Evil\x1b[2J title\u202e [b]markup[/b]",
+        body=(
+            '<script>alert("x")</script><p onclick="steal()">Zeppelin <a href="javascript:'
+            'alert(1)">link</a> <img src="data:image/png;base64,AAAA"></p><iframe src="x">'
+        ),
+    )
+    assert (await sync(store, fetcher)).new == 1
+    (headline,) = store.headlines(View())
+    stored = store.get_article(headline.id)
+    assert stored is not None
+    assert "\x1b" not in stored.title and "\u202e" not in stored.title
+    assert "[b]markup[/b]" in stored.title  # shown as text, never as markup
+    for bad in ("script", "onclick", "javascript:", "data:", "iframe"):
+        assert bad not in stored.body
+    assert "Zeppelin" in stored.text and stored.link == "https://example.com/1"
+    assert stored.uid == "tag:google.com,2005:reader/item/0000000000000001"
+    assert [h.title for h in store.headlines(View(), parse_query("zeppelin"))] == [stored.title]
