@@ -9,6 +9,8 @@
     tuinews import FILE...            OPML, newsboat urls and cache.db, a read-state file
     tuinews export [--state]          OPML 2.0 (or the read state, JSON) on stdout
     tuinews extract FILE|URL          the article in a page, as Markdown (reader mode)
+    tuinews query add|list|remove     saved searches (listed above the feeds)
+    tuinews rule add|list|remove|apply  rules run on every new article
 
 The common options (--db FILE, --config FILE) go before the command or after it. Exit
 status: 0 ok, 1 some feeds failed (refresh), 2 usage, store or output error, 141 the output
@@ -33,9 +35,21 @@ if TYPE_CHECKING:
     from tuinews.settings import Settings
     from tuinews.store import Store
 
-COMMANDS = ("refresh", "search", "add", "remove", "feeds", "import", "export", "extract")
+COMMANDS = (
+    "refresh",
+    "search",
+    "add",
+    "remove",
+    "feeds",
+    "import",
+    "export",
+    "extract",
+    "query",
+    "rule",
+)
 WRITERS = ("refresh", "add", "remove", "import")  # these need a writable database
 CREATORS = ("refresh", "add", "import")  # these (and the app) make a database that is not there
+NESTED = ("query", "rule")  # a word after the command: its action (add, list...)
 COMMON_OPTIONS = ("--db", "--config")  # each takes a value; before a command or after it
 _COMMON_JOINED = tuple(f"{option}=" for option in COMMON_OPTIONS)
 
@@ -158,7 +172,52 @@ def build_command_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("source", metavar="FILE|URL")
     _common(extract)
+    _triage_parsers(commands)
     return parser
+
+
+def _triage_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    query = commands.add_parser(
+        "query",
+        help="saved searches: add, list, remove",
+        description=(
+            "Saved searches are listed above the feeds in the app, with their unread counts. "
+            "QUERY is the search bar's language (tuinews search)."
+        ),
+    )
+    queries = query.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = queries.add_parser("add", help="save a search: tuinews query add NAME QUERY...")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("query", nargs="+", metavar="QUERY")
+    listing = queries.add_parser("list", help="the saved searches and their unread counts")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    remove = queries.add_parser("remove", help="remove a saved search")
+    remove.add_argument("name", metavar="NAME")
+    for leaf in (add, listing, remove):
+        _common(leaf)
+
+    rule = commands.add_parser(
+        "rule",
+        help="rules run on every new article: add, list, remove, apply",
+        description=(
+            "A rule hides, marks read, stars or tags (tag:NAME) every new article its QUERY "
+            "matches (the search bar's language), as it is stored. Hidden articles are kept "
+            "but shown only by the search is:hidden. Rules can also be written in the config "
+            'file: [[rules]] with match = "QUERY" and action = "hide".'
+        ),
+    )
+    rules = rule.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = rules.add_parser("add", help="add a rule: tuinews rule add hide title:sponsored")
+    add.add_argument("rule_action", metavar="ACTION", help="hide, read, star or tag:NAME")
+    add.add_argument("query", nargs="+", metavar="QUERY")
+    listing = rules.add_parser("list", help="the rules, from the config file and added here")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    remove = rules.add_parser("remove", help="remove a rule added here, by its number")
+    remove.add_argument("number", type=_positive, metavar="N")
+    apply = rules.add_parser("apply", help="run the rules on the articles already stored")
+    apply.add_argument("--json", action="store_true", help="print one JSON object")
+    for leaf in (add, listing, remove, apply):
+        _common(leaf)
 
 
 def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -174,7 +233,11 @@ def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
         else:
             break
     if at < len(argv) and argv[at] in COMMANDS:
-        return argv[at], [argv[at], *argv[:at], *argv[at + 1 :]]
+        command = argv[at]
+        if command in NESTED and at + 1 < len(argv) and not argv[at + 1].startswith("-"):
+            # the options go to the action's parser: ``query list --db FILE``
+            return command, [command, argv[at + 1], *argv[:at], *argv[at + 2 :]]
+        return command, [command, *argv[:at], *argv[at + 1 :]]
     return None, argv
 
 
@@ -334,6 +397,9 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)
             writing, create = command in WRITERS, command in CREATORS
+            if command in NESTED:
+                writing = args.action != "list"
+                create = args.action == "add"
             return printing(
                 lambda: run_command(
                     args,

@@ -1,5 +1,6 @@
 """The headless commands: ``refresh``, ``search``, ``add``, ``remove``, ``feeds``,
-``import`` and ``export``. Each returns the exit status."""
+``import``, ``export``, and ``query`` and ``rule`` (in :mod:`tuinews.triage`). Each
+returns the exit status."""
 
 from __future__ import annotations
 
@@ -350,6 +351,7 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
     results = run_refresh(store, settings, feeds, progress)
     failed = [r for r in results if r.failed]
     new = sum(r.new for r in results)
+    hidden = sum(r.hidden for r in results)
     seconds = round(time.monotonic() - started, 2)
     if args.json:
         summary = json.dumps(
@@ -357,6 +359,7 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
                 "feeds": [_result_json(r) for r in results],
                 "total": len(results),
                 "new": new,
+                "hidden": hidden,
                 "failed": len(failed),
                 "seconds": seconds,
                 "finished": iso_time(time.time()),
@@ -366,7 +369,9 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
     else:
         summary = (
             f"Refreshed {len(results)} feed{'s' * (len(results) != 1)} in {seconds} s: "
-            f"{new} new article{'s' * (new != 1)}, {len(failed)} failed."
+            f"{new} new article{'s' * (new != 1)}"
+            + (f" ({hidden} hidden by rules)" if hidden else "")
+            + f", {len(failed)} failed."
         )
     output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
     if output.failed:
@@ -384,6 +389,7 @@ def _result_json(result: FeedResult) -> dict[str, object]:
         "status": result.status,
         "new": result.new,
         "updated": result.updated,
+        "hidden": result.hidden,
         "full_texts": result.full_texts,
         "error": result.error,
         "seconds": result.seconds,
@@ -453,6 +459,13 @@ def _extracted(data: bytes, name: str, url: str) -> str:
     return clean_text(output)
 
 
+def triage_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.triage import Output, query_command, rule_command
+
+    handler = query_command if args.command == "query" else rule_command
+    return handler(args, settings, store, Output(say, warn, say_json))
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "feeds": feeds_command,
     "search": search_command,
@@ -461,4 +474,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "import": import_command,
     "add": add_command,
     "refresh": refresh_command,
+    "query": triage_command,
+    "rule": triage_command,
 }
