@@ -236,9 +236,35 @@ def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
         command = argv[at]
         if command in NESTED and at + 1 < len(argv) and not argv[at + 1].startswith("-"):
             # the options go to the action's parser: ``query list --db FILE``
-            return command, [command, argv[at + 1], *argv[:at], *argv[at + 2 :]]
+            rest = argv[at + 2 :]
+            if argv[at + 1] == "add":
+                rest = _query_words_last(rest)
+            return command, [command, argv[at + 1], *argv[:at], *rest]
         return command, [command, *argv[:at], *argv[at + 1 :]]
     return None, argv
+
+
+def _query_words_last(words: list[str]) -> list[str]:
+    """``query add NAME QUERY...`` and ``rule add ACTION QUERY...``: the common options
+    (and --help) first, then the name or action, then the query after ``--``, so that an
+    exclusion in it (``-sport``) is a word of the query, not an option."""
+    options: list[str] = []
+    others: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word in COMMON_OPTIONS and at + 1 < len(words):
+            options += words[at : at + 2]
+            at += 2
+            continue
+        if word.startswith(_COMMON_JOINED) or word in ("-h", "--help"):
+            options.append(word)
+        elif word != "--" or others:
+            others.append(word)
+        at += 1
+    if len(others) < 2:
+        return [*options, *others]
+    return [*options, others[0], "--", *others[1:]]
 
 
 def not_a_command(path: str) -> str | None:
