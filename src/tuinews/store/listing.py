@@ -233,6 +233,8 @@ class Listing:
             values: list[object] = [match]
         else:
             order = DATE_ORDER if match is None else RANK_ORDER if ranked else NEWEST_MATCH_ORDER
+            if view.search is not None and not ranked:
+                order = DATE_ORDER  # a saved search is listed as a feed is (a sort of its matches)
             sql, values = select_sql("a.id", view, found, order=order, hidden=hidden)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -260,7 +262,10 @@ class Listing:
         found = query_sql(view_query(view, query))
         ids = self.ids(view, found, limit=ranked_max + 1)
         complete = len(ids) <= ranked_max
-        if complete and found.match is not None and len(ids) > 1:
+        # A saved search lists its articles newest first, as a feed does; a search typed
+        # in it ranks its matches.
+        typed = view.search is None or (query is not None and query.has_text)
+        if complete and found.match is not None and typed and len(ids) > 1:
             ids = self.ids(view, found, ranked=True)
         elif not complete:
             ids = ids[:rows]
