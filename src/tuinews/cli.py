@@ -150,7 +150,8 @@ def build_command_parser() -> argparse.ArgumentParser:
         help="import subscriptions (OPML, newsboat urls), newsboat's cache.db, or read state",
         description=(
             "Each FILE is recognised by its content: an OPML file, a newsboat urls file, "
-            "newsboat's cache.db (feeds, articles, read state, flagged articles as starred) "
+            "newsboat's cache.db (feeds, articles, read state, flagged articles as starred), "
+            "newsboat's config (its ignore-article lines become hide rules) "
             "or a read-state file from `tuinews export --state`. Switching from newsboat: "
             "tuinews import ~/.newsboat/urls ~/.newsboat/cache.db. Importing only adds, so "
             "the same files imported again change nothing."
