@@ -253,3 +253,23 @@ def test_a_database_of_the_previous_schema_gets_the_new_tables_and_shows_everyth
         new: list[Article] = [article("n", "Sponsored")]
         store.upsert_articles(1, new, rules=rules(("sponsored", "hide")))
         assert titles(store) == ["Old news"]
+
+
+def test_feed_tag_and_hidden_conditions_at_ingest_match_as_over_the_store(store: Store) -> None:
+    """At ingest the feed and tag conditions are looked up per article (few rows), over
+    the store as lists of feeds: both find the same articles."""
+    daily = store.add_feed("https://daily.example/feed", title="Daily News", tags=["World"])
+    quiet = store.add_feed("https://quiet.example/feed", title="Quiet", hidden=True)
+    ruleset = rules(("feed:daily", "star"), ("tag:world", "read"), ("is:hidden", "tag:muted"))
+    store.upsert_articles(daily.id, [article("d1", "One")], index_now=False, rules=ruleset)
+    store.upsert_articles(quiet.id, [article("q1", "Two")], index_now=False, rules=ruleset)
+    at_ingest = {h.title: (h.read, h.starred) for h in store.headlines(View(with_hidden=True))}
+    assert at_ingest == {"One": (True, True), "Two": (False, False)}
+    everywhere = View(with_hidden=True)  # (the hidden feed's articles too)
+    assert titles(store, "tag:muted", everywhere) == ["Two"]
+    store.upsert_articles(daily.id, [article("d2", "Three")])  # no rules: then apply them
+    store.upsert_articles(quiet.id, [article("q2", "Four")])
+    assert store.apply_rules(ruleset).changed == [1, 1, 1]
+    later = {h.title: (h.read, h.starred) for h in store.headlines(View(with_hidden=True))}
+    assert later["Three"] == (True, True) and later["Four"] == (False, False)
+    assert titles(store, "tag:muted", everywhere) == ["Four", "Two"]

@@ -227,7 +227,8 @@ class Listing:
             # partial index articles_hidden, read once).
             sql = (
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                "AND rowid NOT IN (SELECT id FROM articles WHERE hidden = 1) "
+                "AND rowid NOT IN (SELECT id FROM articles INDEXED BY articles_hidden "
+                "WHERE hidden = 1) "
                 "ORDER BY rowid DESC"
             )
             values: list[object] = [match]

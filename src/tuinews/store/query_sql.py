@@ -46,6 +46,22 @@ _TAGGED = (
     "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?) "
     "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))"
 )
+# For a few articles (a feed's new ones, as rules run on them): the same conditions
+# looked up for each article (a primary-key lookup) instead of listing every feed that
+# matches first (a scan of the feeds with lower() and instr(): 3 ms at 1,000 feeds).
+_FEW_STATE_SQL = {
+    **_STATE_SQL,
+    "hidden": "(a.hidden = 1 OR EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id "
+    "AND f.hidden = 1))",
+}
+_FEW_IN_FEED = (
+    "EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id AND (instr(lower(f.user_title), ?) "
+    "OR instr(lower(f.title), ?) OR instr(lower(f.url), ?)))"
+)
+_FEW_TAGGED = (
+    "(EXISTS (SELECT 1 FROM feed_tags t WHERE t.feed_id = a.feed_id AND lower(t.tag) = ?) "
+    "OR EXISTS (SELECT 1 FROM article_tags x WHERE x.tag = ? AND x.article_id = a.id))"
+)
 INDEX = "articles_fts"  # the full-text index (a rule's new articles: another one, see rule_sql)
 
 
@@ -55,13 +71,15 @@ class QuerySql:
     ``where``: further conditions on ``articles a``, with their ``params`` in order;
     ``with_hidden``: the query says itself whether hidden feeds' and hidden articles'
     are wanted (``is:hidden``), so the views must not leave them out (pass it to the
-    store's listing methods); ``index``: the full-text index the conditions read."""
+    store's listing methods); ``index``: the full-text index the conditions read;
+    ``few``: the conditions are for a few articles (see _FEW_IN_FEED)."""
 
     match: str | None = None
     where: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
     with_hidden: bool = False
     index: str = INDEX
+    few: bool = False
 
     @property
     def matching(self) -> str:
@@ -117,7 +135,7 @@ def _group(term: All | Any, sql: QuerySql, now: int) -> str:
 def _condition(term: Term, sql: QuerySql, now: int) -> str:
     """The condition for one term, its parameters appended to ``sql.params``."""
     if isinstance(term, HasState):
-        return _STATE_SQL[term.state]
+        return (_FEW_STATE_SQL if sql.few else _STATE_SQL)[term.state]
     if isinstance(term, Published):
         sql.params.append(term.when)
         return "a.published < ?" if term.before else "a.published >= ?"
@@ -126,10 +144,10 @@ def _condition(term: Term, sql: QuerySql, now: int) -> str:
         return "a.published < ?" if term.older else "a.published >= ?"
     if isinstance(term, InFeed):
         sql.params += [term.name] * 3
-        return _IN_FEED
+        return _FEW_IN_FEED if sql.few else _IN_FEED
     if isinstance(term, Tagged):
         sql.params += [term.tag, term.tag]
-        return _TAGGED
+        return _FEW_TAGGED if sql.few else _TAGGED
     if words_only(term):
         sql.params.append(fts_expression(term))
         return sql.matching
@@ -159,11 +177,13 @@ def reads_index(query: Query) -> bool:
     return any(_uses_index(term) for term in query.terms)
 
 
-def query_sql(query: Query | None, now: int | None = None, index: str = INDEX) -> QuerySql:
+def query_sql(
+    query: Query | None, now: int | None = None, index: str = INDEX, *, few: bool = False
+) -> QuerySql:
     """The SQL for a query (an empty one for None). ``now`` (Unix seconds, the clock by
     default) is what ``age:`` counts from; ``index``: the full-text index to read (a
-    table of the same columns)."""
-    sql = QuerySql(index=index)
+    table of the same columns); ``few``: for a few articles (a feed's new ones)."""
+    sql = QuerySql(index=index, few=few)
     if query is None:
         return sql
     clock = int(time.time()) if now is None else now
