@@ -11,8 +11,8 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from tuinews.commands import _WorkOutput, iso_time, say, say_json, warn
 from tuinews.links import shown_url
+from tuinews.output import WorkOutput, iso_time, say, say_json, warn
 from tuinews.settings import Settings
 from tuinews.store import Account, Store, View
 from tuinews.sync import AccountResult, PasswordSource, password_source
@@ -226,7 +226,7 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
         warn(chosen)
         return 2
     started = time.monotonic()
-    output = _WorkOutput()
+    output = WorkOutput()
 
     def progress(result: AccountResult, done: int, total: int) -> None:
         if result.failed:
@@ -283,8 +283,8 @@ def _password() -> PasswordSource:
 
 def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """Mark every article a search finds; an account's changes wait for the next sync."""
-    from tuinews.startup import index_leftovers
     from tuinews.query import parse_query
+    from tuinews.startup import index_leftovers
 
     query = parse_query(" ".join(args.query))
     for hint in query.hints:

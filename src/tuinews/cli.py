@@ -13,6 +13,8 @@
     tuinews account list [--json] | account remove URL [--keep-articles|--drop-articles]
     tuinews sync [--json]             sync the accounts on feed servers (Google Reader API)
     tuinews mark read|unread|star|unstar QUERY...
+    tuinews query add|list|remove     saved searches (listed above the feeds)
+    tuinews rule add|list|remove|apply  rules run on every new article
 
 The common options (--db FILE, --config FILE) go before the command or after it. Exit
 status: 0 ok, 1 some feeds or accounts failed (refresh, sync), 2 usage, store or output
@@ -32,247 +34,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import tuinews
+from tuinews.arguments import (
+    ACCOUNT_COMMANDS,
+    COMMANDS,
+    CREATORS,
+    WRITERS,
+    build_command_parser,
+    build_parser,
+    command_first,
+)
 
 if TYPE_CHECKING:
     from tuinews.settings import Settings
     from tuinews.store import Store
-
-COMMANDS = (
-    "refresh",
-    "search",
-    "add",
-    "remove",
-    "feeds",
-    "import",
-    "export",
-    "extract",
-    "account",
-    "sync",
-    "mark",
-)
-WRITERS = ("refresh", "add", "remove", "import", "account", "sync", "mark")  # need write access
-CREATORS = ("refresh", "add", "import")  # these (and the app) make a database that is not there
-ACCOUNT_COMMANDS = ("account", "sync", "mark")  # in tuinews.account_commands
-COMMON_OPTIONS = ("--db", "--config")  # each takes a value; before a command or after it
-_COMMON_JOINED = tuple(f"{option}=" for option in COMMON_OPTIONS)
-
-
-class _Version(argparse.Action):
-    """--version, looked up only when asked (importlib.metadata is slow to import)."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        print(f"tuinews {tuinews.__version__}")
-        parser.exit()
-
-
-def _positive(text: str) -> int:
-    """A whole number above 0, for argparse (its message names the option)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def _common(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
-    """The common options. ``nested``: on a command's own sub-command (``account add``),
-    where they must not undo a value given before it (argparse would set the default)."""
-    extra: dict[str, object] = {"default": argparse.SUPPRESS} if nested else {}
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="settings file (default: $TUINEWS_CONFIG or the user config directory)",
-        **extra,  # type: ignore[arg-type]
-    )
-    parser.add_argument(
-        "--db",
-        type=Path,
-        metavar="FILE",
-        help="database file (default: $TUINEWS_DB, the 'db' setting, or the user data directory)",
-        **extra,  # type: ignore[arg-type]
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tuinews",
-        description=(
-            "A terminal news reader. Opens local articles (plain text, Markdown, HTML) and "
-            "feed files (RSS, Atom, JSON Feed); folders are read recursively. With no PATH "
-            "it opens everything in the store (the welcome library on the first run)."
-        ),
-        epilog=(
-            "commands: " + ", ".join(COMMANDS) + " (tuinews COMMAND --help). "
-            "Press ? in the app for the keys."
-        ),
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
-    _common(parser)
-    parser.add_argument("--version", action=_Version)
-    return parser
-
-
-def build_command_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tuinews")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    refresh = commands.add_parser("refresh", help="fetch all feeds and print a summary")
-    refresh.add_argument("--json", action="store_true", help="print one JSON object")
-    _common(refresh)
-
-    search = commands.add_parser("search", help="search the stored articles")
-    search.add_argument("query", nargs="+", metavar="QUERY")
-    search.add_argument("--json", action="store_true", help="print one JSON object")
-    search.add_argument(
-        "--limit", type=_positive, default=50, help="at most this many (default 50)"
-    )
-    _common(search)
-
-    add = commands.add_parser("add", help="subscribe to a feed (or a page that links one)")
-    add.add_argument("url", metavar="URL")
-    add.add_argument("--title", default="", help="a title of your own")
-    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
-    add.add_argument(
-        "--full-text",
-        action="store_true",
-        help="for feeds that only carry summaries: fetch each new article from its link",
-    )
-    add.add_argument(
-        "--account",
-        metavar="API_URL",
-        help="subscribe on this account's server (see tuinews account list), then sync it",
-    )
-    _common(add)
-
-    remove = commands.add_parser("remove", help="unsubscribe (its articles go too)")
-    remove.add_argument("feed", metavar="URL|ID")
-    remove.add_argument(
-        "--account", metavar="API_URL", help="unsubscribe on this account's server, then here"
-    )
-    _common(remove)
-
-    feeds = commands.add_parser("feeds", help="list feeds: unread, last fetch, last error")
-    feeds.add_argument("--json", action="store_true", help="print one JSON object")
-    _common(feeds)
-
-    imports = commands.add_parser(
-        "import",
-        help="import subscriptions (OPML, newsboat urls), newsboat's cache.db, or read state",
-        description=(
-            "Each FILE is recognised by its content: an OPML file, a newsboat urls file, "
-            "newsboat's cache.db (feeds, articles, read state, flagged articles as starred) "
-            "or a read-state file from `tuinews export --state`. Switching from newsboat: "
-            "tuinews import ~/.newsboat/urls ~/.newsboat/cache.db. Importing only adds, so "
-            "the same files imported again change nothing."
-        ),
-    )
-    imports.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    _common(imports)
-
-    export = commands.add_parser("export", help="write OPML 2.0 (or --state) to stdout")
-    export.add_argument(
-        "--state",
-        action="store_true",
-        help="write the read and starred articles instead (JSON; `tuinews import` applies it)",
-    )
-    _common(export)
-
-    extract = commands.add_parser(
-        "extract", help="print the article in a page or text file as Markdown (reader mode)"
-    )
-    extract.add_argument("source", metavar="FILE|URL")
-    _common(extract)
-    _account_parsers(commands)
-    return parser
-
-
-def _account_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    account = commands.add_parser(
-        "account",
-        help="accounts on feed servers (FreshRSS, Miniflux...): add, list, remove",
-        description=(
-            "An account's subscriptions and read state live on its server (the Google "
-            "Reader API: FreshRSS, Miniflux, Inoreader, The Old Reader, BazQux); "
-            "tuinews sync brings them here and sends back what you read and star."
-        ),
-    )
-    _common(account)
-    actions = account.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="log in to a server and add the account")
-    add.add_argument(
-        "url",
-        metavar="URL",
-        help="the API root: https://HOST/api/greader.php for FreshRSS, the base URL otherwise",
-    )
-    add.add_argument("--user", required=True, metavar="NAME", help="your user name there")
-    add.add_argument(
-        "--password-command",
-        metavar="CMD",
-        help="a command that prints the password (run without a shell; else "
-        "$TUINEWS_PASSWORD, else asked). Only the server's login token is kept.",
-    )
-    _common(add, nested=True)
-    listing = actions.add_parser("list", help="list the accounts and their last sync")
-    listing.add_argument("--json", action="store_true", help="print one JSON object")
-    _common(listing, nested=True)
-    remove = actions.add_parser("remove", help="remove an account (asks about its articles)")
-    remove.add_argument("url", metavar="URL")
-    remove.add_argument("--user", metavar="NAME", help="whose account, when several share URL")
-    keep = remove.add_mutually_exclusive_group()
-    keep.add_argument(
-        "--keep-articles",
-        dest="articles",
-        action="store_const",
-        const="keep",
-        help="keep its articles: its feeds become local ones (fetched by tuinews refresh)",
-    )
-    keep.add_argument(
-        "--drop-articles",
-        dest="articles",
-        action="store_const",
-        const="drop",
-        help="drop its feeds and articles",
-    )
-    _common(remove, nested=True)
-
-    sync = commands.add_parser(
-        "sync", help="sync the accounts: read and star both ways, new articles"
-    )
-    sync.add_argument("--json", action="store_true", help="print one JSON object")
-    sync.add_argument("--account", metavar="API_URL", help="only this account")
-    _common(sync)
-
-    mark = commands.add_parser(
-        "mark",
-        help="mark every article a search finds (an account's changes go at the next sync)",
-    )
-    mark.add_argument("mark", choices=("read", "unread", "star", "unstar"))
-    mark.add_argument("query", nargs="+", metavar="QUERY", help="as tuinews search takes it")
-    _common(mark)
-
-
-def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
-    """The command argv names, and argv with the command first: the common options may
-    come before it (``tuinews --db nb.db feeds``) as well as after it. (None, argv) when
-    it names none: paths for the reader."""
-    at = 0
-    while at < len(argv):
-        if argv[at] in COMMON_OPTIONS:
-            at += 2
-        elif argv[at].startswith(_COMMON_JOINED):
-            at += 1
-        else:
-            break
-    if at < len(argv) and argv[at] in COMMANDS:
-        return argv[at], [argv[at], *argv[:at], *argv[at + 1 :]]
-    return None, argv
 
 
 def not_a_command(path: str) -> str | None:
@@ -422,11 +196,13 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
         gc.enable()  # a command may run long: only the reader's start-up goes without
     try:
         if command == "extract":
-            from tuinews.commands import extract_command, printing
+            from tuinews.commands import extract_command
+            from tuinews.output import printing
 
             return printing(lambda: extract_command(args.source))
         if command:
-            from tuinews.commands import printing, run_command
+            from tuinews.commands import run_command
+            from tuinews.output import printing
 
             for problem in problems:
                 print(f"tuinews: {problem}", file=sys.stderr)

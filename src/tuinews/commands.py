@@ -1,158 +1,30 @@
 """The headless commands: ``refresh``, ``search``, ``add``, ``remove``, ``feeds``,
-``import`` and ``export``. Each returns the exit status."""
+``import``, ``export``, and ``query`` and ``rule`` (in :mod:`tuinews.triage`). Each
+returns the exit status."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tuinews.links import shown_url
+from tuinews.output import (
+    WorkOutput,
+    iso_time,
+    say,
+    say_json,
+    warn,
+    write_out,
+)
 from tuinews.settings import Settings
 from tuinews.store import Feed, Store, View
 
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
-
-# What a shell shows for a program that wrote to a closed pipe and was ended by SIGPIPE
-# (128 + 13), as ``grep ... | head -1`` does; ``set -o pipefail`` scripts see it too.
-CLOSED_OUTPUT_STATUS = 141
-
-
-class OutputError(Exception):
-    """Writing the output failed for another reason than its reader going away (a full
-    disk: ``tuinews feeds > /dev/full``); the message is the reason."""
-
-
-def say(*parts: object) -> None:
-    try:
-        print(*parts)
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise OutputError(error.strerror or str(error)) from None
-
-
-def write_out(text: str, *, flush: bool = False) -> None:
-    """Write all of ``text`` to stdout, or raise (BrokenPipeError, OutputError). A long
-    text goes through here, not ``sys.stdout.write``: on unbuffered output
-    (``PYTHONUNBUFFERED``, ``python -u``) that drops the rest of a write the reader took
-    only part of before going away (``| head -1``), and says nothing."""
-    stream = sys.stdout
-    buffer = getattr(stream, "buffer", None)
-    try:
-        if buffer is None:  # a text-only stream (a test's)
-            stream.write(text)
-        else:
-            stream.flush()  # what print() left in the text layer goes first
-            data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
-            while data:
-                written = buffer.write(data)  # all of it, unless the stream is raw
-                data = data[len(data) if written is None else written :]
-        if flush:
-            stream.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise OutputError(error.strerror or str(error)) from None
-
-
-def _flush() -> None:
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise OutputError(error.strerror or str(error)) from None
-
-
-def warn(message: str) -> None:
-    print(f"tuinews: {message}", file=sys.stderr)
-
-
-def say_json(value: object) -> None:
-    """The one JSON document a ``--json`` command prints (on one line): every ``--json``
-    prints exactly one, so ``json.loads`` or ``jq`` read the whole output."""
-    write_out(json.dumps(value, ensure_ascii=False) + "\n")
-
-
-def iso_time(timestamp: float | None) -> str | None:
-    """A time in every ``--json``: ISO 8601 in UTC, to the second (None: never)."""
-    if timestamp is None:
-        return None
-    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
-
-
-def _stdout_closed() -> bool:
-    """Whether stdout's reader has gone (a pipe or socket whose other end is closed)."""
-    import select
-
-    try:
-        poll = select.poll()
-        poll.register(sys.stdout.fileno(), 0)
-        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
-    except (AttributeError, OSError, ValueError):  # no poll (Windows), no file descriptor
-        return True
-
-
-def _silence_stdout() -> None:
-    """Point file descriptor 1 at /dev/null: what is still buffered or written later (and
-    the interpreter's last flush) goes nowhere instead of failing again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, sys.stdout.fileno())
-        finally:
-            os.close(devnull)
-    except (OSError, ValueError):
-        pass
-
-
-def printing(command: Callable[[], int]) -> int:
-    """Run a command that prints. When the reader of its output goes away early
-    (``tuinews feeds | head -1``), it ends there, quietly, as Unix tools do: no message,
-    status CLOSED_OUTPUT_STATUS. (``refresh`` finishes its work first: see its own
-    handling.) A broken pipe that is not stdout's is an error like any other. Output
-    that cannot be written (a full disk) is one message, status 2."""
-    try:
-        status = command()
-        _flush()  # inside: a reader gone before the last write is seen here
-    except BrokenPipeError:
-        if not _stdout_closed():
-            raise
-        _silence_stdout()
-        return CLOSED_OUTPUT_STATUS
-    except OutputError as error:
-        _silence_stdout()  # the interpreter's last flush would fail again
-        warn(f"cannot write the output: {error}")
-        return 2
-    return status
-
-
-class _WorkOutput:
-    """Output for a command whose work matters more than its output (refresh): once the
-    reader is gone or the output fails, the rest is dropped and the work goes on; a
-    failure is said once, and ``failed`` tells the command to end with status 2."""
-
-    def __init__(self) -> None:
-        self.failed = False
-
-    def say(self, text: str, *, flush: bool = False) -> None:
-        try:
-            write_out(text + "\n", flush=flush)
-        except BrokenPipeError:
-            if not _stdout_closed():
-                raise
-            _silence_stdout()
-        except OutputError as error:
-            _silence_stdout()
-            warn(f"cannot write the output: {error}")
-            self.failed = True
 
 
 def run_command(
@@ -369,7 +241,7 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
     from tuinews.ingest import run_refresh
 
     started = time.monotonic()
-    output = _WorkOutput()
+    output = WorkOutput()
 
     def progress(result: FeedResult, done: int, total: int) -> None:
         if args.json:
@@ -384,6 +256,7 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
     results = run_refresh(store, settings, feeds, progress)
     failed = [r for r in results if r.failed]
     new = sum(r.new for r in results)
+    hidden = sum(r.hidden for r in results)
     seconds = round(time.monotonic() - started, 2)
     if args.json:
         summary = json.dumps(
@@ -391,6 +264,7 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
                 "feeds": [_result_json(r) for r in results],
                 "total": len(results),
                 "new": new,
+                "hidden": hidden,
                 "failed": len(failed),
                 "seconds": seconds,
                 "finished": iso_time(time.time()),
@@ -400,7 +274,9 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
     else:
         summary = (
             f"Refreshed {len(results)} feed{'s' * (len(results) != 1)} in {seconds} s: "
-            f"{new} new article{'s' * (new != 1)}, {len(failed)} failed."
+            f"{new} new article{'s' * (new != 1)}"
+            + (f" ({hidden} hidden by rules)" if hidden else "")
+            + f", {len(failed)} failed."
         )
     output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
     if output.failed:
@@ -418,6 +294,7 @@ def _result_json(result: FeedResult) -> dict[str, object]:
         "status": result.status,
         "new": result.new,
         "updated": result.updated,
+        "hidden": result.hidden,
         "full_texts": result.full_texts,
         "error": result.error,
         "seconds": result.seconds,
@@ -429,7 +306,6 @@ def extract_command(source: str) -> int:
     feed's items, each so. A binary or empty file, or JSON that is no feed, is skipped
     with the app's reason (status 2)."""
     import asyncio
-    import os
 
     from tuinews.formats import FormatError
 
@@ -487,6 +363,13 @@ def _extracted(data: bytes, name: str, url: str) -> str:
     return clean_text(output)
 
 
+def triage_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.triage import Output, query_command, rule_command
+
+    handler = query_command if args.command == "query" else rule_command
+    return handler(args, settings, store, Output(say, warn, say_json))
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "feeds": feeds_command,
     "search": search_command,
@@ -495,4 +378,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "import": import_command,
     "add": add_command,
     "refresh": refresh_command,
+    "query": triage_command,
+    "rule": triage_command,
 }

@@ -1,5 +1,6 @@
-"""``tuinews import FILE...``: subscription lists, newsboat's cache and read-state files,
-each recognised by its content (never by its name).
+"""``tuinews import FILE...``: subscription lists, newsboat's cache, config and read-state
+files, each recognised by its content (never by its name). (What newsboat's query feeds
+and killfile become: :mod:`tuinews.import_triage`.)
 
 Every file is recognised before anything is stored: one that cannot be read or is none
 of these stops the import with its reason (exit status 2). Then subscription lists (OPML,
@@ -18,6 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuinews.import_triage import import_newsboat_config, import_queries
 from tuinews.read_state import (
     MAX_STATE_BYTES,
     StateFile,
@@ -44,6 +46,11 @@ from tuinews.subscriptions import (
     read_subscriptions,
 )
 from tuinews.subscriptions.common import rejection
+from tuinews.subscriptions.newsboat_config import (
+    NewsboatConfig,
+    looks_like_newsboat_config,
+    parse_newsboat_config,
+)
 
 Say = Callable[[str], None]
 
@@ -59,6 +66,7 @@ class _Files:
     lists: list[tuple[str, ImportResult]] = field(default_factory=list)
     caches: list[tuple[str, NewsboatCache]] = field(default_factory=list)
     states: list[tuple[str, StateFile]] = field(default_factory=list)
+    configs: list[tuple[str, NewsboatConfig]] = field(default_factory=list)
 
 
 def _recognise(path: Path, name: str, files: _Files, stack: ExitStack) -> str | None:
@@ -85,6 +93,11 @@ def _recognise(path: Path, name: str, files: _Files, stack: ExitStack) -> str | 
         return None
     if len(data) > MAX_FILE_BYTES:
         return f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, too large to import."
+    if b"\x00" not in data[:4096]:
+        text = data.decode("utf-8-sig", errors="replace")
+        if looks_like_newsboat_config(text):
+            files.configs.append((name, parse_newsboat_config(text)))
+            return None
     try:
         files.lists.append((name, read_subscriptions(data, name)))
     except SubscriptionFileError as error:
@@ -111,6 +124,9 @@ def run_import(store: Store, settings: Settings, paths: Sequence[Path], say: Say
         for name, result in files.lists:
             assert listed is not None
             added += _import_list(store, name, result, listed, say, warn)
+            import_queries(store, name, result.queries, say)
+        for name, config in files.configs:
+            import_newsboat_config(store, name, config, say)
         for name, cache in files.caches:
             try:
                 added += _import_cache(store, settings, name, cache, listed, say)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
 from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
+from tuinews.query.rules import BadRule, Rule, make_rule
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
 from tuinews.store.store import UpsertCounts
@@ -39,6 +40,7 @@ class FeedResult:
     status: str  # "ok", "not modified", "failed", "gone", "postponed"
     new: int = 0
     updated: int = 0
+    hidden: int = 0  # new articles a rule hid (counted in new)
     full_texts: int = 0  # full articles fetched from links (feeds with full_text on)
     error: str = ""
     seconds: float = 0.0
@@ -83,6 +85,18 @@ def stale_feeds(store: Store, interval_minutes: int, now: float | None = None) -
     ]
 
 
+def all_rules(store: Store, settings: Settings) -> tuple[Rule, ...]:
+    """The config file's rules (checked when it was read), then those added by command
+    (checked when added: one that no longer parses, from a newer tuinews, is left out)."""
+    rules = list(settings.rules)
+    for stored in store.stored_rules():
+        try:
+            rules.append(make_rule(f"rule {stored.id}", stored.match, stored.action))
+        except BadRule:
+            continue
+    return tuple(rules)
+
+
 def _parse(body: bytes, url: str) -> ParsedFeed:
     return parse_feed(body, url)
 
@@ -123,13 +137,21 @@ _worker_stores: dict[str, Store] = {}
 
 
 def _parse_and_store(
-    body: bytes, url: str, db: str, feed_id: int, keep: int, keep_days: int, fetched: _Fetched
+    body: bytes,
+    url: str,
+    db: str,
+    feed_id: int,
+    keep: int,
+    keep_days: int,
+    fetched: _Fetched,
+    rules: tuple[Rule, ...] = (),
 ) -> tuple[ParsedFeed, UpsertCounts]:
     """In a worker: parse, then store with the worker's own connection (one per process),
     so that SQLite's work runs beside the parent's fetching instead of competing with it
     for the parent's GIL. The articles and the feed's new validators go in one
-    transaction; the articles are indexed for search a thousand at a time (the refresh
-    indexes the rest at its end). The articles are not sent back."""
+    transaction, and the ``rules`` run on the new articles in it; the articles are
+    indexed for search a thousand at a time (the refresh indexes the rest at its end).
+    The articles are not sent back."""
     parsed = parse_feed(body, url)
     store = _worker_stores.get(db)
     if store is None:
@@ -142,6 +164,7 @@ def _parse_and_store(
             keep_days=keep_days,
             index_now=False,
             success=fetched.success(parsed),
+            rules=rules,
         )
     return ParsedFeed(parsed.title, parsed.site_url, parsed.ttl_minutes), counts
 
@@ -155,6 +178,7 @@ class Refresher:
         self._fetcher = fetcher
         self._fetcher_lock = threading.Lock()  # prepare() may run in another thread
         self._workers = Pool(write_lock=True)  # one per core
+        self.rules: tuple[Rule, ...] = settings.rules  # read again at each refresh
 
     @property
     def fetcher(self) -> Fetcher:
@@ -201,7 +225,7 @@ class Refresher:
         db = self._worker_db
         if db is not None:
             return await self._in_worker(
-                _parse_and_store, body, url, db, feed.id, keep, keep_days, fetched
+                _parse_and_store, body, url, db, feed.id, keep, keep_days, fetched, self.rules
             )
         parsed = await self.parse(body, url)
         counts = await asyncio.to_thread(
@@ -211,6 +235,7 @@ class Refresher:
             keep=keep,
             keep_days=keep_days,
             success=fetched.success(parsed),
+            rules=self.rules,
         )
         return parsed, counts
 
@@ -230,6 +255,7 @@ class Refresher:
         from tuinews.fetch import FetchRequest
 
         by_id = {feed.id: feed for feed in feeds}
+        self.rules = await asyncio.to_thread(all_rules, self.store, self.settings)
         requests = [
             FetchRequest(feed.url, etag=feed.etag, last_modified=feed.last_modified, key=feed.id)
             for feed in feeds
@@ -298,6 +324,7 @@ class Refresher:
                     feed, fetched.body or b"", fetched.final_url, about
                 )
                 result.new, result.updated = counts.new, counts.updated
+                result.hidden = counts.hidden
                 if feed.full_text and counts.new_ids:
                     result.full_texts = await self._fetch_full_texts(counts.new_ids)
         except FormatError as error:

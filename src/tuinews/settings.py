@@ -15,6 +15,9 @@ from pathlib import Path
 
 import platformdirs
 
+from tuinews.query.rules import BadRule, Rule, make_rule
+from tuinews.sanitise import clean_line
+
 APP_NAME = "tuinews"
 
 
@@ -52,6 +55,7 @@ class Settings:
     keep_articles: int = 1000  # per feed; starred articles are always kept
     keep_days: int = 0  # 0 keeps articles of any age
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys ("j,down")
+    rules: tuple[Rule, ...] = ()  # [[rules]]: applied to new articles (see read_rules)
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
@@ -96,6 +100,7 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "keep_articles": _whole(0, 10_000_000),
     "keep_days": _whole(0, 100_000),
     "keys": _keys,
+    "rules": lambda value: None,  # checked rule by rule: see read_rules
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 
@@ -139,5 +144,37 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         if key == "keys":
             assert isinstance(value, dict)
             value = {str(k): str(v).strip() for k, v in value.items()}
+        if key == "rules":
+            value = read_rules(value, f"{path}: ", problems)
         values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]
+
+
+def read_rules(value: object, where: str, problems: list[str]) -> tuple[Rule, ...]:
+    """The config file's ``[[rules]]`` (``match = "QUERY"``, ``action = "hide"``, an
+    optional ``name``). A bad rule (an unknown action, a query that does not parse, a
+    missing key) is reported by its name (else its place: "rule 2") and skipped; the
+    others are kept."""
+    if not isinstance(value, list):
+        problems.append(f"{where}'rules' must be an array of tables ([[rules]]); no rules used")
+        return ()
+    rules: list[Rule] = []
+    for number, table in enumerate(value, start=1):
+        label = f"rule {number}"
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+            label = f"rule {number} ({clean_line(table['name'], limit=80)!r})"
+        try:
+            if not isinstance(table, dict):
+                raise BadRule('must be a table: match = "QUERY", action = "hide"')
+            unknown = sorted(set(table) - {"match", "action", "name"})
+            if unknown:
+                raise BadRule(f"unknown key {unknown[0]!r} (match, action, name)")
+            match, action = table.get("match"), table.get("action")
+            if not isinstance(match, str) or not match.strip():
+                raise BadRule('needs match = "QUERY"')
+            if not isinstance(action, str):
+                raise BadRule('needs action = "hide", "read", "star" or "tag:NAME"')
+            rules.append(make_rule(f"config {label}", match, action))
+        except BadRule as error:
+            problems.append(f"{where}{label}: {error}; skipped (the other rules still run)")
+    return tuple(rules)

@@ -15,8 +15,8 @@ import pytest
 
 from tests.needs import need
 from tests.netserver import FeedServer, Response
-from tuinews.commands import CLOSED_OUTPUT_STATUS
 from tuinews.models import Article
+from tuinews.output import CLOSED_OUTPUT_STATUS
 from tuinews.store import Store
 
 

@@ -93,7 +93,8 @@ def test_switching_from_newsboat_in_one_command(nb: Newsboat, tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert f"Imported 3 feeds from {nb.urls} (newsboat urls)." in out
-    assert '"query:Unread:unread = \\"yes\\"": query feeds are not supported' in out
+    # The query feed is a saved search now (issue 15).
+    assert "line 4: query feed 'Unread' saved as the search: is:unread" in out
     assert "skipped line 5: exec:~/bin/fetch-secret.sh: runs a command" in out
     assert '1 feed hidden (newsboat\'s "!")' in out
     # 5 + 2 + 2 cached ("old" is no longer in urls); the one deleted in newsboat comes

@@ -94,7 +94,7 @@ def test_the_store_makes_one_match_of_the_words_and_filters_of_the_rest() -> Non
     negated = query_sql(parse_query("-after:2024-01-01 -tag:x"))
     assert negated.match is None
     assert negated.where[0] == "NOT (a.published >= ?)"
-    assert negated.params == [stamp("2024-01-01"), "x"]
+    assert negated.params == [stamp("2024-01-01"), "x", "x"]  # a feed's tag or the article's
     assert query_sql(None).match is None and query_sql(None).where == []
 
 
@@ -228,7 +228,7 @@ def test_is_hidden_tells_the_store_to_keep_hidden_feeds() -> None:
     assert sql.with_hidden
     assert sql.where == [
         "NOT ((a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) "
-        "OR a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1)))"
+        "OR (a.hidden = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1))))"
     ]
     assert not query_sql(parse_query("x is:unread")).with_hidden
 
@@ -245,11 +245,12 @@ def test_groups_with_filters_read_the_index_once_per_group() -> None:
     sql = query_sql(parse_query("(a OR b OR is:starred) -(c OR d) tag:x"))
     assert sql.match is None
     assert sql.where == [
-        "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?)",
+        "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?) "
+        "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))",
         "(a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) OR a.starred = 1)",
         "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
     ]
-    assert sql.params == ["x", '("a"* OR "b"*)', '("c"* OR "d"*)']
+    assert sql.params == ["x", "x", '("a"* OR "b"*)', '("c"* OR "d"*)']
 
 
 @pytest.mark.parametrize(

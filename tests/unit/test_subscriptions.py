@@ -480,8 +480,9 @@ def test_newsboat_urls_fixture() -> None:
         Subscription("https://xkcd.com/atom.xml", "", ("comics",)),
         Subscription("https://feeds.example.org/podcast.xml", "", ("podcasts",)),
     ]
+    # The query feed is kept for the importer (a saved search, once translated).
+    assert result.queries == [("line 8", 'query:Unread Articles:unread = "yes"')]
     assert result.rejected == [
-        ('line 8: "query:Unread Articles:unread = \\"yes\\""', "query feeds are not supported"),
         ("line 9: exec:~/bin/fetch-secret-feed.sh", "runs a command: not an http(s) feed URL"),
         (
             "line 10: filter:~/bin/fix.sh:https://broken.example.com/rss",
@@ -549,17 +550,16 @@ def test_newsboat_every_rejected_line_names_its_line_number() -> None:
         "line 2",
         "line 4",
         "line 5",
-        "line 6",
         "line 7",
         "line 9",
     ]
-    assert dict(result.rejected)["line 6: QUERY:x:y"] == "query feeds are not supported"
+    assert result.queries == [("line 6", "QUERY:x:y")]
 
 
 def test_newsboat_only_rejections_is_not_garbage() -> None:
     result = read_subscriptions(b'"query:Unread:unread = \\"yes\\""\nexec:foo\n')
     assert result.subscriptions == []
-    assert len(result.rejected) == 2
+    assert len(result.rejected) == 1 and len(result.queries) == 1
 
 
 def test_newsboat_lines_are_capped() -> None:

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tuinews.models import Article, BodyKind
+from tuinews.query.rules import Rule
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds, FeedSuccess
 from tuinews.store.pending import ACTIONS, queue_flag_in
+from tuinews.store.rule_sql import apply_rules_in
 from tuinews.store.search_index import SearchIndex
 
 CHUNK = 500  # values bound in one statement
@@ -26,6 +28,8 @@ class UpsertCounts:
     unchanged: int = 0
     removed: int = 0  # by retention
     new_ids: list[int] = field(default_factory=list)
+    ruled: list[int] = field(default_factory=list)  # articles each rule changed
+    hidden: int = 0  # new articles a rule hid
 
 
 def digest(article: Article) -> str:
@@ -59,6 +63,7 @@ class Articles:
         keep_days: int = 0,
         index_now: bool = True,
         success: FeedSuccess | None = None,
+        rules: Sequence[Rule] = (),
     ) -> UpsertCounts:
         """Insert new articles and update changed ones, in one transaction.
 
@@ -69,7 +74,10 @@ class Articles:
         New and changed articles are searchable once indexed: at once with ``index_now``;
         otherwise when INDEX_BATCH of them are waiting, or at ``index_pending()`` (see
         :mod:`tuinews.store.search_index`). ``success``: the feed's fetch is recorded in
-        the same transaction (validators and articles together).
+        the same transaction (validators and articles together). ``rules`` are applied to
+        the new articles in that transaction too, before retention (a starred article is
+        kept), so no one lists a new article before they have hidden, read, starred or
+        tagged it.
 
         ``articles`` are all the feed has now: an imported article whose uid was a guess
         is found under its uid, taken over by a new article that is the same item, or
@@ -79,6 +87,13 @@ class Articles:
         now = int(time.time())
         with self.database.write() as db:
             self.upsert_in(db, feed_id, articles, counts, now)
+            if rules and counts.new_ids:
+                counts.ruled = apply_rules_in(db, rules, counts.new_ids, now).changed
+                counts.hidden = sum(
+                    changed
+                    for rule, changed in zip(rules, counts.ruled, strict=True)
+                    if rule.action.kind == "hide"
+                )
             counts.removed = self.retain_in(db, feed_id, [a.uid for a in articles], keep, keep_days)
             if success is not None:
                 self.feeds.record_success_in(db, feed_id, success)

@@ -187,7 +187,8 @@ class Feeds:
             db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
 
     def feeds(self, kind: str | None = "feed") -> list[Feed]:
-        """Feeds with unread and total counts, by name."""
+        """Feeds with unread and total counts (of the articles shown: not those a rule
+        hid), by name."""
         where = "WHERE f.kind = ?" if kind else ""
         params: tuple[object, ...] = (kind,) if kind else ()
         # One GROUP BY over the index articles_by_feed_state, not a count per feed: about
@@ -197,7 +198,8 @@ class Feeds:
             "(SELECT GROUP_CONCAT(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id), "
             "c.starred FROM feeds f LEFT JOIN (SELECT feed_id, SUM(read = 0) AS unread, "
             "COUNT(*) AS total, SUM(starred) AS starred FROM articles "
-            "INDEXED BY articles_by_feed_state GROUP BY feed_id) c ON c.feed_id = f.id "
+            "INDEXED BY articles_by_feed_state WHERE hidden = 0 GROUP BY feed_id) c "
+            "ON c.feed_id = f.id "
             f"{where}",
             params,
         )
@@ -222,10 +224,12 @@ class Feeds:
     def get_feed(self, feed_id: int) -> Feed | None:
         rows = self.database.read(
             f"SELECT {_FEED_COLUMNS}, "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0), "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id), "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0 "
+            "AND a.hidden = 0), "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.hidden = 0), "
             "(SELECT GROUP_CONCAT(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id), "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.starred = 1) "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.starred = 1 "
+            "AND a.hidden = 0) "
             "FROM feeds f WHERE f.id = ?",
             (feed_id,),
         )

@@ -8,10 +8,10 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from tuinews.query import Query
+from tuinews.query import Query, parse_query
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds
 from tuinews.store.pending import queue_read_in
@@ -48,6 +48,7 @@ class View:
     starred_only: bool = False
     ids: tuple[int, ...] | None = None  # exactly these articles (files opened this time)
     with_hidden: bool = False  # All and Unread include the hidden feeds' articles too
+    search: str | None = None  # a saved search: the articles its query finds
 
     @property
     def hides(self) -> bool:
@@ -63,6 +64,18 @@ class View:
 
 
 EVERYTHING = View()
+
+
+def view_query(view: View, query: Query | None) -> Query | None:
+    """The query a view's listing runs: a saved search's own, and the search typed in it
+    (both must hold)."""
+    if view.search is None:
+        return query
+    saved = parse_query(view.search + " ")  # (a blank after it: not being typed)
+    if query is None or query.empty:
+        return saved
+    return Query([*saved.terms, *query.terms], query.words, query.hints, query.short)
+
 
 # The source shown: the user's name for the feed first (the local files' feed has none:
 # each file keeps its own source), then the article's, the feed's own title, its URL.
@@ -81,11 +94,16 @@ def view_clauses(
     where: Sequence[str] = (),
     params: Sequence[object] = (),
     hidden: Sequence[int] = (),
+    hidden_articles: bool = True,
 ) -> tuple[list[str], list[object]]:
     """SQL conditions on ``articles a`` for a view, after the search's own ones.
-    ``hidden``: the hidden feeds' ids (left out of All and Unread)."""
+    ``hidden``: the hidden feeds' ids (left out of All and Unread); ``hidden_articles``:
+    leave out the articles a rule hid (every view does, unless the search asks for
+    ``is:hidden``)."""
     clauses = list(where)
     values: list[object] = list(params)
+    if hidden_articles:
+        clauses.append("a.hidden = 0")
     if hidden and view.hides:
         clauses.append(f"a.feed_id NOT IN ({','.join(str(int(i)) for i in hidden)})")
     if view.feed_id is not None:
@@ -114,8 +132,11 @@ def select_sql(
     hidden: Sequence[int] = (),
 ) -> tuple[str, list[object]]:
     """``SELECT columns`` over a view and a query's SQL (``found``: its full-text match,
-    if any, and its conditions)."""
-    clauses, values = view_clauses(view, found.where, found.params, hidden)
+    if any, and its conditions); ``order`` "": in no order. A saved search's own query
+    is in ``found`` already (see ``view_query``)."""
+    clauses, values = view_clauses(
+        view, found.where, found.params, hidden, hidden_articles=not found.with_hidden
+    )
     source = "articles a"
     if found.match is not None:
         source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
@@ -126,7 +147,7 @@ def select_sql(
     sql = f"SELECT {columns} FROM {source}"
     if clauses:
         sql += " WHERE " + " AND ".join(f"({c})" for c in clauses)
-    return f"{sql} ORDER BY {order}", values
+    return (f"{sql} ORDER BY {order}" if order else sql), values
 
 
 def make_headline(row: Sequence[object]) -> Headline:
@@ -181,7 +202,8 @@ class Listing:
         100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
         (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
         query runs; when it says so, the query stops and no ids are returned."""
-        return self.ids(view, query_sql(query), ranked=ranked, limit=limit, cancelled=cancelled)
+        found = query_sql(view_query(view, query))
+        return self.ids(view, found, ranked=ranked, limit=limit, cancelled=cancelled)
 
     def ids(
         self,
@@ -202,11 +224,19 @@ class Listing:
             and not ranked
             and not hidden
         ):
-            # The index alone, read backwards.
-            sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC"
+            # The index alone, read backwards (the articles a rule hid: a lookup in the
+            # partial index articles_hidden, read once).
+            sql = (
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "AND rowid NOT IN (SELECT id FROM articles INDEXED BY articles_hidden "
+                "WHERE hidden = 1) "
+                "ORDER BY rowid DESC"
+            )
             values: list[object] = [match]
         else:
             order = DATE_ORDER if match is None else RANK_ORDER if ranked else NEWEST_MATCH_ORDER
+            if view.search is not None and not ranked:
+                order = DATE_ORDER  # a saved search is listed as a feed is (a sort of its matches)
             sql, values = select_sql("a.id", view, found, order=order, hidden=hidden)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -231,10 +261,13 @@ class Listing:
         """What a search shows first (a few milliseconds at 100,000 articles): up to
         ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
         that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
-        found = query_sql(query)
+        found = query_sql(view_query(view, query))
         ids = self.ids(view, found, limit=ranked_max + 1)
         complete = len(ids) <= ranked_max
-        if complete and found.match is not None and len(ids) > 1:
+        # A saved search lists its articles newest first, as a feed does; a search typed
+        # in it ranks its matches.
+        typed = view.search is None or (query is not None and query.has_text)
+        if complete and found.match is not None and typed and len(ids) > 1:
             ids = self.ids(view, found, ranked=True)
         elif not complete:
             ids = ids[:rows]
@@ -253,7 +286,7 @@ class Listing:
         ``ranked`` and the query finds words: all of them, or the first ``limit``
         (``now``: what ``age:`` counts from, the clock by default). The headline list
         pages with ``headline_ids`` and ``headlines_by_id`` instead."""
-        found = query_sql(query, now)
+        found = query_sql(view_query(view, query), now)
         order = RANK_ORDER if found.match is not None and ranked else DATE_ORDER
         sql, values = select_sql(
             HEADLINE_COLUMNS,
@@ -289,7 +322,7 @@ class Listing:
     def mark_view_read(self, view: View = EVERYTHING, query: Query | None = None) -> int:
         """Mark every article of a view (or a search in it) read, in one statement.
         Returns how many changed."""
-        found = query_sql(query)
+        found = query_sql(view_query(view, query))
         sql, values = select_sql(
             "a.id", view, found, order="a.id", hidden=self.hidden_for(view, found.with_hidden)
         )
@@ -309,6 +342,16 @@ class Listing:
         shown = f"feed_id NOT IN ({hidden})" if hidden else "1"
         row = self.database.read(
             f"SELECT COALESCE(SUM({shown}), 0), COALESCE(SUM(read = 0 AND {shown}), 0), "
-            "COALESCE(SUM(starred), 0) FROM articles INDEXED BY articles_by_feed_state"
+            "COALESCE(SUM(starred), 0) FROM articles INDEXED BY articles_by_feed_state "
+            "WHERE hidden = 0"
         )[0]
         return int(row[0]), int(row[1]), int(row[2])
+
+    def unread_count(self, view: View, query: Query | None = None) -> int:
+        """How many unread articles a view (a saved search) lists, and a search in it."""
+        unread = replace(view, unread_only=True)
+        found = query_sql(view_query(unread, query))
+        sql, values = select_sql(
+            "COUNT(*)", unread, found, order="", hidden=self.hidden_for(unread, found.with_hidden)
+        )
+        return int(self.database.read(sql, values)[0][0])

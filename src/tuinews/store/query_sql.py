@@ -34,29 +34,67 @@ _STATE_SQL = {
     "unread": "a.read = 0",
     "read": "a.read = 1",
     "starred": "a.starred = 1",
-    "hidden": "a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1)",
+    # hidden by a rule (migration 6), or in a hidden feed
+    "hidden": "(a.hidden = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1))",
 }
 _IN_FEED = (
     "a.feed_id IN (SELECT id FROM feeds WHERE instr(lower(user_title), ?) "
     "OR instr(lower(title), ?) OR instr(lower(url), ?))"
 )
-_TAGGED = "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?)"
-_MATCHING = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-_NOT_MATCHING = "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+# A feed's tag, or the article's own (given by a rule: stored casefolded).
+_TAGGED = (
+    "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?) "
+    "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))"
+)
+# For a few articles (a feed's new ones, as rules run on them): the same conditions
+# looked up for each article (a primary-key lookup) instead of listing every feed that
+# matches first (a scan of the feeds with lower() and instr(): 3 ms at 1,000 feeds).
+_FEW_STATE_SQL = {
+    **_STATE_SQL,
+    "hidden": "(a.hidden = 1 OR EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id "
+    "AND f.hidden = 1))",
+}
+_FEW_IN_FEED = (
+    "EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id AND (instr(lower(f.user_title), ?) "
+    "OR instr(lower(f.title), ?) OR instr(lower(f.url), ?)))"
+)
+_FEW_TAGGED = (
+    "(EXISTS (SELECT 1 FROM feed_tags t WHERE t.feed_id = a.feed_id AND lower(t.tag) = ?) "
+    "OR EXISTS (SELECT 1 FROM article_tags x WHERE x.tag = ? AND x.article_id = a.id))"
+)
+INDEX = "articles_fts"  # the full-text index (a rule's new articles: another one, see rule_sql)
 
 
 @dataclass
 class QuerySql:
     """``match``: the FTS5 expression every result matches (None: no words to find);
     ``where``: further conditions on ``articles a``, with their ``params`` in order;
-    ``with_hidden``: the query says itself whether hidden feeds' articles are wanted
-    (``is:hidden``), so the views must not leave them out (pass it to the store's
-    listing methods)."""
+    ``with_hidden``: the query says itself whether hidden feeds' and hidden articles'
+    are wanted (``is:hidden``), so the views must not leave them out (pass it to the
+    store's listing methods); ``index``: the full-text index the conditions read;
+    ``few``: the conditions are for a few articles (see _FEW_IN_FEED)."""
 
     match: str | None = None
     where: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
     with_hidden: bool = False
+    index: str = INDEX
+    few: bool = False
+
+    @property
+    def matching(self) -> str:
+        return f"a.id IN (SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?)"
+
+    @property
+    def not_matching(self) -> str:
+        return f"a.id NOT IN (SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?)"
+
+    def conditions(self) -> tuple[list[str], list[object]]:
+        """Every condition, the full-text match as one of them (for a statement over
+        ``articles a`` that does not join the index)."""
+        if self.match is None:
+            return list(self.where), list(self.params)
+        return [self.matching, *self.where], [self.match, *self.params]
 
 
 def fts_term(words: Words) -> str:
@@ -88,7 +126,7 @@ def _group(term: All | Any, sql: QuerySql, now: int) -> str:
     parts: list[str] = []
     if words:
         joint = All(tuple(words)) if isinstance(term, All) else Any(tuple(words))
-        parts.append(_MATCHING)
+        parts.append(sql.matching)
         sql.params.append(fts_expression(joint if len(words) > 1 else words[0]))
     parts += [_condition(t, sql, now) for t in term.terms if not words_only(t)]
     return "(" + (" AND " if isinstance(term, All) else " OR ").join(parts) + ")"
@@ -97,7 +135,7 @@ def _group(term: All | Any, sql: QuerySql, now: int) -> str:
 def _condition(term: Term, sql: QuerySql, now: int) -> str:
     """The condition for one term, its parameters appended to ``sql.params``."""
     if isinstance(term, HasState):
-        return _STATE_SQL[term.state]
+        return (_FEW_STATE_SQL if sql.few else _STATE_SQL)[term.state]
     if isinstance(term, Published):
         sql.params.append(term.when)
         return "a.published < ?" if term.before else "a.published >= ?"
@@ -106,17 +144,17 @@ def _condition(term: Term, sql: QuerySql, now: int) -> str:
         return "a.published < ?" if term.older else "a.published >= ?"
     if isinstance(term, InFeed):
         sql.params += [term.name] * 3
-        return _IN_FEED
+        return _FEW_IN_FEED if sql.few else _IN_FEED
     if isinstance(term, Tagged):
-        sql.params.append(term.tag)
-        return _TAGGED
+        sql.params += [term.tag, term.tag]
+        return _FEW_TAGGED if sql.few else _TAGGED
     if words_only(term):
         sql.params.append(fts_expression(term))
-        return _MATCHING
+        return sql.matching
     if isinstance(term, Not):
         if words_only(term.term):
             sql.params.append(fts_expression(term.term))
-            return _NOT_MATCHING
+            return sql.not_matching
         return f"NOT ({_condition(term.term, sql, now)})"
     if isinstance(term, All | Any):
         return _group(term, sql, now)
@@ -134,10 +172,18 @@ def _uses_index(term: Term) -> bool:
     return False
 
 
-def query_sql(query: Query | None, now: int | None = None) -> QuerySql:
+def reads_index(query: Query) -> bool:
+    """Whether the SQL of the query reads the full-text index."""
+    return any(_uses_index(term) for term in query.terms)
+
+
+def query_sql(
+    query: Query | None, now: int | None = None, index: str = INDEX, *, few: bool = False
+) -> QuerySql:
     """The SQL for a query (an empty one for None). ``now`` (Unix seconds, the clock by
-    default) is what ``age:`` counts from."""
-    sql = QuerySql()
+    default) is what ``age:`` counts from; ``index``: the full-text index to read (a
+    table of the same columns); ``few``: for a few articles (a feed's new ones)."""
+    sql = QuerySql(index=index, few=few)
     if query is None:
         return sql
     clock = int(time.time()) if now is None else now

@@ -14,7 +14,10 @@
   the fetched articles that take them over);
 - :class:`~.accounts.Accounts`: accounts on feed servers, their feeds, and the changes
   waiting to be sent (queued with the change itself by :mod:`~.pending`);
-- :class:`~.sync.SyncItems`: what a sync stores of an account's items and their state.
+- :class:`~.sync.SyncItems`: what a sync stores of an account's items and their state;
+- :class:`~.saved.Saved`: saved searches and the rules added by command;
+- :class:`~.rule_sql.RuleRunner`: rules applied to what is stored (at ingest they run in
+  ``Articles.upsert_articles``'s transaction).
 
 The Store hands out the parts' methods as its own, so callers see one object; a method's
 signature and docstring are where its SQL is. A change of several parts in one
@@ -32,6 +35,8 @@ from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import CorruptStore, Database, StoreError
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedExists, Feeds, FeedSuccess
 from tuinews.store.listing import FirstPage, Headline, Listing, View
+from tuinews.store.rule_sql import RuleCounts, RuleRunner
+from tuinews.store.saved import Saved, SavedSearch, SearchExists, StoredRule
 from tuinews.store.search_index import SearchIndex
 from tuinews.store.sync import SyncItems
 from tuinews.store.transfer import ImportCounts, StateCounts, Transfer
@@ -47,9 +52,13 @@ __all__ = [
     "FirstPage",
     "Headline",
     "ImportCounts",
+    "RuleCounts",
+    "SavedSearch",
+    "SearchExists",
     "StateCounts",
     "Store",
     "StoreError",
+    "StoredRule",
     "UpsertCounts",
     "View",
 ]
@@ -68,6 +77,8 @@ class Store:
         self._transfer = transfer = Transfer(database, articles, index)
         self._accounts = accounts = Accounts(database, feeds)
         self._sync = sync = SyncItems(database, accounts, articles, index)
+        self._saved = saved = Saved(database)
+        self._rules = rules = RuleRunner(database, index)
 
         # The file
         self.path = database.path
@@ -109,6 +120,18 @@ class Store:
         self.headlines = listing.headlines
         self.counts = listing.counts
         self.mark_view_read = listing.mark_view_read
+        self.unread_count = listing.unread_count
+
+        # Saved searches and rules
+        self.add_saved_search = saved.add_saved_search
+        self.merge_saved_search = saved.merge_saved_search
+        self.saved_searches = saved.saved_searches
+        self.remove_saved_search = saved.remove_saved_search
+        self.add_rule = saved.add_rule
+        self.merge_rule = saved.merge_rule
+        self.stored_rules = saved.stored_rules
+        self.remove_rule = saved.remove_rule
+        self.apply_rules = rules.apply_rules
 
         # The search index
         self.index_pending = index.index_pending

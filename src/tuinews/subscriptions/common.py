@@ -50,6 +50,9 @@ class ImportResult:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     format: str = ""  # "opml" | "newsboat"
     problem: str = ""
+    # newsboat's query feeds ("query:NAME:EXPRESSION" lines), each with where it is
+    # ("line 8"), as written: the importer makes them saved searches where they translate
+    queries: list[tuple[str, str]] = field(default_factory=list)
 
 
 class SubscriptionFileError(ValueError):
@@ -96,7 +99,7 @@ def rejection(value: str) -> str:
     """Why ``value`` (already refused by :func:`normalise_feed_url`) is not imported."""
     lower = value.strip().lower()
     if lower.startswith("query:"):
-        return "query feeds are not supported"
+        return "a query feed (imported as a saved search where it translates)"
     if lower.startswith(("exec:", "filter:", "|")):
         return f"runs a command: {NOT_HTTP}"
     if lower.startswith("file:"):

@@ -26,7 +26,8 @@ def parse_newsboat_urls(text: str) -> ImportResult:
     contain blanks; ``\\"`` and ``\\\\`` escape inside quotes). A tag starting with ``~``
     is the title; one starting with ``!`` hides the feed in newsboat: the feed is
     imported as hidden (:attr:`Subscription.hidden`), the tag itself is not kept.
-    ``#`` starts a comment. ``query:``, ``exec:``, ``filter:``, ``file://`` and other
+    ``#`` starts a comment. ``query:`` lines are kept in :attr:`ImportResult.queries`
+    (saved searches, once translated); ``exec:``, ``filter:``, ``file://`` and other
     non-http(s) lines are rejected with their line number. Raises
     :class:`SubscriptionFileError` when no line looks like a feed line.
     """
@@ -80,6 +81,9 @@ def parse_newsboat(text: str, label: str) -> ImportResult:
         if out.full():
             continue
         raw = tokens[0]
+        if raw[:6].lower() == "query:":
+            out.result.queries.append((f"line {number}", raw))
+            continue
         url = normalise_feed_url(raw)
         if url is None:
             out.reject(f"line {number}: {shown(stripped)}", rejection(raw))

@@ -39,6 +39,14 @@ MAIN_BINDINGS = [
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
     Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
     Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),
+    Binding(
+        "S",
+        "save_search",
+        "Save the search as a feed (a saved search)",
+        id="save_search",
+        show=False,
+        priority=True,
+    ),
     Binding("F", "full_text", "Full article / summary", id="full_text", show=False),
     Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
     Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
@@ -95,7 +103,16 @@ ARTICLE_BINDINGS = [
 # and focused). While the search bar has the focus they are switched off
 # (MainScreen.check_action) and reach the input.
 FOCUS_ACTIONS = frozenset(
-    {"read", "back", "search", "add_feed", "remove_feed", "toggle_feeds", "focus_next_pane"}
+    {
+        "read",
+        "back",
+        "search",
+        "add_feed",
+        "remove_feed",
+        "save_search",
+        "toggle_feeds",
+        "focus_next_pane",
+    }
 )
 
 ALL_BINDINGS = MAIN_BINDINGS + ARTICLE_BINDINGS + APP_BINDINGS

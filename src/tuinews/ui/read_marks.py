@@ -126,6 +126,12 @@ class ReadMarks:
     def _flags_written(self) -> None:
         held, self._held = self._held, []
         self.headlines.saved(held)
+        self._recount()
+
+    def _recount(self) -> None:
+        """The saved searches' counts, read again now that the marks are written."""
+        if self.feed_list.searches:
+            self.feed_list.recount_searches()
 
     def toggle_star(self, headline: Headline) -> None:
         """The headline under the cursor starred, or no longer."""
@@ -141,6 +147,7 @@ class ReadMarks:
             finally:
                 with suppress(RuntimeError):  # the app is quitting
                     self.screen.app.call_from_thread(self.headlines.saved, [article_id])
+                    self.screen.app.call_from_thread(self._recount)
 
         self._run(store_star, "Saving the star")
 

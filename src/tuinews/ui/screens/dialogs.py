@@ -1,4 +1,4 @@
-"""Modal dialogs: add a feed, confirm a removal."""
+"""Modal dialogs: add a feed, confirm a removal, name a saved search."""
 
 from __future__ import annotations
 
@@ -94,3 +94,42 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class NameDialog(ModalScreen[str | None]):
+    """Asks for a name (a saved search's): Enter saves, Escape cancels. ``about`` says
+    what is named (the query: plain text, never markup)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, title: str, about: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.about = about
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Label(self.about, markup=False)
+            yield Label("Name", markup=False)
+            yield Input(value=self.value, id="name")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#name", Input))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.notify("Type a name for it.")
+            return
+        self.dismiss(name)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

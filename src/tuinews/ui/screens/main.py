@@ -38,6 +38,7 @@ from tuinews.ui.pane_sizes import STEP, PaneSizes
 from tuinews.ui.read_marks import ReadMarks
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.screens.notices import no_match, nothing_here, skipped_summary
+from tuinews.ui.search_saver import SearchSaver
 from tuinews.ui.services import Services, report_failure, services
 from tuinews.ui.store_follower import StoreFollower
 from tuinews.ui.widgets.article_view import ArticleView
@@ -66,8 +67,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         panes = FeedList(id="feeds"), HeadlineList(id="headlines"), ArticleView(id="article")
         status = RefreshStatus()
-        self._hold_helpers(panes, status)  # (before the first focus change)
-        yield SearchBar(id="search")
+        search = SearchBar(id="search")
+        self._hold_helpers(panes, status, search)  # (before the first focus change)
+        yield search
         with Horizontal(id="panes"):
             yield from panes
         yield FeedStatus(id="feed-status")
@@ -75,7 +77,10 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def _hold_helpers(
-        self, panes: tuple[FeedList, HeadlineList, ArticleView], status: RefreshStatus
+        self,
+        panes: tuple[FeedList, HeadlineList, ArticleView],
+        status: RefreshStatus,
+        search: SearchBar,
     ) -> None:
         app = self.services
         store = app.store
@@ -96,6 +101,7 @@ class MainScreen(Screen[None]):
         self.feed_commands = FeedCommands(
             self, app, (feed_list, headlines), self.refresher, follower, lambda: self.view
         )
+        self.search_saver = SearchSaver(self, app, feed_list, search)
 
     def on_mount(self) -> None:
         app = self.services
@@ -460,6 +466,9 @@ class MainScreen(Screen[None]):
 
     async def action_remove_feed(self) -> None:
         await self.feed_commands.remove()
+
+    async def action_save_search(self) -> None:
+        await self.search_saver.save(self.view)
 
     def action_focus_next_pane(self) -> None:
         self.pane_focus.next_pane()

@@ -23,6 +23,8 @@ def nothing_here(view: View, skipped: str, failed: str) -> str:
     feed's last refresh failed)."""
     if view == View() or view.ids is not None:
         return EMPTY_LIBRARY + skipped
+    if view.search is not None:
+        return f"Nothing matches this saved search: {view.search}"
     return "No articles here." + (f"\n\n{failed}" if failed else "")
 
 

@@ -1,8 +1,9 @@
-"""The feed list: All, Unread, Starred, then tags, then feeds, with unread counts.
-Choosing an entry filters the headlines."""
+"""The feed list: All, Unread, Starred, then the saved searches, tags, then feeds, with
+unread counts. Choosing an entry filters the headlines."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
-from tuinews.store import Feed, Store, View
+from tuinews.store import Feed, SavedSearch, Store, View
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import OneLineOptionList
 from tuinews.ui.widgets.pane_edge import PaneEdge
@@ -48,6 +49,8 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             super().__init__()
             self.feeds = feeds
 
+    SAVED_MARK = "/"  # before a saved search's name (a tag's is "#")
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: list[Entry] = []  # one per option (separators are not options)
@@ -55,6 +58,8 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         self.first: Entry | None = None  # an extra entry on top (the files opened)
         self._prompts_width = 0  # the width the prompts were cut to
         self._fit_timer: Timer | None = None
+        self.searches: list[SavedSearch] = []  # the saved searches listed
+        self._search_counts: dict[str, int] = {}  # their unread counts, by query
 
     # --- attributes down -------------------------------------------------------------
 
@@ -66,19 +71,55 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         description="Loading the feed list",
     )
     def reload(self) -> None:
-        """Read the feeds and their counts again (one GROUP BY), and show them."""
+        """Read the feeds and their counts again (one GROUP BY), and show them; then
+        count the saved searches' unread articles (a query each: shown when counted)."""
         if self.store is None:
             return
         feeds = self.store.feeds(kind=None)
+        searches = self.store.saved_searches()
         counts = (  # hidden feeds are in Starred, not in All or Unread
             sum(feed.total for feed in feeds if not feed.hidden),
             sum(feed.unread for feed in feeds if not feed.hidden),
             sum(feed.starred for feed in feeds),
         )
-        if not get_current_worker().is_cancelled:  # (a newer reading is on its way)
-            self.app.call_from_thread(self._loaded, feeds, counts)
+        worker = get_current_worker()
+        if worker.is_cancelled:  # (a newer reading is on its way)
+            return
+        self.app.call_from_thread(self._loaded, feeds, counts, searches)
+        self._count_searches(searches, lambda: worker.is_cancelled)
 
-    def _loaded(self, feeds: list[Feed], counts: tuple[int, int, int]) -> None:
+    def _count_searches(
+        self, searches: list[SavedSearch], cancelled: Callable[[], bool] = lambda: False
+    ) -> None:
+        """In a thread: the saved searches' unread counts, shown when all are counted."""
+        if self.store is None or not searches:
+            return
+        counts: dict[str, int] = {}
+        for search in searches:
+            if cancelled():
+                return
+            counts[search.query] = self.store.unread_count(View(search=search.query))
+        self.app.call_from_thread(self._searches_counted, counts)
+
+    @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False)
+    def recount_searches(self) -> None:
+        """Count the saved searches' unread articles again (read marks were written)."""
+        worker = get_current_worker()
+        self._count_searches(list(self.searches), lambda: worker.is_cancelled)
+
+    def _searches_counted(self, counts: dict[str, int]) -> None:
+        self._search_counts.update(counts)
+        width = max(10, self.scrollable_content_region.width or 24)
+        for index, entry in enumerate(self.entries):
+            query = entry.view.search
+            if query is not None and query in counts and entry.unread != counts[query]:
+                entry.unread = counts[query]
+                self.replace_option_prompt_at_index(index, self._prompt(entry, width))
+
+    def _loaded(
+        self, feeds: list[Feed], counts: tuple[int, int, int], searches: list[SavedSearch]
+    ) -> None:
+        self.searches = searches
         self.set_feeds(feeds, counts, first=self.first)
         self.post_message(self.Loaded(feeds))
 
@@ -100,6 +141,12 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             Entry(View(unread_only=True), "Unread", unread),
             Entry(View(starred_only=True), "Starred", starred),
         ]
+        if self.searches:  # counted after the list is shown (the last counts until then)
+            entries.append(None)
+            entries += [
+                Entry(View(search=s.query), s.name, self._search_counts.get(s.query, 0))
+                for s in self.searches
+            ]
         tags: dict[str, int] = {}
         for feed in feeds:
             for tag in feed.tags:
@@ -188,13 +235,21 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             if entry.view.starred_only:
                 continue
             view = entry.view
-            if (
-                view.feed_id == feed_id
-                or (view.feed_id is None and view.tag is None and not self._hidden(feed_id))
-                or (
-                    view.tag is not None and entry.feed is None and self._has_tag(feed_id, view.tag)
+            if view.search is not None:
+                # The saved search shown: its other ones are counted again once the
+                # marks are written (recount_searches).
+                affected = index == self.highlighted
+            else:
+                affected = (
+                    view.feed_id == feed_id
+                    or (view.feed_id is None and view.tag is None and not self._hidden(feed_id))
+                    or (
+                        view.tag is not None
+                        and entry.feed is None
+                        and self._has_tag(feed_id, view.tag)
+                    )
                 )
-            ):
+            if affected:
                 entry.unread = max(0, entry.unread + delta)
                 self.replace_option_prompt_at_index(index, self._prompt(entry, width))
 
@@ -217,10 +272,10 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             e.feed is not None and e.feed.id == feed_id and tag in e.feed.tags for e in self.entries
         )
 
-    @staticmethod
-    def _prompt(entry: Entry, width: int) -> Text:
+    @classmethod
+    def _prompt(cls, entry: Entry, width: int) -> Text:
         count = str(entry.unread) if entry.unread else ""
-        mark = "! " if entry.failed else ""
+        mark = "! " if entry.failed else cls.SAVED_MARK if entry.view.search is not None else ""
         label = Text(mark + entry.label, no_wrap=True, style="bold" if entry.unread else "")
         label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
         return Text.assemble(label, " ", Text(count, style="dim"))

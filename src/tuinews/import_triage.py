@@ -1,0 +1,108 @@
+"""What ``tuinews import`` makes of newsboat's triage: query feeds (``query:`` lines of a
+urls file) become saved searches, ``ignore-article`` lines of its config become hide
+rules, where newsboat's filter expression translates (:mod:`tuinews.newsboat_filter`).
+What does not translate is reported line by line, with why. Importing the same file
+again changes nothing (a saved search of that name, the same rule: left as they are)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tuinews.newsboat_filter import split_query_feed, translate_filter, translate_ignore_article
+from tuinews.sanitise import clean_line
+from tuinews.store import Store
+from tuinews.subscriptions.newsboat_config import NewsboatConfig
+
+Say = Callable[[str], None]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' * (count != 1)}"
+
+
+def _notes(notes: list[str], say: Say) -> None:
+    for note in dict.fromkeys(notes):
+        say(f"  note: {note}")
+
+
+def import_queries(store: Store, name: str, queries: Sequence[tuple[str, str]], say: Say) -> None:
+    """The query feeds of a urls file, as saved searches."""
+    if not queries:
+        return
+    saved = kept = 0
+    lines: list[str] = []
+    notes: list[str] = []
+    for where, raw in queries:
+        split = split_query_feed(raw)
+        if split is None:
+            lines.append(
+                f"  {where}: {clean_line(raw, 200)}: not a query feed (query:NAME:EXPRESSION)"
+            )
+            continue
+        title, expression = clean_line(split[0], 200), split[1]
+        translation = translate_filter(expression)
+        if translation.text is None:
+            why = "; ".join(translation.problems)
+            lines.append(f"  {where}: query feed {title!r} not translated: {why}")
+            continue
+        outcome = store.merge_saved_search(title, translation.text)
+        notes += translation.notes
+        if outcome == "added":
+            saved += 1
+            lines.append(f"  {where}: query feed {title!r} saved as the search: {translation.text}")
+        elif outcome == "unchanged":
+            kept += 1
+        else:
+            lines.append(
+                f"  {where}: query feed {title!r} not saved: a saved search of that name has "
+                "another query (tuinews query list)"
+            )
+    line = f"Saved {_plural(saved, 'query feed')} from {name} as saved searches"
+    if kept:
+        line += f"; {kept:,} saved already"
+    failed = len(queries) - saved - kept
+    if failed:
+        line += f"; {failed:,} not"
+    say(line + ":" if lines else line + ".")
+    for text in lines:
+        say(text)
+    _notes(notes, say)
+
+
+def import_newsboat_config(store: Store, name: str, config: NewsboatConfig, say: Say) -> None:
+    """A newsboat config's ``ignore-article`` lines, as hide rules."""
+    added = kept = 0
+    lines: list[str] = []
+    notes: list[str] = []
+    for where, feed, expression in config.ignores:
+        translation = translate_ignore_article(feed, expression)
+        if translation.text is None:
+            why = "; ".join(translation.problems)
+            lines.append(f"  {where}: ignore-article not translated: {why}")
+            continue
+        notes += translation.notes
+        if store.merge_rule(translation.text, "hide") == "added":
+            added += 1
+            lines.append(f"  {where}: hide {translation.text}")
+        else:
+            kept += 1
+    lines += [f"  {where}: {why}" for where, why in config.problems]
+    line = (
+        f"Imported {_plural(added, 'rule')} from {name} (newsboat config: its ignore-article "
+        "lines hide the new articles they match)"
+    )
+    if kept:
+        line += f"; {kept:,} there already"
+    say(line + (":" if lines else "."))
+    for text in lines:
+        say(text)
+    _notes(notes, say)
+    if added:
+        say("  tuinews rule apply hides the stored articles they match too.")
+    if config.highlights:
+        say(
+            f"  {_plural(config.highlights, 'highlight-article line')} left out: highlight "
+            "rules are not in tuinews yet."
+        )
+    if config.others:
+        say(f"  {_plural(config.others, 'other setting')} left out: tuinews has its own config.")

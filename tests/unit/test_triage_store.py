@@ -1,0 +1,275 @@
+"""Saved searches and rules in a real SQLite store: saved searches as views (with a
+search inside them, A, unread counts), rules run on new articles as they are stored (one
+statement per rule), hidden articles kept but listed only by is:hidden, article tags,
+``apply_rules`` over what is stored, and a database of the previous schema migrated."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.builders import article
+from tuinews.ingest import all_rules
+from tuinews.models import Article
+from tuinews.query import parse_query
+from tuinews.query.rules import BadRule, make_rule, parse_action, parse_match
+from tuinews.settings import Settings, load_settings
+from tuinews.store import SearchExists, Store, View
+from tuinews.store.schema import MIGRATIONS
+
+
+def titles(store: Store, text: str = "", view: View | None = None) -> list[str]:
+    query = parse_query(text) if text else None
+    return sorted(h.title for h in store.headlines(view or View(), query))
+
+
+@pytest.fixture
+def news(store: Store) -> tuple[Store, int]:
+    feed = store.add_feed("https://news.example/feed", title="Daily News", tags=["world"])
+    store.upsert_articles(
+        feed.id,
+        [
+            article("1", "Ukraine advances", "Troops near Kharkiv."),
+            article("2", "Markets rally", "Shares rose."),
+            article("3", "Kyiv at night", "Lights."),
+            article("4", "Sponsored: buy now", "An advert."),
+        ],
+    )
+    return store, feed.id
+
+
+# --- saved searches ----------------------------------------------------------------------
+
+
+def test_a_saved_search_is_a_view_with_a_search_and_marking_inside_it(
+    news: tuple[Store, int],
+) -> None:
+    store, _ = news
+    saved = store.add_saved_search("War", "ukraine OR kyiv")
+    view = View(search=saved.query)
+    assert titles(store, view=view) == ["Kyiv at night", "Ukraine advances"]
+    assert titles(store, "night", view) == ["Kyiv at night"]  # a search inside it
+    assert [h.title for h in store.first_page(view, parse_query("advances")).rows] == [
+        "Ukraine advances"
+    ]
+    assert store.unread_count(view) == 2
+    assert store.mark_view_read(view, parse_query("night")) == 1  # A in a search inside it
+    assert store.unread_count(view) == 1
+    assert store.mark_view_read(view) == 1
+    assert store.unread_count(view) == 0
+    assert store.counts()[1] == 2  # the others stay unread
+    assert len(store.headline_ids(view)) == 2
+
+
+def test_saved_search_names_are_unique_in_any_case_and_merging_changes_nothing_twice(
+    store: Store,
+) -> None:
+    store.add_saved_search("Linux", "tag:linux")
+    with pytest.raises(SearchExists):
+        store.add_saved_search("LINUX", "kernel")
+    assert store.merge_saved_search("linux", "tag:linux") == "unchanged"
+    assert store.merge_saved_search("Linux", "kernel") == "conflict"
+    assert store.merge_saved_search("BSD", "freebsd") == "added"
+    assert [s.name for s in store.saved_searches()] == ["BSD", "Linux"]
+    removed = store.remove_saved_search("LINUX")
+    assert removed is not None and removed.query == "tag:linux"
+    assert store.remove_saved_search("Linux") is None
+    assert [s.name for s in store.saved_searches()] == ["BSD"]
+
+
+# --- rules at ingest ---------------------------------------------------------------------
+
+
+def rules(*pairs: tuple[str, str]) -> tuple:  # type: ignore[type-arg]
+    return tuple(make_rule(f"rule {i}", m, a) for i, (m, a) in enumerate(pairs, start=1))
+
+
+def test_rules_run_on_new_articles_before_they_are_listed(store: Store) -> None:
+    feed = store.add_feed("https://news.example/feed", title="Daily News")
+    store.upsert_articles(feed.id, [article("old", "Sponsored old post", "Kept as it was.")])
+    ruleset = rules(
+        ("title:sponsored", "hide"),
+        ("markets", "read"),
+        ("ukraine OR kyiv", "star"),
+        ("kharkiv", "tag:East"),
+    )
+    counts = store.upsert_articles(
+        feed.id,
+        [
+            article("old", "Sponsored old post", "Kept as it was."),
+            article("1", "Ukraine advances", "Troops near Kharkiv."),
+            article("2", "Markets rally", "Shares rose."),
+            article("3", "Sponsored: buy now", "An advert."),
+        ],
+        index_now=False,  # as the refresh's workers store them: not in the index yet
+        rules=ruleset,
+    )
+    assert counts.new == 3 and counts.ruled == [1, 1, 1, 1] and counts.hidden == 1
+    # Hidden: in no view and no count, found by is:hidden; the old one was not new.
+    assert titles(store) == ["Markets rally", "Sponsored old post", "Ukraine advances"]
+    assert titles(store, view=View(feed_id=feed.id)) == titles(store)
+    assert titles(store, "is:hidden") == ["Sponsored: buy now"]
+    assert titles(store, "sponsored") == ["Sponsored old post"]
+    store.index_pending()
+    assert titles(store, "sponsored") == ["Sponsored old post"]  # the fast path too
+    assert titles(store, "sponsored is:hidden") == ["Sponsored: buy now"]
+    assert store.counts() == (3, 2, 1)
+    (listed,) = store.feeds()
+    assert (listed.total, listed.unread, listed.starred) == (3, 2, 1)
+    # read, starred, tagged (the tag is found in any case, like a feed's)
+    assert titles(store, "is:read") == ["Markets rally"]
+    assert titles(store, view=View(starred_only=True)) == ["Ukraine advances"]
+    assert titles(store, "tag:east") == ["Ukraine advances"]
+    # Kept: fetched again, it is not new, and stays hidden.
+    again = store.upsert_articles(
+        feed.id, [article("3", "Sponsored: buy now", "An advert.")], rules=ruleset
+    )
+    assert (again.new, again.unchanged) == (0, 1)
+    assert titles(store, "is:hidden") == ["Sponsored: buy now"]
+
+
+def test_each_rule_is_one_statement_whatever_the_number_of_articles(store: Store) -> None:
+    feed = store.add_feed("https://news.example/feed")
+    statements: list[str] = []
+    store.database._db.set_trace_callback(statements.append)
+    ruleset = rules(("title:spam", "hide"), ("age:>30d", "read"), ("ham -spam", "tag:x"))
+    counts = store.upsert_articles(
+        feed.id,
+        [article(str(i), f"spam {i}" if i % 2 else f"ham {i}") for i in range(200)],
+        index_now=False,
+        rules=ruleset,
+    )
+    store.database._db.set_trace_callback(None)
+    assert counts.ruled == [100, 200, 100]
+    applying = [s for s in statements if "UPDATE articles SET hidden" in s]
+    applying += [s for s in statements if "UPDATE articles SET read" in s]
+    applying += [s for s in statements if "INSERT OR IGNORE INTO article_tags" in s]
+    assert len(applying) == 3
+
+
+def test_without_rules_nothing_is_done_to_new_articles(store: Store) -> None:
+    feed = store.add_feed("https://news.example/feed")
+    statements: list[str] = []
+    store.database._db.set_trace_callback(statements.append)
+    counts = store.upsert_articles(feed.id, [article("1")], index_now=False)
+    store.database._db.set_trace_callback(None)
+    assert counts.ruled == [] and not any("rule_fts" in s for s in statements)
+
+
+def test_apply_rules_runs_on_what_is_stored_but_not_local_files(
+    news: tuple[Store, int],
+) -> None:
+    store, _ = news
+    local = store.local_feed_id()
+    store.upsert_articles(local, [article("f", "Sponsored file", "A file of mine.")])
+    counts = store.apply_rules(rules(("sponsored", "hide"), ("kyiv", "star")))
+    assert counts.changed == [1, 1] and counts.total == 2
+    assert titles(store, "is:hidden") == ["Sponsored: buy now"]
+    assert "Sponsored file" in titles(store)
+    assert store.apply_rules(rules(("sponsored", "hide"))).changed == [0]  # done already
+
+
+def test_stored_rules_and_config_rules_together(store: Store, tmp_path: Path) -> None:
+    first = store.add_rule("title:sponsored", "hide")
+    store.add_rule("(broken", "read")  # (stored by a newer tuinews, say): left out
+    assert store.merge_rule("title:sponsored", "hide") == "unchanged"
+    assert store.merge_rule("kyiv", "star") == "added"
+    config = tmp_path / "config.toml"
+    config.write_text('[[rules]]\nmatch = "markets"\naction = "read"\n')
+    settings, problems = load_settings(config)
+    assert problems == []
+    found = all_rules(store, settings)
+    assert [(r.name, r.match, r.action.text) for r in found] == [
+        ("config rule 1", "markets", "read"),
+        (f"rule {first.id}", "title:sponsored", "hide"),
+        ("rule 3", "kyiv", "star"),
+    ]
+    removed = store.remove_rule(first.id)
+    assert removed is not None and removed.match == "title:sponsored"
+    assert store.remove_rule(first.id) is None
+
+
+def test_bad_config_rules_are_named_and_skipped_the_others_run(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[rules]]\nmatch = "title:sponsored"\naction = "hide"\n\n'
+        '[[rules]]\nname = "loud"\nmatch = "x"\naction = "explode"\n\n'
+        '[[rules]]\nmatch = "(unclosed"\naction = "read"\n\n'
+        '[[rules]]\naction = "star"\n\n'
+        '[[rules]]\nmatch = "kyiv"\naction = "tag:war"\n'
+    )
+    settings, problems = load_settings(config)
+    assert [(r.match, r.action.text) for r in settings.rules] == [
+        ("title:sponsored", "hide"),
+        ("kyiv", "tag:war"),
+    ]
+    assert len(problems) == 3
+    assert "rule 2 ('loud'): unknown action 'explode'" in problems[0]
+    assert "rule 3: the query does not parse: unclosed ( at column 1" in problems[1]
+    assert "rule 4: needs match" in problems[2]
+    assert all("skipped" in p for p in problems)
+    assert Settings().rules == ()
+
+
+@pytest.mark.parametrize(
+    ("action", "why"),
+    [("delete", "unknown action 'delete'"), ("tag:", "needs one tag name"), ("tag:a b", "one tag")],
+)
+def test_bad_actions_say_what_is_known(action: str, why: str) -> None:
+    with pytest.raises(BadRule, match=why):
+        parse_action(action)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("", "empty"), ("is:maybe", "is:maybe is not known"), ("-(", "does not parse")],
+)
+def test_queries_with_mistakes_are_refused_with_the_hints(text: str, why: str) -> None:
+    with pytest.raises(BadRule, match=why):
+        parse_match(text)
+
+
+# --- the previous schema -----------------------------------------------------------------
+
+
+def test_a_database_of_the_previous_schema_gets_the_new_tables_and_shows_everything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path, isolation_level=None) as old:
+        for number, step in enumerate(MIGRATIONS[:5], start=1):
+            old.executescript(f"BEGIN; {step}; PRAGMA user_version = {number}; COMMIT;")
+        old.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://a.example/f', 0)")
+        old.execute(
+            "INSERT INTO articles (feed_id, uid, title, published, added, kind, body, text, "
+            "digest) VALUES (1, 'u', 'Old news', 1, 1, 'markdown', 'b', 'b', 'd')"
+        )
+    old.close()
+    with Store(path) as store:
+        assert titles(store) == ["Old news"] and store.counts() == (1, 1, 0)
+        assert store.saved_searches() == [] and store.stored_rules() == []
+        new: list[Article] = [article("n", "Sponsored")]
+        store.upsert_articles(1, new, rules=rules(("sponsored", "hide")))
+        assert titles(store) == ["Old news"]
+
+
+def test_feed_tag_and_hidden_conditions_at_ingest_match_as_over_the_store(store: Store) -> None:
+    """At ingest the feed and tag conditions are looked up per article (few rows), over
+    the store as lists of feeds: both find the same articles."""
+    daily = store.add_feed("https://daily.example/feed", title="Daily News", tags=["World"])
+    quiet = store.add_feed("https://quiet.example/feed", title="Quiet", hidden=True)
+    ruleset = rules(("feed:daily", "star"), ("tag:world", "read"), ("is:hidden", "tag:muted"))
+    store.upsert_articles(daily.id, [article("d1", "One")], index_now=False, rules=ruleset)
+    store.upsert_articles(quiet.id, [article("q1", "Two")], index_now=False, rules=ruleset)
+    at_ingest = {h.title: (h.read, h.starred) for h in store.headlines(View(with_hidden=True))}
+    assert at_ingest == {"One": (True, True), "Two": (False, False)}
+    everywhere = View(with_hidden=True)  # (the hidden feed's articles too)
+    assert titles(store, "tag:muted", everywhere) == ["Two"]
+    store.upsert_articles(daily.id, [article("d2", "Three")])  # no rules: then apply them
+    store.upsert_articles(quiet.id, [article("q2", "Four")])
+    assert store.apply_rules(ruleset).changed == [1, 1, 1]
+    later = {h.title: (h.read, h.starred) for h in store.headlines(View(with_hidden=True))}
+    assert later["Three"] == (True, True) and later["Four"] == (False, False)
+    assert titles(store, "tag:muted", everywhere) == ["Four", "Two"]
