@@ -196,3 +196,40 @@ def test_the_contract_fails_on_a_deliberate_cycle_and_an_upward_import(tmp_path:
 )
 def test_layers_of_modules(module: str, place: str) -> None:
     assert layer(module) == place
+
+
+def missing(root: Path) -> list[str]:
+    """Imports of tuinews modules that do not exist (a function-level import of a renamed
+    module only fails when its function runs: ``tuinews mark`` did, after a rename)."""
+    known = modules(root)
+    found = []
+    for module, path in sorted(known.items()):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                targets = [node.module]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            for target in targets:
+                if target.split(".")[0] == "tuinews" and target not in known:
+                    found.append(f"{module} line {node.lineno} imports {target}")
+    return found
+
+
+def test_every_import_of_tuinews_names_a_module_that_exists(tmp_path: Path) -> None:
+    assert missing(SRC / "tuinews") == []
+    package = tmp_path / "tuinews"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cli.py").write_text("def main():\n    from tuinews.library import gone\n")
+    assert missing(package) == ["tuinews.cli line 2 imports tuinews.library"]
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = {
+        name: lines
+        for name, path in modules(SRC / "tuinews").items()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
