@@ -36,7 +36,7 @@ def feed_command(args: argparse.Namespace, settings: Settings, store: Store, out
     try:
         change = check_assignments(feed, args.settings)
     except BadSetting as bad:
-        out.warn(f"nothing changed: {bad}")
+        out.warn(f"{bad}; nothing was changed")
         return 2
     changed = store.change_feed(feed.id, change.columns, change.tags)
     if changed is None:  # removed meanwhile
