@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
-from tuinews.feed_settings import BadSetting, FeedChange, check, refusal, texts, user_agent_used
+from tuinews.feed_settings import BadSetting, FeedChange, check, refusal, texts
 from tuinews.settings import Settings
 from tuinews.store import Feed
 
@@ -53,7 +53,7 @@ class FeedSettingsDialog(ModalScreen[FeedChange | None]):
             "tags": "separated by commas",
             "interval": f"minutes; empty: {settings.refresh_interval} (refresh_interval)",
             "keep": f"articles; 0: all; empty: {settings.keep_articles} (keep_articles)",
-            "user_agent": f"empty: {user_agent_used(settings)}",
+            "user_agent": f"empty: {settings.user_agent or 'tuinews’s own'}",
         }
 
     def compose(self) -> ComposeResult:
