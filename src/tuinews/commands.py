@@ -240,7 +240,7 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
 
 
 def _refresh(
-    args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed], waiting: int
+    args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed], not_due: int
 ) -> int:
     from tuinews.ingest import run_refresh
 
@@ -270,7 +270,7 @@ def _refresh(
                 "new": new,
                 "hidden": hidden,
                 "failed": len(failed),
-                "not_due": waiting,
+                "not_due": not_due,
                 "seconds": seconds,
                 "finished": iso_time(time.time()),
             },
@@ -283,8 +283,8 @@ def _refresh(
             + (f" ({hidden} hidden by rules)" if hidden else "")
             + f", {len(failed)} failed"
             + (
-                f"; {waiting} not due yet (an interval of their own: --all fetches them)."
-                if waiting
+                f"; {not_due} not due yet (an interval of their own: --all fetches them)."
+                if not_due
                 else "."
             )
         )

@@ -4,16 +4,19 @@ nothing saved."""
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Label
 
-from tests.builders import make_articles, make_store
-from tests.ui.helpers import main, settle, wait_for
+from tests.builders import make_articles, make_store, rss
+from tests.netserver import FeedServer, Response
+from tests.ui.helpers import main, settle, wait_for, wait_for_refresh, wait_settled
 from tuinews.feed_settings import texts
 from tuinews.settings import Settings
 from tuinews.startup import Opened
 from tuinews.store import Feed, Store, View
 from tuinews.store.accounts import RemoteFeed
+from tuinews.ui import refresh_runner
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.screens.feed_dialog import FeedSettingsDialog
 from tuinews.ui.widgets.feed_list import FeedList
@@ -171,3 +174,26 @@ async def test_a_feed_s_name_is_shown_as_text_never_markup() -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert stored(app, feed.id).user_title == "[bold red]Not markup[/]"
+
+
+async def test_the_app_refreshes_a_feed_whose_own_interval_is_up(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With refresh_interval = 0 (no automatic refresh), a feed with an interval of its
+    own is refreshed by the app all the same; the others are left alone (the example
+    feed is never fetched: tests never go online)."""
+    monkeypatch.setattr(refresh_runner, "CHECK_EVERY", 0.1)
+    server.route("/own.xml", Response(body=rss("Own", ("1", "Fetched on its own"))))
+    store = make_store(make_articles(2))
+    own = store.add_feed(server.url("/own.xml"))
+    store.change_feed(own.id, {"refresh_interval": 5})
+    app = TuinewsApp(
+        store=store,
+        start=lambda **_: Opened(View()),
+        settings=Settings(refresh_on_start=False, refresh_interval=0),
+    )
+    async with app.run_test(size=(120, 34)) as pilot:
+        await wait_settled(pilot, lambda: stored(app, own.id).total == 1)
+        await wait_for_refresh(pilot)
+        assert [r.path for r in server.requests] == ["/own.xml"]
+        assert stored(app).last_fetch is None  # the example feed: not due
