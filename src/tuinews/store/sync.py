@@ -130,8 +130,9 @@ class SyncItems:
         """Store items of the account in one transaction: each in its subscription's feed
         (made if the list did not have it yet), with the server's flags (unless a change
         of that flag waits to be sent) and id. Then each feed keeps its newest ``keep``
-        articles and none older than ``keep_days`` (0: no limit), but every unread or
-        starred one (the server still lists them). Returns how many are new here."""
+        articles (its own number, if it has one: tuinews feed set) and none older than
+        ``keep_days`` (0: no limit), but every unread or starred one (the server still
+        lists them). Returns how many are new here."""
         by_feed: dict[str, list[RemoteArticle]] = {}
         for item in items:
             by_feed.setdefault(item.feed, []).append(item)
@@ -144,7 +145,9 @@ class SyncItems:
                 self.articles.upsert_in(db, feed_id, [g.article for g in group], counts, now)
                 for entry in group:
                     self._remote_item_in(db, account_id, feed_id, entry)
-                self._retain_in(db, feed_id, [g.article.uid for g in group], keep, keep_days)
+                own = db.execute("SELECT keep FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+                kept = keep if own is None or own[0] is None else int(own[0])  # its own
+                self._retain_in(db, feed_id, [g.article.uid for g in group], kept, keep_days)
             self.index.index_if_due(db)
         return counts.new
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from tuinews.fetch import Fetcher, FetchLimits
+from tuinews import network
+from tuinews.fetch import Fetcher
 from tuinews.settings import Settings
 from tuinews.store import Account, Store
 from tuinews.sync.account_sync import AccountResult, AccountSync
@@ -37,8 +38,8 @@ Progress = Callable[[AccountResult, int, int], None]
 
 
 def new_fetcher(settings: Settings) -> Fetcher:
-    """A fetcher with the user's limits (the same as a refresh's)."""
-    return Fetcher(FetchLimits(concurrency=settings.concurrency, per_host=settings.per_host))
+    """A fetcher with the user's limits, user agent and proxy (a refresh's)."""
+    return network.new_fetcher(settings)
 
 
 async def sync_accounts(

@@ -1,8 +1,9 @@
-"""What the keys ``r``, ``a`` and ``d`` do: refresh, add or remove a feed. The current
-feed is the one the focused pane shows; a new one is asked for in a dialog, and a removal
-confirmed in one (the dialogs are imported when first opened, not before the first
-frame). The work runs in workers of the main screen (subscribing goes over the network:
-an async worker; reading or removing a feed, the store: a thread)."""
+"""What the keys ``r``, ``a``, ``d`` and ``e`` do: refresh, add, remove a feed or edit its
+settings. The current feed is the one the focused pane shows; a new one is asked for in
+a dialog, a removal confirmed in one, settings changed in one (the dialogs are imported
+when first opened, not before the first frame). The work runs in workers of the main
+screen (subscribing goes over the network: an async worker; reading, removing or
+changing a feed, the store: a thread)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tuinews.ui.widgets.feed_list import FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
 
 if TYPE_CHECKING:
+    from tuinews.feed_settings import FeedChange
     from tuinews.ui.screens.dialogs import NewFeed
 
 
@@ -165,3 +167,48 @@ class FeedCommands:
             self.feed_list.reload()
         else:
             self.follower.reload_now()
+
+    # --- edit ------------------------------------------------------------------------
+
+    async def edit(self) -> None:
+        """The current feed's own settings, in a dialog; saved in a thread."""
+        found = self.current()
+        if isinstance(found, int):
+            self._read(found, self._edit)
+        else:
+            await self._edit(found)
+
+    async def _edit(self, feed: Feed | None) -> None:
+        if feed is None or feed.kind == "local":
+            self.screen.notify("Choose a feed in the feed list to edit its settings.")
+            return
+        from tuinews.ui.screens.feed_dialog import FeedSettingsDialog  # (when first used)
+
+        def answered(change: FeedChange | None) -> None:
+            if change is None:
+                return
+            if not change:
+                self.screen.notify("Nothing changed.")
+                return
+            self.screen.run_worker(
+                lambda: self._save(feed, change),
+                thread=True,
+                group="edit",
+                exit_on_error=False,
+                description="Saving the feed's settings",
+            )
+
+        dialog = FeedSettingsDialog(feed, self.services.settings)
+        await self.screen.app.push_screen(dialog, answered)
+
+    def _save(self, feed: Feed, change: FeedChange) -> None:
+        from tuinews.feed_settings import changed_words
+
+        saved = self.services.store.change_feed(feed.id, change.columns, change.tags)
+        app = self.screen.app
+        if saved is None:
+            app.call_from_thread(self.screen.notify, f"{feed.name} is gone.", severity="error")
+        else:
+            words = changed_words(saved, change, self.services.settings)
+            app.call_from_thread(self.screen.notify, f"{saved.name}: {words}.")
+        app.call_from_thread(self.follower.reload_now)
