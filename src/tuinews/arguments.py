@@ -340,28 +340,43 @@ def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
             if argv[at + 1] == "add":
                 rest = _query_words_last(rest)
             return command, [command, argv[at + 1], *argv[:at], *rest]
-        return command, [command, *argv[:at], *argv[at + 1 :]]
+        rest = argv[at + 1 :]
+        if command in _QUERY_LAST:
+            rest = _query_words_last(rest, command)
+        return command, [command, *argv[:at], *rest]
     return None, argv
 
 
-def _query_words_last(words: list[str]) -> list[str]:
-    """``query add NAME QUERY...`` and ``rule add ACTION QUERY...``: the common options
-    (and --help) first, then the name or action, then the query after ``--``, so that an
-    exclusion in it (``-sport``) is a word of the query, not an option."""
+# The commands whose last argument is a query, and what comes before it: (the options that
+# take a value, the flags, how many words come before the query).
+_QUERY_LAST = {
+    "search": (("--limit", *COMMON_OPTIONS), ("--json", "-h", "--help"), 0),
+    "mark": (COMMON_OPTIONS, ("-h", "--help"), 1),
+    "query add": (COMMON_OPTIONS, ("-h", "--help"), 1),  # and rule add ACTION
+}
+
+
+def _query_words_last(words: list[str], command: str = "query add") -> list[str]:
+    """``search QUERY...``, ``mark MARK QUERY...``, ``query add NAME QUERY...`` and ``rule
+    add ACTION QUERY...``: the options first, then the words before the query, then the
+    query after ``--``, so that an exclusion in it (``-sport``) is a word of the query,
+    not an option."""
+    valued, flags, before = _QUERY_LAST[command]
+    joined = tuple(f"{option}=" for option in valued)
     options: list[str] = []
     others: list[str] = []
     at = 0
     while at < len(words):
         word = words[at]
-        if word in COMMON_OPTIONS and at + 1 < len(words):
+        if word in valued and at + 1 < len(words):
             options += words[at : at + 2]
             at += 2
             continue
-        if word.startswith(_COMMON_JOINED) or word in ("-h", "--help"):
+        if word.startswith(joined) or word in flags:
             options.append(word)
         elif word != "--" or others:
             others.append(word)
         at += 1
-    if len(others) < 2:
+    if len(others) <= before or not any(word.startswith("-") for word in others[before:]):
         return [*options, *others]
-    return [*options, others[0], "--", *others[1:]]
+    return [*options, *others[:before], "--", *others[before:]]
