@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+from rich.text import Text
 from textual.pilot import Pilot
 
 from tests.builders import article, make_articles, make_store
@@ -14,6 +15,7 @@ from tests.ui.helpers import (
     main,
     make_app,
     press_fast,
+    screen_lines,
     settle,
     wait_for,
     wait_settled,
@@ -22,8 +24,12 @@ from tests.ui.helpers import (
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.startup import Opened
-from tuinews.store import Store, View
+from tuinews.store import Feed, Store, View
+from tuinews.store.accounts import RemoteFeed
 from tuinews.ui.app import TuinewsApp
+from tuinews.ui.screens.dialogs import ConfirmDialog
+from tuinews.ui.screens.main import MainScreen
+from tuinews.ui.widgets.feed_list import Entry
 
 
 def app_over(store: Store) -> TuinewsApp:
@@ -78,13 +84,20 @@ async def test_a_click_in_the_narrow_layout_shows_the_headline_clicked() -> None
         assert "Paragraph 0 of article 4." in view.text
 
 
-async def choose(pilot: Pilot[None], label: str) -> None:
-    """The feed list's entry ``label``, chosen (its headlines shown)."""
+async def choose(pilot: Pilot[None], label: str, feed_id: int | None = None) -> None:
+    """The feed list's entry ``label`` (with ``feed_id``, that feed's), chosen (its
+    headlines shown)."""
     feeds = main(pilot).feed_list
-    await wait_for(pilot, lambda: label in [entry.label for entry in feeds.entries])
+
+    def wanted(entry: Entry | None) -> bool:
+        if entry is None or entry.label != label:
+            return False
+        return feed_id is None or (entry.feed is not None and entry.feed.id == feed_id)
+
+    await wait_for(pilot, lambda: any(wanted(entry) for entry in feeds.entries))
     while not feeds.has_focus:
         await pilot.press("tab")
-    while feeds.current is None or feeds.current.label != label:
+    while not wanted(feeds.current):
         await pilot.press("j")
     await settle(pilot)
 
@@ -121,3 +134,97 @@ async def test_S_brackets_a_choice_typed_in_a_feed() -> None:
         await wait_settled(pilot, lambda: len(store.saved_searches()) == 2)
         plain = [s.query for s in store.saved_searches() if s.name == "Plain"]
         assert plain == ["feed:https://tech.example/feed kernel news"]
+
+
+API = "https://rss.example/api/greader.php"
+
+
+def local_and_account_feed() -> tuple[Store, Feed, Feed]:
+    """ "World News" twice: a local feed, and the same address on an account."""
+    store = make_store()
+    local = store.add_feed("https://world.example/feed", title="World News")
+    store.upsert_articles(local.id, [article("l1", "Local story", day=2)])
+    account, _ = store.add_account(API, "alice")
+    store.apply_subscriptions(
+        account.id, [RemoteFeed("feed/1", "https://world.example/feed", "World News", "", ())]
+    )
+    (synced,) = [f for f in store.feeds(kind=None) if f.account_id == account.id]
+    store.upsert_articles(synced.id, [article("a1", "Synced story", day=3)])
+    return store, local, synced
+
+
+def messages(app: TuinewsApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_the_feed_list_marks_an_accounts_feed_with_its_server() -> None:
+    store, local, synced = local_and_account_feed()
+    app = app_over(store)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        feeds = main(pilot).feed_list
+        await wait_for(pilot, lambda: feeds.feed(synced.id) is not None)
+        prompts = {
+            entry.feed.id: feeds.get_option_at_index(index).prompt
+            for index, entry in enumerate(feeds.entries)
+            if entry.feed is not None
+        }
+        assert str(prompts[local.id]).split()[:2] == ["World", "News"]
+        assert str(prompts[local.id]).split()[2:] == ["1"]  # the count: nothing else
+        # The account's: its server's host, dim (cut to the pane's width, as the name).
+        prompt = prompts[synced.id]
+        assert isinstance(prompt, Text)
+        assert prompt.plain.startswith("World News · rss.")
+        (suffix,) = [span for span in prompt.spans if "dim" in str(span.style)][:1]
+        assert prompt.plain[suffix.start :].startswith(" · rss.")
+        assert any("World News · rss." in line for line in screen_lines(pilot))
+
+
+async def test_d_on_an_accounts_feed_says_how_to_remove_it_on_its_server() -> None:
+    store, _, synced = local_and_account_feed()
+    app = app_over(store)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await wait_for(pilot, lambda: screen.feed_list.feed(synced.id) is not None)
+        await choose(pilot, "World News", synced.id)
+        expected = (
+            f"World News is on the account's server: tuinews remove {synced.id} "
+            f"--account {API} unsubscribes there."
+        )
+        await pilot.press("d")
+        await wait_for(pilot, lambda: expected in messages(app))
+        assert isinstance(app.screen, MainScreen)  # nothing asked: nothing removed here
+        app.clear_notifications()
+        await pilot.press("enter")  # its headlines: the shown article's feed
+        await wait_for(pilot, lambda: screen.headlines.has_focus)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: expected in messages(app))
+        await settle(pilot)
+    assert store.get_feed(synced.id) is not None
+
+
+async def test_d_on_a_saved_search_removes_it_after_asking() -> None:
+    store = make_store(make_articles(3))
+    store.add_saved_search("Headlines", "headline")
+    app = app_over(store)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await choose(pilot, "Headlines")
+        assert screen.view == View(search="headline")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")  # cancelled: kept
+        await settle(pilot)
+        assert [s.name for s in store.saved_searches()] == ["Headlines"]
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_settled(pilot, lambda: not store.saved_searches())
+        await wait_for(
+            pilot, lambda: "Headlines" not in [e.label for e in screen.feed_list.entries]
+        )
+        assert "Removed the saved search 'Headlines'." in messages(app)
+        await wait_settled(pilot, lambda: screen.view != View(search="headline"))
+        assert len(store.headlines()) == 3  # its articles stay
