@@ -8,9 +8,12 @@ from __future__ import annotations
 import threading
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 
 from tests.builders import article, make_articles, make_store
+from tests.netserver import FeedServer
+from tests.readerapi import AUTH
 from tests.ui.helpers import (
     main,
     make_app,
@@ -18,16 +21,19 @@ from tests.ui.helpers import (
     screen_lines,
     settle,
     wait_for,
+    wait_for_refresh,
     wait_settled,
     where_shown,
 )
+from tuinews.accounts import save_auth
 from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.startup import Opened
 from tuinews.store import Feed, Store, View
 from tuinews.store.accounts import RemoteFeed
 from tuinews.ui.app import TuinewsApp
-from tuinews.ui.screens.dialogs import ConfirmDialog
+from tuinews.ui.screens.dialogs import ConfirmDialog, NameDialog
+from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.main import MainScreen
 from tuinews.ui.widgets.feed_list import Entry
 
@@ -60,15 +66,17 @@ async def test_a_click_in_the_narrow_layout_shows_the_headline_clicked() -> None
             gate.wait(10)
             return get_article(article_id)
 
-        store.get_article = slow_get_article  # type: ignore[method-assign]
+        store.get_article = slow_get_article
         widths: list[int] = []
         ask = view._ask
 
         def spy(article_id: int, *args: object, **kwargs: object) -> None:
-            widths.append(args[1])  # type: ignore[arg-type]
-            ask(article_id, *args, **kwargs)  # type: ignore[arg-type]
+            width = args[1]
+            assert isinstance(width, int)
+            widths.append(width)
+            ask(article_id, *args, **kwargs)
 
-        view._ask = spy  # type: ignore[method-assign]
+        view._ask = spy
         await pilot.click(offset=where_shown(pilot, "Headline 4"))
         await wait_for(pilot, lambda: view.region.width > 0)  # the pane is shown
         await wait_for(pilot, lambda: view._render_width() in widths)  # asked at its width
@@ -228,3 +236,50 @@ async def test_d_on_a_saved_search_removes_it_after_asking() -> None:
         assert "Removed the saved search 'Headlines'." in messages(app)
         await wait_settled(pilot, lambda: screen.view != View(search="headline"))
         assert len(store.headlines()) == 3  # its articles stay
+
+
+async def test_the_save_dialog_is_centred_as_the_others() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"headline", "enter")
+        await settle(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, NameDialog))
+        box = app.screen.query_one("#dialog").region
+        left, right = box.x, 120 - box.right
+        top, bottom = box.y, 30 - box.bottom
+        assert left > 0 and abs(left - right) <= 1, box
+        assert top > 0 and abs(top - bottom) <= 1, box
+
+
+async def test_j_k_and_the_arrows_scroll_the_help() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        await wait_for(pilot, lambda: body.max_scroll_y > 5)
+        for key, line in (("j", 1), ("j", 2), ("down", 3), ("k", 2), ("up", 1)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert (key, body.scroll_y) == (key, line)
+        app.screen.set_focus(None)  # whatever has the focus
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: body.scroll_y == 3)
+
+
+async def test_R_with_the_server_down_does_not_say_synced() -> None:
+    with FeedServer() as gone:
+        api_url = gone.url("/api/greader.php")  # (the server stops: connection refused)
+    app = make_app([])
+    app.store.add_account(api_url, "alice")
+    save_auth(api_url, "alice", AUTH)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for_refresh(pilot)
+        assert messages(app) == [
+            f"1 account failed\nalice at {api_url}: cannot reach the server (connection refused)"
+        ]
