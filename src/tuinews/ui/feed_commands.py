@@ -1,6 +1,7 @@
-"""What the keys ``r``, ``a``, ``d`` and ``e`` do: refresh, add, remove a feed or edit its
-settings. The current feed is the one the focused pane shows; a new one is asked for in
-a dialog, a removal confirmed in one, settings changed in one (the dialogs are imported
+"""What the keys ``r``, ``a``, ``d`` and ``e`` do: refresh, add, remove a feed (or, in the
+feed list, a saved search) or edit its settings. The current feed is the one the focused
+pane shows; a new one is asked for in a dialog, a removal confirmed in one, settings
+changed in one (the dialogs are imported
 when first opened, not before the first frame). The work runs in workers of the main
 screen (subscribing goes over the network: an async worker; reading, removing or
 changing a feed, the store: a thread)."""
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 from tuinews.links import shown_url
-from tuinews.store import Feed, View
+from tuinews.store import Feed, SavedSearch, View
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
 from tuinews.ui.store_follower import StoreFollower
@@ -114,7 +115,12 @@ class FeedCommands:
     # --- remove ----------------------------------------------------------------------
 
     async def remove(self) -> None:
-        """Ask, then remove the current feed and its articles."""
+        """Ask, then remove the current feed and its articles (in the feed list, the saved
+        search highlighted: the search only)."""
+        search = self._highlighted_search()
+        if search is not None:
+            await self._remove_search(search)
+            return
         found = self.current()
         if isinstance(found, int):
             self._read(found, self._remove)
@@ -122,6 +128,16 @@ class FeedCommands:
             await self._remove(found)
 
     async def _remove(self, feed: Feed | None) -> None:
+        if feed is not None and feed.account_id is not None:
+            # Its subscription is on the account's server: removed here, the next sync
+            # would bring it back.
+            url = self.feed_list.accounts.get(feed.account_id) or "API_URL"
+            self.screen.notify(
+                f"{feed.name} is on the account's server: "
+                f"tuinews remove {feed.id} --account {shown_url(url)} unsubscribes there.",
+                timeout=10,
+            )
+            return
         if feed is None or feed.kind != "feed":
             screen = self.screen
             shown = screen.focused is not self.feed_list and self.headlines.current is not None
@@ -167,6 +183,43 @@ class FeedCommands:
             self.feed_list.reload()
         else:
             self.follower.reload_now()
+
+    # --- a saved search ----------------------------------------------------------------
+
+    def _highlighted_search(self) -> SavedSearch | None:
+        """The saved search highlighted in the feed list, when it has the focus."""
+        entry = self.feed_list.current
+        if self.screen.focused is not self.feed_list or entry is None:
+            return None
+        query = entry.view.search
+        for search in self.feed_list.searches:
+            if search.name == entry.label and search.query == query:
+                return search
+        return None
+
+    async def _remove_search(self, search: SavedSearch) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.screen.run_worker(
+                    lambda: self._delete_search(search),
+                    thread=True,
+                    group="remove",
+                    exit_on_error=False,
+                    description="Removing a saved search",
+                )
+
+        from tuinews.ui.screens.dialogs import ConfirmDialog  # (not before the first frame)
+
+        question = f"Remove the saved search {search.name!r} ({search.query})? Its articles stay."
+        await self.screen.app.push_screen(ConfirmDialog(question), answered)
+
+    def _delete_search(self, search: SavedSearch) -> None:
+        removed = self.services.store.remove_saved_search(search.name)
+        app = self.screen.app
+        if removed is not None:
+            app.call_from_thread(self.screen.notify, f"Removed the saved search {search.name!r}.")
+        # The list moves on from the gone entry (its headlines replace the search's).
+        app.call_from_thread(self.feed_list.reload)
 
     # --- edit ------------------------------------------------------------------------
 

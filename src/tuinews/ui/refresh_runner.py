@@ -199,11 +199,15 @@ class RefreshRunner:
             parts = []
             if feeds:
                 parts.append(f"{len(results)} feed{'s' * (len(results) != 1)} refreshed")
-            if accounts:
-                parts.append(f"{len(syncs)} account{'s' * (len(syncs) != 1)} synced")
-            message = f"{', '.join(parts)}: {new} new"
+            if in_sync := len(syncs) - len(failed_accounts):  # (a failed one is not synced)
+                parts.append(f"{in_sync} account{'s' * (in_sync != 1)} synced")
+            message = f"{', '.join(parts)}: {new} new" if parts else f"{new} new" if new else ""
+            if failed:
+                message += f", {len(failed)} failed"
+            if failed_accounts:
+                count = len(failed_accounts)
+                message += "; " * bool(message) + f"{count} account{'s' * (count != 1)} failed"
             if failed or failed_accounts:
-                message += f", {len(failed) + len(failed_accounts)} failed"
                 reasons = [(r.name, r.error) for r in failed_accounts] + [
                     (r.name, r.error) for r in failed
                 ]
