@@ -13,6 +13,7 @@ runs its own SQL through :meth:`Database.write`, :meth:`Database.read`,
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tuinews.query.orders import natural_key
 from tuinews.store.lock import AlreadyRunning, StoreLock, lockable
 from tuinews.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate, schema_version
 
@@ -42,6 +44,17 @@ class CorruptStore(StoreError):
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"{path} is damaged and cannot be read ({reason})")
         self.path = path
+
+
+# The same feed names are sorted again at every reload of the feed list (every 1.5 s
+# during a refresh): their keys are kept.
+_natural_key = functools.lru_cache(maxsize=8192)(natural_key)
+
+
+def _functions(connection: sqlite3.Connection) -> None:
+    """The SQL functions of tuinews' own that the store's statements use:
+    ``natural_key(text)`` (tuinews.query.orders), for sorting names naturally."""
+    connection.create_function("natural_key", 1, _natural_key, deterministic=True)
 
 
 class Database:
@@ -68,6 +81,7 @@ class Database:
                     self._db.execute("PRAGMA journal_mode = WAL")
                     self.created = migrate(self._db)  # reads the version again, locked
             self._db.execute("PRAGMA foreign_keys = ON")
+            _functions(self._db)
             self._db.execute("PRAGMA synchronous = NORMAL")
             # What other processes commit from now on is news to whoever reads it now.
             self.opened_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -194,6 +208,7 @@ class Database:
                         timeout=BUSY_TIMEOUT,
                     )
                     reader.execute("PRAGMA query_only = 1")
+                    _functions(reader)
                 except sqlite3.Error:
                     return self.read(sql, params)
                 self._reader = reader
