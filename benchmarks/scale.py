@@ -1,7 +1,8 @@
 """Scale benchmark (issue 6): tuinews with 100,000 articles across 1,000 feeds.
 
     python benchmarks/scale.py [--n 100000] [--db PATH] [--runs 5] [--steps 1000]
-                               [--skip startup,j,search,app-search,refresh] [--profile]
+                               [--skip startup,j,search,app-search,refresh,orders,orders-j]
+                               [--profile]
 
 Builds (once; cached at ``--db``, default /tmp/scale/store-N.db) a store through the
 project's own API (``Store.add_feed``, ``Store.upsert_articles`` with ``Article`` objects,
@@ -49,6 +50,11 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
 4. Refresh: the store is copied, the feed server started on ``--port`` with 1,000 feeds,
    the app opened on the copy, and ``R`` (``action_refresh_all``) run while a 10 ms
    heartbeat timer records the longest gap between its ticks.
+5. Orders and highlights: per headline order, the store's first page, every id and a
+   feed's first page, with their ratio to newest first; the feed list read in each feed
+   order; ten highlights matched against pages of 100 headlines; then ``j`` (as in 2,
+   ``--steps`` up to 500) through All articles in each order and, in another app, newest
+   first with the ten highlights on, each beside newest first in the same run.
 
 ``--profile`` adds cProfile summaries (top functions by cumulative time) of the start-up
 work on the UI thread and in the load thread, and of one search. Nothing under src/ is
@@ -430,7 +436,7 @@ def mark_all_unread(db: Path) -> None:
         connection.execute("UPDATE articles SET read = 0 WHERE read = 1")
 
 
-def make_app(db: Path):
+def make_app(db: Path, **settings: object):
     from functools import partial
 
     from textual import events
@@ -499,7 +505,7 @@ def make_app(db: Path):
     app = Timed(
         store=store,
         start=partial(open_store, store),
-        settings=Settings(refresh_on_start=False, refresh_interval=0),
+        settings=Settings(refresh_on_start=False, refresh_interval=0, **settings),  # type: ignore[arg-type]
     )
     app.frames = []
     app.cursors = []
@@ -846,6 +852,143 @@ def bench_refresh(db: Path, port: int) -> dict[str, float]:
     return result
 
 
+# --- 5. orders and highlights -------------------------------------------------------------
+
+# Ten highlights as a newsboat user's might be: words in titles or authors (found in a small
+# index of the page's own articles), words anywhere (the full-text index: a rare word, a
+# phrase, a common word with a condition), conditions without words.
+HIGHLIGHTS = [
+    ("title:government", "bold red"),
+    ("title:police", "bold yellow"),
+    ("author:writer", "italic"),
+    ("title:climate OR title:election", "green"),
+    ("{rare3}", "reverse"),
+    ("{rare500}", "bold magenta"),
+    ('"interest rates"', "underline"),
+    ("market is:unread", "cyan"),
+    ("feed:0003", "blue"),
+    ("is:starred", "bold"),
+]
+
+
+def highlights():  # type: ignore[no-untyped-def]
+    from tuinews.query.highlights import make_highlight
+
+    rare = rare_words()
+    return tuple(
+        make_highlight(f"bench {i}", match.format(rare3=rare[3], rare500=rare[500]), style)
+        for i, (match, style) in enumerate(HIGHLIGHTS, start=1)
+    )
+
+
+def timed(call, runs: int = 11) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    """The median seconds of ``runs`` calls (after one to warm up), and what it returned."""
+    result = call()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - t0)
+    return med(times), result
+
+
+def bench_orders_store(db: Path) -> dict[str, dict[str, float]]:
+    """Per headline order: the first page (what the app shows first, ids and rows), every
+    id of All articles, a feed's first page; per feed order, the feed list's reading; the
+    highlights of a page of 100 headlines (median of pages through the list)."""
+    from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
+    from tuinews.store import Store, View
+
+    results: dict[str, dict[str, float]] = {}
+    with Store(db) as store:
+        feed_id = store.feeds()[10].id
+        for order in HEADLINE_ORDERS:
+            first, _ = timed(lambda order=order: store.first_page(View(), rows=60, order=order))
+            every, ids = timed(lambda order=order: store.headline_ids(View(), order=order), 5)
+            feed, _ = timed(
+                lambda order=order: store.first_page(View(feed_id=feed_id), rows=60, order=order)
+            )
+            results[f"headlines {order}"] = {"first": first, "all": every, "feed": feed}
+            print(
+                f"order {order}: first page {first * 1000:.2f} ms, all {len(ids):,} ids "
+                f"{every * 1000:.1f} ms, a feed's first page {feed * 1000:.2f} ms",
+                flush=True,
+            )
+        for order in FEED_ORDERS:
+            took, _ = timed(lambda order=order: store.feeds(kind=None, order=order))
+            results[f"feeds {order}"] = {"first": took}
+            print(f"feed list {order}: {took * 1000:.1f} ms", flush=True)
+        queries = [highlight.query for highlight in highlights()]
+        ids = store.headline_ids(View())
+        pages = [ids[start : start + 100] for start in range(0, 20_000, 1000)]
+        times, found = [], 0
+        for page in pages:
+            t0 = time.perf_counter()
+            found += len(store.highlight_matches(page, queries))
+            times.append(time.perf_counter() - t0)
+        results["highlights"] = {"med": med(times), "p95": p95(times), "found": found}
+        print(
+            f"highlights (10) of a page of 100: median {med(times) * 1000:.1f} ms, p95 "
+            f"{p95(times) * 1000:.1f} ms ({found} of {100 * len(pages)} headlines matched)",
+            flush=True,
+        )
+    return results
+
+
+def bench_orders_j(db: Path, steps: int, interval: float) -> dict[str, dict[str, float]]:
+    """``j`` through All articles in each order, then newest first with the ten
+    highlights on (and how long a highlight takes to show: from a page's rows drawn to
+    their styles), in the same run as newest first without."""
+    from tuinews.query.orders import HEADLINE_ORDERS
+    from tuinews.store import Store, View
+
+    with Store(db) as store:
+        firsts = {o: list(store.headline_ids(View(), limit=5, order=o)) for o in HEADLINE_ORDERS}
+    results: dict[str, dict[str, float]] = {}
+    mark_all_unread(db)
+
+    async def steps_in(app, name: str, order: str) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        screen.search_bar.order = order
+        screen.reload_headlines()
+        ok = await wait_until(lambda: list(screen.headlines.ids[:5]) == firsts[order], 120)
+        assert ok, f"the {order} order did not show"
+        screen.headlines.move_to(0)
+        await wait_until(lambda: screen.article_view.ready, 60)
+        await asyncio.sleep(0.3)
+        beat = Heartbeat(app)
+        results[name] = await j_steps(app, steps, interval, beat)
+        beat.timer.stop()
+        r = results[name]
+        print(
+            f"j {name}: {r['n']} steps, median {r['med'] * 1000:.1f} ms, p95 "
+            f"{r['p95'] * 1000:.1f} ms, max {r['max'] * 1000:.0f} ms, longest heartbeat gap "
+            f"{r['stall'] * 1000:.0f} ms",
+            flush=True,
+        )
+
+    async def run(marks: bool) -> None:
+        app = make_app(db, highlight=highlights()) if marks else make_app(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            await pilot.pause(0.5)
+            if marks:
+                await steps_in(app, "newest, 10 highlights", "newest")
+                shown = app.screen.headlines.marks
+                results["newest, 10 highlights"]["marked"] = sum(
+                    shown.mark(i) >= 0 for i in app.screen.headlines.ids[:steps]
+                )
+                return
+            for order in HEADLINE_ORDERS:
+                await steps_in(app, order, order)
+                mark_all_unread(db)
+
+    run_apps(run(False))
+    mark_all_unread(db)
+    run_apps(run(True))
+    return results
+
+
 # --- profiling -----------------------------------------------------------------------------
 
 
@@ -930,7 +1073,9 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.033, help="seconds between keys")
     parser.add_argument("--type-pause", type=float, default=0.05, help="after each search key")
     parser.add_argument(
-        "--skip", default="", help="comma-separated: startup,j,search,app-search,refresh"
+        "--skip",
+        default="",
+        help="comma-separated: startup,j,search,app-search,refresh,orders,orders-j",
     )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--build-only", action="store_true")
@@ -1022,6 +1167,60 @@ def main() -> None:
                     f"{r['n']:.0f} keys; longest UI gap {r['stall'] * 1000:.0f} ms",
                     "p95 < 30 ms",
                     verdict(r["p95"] < 0.03),
+                )
+            )
+    if "orders" not in skip:
+        orders = bench_orders_store(db)
+        newest = orders["headlines newest"]
+        for name, r in orders.items():
+            if name.startswith("headlines "):
+                rows.append(
+                    (
+                        f"{name}: first page / all ids / a feed's first page",
+                        f"{r['first'] * 1000:.2f} / {r['all'] * 1000:.0f} / "
+                        f"{r['feed'] * 1000:.2f} ms",
+                        f"ratio to newest: {r['first'] / newest['first']:.2f}x / "
+                        f"{r['all'] / newest['all']:.2f}x / {r['feed'] / newest['feed']:.2f}x",
+                        "",
+                        "",
+                    )
+                )
+            elif name.startswith("feeds "):
+                by_name = orders["feeds name"]["first"]
+                rows.append(
+                    (
+                        f"feed list {name[6:]} (1,000 feeds, with counts)",
+                        f"{r['first'] * 1000:.1f} ms",
+                        f"ratio to by name: {r['first'] / by_name:.2f}x",
+                        "",
+                        "",
+                    )
+                )
+        r = orders["highlights"]
+        rows.append(
+            (
+                "10 highlights of a page of 100 headlines (a thread)",
+                f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
+                f"{r['found']:.0f} of 2,000 headlines matched",
+                "",
+                "",
+            )
+        )
+    if "orders-j" not in skip:
+        steps = min(args.steps, 500)
+        stepped = bench_orders_j(db, steps, args.interval)
+        newest = stepped["newest"]
+        for name, r in stepped.items():
+            rows.append(
+                (
+                    f"`j` step, all articles, {name}",
+                    f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
+                    f"ratio to newest (same run): {r['med'] / newest['med']:.2f}x / "
+                    f"{r['p95'] / newest['p95']:.2f}x; {r['n']:.0f} steps; longest UI gap "
+                    f"{r['stall'] * 1000:.0f} ms"
+                    + (f"; {r['marked']:.0f} rows highlighted" if "marked" in r else ""),
+                    "p95 < 50 ms",
+                    verdict(r["p95"] < 0.05),
                 )
             )
     if "refresh" not in skip:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from pathlib import PurePath
 
 from tuinews.newsboat_filter import split_query_feed, translate_filter, translate_ignore_article
 from tuinews.query.highlights import BadHighlight, make_highlight
@@ -128,7 +129,7 @@ def import_highlights(name: str, config: NewsboatConfig, say: Say) -> None:
             why = "; ".join(translation.problems) if translation.text is None else why
             lines.append(f"  {where}: highlight-article not translated: {why}")
             continue
-        label = clean_line(f"newsboat {name} {where}", 200)
+        label = clean_line(f"newsboat {PurePath(name).name} {where}", 200)
         try:
             make_highlight(label, translation.text, style)  # (checked as the config's)
         except BadHighlight as error:
@@ -143,7 +144,8 @@ def import_highlights(name: str, config: NewsboatConfig, say: Say) -> None:
                 f"style = {_toml(style)}",
             ]
         )
-    line = f"{_plural(len(tables), 'highlight-article line')} from {name} become highlights"
+    verb = "becomes a highlight" if len(tables) == 1 else "become highlights"
+    line = f"{_plural(len(tables), 'highlight-article line')} from {name} {verb}"
     failed = len(config.highlights) - len(tables)
     if failed:
         line += f"; {failed:,} not"
