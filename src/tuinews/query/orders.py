@@ -15,14 +15,14 @@ HEADLINE_ORDERS: tuple[HeadlineOrder, ...] = ("newest", "oldest", "title", "feed
 FEED_ORDERS: tuple[FeedOrder, ...] = ("name", "unread", "updated", "added")
 
 # As a list's title shows them.
-HEADLINE_ORDER_NAMES: dict[HeadlineOrder, str] = {
+HEADLINE_ORDER_NAMES: dict[str, str] = {
     "newest": "newest first",
     "oldest": "oldest first",
     "title": "by title",
     "feed": "by feed",
     "unread": "unread first",
 }
-FEED_ORDER_NAMES: dict[FeedOrder, str] = {  # (the feed list is narrow)
+FEED_ORDER_NAMES: dict[str, str] = {  # (the feed list is narrow)
     "name": "by name",
     "unread": "by unread",
     "updated": "by update",

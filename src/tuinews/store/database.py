@@ -69,6 +69,8 @@ class Database:
         self._lock = threading.RLock()  # one user of the main connection at a time
         self._reader: sqlite3.Connection | None = None  # see peek
         self._reader_lock = threading.Lock()
+        self._aside: sqlite3.Connection | None = None  # see aside
+        self._aside_lock = threading.Lock()
         try:
             self._db = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
@@ -142,6 +144,10 @@ class Database:
             if self._reader is not None:
                 self._reader.close()
                 self._reader = None
+        with self._aside_lock:
+            if self._aside is not None:
+                self._aside.close()
+                self._aside = None
         with self._lock:
             self._db.close()
 
@@ -213,3 +219,21 @@ class Database:
                     return self.read(sql, params)
                 self._reader = reader
             return self._reader.execute(sql, params).fetchall()
+
+    @contextmanager
+    def aside(self) -> Iterator[sqlite3.Connection]:
+        """A third connection (opened when first needed), for reads in a thread that take
+        a while and must not hold up the main connection's users (the search as you
+        type, the feed list's counts): the headline list's highlights. It sees what is
+        committed, and may write its own TEMP tables."""
+        with self._aside_lock:
+            if self._aside is None:
+                connection = sqlite3.connect(
+                    str(self.path),
+                    check_same_thread=False,
+                    isolation_level=None,
+                    timeout=BUSY_TIMEOUT,
+                )
+                _functions(connection)
+                self._aside = connection
+            yield self._aside

@@ -50,8 +50,13 @@ def fields(query: Query) -> set[str]:
     return found
 
 
-def _matching(db: sqlite3.Connection, query: Query, listed: str, index: str, now: int) -> list[int]:
-    found = query_sql(query, now, index=index, few=True)
+def _matching(
+    db: sqlite3.Connection, query: Query, ids: Sequence[int], index: str, now: int
+) -> list[int]:
+    # The words' articles are read from the index between the page's first and last ids
+    # only (a page of the newest articles: a small part of the index).
+    listed = json.dumps(list(ids))
+    found = query_sql(query, now, index=index, few=True, within=(min(ids), max(ids)))
     conditions, params = found.conditions()
     sql = "SELECT a.id FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))"
     sql += "".join(f" AND ({condition})" for condition in conditions)
@@ -73,10 +78,11 @@ class Highlights:
         if not ids or not queries:
             return {}
         clock = int(time.time()) if now is None else now
-        listed = json.dumps([int(i) for i in ids])
+        wanted = [int(i) for i in ids]
+        listed = json.dumps(wanted)
         small = [bool(f) and f <= {"title", "author"} for f in map(fields, queries)]
         found: dict[int, int] = {}
-        with self.database.reading() as db:
+        with self.database.aside() as db:  # (a search typed meanwhile does not wait)
             if any(small):
                 db.execute(_MAKE_PAGE_INDEX)
                 db.execute(
@@ -87,7 +93,7 @@ class Highlights:
             try:
                 for position, query in enumerate(queries):
                     index = PAGE_INDEX if small[position] else "articles_fts"
-                    for article_id in _matching(db, query, listed, index, clock):
+                    for article_id in _matching(db, query, wanted, index, clock):
                         found.setdefault(article_id, position)
             finally:
                 if any(small):

@@ -313,7 +313,7 @@ class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
 
     def title_headlines(self) -> None:
         bar = self.search_bar
-        order = HEADLINE_ORDER_NAMES.get(bar.order, bar.order)  # type: ignore[call-overload]
+        order = HEADLINE_ORDER_NAMES.get(bar.order, bar.order)
         title = f"{self.view_name(self.view)} · {order}"
         title = f"Results in {bar.searched}" if bar.value.strip() else title
         if title != self._headlines_title:  # (a new title redraws the pane)

@@ -331,7 +331,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
     def set_order(self, order: str) -> None:
         """List the feeds in this order (read again, if they were read already)."""
         self.order = order
-        name = FEED_ORDER_NAMES.get(order, order)  # type: ignore[call-overload]
+        name = FEED_ORDER_NAMES.get(order, order)
         self.border_title = f"Feeds · {name}"
         if self.entries:
             self.reload()
