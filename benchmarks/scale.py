@@ -368,6 +368,21 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, f
     return frame, settled, total, hwm
 
 
+def first_title(db: Path, extra: str) -> bytes:
+    """What the first frame shows first: the first headline's title (its beginning), in
+    the order the config's lines ``extra`` give (newest first: startup.newest_title)."""
+    import tomllib
+
+    from tuinews.store import Store, View
+
+    order = tomllib.loads(extra).get("sort_headlines", "newest")
+    if order == "newest":
+        return newest_title(str(db))
+    with Store(db) as store:
+        first = store.first_page(View(), rows=1, order=order)
+    return first.rows[0].title.strip()[:16].encode()
+
+
 def bench_startup(db: Path, runs: int, extra: str = "") -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         # The defaults, but for the refresh on start: its check runs after the first
@@ -382,7 +397,7 @@ def bench_startup(db: Path, runs: int, extra: str = "") -> dict[str, float]:
         for _ in range(runs):
             minimal.append(run_child(MINIMAL, [], env))
             ours.append(run_child(TUINEWS, [str(db)], env))
-        term_minimal, term_ours = terminal_runs(runs, env, newest_title(str(db)))
+        term_minimal, term_ours = terminal_runs(runs, env, first_title(db, extra))
     result = {
         "term_min": med([m[0] for m in term_minimal]),
         "term_min_rss": med([m[1] for m in term_minimal]),

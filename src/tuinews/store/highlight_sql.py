@@ -14,7 +14,6 @@ article of the page."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -55,7 +54,7 @@ def _matching(
 ) -> list[int]:
     # The words' articles are read from the index between the page's first and last ids
     # only (a page of the newest articles: a small part of the index).
-    listed = json.dumps(list(ids))
+    listed = "[" + ",".join(str(int(i)) for i in ids) + "]"
     found = query_sql(query, now, index=index, few=True, within=(min(ids), max(ids)))
     conditions, params = found.conditions()
     sql = "SELECT a.id FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))"
@@ -79,7 +78,7 @@ class Highlights:
             return {}
         clock = int(time.time()) if now is None else now
         wanted = [int(i) for i in ids]
-        listed = json.dumps(wanted)
+        listed = "[" + ",".join(map(str, wanted)) + "]"
         small = [bool(f) and f <= {"title", "author"} for f in map(fields, queries)]
         found: dict[int, int] = {}
         with self.database.aside() as db:  # (a search typed meanwhile does not wait)

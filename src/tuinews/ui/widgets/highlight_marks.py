@@ -51,13 +51,20 @@ class HighlightMarks:
             self._waiting[article_id] = None
 
     def ask(self) -> None:
-        """Ask the store about the rows fetched since (one batch at a time)."""
+        """Ask the store about the rows fetched since (one batch at a time), once the
+        frame that shows them is drawn (the first frame never waits for it)."""
         if self._asking or not self._waiting or self.matcher is None:
             return
+        self._asking = True
+        self.pane.call_after_refresh(self._ask)
+
+    def _ask(self) -> None:
         ids = list(self._waiting)[:500]
         for article_id in ids:
             del self._waiting[article_id]
-        self._asking = True
+        if not ids or self.matcher is None:
+            self._asking = False
+            return
         self.pane.run_worker(
             partial(self._find, self.matcher, ids, self._age),
             thread=True,
