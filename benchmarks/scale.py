@@ -1,7 +1,8 @@
 """Scale benchmark (issue 6): tuinews with 100,000 articles across 1,000 feeds.
 
     python benchmarks/scale.py [--n 100000] [--db PATH] [--runs 5] [--steps 1000]
-                               [--skip startup,j,search,app-search,refresh] [--profile]
+                               [--skip startup,j,search,app-search,refresh,orders,orders-j]
+                               [--profile]
 
 Builds (once; cached at ``--db``, default /tmp/scale/store-N.db) a store through the
 project's own API (``Store.add_feed``, ``Store.upsert_articles`` with ``Article`` objects,
@@ -49,6 +50,12 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
 4. Refresh: the store is copied, the feed server started on ``--port`` with 1,000 feeds,
    the app opened on the copy, and ``R`` (``action_refresh_all``) run while a 10 ms
    heartbeat timer records the longest gap between its ticks.
+5. Orders and highlights: per headline order, the store's first page, every id and a
+   feed's first page, with their ratio to newest first; the feed list read in each feed
+   order; ten highlights matched against pages of 100 headlines; then ``j`` (as in 2,
+   ``--steps`` up to 500 per case) through All articles in each order and newest first
+   with the ten highlights on, in one app, in five rounds of every case in turn (so the
+   machine's other work weighs on each alike), each beside newest first.
 
 ``--profile`` adds cProfile summaries (top functions by cumulative time) of the start-up
 work on the UI thread and in the load thread, and of one search. Nothing under src/ is
@@ -361,13 +368,28 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> tuple[float, f
     return frame, settled, total, hwm
 
 
-def bench_startup(db: Path, runs: int) -> dict[str, float]:
+def first_title(db: Path, extra: str) -> bytes:
+    """What the first frame shows first: the first headline's title (its beginning), in
+    the order the config's lines ``extra`` give (newest first: startup.newest_title)."""
+    import tomllib
+
+    from tuinews.store import Store, View
+
+    order = tomllib.loads(extra).get("sort_headlines", "newest")
+    if order == "newest":
+        return newest_title(str(db))
+    with Store(db) as store:
+        first = store.first_page(View(), rows=1, order=order)
+    return first.rows[0].title.strip()[:16].encode()
+
+
+def bench_startup(db: Path, runs: int, extra: str = "") -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         # The defaults, but for the refresh on start: its check runs after the first
         # frame, and would write fetch errors (nothing serves these feeds now) into the
         # store the other measures use.
         config = Path(home) / "config.toml"
-        config.write_text("refresh_on_start = false\n")
+        config.write_text("refresh_on_start = false\n" + extra)
         env = dict(os.environ, HOME=home, TUINEWS_CONFIG=str(config), TUINEWS_DB=str(db))
         run_child(MINIMAL, [], env)
         run_child(TUINEWS, [str(db)], env)  # warm the file cache
@@ -375,7 +397,7 @@ def bench_startup(db: Path, runs: int) -> dict[str, float]:
         for _ in range(runs):
             minimal.append(run_child(MINIMAL, [], env))
             ours.append(run_child(TUINEWS, [str(db)], env))
-        term_minimal, term_ours = terminal_runs(runs, env, newest_title(str(db)))
+        term_minimal, term_ours = terminal_runs(runs, env, first_title(db, extra))
     result = {
         "term_min": med([m[0] for m in term_minimal]),
         "term_min_rss": med([m[1] for m in term_minimal]),
@@ -430,7 +452,7 @@ def mark_all_unread(db: Path) -> None:
         connection.execute("UPDATE articles SET read = 0 WHERE read = 1")
 
 
-def make_app(db: Path):
+def make_app(db: Path, **settings: object):
     from functools import partial
 
     from textual import events
@@ -499,7 +521,7 @@ def make_app(db: Path):
     app = Timed(
         store=store,
         start=partial(open_store, store),
-        settings=Settings(refresh_on_start=False, refresh_interval=0),
+        settings=Settings(refresh_on_start=False, refresh_interval=0, **settings),  # type: ignore[arg-type]
     )
     app.frames = []
     app.cursors = []
@@ -606,6 +628,7 @@ async def j_steps(
         "threads": threads,
         "settle": settle,
         "timeouts": timeouts,
+        "times": times,
     }
 
 
@@ -846,6 +869,188 @@ def bench_refresh(db: Path, port: int) -> dict[str, float]:
     return result
 
 
+# --- 5. orders and highlights -------------------------------------------------------------
+
+# Ten highlights as a newsboat user's might be: words in titles or authors (found in a small
+# index of the page's own articles), words anywhere (the full-text index: a rare word, a
+# phrase, a common word with a condition), conditions without words.
+HIGHLIGHTS = [
+    ("title:government", "bold red"),
+    ("title:police", "bold yellow"),
+    ("author:writer", "italic"),
+    ("title:climate OR title:election", "green"),
+    ("{rare3}", "reverse"),
+    ("{rare500}", "bold magenta"),
+    ('"interest rates"', "underline"),
+    ("market is:unread", "cyan"),
+    ("feed:0003", "blue"),
+    ("is:starred", "bold"),
+]
+
+
+def highlights():  # type: ignore[no-untyped-def]
+    from tuinews.query.highlights import make_highlight
+
+    rare = rare_words()
+    return tuple(
+        make_highlight(f"bench {i}", match.format(rare3=rare[3], rare500=rare[500]), style)
+        for i, (match, style) in enumerate(HIGHLIGHTS, start=1)
+    )
+
+
+def timed(call, runs: int = 11) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    """The median seconds of ``runs`` calls (after one to warm up), and what it returned."""
+    result = call()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - t0)
+    return med(times), result
+
+
+def bench_orders_store(db: Path) -> dict[str, dict[str, float]]:
+    """Per headline order: the first page (what the app shows first, ids and rows), every
+    id of All articles, a feed's first page; per feed order, the feed list's reading; the
+    highlights of a page of 100 headlines (median of pages through the list)."""
+    from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
+    from tuinews.store import Store, View
+
+    results: dict[str, dict[str, float]] = {}
+    with Store(db) as store:
+        feed_id = store.feeds()[10].id
+        for order in HEADLINE_ORDERS:
+            first, _ = timed(lambda order=order: store.first_page(View(), rows=60, order=order))
+            every, ids = timed(lambda order=order: store.headline_ids(View(), order=order), 5)
+            feed, _ = timed(
+                lambda order=order: store.first_page(View(feed_id=feed_id), rows=60, order=order)
+            )
+            results[f"headlines {order}"] = {"first": first, "all": every, "feed": feed}
+            print(
+                f"order {order}: first page {first * 1000:.2f} ms, all {len(ids):,} ids "
+                f"{every * 1000:.1f} ms, a feed's first page {feed * 1000:.2f} ms",
+                flush=True,
+            )
+        for order in FEED_ORDERS:
+            took, _ = timed(lambda order=order: store.feeds(kind=None, order=order))
+            results[f"feeds {order}"] = {"first": took}
+            print(f"feed list {order}: {took * 1000:.1f} ms", flush=True)
+        queries = [highlight.query for highlight in highlights()]
+        # Pages of All articles, newest first (their ids spread over the whole store: it
+        # was built feed by feed), and of feeds (ids close together, as a real store's
+        # newest articles are: the index is read between a page's first and last id).
+        ids = store.headline_ids(View())
+        spread = [ids[start : start + 100] for start in range(0, 20_000, 1000)]
+        feeds = store.feeds()[:20]
+        close = [store.headline_ids(View(feed_id=feed.id))[:100] for feed in feeds]
+        for name, pages in (("highlights", spread), ("highlights, a feed's page", close)):
+            times, found = [], 0
+            for page in pages:
+                t0 = time.perf_counter()
+                found += len(store.highlight_matches(page, queries))
+                times.append(time.perf_counter() - t0)
+            shown = sum(len(page) for page in pages)
+            results[name] = {"med": med(times), "p95": p95(times), "found": found, "of": shown}
+            print(
+                f"{name} (10) of a page of 100: median {med(times) * 1000:.1f} ms, p95 "
+                f"{p95(times) * 1000:.1f} ms ({found} of {shown} headlines matched)",
+                flush=True,
+            )
+    return results
+
+
+def bench_orders_j(db: Path, steps: int, interval: float) -> dict[str, dict[str, float]]:
+    """``j`` through All articles in each order, and newest first with the ten
+    highlights on (and how long the store took to say which rows of each batch fetched
+    match, in the list's thread), in one app: in ``ROUNDS`` rounds, each order (and the
+    highlights) in turn, so that the machine's other work weighs on them alike."""
+    from functools import partial
+
+    from rich.style import Style
+
+    from tuinews.query.orders import HEADLINE_ORDERS
+    from tuinews.store import View
+
+    cases = [*HEADLINE_ORDERS, "newest, 10 highlights"]
+    times: dict[str, list[float]] = {case: [] for case in cases}
+    stalls: dict[str, float] = dict.fromkeys(cases, 0.0)
+    asked: list[float] = []
+    marked = 0
+    mark_all_unread(db)
+
+    async def steps_in(app, case: str) -> None:  # type: ignore[no-untyped-def]
+        store = app.store  # (the order's first ids, as the store has them now)
+        screen = app.screen
+        order = case.split(",")[0]
+        screen.search_bar.order = order
+        screen.reload_headlines()
+
+        def shown() -> bool:
+            ids = list(screen.headlines.ids[1:6])  # (the first one is read when shown)
+            return ids == list(store.headline_ids(View(), limit=6, order=order))[1:6]
+
+        ok = await wait_until(shown, 120)
+        assert ok, f"the {order} order did not show"
+        screen.headlines.move_to(0)
+        await wait_until(lambda: screen.article_view.ready, 60)
+        await asyncio.sleep(0.3)
+        beat = Heartbeat(app)
+        done = await j_steps(app, steps // ROUNDS, interval, beat)
+        beat.timer.stop()
+        times[case] += done["times"]
+        stalls[case] = max(stalls[case], done["stall"])
+
+    async def run() -> None:
+        nonlocal marked
+        app = make_app(db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            await pilot.pause(0.5)
+            marks = app.screen.headlines.marks
+            matcher = partial(app.store.highlight_matches, queries=[h.query for h in highlights()])
+
+            def timed_matcher(ids):  # type: ignore[no-untyped-def]
+                t0 = time.perf_counter()
+                try:
+                    return matcher(ids)
+                finally:
+                    asked.append(time.perf_counter() - t0)
+
+            for _ in range(ROUNDS):
+                for case in cases:
+                    lit = case.endswith("highlights")
+                    marks.matcher = timed_matcher if lit else None
+                    marks.styles = [Style.parse(h.style) for h in highlights()] if lit else []
+                    await steps_in(app, case)
+                    if lit:
+                        ids = app.screen.headlines.ids[: steps // ROUNDS]
+                        marked = max(marked, sum(marks.mark(i) >= 0 for i in ids))
+                    mark_all_unread(db)
+
+    run_apps(run())
+    results: dict[str, dict[str, float]] = {}
+    for case in cases:
+        r = results[case] = {
+            "med": med(times[case]),
+            "p95": p95(times[case]),
+            "max": max(times[case], default=float("nan")),
+            "n": len(times[case]),
+            "stall": stalls[case],
+        }
+        print(
+            f"j {case}: {r['n']} steps, median {r['med'] * 1000:.1f} ms, p95 "
+            f"{r['p95'] * 1000:.1f} ms, max {r['max'] * 1000:.0f} ms, longest heartbeat gap "
+            f"{r['stall'] * 1000:.0f} ms",
+            flush=True,
+        )
+    lit = results["newest, 10 highlights"]
+    lit.update(asked=med(asked), asked_p95=p95(asked), marked=marked)
+    return results
+
+
+ROUNDS = 5  # of bench_orders_j
+
+
 # --- profiling -----------------------------------------------------------------------------
 
 
@@ -930,7 +1135,14 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.033, help="seconds between keys")
     parser.add_argument("--type-pause", type=float, default=0.05, help="after each search key")
     parser.add_argument(
-        "--skip", default="", help="comma-separated: startup,j,search,app-search,refresh"
+        "--skip",
+        default="",
+        help="comma-separated: startup,j,search,app-search,refresh,orders,orders-j",
+    )
+    parser.add_argument(
+        "--startup-config",
+        default="",
+        help="more lines of the config file the start-up runs use: \"sort_headlines = 'title'\"",
     )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--build-only", action="store_true")
@@ -951,7 +1163,7 @@ def main() -> None:
         return
     rows: list[tuple[str, str, str, str, str]] = []
     if "startup" not in skip:
-        s = bench_startup(db, args.runs)
+        s = bench_startup(db, args.runs, args.startup_config.replace("\\n", "\n") + "\n")
         ratio = s["term"] / s["term_min"]
         rows.append(
             (
@@ -1022,6 +1234,67 @@ def main() -> None:
                     f"{r['n']:.0f} keys; longest UI gap {r['stall'] * 1000:.0f} ms",
                     "p95 < 30 ms",
                     verdict(r["p95"] < 0.03),
+                )
+            )
+    if "orders" not in skip:
+        orders = bench_orders_store(db)
+        newest = orders["headlines newest"]
+        for name, r in orders.items():
+            if name.startswith("headlines "):
+                rows.append(
+                    (
+                        f"{name}: first page / all ids / a feed's first page",
+                        f"{r['first'] * 1000:.2f} / {r['all'] * 1000:.0f} / "
+                        f"{r['feed'] * 1000:.2f} ms",
+                        f"ratio to newest: {r['first'] / newest['first']:.2f}x / "
+                        f"{r['all'] / newest['all']:.2f}x / {r['feed'] / newest['feed']:.2f}x",
+                        "",
+                        "",
+                    )
+                )
+            elif name.startswith("feeds "):
+                by_name = orders["feeds name"]["first"]
+                rows.append(
+                    (
+                        f"feed list {name[6:]} (1,000 feeds, with counts)",
+                        f"{r['first'] * 1000:.1f} ms",
+                        f"ratio to by name: {r['first'] / by_name:.2f}x",
+                        "",
+                        "",
+                    )
+                )
+        for name in ("highlights", "highlights, a feed's page"):
+            r = orders[name]
+            rows.append(
+                (
+                    f"10 {name} of 100 headlines (a thread)",
+                    f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
+                    f"{r['found']:.0f} of {r['of']:.0f} headlines matched",
+                    "",
+                    "",
+                )
+            )
+    if "orders-j" not in skip:
+        steps = min(args.steps, 500)
+        stepped = bench_orders_j(db, steps, args.interval)
+        newest = stepped["newest"]
+        for name, r in stepped.items():
+            rows.append(
+                (
+                    f"`j` step, all articles, {name}",
+                    f"{r['med'] * 1000:.1f} / {r['p95'] * 1000:.1f} ms",
+                    f"ratio to newest (same run): {r['med'] / newest['med']:.2f}x / "
+                    f"{r['p95'] / newest['p95']:.2f}x; {r['n']:.0f} steps; longest UI gap "
+                    f"{r['stall'] * 1000:.0f} ms"
+                    + (
+                        f"; {r['marked']:.0f} rows highlighted; the store's answer for "
+                        f"each batch fetched: {r['asked'] * 1000:.0f} / "
+                        f"{r['asked_p95'] * 1000:.0f} ms, in a thread"
+                        if "marked" in r
+                        else ""
+                    ),
+                    "p95 < 50 ms",
+                    verdict(r["p95"] < 0.05),
                 )
             )
     if "refresh" not in skip:

@@ -287,7 +287,7 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
         problems.append(f"{path} is read-only: you can read, but nothing you change is saved")
     store = _open_store(args, settings, writing=not read_only)
     # What to show is read (and files' parsing workers boot) while Textual is imported.
-    early = EarlyStart(store, opener(store, paths), FIRST_SCREEN)
+    early = EarlyStart(store, opener(store, paths), FIRST_SCREEN, settings.sort_headlines)
 
     from tuinews.ui.app import TuinewsApp
 

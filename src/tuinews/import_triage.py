@@ -2,16 +2,26 @@
 urls file) become saved searches, ``ignore-article`` lines of its config become hide
 rules, where newsboat's filter expression translates (:mod:`tuinews.newsboat_filter`).
 What does not translate is reported line by line, with why. Importing the same file
-again changes nothing (a saved search of that name, the same rule: left as they are)."""
+again changes nothing (a saved search of that name, the same rule: left as they are).
+
+Its ``highlight-article`` lines become highlights, which live in the config file only:
+they are printed, as ``[[highlight]]`` tables to add to it. The config file is the
+user's (tuinews never writes it), and a highlight is how the user wants headlines drawn,
+not something done to the articles (the rules stored by ``tuinews rule add`` are).
+Stored, they would need commands of their own to be listed and removed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from pathlib import PurePath
 
 from tuinews.newsboat_filter import split_query_feed, translate_filter, translate_ignore_article
+from tuinews.query.highlights import BadHighlight, make_highlight
 from tuinews.sanitise import clean_line
+from tuinews.settings import config_path
 from tuinews.store import Store
-from tuinews.subscriptions.newsboat_config import NewsboatConfig
+from tuinews.subscriptions.newsboat_config import NewsboatConfig, newsboat_style
 
 Say = Callable[[str], None]
 
@@ -99,10 +109,58 @@ def import_newsboat_config(store: Store, name: str, config: NewsboatConfig, say:
     _notes(notes, say)
     if added:
         say("  tuinews rule apply hides the stored articles they match too.")
-    if config.highlights:
-        say(
-            f"  {_plural(config.highlights, 'highlight-article line')} left out: highlight "
-            "rules are not in tuinews yet."
-        )
+    import_highlights(name, config, say)
     if config.others:
         say(f"  {_plural(config.others, 'other setting')} left out: tuinews has its own config.")
+
+
+def import_highlights(name: str, config: NewsboatConfig, say: Say) -> None:
+    """A newsboat config's ``highlight-article`` lines, as ``[[highlight]]`` tables to
+    add to the config file (printed: the config file is never written)."""
+    if not config.highlights:
+        return
+    tables: list[list[str]] = []
+    lines: list[str] = []
+    notes: list[str] = []
+    for where, expression, words in config.highlights:
+        translation = translate_filter(expression)
+        style, why = newsboat_style(words)
+        if translation.text is None or style is None:
+            why = "; ".join(translation.problems) if translation.text is None else why
+            lines.append(f"  {where}: highlight-article not translated: {why}")
+            continue
+        label = clean_line(f"newsboat {PurePath(name).name} {where}", 200)
+        try:
+            make_highlight(label, translation.text, style)  # (checked as the config's)
+        except BadHighlight as error:
+            lines.append(f"  {where}: highlight-article not translated: {error}")
+            continue
+        notes += translation.notes
+        tables.append(
+            [
+                "[[highlight]]",
+                f"name = {_toml(label)}",
+                f"match = {_toml(translation.text)}",
+                f"style = {_toml(style)}",
+            ]
+        )
+    verb = "becomes a highlight" if len(tables) == 1 else "become highlights"
+    line = f"{_plural(len(tables), 'highlight-article line')} from {name} {verb}"
+    failed = len(config.highlights) - len(tables)
+    if failed:
+        line += f"; {failed:,} not"
+    say("  " + line + (":" if lines or tables else "."))
+    for text in lines:
+        say(text)
+    _notes(notes, say)
+    if tables:
+        say(f"  Add these to {config_path()} (tuinews never writes it):")
+        for table in tables:
+            say("")
+            for text in table:
+                say(f"    {text}")
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,7 +1,9 @@
-"""What the app remembers between runs that is not a setting (the pane widths): a small
-file in the user's state directory, ``name = number`` lines. The settings file is the
-user's and is never written; this one is tuinews' own, read once at start-up (before the
-first frame: a few lines parsed here, no parser imported) and written when it changes.
+"""What the app remembers between runs that is not a setting (the pane widths, the
+folders folded in the feed list): a small file in the user's state directory, ``name =
+number`` lines; each part of the app changes its own names (:func:`update_state`). The
+settings file is the user's and is never written; this one is tuinews' own, read at
+start-up (the widths before the first frame: a few lines parsed here, no parser
+imported; the folds in the feed list's thread) and written when it changes.
 
 A missing, unreadable or damaged file gives the defaults (a damaged line is skipped); a
 file that cannot be written is left as it is (nothing here is worth an error message).
@@ -72,3 +74,21 @@ def save_state(path: Path, state: Mapping[str, float]) -> bool:
     except OSError:
         return False
     return True
+
+
+def update_state(
+    path: Path, changes: Mapping[str, float | None], prefix: str | None = None
+) -> bool:
+    """Change some of the numbers, keeping the others (another part of the app's): each
+    name in ``changes`` is set, or dropped if None; with ``prefix``, every name that
+    starts with it and is not in ``changes`` is dropped (the part owns them all). False
+    if the file could not be written."""
+    state = load_state(path)
+    if prefix is not None:
+        state = {name: value for name, value in state.items() if not name.startswith(prefix)}
+    for name, value in changes.items():
+        if value is None:
+            state.pop(name, None)
+        else:
+            state[name] = value
+    return save_state(path, state)

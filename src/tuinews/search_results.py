@@ -49,6 +49,11 @@ def wait(seconds: float, cancelled: Callable[[], bool]) -> bool:
     return True
 
 
+def searched_order(text: str, order: str) -> str:
+    """The order a listing is in: the view's, unless a search is typed (best first)."""
+    return "newest" if text.strip() else order
+
+
 def search_steps(
     store: Store,
     view: View,
@@ -58,20 +63,25 @@ def search_steps(
     *,
     force: bool = False,
     refresh: bool = False,
+    order: str = "newest",
 ) -> Iterator[Results]:
     """The results of ``query`` (typed as ``text``) in ``view``, as they should be shown:
     the first screen, then (once typing pauses) every id. A very short prefix waits for a
     pause first, unless ``force`` (Enter, or the view read again). ``refresh``: the stored
     articles changed, so the ids are read at once and the rows only when drawn. Stops
     between steps once ``cancelled`` (a newer keystroke). In a thread: it reads the store
-    and sleeps."""
+    and sleeps. ``order``: the view's headlines' (``tuinews.query.orders``); a search
+    typed lists its matches best first whatever the order (sorting every match of a
+    common word by title took 200 ms a keystroke at 100,000 articles)."""
     if query.short and not force and not wait(SHORT_PAUSE, cancelled):
         return  # a very short prefix waits for a pause
+    order = searched_order(text, order)
     first = store.first_page(
         view,
         query,
         rows=0 if refresh else FIRST_SCREEN,  # a refresh: the rows are fetched when drawn
         ranked_max=RANKED_MAX,
+        order=order,
     )
     if cancelled():
         return
@@ -84,6 +94,6 @@ def search_steps(
             return
         if text.strip() and not wait(TYPING_PAUSE, cancelled):
             return  # typing: a pause comes before reading every id
-    ids = store.headline_ids(view, query, cancelled=cancelled)
+    ids = store.headline_ids(view, query, cancelled=cancelled, order=order)
     if not cancelled():
         yield Results(view, text, ids, [], True, rest=not refresh, reload=refresh)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from tuinews.query.highlights import BadHighlight, Highlight, make_highlight
+from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
 from tuinews.query.rules import BadRule, Rule, make_rule
 from tuinews.sanitise import clean_line
 
@@ -58,6 +60,9 @@ class Settings:
     rules: tuple[Rule, ...] = ()  # [[rules]]: applied to new articles (see read_rules)
     user_agent: str = ""  # sent with every request; "" is tuinews's own
     proxy: str = ""  # http://, https:// or socks5:// URL; "" uses the environment's, if any
+    sort_headlines: str = "newest"  # tuinews.query.orders.HEADLINE_ORDERS
+    sort_feeds: str = "name"  # tuinews.query.orders.FEED_ORDERS
+    highlight: tuple[Highlight, ...] = ()  # [[highlight]]: see read_highlights
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
@@ -115,6 +120,15 @@ def proxy_problem(value: object) -> str | None:
     return None
 
 
+def _one_of(choices: tuple[str, ...]) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        return "must be one of " + ", ".join(f'"{choice}"' for choice in choices)
+
+    return check
+
+
 def _keys(value: object) -> str | None:
     if not isinstance(value, dict):
         return 'must be a table of binding id = "keys"'
@@ -138,6 +152,9 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "rules": lambda value: None,  # checked rule by rule: see read_rules
     "user_agent": user_agent_problem,
     "proxy": proxy_problem,
+    "sort_headlines": _one_of(HEADLINE_ORDERS),
+    "sort_feeds": _one_of(FEED_ORDERS),
+    "highlight": lambda value: None,  # checked one by one: see read_highlights
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 # What a wrong value falls back to, where "using the default" would not say it.
@@ -188,6 +205,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
             value = read_rules(value, f"{path}: ", problems)
         if key in ("user_agent", "proxy"):
             value = str(value).strip()
+        if key == "highlight":
+            value = read_highlights(value, f"{path}: ", problems)
         values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]
 
@@ -220,3 +239,35 @@ def read_rules(value: object, where: str, problems: list[str]) -> tuple[Rule, ..
         except BadRule as error:
             problems.append(f"{where}{label}: {error}; skipped (the other rules still run)")
     return tuple(rules)
+
+
+def read_highlights(value: object, where: str, problems: list[str]) -> tuple[Highlight, ...]:
+    """The config file's ``[[highlight]]`` tables (``match = "QUERY"``, ``style = "bold
+    red"``, an optional ``name``). A bad one (a query that does not parse, a style Rich
+    does not know, a missing key) is reported by its name (else its place: "highlight
+    2") and skipped; the others are kept."""
+    if not isinstance(value, list):
+        problems.append(
+            f"{where}'highlight' must be an array of tables ([[highlight]]); no highlights used"
+        )
+        return ()
+    highlights: list[Highlight] = []
+    for number, table in enumerate(value, start=1):
+        label = f"highlight {number}"
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+            label = f"highlight {number} ({clean_line(table['name'], limit=80)!r})"
+        try:
+            if not isinstance(table, dict):
+                raise BadHighlight('must be a table: match = "QUERY", style = "bold red"')
+            unknown = sorted(set(table) - {"match", "style", "name"})
+            if unknown:
+                raise BadHighlight(f"unknown key {unknown[0]!r} (match, style, name)")
+            match, style = table.get("match"), table.get("style")
+            if not isinstance(match, str) or not match.strip():
+                raise BadHighlight('needs match = "QUERY"')
+            if not isinstance(style, str):
+                raise BadHighlight('needs style = "STYLE" (a Rich style, e.g. "bold red")')
+            highlights.append(make_highlight(f"config {label}", match, style))
+        except BadHighlight as error:
+            problems.append(f"{where}{label}: {error}; skipped (the others are used)")
+    return tuple(highlights)

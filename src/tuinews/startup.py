@@ -90,12 +90,16 @@ class EarlyStart:
     UI's own start-up (importing and mounting Textual take ~100 ms): what to show
     (``start``), then the first ``rows`` headlines of it. The UI takes both when it
     mounts; ready by then, its first frame shows the headlines, with no "Loading…" frame
-    before them (two frames cost ~30 ms more at 100,000 articles)."""
+    before them (two frames cost ~30 ms more at 100,000 articles). ``order``: the
+    headlines' (``tuinews.query.orders``), the settings' ``sort_headlines``."""
 
-    def __init__(self, store: Store, start: Callable[..., Opened], rows: int) -> None:
+    def __init__(
+        self, store: Store, start: Callable[..., Opened], rows: int, order: str = "newest"
+    ) -> None:
         self.store = store
         self.start = start
         self.rows = rows
+        self.order = order
         self.first: FirstPage | None = None  # None if it could not be read
         self._opened: Future[Opened] = Future()
         self._stop = threading.Event()
@@ -109,7 +113,7 @@ class EarlyStart:
             self._opened.set_exception(error)
             return
         with contextlib.suppress(Exception):  # the UI reads it again, and says why
-            self.first = self.store.first_page(opened.view, rows=self.rows)
+            self.first = self.store.first_page(opened.view, rows=self.rows, order=self.order)
         self._opened.set_result(opened)
 
     @property

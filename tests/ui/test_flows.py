@@ -382,5 +382,6 @@ async def test_the_scope_names_a_feed_as_text_and_follows_a_remapped_key() -> No
         await pilot.press("ctrl+o")  # remapped
         assert screen.search_bar.everywhere
         headlines_title = screen.headlines._border_title
-        assert headlines_title is not None and headlines_title.plain == name
+        assert headlines_title is not None
+        assert headlines_title.plain == f"{name} · newest first"  # (and the order)
         assert app.is_running

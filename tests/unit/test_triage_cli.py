@@ -174,7 +174,8 @@ def test_newsboat_query_feeds_and_killfile_are_imported_with_a_report(tmp_path: 
     assert "Imported 1 rule from" in out and "(newsboat config" in out
     assert "line 3: hide title:Sponsored" in out
     assert "line 4: ignore-article not translated: author = " in out
-    assert "1 highlight-article line left out" in out
+    assert "1 highlight-article line from" in out and "config becomes a highlight:" in out
+    assert '    match = "title:urgent"\n    style = "red"' in out  # (a table to paste)
     with Store(db) as store:
         searches = [(s.name, s.query) for s in store.saved_searches()]
         assert searches == [("Linux", "tag:linux title:kernel"), ("Unread Articles", "is:unread")]

@@ -13,6 +13,7 @@ runs its own SQL through :meth:`Database.write`, :meth:`Database.read`,
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tuinews.query.orders import natural_key
 from tuinews.store.lock import AlreadyRunning, StoreLock, lockable
 from tuinews.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate, schema_version
 
@@ -44,6 +46,17 @@ class CorruptStore(StoreError):
         self.path = path
 
 
+# The same feed names are sorted again at every reload of the feed list (every 1.5 s
+# during a refresh): their keys are kept.
+_natural_key = functools.lru_cache(maxsize=8192)(natural_key)
+
+
+def _functions(connection: sqlite3.Connection) -> None:
+    """The SQL functions of tuinews' own that the store's statements use:
+    ``natural_key(text)`` (tuinews.query.orders), for sorting names naturally."""
+    connection.create_function("natural_key", 1, _natural_key, deterministic=True)
+
+
 class Database:
     """One database file: the connection that writes (and reads in the caller's thread,
     one caller at a time), and a second one that only reads (``peek``)."""
@@ -56,6 +69,8 @@ class Database:
         self._lock = threading.RLock()  # one user of the main connection at a time
         self._reader: sqlite3.Connection | None = None  # see peek
         self._reader_lock = threading.Lock()
+        self._aside: sqlite3.Connection | None = None  # see aside
+        self._aside_lock = threading.Lock()
         try:
             self._db = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
@@ -68,6 +83,7 @@ class Database:
                     self._db.execute("PRAGMA journal_mode = WAL")
                     self.created = migrate(self._db)  # reads the version again, locked
             self._db.execute("PRAGMA foreign_keys = ON")
+            _functions(self._db)
             self._db.execute("PRAGMA synchronous = NORMAL")
             # What other processes commit from now on is news to whoever reads it now.
             self.opened_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -128,6 +144,10 @@ class Database:
             if self._reader is not None:
                 self._reader.close()
                 self._reader = None
+        with self._aside_lock:
+            if self._aside is not None:
+                self._aside.close()
+                self._aside = None
         with self._lock:
             self._db.close()
 
@@ -194,7 +214,26 @@ class Database:
                         timeout=BUSY_TIMEOUT,
                     )
                     reader.execute("PRAGMA query_only = 1")
+                    _functions(reader)
                 except sqlite3.Error:
                     return self.read(sql, params)
                 self._reader = reader
             return self._reader.execute(sql, params).fetchall()
+
+    @contextmanager
+    def aside(self) -> Iterator[sqlite3.Connection]:
+        """A third connection (opened when first needed), for reads in a thread that take
+        a while and must not hold up the main connection's users (the search as you
+        type, the feed list's counts): the headline list's highlights. It sees what is
+        committed, and may write its own TEMP tables."""
+        with self._aside_lock:
+            if self._aside is None:
+                connection = sqlite3.connect(
+                    str(self.path),
+                    check_same_thread=False,
+                    isolation_level=None,
+                    timeout=BUSY_TIMEOUT,
+                )
+                _functions(connection)
+                self._aside = connection
+            yield self._aside

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuinews.links import shown_url
+from tuinews.query.orders import FEED_ORDERS
 from tuinews.sanitise import clean_line
 from tuinews.store.database import Database, StoreError
+from tuinews.store.order_sql import FEED_NAME_SQL
 
 LOCAL_URL = "local:"
 LOCAL_TITLE = "Local"
@@ -80,6 +82,15 @@ SETTING_COLUMNS = frozenset(
     {"user_title", "refresh_interval", "keep", "full_text", "hidden", "user_agent"}
 )
 _FEED_FIELDS = [column.strip()[2:] for column in _FEED_COLUMNS.split(",")]
+_BY_NAME = f"natural_key({FEED_NAME_SQL}), f.id"
+_FEED_ORDERS = {
+    "name": _BY_NAME,
+    "unread": f"COALESCE(c.unread, 0) DESC, {_BY_NAME}",
+    "updated": "(SELECT MAX(published) FROM articles WHERE feed_id = f.id) DESC NULLS LAST, "
+    + _BY_NAME,
+    "added": "f.id",
+}
+assert set(_FEED_ORDERS) == set(FEED_ORDERS)
 
 
 class Feeds:
@@ -222,13 +233,16 @@ class Feeds:
         with self.database.write() as db:
             db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
 
-    def feeds(self, kind: str | None = "feed") -> list[Feed]:
+    def feeds(self, kind: str | None = "feed", order: str = "name") -> list[Feed]:
         """Feeds with unread and total counts (of the articles shown: not those a rule
-        hid), by name."""
+        hid), in ``order`` (``tuinews.query.orders``): by name (natural order: "feed 2"
+        before "feed 10"), most unread first, the latest article first (a feed without
+        dated articles last), or in the order they were added (imported)."""
         where = "WHERE f.kind = ?" if kind else ""
         params: tuple[object, ...] = (kind,) if kind else ()
         # One GROUP BY over the index articles_by_feed_state, not a count per feed: about
-        # 7 ms for 1,000 feeds and 100,000 articles.
+        # 7 ms for 1,000 feeds and 100,000 articles; the latest article of each feed is
+        # the first of its entries in articles_by_feed (a lookup per feed: about 2 ms).
         rows = self.database.read(
             f"SELECT {_FEED_COLUMNS}, c.unread, c.total, "
             "(SELECT GROUP_CONCAT(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id), "
@@ -236,11 +250,10 @@ class Feeds:
             "COUNT(*) AS total, SUM(starred) AS starred FROM articles "
             "INDEXED BY articles_by_feed_state WHERE hidden = 0 GROUP BY feed_id) c "
             "ON c.feed_id = f.id "
-            f"{where}",
+            f"{where} ORDER BY {_FEED_ORDERS.get(order, _FEED_ORDERS['name'])}",
             params,
         )
-        feeds = [self._feed(row) for row in rows]
-        return sorted(feeds, key=lambda feed: feed.name.casefold())
+        return [self._feed(row) for row in rows]
 
     @staticmethod
     def _feed(row: Sequence[Any]) -> Feed:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from tuinews.query import Query, parse_query
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds
+from tuinews.store.order_sql import FEED_ORDER_SOURCE, fill_feed_order, order_sql
 from tuinews.store.pending import queue_read_in
 from tuinews.store.query_sql import QuerySql, query_sql
 
@@ -49,14 +50,16 @@ class View:
     ids: tuple[int, ...] | None = None  # exactly these articles (files opened this time)
     with_hidden: bool = False  # All and Unread include the hidden feeds' articles too
     search: str | None = None  # a saved search: the articles its query finds
+    folder: str | None = None  # feeds tagged this ("world/europe") or below ("world/...")
 
     @property
     def hides(self) -> bool:
         """Whether hidden feeds' articles stay out: in All and Unread, not in a feed's,
-        a tag's or the Starred view."""
+        a tag's, a folder's or the Starred view."""
         return (
             self.feed_id is None
             and self.tag is None
+            and self.folder is None
             and not self.starred_only
             and self.ids is None
             and not self.with_hidden
@@ -112,6 +115,11 @@ def view_clauses(
     if view.tag is not None:
         clauses.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
         values.append(view.tag)
+    if view.folder is not None:
+        clauses.append(
+            "a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ? OR substr(tag, 1, ?) = ?)"
+        )
+        values += [view.folder, len(view.folder) + 1, view.folder + "/"]
     if view.unread_only:
         clauses.append("a.read = 0")
     if view.starred_only:
@@ -130,16 +138,20 @@ def select_sql(
     order: str,
     feeds: bool = False,
     hidden: Sequence[int] = (),
+    by_feed: bool = False,
 ) -> tuple[str, list[object]]:
     """``SELECT columns`` over a view and a query's SQL (``found``: its full-text match,
-    if any, and its conditions); ``order`` "": in no order. A saved search's own query
+    if any, and its conditions); ``order`` "": in no order; ``by_feed``: ordered by
+    feed, with ``temp.feed_order`` (see order_sql) filled. A saved search's own query
     is in ``found`` already (see ``view_query``)."""
     clauses, values = view_clauses(
         view, found.where, found.params, hidden, hidden_articles=not found.with_hidden
     )
-    source = "articles a"
+    source = FEED_ORDER_SOURCE if by_feed else "articles a"
     if found.match is not None:
         source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+        if by_feed:
+            source += " JOIN temp.feed_order ON feed_order.feed_id = a.feed_id"
         clauses.insert(0, "articles_fts MATCH ?")
         values.insert(0, found.match)
     if feeds:
@@ -194,16 +206,19 @@ class Listing:
         ranked: bool = False,
         limit: int | None = None,
         cancelled: Callable[[], bool] | None = None,
+        order: str = "newest",
     ) -> array[int]:
-        """The ids of a view's articles, newest first; with a query that finds words, the
-        newest matches first (in the order they were stored: FTS5 gives them without
-        sorting, so the first page of a word in every article costs under 1 ms), or by
-        relevance if ``ranked`` (bm25: cheap for a few matches, 150 ms for a common word at
-        100,000 articles). At 100,000 articles all the ids of a view take about 30 ms
-        (one scan of the index articles_list) and 0.8 MB. ``cancelled``: asked while the
-        query runs; when it says so, the query stops and no ids are returned."""
+        """The ids of a view's articles, in ``order`` (``tuinews.query.orders``: newest
+        first by default); with a query that finds words, newest first is the newest
+        matches first (in the order they were stored: FTS5 gives them without sorting, so
+        the first page of a word in every article costs under 1 ms), or by relevance if
+        ``ranked`` (bm25: cheap for a few matches, 150 ms for a common word at 100,000
+        articles). At 100,000 articles all the ids of a view take about 30 ms (one scan
+        of the index articles_list, or of the order's own: see order_sql) and 0.8 MB.
+        ``cancelled``: asked while the query runs; when it says so, the query stops and
+        no ids are returned."""
         found = query_sql(view_query(view, query))
-        return self.ids(view, found, ranked=ranked, limit=limit, cancelled=cancelled)
+        return self.ids(view, found, ranked=ranked, limit=limit, cancelled=cancelled, order=order)
 
     def ids(
         self,
@@ -213,16 +228,29 @@ class Listing:
         ranked: bool = False,
         limit: int | None = None,
         cancelled: Callable[[], bool] | None = None,
+        order: str = "newest",
     ) -> array[int]:
         """``headline_ids`` for a query already made SQL (``found``)."""
+        if order == "unread" and not view.unread_only:
+            # The unread articles, then the read ones: articles_list read twice, each
+            # newest first, instead of a sort of every article.
+            unread = replace(view, unread_only=True)
+            first = self.ids(unread, found, limit=limit, cancelled=cancelled)
+            if limit is not None and len(first) >= limit:
+                return first
+            read = replace(found, where=[*found.where, "a.read = 1"])
+            left = None if limit is None else limit - len(first)
+            return first + self.ids(view, read, limit=left, cancelled=cancelled)
         hidden = self.hidden_for(view, found.with_hidden)
         match = found.match
+        newest = order not in ("oldest", "title", "feed")
         if (
             match is not None
             and not found.where
             and view == EVERYTHING
             and not ranked
             and not hidden
+            and newest
         ):
             # The index alone, read backwards (the articles a rule hid: a lookup in the
             # partial index articles_hidden, read once).
@@ -234,16 +262,22 @@ class Listing:
             )
             values: list[object] = [match]
         else:
-            order = DATE_ORDER if match is None else RANK_ORDER if ranked else NEWEST_MATCH_ORDER
-            if view.search is not None and not ranked:
-                order = DATE_ORDER  # a saved search is listed as a feed is (a sort of its matches)
-            sql, values = select_sql("a.id", view, found, order=order, hidden=hidden)
+            by = order_sql(order) if not newest else DATE_ORDER
+            if match is not None and newest:
+                by = RANK_ORDER if ranked else NEWEST_MATCH_ORDER
+            if view.search is not None and not ranked and newest:
+                by = DATE_ORDER  # a saved search is listed as a feed is (a sort of its matches)
+            sql, values = select_sql(
+                "a.id", view, found, order=by, hidden=hidden, by_feed=order == "feed"
+            )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         # ``cancelled`` is asked every 10,000 steps: a newer keystroke stops this within
         # a millisecond instead of waiting (up to 100 ms for every id of a common word).
         with self.database.reading(cancelled) as db:
             try:
+                if order == "feed":
+                    fill_feed_order(db)
                 return array("q", [row[0] for row in db.execute(sql, values)])
             except sqlite3.OperationalError:
                 if cancelled is not None and cancelled():
@@ -257,17 +291,20 @@ class Listing:
         *,
         rows: int = 60,
         ranked_max: int = 200,
+        order: str = "newest",
     ) -> FirstPage:
         """What a search shows first (a few milliseconds at 100,000 articles): up to
-        ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap); beyond
-        that, the newest ``rows`` (the rest comes from ``headline_ids``)."""
+        ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap) when
+        the order is the default (newest first; in another order, as that order says);
+        beyond that, the first ``rows`` (the rest comes from ``headline_ids``)."""
         found = query_sql(view_query(view, query))
-        ids = self.ids(view, found, limit=ranked_max + 1)
+        ids = self.ids(view, found, limit=ranked_max + 1, order=order)
         complete = len(ids) <= ranked_max
         # A saved search lists its articles newest first, as a feed does; a search typed
         # in it ranks its matches.
         typed = view.search is None or (query is not None and query.has_text)
-        if complete and found.match is not None and typed and len(ids) > 1:
+        newest = order not in ("oldest", "title", "feed", "unread")
+        if complete and found.match is not None and typed and len(ids) > 1 and newest:
             ids = self.ids(view, found, ranked=True)
         elif not complete:
             ids = ids[:rows]
@@ -281,24 +318,30 @@ class Listing:
         ranked: bool = False,
         limit: int | None = None,
         now: int | None = None,
+        order: str = "newest",
     ) -> list[Headline]:
-        """Headlines in a view (or a search in it), newest first, or by relevance if
-        ``ranked`` and the query finds words: all of them, or the first ``limit``
-        (``now``: what ``age:`` counts from, the clock by default). The headline list
-        pages with ``headline_ids`` and ``headlines_by_id`` instead."""
+        """Headlines in a view (or a search in it), in ``order`` (newest first by
+        default), or by relevance if ``ranked`` and the query finds words: all of them,
+        or the first ``limit`` (``now``: what ``age:`` counts from, the clock by default).
+        The headline list pages with ``headline_ids`` and ``headlines_by_id`` instead."""
         found = query_sql(view_query(view, query), now)
-        order = RANK_ORDER if found.match is not None and ranked else DATE_ORDER
+        ranks = found.match is not None and ranked
+        by_feed = order == "feed" and not ranks
         sql, values = select_sql(
             HEADLINE_COLUMNS,
             view,
             found,
-            order=order,
+            order=RANK_ORDER if ranks else order_sql(order),
             feeds=True,
             hidden=self.hidden_for(view, found.with_hidden),
+            by_feed=by_feed,
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [make_headline(row) for row in self.database.read(sql, values)]
+        with self.database.reading() as db:
+            if by_feed:
+                fill_feed_order(db)
+            return [make_headline(row) for row in db.execute(sql, values)]
 
     def headlines_by_id(self, ids: Iterable[int]) -> list[Headline]:
         """The rows of these articles, in the order given (ids no longer stored are left

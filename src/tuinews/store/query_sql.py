@@ -72,7 +72,8 @@ class QuerySql:
     ``with_hidden``: the query says itself whether hidden feeds' and hidden articles'
     are wanted (``is:hidden``), so the views must not leave them out (pass it to the
     store's listing methods); ``index``: the full-text index the conditions read;
-    ``few``: the conditions are for a few articles (see _FEW_IN_FEED)."""
+    ``few``: the conditions are for a few articles (see _FEW_IN_FEED); ``within``: their
+    ids are in this range (the index is read in it only)."""
 
     match: str | None = None
     where: list[str] = field(default_factory=list)
@@ -80,14 +81,21 @@ class QuerySql:
     with_hidden: bool = False
     index: str = INDEX
     few: bool = False
+    within: tuple[int, int] | None = None
+
+    @property
+    def _found(self) -> str:
+        low, high = self.within or (0, 0)
+        ids = "" if self.within is None else f" AND rowid BETWEEN {int(low)} AND {int(high)}"
+        return f"(SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?{ids})"
 
     @property
     def matching(self) -> str:
-        return f"a.id IN (SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?)"
+        return f"a.id IN {self._found}"
 
     @property
     def not_matching(self) -> str:
-        return f"a.id NOT IN (SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?)"
+        return f"a.id NOT IN {self._found}"
 
     def conditions(self) -> tuple[list[str], list[object]]:
         """Every condition, the full-text match as one of them (for a statement over
@@ -178,12 +186,18 @@ def reads_index(query: Query) -> bool:
 
 
 def query_sql(
-    query: Query | None, now: int | None = None, index: str = INDEX, *, few: bool = False
+    query: Query | None,
+    now: int | None = None,
+    index: str = INDEX,
+    *,
+    few: bool = False,
+    within: tuple[int, int] | None = None,
 ) -> QuerySql:
     """The SQL for a query (an empty one for None). ``now`` (Unix seconds, the clock by
     default) is what ``age:`` counts from; ``index``: the full-text index to read (a
-    table of the same columns); ``few``: for a few articles (a feed's new ones)."""
-    sql = QuerySql(index=index, few=few)
+    table of the same columns); ``few``: for a few articles (a feed's new ones), whose
+    ids are ``within`` this range if given."""
+    sql = QuerySql(index=index, few=few, within=within)
     if query is None:
         return sql
     clock = int(time.time()) if now is None else now

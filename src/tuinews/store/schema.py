@@ -294,6 +294,19 @@ MIGRATIONS: list[Migration] = [
     ALTER TABLE feeds ADD COLUMN keep INTEGER;
     ALTER TABLE feeds ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
     """,
+    # 10: the headline list sorted by title or by feed (issue 15) at 100,000 articles: the
+    # first page of either took 110-160 ms (a sort of every article), now an index scan
+    # (0.1 ms), as newest first is over articles_list. Both indexes cover what the views
+    # ask (the feed, the flags); articles_by_feed (feed_id, published DESC) becomes the
+    # covering one a feed's articles are listed from (a listing by feed reads the feeds
+    # in name order, each feed's articles newest first). About 3 s once at 100,000.
+    """
+    DROP INDEX IF EXISTS articles_by_feed;
+    CREATE INDEX articles_by_feed
+        ON articles (feed_id, published DESC, id DESC, read, starred, hidden);
+    CREATE INDEX articles_by_title
+        ON articles (title COLLATE NOCASE, id DESC, feed_id, read, starred, hidden);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,7 +17,8 @@
 - :class:`~.sync.SyncItems`: what a sync stores of an account's items and their state;
 - :class:`~.saved.Saved`: saved searches and the rules added by command;
 - :class:`~.rule_sql.RuleRunner`: rules applied to what is stored (at ingest they run in
-  ``Articles.upsert_articles``'s transaction).
+  ``Articles.upsert_articles``'s transaction);
+- :class:`~.highlight_sql.Highlights`: which headlines of a page the highlights match.
 
 The Store hands out the parts' methods as its own, so callers see one object; a method's
 signature and docstring are where its SQL is. A change of several parts in one
@@ -34,6 +35,7 @@ from tuinews.store.accounts import Account, Accounts
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import CorruptStore, Database, StoreError
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedExists, Feeds, FeedSuccess
+from tuinews.store.highlight_sql import Highlights
 from tuinews.store.listing import FirstPage, Headline, Listing, View
 from tuinews.store.rule_sql import RuleCounts, RuleRunner
 from tuinews.store.saved import Saved, SavedSearch, SearchExists, StoredRule
@@ -79,6 +81,7 @@ class Store:
         self._sync = sync = SyncItems(database, accounts, articles, index)
         self._saved = saved = Saved(database)
         self._rules = rules = RuleRunner(database, index)
+        self._highlights = highlights = Highlights(database)
 
         # The file
         self.path = database.path
@@ -122,6 +125,7 @@ class Store:
         self.counts = listing.counts
         self.mark_view_read = listing.mark_view_read
         self.unread_count = listing.unread_count
+        self.highlight_matches = highlights.highlight_matches
 
         # Saved searches and rules
         self.add_saved_search = saved.add_saved_search

@@ -1,7 +1,9 @@
 """newsboat's ``config`` file, for what tuinews takes from it: its killfile
 (``ignore-article FEED EXPRESSION`` lines, which become hide rules where the expression
-translates: :mod:`tuinews.newsboat_filter`). Its other commands are counted, not read:
-tuinews has its own settings. Pure: no store, no files."""
+translates: :mod:`tuinews.newsboat_filter`) and its ``highlight-article EXPRESSION FG BG
+[ATTRIBUTE...]`` lines (highlights: the colours and attributes as a Rich style,
+:func:`newsboat_style`). Its other commands are counted, not read: tuinews has its own
+settings. Pure: no store, no files."""
 
 from __future__ import annotations
 
@@ -67,13 +69,13 @@ COMMANDS = frozenset(
 @dataclass
 class NewsboatConfig:
     """``ignores``: (where, feed, expression) of each ``ignore-article`` line;
-    ``problems``: (where, why) of lines of it that cannot be read; ``highlights``: the
-    ``highlight-article`` lines (highlight rules are not there yet); ``others``: lines of
-    other commands."""
+    ``problems``: (where, why) of lines of it that cannot be read; ``highlights``:
+    (where, expression, colours and attributes) of each ``highlight-article`` line;
+    ``others``: lines of other commands."""
 
     ignores: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
-    highlights: int = 0
+    highlights: list[tuple[str, str, list[str]]] = field(default_factory=list)
     others: int = 0
 
 
@@ -110,7 +112,62 @@ def parse_newsboat_config(text: str) -> NewsboatConfig:
             else:
                 config.ignores.append((where, tokens[1], tokens[2]))
         elif command == "highlight-article":
-            config.highlights += 1
+            if len(tokens) < 4:
+                config.problems.append(
+                    (where, "highlight-article takes an expression, a colour and a background")
+                )
+            else:
+                config.highlights.append((where, tokens[1], tokens[2:]))
         else:
             config.others += 1
     return config
+
+
+_COLOURS = frozenset({"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"})
+# newsboat's (curses') attributes as Rich's; "protect" has no equivalent.
+_ATTRIBUTES = {
+    "bold": "bold",
+    "dim": "dim",
+    "italic": "italic",
+    "underline": "underline",
+    "blink": "blink",
+    "reverse": "reverse",
+    "standout": "reverse",
+    "invis": "conceal",
+    "protect": "",
+}
+
+
+def _colour(name: str) -> str | None:
+    """A newsboat colour as Rich's ("" for "default"; None: not a colour)."""
+    lower = name.lower()
+    if lower == "default":
+        return ""
+    if lower in _COLOURS:
+        return lower
+    if lower.startswith("color") and lower[5:].isdigit() and int(lower[5:]) < 256:
+        return f"color({int(lower[5:])})"
+    return None
+
+
+def newsboat_style(words: list[str]) -> tuple[str | None, str]:
+    """The Rich style of newsboat's ``FG BG [ATTRIBUTE...]`` (None, and why, if it has
+    none: a colour newsboat would refuse)."""
+    foreground, background = _colour(words[0]), _colour(words[1])
+    if foreground is None or background is None:
+        bad = words[0] if foreground is None else words[1]
+        return None, f"{bad!r} is not a newsboat colour"
+    parts = []
+    for attribute in words[2:]:
+        rich = _ATTRIBUTES.get(attribute.lower())
+        if rich is None:
+            return None, f"{attribute!r} is not a newsboat attribute"
+        if rich:
+            parts.append(rich)
+    if foreground:
+        parts.append(foreground)
+    if background:
+        parts.append(f"on {background}")
+    if not parts:
+        return None, "its colours are the defaults: it would not show"
+    return " ".join(dict.fromkeys(parts)), ""

@@ -83,12 +83,13 @@ class TuinewsApp(App[None]):
         started (the command line starts it before importing Textual)."""
         super().__init__()
         self.store = store
+        self.settings = settings or Settings()
         if early is None:
-            early = EarlyStart(store, start or partial(open_store, store), FIRST_SCREEN)
+            order = self.settings.sort_headlines
+            early = EarlyStart(store, start or partial(open_store, store), FIRST_SCREEN, order)
         self.early = early
         self._refresher: Refresher | None = None
         self._refresher_lock = threading.Lock()
-        self.settings = settings or Settings()
         self.problems = list(problems or [])
         self.opener = opener or partial(open_in_browser, self)
         self.last_input = time.monotonic()  # of the last key or click

@@ -15,7 +15,39 @@ APP_BINDINGS = [
     Binding("question_mark", "help", "Help", id="help"),
 ]
 
+# The feed list's folders (tuinews.ui.widgets.feed_list), while it has the focus: first,
+# so that they are tried before Enter's, Escape's and space's (elsewhere, and on a row
+# that is not theirs, they step aside and the key does what it always did).
+FOLDER_BINDINGS = [
+    Binding(
+        "enter,space",
+        "toggle_folder",
+        "Fold or unfold the folder (feed list)",
+        id="toggle_folder",
+        show=False,
+        priority=True,
+    ),
+    Binding(
+        "right,l",
+        "unfold_folder",
+        "Unfold the folder, or go into it (feed list)",
+        id="unfold_folder",
+        show=False,
+        priority=True,
+    ),
+    Binding(
+        "left,h",
+        "fold_folder",
+        "Fold the folder, or go to the one it is in (feed list)",
+        id="fold_folder",
+        show=False,
+        priority=True,
+    ),
+]
+FOLDER_ACTIONS = frozenset(binding.action for binding in FOLDER_BINDINGS)
+
 MAIN_BINDINGS = [
+    *FOLDER_BINDINGS,
     Binding("j,down", "next", "Next", id="next"),
     Binding("k,up", "previous", "Previous", id="previous", show=False),
     Binding("enter,l", "read", "Read", id="read", show=False, priority=True),
@@ -48,6 +80,20 @@ MAIN_BINDINGS = [
         priority=True,
     ),
     Binding("F", "full_text", "Full article / summary", id="full_text", show=False),
+    Binding(
+        "O",
+        "sort_headlines",
+        "Sort the headlines: newest, oldest, title, feed, unread first",
+        id="sort_headlines",
+        show=False,
+    ),
+    Binding(
+        "ctrl+o",
+        "sort_feeds",
+        "Sort the feeds: name, unread, last update, as added",
+        id="sort_feeds",
+        show=False,
+    ),
     Binding("R", "refresh_all", "Refresh all", id="refresh_all"),
     Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
     Binding("a", "add_feed", "Add feed", id="add_feed", show=False, priority=True),
@@ -55,6 +101,7 @@ MAIN_BINDINGS = [
     Binding(
         "e", "edit_feed", "Edit the feed's settings", id="edit_feed", show=False, priority=True
     ),
+    Binding("t", "edit_tags", "Edit the feed's tags", id="edit_tags", show=False, priority=True),
     Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False, priority=True),
     Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False, priority=True),
     # Pane widths (tuinews.ui.pane_sizes): remembered across runs; the mouse drags a border.
@@ -113,13 +160,16 @@ FOCUS_ACTIONS = frozenset(
         "add_feed",
         "remove_feed",
         "edit_feed",
+        "edit_tags",
         "save_search",
         "toggle_feeds",
         "focus_next_pane",
     }
 )
 
-ALL_BINDINGS = MAIN_BINDINGS + ARTICLE_BINDINGS + APP_BINDINGS
+# (in the help screen's order: the folders' keys after the feeds')
+ALL_BINDINGS = MAIN_BINDINGS[len(FOLDER_BINDINGS) :] + FOLDER_BINDINGS
+ALL_BINDINGS += ARTICLE_BINDINGS + APP_BINDINGS
 BINDING_IDS = frozenset(binding.id for binding in ALL_BINDINGS if binding.id)
 
 

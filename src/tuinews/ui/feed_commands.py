@@ -1,10 +1,10 @@
-"""What the keys ``r``, ``a``, ``d`` and ``e`` do: refresh, add, remove a feed (or, in the
-feed list, a saved search) or edit its settings. The current feed is the one the focused
-pane shows; a new one is asked for in a dialog, a removal confirmed in one, settings
-changed in one (the dialogs are imported
-when first opened, not before the first frame). The work runs in workers of the main
-screen (subscribing goes over the network: an async worker; reading, removing or
-changing a feed, the store: a thread)."""
+"""What the keys ``r``, ``a``, ``d``, ``e`` and ``t`` do: refresh, add, remove a feed (or,
+in the feed list, a saved search), edit its settings or its tags. The current feed is the
+one the focused pane shows (``r`` on a folder or a tag in the feed list: its feeds); a
+new one is asked for in a dialog, a removal confirmed in one, settings and tags changed
+in one (the dialogs are imported when first opened, not before the first frame). The
+work runs in workers of the main screen (subscribing goes over the network: an async
+worker; reading, removing or changing a feed, the store: a thread)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
 from tuinews.ui.store_follower import StoreFollower
 from tuinews.ui.widgets.feed_list import FeedList
+from tuinews.ui.widgets.feed_tree import in_folder
 from tuinews.ui.widgets.headline_list import HeadlineList
 
 if TYPE_CHECKING:
@@ -73,6 +74,12 @@ class FeedCommands:
     # --- refresh ---------------------------------------------------------------------
 
     def refresh(self) -> None:
+        entry = self.feed_list.current
+        if self.screen.focused is self.feed_list and entry is not None and entry.feed is None:
+            feeds = [feed for feed in self.feed_list.feeds_in(entry) if feed.kind == "feed"]
+            if feeds:  # a folder's or a tag's
+                self.refresher.refresh(feeds, True)
+                return
         found = self.current()
         if isinstance(found, int):
             self._read(found, self._refresh)
@@ -176,8 +183,10 @@ class FeedCommands:
         show "No articles here." (and the feed's last error) until then."""
         view = self.view()
         others = [e.feed for e in self.feed_list.entries if e.feed and e.feed.id != feed.id]
-        gone = view.feed_id == feed.id or (
-            view.tag is not None and not any(view.tag in other.tags for other in others)
+        gone = (
+            view.feed_id == feed.id
+            or (view.tag is not None and not any(view.tag in other.tags for other in others))
+            or (view.folder is not None and not any(in_folder(o, view.folder) for o in others))
         )
         if gone and self.feed_list.current is not None and self.feed_list.current.view == view:
             self.feed_list.reload()
@@ -265,3 +274,40 @@ class FeedCommands:
             words = changed_words(saved, change, self.services.settings)
             app.call_from_thread(self.screen.notify, f"{saved.name}: {words}.")
         app.call_from_thread(self.follower.reload_now)
+
+    # --- tags ------------------------------------------------------------------------
+
+    async def edit_tags(self) -> None:
+        """Ask for the current feed's tags (a ``/`` in one makes a folder), then store
+        them; the feed list is read again."""
+        found = self.current()
+        if isinstance(found, int):
+            self._read(found, self._edit_tags)
+        else:
+            await self._edit_tags(found)
+
+    async def _edit_tags(self, feed: Feed | None) -> None:
+        if feed is None or feed.kind not in ("feed", "local"):
+            self.screen.notify("Choose a feed in the feed list to tag.")
+            return
+
+        def answered(tags: tuple[str, ...] | None) -> None:
+            if tags is not None and tags != feed.tags:
+                self.screen.run_worker(
+                    lambda: self._store_tags(feed, tags),
+                    thread=True,
+                    group="tags",
+                    exit_on_error=False,
+                    description="Tagging a feed",
+                )
+
+        from tuinews.ui.screens.tags_dialog import TagsDialog  # (not before the first frame)
+
+        await self.screen.app.push_screen(TagsDialog(feed), answered)
+
+    def _store_tags(self, feed: Feed, tags: tuple[str, ...]) -> None:
+        self.services.store.set_tags(feed.id, tags)
+        app = self.screen.app
+        said = ", ".join(tags) if tags else "no tags"
+        app.call_from_thread(self.screen.notify, f"{feed.name}: {said}.")
+        app.call_from_thread(self.feed_list.reload)

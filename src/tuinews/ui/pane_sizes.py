@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 
-from tuinews.remembered import load_state, save_state, state_path
+from tuinews.remembered import load_state, state_path, update_state
 
 FEEDS_MIN = 12  # cells
 FEEDS_MAX = 80
@@ -106,12 +106,10 @@ class PaneSizes:
 
     def _save(self) -> None:
         self._save_timer = None
-        state: dict[str, float] = {}
-        if self.feeds_width is not None:
-            state["feeds_width"] = self.feeds_width
-        if self.headlines_share is not None:
-            state["headlines_share"] = round(self.headlines_share, 4)
-        save_state(state_path(), state)  # a few lines; not written: the defaults next time
+        share = None if self.headlines_share is None else round(self.headlines_share, 4)
+        changes = {"feeds_width": self.feeds_width, "headlines_share": share}
+        # A few lines (the folds' kept); not written: the defaults next time.
+        update_state(state_path(), changes)
 
     # --- changing them ---------------------------------------------------------------
 
@@ -153,3 +151,25 @@ class PaneSizes:
         """Back to the default widths (and nothing remembered)."""
         self.feeds_width = self.headlines_share = None
         self._changed()
+
+
+class PaneSizeActions:
+    """The keys' actions on the widths (``[`` ``]`` ``{`` ``}`` ``=``: ui.bindings), for
+    the screen that holds the PaneSizes (a mixin of the main screen)."""
+
+    pane_sizes: PaneSizes
+
+    def action_wider_feeds(self) -> None:
+        self.pane_sizes.step(self.pane_sizes.feeds, STEP)
+
+    def action_narrower_feeds(self) -> None:
+        self.pane_sizes.step(self.pane_sizes.feeds, -STEP)
+
+    def action_wider_headlines(self) -> None:
+        self.pane_sizes.step(self.pane_sizes.headlines, STEP)
+
+    def action_narrower_headlines(self) -> None:
+        self.pane_sizes.step(self.pane_sizes.headlines, -STEP)
+
+    def action_default_widths(self) -> None:
+        self.pane_sizes.reset()

@@ -24,17 +24,19 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tuinews.query import parse_query
+from tuinews.query.orders import HEADLINE_ORDER_NAMES
 from tuinews.search_results import Results
 from tuinews.startup import Opened
 from tuinews.store import FirstPage, View
 from tuinews.store.flags import ReadFlags
-from tuinews.ui.bindings import FOCUS_ACTIONS, MAIN_BINDINGS
+from tuinews.ui.bindings import FOCUS_ACTIONS, FOLDER_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.feed_commands import FeedCommands
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.pane_focus import PaneFocus
-from tuinews.ui.pane_sizes import STEP, PaneSizes
+from tuinews.ui.pane_sizes import PaneSizeActions, PaneSizes
 from tuinews.ui.read_marks import ReadMarks
 from tuinews.ui.refresh_runner import RefreshRunner
+from tuinews.ui.screens.list_keys import ListKeys
 from tuinews.ui.screens.notices import no_match, nothing_here, skipped_summary
 from tuinews.ui.search_saver import SearchSaver
 from tuinews.ui.services import Services, report_failure, services
@@ -48,7 +50,7 @@ from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import ALL_ARTICLES, SearchBar
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 
@@ -114,7 +116,8 @@ class MainScreen(Screen[None]):
         self.article_view.kept_big = app.idle_gc.keep_out
         self.headlines.fetch = store.headlines_by_id  # (the second connection: see above)
         self.headlines.empty_message = "Loading…"
-        self.feed_list.border_title = "Feeds"
+        self.feed_list.set_order(app.settings.sort_feeds)  # (its title says which)
+        self.search_bar.order = app.settings.sort_headlines  # (the first page's: early)
         self.article_view.border_title = "Article"
         self.set_focus(self.headlines)
         early = app.early
@@ -308,7 +311,9 @@ class MainScreen(Screen[None]):
 
     def title_headlines(self) -> None:
         bar = self.search_bar
-        title = f"Results in {bar.searched}" if bar.value.strip() else self.view_name(self.view)
+        order = HEADLINE_ORDER_NAMES.get(bar.order, bar.order)
+        title = f"{self.view_name(self.view)} · {order}"
+        title = f"Results in {bar.searched}" if bar.value.strip() else title
         if title != self._headlines_title:  # (a new title redraws the pane)
             self._headlines_title = title
             self.headlines.border_title = Content(title)  # a feed's name: never markup
@@ -363,7 +368,10 @@ class MainScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # While the search bar has the focus, its keys are typed, not acted on.
+        # While the search bar has the focus, its keys are typed, not acted on; the
+        # folders' keys are the feed list's (elsewhere, the key does what it always did).
+        if action in FOLDER_ACTIONS:
+            return self.focused is self.feed_list
         return not (action in FOCUS_ACTIONS and self.focused is self.search_bar)
 
     def action_next(self) -> None:
@@ -468,6 +476,9 @@ class MainScreen(Screen[None]):
     async def action_edit_feed(self) -> None:
         await self.feed_commands.edit()
 
+    async def action_edit_tags(self) -> None:
+        await self.feed_commands.edit_tags()
+
     async def action_save_search(self) -> None:
         await self.search_saver.save(self.view)
 
@@ -483,18 +494,3 @@ class MainScreen(Screen[None]):
 
     def on_pane_edge_dragged(self, event: PaneEdge.Dragged) -> None:
         self.pane_sizes.dragged(event.pane, event.width)
-
-    def action_wider_feeds(self) -> None:
-        self.pane_sizes.step(self.feed_list, STEP)
-
-    def action_narrower_feeds(self) -> None:
-        self.pane_sizes.step(self.feed_list, -STEP)
-
-    def action_wider_headlines(self) -> None:
-        self.pane_sizes.step(self.headlines, STEP)
-
-    def action_narrower_headlines(self) -> None:
-        self.pane_sizes.step(self.headlines, -STEP)
-
-    def action_default_widths(self) -> None:
-        self.pane_sizes.reset()

@@ -1,44 +1,42 @@
-"""The feed list: All, Unread, Starred, then the saved searches, tags, then feeds, with
-unread counts. Choosing an entry filters the headlines."""
+"""The feed list: All, Unread, Starred, then the saved searches, tags, the folder tree
+(:mod:`tuinews.ui.widgets.feed_tree`), then feeds, with unread counts. Choosing an
+entry filters the headlines. Folders fold and unfold with keys (their actions are the
+focused widget's: ui.bindings) and a click on their marker; the feeds are in the order
+the store lists them in (``order``: tuinews.query.orders)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import replace
 
 from rich.text import Text
 from textual import events, work
+from textual.actions import SkipAction
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
+from tuinews.query.orders import FEED_ORDER_NAMES
 from tuinews.store import Feed, SavedSearch, Store, View
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import OneLineOptionList
+from tuinews.ui.widgets.feed_tree import (
+    Entry,
+    host_of,
+    in_folder,
+    load_folded,
+    save_folded,
+    tag_entries,
+    tree_entries,
+)
 from tuinews.ui.widgets.pane_edge import PaneEdge
 
+__all__ = ["Entry", "FeedList"]
+
 FIT_DELAY = 0.05  # seconds without a resize before the prompts are cut to the new width
-
-
-@dataclass
-class Entry:
-    view: View
-    label: str
-    unread: int
-    feed: Feed | None = None
-    failed: bool = False
-    account: str = ""  # an account's feed: its server's host (shown dim after the name)
-
-
-def host_of(url: str) -> str:
-    """The host of an account's address (its API URL), as shown after its feeds' names."""
-    try:
-        return urlsplit(url).hostname or url
-    except ValueError:
-        return url
+SAVE_FOLDS_AFTER = 0.5  # seconds after the last fold, the folded folders are written
 
 
 class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged to resize it
@@ -71,6 +69,10 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         self.searches: list[SavedSearch] = []  # the saved searches listed
         self._search_counts: dict[str, int] = {}  # their unread counts, by query
         self.accounts: dict[int, str] = {}  # the accounts' API URLs by id (their feeds')
+        self.order = "name"  # the feeds' (tuinews.query.orders.FEED_ORDERS)
+        self.folded: set[str] | None = None  # the folded folders (None: not read yet)
+        self._shown: tuple[list[Feed], tuple[int, int, int]] = ([], (0, 0, 0))
+        self._save_timer: Timer | None = None
 
     # --- attributes down -------------------------------------------------------------
 
@@ -86,7 +88,9 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         count the saved searches' unread articles (a query each: shown when counted)."""
         if self.store is None:
             return
-        feeds = self.store.feeds(kind=None)
+        if self.folded is None:
+            self.folded = load_folded()  # (a few lines: the first time, here in the thread)
+        feeds = self.store.feeds(kind=None, order=self.order)
         searches = self.store.saved_searches()
         accounts = dict(self.accounts)  # read once each (an account keeps its address)
         for account_id in {f.account_id for f in feeds if f.account_id is not None} - {*accounts}:
@@ -154,6 +158,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         removed). ``first`` is an extra entry on top (the files opened on the command
         line)."""
         current, at = self.current, self.highlighted
+        self._shown = (feeds, counts)
         _, unread, starred = counts
         entries: list[Entry | None] = [first] if first else []
         entries += [
@@ -167,26 +172,15 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
                 Entry(View(search=s.query), s.name, self._search_counts.get(s.query, 0))
                 for s in self.searches
             ]
-        tags: dict[str, int] = {}
-        for feed in feeds:
-            for tag in feed.tags:
-                tags[tag] = tags.get(tag, 0) + feed.unread
-        if tags:
-            entries.append(None)
-            entries += [Entry(View(tag=tag), f"#{tag}", n) for tag, n in sorted(tags.items())]
-        if feeds:
-            entries.append(None)
-            entries += [
-                Entry(
-                    View(feed_id=f.id),
-                    f"{f.name} (hidden)" if f.hidden else f.name,
-                    f.unread,
-                    f,
-                    f.status in ("failed", "gone"),
-                    self._account_host(f),
-                )
-                for f in feeds
-            ]
+        tags, folders = tag_entries(feeds)
+        tree, loose = tree_entries(feeds, folders, self.folded or set())
+        for part in (tags, tree, loose):
+            if part:
+                entries.append(None)
+                entries += part
+        for entry in entries:
+            if entry is not None and entry.feed is not None:
+                entry.account = self._account_host(entry.feed)
         width = max(10, self.scrollable_content_region.width or 24)
         self._prompts_width = width
         kept = [entry for entry in entries if entry is not None]
@@ -201,9 +195,9 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         self.entries = kept
         self.clear_options()
         self.add_options([Option(self._prompt(e, width)) if e else None for e in entries])
-        kept_at = next(
-            (i for i, e in enumerate(self.entries) if current and e.view == current.view), None
-        )
+        # (a feed in several folders: its row nearest the one highlighted)
+        places = [i for i, e in enumerate(self.entries) if current and e.view == current.view]
+        kept_at = min(places, key=lambda i: abs(i - (at or 0))) if places else None
         if kept_at is None and current is not None and at is not None:
             with self.prevent(OptionList.OptionHighlighted):
                 self.highlighted = min(at, len(self.entries) - 1)
@@ -225,7 +219,8 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         if len(entries) != len(self.entries) or not entries:
             return False
         return all(
-            (a.view, a.label, a.failed, a.account) == (b.view, b.label, b.failed, b.account)
+            (a.view, a.label, a.failed, a.depth, a.folded, a.account)
+            == (b.view, b.label, b.failed, b.depth, b.folded, b.account)
             for a, b in zip(self.entries, entries, strict=True)
         )
 
@@ -258,7 +253,14 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         return None
 
     def adjust_unread(self, feed_id: int, delta: int) -> None:
-        """Change the unread counts after marking articles read or unread."""
+        """Change the unread counts after marking articles read or unread (in the feeds
+        read last too: folding a folder lists them again)."""
+        feeds, (total, unread, starred) = self._shown
+        changed = [replace(f, unread=max(0, f.unread + delta)) for f in feeds if f.id == feed_id]
+        if changed:
+            feeds = [changed[0] if f.id == feed_id else f for f in feeds]
+            unread = unread if changed[0].hidden else max(0, unread + delta)
+            self._shown = (feeds, (total, unread, starred))
         width = max(10, self.scrollable_content_region.width or 24)
         for index, entry in enumerate(self.entries):
             if entry.view.starred_only:
@@ -269,13 +271,24 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
                 # marks are written (recount_searches).
                 affected = index == self.highlighted
             else:
+                feed = self.feed(feed_id)
                 affected = (
                     view.feed_id == feed_id
-                    or (view.feed_id is None and view.tag is None and not self._hidden(feed_id))
+                    or (
+                        view.feed_id is None
+                        and view.tag is None
+                        and view.folder is None
+                        and not self._hidden(feed_id)
+                    )
                     or (
                         view.tag is not None
                         and entry.feed is None
                         and self._has_tag(feed_id, view.tag)
+                    )
+                    or (
+                        view.folder is not None
+                        and feed is not None
+                        and in_folder(feed, view.folder)
                     )
                 )
             if affected:
@@ -290,6 +303,8 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
 
     def adjust_starred(self, delta: int) -> None:
         """Change the Starred count after starring or unstarring an article."""
+        feeds, (total, unread, starred) = self._shown
+        self._shown = (feeds, (total, unread, max(0, starred + delta)))
         width = max(10, self.scrollable_content_region.width or 24)
         for index, entry in enumerate(self.entries):
             if entry.view == View(starred_only=True):
@@ -305,7 +320,11 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
     def _prompt(cls, entry: Entry, width: int) -> Text:
         count = str(entry.unread) if entry.unread else ""
         mark = "! " if entry.failed else cls.SAVED_MARK if entry.view.search is not None else ""
-        label = Text(mark + entry.label, no_wrap=True, style="bold" if entry.unread else "")
+        shown = entry.shown
+        if mark:  # (after the indentation)
+            text = shown.lstrip(" ")
+            shown = shown[: len(shown) - len(text)] + mark + text
+        label = Text(shown, no_wrap=True, style="bold" if entry.unread else "")
         if entry.account:  # (plain text, as the name: never markup)
             label.append(f" · {entry.account}", style="not bold dim")
         label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
@@ -330,6 +349,116 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             self._prompts_width = width
             for index, entry in enumerate(self.entries):
                 self.replace_option_prompt_at_index(index, self._prompt(entry, width))
+
+    # --- orders and folders ----------------------------------------------------------
+
+    def set_order(self, order: str) -> None:
+        """List the feeds in this order (read again, if they were read already)."""
+        self.order = order
+        name = FEED_ORDER_NAMES.get(order, order)
+        self.border_title = f"Feeds · {name}"
+        if self.entries:
+            self.reload()
+
+    def feeds_in(self, entry: Entry) -> list[Feed]:
+        """The feeds an entry lists: its own, a tag's, a folder's (and below it)."""
+        feeds = {e.feed.id: e.feed for e in self.entries if e.feed is not None}
+        feeds.update((f.id, f) for f in self._shown[0])
+        view = entry.view
+        if view.feed_id is not None:
+            return [f for f in feeds.values() if f.id == view.feed_id]
+        if view.tag is not None:
+            return [f for f in feeds.values() if view.tag in f.tags]
+        if view.folder is not None:
+            return [f for f in feeds.values() if in_folder(f, view.folder)]
+        return []
+
+    def fold(self, folder: str, folded: bool) -> None:
+        """Fold or unfold a folder (its rows go, or come back), and remember it."""
+        if self.folded is None:
+            self.folded = set()
+        if (folder in self.folded) == folded:
+            return
+        if folded:
+            self.folded.add(folder)
+        else:
+            self.folded.discard(folder)
+        feeds, counts = self._shown
+        self.set_feeds(feeds, counts, first=self.first)
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_FOLDS_AFTER, self._save_folds)
+
+    def _save_folds(self) -> None:
+        self._save_timer = None
+        save_folded(self.folded or ())  # a few lines (not written: unfolded next time)
+
+    def on_unmount(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_folds()
+
+    def _go_to_folder(self, folder: str) -> None:
+        for index, entry in enumerate(self.entries):
+            if entry.folder == folder:
+                self.highlighted = index
+                return
+
+    # The folder keys' actions (ui.bindings: "focused.…", priority bindings tried before
+    # Enter's and Escape's): SkipAction when the highlighted row is not theirs, so that the
+    # key does what it does elsewhere.
+
+    def action_toggle_folder(self) -> None:
+        """Enter or space on a folder: fold it, or unfold it."""
+        entry = self.current
+        if entry is None or entry.folder is None:
+            raise SkipAction()
+        self.fold(entry.folder, not entry.folded)
+
+    def action_unfold_folder(self) -> None:
+        """→ or l on a folder: unfold it; unfolded, go to its first row."""
+        entry = self.current
+        if entry is None or entry.folder is None:
+            raise SkipAction()
+        if entry.folded:
+            self.fold(entry.folder, False)
+        else:
+            self.action_cursor_down()
+
+    def action_fold_folder(self) -> None:
+        """← or h: fold the folder; on a folded one or a row in a folder, go to the
+        folder it is in."""
+        entry = self.current
+        if entry is None or (entry.folder is None and entry.depth == 0):
+            raise SkipAction()
+        if entry.folder is not None and not entry.folded:
+            self.fold(entry.folder, True)
+            return
+        parent = entry.parent
+        if entry.folder is None:  # a feed: its folder is the row above it at a lesser depth
+            index = self.highlighted or 0
+            above = (e for e in reversed(self.entries[:index]) if e.depth < entry.depth)
+            parent = next((e.folder for e in above), None)
+        if parent is None:
+            raise SkipAction()
+        self._go_to_folder(parent)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a folder's marker folds or unfolds it (elsewhere on the row, the
+        row is chosen, as any)."""
+        if self._dragged:
+            return  # the border was dragged (PaneEdge's handler says so)
+        index = event.style.meta.get("option")
+        offset = event.get_content_offset(self)
+        if not isinstance(index, int) or offset is None or not 0 <= index < len(self.entries):
+            return
+        entry = self.entries[index]
+        if entry.marker is not None and entry.marker <= offset.x <= entry.marker + 1:
+            event.prevent_default()  # (OptionList's own: choose the row)
+            event.stop()
+            self.highlighted = index
+            if entry.folder is not None:
+                self.fold(entry.folder, not entry.folded)
 
     # --- keys ------------------------------------------------------------------------
     # Handled here, in the order typed, not as bindings: a binding is looked up when the

@@ -1,6 +1,9 @@
 """The headline list: a virtual list drawn with the Line API. It holds the ids of the
 shown articles in order (8 bytes each) and fetches the rows it draws, a page at a time,
-into a small cache: memory does not grow with the number of articles."""
+into a small cache: memory does not grow with the number of articles. The headlines the
+config's ``[[highlight]]`` queries match are drawn in their style: which ones, the store
+says for each page fetched, in a thread (:class:`HighlightMarks`), so the rows are drawn
+at once and their highlight follows."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import textwrap
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import overload
 
 from rich.style import Style
@@ -18,8 +22,10 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tuinews.store import Headline
+from tuinews.ui.services import services
 from tuinews.ui.textual_private import set_virtual_size
 from tuinews.ui.widgets.headline_rows import RowPainter
+from tuinews.ui.widgets.highlight_marks import HighlightMarks
 from tuinews.ui.widgets.pane_edge import PaneEdge
 from tuinews.ui.widgets.scrolling import LinesView
 
@@ -133,6 +139,16 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         self.words: list[str] = []
         self.empty_message = "No articles."
         self._painter = RowPainter(self)
+        self.marks = HighlightMarks(self, 2 * CACHE)
+
+    def on_mount(self) -> None:
+        """The config's highlights (none: nothing is asked of the store)."""
+        app = services(self)
+        highlights = getattr(getattr(app, "settings", None), "highlight", ())
+        if highlights:
+            queries = [highlight.query for highlight in highlights]
+            self.marks.matcher = partial(app.store.highlight_matches, queries=queries)
+            self.marks.styles = [Style.parse(highlight.style) for highlight in highlights]
 
     # --- attributes down -------------------------------------------------------------
 
@@ -163,8 +179,10 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         self.words = list(words)
         if not keep_rows:
             self._rows.clear()
+            self.marks.stale()
         for row in rows:
             self._remember(row)
+        self.marks.ask()
         cursor = 0
         if current is not None:
             try:
@@ -194,6 +212,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
     def forget_rows(self) -> None:
         """The stored rows changed (e.g. all marked read): fetch them again when drawn."""
         self._rows.clear()
+        self.marks.stale()
         self.refresh()
 
     @property
@@ -236,6 +255,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
         # than a frame, and it never waits for a write in progress.
         for row in self.fetch(missing):
             self._remember(row)
+        self.marks.ask()  # (in a thread: the rows are drawn first)
         return self._rows.get(article_id)
 
     def hold(self, headline: Headline) -> None:
@@ -256,6 +276,7 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
             headline.read, headline.starred = held[0].read, held[0].starred
         self._rows[headline.id] = headline
         self._rows.move_to_end(headline.id)
+        self.marks.fetched(headline.id)
         while len(self._rows) > CACHE:
             self._rows.popitem(last=False)
 
@@ -324,11 +345,14 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
             width,
             base,
             self.has_focus,
+            mark := self.marks.mark(headline.id),
         )
         if row != self.cursor and (strip := self._strips.get(key)) is not None:
             self._strips.move_to_end(key)
             return strip
-        strip = self._row_strip(headline, row, width, base)
+        strip = self._painter.row(
+            headline, row == self.cursor, width, base, self.words, self.marks.style(mark)
+        )
         if row != self.cursor:
             self._strips[key] = strip
             if len(self._strips) > STRIPS:
@@ -353,7 +377,8 @@ class HeadlineList(PaneEdge, LinesView, can_focus=True, inherit_bindings=False):
 
     def _row_strip(self, headline: Headline, row: int, width: int, base: Style) -> Strip:
         """Row ``row``, showing ``headline``, with the search words highlighted."""
-        return self._painter.row(headline, row == self.cursor, width, base, self.words)
+        style = self.marks.style(self.marks.mark(headline.id))
+        return self._painter.row(headline, row == self.cursor, width, base, self.words, style)
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = list(text.render(self.app.console, end=""))

@@ -131,14 +131,25 @@ class RowPainter:
         return cursor_styles
 
     def row(
-        self, headline: Headline, on_cursor: bool, width: int, base: Style, words: list[str]
+        self,
+        headline: Headline,
+        on_cursor: bool,
+        width: int,
+        base: Style,
+        words: list[str],
+        highlight: Style | None = None,
     ) -> Strip:
-        """One row as segments, ``words`` (the search's) highlighted in the title: built
-        directly (about 20 µs), not through Rich Text (about 150 µs)."""
+        """One row as segments, ``words`` (the search's) highlighted in the title, the
+        title in ``highlight``'s style (a ``[[highlight]]`` it matches: on the cursor's
+        row, over the cursor's background): built directly (about 20 µs), not through
+        Rich Text (about 150 µs)."""
         styles = self.styles(base)
         on = "-cursor" if on_cursor else ""
         state = "read" if headline.read else "unread"
         title_style, meta_style = styles[state + on], styles["meta" + on]
+        if highlight is not None:
+            bar = Style(bgcolor=title_style.bgcolor) if on_cursor else Style()
+            title_style = title_style + highlight + bar
         title_width, source_width, show_date = columns(width)
         space = Segment(" ", styles["plain" + on])
         segments = [

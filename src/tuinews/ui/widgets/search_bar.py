@@ -46,6 +46,7 @@ class SearchBar(Input):
         self.everywhere = False  # search all articles, whatever the view
         self.key = ""  # the key that switches
         self.store: Store | None = None  # set by the screen
+        self.order = "newest"  # the headlines' (tuinews.query.orders), set by the screen
 
     def searched_view(self, text: str, view: View) -> View:
         """Where a search for ``text`` looks: ``view`` (the one chosen in the feed list),
@@ -69,7 +70,7 @@ class SearchBar(Input):
 
         view = self.searched_view(text, view)
         for found in search_steps(
-            self.store, view, text, query, cancelled, force=force, refresh=refresh
+            self.store, view, text, query, cancelled, force=force, refresh=refresh, order=self.order
         ):
             self.post_message(self.Found(text, found, query.words, query.hints))
 
