@@ -7,6 +7,7 @@ as Miniflux, with ``contents_supported = False``), with failures on demand.
     store.add_account(reader.api_url, "alice"); save_auth(reader.api_url, "alice", AUTH)
     reader.fail_edit_tag_after = 1             # the second edit-tag answers 500
     reader.broken.add("stream/items/ids")      # that call answers broken JSON
+    reader.gate = threading.Event()            # every call waits until gate.set()
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class FakeReader:
     broken: set[str] = field(default_factory=set)  # calls answered with broken JSON
     edit_tags: list[list[tuple[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: threading.Event | None = None  # when given, every API call waits until it is set
 
     def __post_init__(self) -> None:
         route = self.server.route
@@ -78,6 +80,8 @@ class FakeReader:
         def answer(request: Request) -> Response:
             if request.header("authorization") != f"GoogleLogin auth={AUTH}":
                 return Response(status=401, body=b"Unauthorized!")
+            if self.gate is not None:
+                self.gate.wait(10)
             name = request.path.split("?")[0].removeprefix(PREFIX)
             if name in self.broken:
                 return Response(

@@ -155,3 +155,22 @@ async def test_hostile_items_are_sanitised_like_fetched_ones_and_searchable(
     assert "Zeppelin" in stored.text and stored.link == "https://example.com/1"
     assert stored.uid == "tag:google.com,2005:reader/item/0000000000000001"
     assert [h.title for h in store.headlines(View(), parse_query("zeppelin"))] == [stored.title]
+
+
+async def test_stale_accounts_are_those_not_tried_within_the_interval(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    """The app's automatic refresh syncs these: never synced, or last tried (worked or
+    failed) an interval ago or more."""
+    import time
+
+    from tuinews.sync import stale_accounts
+
+    assert [a.id for a in stale_accounts(store, 60)] == [account.id]  # never synced
+    await sync(store, fetcher)
+    assert stale_accounts(store, 60) == []
+    assert [a.id for a in stale_accounts(store, 60, now=time.time() + 3600)] == [account.id]
+    reader.broken.add("subscription/list")
+    assert (await sync(store, fetcher)).failed  # a failure is a try: not again at once
+    assert stale_accounts(store, 60) == []
+    assert [a.id for a in stale_accounts(store, 0)] == [account.id]  # as stale_feeds

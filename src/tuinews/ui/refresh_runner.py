@@ -1,7 +1,8 @@
 """Refreshing the feeds from the reader: on start and every interval (the feeds that are
 due), and by hand (all, or one). One refresh of the store at a time: not while another
-tuinews (cron's) refreshes it, whose articles the store watcher shows instead. By hand,
-every account on a feed server is synced too, beside the feeds, with the same progress
+tuinews (cron's) refreshes it, whose articles the store watcher shows instead. The
+accounts on feed servers are synced beside the feeds, with the same progress: every one
+by hand, those not synced within the interval on start and every interval
 (:func:`tuinews.sync.sync_accounts`, the code of ``tuinews sync``; no password prompt in
 the app: an account whose login is refused fails and says so).
 
@@ -69,7 +70,7 @@ class RefreshRunner:
 
     def refresh_stale(self) -> None:
         """The feeds not fetched within the interval (and not held back by their own ttl
-        or a Retry-After), read in a thread."""
+        or a Retry-After) and the accounts not synced within it, read in a thread."""
         self._due(manual=False)
 
     def refresh_all(self) -> None:
@@ -80,15 +81,17 @@ class RefreshRunner:
     def _due(self, manual: bool) -> None:
         def due() -> None:
             from tuinews.ingest import due_feeds, stale_feeds  # (after the first frame)
+            from tuinews.sync import stale_accounts
 
             store, settings = self.services.store, self.services.settings
-            accounts: list[Account] = []
+            accounts: list[Account]
             if manual:
                 feeds = due_feeds(store, force=True)
                 accounts = store.accounts()
             else:
                 feeds = stale_feeds(store, settings.refresh_interval)
-                if not feeds:
+                accounts = stale_accounts(store, settings.refresh_interval)
+                if not feeds and not accounts:
                     return
             if feeds or accounts:
                 self.services.refresher.prepare()  # here, not on the event loop
