@@ -191,7 +191,9 @@ def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) 
 
 
 def _result_text(result: AccountResult) -> str:
-    parts = [f"{result.new:,} new"]
+    parts = [
+        f"{result.new:,} new" + (f" ({result.hidden} hidden by rules)" if result.hidden else "")
+    ]
     if result.sent:
         parts.append(f"{_plural(result.sent, 'change')} sent")
     from_server = result.read + result.unread + result.starred + result.unstarred

@@ -174,3 +174,52 @@ async def test_stale_accounts_are_those_not_tried_within_the_interval(
     assert (await sync(store, fetcher)).failed  # a failure is a try: not again at once
     assert stale_accounts(store, 60) == []
     assert [a.id for a in stale_accounts(store, 0)] == [account.id]  # as stale_feeds
+
+
+async def test_rules_run_on_an_account_s_new_articles_and_their_changes_reach_the_server(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    """The config's rules and those added by command, on the first sync's articles and
+    on those arriving later: hidden and tagged here; read and starred here and on the
+    server in the same sync (the changes queued and sent at its end), so the server's
+    state does not undo them at the next sync."""
+    from tuinews.query import parse_query
+    from tuinews.query.rules import make_rule
+
+    store.add_rule("title:spam", "hide")
+    settings = Settings(
+        rules=(
+            make_rule("config rule 1", "title:boring", "read"),
+            make_rule("config rule 2", "title:gem", "star"),
+            make_rule("config rule 3", "title:gem", "tag:keep"),
+        )
+    )
+    reader.items[1] = Entry(1, "Boring item")
+    reader.items[2] = Entry(2, "A gem")
+    reader.items[3] = Entry(3, "Spam spam")
+    reader.items[4] = Entry(4, "Plain news")
+
+    async def synced() -> AccountResult:
+        (result,) = await sync_accounts(
+            store, settings, fetcher=fetcher, password=lambda account: PASSWORD
+        )
+        assert not result.failed, result.error
+        return result
+
+    first = await synced()
+    assert (first.new, first.hidden) == (4, 1)
+    assert titles(store) == ["A gem", "Boring item", "Plain news"]
+    assert [h.title for h in store.headlines(View(), parse_query("is:hidden"))] == ["Spam spam"]
+    assert titles(store, "read") == ["Boring item"]
+    assert titles(store, "starred") == ["A gem"]
+    assert [h.title for h in store.headlines(View(), parse_query("tag:keep"))] == ["A gem"]
+    assert reader.items[1].read and reader.items[2].starred  # sent in the same sync
+    assert not reader.items[3].read  # hidden here only: the server keeps it unread
+    assert store.pending_changes(account.id) == []
+
+    reader.items[5] = Entry(5, "Boring again")  # arrives later
+    later = await synced()
+    assert later.new == 1 and reader.items[5].read
+    again = await synced()  # nothing flips back
+    assert again.read == again.unread == again.starred == again.unstarred == 0
+    assert titles(store, "read") == ["Boring again", "Boring item"]

@@ -59,7 +59,7 @@ def synced(store: Store) -> tuple[Store, int]:
     account, new = store.add_account(API, "alice", server="freshrss")
     assert new
     store.apply_subscriptions(account.id, [RemoteFeed("feed/1", FEED, "News", "", ("Tech",))])
-    assert store.store_items(account.id, [item(1), item(2), item(3)]) == 3
+    assert store.store_items(account.id, [item(1), item(2), item(3)]).new == 3
     local = store.add_feed(FEED, title="Local copy")
     store.upsert_articles(local.id, [article("l", title="Local one")])
     return store, account.id
@@ -260,3 +260,28 @@ def test_an_account_is_added_once_per_server_and_user(store: Store) -> None:
     store.record_sync(other.id, newest_usec=3)  # never backwards
     assert store.get_account(other.id).newest_usec == 5_000_000
     assert store.get_account(other.id).status == "ok"
+
+
+def test_rules_applied_to_what_is_stored_queue_an_account_s_changes(
+    synced: tuple[Store, int],
+) -> None:
+    """``tuinews rule apply`` covers an account's articles too; what it reads or stars
+    there waits to be sent, like a change made by hand (a local feed's queues nothing)."""
+    from tuinews.query.rules import make_rule
+
+    store, account_id = synced
+    rules = (
+        make_rule("r1", "title:item", "read"),
+        make_rule("r2", '"item 2"', "star"),
+        make_rule("r3", "title:local", "star"),
+    )
+    assert store.apply_rules(rules).changed == [3, 1, 1]
+    assert sorted(pending(store, account_id)) == [
+        ("1", "read"),
+        ("2", "read"),
+        ("2", "star"),
+        ("3", "read"),
+    ]
+    assert flags(store)["Local one"] == (False, True)
+    assert store.apply_rules(rules).changed == [0, 0, 0]  # done: nothing queued twice
+    assert len(pending(store, account_id)) == 4

@@ -5,8 +5,9 @@ not "toggle"), so sending one twice is harmless; the sync sends the last one per
 and flag, and deletes exactly the rows it sent (``store.sync``).
 
 The functions here run in the caller's transaction ``db``: ``Articles.set_read`` and
-``set_starred``, ``Listing.mark_view_read``. Articles of no account have no
-``remote_items`` row and queue nothing."""
+``set_starred``, ``Listing.mark_view_read``, the rules (``rule_sql``: what a rule reads,
+stars or tags on an account's article goes to its server too). Articles of no account
+have no ``remote_items`` row and queue nothing."""
 
 from __future__ import annotations
 
@@ -54,5 +55,28 @@ def queue_read_in(db: sqlite3.Connection, ids_sql: str, params: Sequence[object]
             "JOIN articles a ON a.id = r.article_id "
             f"WHERE a.read = 0 AND r.article_id IN ({ids_sql})",
             [int(time.time()), *params],
+        ).rowcount
+    )
+
+
+def any_remote_in(db: sqlite3.Connection) -> bool:
+    """Whether any article belongs to an account (else nothing can be queued)."""
+    return db.execute("SELECT 1 FROM remote_items LIMIT 1").fetchone() is not None
+
+
+def queue_where_in(
+    db: sqlite3.Connection, action: str, ids_sql: str, params: Sequence[object], now: int
+) -> int:
+    """Queue ``action`` (read, unread, star, unstar) for the articles of an account among
+    those ``ids_sql`` (a SELECT of article ids, its ``params``) whose flag it changes (call
+    before the UPDATE). Returns how many rows were queued."""
+    column, value = ACTIONS[action]
+    return int(
+        db.execute(
+            "INSERT INTO pending_changes (account_id, remote_id, number, action, created) "
+            "SELECT r.account_id, r.remote_id, r.number, ?, ? FROM remote_items r "
+            "JOIN articles a ON a.id = r.article_id "
+            f"WHERE a.{column} != ? AND r.article_id IN ({ids_sql})",
+            [action, now, value, *params],
         ).rowcount
     )

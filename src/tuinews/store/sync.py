@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tuinews.models import Article
+from tuinews.query.rules import Rule
 from tuinews.store.accounts import Accounts, RemoteFeed, signed
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import Database
 from tuinews.store.pending import ACTIONS
+from tuinews.store.rule_sql import apply_rules_in
 from tuinews.store.search_index import SearchIndex
 
 
@@ -126,27 +128,41 @@ class SyncItems:
         *,
         keep: int = 0,
         keep_days: int = 0,
-    ) -> int:
+        rules: Sequence[Rule] = (),
+    ) -> UpsertCounts:
         """Store items of the account in one transaction: each in its subscription's feed
         (made if the list did not have it yet), with the server's flags (unless a change
-        of that flag waits to be sent) and id. Then each feed keeps its newest ``keep``
-        articles and none older than ``keep_days`` (0: no limit), but every unread or
-        starred one (the server still lists them). Returns how many are new here."""
+        of that flag waits to be sent) and id. The ``rules`` run on the articles new here
+        (as on a fetched feed's, before anyone lists them); what they read or star is
+        queued for the server. Then each feed keeps its newest ``keep`` articles and none
+        older than ``keep_days`` (0: no limit), but every unread or starred one (the
+        server still lists them). Returns the counts (``new``, ``ruled``, ``hidden``)."""
         by_feed: dict[str, list[RemoteArticle]] = {}
         for item in items:
             by_feed.setdefault(item.feed, []).append(item)
         counts = UpsertCounts()
+        counts.ruled = [0] * len(rules)
         now = int(time.time())
         with self.database.write() as db:
             for stream, group in by_feed.items():
                 sub = RemoteFeed(stream, "", group[0].feed_title, "", ())
                 feed_id = self.accounts.feed_in(db, account_id, sub)
+                before = len(counts.new_ids)
                 self.articles.upsert_in(db, feed_id, [g.article for g in group], counts, now)
                 for entry in group:
                     self._remote_item_in(db, account_id, feed_id, entry)
+                new_ids = counts.new_ids[before:]
+                if rules and new_ids:
+                    ruled = apply_rules_in(db, rules, new_ids, now, queue=True).changed
+                    counts.ruled = [a + b for a, b in zip(counts.ruled, ruled, strict=True)]
+                    counts.hidden += sum(
+                        n
+                        for rule, n in zip(rules, ruled, strict=True)
+                        if rule.action.kind == "hide"
+                    )
                 self._retain_in(db, feed_id, [g.article.uid for g in group], keep, keep_days)
             self.index.index_if_due(db)
-        return counts.new
+        return counts
 
     @staticmethod
     def _remote_item_in(

@@ -13,7 +13,9 @@
    here with no change of that flag waiting to be sent (an unsent change made here wins;
    otherwise the server does);
 5. **contents** of the ids not stored here (new, unread or starred), in batches, each
-   stored in one transaction through the same sanitising as fetched feed items.
+   stored in one transaction through the same sanitising as fetched feed items, the
+   rules (config ``[[rules]]`` and ``tuinews rule add``) run on the new ones in it; what
+   they read or star is queued, and sent at the end of the sync (a second push).
 
 A sync with nothing new costs four small requests (ids since, unread set, starred set,
 subscription list), no login and no token. Nothing of Textual here: the command line
@@ -30,8 +32,10 @@ from dataclasses import asdict, dataclass
 
 from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
 from tuinews.fetch.greader_data import Item, ItemRef, Subscription
+from tuinews.ingest import all_rules
+from tuinews.query.rules import Rule
 from tuinews.settings import Settings
-from tuinews.store import Account, Store, StoreError
+from tuinews.store import Account, Store, StoreError, UpsertCounts
 from tuinews.store.accounts import PendingChange, signed
 from tuinews.store.pending import ACTIONS
 from tuinews.sync.items import item_usec, remote_articles, remote_feeds
@@ -61,6 +65,7 @@ class AccountResult:
     error: str = ""
     first: bool = False  # the account's first sync
     new: int = 0  # articles stored
+    hidden: int = 0  # new articles a rule hid (counted in new)
     sent: int = 0  # changes sent to the server
     read: int = 0  # marked read here by the server's state
     unread: int = 0
@@ -89,6 +94,8 @@ class AccountSync:
         self.session = session
         self.result = AccountResult(account.id, account.name, account.api_url, account.user)
         self.newest = account.newest_usec
+        self.rules: tuple[Rule, ...] = ()
+        self.ruled = 0  # changes the rules made that go to the server
 
     async def run(self) -> AccountResult:
         started = time.monotonic()
@@ -116,6 +123,7 @@ class AccountSync:
             raise GReaderError("the account was removed meanwhile")
         self.newest = account.newest_usec
         first = self.result.first = self.newest is None
+        self.rules = await asyncio.to_thread(all_rules, self.store, self.settings)
         await self._push(client)
         subscriptions = await client.subscriptions()
         changes = await asyncio.to_thread(
@@ -142,6 +150,8 @@ class AccountSync:
         self.result.starred += state.starred
         self.result.unstarred += state.unstarred
         await self._fetch(client, itertools.chain(arrived, unread, starred))
+        if self.ruled:
+            await self._push(client)  # what the rules did to the new articles
         await asyncio.to_thread(self.store.record_sync, account.id, newest_usec=self.newest)
 
     # --- push ------------------------------------------------------------------------
@@ -234,17 +244,23 @@ class AccountSync:
         unique = list({item.ref.number: item for item in items}.values())
         if not unique:
             return
-        settings = self.settings
+        settings, rules = self.settings, self.rules
 
-        def store() -> int:
+        def store() -> UpsertCounts:
             return self.store.store_items(
                 self.account.id,
                 remote_articles(unique),
                 keep=settings.keep_articles,
                 keep_days=settings.keep_days,
+                rules=rules,
             )
 
-        self.result.new += await asyncio.to_thread(store)
+        counts = await asyncio.to_thread(store)
+        self.result.new += counts.new
+        self.result.hidden += counts.hidden
+        self.ruled += sum(
+            n for rule, n in zip(rules, counts.ruled, strict=True) if rule.action.kind != "hide"
+        )
         times = [usec for usec in map(item_usec, unique) if usec]
         if times:
             self.newest = max(self.newest or 0, *times)
