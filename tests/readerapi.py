@@ -8,6 +8,9 @@ as Miniflux, with ``contents_supported = False``), with failures on demand.
     reader.fail_edit_tag_after = 1             # the second edit-tag answers 500
     reader.broken.add("stream/items/ids")      # that call answers broken JSON
     reader.gate = threading.Event()            # every call waits until gate.set()
+    reader.folders["feed/1"] = "Tech"          # feed/1 in the folder Tech
+    reader.items[1].labels.add("Later")        # item 1 has the label Later
+    reader.refuse_labels = True                # an item label in edit-tag: 400 (Miniflux)
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Entry:
     feed: str = "feed/1"
     read: bool = False
     starred: bool = False
+    labels: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -47,6 +51,9 @@ class FakeReader:
     fail_edit_tag_after: int | None = None  # edit-tag calls that work, then 500s
     broken: set[str] = field(default_factory=set)  # calls answered with broken JSON
     edit_tags: list[list[tuple[str, str]]] = field(default_factory=list)
+    folders: dict[str, str] = field(default_factory=dict)  # stream id -> its folder
+    label_names: set[str] = field(default_factory=set)  # labels with no item too
+    refuse_labels: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     gate: threading.Event | None = None  # when given, every API call waits until it is set
 
@@ -62,6 +69,7 @@ class FakeReader:
             self._authorised(self._stream_contents),
         )
         route(PREFIX + "edit-tag", self._authorised(self._edit_tag))
+        route(PREFIX + "tag/list", self._authorised(self._tags))
 
     @property
     def api_url(self) -> str:
@@ -107,8 +115,29 @@ class FakeReader:
     def _subscriptions(self, request: Request) -> Response:
         feeds = sorted({entry.feed for entry in self.items.values()} | {"feed/1"})
         return self._json(
-            {"subscriptions": [{"id": f, "title": f"Feed {f}", "categories": []} for f in feeds]}
+            {
+                "subscriptions": [
+                    {"id": f, "title": f"Feed {f}", "categories": self._folder(f)} for f in feeds
+                ]
+            }
         )
+
+    def _folder(self, feed: str) -> list[dict[str, str]]:
+        folder = self.folders.get(feed)
+        return [{"id": f"user/-/label/{folder}", "label": folder}] if folder else []
+
+    def labels(self) -> set[str]:
+        """Every item label (as tag/list lists them: those of no item too)."""
+        return self.label_names | {label for e in self.items.values() for label in e.labels}
+
+    def _tags(self, request: Request) -> Response:
+        tags: list[dict[str, str]] = [{"id": STARRED}]
+        tags += [
+            {"id": f"user/-/label/{name}", "type": "folder"}
+            for name in sorted(set(self.folders.values()))
+        ]
+        tags += [{"id": f"user/-/label/{name}", "type": "tag"} for name in sorted(self.labels())]
+        return self._json({"tags": tags})
 
     def _selected(self, query: dict[str, list[str]]) -> list[Entry]:
         stream = query.get("s", ["user/-/state/com.google/reading-list"])[0]
@@ -117,6 +146,9 @@ class FakeReader:
             entries = [e for e in entries if e.starred]
         elif stream.startswith("feed/"):
             entries = [e for e in entries if e.feed == stream]
+        elif stream.startswith("user/-/label/"):
+            name = stream.removeprefix("user/-/label/")
+            entries = [e for e in entries if name in e.labels]
         if query.get("xt") == [READ]:
             entries = [e for e in entries if not e.read]
         if "ot" in query:
@@ -130,6 +162,9 @@ class FakeReader:
 
     def _item(self, entry: Entry) -> dict[str, object]:
         categories = [READ] * entry.read + [STARRED] * entry.starred
+        folder = self.folders.get(entry.feed)  # (FreshRSS lists the feed's folder too)
+        categories += [f"user/-/label/{name}" for name in [folder] * bool(folder)]
+        categories += [f"user/-/label/{name}" for name in sorted(entry.labels)]
         return {
             "id": f"tag:google.com,2005:reader/item/{entry.number:016x}",
             "title": entry.title,
@@ -156,11 +191,20 @@ class FakeReader:
         form = urllib.parse.parse_qsl(request.body.decode())
         if self.fail_edit_tag_after is not None and len(self.edit_tags) >= self.fail_edit_tag_after:
             return Response(status=500, body=b"oops")
+        labelled = any(k in ("a", "r") and v.startswith("user/-/label/") for k, v in form)
+        if labelled and self.refuse_labels:
+            return Response(status=400, body=b"Bad Request")
         self.edit_tags.append(form)
         ids = [id_number(v) for k, v in form if k == "i"]  # either form
         for name, tag in form:
-            if name in ("a", "r"):
-                for number in ids:
-                    flag = "read" if tag == READ else "starred"
-                    setattr(self.items[number], flag, name == "a")
+            if name not in ("a", "r"):
+                continue
+            for number in ids:
+                if tag.startswith("user/-/label/"):
+                    label = tag.removeprefix("user/-/label/")
+                    labels = self.items[number].labels
+                    labels.add(label) if name == "a" else labels.discard(label)
+                    continue
+                flag = "read" if tag == READ else "starred"
+                setattr(self.items[number], flag, name == "a")
         return Response(body=b"OK")

@@ -196,9 +196,18 @@ def _result_text(result: AccountResult) -> str:
     ]
     if result.sent:
         parts.append(f"{_plural(result.sent, 'change')} sent")
-    from_server = result.read + result.unread + result.starred + result.unstarred
+    from_server = (
+        result.read
+        + result.unread
+        + result.starred
+        + result.unstarred
+        + result.tagged
+        + result.untagged
+    )
     if from_server:
         parts.append(f"{_plural(from_server, 'change')} from the server")
+    if result.labels_refused:
+        parts.append(f"{_plural(result.labels_refused, 'label')} the server does not take")
     if result.feeds_added or result.feeds_removed:
         parts.append(f"feeds +{result.feeds_added} -{result.feeds_removed}")
     return ", ".join(parts)

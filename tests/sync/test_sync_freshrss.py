@@ -199,9 +199,10 @@ def test_new_articles_arrive_incrementally_and_a_quiet_sync_is_a_few_requests(
         "GET reader/api/0/stream/items/ids",
         "GET reader/api/0/stream/items/ids",
         "GET reader/api/0/subscription/list",
+        "GET reader/api/0/tag/list",
     ]
     (account,) = out["accounts"]
-    assert account["new"] == 0 and account["requests"] == 4 and account["status"] == "ok"
+    assert account["new"] == 0 and account["requests"] == 5 and account["status"] == "ok"
     assert out["failed"] == 0 and out["total"] == 1
 
 
@@ -337,6 +338,49 @@ def test_the_server_s_folders_titles_and_subscriptions_come_here(
     assert list(feeds) == ["Renamed elsewhere"]
     assert feeds["Renamed elsewhere"]["tags"] == ["Science"]
     assert len(a.articles()) == 3  # the other feed's articles went with it
+
+
+def test_item_labels_are_tags_here_and_a_rule_s_tag_is_a_label_there(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer
+) -> None:
+    """A label added on the server becomes the article's tag (the feed's folder, which
+    FreshRSS lists among an item's labels, stays the feed's tag); moved or removed there,
+    it is so here at the next sync; a rule's tag on a new article is sent as a label."""
+    subscribed(freshrss, web, "/one.xml")
+    ids: dict[str, str] = {}
+
+    async def label(client: GReaderClient) -> None:
+        (sub,) = await client.subscriptions()
+        await client.label_subscription(sub.id, "Science")
+        refs = await client.all_item_ids()
+        ids.update({item.title: item.id for item in await client.contents(r.id for r in refs)})
+        await client.label_items([ids["Item 1"]], "Read later")
+
+    on_server(freshrss, label)
+    a = device(tmp_path, freshrss, "a")
+    added(a, freshrss)
+    a.ok("rule", "add", "tag:Keep", '"item 2"')
+    a.ok("sync")
+    assert [x["title"] for x in a.articles('tag:"read later"')] == ["Item 1"]
+    assert [x["title"] for x in a.articles("tag:keep")] == ["Item 2"]
+    assert a.feeds()["Loop one"]["tags"] == ["Science"]
+
+    async def labelled(client: GReaderClient, name: str) -> list[str]:
+        refs = await client.all_item_ids(f"user/-/label/{name}")
+        return sorted(item.title for item in await client.contents(r.id for r in refs))
+
+    assert on_server(freshrss, lambda c: labelled(c, "Keep")) == ["Item 2"]
+
+    async def move(client: GReaderClient) -> None:
+        await client.unlabel_items([ids["Item 1"]], "Read later")
+        await client.label_items([ids["Item 0"]], "Read later")
+
+    on_server(freshrss, move)
+    out = json.loads(a.ok("sync", "--json"))
+    (account,) = out["accounts"]
+    assert (account["tagged"], account["untagged"]) == (1, 1)
+    assert [x["title"] for x in a.articles('tag:"read later"')] == ["Item 0"]
+    assert [x["title"] for x in a.articles("tag:keep")] == ["Item 2"]  # still
 
 
 def test_removing_the_account_keeps_or_drops_its_articles(

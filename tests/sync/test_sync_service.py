@@ -69,11 +69,12 @@ async def test_changes_go_in_batches_and_a_failure_half_way_loses_and_repeats_no
     assert len(reader.edit_tags) == 2  # the 250 taken were not sent again
     assert all(e.read for e in reader.items.values())
     assert store.pending_changes(account.id) == []
-    assert reader.calls()[-4:] == [  # a quiet sync, even after a failure
+    assert reader.calls()[-5:] == [  # a quiet sync, even after a failure
         "subscription/list",
         "stream/items/ids",
         "stream/items/ids",
         "stream/items/ids",
+        "tag/list",
     ]
 
 
@@ -223,3 +224,81 @@ async def test_rules_run_on_an_account_s_new_articles_and_their_changes_reach_th
     again = await synced()  # nothing flips back
     assert again.read == again.unread == again.starred == again.unstarred == 0
     assert titles(store, "read") == ["Boring again", "Boring item"]
+
+
+def tagged(store: Store, tag: str) -> list[str]:
+    from tuinews.query import parse_query
+
+    query = parse_query(f'tag:"{tag}" ')
+    return sorted(h.title for h in store.headlines(View(with_hidden=True), query))
+
+
+async def test_the_server_s_item_labels_are_the_articles_own_tags(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    """An item's labels come with it (its feed's folder, listed among them, stays the
+    feed's tag); later, the labels added, taken away and deleted on the server are so
+    here (each label's ids: one request)."""
+    reader.folders["feed/1"] = "Tech"
+    reader.add(3)
+    reader.items[1].labels.add("Later")
+    reader.items[2].labels.update({"Read later", "later"})
+    first = await sync(store, fetcher)
+    assert first.new == 3 and not first.failed, first.error
+    assert tagged(store, "later") == ["Item 1", "Item 2"]  # (tags are casefolded)
+    assert tagged(store, "read later") == ["Item 2"]
+    assert tagged(store, "tech") == ["Item 1", "Item 2", "Item 3"]  # the feed's tag
+    (feed,) = store.feeds(kind=None)
+    assert feed.tags == ("Tech",)
+
+    reader.items[1].labels.discard("Later")
+    reader.items[3].labels.add("Later")
+    reader.items[2].labels = set()  # "Read later" and "later" deleted on the server
+    before = len(reader.calls())
+    again = await sync(store, fetcher)
+    assert (again.tagged, again.untagged) == (1, 3)
+    assert tagged(store, "later") == ["Item 3"]
+    assert tagged(store, "read later") == []
+    assert reader.calls()[before:].count("stream/items/ids") == 4  # 3 + the one label
+
+    quiet = await sync(store, fetcher)
+    assert (quiet.tagged, quiet.untagged, quiet.sent) == (0, 0, 0)
+
+
+async def test_a_rule_s_tag_on_an_account_s_article_is_its_label_on_the_server(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    """Sent in the same sync, by the server's own spelling of a label it has; the next
+    sync's label sets keep it."""
+    store.add_rule("title:gem", "tag:keep")
+    store.add_rule("title:gem", "tag:Fresh")
+    reader.label_names.add("KEEP")
+    reader.items[1] = Entry(1, "A gem")
+    reader.items[2] = Entry(2, "Plain")
+    result = await sync(store, fetcher)
+    assert not result.failed, result.error
+    assert result.sent == 2
+    assert reader.items[1].labels == {"KEEP", "Fresh"}
+    assert reader.items[2].labels == set()
+    assert store.pending_changes(account.id) == []
+    assert (await sync(store, fetcher)).untagged == 0
+    assert tagged(store, "keep") == tagged(store, "fresh") == ["A gem"]
+
+
+async def test_a_server_that_takes_no_item_labels_keeps_the_tags_here(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    """Miniflux refuses an item label (400): the change is forgotten, not sent again at
+    every sync; a server that lists no item label is not asked for label sets, so the
+    tags a rule gave here stay."""
+    reader.refuse_labels = True
+    store.add_rule("title:gem", "tag:keep")
+    reader.items[1] = Entry(1, "A gem")
+    result = await sync(store, fetcher)
+    assert not result.failed, result.error
+    assert (result.sent, result.labels_refused) == (0, 1)
+    assert store.pending_changes(account.id) == []
+    again = await sync(store, fetcher)
+    assert (again.sent, again.labels_refused, again.untagged) == (0, 0, 0)
+    assert tagged(store, "keep") == ["A gem"]
+    assert reader.calls()[-1] == "tag/list"  # and no label's ids

@@ -285,3 +285,30 @@ def test_rules_applied_to_what_is_stored_queue_an_account_s_changes(
     assert flags(store)["Local one"] == (False, True)
     assert store.apply_rules(rules).changed == [0, 0, 0]  # done: nothing queued twice
     assert len(pending(store, account_id)) == 4
+
+
+def test_the_server_s_labels_are_taken_but_for_a_tag_change_waiting_to_be_sent(
+    synced: tuple[Store, int],
+) -> None:
+    from tuinews.query import parse_query
+    from tuinews.query.rules import make_rule
+
+    store, account_id = synced
+
+    def tagged(tag: str) -> list[str]:
+        query = parse_query(f"tag:{tag} ")
+        return sorted(h.title for h in store.headlines(View(with_hidden=True), query))
+
+    changes = store.apply_remote_labels(account_id, {"Later": [1, 2], "later": [BIG]})
+    assert (changes.tagged, changes.untagged) == (2, 0)
+    assert tagged("later") == ["Item 1", "Item 2"]
+    # A rule tags item 3 and the local article: item 3's label waits to be sent.
+    rules = (make_rule("r", '"item 3" OR "local one"', "tag:Mine"),)
+    assert store.apply_rules(rules).changed == [2]
+    assert [(c.remote_id, c.action, c.argument) for c in store.pending_changes(account_id)] == [
+        ("3", "label", "Mine")
+    ]
+    changes = store.apply_remote_labels(account_id, {"Later": [2]})
+    assert (changes.tagged, changes.untagged) == (0, 1)
+    assert tagged("later") == ["Item 2"]
+    assert tagged("mine") == ["Item 3", "Local one"]  # waiting; and not the account's

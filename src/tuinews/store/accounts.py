@@ -73,7 +73,8 @@ class PendingChange:
     id: int
     remote_id: str
     number: int | None
-    action: str  # read, unread, star, unstar
+    action: str  # read, unread, star, unstar, label, unlabel
+    argument: str = ""  # label, unlabel: the label's name
 
 
 @dataclass
@@ -305,11 +306,11 @@ class Accounts:
     def pending_changes(self, account_id: int) -> list[PendingChange]:
         """The changes waiting to be sent, in the order they were made."""
         rows = self.database.read(
-            "SELECT id, remote_id, number, action FROM pending_changes "
+            "SELECT id, remote_id, number, action, argument FROM pending_changes "
             "WHERE account_id = ? ORDER BY id",
             (account_id,),
         )
-        return [PendingChange(int(i), str(r), n, str(a)) for i, r, n, a in rows]
+        return [PendingChange(int(i), str(r), n, str(a), str(x)) for i, r, n, a, x in rows]
 
     def forget_pending(self, change_ids: Sequence[int]) -> None:
         """These changes were sent: delete exactly them (one transaction)."""

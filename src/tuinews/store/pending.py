@@ -22,6 +22,9 @@ ACTIONS = {
     "star": ("starred", 1),
     "unstar": ("starred", 0),
 }
+# An article's own tag (``article_tags``) is an item label on the server: ``argument``
+# holds the label's name as written (the tag is kept casefolded).
+LABELS = ("label", "unlabel")
 
 
 def queue_flag_in(db: sqlite3.Connection, article_ids: Sequence[int], action: str) -> int:
@@ -80,3 +83,31 @@ def queue_where_in(
             [action, now, value, *params],
         ).rowcount
     )
+
+
+def queue_label_where_in(
+    db: sqlite3.Connection, name: str, ids_sql: str, params: Sequence[object], now: int
+) -> int:
+    """Queue the label ``name`` for the articles of an account among those ``ids_sql``
+    gives that do not have that tag yet (call before tagging them)."""
+    return int(
+        db.execute(
+            "INSERT INTO pending_changes "
+            "(account_id, remote_id, number, action, argument, created) "
+            "SELECT r.account_id, r.remote_id, r.number, 'label', ?, ? FROM remote_items r "
+            "WHERE NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.tag = ? "
+            f"AND t.article_id = r.article_id) AND r.article_id IN ({ids_sql})",
+            [name, now, name.casefold(), *params],
+        ).rowcount
+    )
+
+
+def pending_labels_in(db: sqlite3.Connection, account_id: int) -> set[tuple[int, str]]:
+    """(item number, tag) of the account's label changes waiting to be sent: the server's
+    labels are not taken for those."""
+    rows = db.execute(
+        "SELECT number, argument FROM pending_changes WHERE account_id = ? "
+        "AND action IN ('label', 'unlabel') AND number IS NOT NULL",
+        (account_id,),
+    )
+    return {(int(number), str(name).casefold()) for number, name in rows}

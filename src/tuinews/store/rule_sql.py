@@ -13,9 +13,9 @@ rules' words are in (a killfile of ``title:`` rules tokenizes no article text).
 ``tuinews rule apply`` runs the same statements over every stored
 article of a fetched feed or an account, with the real index.
 
-An account's article that a rule reads or stars has the change queued for its server in
-the same transaction (``pending``), like one made by hand: otherwise the server's state,
-unread, would win at the next sync.
+An account's article that a rule reads, stars or tags has the change queued for its
+server in the same transaction (``pending``; a tag is an item label there), like one made
+by hand: otherwise the server's state, unread, would win at the next sync.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from tuinews.query import All, Any, Not, Term, Words
 from tuinews.query.rules import Rule
 from tuinews.store.database import Database
-from tuinews.store.pending import any_remote_in, queue_where_in
+from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
 from tuinews.store.query_sql import query_sql, reads_index
 from tuinews.store.search_index import SearchIndex
 
@@ -115,9 +115,12 @@ def _apply(
         conditions, params = found.conditions()
         where = " AND ".join(f"({c})" for c in conditions) or "1"
         action = _QUEUED.get(rule.action.kind)
-        if queue and action is not None:
+        if queue and rule.action.kind != "hide":
             matching = f"SELECT a.id FROM articles a WHERE {scope} AND {where}"
-            queue_where_in(db, action, matching, [*scope_params, *params], now)
+            if action is not None:
+                queue_where_in(db, action, matching, [*scope_params, *params], now)
+            else:  # a tag: the item's label
+                queue_label_where_in(db, rule.action.tag, matching, [*scope_params, *params], now)
         sql, tag = _statement(rule, scope)
         sql = sql.format(conditions=where)
         values = ([tag] if tag else []) + [*scope_params, *params]

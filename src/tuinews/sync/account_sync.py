@@ -1,7 +1,7 @@
 """One account's sync with its server, both ways (see docs/sync-design.md):
 
 1. **push**: the changes made here and not yet sent (``pending_changes``), the last one
-   per article and flag, with ``edit-tag`` in batches; each batch's rows are deleted once
+   per article and flag (or label), with ``edit-tag`` in batches; each batch's rows are deleted once
    the server took it, so a failure leaves the rest for the next sync and nothing is
    lost; a row is the state wanted, so a batch sent twice changes nothing;
 2. **subscriptions**: the account's feeds become the server's list (folders as tags);
@@ -11,15 +11,16 @@
    the server's clock);
 4. **state**: the server's complete unread and starred id sets, taken for every article
    here with no change of that flag waiting to be sent (an unsent change made here wins;
-   otherwise the server does);
+   otherwise the server does); then its item labels (``tag/list``, and the ids of each
+   label of type ``tag``), the articles' own tags, the same way;
 5. **contents** of the ids not stored here (new, unread or starred), in batches, each
    stored in one transaction through the same sanitising as fetched feed items, the
    rules (config ``[[rules]]`` and ``tuinews rule add``) run on the new ones in it; what
-   they read or star is queued, and sent at the end of the sync (a second push).
+   they read, star or tag is queued, and sent at the end of the sync (a second push).
 
-A sync with nothing new costs four small requests (ids since, unread set, starred set,
-subscription list), no login and no token. Nothing of Textual here: the command line
-and the app run the same code.
+A sync with nothing new costs five small requests (ids since, unread set, starred set,
+subscription list, tag list) and one per item label, no login and no token. Nothing of
+Textual here: the command line and the app run the same code.
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
-from tuinews.fetch.greader_data import Item, ItemRef, Subscription
+from tuinews.fetch.greader_data import LABEL_PREFIX, Item, ItemRef, Subscription, label_stream
 from tuinews.ingest import all_rules
 from tuinews.query.rules import Rule
 from tuinews.settings import Settings
 from tuinews.store import Account, Store, StoreError, UpsertCounts
 from tuinews.store.accounts import PendingChange, signed
-from tuinews.store.pending import ACTIONS
+from tuinews.store.pending import ACTIONS, LABELS
 from tuinews.sync.items import item_usec, remote_articles, remote_feeds
 from tuinews.sync.session import Session
 
@@ -71,6 +72,9 @@ class AccountResult:
     unread: int = 0
     starred: int = 0
     unstarred: int = 0
+    tagged: int = 0  # article tags added here from the server's item labels
+    untagged: int = 0
+    labels_refused: int = 0  # label changes the server did not take (forgotten)
     feeds_added: int = 0
     feeds_removed: int = 0
     requests: int = 0
@@ -95,6 +99,7 @@ class AccountSync:
         self.result = AccountResult(account.id, account.name, account.api_url, account.user)
         self.newest = account.newest_usec
         self.rules: tuple[Rule, ...] = ()
+        self.folders: dict[str, tuple[str, ...]] = {}  # each subscription's, by stream id
         self.ruled = 0  # changes the rules made that go to the server
 
     async def run(self) -> AccountResult:
@@ -131,6 +136,7 @@ class AccountSync:
         )
         self.result.feeds_added += changes.added
         self.result.feeds_removed += changes.removed
+        self.folders = {sub.id: sub.labels for sub in subscriptions}
         arrived: list[ItemRef] = []
         if first:
             await self._first_items(client, subscriptions)
@@ -149,6 +155,7 @@ class AccountSync:
         self.result.unread += state.unread
         self.result.starred += state.starred
         self.result.unstarred += state.unstarred
+        await self._labels(client, account)
         await self._fetch(client, itertools.chain(arrived, unread, starred))
         if self.ruled:
             await self._push(client)  # what the rules did to the new articles
@@ -157,29 +164,82 @@ class AccountSync:
     # --- push ------------------------------------------------------------------------
 
     async def _push(self, client: GReaderClient) -> None:
-        """Send the changes waiting, the last per article and flag, a batch per call;
-        forget exactly the rows of each batch the server took."""
+        """Send the changes waiting, the last per article and flag (or label), a batch
+        per call; forget exactly the rows of each batch the server took."""
         changes = await asyncio.to_thread(self.store.pending_changes, self.account.id)
         latest: dict[tuple[object, str], PendingChange] = {}
         rows: dict[tuple[object, str], list[int]] = {}
         for change in changes:
-            if change.action not in TAGS:
+            if change.action in TAGS:
+                what = ACTIONS[change.action][0]  # the flag
+            elif change.action in LABELS and change.argument:
+                what = "label:" + change.argument.casefold()
+            else:
                 continue  # (a kind of change of a later version: left for it)
             item = change.number if change.number is not None else change.remote_id
-            key: tuple[object, str] = (item, ACTIONS[change.action][0])  # article, flag
+            key: tuple[object, str] = (item, what)
             latest[key] = change
             rows.setdefault(key, []).append(change.id)
-        by_action: dict[str, list[tuple[object, str]]] = {}
+        names: dict[str, str] = {}
+        if any(change.action in LABELS for change in latest.values()):
+            names = await self._label_names(client)
+        calls: dict[tuple[str | None, str | None], list[tuple[object, str]]] = {}
         for wanted, change in latest.items():
-            by_action.setdefault(change.action, []).append(wanted)
-        for action, keys in by_action.items():
-            add, remove = TAGS[action]
+            calls.setdefault(self._edit(change, names), []).append(wanted)
+        for (add, remove), keys in calls.items():
             for start in range(0, len(keys), client.batch):
                 chunk = keys[start : start + client.batch]
-                await client.edit_tag([latest[k].remote_id for k in chunk], add=add, remove=remove)
+                try:
+                    await client.edit_tag(
+                        [latest[k].remote_id for k in chunk], add=add, remove=remove
+                    )
+                except GReaderError as error:
+                    label = (add or remove or "").startswith(LABEL_PREFIX)
+                    if not label or error.status not in (400, 422):
+                        raise
+                    # The server takes no item labels (Miniflux): forget, never retry.
+                    self.result.labels_refused += len(chunk)
+                else:
+                    self.result.sent += len(chunk)
                 sent = [row for k in chunk for row in rows[k]]
                 await asyncio.to_thread(self.store.forget_pending, sent)
-                self.result.sent += len(chunk)
+
+    @staticmethod
+    def _edit(change: PendingChange, names: dict[str, str]) -> tuple[str | None, str | None]:
+        """What ``edit-tag`` adds and removes for a change (a label by the server's own
+        spelling of its name, when it has one)."""
+        if change.action in TAGS:
+            return TAGS[change.action]
+        stream = label_stream(names.get(change.argument.casefold(), change.argument))
+        return (stream, None) if change.action == "label" else (None, stream)
+
+    @staticmethod
+    async def _label_names(client: GReaderClient) -> dict[str, str]:
+        """The server's item labels, by casefolded name (tags here are casefolded)."""
+        return {
+            tag.label.casefold(): tag.label
+            for tag in await client.tags()
+            if tag.label and tag.kind != "folder"
+        }
+
+    # --- labels ----------------------------------------------------------------------
+
+    async def _labels(self, client: GReaderClient, account: Account) -> None:
+        """The server's item labels as the articles' own tags: every label of type
+        ``tag`` with the complete set of its ids (one request each). A server that lists
+        none is asked no further unless it is known to have item labels (FreshRSS):
+        otherwise its silence would take away tags that a rule gave here."""
+        labels = [tag for tag in await client.tags() if tag.kind == "tag" and tag.label]
+        if not labels and account.server != "freshrss":
+            return
+        sets: dict[str, list[int]] = {}
+        for tag in labels:
+            assert tag.label is not None
+            refs = await client.all_item_ids(tag.id)
+            sets.setdefault(tag.label, []).extend(ref.number for ref in refs)
+        changes = await asyncio.to_thread(self.store.apply_remote_labels, account.id, sets)
+        self.result.tagged += changes.tagged
+        self.result.untagged += changes.untagged
 
     # --- items -----------------------------------------------------------------------
 
@@ -246,10 +306,12 @@ class AccountSync:
             return
         settings, rules = self.settings, self.rules
 
+        folders = self.folders
+
         def store() -> UpsertCounts:
             return self.store.store_items(
                 self.account.id,
-                remote_articles(unique),
+                remote_articles(unique, folders),
                 keep=settings.keep_articles,
                 keep_days=settings.keep_days,
                 rules=rules,

@@ -170,7 +170,8 @@ class RefreshRunner:
                 failed_accounts.append(result)
             done[0] += 1
             status.advance(done[0], total, len(failed) + len(failed_accounts))
-            if result.new or result.read or result.unread or result.starred or result.unstarred:
+            changed = (result.read, result.unread, result.starred, result.unstarred)
+            if result.new or any(changed) or result.tagged or result.untagged:
                 self.reload_soon()
 
         try:
