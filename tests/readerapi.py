@@ -52,6 +52,9 @@ class FakeReader:
     broken: set[str] = field(default_factory=set)  # calls answered with broken JSON
     edit_tags: list[list[tuple[str, str]]] = field(default_factory=list)
     folders: dict[str, str] = field(default_factory=dict)  # stream id -> its folder
+    titles: dict[str, str] = field(default_factory=dict)  # stream id -> title ("Feed ID")
+    urls: dict[str, str] = field(default_factory=dict)  # stream id -> the feed's address
+    unsubscribed: set[str] = field(default_factory=set)
     label_names: set[str] = field(default_factory=set)  # labels with no item too
     refuse_labels: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,6 +73,8 @@ class FakeReader:
         )
         route(PREFIX + "edit-tag", self._authorised(self._edit_tag))
         route(PREFIX + "tag/list", self._authorised(self._tags))
+        route(PREFIX + "subscription/quickadd", self._authorised(self._quickadd))
+        route(PREFIX + "subscription/edit", self._authorised(self._edit_subscription))
 
     @property
     def api_url(self) -> str:
@@ -112,15 +117,52 @@ class FakeReader:
             body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
         )
 
+    def feeds(self) -> list[str]:
+        """The subscriptions' stream ids: feed/1, those of the items, those added."""
+        found = {entry.feed for entry in self.items.values()} | {"feed/1"} | set(self.urls)
+        return sorted(found - self.unsubscribed)
+
+    def _title(self, feed: str) -> str:
+        return self.titles.get(feed, f"Feed {feed}")
+
     def _subscriptions(self, request: Request) -> Response:
-        feeds = sorted({entry.feed for entry in self.items.values()} | {"feed/1"})
+        subscriptions = []
+        for feed in self.feeds():
+            sub = {"id": feed, "title": self._title(feed), "categories": self._folder(feed)}
+            if feed in self.urls:
+                sub["url"] = self.urls[feed]
+            subscriptions.append(sub)
+        return self._json({"subscriptions": subscriptions})
+
+    def _quickadd(self, request: Request) -> Response:
+        url = dict(urllib.parse.parse_qsl(request.body.decode()))["quickadd"]
+        if "missing" in url:
+            return self._json({"numResults": 0, "error": "no feed there"})
+        stream = f"feed/{100 + len(self.urls)}"
+        self.urls[stream] = url
+        self.titles[stream] = f"Feed at {url.rsplit('/', 1)[-1]}"
+        self.unsubscribed.discard(stream)
         return self._json(
-            {
-                "subscriptions": [
-                    {"id": f, "title": f"Feed {f}", "categories": self._folder(f)} for f in feeds
-                ]
-            }
+            {"numResults": 1, "query": url, "streamId": stream, "streamName": self._title(stream)}
         )
+
+    def _edit_subscription(self, request: Request) -> Response:
+        form = dict(urllib.parse.parse_qsl(request.body.decode()))
+        stream = form["s"]
+        if form["ac"] == "subscribe":
+            self.urls[stream] = stream.removeprefix("feed/")
+        elif stream not in self.feeds():
+            return Response(status=400, body=b"Bad Request")
+        if form["ac"] == "unsubscribe":
+            self.unsubscribed.add(stream)
+            return Response(body=b"OK")
+        if "t" in form:
+            self.titles[stream] = form["t"]
+        if "r" in form and self.folders.get(stream) == form["r"].removeprefix("user/-/label/"):
+            del self.folders[stream]
+        if "a" in form:  # one folder per feed, as FreshRSS
+            self.folders[stream] = form["a"].removeprefix("user/-/label/")
+        return Response(body=b"OK")
 
     def _folder(self, feed: str) -> list[dict[str, str]]:
         folder = self.folders.get(feed)

@@ -146,10 +146,12 @@ class Accounts:
         )
         return [_account(row) for row in rows]
 
-    def get_account(self, account_id: int) -> Account | None:
+    def get_account(self, account_id: int, *, counts: bool = True) -> Account | None:
+        """The account (``counts``: with its counts, which read its articles; without,
+        a lookup by key, for the app's event loop)."""
+        extra = f", {_ACCOUNT_COUNTS}" if counts else ""
         rows = self.database.read(
-            f"SELECT {_ACCOUNT_COLUMNS}, {_ACCOUNT_COUNTS} FROM accounts a WHERE a.id = ?",
-            (account_id,),
+            f"SELECT {_ACCOUNT_COLUMNS}{extra} FROM accounts a WHERE a.id = ?", (account_id,)
         )
         return _account(rows[0]) if rows else None
 
