@@ -73,6 +73,10 @@ class FakeReader:
         )
         route(PREFIX + "edit-tag", self._authorised(self._edit_tag))
         route(PREFIX + "tag/list", self._authorised(self._tags))
+        route(
+            PREFIX + "user-info",
+            self._authorised(lambda r: self._json({"userId": "1", "userName": "alice"})),
+        )
         route(PREFIX + "subscription/quickadd", self._authorised(self._quickadd))
         route(PREFIX + "subscription/edit", self._authorised(self._edit_subscription))
 
@@ -197,10 +201,17 @@ class FakeReader:
             entries = [e for e in entries if e.number >= int(query["ot"][0]) * 1_000_000]
         return entries
 
+    @staticmethod
+    def _page(query: dict[str, list[str]], entries: list[Entry]) -> tuple[list[Entry], dict]:
+        """A page of ``n`` (default 1000) from the continuation ``c`` (an offset)."""
+        size, start = int(query.get("n", ["1000"])[0]), int(query.get("c", ["0"])[0])
+        end = start + max(1, size)
+        return entries[start:end], ({"continuation": str(end)} if end < len(entries) else {})
+
     def _ids(self, request: Request) -> Response:
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
-        refs = [{"id": str(e.number)} for e in self._selected(query)]
-        return self._json({"itemRefs": refs})
+        page, more = self._page(query, self._selected(query))
+        return self._json({"itemRefs": [{"id": str(e.number)} for e in page], **more})
 
     def _item(self, entry: Entry) -> dict[str, object]:
         categories = [READ] * entry.read + [STARRED] * entry.starred
@@ -227,7 +238,8 @@ class FakeReader:
         if not self.contents_supported:
             return self._json([])  # Miniflux's answer to what it does not implement
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
-        return self._json({"items": [self._item(e) for e in self._selected(query)]})
+        page, more = self._page(query, self._selected(query))
+        return self._json({"items": [self._item(e) for e in page], **more})
 
     def _edit_tag(self, request: Request) -> Response:
         form = urllib.parse.parse_qsl(request.body.decode())

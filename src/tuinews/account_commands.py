@@ -245,7 +245,7 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
         elif not args.json:
             output.say(f"{result.name}: {_result_text(result)}")
 
-    results = run_sync(store, settings, chosen, password=_password(), progress=progress)
+    results = run_sync(store, settings, chosen, password=command_password(), progress=progress)
     failed = sum(result.failed for result in results)
     new = sum(result.new for result in results)
     seconds = round(time.monotonic() - started, 2)
@@ -274,7 +274,7 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
     return 1 if failed else 0
 
 
-def _password() -> PasswordSource:
+def command_password() -> PasswordSource:
     """The password for a login a sync needs: the account's command, TUINEWS_PASSWORD,
     else asked on the terminal (one question at a time)."""
     import threading
@@ -346,7 +346,7 @@ def add_on_server(args: argparse.Namespace, settings: Settings, store: Store) ->
                 title=args.title,
                 tags=args.tag,
                 fetcher=fetcher,
-                password=_password(),
+                password=command_password(),
             )
         if done.sync.failed:
             say(f"Subscribed to {done.title} on {found.name}.")
@@ -379,7 +379,7 @@ def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store)
 
     async def go() -> None:
         async with new_fetcher(settings) as fetcher:
-            await unsubscribe(store, found, feed, fetcher=fetcher, password=_password())
+            await unsubscribe(store, found, feed, fetcher=fetcher, password=command_password())
 
     try:
         asyncio.run(go())
@@ -422,7 +422,12 @@ def import_on_server(args: argparse.Namespace, settings: Settings, store: Store)
     async def go() -> SubscribedAll:
         async with new_fetcher(settings) as fetcher:
             return await subscribe_all(
-                store, settings, found, list(wanted.values()), fetcher=fetcher, password=_password()
+                store,
+                settings,
+                found,
+                list(wanted.values()),
+                fetcher=fetcher,
+                password=command_password(),
             )
 
     names = ", ".join(name for name, _ in lists)

@@ -302,3 +302,24 @@ async def test_a_server_that_takes_no_item_labels_keeps_the_tags_here(
     assert (again.sent, again.labels_refused, again.untagged) == (0, 0, 0)
     assert tagged(store, "keep") == ["A gem"]
     assert reader.calls()[-1] == "tag/list"  # and no label's ids
+
+
+async def test_a_first_sync_pages_the_reading_list_and_stops_once_each_feed_has_its_keep(
+    store: Store, reader: FakeReader, fetcher: Fetcher, account: Account
+) -> None:
+    """Pages of 1,000 (the next one asked for while one is stored); no page past the one
+    where every feed has ``keep_articles``; id sets in one request each."""
+    for k in range(2500):  # read (only the pages bring them), a second apart
+        number = 10**12 + k * 10**6  # (the fake's ids are their times, in microseconds)
+        reader.items[number] = Entry(number, f"Item {k}", read=True)
+    result = await sync(store, fetcher, keep_articles=1500)
+    assert not result.failed, result.error
+    assert result.new == 1500 and len(titles(store)) == 1500
+    calls = reader.calls()
+    assert calls.count("stream/contents/user/-/state/com.google/reading-list") == 2
+    assert calls.count("stream/items/ids") == 2  # unread and starred sets
+
+    reader.add(1200, start=2 * 10**12)  # arrived later
+    again = await sync(store, fetcher, keep_articles=5000)
+    assert again.new == 1200 and not again.failed
+    assert reader.calls()[len(calls) :].count("stream/items/ids") == 3  # since, unread, starred

@@ -197,9 +197,10 @@ class SyncItems:
                 feed_id = self.accounts.feed_in(db, account_id, sub)
                 before = len(counts.new_ids)
                 self.articles.upsert_in(db, feed_id, [g.article for g in group], counts, now)
-                for entry in group:
-                    self._remote_item_in(db, account_id, feed_id, entry)
                 new_ids = counts.new_ids[before:]
+                fresh = set(new_ids)
+                for entry in group:
+                    self._remote_item_in(db, account_id, feed_id, entry, fresh)
                 if rules and new_ids:
                     ruled = apply_rules_in(db, rules, new_ids, now, queue=True).changed
                     counts.ruled = [a + b for a, b in zip(counts.ruled, ruled, strict=True)]
@@ -214,8 +215,14 @@ class SyncItems:
 
     @staticmethod
     def _remote_item_in(
-        db: sqlite3.Connection, account_id: int, feed_id: int, entry: RemoteArticle
+        db: sqlite3.Connection,
+        account_id: int,
+        feed_id: int,
+        entry: RemoteArticle,
+        fresh: set[int],
     ) -> None:
+        """Its id, flags and labels (``fresh``: articles inserted just now, unread and
+        unstarred as made: only a flag set needs writing)."""
         row = db.execute(
             "SELECT id FROM articles WHERE feed_id = ? AND uid = ?", (feed_id, entry.article.uid)
         ).fetchone()
@@ -231,6 +238,8 @@ class SyncItems:
             (article_id, account_id, entry.remote_id, number, usec),
         )
         for column, value in (("read", entry.article.read), ("starred", entry.article.starred)):
+            if not value and article_id in fresh:
+                continue
             db.execute(
                 f"UPDATE articles SET {column} = ? WHERE id = ? AND {column} != ? AND id IN "
                 f"(SELECT r.article_id FROM remote_items r WHERE r.article_id = ? "
