@@ -4,12 +4,11 @@ dialog), listed at once. Hidden articles stay out of every view."""
 
 from __future__ import annotations
 
-from tuinews.library import Opened
-
 from tests.builders import article, make_articles, make_store
 from tests.ui.helpers import main, press_fast, settle, wait_for, wait_settled
 from tuinews.query.rules import make_rule
 from tuinews.settings import Settings
+from tuinews.startup import Opened
 from tuinews.store import Store, View
 from tuinews.ui.app import TuinewsApp
 from tuinews.ui.bindings import BINDING_IDS
