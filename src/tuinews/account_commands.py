@@ -300,6 +300,9 @@ def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
     query = parse_query(" ".join(args.query))
     for hint in query.hints:
         warn(hint)
+    if query.hints:  # (a term left out would mark more than was asked)
+        warn("nothing was marked: correct the query (tuinews search shows what it finds)")
+        return 2
     if query.empty:
         warn("nothing to search for: tuinews mark read QUERY (every article it finds)")
         return 2

@@ -116,8 +116,9 @@ def resolve_password(
         return env[PASSWORD_ENV]
     if not interactive():
         raise PasswordError(
-            "no password: give --password-command, set TUINEWS_PASSWORD, "
-            "or run tuinews on a terminal to be asked"
+            "no password: set TUINEWS_PASSWORD, run tuinews on a terminal to be asked, "
+            "or give the account a command that prints it (tuinews account add URL "
+            "--user NAME --password-command CMD)"
         )
     try:
         password = ask(prompt)

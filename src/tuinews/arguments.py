@@ -23,12 +23,16 @@ COMMANDS = (
     "mark",
     "query",
     "rule",
+    "feed",
 )
-# these need write access (a nested command's "list" does not)
-WRITERS = ("refresh", "add", "remove", "import", "account", "sync", "mark", "query", "rule")
+# these need write access (a nested command's "list" or "show" does not)
+WRITERS = (
+    "refresh", "add", "remove", "import", "account", "sync", "mark", "query", "rule", "feed"
+)  # fmt: skip
+READERS = ("list", "show")  # the nested commands' actions that only read
 CREATORS = ("refresh", "add", "import")  # these (and the app) make a database that is not there
 ACCOUNT_COMMANDS = ("account", "sync", "mark")  # in tuinews.account_commands
-NESTED = ("query", "rule")  # a word after the command: its action (add, list...)
+NESTED = ("query", "rule", "feed")  # a word after the command: its action (add, list...)
 COMMON_OPTIONS = ("--db", "--config")  # each takes a value; before a command or after it
 _COMMON_JOINED = tuple(f"{option}=" for option in COMMON_OPTIONS)
 
@@ -100,6 +104,11 @@ def build_command_parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser("refresh", help="fetch all feeds and print a summary")
     refresh.add_argument("--json", action="store_true", help="print one JSON object")
+    refresh.add_argument(
+        "--all",
+        action="store_true",
+        help="also the feeds whose own interval (tuinews feed set ID interval=M) is not up",
+    )
     _common(refresh)
 
     search = commands.add_parser("search", help="search the stored articles")
@@ -282,6 +291,38 @@ def _triage_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     apply.add_argument("--json", action="store_true", help="print one JSON object")
     for leaf in (add, listing, remove, apply):
         _common(leaf)
+    _feed_parsers(commands)
+
+
+def _feed_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from tuinews.feed_settings import KEYS
+
+    keys = "; ".join(f"{key}: {about}" for key, about in KEYS.items())
+    feed = commands.add_parser(
+        "feed",
+        help="a feed's own settings: set, show",
+        description=(
+            "A feed's own settings override the config file's for that feed. The keys: "
+            f"{keys}. An account's feed takes keep and hidden (its title and tags are its "
+            "server's; its server fetches it)."
+        ),
+    )
+    actions = feed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    change = actions.add_parser(
+        "set",
+        help="change settings: tuinews feed set ID interval=30 tags=news,world",
+        description=(
+            "Every KEY=VALUE is checked first: one that is wrong changes nothing. "
+            f"The keys: {keys}."
+        ),
+    )
+    change.add_argument("feed", metavar="URL|ID")
+    change.add_argument("settings", nargs="+", metavar="KEY=VALUE")
+    show = actions.add_parser("show", help="the feed's settings, and the global ones it uses")
+    show.add_argument("feed", metavar="URL|ID")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    for leaf in (change, show):
+        _common(leaf)
 
 
 def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
@@ -304,28 +345,43 @@ def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
             if argv[at + 1] == "add":
                 rest = _query_words_last(rest)
             return command, [command, argv[at + 1], *argv[:at], *rest]
-        return command, [command, *argv[:at], *argv[at + 1 :]]
+        rest = argv[at + 1 :]
+        if command in _QUERY_LAST:
+            rest = _query_words_last(rest, command)
+        return command, [command, *argv[:at], *rest]
     return None, argv
 
 
-def _query_words_last(words: list[str]) -> list[str]:
-    """``query add NAME QUERY...`` and ``rule add ACTION QUERY...``: the common options
-    (and --help) first, then the name or action, then the query after ``--``, so that an
-    exclusion in it (``-sport``) is a word of the query, not an option."""
+# The commands whose last argument is a query, and what comes before it: (the options that
+# take a value, the flags, how many words come before the query).
+_QUERY_LAST = {
+    "search": (("--limit", *COMMON_OPTIONS), ("--json", "-h", "--help"), 0),
+    "mark": (COMMON_OPTIONS, ("-h", "--help"), 1),
+    "query add": (COMMON_OPTIONS, ("-h", "--help"), 1),  # and rule add ACTION
+}
+
+
+def _query_words_last(words: list[str], command: str = "query add") -> list[str]:
+    """``search QUERY...``, ``mark MARK QUERY...``, ``query add NAME QUERY...`` and ``rule
+    add ACTION QUERY...``: the options first, then the words before the query, then the
+    query after ``--``, so that an exclusion in it (``-sport``) is a word of the query,
+    not an option."""
+    valued, flags, before = _QUERY_LAST[command]
+    joined = tuple(f"{option}=" for option in valued)
     options: list[str] = []
     others: list[str] = []
     at = 0
     while at < len(words):
         word = words[at]
-        if word in COMMON_OPTIONS and at + 1 < len(words):
+        if word in valued and at + 1 < len(words):
             options += words[at : at + 2]
             at += 2
             continue
-        if word.startswith(_COMMON_JOINED) or word in ("-h", "--help"):
+        if word.startswith(joined) or word in flags:
             options.append(word)
         elif word != "--" or others:
             others.append(word)
         at += 1
-    if len(others) < 2:
+    if len(others) <= before or not any(word.startswith("-") for word in others[before:]):
         return [*options, *others]
-    return [*options, others[0], "--", *others[1:]]
+    return [*options, *others[:before], "--", *others[before:]]

@@ -15,6 +15,7 @@
     tuinews mark read|unread|star|unstar QUERY...
     tuinews query add|list|remove     saved searches (listed above the feeds)
     tuinews rule add|list|remove|apply  rules run on every new article
+    tuinews feed set URL|ID KEY=VALUE... | feed show URL|ID [--json]  a feed's own settings
 
 The common options (--db FILE, --config FILE) go before the command or after it. Exit
 status: 0 ok, 1 some feeds or accounts failed (refresh, sync), 2 usage, store or output
@@ -38,6 +39,7 @@ from tuinews.arguments import (
     ACCOUNT_COMMANDS,
     COMMANDS,
     CREATORS,
+    READERS,
     WRITERS,
     build_command_parser,
     build_parser,
@@ -195,19 +197,19 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
     if command and collect:
         gc.enable()  # a command may run long: only the reader's start-up goes without
     try:
+        for problem in problems if command else ():
+            print(f"tuinews: {problem}", file=sys.stderr)
         if command == "extract":
             from tuinews.commands import extract_command
             from tuinews.output import printing
 
-            return printing(lambda: extract_command(args.source))
+            return printing(lambda: extract_command(args.source, settings))
         if command:
             from tuinews.commands import run_command
             from tuinews.output import printing
 
-            for problem in problems:
-                print(f"tuinews: {problem}", file=sys.stderr)
             action = getattr(args, "action", None)
-            writing = command in WRITERS and action != "list"
+            writing = command in WRITERS and action not in READERS
             create = command in CREATORS or action == "add"
             return printing(
                 lambda: run_command(

@@ -1,6 +1,6 @@
 """The headless commands: ``refresh``, ``search``, ``add``, ``remove``, ``feeds``,
-``import``, ``export``, and ``query`` and ``rule`` (in :mod:`tuinews.triage`). Each
-returns the exit status."""
+``import``, ``export``, ``query`` and ``rule`` (in :mod:`tuinews.triage`), and ``feed``
+(in :mod:`tuinews.feed_command`). Each returns the exit status."""
 
 from __future__ import annotations
 
@@ -217,7 +217,7 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
     """Fetch every feed. One refresh of a database runs at a time: started while another
     runs (an earlier cron run, the app's), it waits for that one to end, then fetches
     the feeds it did not."""
-    from tuinews.ingest import due_feeds
+    from tuinews.ingest import due_feeds, own_interval_up
     from tuinews.store import AlreadyRunning, StoreError
     from tuinews.store.lock import Holder, one_refresh
 
@@ -232,12 +232,16 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
             feeds = due_feeds(store, force=True)
             if fresh_since is not None:
                 feeds = [feed for feed in feeds if (feed.last_fetch or 0) < fresh_since]
-            return _refresh(args, settings, store, feeds)
+            # A feed with an interval of its own waits for it, unless --all.
+            due = [feed for feed in feeds if args.all or own_interval_up(feed)]
+            return _refresh(args, settings, store, due, len(feeds) - len(due))
     except AlreadyRunning as running:  # an earlier tuinews, with the lock for its whole run
         raise StoreError(f"cannot refresh {store.path}: {running}") from None
 
 
-def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed]) -> int:
+def _refresh(
+    args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed], not_due: int
+) -> int:
     from tuinews.ingest import run_refresh
 
     started = time.monotonic()
@@ -266,6 +270,7 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
                 "new": new,
                 "hidden": hidden,
                 "failed": len(failed),
+                "not_due": not_due,
                 "seconds": seconds,
                 "finished": iso_time(time.time()),
             },
@@ -276,7 +281,12 @@ def _refresh(args: argparse.Namespace, settings: Settings, store: Store, feeds: 
             f"Refreshed {len(results)} feed{'s' * (len(results) != 1)} in {seconds} s: "
             f"{new} new article{'s' * (new != 1)}"
             + (f" ({hidden} hidden by rules)" if hidden else "")
-            + f", {len(failed)} failed."
+            + f", {len(failed)} failed"
+            + (
+                f"; {not_due} not due yet (an interval of their own: --all fetches them)."
+                if not_due
+                else "."
+            )
         )
     output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
     if output.failed:
@@ -301,7 +311,7 @@ def _result_json(result: FeedResult) -> dict[str, object]:
     }
 
 
-def extract_command(source: str) -> int:
+def extract_command(source: str, settings: Settings) -> int:
     """Print the article in a file or at a URL: ``# Title``, then the body in Markdown; a
     feed's items, each so. A binary or empty file, or JSON that is no feed, is skipped
     with the app's reason (status 2)."""
@@ -310,10 +320,11 @@ def extract_command(source: str) -> int:
     from tuinews.formats import FormatError
 
     if source.lower().startswith(("http://", "https://")):
-        from tuinews.fetch import Fetcher, FetchRequest, FetchResult
+        from tuinews.fetch import FetchRequest, FetchResult
+        from tuinews.network import new_fetcher
 
         async def fetch() -> FetchResult:
-            async with Fetcher() as fetcher:
+            async with new_fetcher(settings) as fetcher:
                 return await fetcher.fetch(FetchRequest(source))
 
         fetched = asyncio.run(fetch())
@@ -370,6 +381,13 @@ def triage_command(args: argparse.Namespace, settings: Settings, store: Store) -
     return handler(args, settings, store, Output(say, warn, say_json))
 
 
+def feed_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.feed_command import feed_command
+    from tuinews.triage import Output
+
+    return feed_command(args, settings, store, Output(say, warn, say_json))
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "feeds": feeds_command,
     "search": search_command,
@@ -380,4 +398,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "refresh": refresh_command,
     "query": triage_command,
     "rule": triage_command,
+    "feed": feed_command,
 }

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
+from tuinews.network import new_fetcher
 from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
 from tuinews.query.rules import BadRule, Rule, make_rule
 from tuinews.settings import Settings
@@ -73,16 +74,31 @@ def due_feeds(store: Store, *, force: bool = False, now: float | None = None) ->
     return due
 
 
-def stale_feeds(store: Store, interval_minutes: int, now: float | None = None) -> list[Feed]:
-    """Feeds due for an automatic refresh: not fetched within the interval (and not held
-    back by their own ttl/max-age or a Retry-After)."""
+def stale_feeds(store: Store, interval_minutes: int | None, now: float | None = None) -> list[Feed]:
+    """Feeds due for an automatic refresh: not fetched within their interval, the feed's
+    own (``tuinews feed set ID interval=M``) or else ``interval_minutes`` (None: only
+    feeds with their own are due), and not held back by their own ttl/max-age or a
+    Retry-After."""
     now = time.time() if now is None else now
-    cutoff = now - interval_minutes * 60
-    return [
-        feed
-        for feed in due_feeds(store, now=now)
-        if feed.last_fetch is None or feed.last_fetch <= cutoff
-    ]
+    stale = []
+    for feed in due_feeds(store, now=now):
+        minutes = feed.refresh_interval
+        minutes = interval_minutes if minutes is None else minutes
+        if minutes is not None and not_fetched_within(feed, minutes, now):
+            stale.append(feed)
+    return stale
+
+
+def not_fetched_within(feed: Feed, minutes: int, now: float) -> bool:
+    return feed.last_fetch is None or feed.last_fetch <= now - minutes * 60
+
+
+def own_interval_up(feed: Feed, now: float | None = None) -> bool:
+    """Whether ``tuinews refresh`` fetches the feed: one with an interval of its own not
+    before that interval is up (cron runs it); any other, always."""
+    minutes = feed.refresh_interval
+    now = time.time() if now is None else now
+    return minutes is None or not_fetched_within(feed, minutes, now)
 
 
 def all_rules(store: Store, settings: Settings) -> tuple[Rule, ...]:
@@ -184,12 +200,7 @@ class Refresher:
     def fetcher(self) -> Fetcher:
         with self._fetcher_lock:
             if self._fetcher is None:
-                from tuinews.fetch import Fetcher, FetchLimits
-
-                limits = FetchLimits(
-                    concurrency=self.settings.concurrency, per_host=self.settings.per_host
-                )
-                self._fetcher = Fetcher(limits)
+                self._fetcher = new_fetcher(self.settings)
             return self._fetcher
 
     def prepare(self) -> None:
@@ -222,6 +233,7 @@ class Refresher:
         self, feed: Feed, body: bytes, url: str, fetched: _Fetched
     ) -> tuple[ParsedFeed, UpsertCounts]:
         keep, keep_days = self.settings.keep_articles, self.settings.keep_days
+        keep = keep if feed.keep is None else feed.keep  # the feed's own, if it has one
         db = self._worker_db
         if db is not None:
             return await self._in_worker(
@@ -257,7 +269,13 @@ class Refresher:
         by_id = {feed.id: feed for feed in feeds}
         self.rules = await asyncio.to_thread(all_rules, self.store, self.settings)
         requests = [
-            FetchRequest(feed.url, etag=feed.etag, last_modified=feed.last_modified, key=feed.id)
+            FetchRequest(
+                feed.url,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                key=feed.id,
+                user_agent=feed.user_agent or None,
+            )
             for feed in feeds
         ]
         results: list[FeedResult] = []
@@ -326,7 +344,9 @@ class Refresher:
                 result.new, result.updated = counts.new, counts.updated
                 result.hidden = counts.hidden
                 if feed.full_text and counts.new_ids:
-                    result.full_texts = await self._fetch_full_texts(counts.new_ids)
+                    result.full_texts = await self._fetch_full_texts(
+                        counts.new_ids, feed.user_agent
+                    )
         except FormatError as error:
             result.status, result.error = "failed", str(error)
             await asyncio.to_thread(self.store.record_failure, feed.id, result.error)
@@ -337,27 +357,32 @@ class Refresher:
         result.seconds = round(time.monotonic() - started, 3)
         return result
 
-    async def fetch_full_text(self, article_id: int) -> str:
-        """Fetch an article's link and keep the article found there; "" or an error."""
+    async def fetch_full_text(self, article_id: int, user_agent: str | None = None) -> str:
+        """Fetch an article's link and keep the article found there; "" or an error. The
+        request carries ``user_agent``, else its feed's own, if it has one."""
         from tuinews.fetch import FetchRequest
         from tuinews.links import safe_link
 
         article = await asyncio.to_thread(self.store.get_article, article_id)
         link = safe_link(article.link) if article is not None else None
-        if link is None:
+        if link is None or article is None:
             return "no http(s) link"
-        fetched = await self.fetcher.fetch(FetchRequest(link))
+        if user_agent is None and article.feed_id is not None:
+            feed = await asyncio.to_thread(self.store.get_feed, article.feed_id)
+            user_agent = feed.user_agent if feed is not None else None
+        fetched = await self.fetcher.fetch(FetchRequest(link, user_agent=user_agent or None))
         if not fetched.ok or not fetched.body:
             return fetched.error or "no content"
         markdown = await self._in_worker(_extract, fetched.body, fetched.final_url)
         await asyncio.to_thread(self.store.set_full_text, article_id, markdown)
         return ""
 
-    async def _fetch_full_texts(self, article_ids: Sequence[int]) -> int:
+    async def _fetch_full_texts(self, article_ids: Sequence[int], user_agent: str) -> int:
         """Full texts for a feed's new articles (the fetcher keeps to the per-host limit,
-        so a site is not hammered); returns how many were fetched."""
+        so a site is not hammered), with the feed's user agent; returns how many were
+        fetched."""
         errors = await asyncio.gather(
-            *(self.fetch_full_text(i) for i in article_ids), return_exceptions=True
+            *(self.fetch_full_text(i, user_agent) for i in article_ids), return_exceptions=True
         )
         return sum(1 for error in errors if error == "")
 

@@ -56,6 +56,8 @@ class Settings:
     keep_days: int = 0  # 0 keeps articles of any age
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys ("j,down")
     rules: tuple[Rule, ...] = ()  # [[rules]]: applied to new articles (see read_rules)
+    user_agent: str = ""  # sent with every request; "" is tuinews's own
+    proxy: str = ""  # http://, https:// or socks5:// URL; "" uses the environment's, if any
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
@@ -80,6 +82,39 @@ def _flag(value: object) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
 
+def user_agent_problem(value: object) -> str | None:
+    """Why this is no User-Agent header value (printable ASCII, one line), else None."""
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    if not (value.isascii() and value.isprintable()):
+        return "must be printable ASCII on one line (it is sent as an HTTP header)"
+    if len(value) > 500:
+        return "must be at most 500 characters"
+    return None
+
+
+PROXY_SCHEMES = ("http", "https", "socks5")
+
+
+def proxy_problem(value: object) -> str | None:
+    """Why this is no proxy URL tuinews can use, else None."""
+    from urllib.parse import urlsplit
+
+    wanted = "must be a proxy URL: http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT"
+    if not isinstance(value, str) or not value.isascii() or not value.isprintable():
+        return wanted
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port  # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        return wanted
+    if parts.scheme.lower() not in PROXY_SCHEMES or not parts.hostname or " " in value.strip():
+        return wanted
+    if port == 0 or parts.path not in ("", "/") or parts.query or parts.fragment:
+        return wanted
+    return None
+
+
 def _keys(value: object) -> str | None:
     if not isinstance(value, dict):
         return 'must be a table of binding id = "keys"'
@@ -101,8 +136,12 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "keep_days": _whole(0, 100_000),
     "keys": _keys,
     "rules": lambda value: None,  # checked rule by rule: see read_rules
+    "user_agent": user_agent_problem,
+    "proxy": proxy_problem,
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
+# What a wrong value falls back to, where "using the default" would not say it.
+_FALLBACKS = {"proxy": "no proxy is used but the environment's (HTTP_PROXY...), if any"}
 
 
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
@@ -139,13 +178,16 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
             continue
         problem = check(value)
         if problem:
-            problems.append(f"{path}: '{key}' {problem}; using the default")
+            fallback = _FALLBACKS.get(key, "using the default")
+            problems.append(f"{path}: '{key}' {problem}; {fallback}")
             continue
         if key == "keys":
             assert isinstance(value, dict)
             value = {str(k): str(v).strip() for k, v in value.items()}
         if key == "rules":
             value = read_rules(value, f"{path}: ", problems)
+        if key in ("user_agent", "proxy"):
+            value = str(value).strip()
         values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]
 

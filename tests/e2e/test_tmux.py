@@ -179,3 +179,56 @@ def test_a_click_opens_the_headline_under_the_mouse(terminal: Terminal, tmp_path
     terminal.wait_for("The body of note 3.")
     terminal.keys("q")
     terminal.wait_closed()
+
+
+def test_a_click_in_a_narrow_terminal_opens_the_headline_under_the_mouse(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """In the narrow layout a click shows the article pane, which renders again at its new
+    width while the clicked article is on its way (slow: the first HTML converted in this
+    run): it rendered the article on screen (the first) under the clicked one's id, marked
+    the clicked one read and kept that. The first run shows the first article (at 120
+    columns), as a user's does."""
+    need_command()
+    db = str(tmp_path / "tuinews.db")
+    words = "words of a long item " * 30
+    items = [
+        (
+            f"g{n}",
+            f"Long item number {n}",
+            f"<p>Paragraph 0 of item {n}.</p>" + f"<p>{words}</p>" * 40,
+        )
+        for n in range(10)
+    ]
+    body = "".join(
+        f"<item><guid>{guid}</guid><title>{title}</title><link>http://127.0.0.1/{guid}</link>"
+        f"<description><![CDATA[{html}]]></description>"
+        f"<pubDate>Mon, {20 - n:02d} Jan 2024 10:00:00 GMT</pubDate></item>"
+        for n, (guid, title, html) in enumerate(items)
+    )
+    feed = f'<rss version="2.0"><channel><title>Loop</title>{body}</channel></rss>'.encode()
+    env = {**os.environ, "TUINEWS_CONFIG": str(tmp_path / "config.toml")}
+    with FeedServer() as server:
+        server.route("/long.xml", Response(body=feed))
+        add = [str(TUINEWS), "add", server.url("/long.xml"), "--db", db]
+        subprocess.run(add, env=env, check=True, capture_output=True, timeout=60)
+        start(terminal, tmp_path, "--db", db)
+        terminal.wait_for("Paragraph 0 of item 0.")
+        terminal.keys("q")
+        terminal.wait_closed()
+        start(terminal, tmp_path, "--db", db, width=80)
+        terminal.wait_for("Long item number 4")
+        screen = terminal.settled()
+        (row,) = [y for y, line in enumerate(screen.splitlines()) if "Long item number 4" in line]
+        x = screen.splitlines()[row].index("Long item number 4") + 1
+        for final in ("M", "m"):  # button 1 pressed, released: cells counted from 1
+            terminal.tmux("send-keys", "-t", "tuinews", "-l", f"\x1b[<0;{x + 1};{row + 1}{final}")
+        # (The first article stayed: shown as this one, it never went away.)
+        terminal.wait_for("Paragraph 0 of item 4.")
+        terminal.keys("Escape")
+        terminal.wait_for("Paragraph 0 of item", gone=True)
+        terminal.keys("Enter")  # the same row again: the same article
+        screen = terminal.wait_for("Paragraph 0 of item 4.")
+        assert "Paragraph 0 of item 0." not in screen
+        terminal.keys("q")
+        terminal.wait_closed()

@@ -66,7 +66,7 @@ async def test_an_account_that_cannot_log_in_says_how_and_the_feeds_go_on(
         assert [h.title for h in main(pilot).shown] == ["Local news"]
         (message,) = [n.message for n in app._notifications]
         assert message == (
-            "1 feed refreshed, 1 account synced: 1 new, 1 failed\n"
+            "1 feed refreshed: 1 new; 1 account failed\n"
             f"alice at {reader.api_url}: cannot log in: no password to log in again: "
             f"tuinews account add {reader.api_url} --user alice, or tuinews sync on a terminal"
         )

@@ -183,3 +183,36 @@ def test_newsboat_query_feeds_and_killfile_are_imported_with_a_report(tmp_path: 
     assert "2 saved already" in again and "1 there already" in again
     with Store(db) as store:
         assert len(store.saved_searches()) == 2 and len(store.stored_rules()) == 1
+
+
+def test_search_and_mark_take_exclusions_and_refuse_a_query_with_mistakes(tmp_path: Path) -> None:
+    """`-word` is a word of the query for search and mark as for query add (argparse took
+    it for an unknown option), and mark refuses a query with mistakes: the term left out
+    would mark more articles than asked."""
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        feed = store.add_feed("https://news.example/feed", title="Tech")
+        store.upsert_articles(
+            feed.id, [article("1", "Kyiv sport"), article("2", "Kyiv news"), article("3", "Old")]
+        )
+    found = json.loads(ok(tuinews("search", "kyiv", "-sport", "--json", db=db)))
+    assert [a["title"] for a in found["articles"]] == ["Kyiv news"]
+    assert "Kyiv news" in ok(tuinews("search", "--limit", "5", "-sport", "kyiv", db=db))
+    refused = tuinews("mark", "read", "feed:tech", "age:>30x", db=db)
+    assert refused.returncode == 2 and "age:>30x is not an age" in refused.stderr
+    assert "nothing was marked" in refused.stderr
+    with Store(db) as store:
+        assert store.unread_count(View()) == 3
+    assert "Marked 1 article read" in ok(tuinews("mark", "read", "kyiv", "-sport", db=db))
+    with Store(db) as store:
+        assert [h.title for h in store.headlines(View(unread_only=True))] == ["Old", "Kyiv sport"]
+
+
+def test_a_rule_of_many_terms_is_kept_whole() -> None:
+    """A killfile rule of 40 alternatives parses with no hint (at most 128 terms); past
+    the limit the one hint says so (not that an OR lacks a term after it)."""
+    forty = " OR ".join(f"title:w{n}" for n in range(40))
+    assert parse_query(forty).hints == []
+    long = " OR ".join(f"w{n}" for n in range(200))
+    assert parse_query(long).hints == ["only the first 128 terms are used"]
+    assert parse_query("x" * 5000).hints == ["only the first 4,000 characters are used"]

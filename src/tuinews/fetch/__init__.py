@@ -33,6 +33,7 @@ from tuinews.fetch._support import (
     clean,
     describe,
     http_error,
+    make_client,
     max_age,
     parse_url,
     printable,
@@ -49,7 +50,6 @@ ACCEPT = (
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_WRITE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class FetchRequest:
     etag: str | None = None
     last_modified: str | None = None
     key: object = None  # the caller's id, echoed in the result
+    user_agent: str | None = None  # instead of the fetcher's (every hop of it)
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,13 @@ class Fetcher:
         self,
         limits: FetchLimits = FetchLimits(),
         user_agent: str | None = None,
+        proxy: str | None = None,
     ) -> None:
+        """``proxy``: an http://, https:// or socks5:// URL for every request; None uses
+        the environment's (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), if any."""
         self.limits = limits
-        self.user_agent = user_agent or (
-            f"tuinews/{tuinews.__version__} (+https://github.com/tuinews/tuinews)"
-        )
+        self.proxy = proxy or None
+        self.user_agent = user_agent or tuinews.default_user_agent()
         self._client: httpx.AsyncClient | None = None
         self._client_lock = threading.Lock()  # prepare() may run in another thread
         self._overall: asyncio.Semaphore | None = None
@@ -284,24 +287,12 @@ class Fetcher:
     def _make_client(self) -> httpx.AsyncClient:
         if self._client is None:
             limits = self.limits
-            self._client = httpx.AsyncClient(
-                follow_redirects=False,
-                timeout=httpx.Timeout(
-                    connect=limits.connect_timeout,
-                    read=limits.total_timeout,
-                    write=_WRITE_TIMEOUT,
-                    pool=limits.total_timeout,
-                ),
-                limits=httpx.Limits(
-                    max_connections=max(1, limits.concurrency),
-                    max_keepalive_connections=max(1, limits.concurrency),
-                ),
-                headers={
-                    "User-Agent": self.user_agent,
-                    "Accept": ACCEPT,
-                    "Accept-Encoding": "gzip, deflate",
-                },
-                event_hooks={"response": [self._remember_redirect]},
+            self._client = make_client(
+                (limits.connect_timeout, limits.total_timeout),
+                limits.concurrency,
+                {"User-Agent": self.user_agent, "Accept": ACCEPT},
+                self.proxy,
+                hook=self._remember_redirect,
             )
         return self._client
 
@@ -350,6 +341,8 @@ class Fetcher:
     ) -> FetchResult | None:
         """One request. Returns the result, or None after moving `progress` to a redirect."""
         headers = {}
+        if request.user_agent and printable(request.user_agent):
+            headers["User-Agent"] = request.user_agent  # the feed's own, instead
         if request.etag and printable(request.etag):
             headers["If-None-Match"] = request.etag
         if request.last_modified and printable(request.last_modified):

@@ -7,12 +7,13 @@ import http
 import socket
 import ssl
 import zlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC
 
 import httpx
 
 MAX_URL_LENGTH = 8000
+WRITE_TIMEOUT = 10.0
 MAX_VALIDATOR = 1024  # longer ETag / Last-Modified values are not kept
 
 
@@ -231,3 +232,29 @@ def describe(exc: BaseException, had_response: bool) -> str:
     if had_response:
         return "truncated response"
     return f"network error ({detail})"
+
+
+def make_client(
+    timeouts: tuple[float, float],
+    connections: int,
+    headers: Mapping[str, str],
+    proxy: str | None,
+    hook: Callable[[httpx.Response], Awaitable[None]],
+) -> httpx.AsyncClient:
+    """The fetcher's one client: no redirects followed (the fetcher does), ``timeouts``
+    (to connect, to read), at most ``connections``, these ``headers`` on every request,
+    ``proxy`` for every request (None: the environment's, if any), ``hook`` on every
+    response. A socks5 proxy needs the ``socksio`` package (a dependency)."""
+    connect, total = timeouts
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        timeout=httpx.Timeout(connect=connect, read=total, write=WRITE_TIMEOUT, pool=total),
+        limits=httpx.Limits(
+            max_connections=max(1, connections),
+            max_keepalive_connections=max(1, connections),
+        ),
+        headers={**headers, "Accept-Encoding": "gzip, deflate"},
+        proxy=proxy,
+        trust_env=True,  # HTTP_PROXY and the others, when no proxy is set here
+        event_hooks={"response": [hook]},
+    )

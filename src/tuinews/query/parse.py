@@ -28,8 +28,8 @@ from tuinews.query.terms import (
 )
 from tuinews.sanitise import clean_line
 
-MAX_QUERY_CHARS = 1000
-MAX_TERMS = 32
+MAX_QUERY_CHARS = 4000
+MAX_TERMS = 128
 MAX_DEPTH = 8  # groups nested deeper are left out (with a hint)
 # A prefix this short matches most words of the index (`t*`: 1.5 s at 100,000 articles,
 # even for the first screen); the search bar waits for another letter or Enter.
@@ -179,6 +179,8 @@ class _Parser:
         return token is None or token.kind in (")", "OR", "AND")
 
     def hint(self, message: str) -> None:
+        if self.truncated and message.endswith("needs a term after it"):
+            return  # (the term after it is one of those left out)
         if message not in self.query.hints:
             self.query.hints.append(message)
 
@@ -334,6 +336,8 @@ def parse_query(text: str) -> Query:
     query = Query()
     typing = bool(text) and not text[-1].isspace()
     text = text.replace("\x00", " ")
+    if len(text) > MAX_QUERY_CHARS:
+        query.hints.append(f"only the first {MAX_QUERY_CHARS:,} characters are used")
     if text.isascii() and text.isprintable():  # columns stay those of the text typed
         text = text[:MAX_QUERY_CHARS]
     else:

@@ -139,11 +139,11 @@ class Accounts:
         assert account is not None
         return account, new
 
-    def accounts(self) -> list[Account]:
-        """Every account, with its counts, in the order they were added."""
-        rows = self.database.read(
-            f"SELECT {_ACCOUNT_COLUMNS}, {_ACCOUNT_COUNTS} FROM accounts a ORDER BY a.id"
-        )
+    def accounts(self, *, counts: bool = True) -> list[Account]:
+        """Every account, with its counts (which read its articles), in the order they
+        were added."""
+        extra = f", {_ACCOUNT_COUNTS}" if counts else ""
+        rows = self.database.read(f"SELECT {_ACCOUNT_COLUMNS}{extra} FROM accounts a ORDER BY a.id")
         return [_account(row) for row in rows]
 
     def get_account(self, account_id: int, *, counts: bool = True) -> Account | None:

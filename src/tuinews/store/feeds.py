@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,10 @@ class Feed:
     starred: int = 0
     hidden: bool = False  # not in the All and Unread views (newsboat's "!" tag)
     account_id: int | None = None  # kind 'account': its server's, never fetched by a refresh
+    # Its own settings (`tuinews feed set`); None or "": the global one.
+    refresh_interval: int | None = None  # minutes between automatic refreshes
+    keep: int | None = None  # articles kept
+    user_agent: str = ""
 
     @property
     def name(self) -> str:
@@ -69,7 +73,11 @@ class Feed:
 _FEED_COLUMNS = (
     "f.id, f.url, f.kind, f.title, f.user_title, f.site_url, f.etag, f.last_modified, "
     "f.last_fetch, f.last_success, f.last_error, f.status, f.next_fetch, f.retry_at, f.moved_to, "
-    "f.full_text, f.hidden, f.account_id"
+    "f.full_text, f.hidden, f.account_id, f.refresh_interval, f.keep, f.user_agent"
+)
+# What ``Feeds.change_feed`` may set: a feed's own settings.
+SETTING_COLUMNS = frozenset(
+    {"user_title", "refresh_interval", "keep", "full_text", "hidden", "user_agent"}
 )
 _FEED_FIELDS = [column.strip()[2:] for column in _FEED_COLUMNS.split(",")]
 
@@ -181,6 +189,34 @@ class Feeds:
         """Whether new articles of this feed get their full text fetched from their links."""
         with self.database.write() as db:
             db.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(on), feed_id))
+
+    def change_feed(
+        self,
+        feed_id: int,
+        columns: Mapping[str, str | int | bool | None],
+        tags: Iterable[str] | None = None,
+    ) -> Feed | None:
+        """Set a feed's own settings (``columns``: of SETTING_COLUMNS, values checked by
+        the caller) and, unless None, replace its tags, all in one transaction. The feed
+        as it is then; None when there is no such feed (nothing is changed)."""
+        unknown = set(columns) - SETTING_COLUMNS
+        if unknown:
+            raise ValueError(f"not a feed setting: {', '.join(sorted(unknown))}")
+        values = {
+            column: clean_line(value) if isinstance(value, str) else value
+            for column, value in columns.items()
+        }
+        with self.database.write() as db:
+            if db.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
+                return None
+            if values:
+                assignments = ", ".join(f"{column} = ?" for column in values)
+                db.execute(
+                    f"UPDATE feeds SET {assignments} WHERE id = ?", (*values.values(), feed_id)
+                )
+            if tags is not None:
+                self.set_tags_in(db, feed_id, tags)
+        return self.get_feed(feed_id)
 
     def remove_feed(self, feed_id: int) -> None:
         with self.database.write() as db:

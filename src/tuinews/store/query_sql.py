@@ -34,7 +34,7 @@ _STATE_SQL = {
     "unread": "a.read = 0",
     "read": "a.read = 1",
     "starred": "a.starred = 1",
-    # hidden by a rule (migration 6), or in a hidden feed
+    # hidden by a rule (migration 8), or in a hidden feed
     "hidden": "(a.hidden = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1))",
 }
 _IN_FEED = (

@@ -1,5 +1,5 @@
 """Saved searches (listed above the feeds) and the rules added by ``tuinews rule add``
-(the tables ``saved_searches`` and ``rules``, migration 6). What they hold is text as the
+(the tables ``saved_searches`` and ``rules``, migration 8). What they hold is text as the
 user wrote it, checked before it is stored (``tuinews.query.rules``); applying the rules
 is :mod:`tuinews.store.rule_sql`'s."""
 

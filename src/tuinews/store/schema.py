@@ -285,6 +285,15 @@ MIGRATIONS: list[Migration] = [
         ON articles (published DESC, id DESC, feed_id, read, starred, hidden);
     CREATE INDEX articles_hidden ON articles (id) WHERE hidden = 1;
     """,
+    # 9: per-feed settings (issue 15, `tuinews feed set`): NULL or '' is the global
+    # setting. `refresh_interval` (minutes) overrides the global one for the feed (never
+    # before its own ttl/max-age all the same: next_fetch); `keep` overrides
+    # keep_articles; `user_agent` is sent instead of the global one when it is fetched.
+    """
+    ALTER TABLE feeds ADD COLUMN refresh_interval INTEGER;
+    ALTER TABLE feeds ADD COLUMN keep INTEGER;
+    ALTER TABLE feeds ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

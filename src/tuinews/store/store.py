@@ -94,6 +94,7 @@ class Store:
         self.set_tags = feeds.set_tags
         self.set_feed_hidden = feeds.set_feed_hidden
         self.set_feed_full_text = feeds.set_feed_full_text
+        self.change_feed = feeds.change_feed
         self.hidden_feed_ids = feeds.hidden_feed_ids
         self.feeds = feeds.feeds
         self.get_feed = feeds.get_feed

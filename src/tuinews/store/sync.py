@@ -182,9 +182,10 @@ class SyncItems:
         (made if the list did not have it yet), with the server's flags (unless a change
         of that flag waits to be sent) and id. The ``rules`` run on the articles new here
         (as on a fetched feed's, before anyone lists them); what they read or star is
-        queued for the server. Then each feed keeps its newest ``keep`` articles and none
-        older than ``keep_days`` (0: no limit), but every unread or starred one (the
-        server still lists them). Returns the counts (``new``, ``ruled``, ``hidden``)."""
+        queued for the server. Then each feed keeps its newest ``keep`` articles (its own
+        number, if it has one: tuinews feed set) and none older than ``keep_days`` (0: no
+        limit), but every unread or starred one (the server still lists them). Returns
+        the counts (``new``, ``ruled``, ``hidden``)."""
         by_feed: dict[str, list[RemoteArticle]] = {}
         for item in items:
             by_feed.setdefault(item.feed, []).append(item)
@@ -209,7 +210,9 @@ class SyncItems:
                         for rule, n in zip(rules, ruled, strict=True)
                         if rule.action.kind == "hide"
                     )
-                self._retain_in(db, feed_id, [g.article.uid for g in group], keep, keep_days)
+                own = db.execute("SELECT keep FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+                kept = keep if own is None or own[0] is None else int(own[0])  # its own
+                self._retain_in(db, feed_id, [g.article.uid for g in group], kept, keep_days)
             self.index.index_if_due(db)
         return counts
 

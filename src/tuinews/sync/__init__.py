@@ -17,7 +17,8 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 
-from tuinews.fetch import Fetcher, FetchLimits
+from tuinews import network
+from tuinews.fetch import Fetcher
 from tuinews.settings import Settings
 from tuinews.store import Account, Store
 from tuinews.sync.account_sync import AccountResult, AccountSync
@@ -46,14 +47,14 @@ def stale_accounts(store: Store, interval_minutes: int, now: float | None = None
     cutoff = now - interval_minutes * 60
     return [
         account
-        for account in store.accounts()
+        for account in store.accounts(counts=False)
         if account.last_sync is None or account.last_sync <= cutoff
     ]
 
 
 def new_fetcher(settings: Settings) -> Fetcher:
-    """A fetcher with the user's limits (the same as a refresh's)."""
-    return Fetcher(FetchLimits(concurrency=settings.concurrency, per_host=settings.per_host))
+    """A fetcher with the user's limits, user agent and proxy (a refresh's)."""
+    return network.new_fetcher(settings)
 
 
 async def sync_accounts(

@@ -52,6 +52,9 @@ MAIN_BINDINGS = [
     Binding("r", "refresh_feed", "Refresh feed", id="refresh_feed", show=False),
     Binding("a", "add_feed", "Add feed", id="add_feed", show=False, priority=True),
     Binding("d", "remove_feed", "Remove feed", id="remove_feed", show=False, priority=True),
+    Binding(
+        "e", "edit_feed", "Edit the feed's settings", id="edit_feed", show=False, priority=True
+    ),
     Binding("f", "toggle_feeds", "Feed list", id="toggle_feeds", show=False, priority=True),
     Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False, priority=True),
     # Pane widths (tuinews.ui.pane_sizes): remembered across runs; the mouse drags a border.
@@ -109,6 +112,7 @@ FOCUS_ACTIONS = frozenset(
         "search",
         "add_feed",
         "remove_feed",
+        "edit_feed",
         "save_search",
         "toggle_feeds",
         "focus_next_pane",

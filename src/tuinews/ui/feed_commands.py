@@ -1,8 +1,10 @@
-"""What the keys ``r``, ``a`` and ``d`` do: refresh, add or remove a feed. The current
-feed is the one the focused pane shows; a new one is asked for in a dialog, and a removal
-confirmed in one (the dialogs are imported when first opened, not before the first
-frame). The work runs in workers of the main screen (subscribing goes over the network:
-an async worker; reading or removing a feed, the store: a thread).
+"""What the keys ``r``, ``a``, ``d`` and ``e`` do: refresh, add, remove a feed (or, in the
+feed list, a saved search) or edit its settings. The current feed is the one the focused
+pane shows; a new one is asked for in a dialog, a removal confirmed in one, settings
+changed in one (the dialogs are imported
+when first opened, not before the first frame). The work runs in workers of the main
+screen (subscribing goes over the network: an async worker; reading, removing or
+changing a feed, the store: a thread).
 
 On an account's feed (on a feed server), ``r`` syncs the account, ``a`` subscribes on
 that account's server and ``d`` unsubscribes there (:mod:`tuinews.sync.remote`, the code
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 from tuinews.links import shown_url
-from tuinews.store import Account, Feed, View
+from tuinews.store import Account, Feed, SavedSearch, View
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
 from tuinews.ui.store_follower import StoreFollower
@@ -26,6 +28,7 @@ from tuinews.ui.widgets.feed_list import FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
 
 if TYPE_CHECKING:
+    from tuinews.feed_settings import FeedChange
     from tuinews.ui.screens.dialogs import NewFeed
 
 
@@ -167,7 +170,12 @@ class FeedCommands:
     # --- remove ----------------------------------------------------------------------
 
     async def remove(self) -> None:
-        """Ask, then remove the current feed and its articles."""
+        """Ask, then remove the current feed and its articles (in the feed list, the saved
+        search highlighted: the search only)."""
+        search = self._highlighted_search()
+        if search is not None:
+            await self._remove_search(search)
+            return
         found = self.current()
         if isinstance(found, int):
             self._read(found, self._remove)
@@ -256,3 +264,85 @@ class FeedCommands:
             self.feed_list.reload()
         else:
             self.follower.reload_now()
+
+    # --- a saved search ----------------------------------------------------------------
+
+    def _highlighted_search(self) -> SavedSearch | None:
+        """The saved search highlighted in the feed list, when it has the focus."""
+        entry = self.feed_list.current
+        if self.screen.focused is not self.feed_list or entry is None:
+            return None
+        query = entry.view.search
+        for search in self.feed_list.searches:
+            if search.name == entry.label and search.query == query:
+                return search
+        return None
+
+    async def _remove_search(self, search: SavedSearch) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.screen.run_worker(
+                    lambda: self._delete_search(search),
+                    thread=True,
+                    group="remove",
+                    exit_on_error=False,
+                    description="Removing a saved search",
+                )
+
+        from tuinews.ui.screens.dialogs import ConfirmDialog  # (not before the first frame)
+
+        question = f"Remove the saved search {search.name!r} ({search.query})? Its articles stay."
+        await self.screen.app.push_screen(ConfirmDialog(question), answered)
+
+    def _delete_search(self, search: SavedSearch) -> None:
+        removed = self.services.store.remove_saved_search(search.name)
+        app = self.screen.app
+        if removed is not None:
+            app.call_from_thread(self.screen.notify, f"Removed the saved search {search.name!r}.")
+        # The list moves on from the gone entry (its headlines replace the search's).
+        app.call_from_thread(self.feed_list.reload)
+
+    # --- edit ------------------------------------------------------------------------
+
+    async def edit(self) -> None:
+        """The current feed's own settings, in a dialog; saved in a thread."""
+        found = self.current()
+        if isinstance(found, int):
+            self._read(found, self._edit)
+        else:
+            await self._edit(found)
+
+    async def _edit(self, feed: Feed | None) -> None:
+        if feed is None or feed.kind == "local":
+            self.screen.notify("Choose a feed in the feed list to edit its settings.")
+            return
+        from tuinews.ui.screens.feed_dialog import FeedSettingsDialog  # (when first used)
+
+        def answered(change: FeedChange | None) -> None:
+            if change is None:
+                return
+            if not change:
+                self.screen.notify("Nothing changed.")
+                return
+            self.screen.run_worker(
+                lambda: self._save(feed, change),
+                thread=True,
+                group="edit",
+                exit_on_error=False,
+                description="Saving the feed's settings",
+            )
+
+        dialog = FeedSettingsDialog(feed, self.services.settings)
+        await self.screen.app.push_screen(dialog, answered)
+
+    def _save(self, feed: Feed, change: FeedChange) -> None:
+        from tuinews.feed_settings import changed_words
+
+        saved = self.services.store.change_feed(feed.id, change.columns, change.tags)
+        app = self.screen.app
+        if saved is None:
+            app.call_from_thread(self.screen.notify, f"{feed.name} is gone.", severity="error")
+        else:
+            words = changed_words(saved, change, self.services.settings)
+            app.call_from_thread(self.screen.notify, f"{saved.name}: {words}.")
+        app.call_from_thread(self.follower.reload_now)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from tuinews.sync import AccountResult
 
 
+CHECK_EVERY = 60.0  # seconds between looks for the feeds whose interval is up
+
+
 class RefreshRunner:
     """``reload_soon`` is called as new articles arrive (the screen reads the shown view
     and the counts again, in batches); ``rebase``, once a refresh is over (what it wrote
@@ -50,12 +53,13 @@ class RefreshRunner:
         self.running = False
 
     def start_automatic(self) -> None:
-        """After the first frame: the feeds that are due, and again every interval."""
+        """After the first frame: the feeds that are due; then, once a minute, those
+        whose interval is up (a feed's own, else ``refresh_interval``; with that 0, only
+        feeds with an interval of their own are refreshed automatically)."""
         settings = self.services.settings
         if settings.refresh_on_start:  # its check imports the refresh code: after the frame
             self.screen.call_after_refresh(self.refresh_stale)
-        if settings.refresh_interval > 0:
-            self.screen.set_interval(settings.refresh_interval * 60, self.refresh_stale)
+        self.screen.set_interval(CHECK_EVERY, lambda: self._due(manual=False, ticked=True))
 
     def prepare(self) -> None:
         """After the first frame: what a refresh needs, made ready in a thread (importing
@@ -78,7 +82,12 @@ class RefreshRunner:
         account synced."""
         self._due(manual=True)
 
-    def _due(self, manual: bool) -> None:
+    def _due(self, manual: bool, ticked: bool = False) -> None:
+        """``ticked``: by the timer, where a ``refresh_interval`` of 0 means never (but
+        for the feeds with their own); at start-up, 0 means every feed not fetched."""
+        if ticked and self.running:
+            return  # (a slow refresh: the next check comes after it)
+
         def due() -> None:
             from tuinews.ingest import due_feeds, stale_feeds  # (after the first frame)
             from tuinews.sync import stale_accounts
@@ -89,8 +98,12 @@ class RefreshRunner:
                 feeds = due_feeds(store, force=True)
                 accounts = store.accounts()
             else:
-                feeds = stale_feeds(store, settings.refresh_interval)
-                accounts = stale_accounts(store, settings.refresh_interval)
+                interval: int | None = settings.refresh_interval
+                if ticked and not interval:
+                    interval = None
+                feeds = stale_feeds(store, interval)
+                # (an account has no interval of its own: none by the timer when it is 0)
+                accounts = stale_accounts(store, interval) if interval is not None else []
                 if not feeds and not accounts:
                     return
             if feeds or accounts:
@@ -191,11 +204,15 @@ class RefreshRunner:
             parts = []
             if feeds:
                 parts.append(f"{len(results)} feed{'s' * (len(results) != 1)} refreshed")
-            if accounts:
-                parts.append(f"{len(syncs)} account{'s' * (len(syncs) != 1)} synced")
-            message = f"{', '.join(parts)}: {new} new"
+            if in_sync := len(syncs) - len(failed_accounts):  # (a failed one is not synced)
+                parts.append(f"{in_sync} account{'s' * (in_sync != 1)} synced")
+            message = f"{', '.join(parts)}: {new} new" if parts else f"{new} new" if new else ""
+            if failed:
+                message += f", {len(failed)} failed"
+            if failed_accounts:
+                count = len(failed_accounts)
+                message += "; " * bool(message) + f"{count} account{'s' * (count != 1)} failed"
             if failed or failed_accounts:
-                message += f", {len(failed) + len(failed_accounts)} failed"
                 reasons = [(r.name, r.error) for r in failed_accounts] + [
                     (r.name, r.error) for r in failed
                 ]

@@ -9,13 +9,24 @@ from typing import Any
 
 from textual.screen import Screen
 
-from tuinews.query import format_query
+from tuinews.query import format_query, parse_query
 from tuinews.query.rules import BadRule, parse_match
+from tuinews.query.terms import Any as AnyOf
 from tuinews.query.terms import InFeed, Tagged
 from tuinews.store import SearchExists, View
 from tuinews.ui.services import Services
 from tuinews.ui.widgets.feed_list import FeedList
 from tuinews.ui.widgets.search_bar import SearchBar
+
+
+def grouped(text: str) -> str:
+    """``text`` as one term of a query that adds others to it: bracketed if it is a choice
+    (``a OR b``: joined as it is, ``feed:x a OR b`` would mean ``(feed:x a) OR b``); as
+    typed otherwise (``kernel python``, ``a (b OR c)``: their terms are ANDed anyway)."""
+    query = parse_query(text + " ")  # (a trailing blank: nothing is being typed)
+    if query.hints or len(query.terms) != 1 or not isinstance(query.terms[0], AnyOf):
+        return text  # (one with mistakes is not saved: parse_match says why)
+    return f"({format_query(query)})"  # (not bracketed twice: "(a OR b)" typed)
 
 
 class SearchSaver:
@@ -29,13 +40,16 @@ class SearchSaver:
 
     def query_text(self, view: View) -> str:
         """The search typed, with what the view chosen adds to it (a feed, a tag, unread,
-        starred, a saved search's own query) unless the search looks in all articles."""
+        starred, a saved search's own query) unless the search looks in all articles. A
+        feed is named by its URL, the nearest the language has to naming one feed: ``feed:``
+        matches a part of a feed's titles or URL, so a local feed and an account's with the
+        same URL both match it (no term selects exactly one feed)."""
         text = self.search_bar.value.strip()
         if self.search_bar.everywhere or view == View() or view.ids is not None:
             return text
         scope: list[str] = []
         if view.search is not None:
-            scope.append(f"({view.search})")
+            scope.append(grouped(view.search))
         if view.feed_id is not None:
             feed = self.feed_list.feed(view.feed_id)
             if feed is not None:
@@ -46,7 +60,7 @@ class SearchSaver:
             scope.append("is:unread")
         if view.starred_only:
             scope.append("is:starred")
-        return " ".join([*scope, text])
+        return " ".join([*scope, grouped(text)]) if scope else text
 
     async def save(self, view: View) -> None:
         if not self.search_bar.value.strip():

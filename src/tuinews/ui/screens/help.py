@@ -23,6 +23,9 @@ INTRO = (
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", show=False),
+        # As in the headlines and the article (whatever has the focus here).
+        Binding("j,down", "scroll_help(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll_help(-1)", "Scroll up", show=False),
     ]
 
     def __init__(self, rows: list[BindingRow]) -> None:
@@ -41,6 +44,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(INTRO), id="help-intro")
             yield Static(table, id="help-table")
             yield Static(Text("Escape closes this help.", style="dim"))
+
+    def action_scroll_help(self, lines: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

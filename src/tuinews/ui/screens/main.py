@@ -1,15 +1,13 @@
-"""The main screen: search bar, feed list, headline list and article pane. It coordinates
-the panes: it hands them data (attributes down) and reacts to their messages (up). What
-is not about coordinating them is in helpers it holds: the pane widths
-(:mod:`tuinews.ui.pane_sizes`) and focus (:mod:`tuinews.ui.pane_focus`), the read and
-starred flags (:mod:`tuinews.ui.read_marks`), refreshing (:mod:`tuinews.ui.refresh_runner`),
-the feed keys (:mod:`tuinews.ui.feed_commands`), following the store's changes
-(:mod:`tuinews.ui.store_follower`); and in the widgets themselves.
-
-The store is read and written in thread workers, never on the UI thread; but for the
-headline rows drawn, which the headline list reads on the store's second connection (it
-never waits for a write: :meth:`tuinews.store.Store.headlines_by_id`), and the read flags
-not written yet when the screen closes (ReadMarks.flush)."""
+"""The main screen: search bar, feed list, headline list and article pane. It coordinates the
+panes: it hands them data (attributes down) and reacts to their messages (up). What is not about
+coordinating them is in helpers it holds: the pane widths (:mod:`tuinews.ui.pane_sizes`) and focus
+(:mod:`tuinews.ui.pane_focus`), the read and starred flags (:mod:`tuinews.ui.read_marks`),
+refreshing (:mod:`tuinews.ui.refresh_runner`), the feed keys (:mod:`tuinews.ui.feed_commands`),
+following the store's changes (:mod:`tuinews.ui.store_follower`); and in the widgets themselves.
+The store is read and written in thread workers, never on the UI thread; but for the headline
+rows drawn, which the headline list reads on the store's second connection (it never waits for a
+write: :meth:`tuinews.store.Store.headlines_by_id`), and the read flags not written yet when the
+screen closes (ReadMarks.flush)."""
 
 from __future__ import annotations
 
@@ -466,6 +464,9 @@ class MainScreen(Screen[None]):
 
     async def action_remove_feed(self) -> None:
         await self.feed_commands.remove()
+
+    async def action_edit_feed(self) -> None:
+        await self.feed_commands.edit()
 
     async def action_save_search(self) -> None:
         await self.search_saver.save(self.view)

@@ -122,8 +122,13 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
             self._supersede()
             self._put_lines(rendered[0], article_id, rendered[1], width, widest=rendered[2])
             return
-        cached = self.article if self.article and self.article.id == article_id else None
-        self._ask(article_id, cached, width)
+        self._ask(article_id, self._loaded(article_id), width)
+
+    def _loaded(self, article_id: int) -> Article | None:
+        """The article already loaded, if it is this one (None: the render thread reads it
+        from the store). Never another: its lines would be kept and shown as this one's."""
+        article = self.article
+        return article if article is not None and article.id == article_id else None
 
     def _supersede(self) -> None:
         """Whatever is being rendered is no longer wanted."""
@@ -387,9 +392,11 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
                 self._put_lines(lines, self.article_id, article, width, True, True, widest)
             elif self._shown_id == self.article_id and self.scroll_offset.y > 0:
                 place = place_of(self.lines, self.scroll_offset.y)
-                self._ask(self.article_id, self.article, width, place)
+                self._ask(self.article_id, self._loaded(self.article_id), width, place)
             else:
-                self._ask(self.article_id, self.article, width)
+                # (The article asked for may still be rendering: the one on screen is
+                # another, e.g. a headline clicked in the narrow layout, which shows the pane.)
+                self._ask(self.article_id, self._loaded(self.article_id), width)
         elif self._message is not None:
             self.show_message(self._message.plain)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import events, work
@@ -29,6 +30,15 @@ class Entry:
     unread: int
     feed: Feed | None = None
     failed: bool = False
+    account: str = ""  # an account's feed: its server's host (shown dim after the name)
+
+
+def host_of(url: str) -> str:
+    """The host of an account's address (its API URL), as shown after its feeds' names."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
 
 
 class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged to resize it
@@ -60,6 +70,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         self._fit_timer: Timer | None = None
         self.searches: list[SavedSearch] = []  # the saved searches listed
         self._search_counts: dict[str, int] = {}  # their unread counts, by query
+        self.accounts: dict[int, str] = {}  # the accounts' API URLs by id (their feeds')
 
     # --- attributes down -------------------------------------------------------------
 
@@ -77,6 +88,10 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             return
         feeds = self.store.feeds(kind=None)
         searches = self.store.saved_searches()
+        accounts = dict(self.accounts)  # read once each (an account keeps its address)
+        for account_id in {f.account_id for f in feeds if f.account_id is not None} - {*accounts}:
+            account = self.store.get_account(account_id)
+            accounts[account_id] = account.api_url if account is not None else ""
         counts = (  # hidden feeds are in Starred, not in All or Unread
             sum(feed.total for feed in feeds if not feed.hidden),
             sum(feed.unread for feed in feeds if not feed.hidden),
@@ -85,7 +100,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         worker = get_current_worker()
         if worker.is_cancelled:  # (a newer reading is on its way)
             return
-        self.app.call_from_thread(self._loaded, feeds, counts, searches)
+        self.app.call_from_thread(self._loaded, feeds, counts, searches, accounts)
         self._count_searches(searches, lambda: worker.is_cancelled)
 
     def _count_searches(
@@ -117,9 +132,14 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
                 self.replace_option_prompt_at_index(index, self._prompt(entry, width))
 
     def _loaded(
-        self, feeds: list[Feed], counts: tuple[int, int, int], searches: list[SavedSearch]
+        self,
+        feeds: list[Feed],
+        counts: tuple[int, int, int],
+        searches: list[SavedSearch],
+        accounts: dict[int, str],
     ) -> None:
         self.searches = searches
+        self.accounts = accounts
         self.set_feeds(feeds, counts, first=self.first)
         self.post_message(self.Loaded(feeds))
 
@@ -163,6 +183,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
                     f.unread,
                     f,
                     f.status in ("failed", "gone"),
+                    self._account_host(f),
                 )
                 for f in feeds
             ]
@@ -191,12 +212,20 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = kept_at or 0
 
+    def _account_host(self, feed: Feed) -> str:
+        """An account's feed: its server's host (a local feed of the same name is listed
+        too); "" for a local one."""
+        if feed.account_id is None:
+            return ""
+        url = self.accounts.get(feed.account_id, "")
+        return host_of(url) if url else "account"
+
     def _same_entries(self, entries: list[Entry]) -> bool:
         """The same views, labels and separators as shown (counts may differ)."""
         if len(entries) != len(self.entries) or not entries:
             return False
         return all(
-            (a.view, a.label, a.failed) == (b.view, b.label, b.failed)
+            (a.view, a.label, a.failed, a.account) == (b.view, b.label, b.failed, b.account)
             for a, b in zip(self.entries, entries, strict=True)
         )
 
@@ -277,6 +306,8 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         count = str(entry.unread) if entry.unread else ""
         mark = "! " if entry.failed else cls.SAVED_MARK if entry.view.search is not None else ""
         label = Text(mark + entry.label, no_wrap=True, style="bold" if entry.unread else "")
+        if entry.account:  # (plain text, as the name: never markup)
+            label.append(f" · {entry.account}", style="not bold dim")
         label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
         return Text.assemble(label, " ", Text(count, style="dim"))
 

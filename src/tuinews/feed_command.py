@@ -1,0 +1,60 @@
+"""``tuinews feed set URL|ID KEY=VALUE...`` and ``tuinews feed show URL|ID [--json]``:
+a feed's own settings (:mod:`tuinews.feed_settings`), headless. Every KEY=VALUE is
+checked before any is written, and all are written in one transaction: a bad one is one
+message naming its key, exit status 2, and nothing changed."""
+
+from __future__ import annotations
+
+import argparse
+
+from tuinews.feed_settings import BadSetting, as_json, changed_words, check_assignments
+from tuinews.feed_settings import described as described_settings
+from tuinews.links import shown_url
+from tuinews.sanitise import clean_line
+from tuinews.settings import Settings
+from tuinews.store import Feed, Store
+from tuinews.triage import Output
+
+
+def find(store: Store, target: str) -> Feed | None:
+    """A feed by its id or URL: a local subscription's first, else an account's (when
+    only one account has that URL)."""
+    feed = store.find_feed(target)
+    if feed is not None or target.isdigit():
+        return feed
+    found = [f for f in store.feeds(kind=None) if f.url == target]
+    return found[0] if len(found) == 1 else None
+
+
+def feed_command(args: argparse.Namespace, settings: Settings, store: Store, out: Output) -> int:
+    feed = find(store, args.feed)
+    if feed is None:
+        out.warn(f"no such feed: {clean_line(args.feed, 200)} (see `tuinews feeds`)")
+        return 2
+    if args.action == "show":
+        return _show(store, feed, settings, args.json, out)
+    try:
+        change = check_assignments(feed, args.settings)
+    except BadSetting as bad:
+        out.warn(f"{bad}; nothing was changed")
+        return 2
+    changed = store.change_feed(feed.id, change.columns, change.tags)
+    if changed is None:  # removed meanwhile
+        out.warn(f"no such feed: {clean_line(args.feed, 200)} (see `tuinews feeds`)")
+        return 2
+    out.say(f"{clean_line(changed.name)}: {changed_words(changed, change, settings)}.")
+    return 0
+
+
+def _show(store: Store, feed: Feed, settings: Settings, json: bool, out: Output) -> int:
+    if json:
+        out.say_json(as_json(feed, settings))
+        return 0
+    out.say(f"Feed {feed.id}: {shown_url(feed.url)}")
+    if feed.account_id is not None:
+        account = store.get_account(feed.account_id)
+        name = clean_line(account.name) if account else str(feed.account_id)
+        out.say(f"  {'account':<11} {name} (the feed is this account's, on its server)")
+    for key, words in described_settings(feed, settings).items():
+        out.say(f"  {key:<11} {words}")
+    return 0
