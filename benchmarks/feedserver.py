@@ -138,14 +138,16 @@ def _iso(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-def make_feed(index: int, fmt: str, items: int, seed: int, origin: str) -> tuple[str, bytes, float]:
-    """One feed document: (title, bytes, newest item time)."""
+def make_feed(
+    index: int, fmt: str, items: int, seed: int, origin: str, base: float = BASE_TIME
+) -> tuple[str, bytes, float]:
+    """One feed document: (title, bytes, newest item time); items dated before ``base``."""
     rng = random.Random(seed * 1_000_003 + index)
     site = f"https://site{index}.example.org"
     title = f"{rng.choice(TOPICS)} Daily {index}"
     feed_url = f"{origin}/feeds/{index}.{EXT[fmt]}"
     entries = []
-    t = BASE_TIME - rng.randrange(3600 * 24)
+    t = base - rng.randrange(3600 * 24)
     for k in range(items):
         t -= rng.randrange(600, 6 * 3600)
         entries.append(
@@ -159,7 +161,7 @@ def make_feed(index: int, fmt: str, items: int, seed: int, origin: str) -> tuple
                 "tag": rng.choice(TOPICS),
             }
         )
-    newest = entries[0]["time"] if entries else BASE_TIME
+    newest = entries[0]["time"] if entries else base
     if fmt == "rss":
         out = [
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -230,7 +232,13 @@ def _doc(path: str, host: str, title: str, fmt: str, body: bytes, newest: float)
 
 
 def build(
-    feeds: int, items: int, hosts: int, port: int, seed: int, formats: tuple[str, ...]
+    feeds: int,
+    items: int,
+    hosts: int,
+    port: int,
+    seed: int,
+    formats: tuple[str, ...],
+    base: float = BASE_TIME,
 ) -> tuple[dict[tuple[str, str], Doc], dict[tuple[str, str], Doc]]:
     """The feeds, and RSS twins of the JSON feeds (same items) for newsboat, which reads
     no JSON Feed: ``TWIN_SUFFIX`` appended to the JSON feed's path."""
@@ -240,11 +248,11 @@ def build(
         fmt = formats[index % len(formats)]
         host = f"127.0.0.{1 + index % hosts}"
         origin = f"http://{host}:{port}"
-        title, body, newest = make_feed(index, fmt, items, seed, origin)
+        title, body, newest = make_feed(index, fmt, items, seed, origin, base)
         path = f"/feeds/{index}.{EXT[fmt]}"
         docs[(host, path)] = _doc(path, host, title, fmt, body, newest)
         if fmt == "json":
-            _, rss, _ = make_feed(index, "rss", items, seed, origin)
+            _, rss, _ = make_feed(index, "rss", items, seed, origin, base)
             twin = path + TWIN_SUFFIX
             twins[(host, twin)] = _doc(twin, host, title, "rss", rss, newest)
     return docs, twins
@@ -375,7 +383,9 @@ async def serve(args: argparse.Namespace) -> None:
         port = server.sockets[0].getsockname()[1]
         servers.append(server)
     formats = tuple(f for f in args.formats.split(",") if f)
-    docs, twins = build(args.feeds, args.items, args.hosts, port, args.seed, formats)
+    docs, twins = build(
+        args.feeds, args.items, args.hosts, port, args.seed, formats, args.base_time or BASE_TIME
+    )
     holder["server"] = Server({**docs, **twins}, args.latency_ms / 1000, args.gzip)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -411,6 +421,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--formats", default="rss,atom,json", help="cycled over the feeds")
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="stop after this")
+    parser.add_argument(
+        "--base-time", type=float, default=0.0, help="items dated before this (default 2026-01-01)"
+    )
     args = parser.parse_args()
     if not 1 <= args.hosts <= 254:
         parser.error("--hosts must be 1..254")

@@ -1,5 +1,5 @@
 """The commands of accounts on feed servers (issue 14): ``account add/list/remove``,
-``sync``, ``mark``, and ``add``/``remove`` with ``--account``. Each returns the exit
+``sync``, ``mark``, and ``add``/``remove``/``import`` with ``--account``. Each returns the exit
 status: 0 ok, 1 the server failed or refused (an account's sync, a login), 2 a usage or
 store error. Messages never hold the password or the Auth."""
 
@@ -191,12 +191,23 @@ def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) 
 
 
 def _result_text(result: AccountResult) -> str:
-    parts = [f"{result.new:,} new"]
+    parts = [
+        f"{result.new:,} new" + (f" ({result.hidden} hidden by rules)" if result.hidden else "")
+    ]
     if result.sent:
         parts.append(f"{_plural(result.sent, 'change')} sent")
-    from_server = result.read + result.unread + result.starred + result.unstarred
+    from_server = (
+        result.read
+        + result.unread
+        + result.starred
+        + result.unstarred
+        + result.tagged
+        + result.untagged
+    )
     if from_server:
         parts.append(f"{_plural(from_server, 'change')} from the server")
+    if result.labels_refused:
+        parts.append(f"{_plural(result.labels_refused, 'label')} the server does not take")
     if result.feeds_added or result.feeds_removed:
         parts.append(f"feeds +{result.feeds_added} -{result.feeds_removed}")
     return ", ".join(parts)
@@ -234,7 +245,7 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
         elif not args.json:
             output.say(f"{result.name}: {_result_text(result)}")
 
-    results = run_sync(store, settings, chosen, password=_password(), progress=progress)
+    results = run_sync(store, settings, chosen, password=command_password(), progress=progress)
     failed = sum(result.failed for result in results)
     new = sum(result.new for result in results)
     seconds = round(time.monotonic() - started, 2)
@@ -263,7 +274,7 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
     return 1 if failed else 0
 
 
-def _password() -> PasswordSource:
+def command_password() -> PasswordSource:
     """The password for a login a sync needs: the account's command, TUINEWS_PASSWORD,
     else asked on the terminal (one question at a time)."""
     import threading
@@ -338,7 +349,7 @@ def add_on_server(args: argparse.Namespace, settings: Settings, store: Store) ->
                 title=args.title,
                 tags=args.tag,
                 fetcher=fetcher,
-                password=_password(),
+                password=command_password(),
             )
         if done.sync.failed:
             say(f"Subscribed to {done.title} on {found.name}.")
@@ -371,7 +382,7 @@ def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store)
 
     async def go() -> None:
         async with new_fetcher(settings) as fetcher:
-            await unsubscribe(store, found, feed, fetcher=fetcher, password=_password())
+            await unsubscribe(store, found, feed, fetcher=fetcher, password=command_password())
 
     try:
         asyncio.run(go())
@@ -380,3 +391,64 @@ def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store)
         return 1
     say(f"Unsubscribed from {feed.name} on {found.name} ({_plural(feed.total, 'article')}).")
     return 0
+
+
+def import_on_server(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """``tuinews import FILE... --account API``: subscribe on the server to the feeds of
+    subscription lists (their tags as folders), then sync once."""
+    from tuinews.fetch.greader import GReaderError
+    from tuinews.import_triage import import_queries
+    from tuinews.importer import read_lists
+    from tuinews.subscriptions import Subscription
+    from tuinews.sync import new_fetcher
+    from tuinews.sync.remote import SubscribedAll, subscribe_all
+
+    found = find_account(store, args.account, None)
+    if isinstance(found, str):
+        warn(found)
+        return 2
+    lists, problems = read_lists(args.files)
+    if problems:
+        for problem in problems:
+            warn(problem)
+        warn("nothing was imported")
+        return 2
+    wanted: dict[str, Subscription] = {}
+    for name, listed in lists:
+        for sub in listed.subscriptions:
+            wanted.setdefault(sub.url, sub)
+        if listed.problem:
+            warn(listed.problem)
+        for what, why in listed.rejected:
+            say(f"  {name}: skipped {what}: {why}")
+
+    async def go() -> SubscribedAll:
+        async with new_fetcher(settings) as fetcher:
+            return await subscribe_all(
+                store,
+                settings,
+                found,
+                list(wanted.values()),
+                fetcher=fetcher,
+                password=command_password(),
+            )
+
+    names = ", ".join(name for name, _ in lists)
+    try:
+        done = asyncio.run(go())
+    except GReaderError as error:
+        warn(f"{found.name}: {error}; nothing was subscribed from {names}")
+        return 1
+    line = f"Subscribed to {_plural(len(done.added), 'feed')} on {found.name} from {names}"
+    if done.existing:
+        line += f"; {len(done.existing):,} already there"
+    say(line + ".")
+    for url, why in done.failed:
+        warn(f"{shown_url(url)}: {why}; not subscribed")
+    for name, listed in lists:
+        import_queries(store, name, listed.queries, say)  # (saved searches: here)
+    if done.sync.failed:
+        warn(f"{found.name}: {done.sync.error}; `tuinews sync` brings the articles")
+    else:
+        say(f"{found.name}: {_result_text(done.sync)}.")
+    return 1 if done.failed or done.sync.failed else 0

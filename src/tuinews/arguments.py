@@ -159,6 +159,11 @@ def build_command_parser() -> argparse.ArgumentParser:
         ),
     )
     imports.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    imports.add_argument(
+        "--account",
+        metavar="API_URL",
+        help="subscribe on this account's server to the lists' feeds (tags as folders)",
+    )
     _common(imports)
 
     export = commands.add_parser("export", help="write OPML 2.0 (or --state) to stdout")

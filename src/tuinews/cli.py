@@ -234,7 +234,7 @@ def _account_handler(
     """The handler of a command about accounts (``tuinews.account_commands``), else None
     (``tuinews.commands``' own)."""
     if command not in ACCOUNT_COMMANDS and not (
-        command in ("add", "remove") and getattr(args, "account", None)
+        command in ("add", "remove", "import") and getattr(args, "account", None)
     ):
         return None
     from tuinews import account_commands
@@ -243,6 +243,8 @@ def _account_handler(
         return account_commands.add_on_server
     if command == "remove":
         return account_commands.remove_on_server
+    if command == "import":
+        return account_commands.import_on_server
     handlers = {
         "account": account_commands.account_command,
         "sync": account_commands.sync_command,

@@ -105,6 +105,28 @@ def _recognise(path: Path, name: str, files: _Files, stack: ExitStack) -> str | 
     return None
 
 
+def read_lists(paths: Sequence[Path]) -> tuple[list[tuple[str, ImportResult]], list[str]]:
+    """The subscription lists (OPML, newsboat ``urls``) among these files, and what is
+    wrong with the others (unreadable, or another kind of file): ``tuinews import
+    --account`` subscribes on a server, which takes feeds only."""
+    lists: list[tuple[str, ImportResult]] = []
+    problems: list[str] = []
+    with ExitStack() as stack:
+        for path in paths:
+            name = clean_line(str(path), 300)
+            files = _Files()
+            problem = _recognise(path, name, files, stack)
+            if problem:
+                problems.append(problem)
+            elif not files.lists:
+                problems.append(
+                    f"{name} is not a subscription list (OPML or newsboat urls): "
+                    "only those import to an account"
+                )
+            lists += files.lists
+    return lists, problems
+
+
 def run_import(store: Store, settings: Settings, paths: Sequence[Path], say: Say, warn: Say) -> int:
     """Import the files; returns the exit status."""
     with ExitStack() as stack:

@@ -21,7 +21,7 @@ from tests.netserver import FeedServer
 from tests.waiting import wait_until
 from tuinews.accounts import save_auth
 from tuinews.fetch import Fetcher, FetchLimits
-from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient
+from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
 from tuinews.store import Store
 
 pytestmark = pytest.mark.slow  # a real FreshRSS per test
@@ -199,9 +199,10 @@ def test_new_articles_arrive_incrementally_and_a_quiet_sync_is_a_few_requests(
         "GET reader/api/0/stream/items/ids",
         "GET reader/api/0/stream/items/ids",
         "GET reader/api/0/subscription/list",
+        "GET reader/api/0/tag/list",
     ]
     (account,) = out["accounts"]
-    assert account["new"] == 0 and account["requests"] == 4 and account["status"] == "ok"
+    assert account["new"] == 0 and account["requests"] == 5 and account["status"] == "ok"
     assert out["failed"] == 0 and out["total"] == 1
 
 
@@ -317,6 +318,61 @@ def test_subscribe_and_unsubscribe_from_tuinews(
     assert [f["account"] for f in a.feeds().values()] == [None]  # the local one stays
 
 
+def test_importing_a_list_to_an_account_subscribes_on_the_server(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer
+) -> None:
+    """``tuinews import FILE --account``: each feed of an OPML file or a newsboat urls
+    file subscribed on the server (its title, its tags as the folder), those it has
+    already left alone, one it refuses reported; then one sync brings them here."""
+    (old,) = subscribed(freshrss, web, "/old.xml")
+    one, two, three = (LoopFeed(web, f"/{n}.xml", title=f"Feed {n}") for n in ("a", "b", "c"))
+    for feed in (one, two, three):
+        feed.add(2)
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        f'<outline text="Science"><outline type="rss" text="My A" xmlUrl="{one.url}"/></outline>'
+        f'<outline type="rss" text="Old" xmlUrl="{old.url}"/>'
+        "</body></opml>"
+    )
+    urls = tmp_path / "urls"
+    missing = web.url("/missing.xml")
+    urls.write_text(f'{two.url} "Reading" World\n{three.url}\n{missing}\nnot a url\n')
+    a = device(tmp_path, freshrss, "a")
+    added(a, freshrss)
+
+    done = a.run("import", str(opml), str(urls), "--account", freshrss.api_url)
+    assert done.returncode == 1, done.stdout + done.stderr  # one feed was refused
+    lines = done.stdout.splitlines()
+    assert lines[-2] == (
+        f"Subscribed to 3 feeds on alice at {freshrss.api_url} from {opml}, {urls}; "
+        "1 already there."
+    )
+    assert lines[-1] == f"alice at {freshrss.api_url}: 9 new, feeds +4 -0."
+    assert f"  {urls}: skipped line 4: not a url: not an http(s) feed URL" in lines
+    assert done.stderr == (
+        f"tuinews: {missing}: subscription/edit: HTTP 400 Bad Request; not subscribed\n"
+    )
+    subscriptions = {s.url: s for s in on_server(freshrss, lambda c: c.subscriptions())}
+    assert sorted(subscriptions) == sorted([old.url, one.url, two.url, three.url])
+    assert (subscriptions[one.url].title, subscriptions[one.url].labels) == ("My A", ("Science",))
+    assert subscriptions[two.url].labels == ("World",)
+    assert sorted(a.feeds()) == ["Feed b", "Feed c", "Loop old", "My A"]
+
+    again = a.run("import", str(opml), "--account", freshrss.api_url)
+    assert again.returncode == 0, again.stderr
+    assert "Subscribed to 0 feeds" in again.stdout and "2 already there" in again.stdout
+
+    state_file = tmp_path / "state.json"
+    state_file.write_text(a.ok("export", "--state"))
+    state = a.run("import", str(opml), str(state_file), "--account", freshrss.api_url)
+    assert state.returncode == 2
+    assert state.stderr == (
+        f"tuinews: {state_file} is not a subscription list (OPML or newsboat urls): only "
+        "those import to an account\ntuinews: nothing was imported\n"
+    )
+
+
 def test_the_server_s_folders_titles_and_subscriptions_come_here(
     tmp_path: Path, freshrss: FreshRSS, web: FeedServer
 ) -> None:
@@ -337,6 +393,114 @@ def test_the_server_s_folders_titles_and_subscriptions_come_here(
     assert list(feeds) == ["Renamed elsewhere"]
     assert feeds["Renamed elsewhere"]["tags"] == ["Science"]
     assert len(a.articles()) == 3  # the other feed's articles went with it
+
+
+def test_item_labels_are_tags_here_and_a_rule_s_tag_is_a_label_there(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer
+) -> None:
+    """A label added on the server becomes the article's tag (the feed's folder, which
+    FreshRSS lists among an item's labels, stays the feed's tag); moved or removed there,
+    it is so here at the next sync; a rule's tag on a new article is sent as a label."""
+    subscribed(freshrss, web, "/one.xml")
+    ids: dict[str, str] = {}
+
+    async def label(client: GReaderClient) -> None:
+        (sub,) = await client.subscriptions()
+        await client.label_subscription(sub.id, "Science")
+        refs = await client.all_item_ids()
+        ids.update({item.title: item.id for item in await client.contents(r.id for r in refs)})
+        await client.label_items([ids["Item 1"]], "Read later")
+
+    on_server(freshrss, label)
+    a = device(tmp_path, freshrss, "a")
+    added(a, freshrss)
+    a.ok("rule", "add", "tag:Keep", '"item 2"')
+    a.ok("sync")
+    assert [x["title"] for x in a.articles('tag:"read later"')] == ["Item 1"]
+    assert [x["title"] for x in a.articles("tag:keep")] == ["Item 2"]
+    assert a.feeds()["Loop one"]["tags"] == ["Science"]
+
+    async def labelled(client: GReaderClient, name: str) -> list[str]:
+        refs = await client.all_item_ids(f"user/-/label/{name}")
+        return sorted(item.title for item in await client.contents(r.id for r in refs))
+
+    assert on_server(freshrss, lambda c: labelled(c, "Keep")) == ["Item 2"]
+
+    async def move(client: GReaderClient) -> None:
+        await client.unlabel_items([ids["Item 1"]], "Read later")
+        await client.label_items([ids["Item 0"]], "Read later")
+
+    on_server(freshrss, move)
+    out = json.loads(a.ok("sync", "--json"))
+    (account,) = out["accounts"]
+    assert (account["tagged"], account["untagged"]) == (1, 1)
+    assert [x["title"] for x in a.articles('tag:"read later"')] == ["Item 0"]
+    assert [x["title"] for x in a.articles("tag:keep")] == ["Item 2"]  # still
+
+
+def test_renaming_and_retagging_an_account_s_feed_on_the_server(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer
+) -> None:
+    """``sync.remote.edit_subscription`` (what ``tuinews feed set`` does to an account's
+    feed): the title and the folders on the server, then the feed here as the server
+    keeps it (one folder on FreshRSS: the last tag asked for)."""
+    from tuinews.sync.remote import Edited, edit_subscription
+
+    (one,) = subscribed(freshrss, web, "/one.xml")
+    a = device(tmp_path, freshrss, "a")
+    added(a, freshrss)
+    a.ok("sync")
+    store = Store(a.db)
+    (account,) = store.accounts()
+    feed = store.find_feed(one.url, account.id)
+    assert feed is not None and feed.title == "Loop one"
+
+    def edit(**change: Any) -> Edited:
+        async def go() -> Edited:
+            async with Fetcher(FetchLimits(total_timeout=20.0)) as fetcher:
+                return await edit_subscription(
+                    store,
+                    account,
+                    feed,
+                    fetcher=fetcher,
+                    password=lambda _: freshrss.password,
+                    **change,
+                )
+
+        return asyncio.run(go())
+
+    def on_the_server() -> tuple[str, tuple[str, ...]]:
+        (sub,) = on_server(freshrss, lambda c: c.subscriptions())
+        return sub.title, sub.labels
+
+    def here() -> tuple[str, tuple[str, ...]]:
+        found = store.get_feed(feed.id)
+        assert found is not None
+        return found.title, found.tags
+
+    assert edit(title="Renamed here", tags=["Science"]) == Edited("Renamed here", ("Science",))
+    assert on_the_server() == here() == ("Renamed here", ("Science",))
+    before = len(freshrss.api_requests())
+    assert edit(tags=["World", "Science"]) == Edited("Renamed here", ("Science",))  # as it is
+    assert freshrss.api_requests()[before:] == ["GET reader/api/0/subscription/list"] * 2
+    assert edit(tags=["World"]) == Edited("Renamed here", ("World",))
+    assert on_the_server() == here() == ("Renamed here", ("World",))
+    # In no folder: FreshRSS's own default one.
+    assert edit(tags=[]) == Edited("Renamed here", ("Uncategorized",))
+    assert on_the_server() == here() == ("Renamed here", ("Uncategorized",))
+    assert edit(title="Again", tags=[]) == Edited("Again", ("Uncategorized",))
+    local = store.add_feed(web.url("/local.xml"))
+    with pytest.raises(GReaderError, match="not one of the account's"):
+        asyncio.run(
+            edit_subscription(
+                store,
+                account,
+                local,
+                title="x",
+                fetcher=None,
+                password=lambda _: "",  # type: ignore[arg-type]
+            )
+        )
 
 
 def test_removing_the_account_keeps_or_drops_its_articles(

@@ -188,7 +188,10 @@ async def test_the_feed_list_marks_an_accounts_feed_with_its_server() -> None:
         assert any("World News · rss." in line for line in screen_lines(pilot))
 
 
-async def test_d_on_an_accounts_feed_says_how_to_remove_it_on_its_server() -> None:
+async def test_d_on_an_accounts_feed_asks_to_unsubscribe_on_its_server() -> None:
+    """Removed here only, the next sync would bring it back: ``d`` unsubscribes on the
+    account's server (tests/ui/test_account_feeds.py does it), after asking; "no" leaves
+    it, from the feed list and from its headlines alike."""
     store, _, synced = local_and_account_feed()
     app = app_over(store)
     async with app.run_test(size=(140, 30)) as pilot:
@@ -196,18 +199,18 @@ async def test_d_on_an_accounts_feed_says_how_to_remove_it_on_its_server() -> No
         screen = main(pilot)
         await wait_for(pilot, lambda: screen.feed_list.feed(synced.id) is not None)
         await choose(pilot, "World News", synced.id)
-        expected = (
-            f"World News is on the account's server: tuinews remove {synced.id} "
-            f"--account {API} unsubscribes there."
-        )
+        expected = f"Unsubscribe from World News on alice at {API}, and remove its 1 article?"
         await pilot.press("d")
-        await wait_for(pilot, lambda: expected in messages(app))
-        assert isinstance(app.screen, MainScreen)  # nothing asked: nothing removed here
-        app.clear_notifications()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert app.screen.question == expected
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.press("enter")  # its headlines: the shown article's feed
         await wait_for(pilot, lambda: screen.headlines.has_focus)
         await pilot.press("d")
-        await wait_for(pilot, lambda: expected in messages(app))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert app.screen.question == expected
+        await pilot.press("n")
         await settle(pilot)
     assert store.get_feed(synced.id) is not None
 

@@ -59,7 +59,7 @@ def synced(store: Store) -> tuple[Store, int]:
     account, new = store.add_account(API, "alice", server="freshrss")
     assert new
     store.apply_subscriptions(account.id, [RemoteFeed("feed/1", FEED, "News", "", ("Tech",))])
-    assert store.store_items(account.id, [item(1), item(2), item(3)]) == 3
+    assert store.store_items(account.id, [item(1), item(2), item(3)]).new == 3
     local = store.add_feed(FEED, title="Local copy")
     store.upsert_articles(local.id, [article("l", title="Local one")])
     return store, account.id
@@ -260,3 +260,55 @@ def test_an_account_is_added_once_per_server_and_user(store: Store) -> None:
     store.record_sync(other.id, newest_usec=3)  # never backwards
     assert store.get_account(other.id).newest_usec == 5_000_000
     assert store.get_account(other.id).status == "ok"
+
+
+def test_rules_applied_to_what_is_stored_queue_an_account_s_changes(
+    synced: tuple[Store, int],
+) -> None:
+    """``tuinews rule apply`` covers an account's articles too; what it reads or stars
+    there waits to be sent, like a change made by hand (a local feed's queues nothing)."""
+    from tuinews.query.rules import make_rule
+
+    store, account_id = synced
+    rules = (
+        make_rule("r1", "title:item", "read"),
+        make_rule("r2", '"item 2"', "star"),
+        make_rule("r3", "title:local", "star"),
+    )
+    assert store.apply_rules(rules).changed == [3, 1, 1]
+    assert sorted(pending(store, account_id)) == [
+        ("1", "read"),
+        ("2", "read"),
+        ("2", "star"),
+        ("3", "read"),
+    ]
+    assert flags(store)["Local one"] == (False, True)
+    assert store.apply_rules(rules).changed == [0, 0, 0]  # done: nothing queued twice
+    assert len(pending(store, account_id)) == 4
+
+
+def test_the_server_s_labels_are_taken_but_for_a_tag_change_waiting_to_be_sent(
+    synced: tuple[Store, int],
+) -> None:
+    from tuinews.query import parse_query
+    from tuinews.query.rules import make_rule
+
+    store, account_id = synced
+
+    def tagged(tag: str) -> list[str]:
+        query = parse_query(f"tag:{tag} ")
+        return sorted(h.title for h in store.headlines(View(with_hidden=True), query))
+
+    changes = store.apply_remote_labels(account_id, {"Later": [1, 2], "later": [BIG]})
+    assert (changes.tagged, changes.untagged) == (2, 0)
+    assert tagged("later") == ["Item 1", "Item 2"]
+    # A rule tags item 3 and the local article: item 3's label waits to be sent.
+    rules = (make_rule("r", '"item 3" OR "local one"', "tag:Mine"),)
+    assert store.apply_rules(rules).changed == [2]
+    assert [(c.remote_id, c.action, c.argument) for c in store.pending_changes(account_id)] == [
+        ("3", "label", "Mine")
+    ]
+    changes = store.apply_remote_labels(account_id, {"Later": [2]})
+    assert (changes.tagged, changes.untagged) == (0, 1)
+    assert tagged("later") == ["Item 2"]
+    assert tagged("mine") == ["Item 3", "Local one"]  # waiting; and not the account's

@@ -73,7 +73,8 @@ class PendingChange:
     id: int
     remote_id: str
     number: int | None
-    action: str  # read, unread, star, unstar
+    action: str  # read, unread, star, unstar, label, unlabel
+    argument: str = ""  # label, unlabel: the label's name
 
 
 @dataclass
@@ -138,17 +139,19 @@ class Accounts:
         assert account is not None
         return account, new
 
-    def accounts(self) -> list[Account]:
-        """Every account, with its counts, in the order they were added."""
-        rows = self.database.read(
-            f"SELECT {_ACCOUNT_COLUMNS}, {_ACCOUNT_COUNTS} FROM accounts a ORDER BY a.id"
-        )
+    def accounts(self, *, counts: bool = True) -> list[Account]:
+        """Every account, with its counts (which read its articles), in the order they
+        were added."""
+        extra = f", {_ACCOUNT_COUNTS}" if counts else ""
+        rows = self.database.read(f"SELECT {_ACCOUNT_COLUMNS}{extra} FROM accounts a ORDER BY a.id")
         return [_account(row) for row in rows]
 
-    def get_account(self, account_id: int) -> Account | None:
+    def get_account(self, account_id: int, *, counts: bool = True) -> Account | None:
+        """The account (``counts``: with its counts, which read its articles; without,
+        a lookup by key, for the app's event loop)."""
+        extra = f", {_ACCOUNT_COUNTS}" if counts else ""
         rows = self.database.read(
-            f"SELECT {_ACCOUNT_COLUMNS}, {_ACCOUNT_COUNTS} FROM accounts a WHERE a.id = ?",
-            (account_id,),
+            f"SELECT {_ACCOUNT_COLUMNS}{extra} FROM accounts a WHERE a.id = ?", (account_id,)
         )
         return _account(rows[0]) if rows else None
 
@@ -305,11 +308,11 @@ class Accounts:
     def pending_changes(self, account_id: int) -> list[PendingChange]:
         """The changes waiting to be sent, in the order they were made."""
         rows = self.database.read(
-            "SELECT id, remote_id, number, action FROM pending_changes "
+            "SELECT id, remote_id, number, action, argument FROM pending_changes "
             "WHERE account_id = ? ORDER BY id",
             (account_id,),
         )
-        return [PendingChange(int(i), str(r), n, str(a)) for i, r, n, a in rows]
+        return [PendingChange(int(i), str(r), n, str(a), str(x)) for i, r, n, a, x in rows]
 
     def forget_pending(self, change_ids: Sequence[int]) -> None:
         """These changes were sent: delete exactly them (one transaction)."""

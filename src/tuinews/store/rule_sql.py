@@ -11,7 +11,11 @@ anyone can list it. The small index keeps no content (it is emptied at once with
 leaves tombstones that slowed every later match tenfold), and gets only the columns the
 rules' words are in (a killfile of ``title:`` rules tokenizes no article text).
 ``tuinews rule apply`` runs the same statements over every stored
-article of a fetched feed, with the real index.
+article of a fetched feed or an account, with the real index.
+
+An account's article that a rule reads, stars or tags has the change queued for its
+server in the same transaction (``pending``; a tag is an item label there), like one made
+by hand: otherwise the server's state, unread, would win at the next sync.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from tuinews.query import All, Any, Not, Term, Words
 from tuinews.query.rules import Rule
 from tuinews.store.database import Database
+from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
 from tuinews.store.query_sql import query_sql, reads_index
 from tuinews.store.search_index import SearchIndex
 
@@ -36,6 +41,7 @@ _MAKE_NEW_INDEX = (
 _EMPTY_NEW_INDEX = f"INSERT INTO {NEW_INDEX} ({NEW_INDEX}) VALUES ('delete-all')"
 _COLUMNS = ("title", "author", "text")  # (a new article has no full text yet)
 _SETS = {"hide": "hidden", "read": "read", "star": "starred"}
+_QUEUED = {"read": "read", "star": "star"}  # what is sent to an account's server
 
 
 @dataclass
@@ -99,22 +105,39 @@ def _apply(
     index: str,
     now: int,
     few: bool = False,
+    queue: bool = False,
 ) -> RuleCounts:
+    """``queue``: some of the articles may be an account's (their changes are queued)."""
     counts = RuleCounts()
+    queue = queue and any_remote_in(db)
     for rule in rules:
         found = query_sql(rule.query, now, index=index, few=few)
         conditions, params = found.conditions()
+        where = " AND ".join(f"({c})" for c in conditions) or "1"
+        action = _QUEUED.get(rule.action.kind)
+        if queue and rule.action.kind != "hide":
+            matching = f"SELECT a.id FROM articles a WHERE {scope} AND {where}"
+            if action is not None:
+                queue_where_in(db, action, matching, [*scope_params, *params], now)
+            else:  # a tag: the item's label
+                queue_label_where_in(db, rule.action.tag, matching, [*scope_params, *params], now)
         sql, tag = _statement(rule, scope)
-        sql = sql.format(conditions=" AND ".join(f"({c})" for c in conditions) or "1")
+        sql = sql.format(conditions=where)
         values = ([tag] if tag else []) + [*scope_params, *params]
         counts.changed.append(int(db.execute(sql, values).rowcount))
     return counts
 
 
 def apply_rules_in(
-    db: sqlite3.Connection, rules: Sequence[Rule], ids: Sequence[int], now: int | None = None
+    db: sqlite3.Connection,
+    rules: Sequence[Rule],
+    ids: Sequence[int],
+    now: int | None = None,
+    *,
+    queue: bool = False,
 ) -> RuleCounts:
-    """Apply the rules to these (new) articles, in the caller's transaction ``db``."""
+    """Apply the rules to these (new) articles, in the caller's transaction ``db``;
+    ``queue``: they are an account's (what a rule reads or stars is sent to its server)."""
     if not rules or not ids:
         return RuleCounts([0] * len(rules))
     clock = int(time.time()) if now is None else now
@@ -130,14 +153,15 @@ def apply_rules_in(
         )
     try:
         scope = "a.id IN (SELECT value FROM json_each(?))"
-        return _apply(db, rules, scope, [listed], NEW_INDEX, clock, few=True)
+        return _apply(db, rules, scope, [listed], NEW_INDEX, clock, few=True, queue=queue)
     finally:
         if words:
             db.execute(_EMPTY_NEW_INDEX)
 
 
 class RuleRunner:
-    """``tuinews rule apply``: the rules over every stored article of a fetched feed."""
+    """``tuinews rule apply``: the rules over every stored article of a fetched feed or
+    an account."""
 
     def __init__(self, database: Database, index: SearchIndex) -> None:
         self.database = database
@@ -145,15 +169,17 @@ class RuleRunner:
 
     def apply_rules(self, rules: Sequence[Rule], now: int | None = None) -> RuleCounts:
         """Apply the rules to what is stored (after indexing what waits to be), in one
-        transaction; local files' articles are left alone."""
+        transaction; local files' articles are left alone. An account's articles changed
+        have the changes queued for its server."""
         self.index.index_pending()
         clock = int(time.time()) if now is None else now
         with self.database.write() as db:
             return _apply(
                 db,
                 rules,
-                "a.feed_id IN (SELECT id FROM feeds WHERE kind = ?)",
-                ["feed"],
+                "a.feed_id IN (SELECT id FROM feeds WHERE kind IN (?, ?))",
+                ["feed", "account"],
                 "articles_fts",
                 clock,
+                queue=True,
             )

@@ -160,6 +160,7 @@ class Store:
         self.forget_pending = accounts.forget_pending
         self.known_numbers = sync.known_numbers
         self.apply_remote_state = sync.apply_remote_state
+        self.apply_remote_labels = sync.apply_remote_labels
         self.store_items = sync.store_items
 
     @property

@@ -1,20 +1,24 @@
 """What a sync of an account stores (issue 14): items made articles with the server's
 ids (``remote_items``) and flags, retention that spares what the server still lists, and
 the server's read and starred sets taken where no change made here waits to be sent.
-The accounts themselves, their feeds and the queue are :mod:`.accounts`'."""
+An item's labels on the server (``user/-/label/NAME``, not its feed's folders) are the
+article's own tags (``article_tags``), as a rule's ``tag:NAME`` gives them. The accounts
+themselves, their feeds and the queue are :mod:`.accounts`'."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tuinews.models import Article
+from tuinews.query.rules import Rule
 from tuinews.store.accounts import Accounts, RemoteFeed, signed
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import Database
-from tuinews.store.pending import ACTIONS
+from tuinews.store.pending import ACTIONS, pending_labels_in
+from tuinews.store.rule_sql import apply_rules_in
 from tuinews.store.search_index import SearchIndex
 
 
@@ -29,6 +33,7 @@ class RemoteArticle:
     timestamp_usec: int | None
     feed: str  # its subscription's stream id
     feed_title: str
+    labels: tuple[str, ...] = ()  # its item labels (not its feed's folders): its own tags
 
 
 @dataclass
@@ -39,6 +44,8 @@ class StateChanges:
     unread: int = 0
     starred: int = 0
     unstarred: int = 0
+    tagged: int = 0  # article tags added from the server's item labels
+    untagged: int = 0
 
 
 def _temp_numbers(db: sqlite3.Connection, name: str, numbers: Iterable[int]) -> None:
@@ -119,6 +126,49 @@ class SyncItems:
             db.execute("DELETE FROM temp.sync_starred")
         return changes
 
+    def apply_remote_labels(
+        self, account_id: int, labels: Mapping[str, Iterable[int]]
+    ) -> StateChanges:
+        """Take the server's item labels, given as every label of the server (by name)
+        with the complete set of its item numbers: each article of the account gets the
+        tags of its labels (casefolded) and loses the others, but for a tag whose change
+        made here waits to be sent. One transaction; queues nothing."""
+        changes = StateChanges()
+        with self.database.write() as db:
+            waiting = pending_labels_in(db, account_id)
+            wanted = {
+                (signed(number), name.casefold())
+                for name, numbers in labels.items()
+                for number in numbers
+            }
+            for table, pairs in (("sync_labels", wanted - waiting), ("sync_waiting", waiting)):
+                db.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {table} "
+                    "(number INTEGER, tag TEXT, PRIMARY KEY (number, tag))"
+                )
+                db.execute(f"DELETE FROM temp.{table}")
+                db.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", pairs)
+            changes.tagged = db.execute(
+                "INSERT OR IGNORE INTO article_tags (tag, article_id) "
+                "SELECT l.tag, r.article_id FROM temp.sync_labels l "
+                "JOIN remote_items r ON r.account_id = ? AND r.number = l.number",
+                (account_id,),
+            ).rowcount
+            changes.untagged = db.execute(
+                "DELETE FROM article_tags WHERE article_id IN "
+                "(SELECT article_id FROM remote_items WHERE account_id = ?) "
+                "AND NOT EXISTS (SELECT 1 FROM remote_items r JOIN temp.sync_labels l "
+                "ON l.number = r.number WHERE r.article_id = article_tags.article_id "
+                "AND l.tag = article_tags.tag) "
+                "AND NOT EXISTS (SELECT 1 FROM remote_items r JOIN temp.sync_waiting w "
+                "ON w.number = r.number WHERE r.article_id = article_tags.article_id "
+                "AND w.tag = article_tags.tag)",
+                (account_id,),
+            ).rowcount
+            db.execute("DELETE FROM temp.sync_labels")
+            db.execute("DELETE FROM temp.sync_waiting")
+        return changes
+
     def store_items(
         self,
         account_id: int,
@@ -126,35 +176,56 @@ class SyncItems:
         *,
         keep: int = 0,
         keep_days: int = 0,
-    ) -> int:
+        rules: Sequence[Rule] = (),
+    ) -> UpsertCounts:
         """Store items of the account in one transaction: each in its subscription's feed
         (made if the list did not have it yet), with the server's flags (unless a change
-        of that flag waits to be sent) and id. Then each feed keeps its newest ``keep``
-        articles (its own number, if it has one: tuinews feed set) and none older than
-        ``keep_days`` (0: no limit), but every unread or starred one (the server still
-        lists them). Returns how many are new here."""
+        of that flag waits to be sent) and id. The ``rules`` run on the articles new here
+        (as on a fetched feed's, before anyone lists them); what they read or star is
+        queued for the server. Then each feed keeps its newest ``keep`` articles (its own
+        number, if it has one: tuinews feed set) and none older than ``keep_days`` (0: no
+        limit), but every unread or starred one (the server still lists them). Returns
+        the counts (``new``, ``ruled``, ``hidden``)."""
         by_feed: dict[str, list[RemoteArticle]] = {}
         for item in items:
             by_feed.setdefault(item.feed, []).append(item)
         counts = UpsertCounts()
+        counts.ruled = [0] * len(rules)
         now = int(time.time())
         with self.database.write() as db:
             for stream, group in by_feed.items():
                 sub = RemoteFeed(stream, "", group[0].feed_title, "", ())
                 feed_id = self.accounts.feed_in(db, account_id, sub)
+                before = len(counts.new_ids)
                 self.articles.upsert_in(db, feed_id, [g.article for g in group], counts, now)
+                new_ids = counts.new_ids[before:]
+                fresh = set(new_ids)
                 for entry in group:
-                    self._remote_item_in(db, account_id, feed_id, entry)
+                    self._remote_item_in(db, account_id, feed_id, entry, fresh)
+                if rules and new_ids:
+                    ruled = apply_rules_in(db, rules, new_ids, now, queue=True).changed
+                    counts.ruled = [a + b for a, b in zip(counts.ruled, ruled, strict=True)]
+                    counts.hidden += sum(
+                        n
+                        for rule, n in zip(rules, ruled, strict=True)
+                        if rule.action.kind == "hide"
+                    )
                 own = db.execute("SELECT keep FROM feeds WHERE id = ?", (feed_id,)).fetchone()
                 kept = keep if own is None or own[0] is None else int(own[0])  # its own
                 self._retain_in(db, feed_id, [g.article.uid for g in group], kept, keep_days)
             self.index.index_if_due(db)
-        return counts.new
+        return counts
 
     @staticmethod
     def _remote_item_in(
-        db: sqlite3.Connection, account_id: int, feed_id: int, entry: RemoteArticle
+        db: sqlite3.Connection,
+        account_id: int,
+        feed_id: int,
+        entry: RemoteArticle,
+        fresh: set[int],
     ) -> None:
+        """Its id, flags and labels (``fresh``: articles inserted just now, unread and
+        unstarred as made: only a flag set needs writing)."""
         row = db.execute(
             "SELECT id FROM articles WHERE feed_id = ? AND uid = ?", (feed_id, entry.article.uid)
         ).fetchone()
@@ -170,11 +241,23 @@ class SyncItems:
             (article_id, account_id, entry.remote_id, number, usec),
         )
         for column, value in (("read", entry.article.read), ("starred", entry.article.starred)):
+            if not value and article_id in fresh:
+                continue
             db.execute(
                 f"UPDATE articles SET {column} = ? WHERE id = ? AND {column} != ? AND id IN "
                 f"(SELECT r.article_id FROM remote_items r WHERE r.article_id = ? "
                 f"AND {_no_pending(column)})",
                 (int(value), article_id, int(value), article_id),
+            )
+        if entry.labels:  # added (taken away only by apply_remote_labels' complete sets)
+            waiting = pending_labels_in(db, account_id)
+            db.executemany(
+                "INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES (?, ?)",
+                [
+                    (tag, article_id)
+                    for tag in {label.casefold() for label in entry.labels}
+                    if (number, tag) not in waiting
+                ],
             )
 
     @staticmethod

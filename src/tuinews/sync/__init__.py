@@ -7,13 +7,14 @@ state live on the server (issue 14; docs/sync-design.md).
 
 One account's failure (``AccountResult.error``: "login refused", "cannot reach the server
 (...)") never stops the others; the store's errors (StoreError) are raised. Used by
-``tuinews sync``, ``tuinews add/remove --account`` and (later) the app's ``R``: nothing
-of Textual here.
+``tuinews sync``, ``tuinews add/remove --account`` and the app's ``R`` and automatic
+refresh (:func:`stale_accounts`): nothing of Textual here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 
 from tuinews import network
@@ -31,10 +32,24 @@ __all__ = [
     "password_source",
     "run_sync",
     "server_kind",
+    "stale_accounts",
     "sync_accounts",
 ]
 
 Progress = Callable[[AccountResult, int, int], None]
+
+
+def stale_accounts(store: Store, interval_minutes: int, now: float | None = None) -> list[Account]:
+    """Accounts due for an automatic sync, on the schedule of the local feeds' automatic
+    refresh: never synced, or not tried within the interval (a failed sync counts as a
+    try, so a server that is down is asked again an interval later, not at every tick)."""
+    now = time.time() if now is None else now
+    cutoff = now - interval_minutes * 60
+    return [
+        account
+        for account in store.accounts(counts=False)
+        if account.last_sync is None or account.last_sync <= cutoff
+    ]
 
 
 def new_fetcher(settings: Settings) -> Fetcher:

@@ -6,7 +6,7 @@ account's feeds."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from tuinews.fetch.greader_data import Item, Subscription, long_id
@@ -37,9 +37,20 @@ def item_date(item: Item) -> datetime | None:
     return _date(item.published) or _date(usec / 1_000_000 if usec else None)
 
 
-def remote_articles(items: Iterable[Item]) -> list[RemoteArticle]:
-    """The items as articles, each with its id, flags and subscription. An article's uid
-    is the item's long id, so the same item is one article whatever form its id came in."""
+def item_labels(item: Item, folders: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The item's own labels: a server lists the folder of its feed among them too
+    (FreshRSS does), which is the feed's tag here, not the article's."""
+    skip = {folder.casefold() for folder in folders.get(item.feed_id, ())}
+    return tuple(label for label in item.labels if label.casefold() not in skip)
+
+
+def remote_articles(
+    items: Iterable[Item], folders: Mapping[str, Sequence[str]] | None = None
+) -> list[RemoteArticle]:
+    """The items as articles, each with its id, flags, labels and subscription
+    (``folders``: each subscription's folders, by stream id). An article's uid is the
+    item's long id, so the same item is one article whatever form its id came in."""
+    folders = folders or {}
     by_feed: dict[str, list[Item]] = {}
     for item in items:
         by_feed.setdefault(item.feed_id, []).append(item)
@@ -69,6 +80,7 @@ def remote_articles(items: Iterable[Item]) -> list[RemoteArticle]:
                     timestamp_usec=item_usec(item),
                     feed=stream,
                     feed_title=title,
+                    labels=item_labels(item, folders),
                 )
             )
     return found

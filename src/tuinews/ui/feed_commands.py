@@ -4,17 +4,23 @@ one the focused pane shows (``r`` on a folder or a tag in the feed list: its fee
 new one is asked for in a dialog, a removal confirmed in one, settings and tags changed
 in one (the dialogs are imported when first opened, not before the first frame). The
 work runs in workers of the main screen (subscribing goes over the network: an async
-worker; reading, removing or changing a feed, the store: a thread)."""
+worker; reading, removing or changing a feed, the store: a thread).
+
+On an account's feed (on a feed server), ``r`` syncs the account, ``a`` subscribes on
+that account's server and ``d`` unsubscribes there (:mod:`tuinews.sync.remote`, the code
+of ``tuinews add/remove --account``), with no password prompt: a login the server
+refuses says so."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from tuinews.links import shown_url
-from tuinews.store import Feed, SavedSearch, View
+from tuinews.store import Account, Feed, SavedSearch, View
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
 from tuinews.ui.store_follower import StoreFollower
@@ -87,7 +93,12 @@ class FeedCommands:
             self._refresh(found)
 
     def _refresh(self, feed: Feed | None) -> None:
-        if feed is None or feed.kind != "feed":
+        account = None
+        if feed is not None and feed.account_id is not None:  # its account is synced
+            account = self.services.store.get_account(feed.account_id, counts=False)
+        if account is not None:
+            self.refresher.refresh([], True, [account])
+        elif feed is None or feed.kind != "feed":
             self.screen.notify("Choose a feed to refresh (R refreshes them all).")
         else:
             self.refresher.refresh([feed], True)
@@ -100,7 +111,13 @@ class FeedCommands:
         next lands in it."""
         from tuinews.ui.screens.dialogs import AddFeedDialog  # (not before the first frame)
 
-        await self.screen.app.push_screen(AddFeedDialog(), self._add)
+        found = self.current()
+        account = None
+        if isinstance(found, Feed) and found.account_id is not None:
+            # (a lookup by key: the dialog must be up before the next key arrives)
+            known = self.services.store.get_account(found.account_id, counts=False)
+            account = (known.id, known.name) if known is not None else None
+        await self.screen.app.push_screen(AddFeedDialog(account), self._add)
 
     def _add(self, new: NewFeed | None) -> None:
         if new is not None:
@@ -113,10 +130,48 @@ class FeedCommands:
             )
 
     async def _subscribe(self, new: NewFeed) -> None:
+        if new.account_id is not None:
+            await self._subscribe_on_server(new, new.account_id)
+            return
         from tuinews.add_feed import subscribe  # (the network stack: when first used)
 
         outcome = await subscribe(self.services.refresher, new.url, new.title, new.tags)
         self.screen.notify(outcome.message, severity="error" if outcome.error else "information")
+        self.follower.reload_soon()
+
+    async def _subscribe_on_server(self, new: NewFeed, account_id: int) -> None:
+        from tuinews.fetch.greader import GReaderError
+        from tuinews.sync import password_source
+        from tuinews.sync.remote import subscribe
+
+        services = self.services
+        account = await asyncio.to_thread(services.store.get_account, account_id, counts=False)
+        if account is None:
+            self.screen.notify("That account was removed meanwhile.", severity="error")
+            return
+        try:
+            done = await subscribe(
+                services.store,
+                services.settings,
+                account,
+                new.url,
+                title=new.title,
+                tags=new.tags,
+                fetcher=services.refresher.fetcher,
+                password=password_source(ask=False),
+            )
+        except GReaderError as error:
+            self.screen.notify(f"{account.name}: {error}; not subscribed", severity="error")
+            return
+        if done.sync.failed:
+            self.screen.notify(
+                f"Subscribed to {done.title} on {account.name}, but the sync failed: "
+                f"{done.sync.error}",
+                severity="warning",
+            )
+        else:
+            new_articles = f"{done.sync.new} new article{'s' * (done.sync.new != 1)}"
+            self.screen.notify(f"Subscribed to {done.title} on {account.name}: {new_articles}.")
         self.follower.reload_soon()
 
     # --- remove ----------------------------------------------------------------------
@@ -135,17 +190,7 @@ class FeedCommands:
             await self._remove(found)
 
     async def _remove(self, feed: Feed | None) -> None:
-        if feed is not None and feed.account_id is not None:
-            # Its subscription is on the account's server: removed here, the next sync
-            # would bring it back.
-            url = self.feed_list.accounts.get(feed.account_id) or "API_URL"
-            self.screen.notify(
-                f"{feed.name} is on the account's server: "
-                f"tuinews remove {feed.id} --account {shown_url(url)} unsubscribes there.",
-                timeout=10,
-            )
-            return
-        if feed is None or feed.kind != "feed":
+        if feed is None or feed.kind not in ("feed", "account"):
             screen = self.screen
             shown = screen.focused is not self.feed_list and self.headlines.current is not None
             screen.notify(
@@ -154,8 +199,19 @@ class FeedCommands:
             )
             return
 
+        account = None
+        if feed.account_id is not None:
+            account = self.services.store.get_account(feed.account_id, counts=False)
+
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes and account is not None:
+                self.screen.run_worker(
+                    self._unsubscribe(feed, account),
+                    group="remove",
+                    exit_on_error=False,
+                    description="Unsubscribing",
+                )
+            elif yes:
                 self.screen.run_worker(
                     lambda: self._delete(feed),
                     thread=True,
@@ -167,8 +223,33 @@ class FeedCommands:
         from tuinews.ui.screens.dialogs import ConfirmDialog  # (not before the first frame)
 
         count = f"{feed.total} article{'s' * (feed.total != 1)}"
-        question = f"Remove {feed.name} and its {count}?"
-        await self.screen.app.push_screen(ConfirmDialog(question), answered)
+        if account is not None:
+            question = f"Unsubscribe from {feed.name} on {account.name}, and remove its {count}?"
+            dialog = ConfirmDialog(question, yes="Unsubscribe")
+        else:
+            dialog = ConfirmDialog(f"Remove {feed.name} and its {count}?")
+        await self.screen.app.push_screen(dialog, answered)
+
+    async def _unsubscribe(self, feed: Feed, account: Account) -> None:
+        """On the account's server, then here (nothing here if the server refuses)."""
+        from tuinews.fetch.greader import GReaderError
+        from tuinews.sync import password_source
+        from tuinews.sync.remote import unsubscribe
+
+        services = self.services
+        try:
+            await unsubscribe(
+                services.store,
+                account,
+                feed,
+                fetcher=services.refresher.fetcher,
+                password=password_source(ask=False),
+            )
+        except GReaderError as error:
+            self.screen.notify(f"{account.name}: {error}; not removed", severity="error")
+            return
+        self.screen.notify(f"Unsubscribed from {feed.name} on {account.name}.")
+        self._removed(feed)
 
     def _delete(self, feed: Feed) -> None:
         self.services.store.remove_feed(feed.id)

@@ -1,7 +1,8 @@
 """Refreshing the feeds from the reader: on start and every interval (the feeds that are
 due), and by hand (all, or one). One refresh of the store at a time: not while another
-tuinews (cron's) refreshes it, whose articles the store watcher shows instead. By hand,
-every account on a feed server is synced too, beside the feeds, with the same progress
+tuinews (cron's) refreshes it, whose articles the store watcher shows instead. The
+accounts on feed servers are synced beside the feeds, with the same progress: every one
+by hand, those not synced within the interval on start and every interval
 (:func:`tuinews.sync.sync_accounts`, the code of ``tuinews sync``; no password prompt in
 the app: an account whose login is refused fails and says so).
 
@@ -73,7 +74,7 @@ class RefreshRunner:
 
     def refresh_stale(self) -> None:
         """The feeds not fetched within the interval (and not held back by their own ttl
-        or a Retry-After), read in a thread."""
+        or a Retry-After) and the accounts not synced within it, read in a thread."""
         self._due(manual=False)
 
     def refresh_all(self) -> None:
@@ -89,9 +90,10 @@ class RefreshRunner:
 
         def due() -> None:
             from tuinews.ingest import due_feeds, stale_feeds  # (after the first frame)
+            from tuinews.sync import stale_accounts
 
             store, settings = self.services.store, self.services.settings
-            accounts: list[Account] = []
+            accounts: list[Account]
             if manual:
                 feeds = due_feeds(store, force=True)
                 accounts = store.accounts()
@@ -100,7 +102,9 @@ class RefreshRunner:
                 if ticked and not interval:
                     interval = None
                 feeds = stale_feeds(store, interval)
-                if not feeds:
+                # (an account has no interval of its own: none by the timer when it is 0)
+                accounts = stale_accounts(store, interval) if interval is not None else []
+                if not feeds and not accounts:
                     return
             if feeds or accounts:
                 self.services.refresher.prepare()  # here, not on the event loop
@@ -179,7 +183,8 @@ class RefreshRunner:
                 failed_accounts.append(result)
             done[0] += 1
             status.advance(done[0], total, len(failed) + len(failed_accounts))
-            if result.new or result.read or result.unread or result.starred or result.unstarred:
+            changed = (result.read, result.unread, result.starred, result.unstarred)
+            if result.new or any(changed) or result.tagged or result.untagged:
                 self.reload_soon()
 
         try:

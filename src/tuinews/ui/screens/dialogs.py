@@ -17,6 +17,7 @@ class NewFeed:
     url: str
     title: str
     tags: tuple[str, ...]
+    account_id: int | None = None  # subscribe on this account's server
 
 
 class AddFeedDialog(ModalScreen[NewFeed | None]):
@@ -24,7 +25,8 @@ class AddFeedDialog(ModalScreen[NewFeed | None]):
     key lands where it was typed: the screen's action opening the dialog waits until it
     is mounted and focused (so no key reaches it before), and Tab moves the focus before
     the next key is delivered (a priority binding; otherwise the letters after it were
-    already handed to the field it left)."""
+    already handed to the field it left). With an account (``account``: its id and
+    name), the feed is subscribed on its server and the tags are its folders."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", show=False),
@@ -32,14 +34,25 @@ class AddFeedDialog(ModalScreen[NewFeed | None]):
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
+    def __init__(self, account: tuple[int, str] | None = None) -> None:
+        super().__init__()
+        self.account = account
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label("Add a feed", classes="dialog-title", markup=False)
-            yield Label("Feed or web page URL", markup=False)
+            if self.account is None:
+                yield Label("Add a feed", classes="dialog-title", markup=False)
+                yield Label("Feed or web page URL", markup=False)
+            else:
+                yield Label(
+                    f"Add a feed to {self.account[1]}", classes="dialog-title", markup=False
+                )
+                yield Label("Subscribed on its server. Feed or web page URL", markup=False)
             yield Input(placeholder="https://example.com/feed.xml", id="url")
             yield Label("Title (optional)", markup=False)
             yield Input(id="title")
-            yield Label("Tags, separated by commas (optional)", markup=False)
+            what = "Tags" if self.account is None else "Folders"
+            yield Label(f"{what}, separated by commas (optional)", markup=False)
             yield Input(id="tags")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", variant="primary", id="add")
@@ -58,7 +71,9 @@ class AddFeedDialog(ModalScreen[NewFeed | None]):
         tags = tuple(
             t.strip() for t in self.query_one("#tags", Input).value.split(",") if t.strip()
         )
-        self.dismiss(NewFeed(url, self.query_one("#title", Input).value.strip(), tags))
+        title = self.query_one("#title", Input).value.strip()
+        account_id = self.account[0] if self.account is not None else None
+        self.dismiss(NewFeed(url, title, tags, account_id))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -320,7 +320,7 @@ class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
 
     @on(FeedList.Loaded)
     def _feeds_loaded(self, event: FeedList.Loaded) -> None:
-        self.set_class(not any(f.kind == "feed" for f in event.feeds), "-no-feeds")
+        self.set_class(all(f.kind == "local" for f in event.feeds), "-no-feeds")  # (files)
         self.view_changed()
 
     @on(FeedList.Chosen)
