@@ -9,12 +9,13 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from tuinews.links import shown_url
 from tuinews.output import WorkOutput, iso_time, say, say_json, warn
 from tuinews.settings import Settings
-from tuinews.store import Account, Store, View
+from tuinews.store import Account, Feed, Store, View
 from tuinews.sync import AccountResult, PasswordSource, password_source
 
 
@@ -287,6 +288,42 @@ def command_password() -> PasswordSource:
             return ask(account)
 
     return password
+
+
+def edit_on_server(
+    settings: Settings, store: Store
+) -> Callable[[Feed, str | None, tuple[str, ...] | None], tuple[str, tuple[str, ...]]]:
+    """What ``tuinews feed set`` calls to rename or retag an account's feed: on its server
+    (the login as a sync makes it), then the feed here as the server keeps it."""
+
+    def edit(
+        feed: Feed, title: str | None, tags: tuple[str, ...] | None
+    ) -> tuple[str, tuple[str, ...]]:
+        # (the network stack: imported when a feed is edited, not by every command)
+        from tuinews.fetch.greader import GReaderError
+        from tuinews.sync import new_fetcher
+        from tuinews.sync.remote import edit_subscription
+
+        account = store.get_account(feed.account_id or 0)
+        if account is None:
+            raise GReaderError("its account is gone")
+
+        async def go() -> tuple[str, tuple[str, ...]]:
+            async with new_fetcher(settings) as fetcher:
+                edited = await edit_subscription(
+                    store,
+                    account,
+                    feed,
+                    title=title,
+                    tags=tags,
+                    fetcher=fetcher,
+                    password=command_password(),
+                )
+            return edited.title, edited.tags
+
+        return asyncio.run(go())
+
+    return edit
 
 
 # --- mark ----------------------------------------------------------------------------------

@@ -382,10 +382,12 @@ def triage_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 
 def feed_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    from tuinews.account_commands import edit_on_server
     from tuinews.feed_command import feed_command
     from tuinews.triage import Output
 
-    return feed_command(args, settings, store, Output(say, warn, say_json))
+    output = Output(say, warn, say_json)
+    return feed_command(args, settings, store, output, edit_on_server(settings, store))
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {

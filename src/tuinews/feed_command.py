@@ -1,19 +1,35 @@
 """``tuinews feed set URL|ID KEY=VALUE...`` and ``tuinews feed show URL|ID [--json]``:
 a feed's own settings (:mod:`tuinews.feed_settings`), headless. Every KEY=VALUE is
 checked before any is written, and all are written in one transaction: a bad one is one
-message naming its key, exit status 2, and nothing changed."""
+message naming its key, exit status 2, and nothing changed. An account's feed's title
+and tags are its server's: they are changed there first (``on_server``), then the rest
+here; a refusal from the server is one message, exit status 1, and nothing changed."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import replace
 
-from tuinews.feed_settings import BadSetting, as_json, changed_words, check_assignments
+from tuinews.accounts import PasswordError
+from tuinews.feed_settings import (
+    BadSetting,
+    FeedChange,
+    as_json,
+    changed_words,
+    check_assignments,
+)
 from tuinews.feed_settings import described as described_settings
+from tuinews.fetch.greader import GReaderError
 from tuinews.links import shown_url
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings
 from tuinews.store import Feed, Store
 from tuinews.triage import Output
+
+# Renames an account's feed and/or gives it these tags on its server (None: that part as
+# it is); returns the title and tags the server kept. Raises GReaderError, PasswordError.
+OnServer = Callable[[Feed, str | None, tuple[str, ...] | None], tuple[str, tuple[str, ...]]]
 
 
 def find(store: Store, target: str) -> Feed | None:
@@ -26,18 +42,45 @@ def find(store: Store, target: str) -> Feed | None:
     return found[0] if len(found) == 1 else None
 
 
-def feed_command(args: argparse.Namespace, settings: Settings, store: Store, out: Output) -> int:
+def feed_command(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: Store,
+    out: Output,
+    on_server: OnServer | None = None,
+) -> int:
     feed = find(store, args.feed)
     if feed is None:
         out.warn(f"no such feed: {clean_line(args.feed, 200)} (see `tuinews feeds`)")
         return 2
     if args.action == "show":
         return _show(store, feed, settings, args.json, out)
+    remote = feed.account_id is not None and on_server is not None
     try:
-        change = check_assignments(feed, args.settings)
+        change = check_assignments(feed, args.settings, on_server=remote)
+        if remote and change.columns.get("user_title") == "":
+            raise BadSetting("title", "an account's feed has no title but its server's: give one")
     except BadSetting as bad:
         out.warn(f"{bad}; nothing was changed")
         return 2
+    if remote and {"title", "tags"} & set(change.keys):
+        assert on_server is not None
+        title = change.columns.get("user_title") if "title" in change.keys else None
+        try:
+            kept = on_server(feed, None if title is None else str(title), change.tags)
+        except (GReaderError, PasswordError) as error:
+            out.warn(f"{clean_line(feed.name)}: not changed on its server: {error}")
+            return 1
+        tags = ", ".join(kept[1]) or "no tags"
+        out.say(f"{clean_line(kept[0])} (on its server): {tags}.")
+        change = FeedChange(
+            {k: v for k, v in change.columns.items() if k != "user_title"},
+            None,
+            tuple(k for k in change.keys if k not in ("title", "tags")),
+        )
+        if not change:
+            return 0
+        feed = replace(feed, title=kept[0], tags=kept[1])
     changed = store.change_feed(feed.id, change.columns, change.tags)
     if changed is None:  # removed meanwhile
         out.warn(f"no such feed: {clean_line(args.feed, 200)} (see `tuinews feeds`)")

@@ -47,8 +47,8 @@ _COLUMNS = {
 _ON = ("on", "true", "yes", "1")
 _OFF = ("off", "false", "no", "0")
 _ON_THE_SERVER = (
-    "an account's feed has its {key} on the account's server: change it there (tuinews "
-    "cannot yet) and tuinews sync brings it here"
+    "an account's feed has its {key} on the account's server: change it with tuinews "
+    "feed set (it goes to the server), or on the server, and tuinews sync brings it here"
 )
 _NOT_FETCHED_HERE = (
     "does not apply to an account's feed: the account's server fetches it, and "
@@ -129,29 +129,31 @@ def parse_value(key: str, text: str) -> str | int | bool | tuple[str, ...] | Non
     return text
 
 
-def refusal(feed: Feed, key: str) -> str | None:
-    """Why ``key`` cannot be set on this feed, else None."""
+def refusal(feed: Feed, key: str, *, on_server: bool = False) -> str | None:
+    """Why ``key`` cannot be set on this feed, else None. ``on_server``: the caller sends
+    an account's feed's title and tags to its server (``tuinews feed set``)."""
     if feed.kind == "local":
         return "the local files are not a subscribed feed: they have no settings"
     if feed.account_id is None:
         return None
-    if key in ("title", "tags"):
+    if key in ("title", "tags") and not on_server:
         return _ON_THE_SERVER.format(key=key)
     if key in ("interval", "user_agent", "full_text"):
         return _NOT_FETCHED_HERE
     return None
 
 
-def check(feed: Feed, values: Iterable[tuple[str, str]]) -> FeedChange:
+def check(feed: Feed, values: Iterable[tuple[str, str]], *, on_server: bool = False) -> FeedChange:
     """Every (key, text) checked, in order; the change they make together, or the first
-    BadSetting (then nothing is to be written). A key may be given once."""
+    BadSetting (then nothing is to be written). A key may be given once. ``on_server``:
+    see ``refusal``."""
     change = FeedChange()
     for typed, text in values:
         key = key_of(typed)
         if key in change.keys:
             raise BadSetting(key, "given twice")
         value = parse_value(key, text)
-        why = refusal(feed, key)
+        why = refusal(feed, key, on_server=on_server)
         if why:
             raise BadSetting(key, why)
         if key == "tags":
@@ -164,7 +166,7 @@ def check(feed: Feed, values: Iterable[tuple[str, str]]) -> FeedChange:
     return change
 
 
-def check_assignments(feed: Feed, words: Iterable[str]) -> FeedChange:
+def check_assignments(feed: Feed, words: Iterable[str], *, on_server: bool = False) -> FeedChange:
     """``KEY=VALUE`` words (``tuinews feed set``) checked: see ``check``."""
     pairs = []
     for word in words:
@@ -173,7 +175,7 @@ def check_assignments(feed: Feed, words: Iterable[str]) -> FeedChange:
             shown = clean_line(word, limit=60)
             raise BadSetting(shown, f"expected KEY=VALUE (the keys: {', '.join(KEYS)})")
         pairs.append((key, text))
-    return check(feed, pairs)
+    return check(feed, pairs, on_server=on_server)
 
 
 def texts(feed: Feed) -> dict[str, str]:

@@ -503,6 +503,28 @@ def test_renaming_and_retagging_an_account_s_feed_on_the_server(
         )
 
 
+def test_feed_set_renames_and_retags_an_account_s_feed_on_its_server(
+    tmp_path: Path, freshrss: FreshRSS, web: FeedServer
+) -> None:
+    """``tuinews feed set ID title=... tags=...`` on an account's feed, as a user types it:
+    the server has the change (another device sees it), and the keys kept here are set."""
+    subscribed(freshrss, web, "/one.xml")
+    a = device(tmp_path, freshrss, "a")
+    added(a, freshrss)
+    a.ok("sync")
+    feed_id = str(a.feeds()["Loop one"]["id"])
+    out = a.ok("feed", "set", feed_id, "title=Renamed", "tags=Science", "keep=7")
+    assert out.startswith("Renamed (on its server): Science.\n")
+    (sub,) = on_server(freshrss, lambda c: c.subscriptions())
+    assert (sub.title, sub.labels) == ("Renamed", ("Science",))
+    shown = a.ok("feed", "show", feed_id)
+    assert "Renamed" in shown and "Science" in shown and "7" in shown
+    b = device(tmp_path, freshrss, "b")
+    added(b, freshrss)
+    b.ok("sync")
+    assert b.feeds()["Renamed"]["tags"] == ["Science"]
+
+
 def test_removing_the_account_keeps_or_drops_its_articles(
     tmp_path: Path, freshrss: FreshRSS, web: FeedServer
 ) -> None:

@@ -149,16 +149,19 @@ def test_a_feed_s_hostile_title_is_shown_harmlessly(db: Path) -> None:
         assert "\x07" not in result.stdout
 
 
-def test_an_account_s_feed_refuses_its_title_and_tags_and_takes_keep(tmp_path: Path) -> None:
+def test_an_account_s_feed_sends_its_title_to_its_server_and_takes_keep(tmp_path: Path) -> None:
+    """Its title and tags go to its server first (tests/sync has it against FreshRSS): a
+    server that cannot be reached changes nothing, the other keys included."""
     db = tmp_path / "t.db"
     with Store(db) as store:
         account, _ = store.add_account("https://rss.example/api/greader.php", "alice")
         store.apply_subscriptions(account.id, [RemoteFeed("feed/1", URL, "News", "", ())])
     refused = tuinews("--db", str(db), "feed", "set", URL, "keep=5", "title=Mine")
-    assert refused.returncode == 2
-    assert refused.stderr.startswith(
-        "tuinews: title: an account's feed has its title on the account's server"
-    )
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("tuinews: News: not changed on its server: ")
+    empty = tuinews("--db", str(db), "feed", "set", URL, "title=")
+    assert empty.returncode == 2
+    assert "title: an account's feed has no title but its server's" in empty.stderr
     not_here = tuinews("--db", str(db), "feed", "set", "1", "interval=5")
     assert "interval: does not apply to an account's feed" in not_here.stderr
     assert feed_in(db).keep is None
