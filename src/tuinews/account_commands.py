@@ -96,7 +96,9 @@ def _account_add(args: argparse.Namespace, settings: Settings, store: Store) -> 
     try:
         asyncio.run(login())
     except GReaderError as error:
-        warn(f"{user} at {shown_url(url)}: {error}; the account was not added")
+        known = any(a.api_url == url and a.user == user for a in store.accounts())
+        outcome = "its login here is as it was" if known else "the account was not added"
+        warn(f"{user} at {shown_url(url)}: {error}; {outcome}")
         return 1
     account, new = store.add_account(
         url, user, server=server_kind(url), password_command=args.password_command or ""

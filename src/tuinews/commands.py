@@ -9,6 +9,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tuinews.links import shown_url
@@ -55,6 +56,18 @@ def _ago(timestamp: int | None) -> str:
 def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     feeds = [feed for feed in store.feeds(kind=None) if feed.kind != "local"]
     accounts = {account.id: account for account in store.accounts()} if feeds else {}
+    # An account's feed is fetched by its server and comes with the account's sync: its
+    # last fetch and status here are the account's (it is never fetched by tuinews).
+    feeds = [
+        replace(
+            feed,
+            last_fetch=accounts[feed.account_id].last_success,
+            status=accounts[feed.account_id].status,
+        )
+        if feed.account_id in accounts
+        else feed
+        for feed in feeds
+    ]
     if args.json:
         say_json({"feeds": [_feed_json(feed) for feed in feeds]})
         return 0

@@ -253,6 +253,13 @@ def test_wrong_password_is_one_line_and_other_accounts_go_on(
     assert "wrong" not in refused.stdout + refused.stderr
     assert freshrss.api_requests()[before:] == ["POST accounts/ClientLogin"]
     assert "No accounts yet" in a.ok("account", "list")
+    added(a, freshrss)  # then a wrong password for the account added: it stays as it was
+    again = a.run("account", "add", freshrss.api_url, "--user", "alice", password="wrong")
+    assert again.returncode == 1 and again.stderr == (
+        f"tuinews: alice at {freshrss.api_url}: login refused; its login here is as it was\n"
+    )
+    a.ok("sync")
+    a.ok("account", "remove", freshrss.api_url, "--drop-articles")
 
     added(a, freshrss)
     # A second account on a server that is gone: it fails, alice's sync goes on.

@@ -179,3 +179,31 @@ def test_feed_is_listed_among_the_commands() -> None:
     for key in ("title", "tags", "interval", "keep", "full_text", "hidden", "user_agent"):
         assert f"{key}:" in result.stdout
     assert "feed" in tuinews("--help").stdout
+
+
+def test_feeds_shows_an_account_s_feed_as_its_account_s_last_sync(tmp_path: Path) -> None:
+    """An account's feed is never fetched by tuinews: `tuinews feeds` gives its account's
+    last sync and status (it said "never" and "new" after a sync that worked)."""
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        account, _ = store.add_account("https://rss.example/api/greader.php", "alice")
+        store.apply_subscriptions(account.id, [RemoteFeed("feed/1", URL, "News", "", ())])
+        store.add_feed("https://local.example/feed", title="Local")
+    before = json.loads(tuinews("--db", str(db), "feeds", "--json").stdout)["feeds"]
+    assert {f["title"]: (f["status"], f["last_fetch"]) for f in before} == {
+        "News": ("new", None),
+        "Local": ("new", None),
+    }
+    with Store(db) as store:
+        store.record_sync(account.id, newest_usec=1)
+    after = {
+        f["title"]: f
+        for f in json.loads(tuinews("--db", str(db), "feeds", "--json").stdout)["feeds"]
+    }
+    assert after["News"]["status"] == "ok" and after["News"]["last_fetch"] is not None
+    assert after["Local"]["last_fetch"] is None
+    text = tuinews("--db", str(db), "feeds").stdout
+    local_line = next(line for line in text.splitlines() if "Local" in line)
+    assert "never" in local_line
+    news_line = next(line for line in text.splitlines() if "News" in line)
+    assert "never" not in news_line and "just now" in news_line
