@@ -320,14 +320,13 @@ def extract_command(source: str, settings: Settings) -> int:
     """Print the article in a file or at a URL: ``# Title``, then the body in Markdown; a
     feed's items, each so. A binary or empty file, or JSON that is no feed, is skipped
     with the app's reason (status 2)."""
-    # (asyncio and the parsers: only for extract; httpx only for a URL, a file's
-    # reader only for a file)
+    # (asyncio and the parsers: only for extract)
     import asyncio
 
     from tuinews.formats import FormatError
 
     if source.lower().startswith(("http://", "https://")):
-        from tuinews.fetch import FetchRequest, FetchResult
+        from tuinews.fetch import FetchRequest, FetchResult  # (httpx: only for a URL)
 
         async def fetch() -> FetchResult:
             async with new_fetcher(settings) as fetcher:
