@@ -6,8 +6,8 @@ __all__ = ["__version__", "default_user_agent"]
 
 
 def __getattr__(name: str) -> str:
-    # importlib.metadata costs ~25 ms at start-up: look the version up only when asked.
     if name == "__version__":
+        # (importlib.metadata costs ~25 ms at start-up: the version is looked up when asked)
         from importlib.metadata import PackageNotFoundError, version
 
         try:

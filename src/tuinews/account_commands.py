@@ -7,16 +7,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from tuinews.accounts import PasswordError, forget_auth, resolve_password
+from tuinews.fetch.greader import GReaderError
 from tuinews.links import shown_url
 from tuinews.output import WorkOutput, iso_time, say, say_json, warn
+from tuinews.query import parse_query
 from tuinews.settings import Settings
+from tuinews.startup import index_leftovers
 from tuinews.store import Account, Feed, Store, View
-from tuinews.sync import AccountResult, PasswordSource, password_source
+from tuinews.sync import (
+    AccountResult,
+    PasswordSource,
+    new_fetcher,
+    password_source,
+    run_sync,
+    server_kind,
+)
 
 
 def _api_url(text: str) -> str | None:
@@ -68,10 +81,7 @@ def account_command(args: argparse.Namespace, settings: Settings, store: Store) 
 
 
 def _account_add(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.accounts import PasswordError, resolve_password
-    from tuinews.fetch.greader import GReaderError
-    from tuinews.sync import new_fetcher, server_kind
-    from tuinews.sync.remote import check_login
+    from tuinews.sync.remote import check_login  # (the XML parsers: see add_on_server)
 
     url = _api_url(args.url)
     if url is None:
@@ -155,8 +165,6 @@ def _account_list(args: argparse.Namespace, settings: Settings, store: Store) ->
 
 
 def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.accounts import forget_auth
-
     found = find_account(store, args.url, args.user)
     if isinstance(found, str):
         warn(found)
@@ -233,8 +241,6 @@ def _chosen(store: Store, args: argparse.Namespace) -> list[Account] | str:
 def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """Sync every account (or ``--account``'s), one line per account; exit 1 when one
     failed."""
-    from tuinews.sync import run_sync
-
     chosen = _chosen(store, args)
     if isinstance(chosen, str):
         warn(chosen)
@@ -261,8 +267,6 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
             "seconds": seconds,
             "finished": iso_time(time.time()),
         }
-        import json
-
         output.say(json.dumps(document, ensure_ascii=False), flush=True)
     elif not results:
         output.say("No accounts yet: add one with `tuinews account add URL --user NAME`.")
@@ -280,8 +284,6 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
 def command_password() -> PasswordSource:
     """The password for a login a sync needs: the account's command, TUINEWS_PASSWORD,
     else asked on the terminal (one question at a time)."""
-    import threading
-
     lock = threading.Lock()
     ask = password_source(ask=True)
 
@@ -301,10 +303,7 @@ def edit_on_server(
     def edit(
         feed: Feed, title: str | None, tags: tuple[str, ...] | None
     ) -> tuple[str, tuple[str, ...]]:
-        # (the network stack: imported when a feed is edited, not by every command)
-        from tuinews.fetch.greader import GReaderError
-        from tuinews.sync import new_fetcher
-        from tuinews.sync.remote import edit_subscription
+        from tuinews.sync.remote import edit_subscription  # (the XML parsers: see add_on_server)
 
         account = store.get_account(feed.account_id or 0)
         if account is None:
@@ -333,9 +332,6 @@ def edit_on_server(
 
 def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """Mark every article a search finds; an account's changes wait for the next sync."""
-    from tuinews.query import parse_query
-    from tuinews.startup import index_leftovers
-
     query = parse_query(" ".join(args.query))
     for hint in query.hints:
         warn(hint)
@@ -366,8 +362,8 @@ def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
 
 def add_on_server(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """``tuinews add URL --account API``: subscribe on the server, then sync."""
-    from tuinews.fetch.greader import GReaderError
-    from tuinews.sync import new_fetcher
+    # (sync.remote brings the subscription formats and their XML parser, ~15 ms: only
+    # for what changes subscriptions on a server, not for sync, mark or account list)
     from tuinews.sync.remote import subscribe
 
     found = find_account(store, args.account, None)
@@ -406,9 +402,7 @@ def add_on_server(args: argparse.Namespace, settings: Settings, store: Store) ->
 
 def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """``tuinews remove FEED --account API``: unsubscribe on the server, then here."""
-    from tuinews.fetch.greader import GReaderError
-    from tuinews.sync import new_fetcher
-    from tuinews.sync.remote import unsubscribe
+    from tuinews.sync.remote import unsubscribe  # (the XML parsers: see add_on_server)
 
     found = find_account(store, args.account, None)
     if isinstance(found, str):
@@ -435,11 +429,10 @@ def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store)
 def import_on_server(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """``tuinews import FILE... --account API``: subscribe on the server to the feeds of
     subscription lists (their tags as folders), then sync once."""
-    from tuinews.fetch.greader import GReaderError
+    # (the importers of subscription files and sync.remote, ~30 ms: only for import)
     from tuinews.import_triage import import_queries
     from tuinews.importer import read_lists
     from tuinews.subscriptions import Subscription
-    from tuinews.sync import new_fetcher
     from tuinews.sync.remote import SubscribedAll, subscribe_all
 
     found = find_account(store, args.account, None)

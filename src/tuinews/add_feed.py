@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from tuinews.fetch import FetchRequest
 from tuinews.formats import FormatError
+from tuinews.formats.encoding import decode
 from tuinews.ingest import FeedResult, Refresher
 from tuinews.links import shown_url
 from tuinews.sanitise import clean_line
 from tuinews.store import Feed, FeedExists
+from tuinews.subscriptions import normalise_feed_url
+from tuinews.subscriptions.discover import discover_feeds
 
 
 @dataclass
@@ -50,10 +55,6 @@ def _why_not(error: str) -> str:
 
 async def find_feed(refresher: Refresher, url: str) -> tuple[str, str, str]:
     """(feed URL, note, error). A page's URL becomes the URL of the feed it links to."""
-    from tuinews.fetch import FetchRequest
-    from tuinews.formats.encoding import decode
-    from tuinews.subscriptions.discover import discover_feeds
-
     fetched = await refresher.fetcher.fetch(FetchRequest(url))
     if fetched.status is not None and not fetched.ok:
         return url, "", f"{shown_url(url)}: {fetched.error}; not subscribed"
@@ -83,10 +84,6 @@ async def subscribe(
     full_text: bool = False,
 ) -> Subscribed:
     """Check the URL, find the feed, add it, and fetch it once."""
-    import asyncio
-
-    from tuinews.subscriptions import normalise_feed_url
-
     clean = normalise_feed_url(url)
     if clean is None:
         shown = shown_url(clean_line(url, limit=200))  # the user's own text, but one line

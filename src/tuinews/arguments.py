@@ -295,6 +295,7 @@ def _triage_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _feed_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # (feed_settings brings the settings and platformdirs: not for --version or the reader)
     from tuinews.feed_settings import KEYS
 
     keys = "; ".join(f"{key}: {about}" for key, about in KEYS.items())

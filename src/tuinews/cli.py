@@ -22,6 +22,10 @@ status: 0 ok, 1 some feeds or accounts failed (refresh, sync), 2 usage, store or
 error, 141 the output was closed before it was all written (``tuinews feeds | head -1``;
 refresh still finishes).
 Every ``--json`` prints one JSON document.
+
+This module is imported by every run, ``tuinews --version`` and ``--help`` included, so it
+imports at its top only what they need: the settings (platformdirs), the store (sqlite3),
+the commands and the reader (Textual) are imported in the functions that use them.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ def not_a_command(path: str) -> str | None:
         return None  # a path (``notes.txt``, ``./feeds``) says "no such file" as it is
     if os.path.lexists(path):
         return None
+    # (only for a first word that names nothing: not for --version or the reader)
     import difflib
 
     from tuinews.sources.paths import shown_path
@@ -96,6 +101,7 @@ def _check_db_path(path: Path, whence: str, create: bool) -> None:
     folders are made). Nothing is created here."""
     if path.exists():
         return
+    # (only when there is no database file; the store is not for --version, see the top)
     from tuinews.sanitise import clean_line
     from tuinews.store import StoreError
 
@@ -120,6 +126,7 @@ def _check_db_path(path: Path, whence: str, create: bool) -> None:
 def _open_store(
     args: argparse.Namespace, settings: Settings, *, writing: bool, create: bool = True
 ) -> Store:
+    # (the store and sqlite3, ~75 ms: not for --version or --help, see the top)
     from tuinews.settings import ensure_dirs
     from tuinews.store import CorruptStore, Store, StoreError
     from tuinews.store.schema import upgrade_note
@@ -153,6 +160,7 @@ def _open_store(
 def _move_aside(path: Path, aside: Path) -> None:
     """Rename the damaged file (and its WAL) under the lock file: not while another tuinews
     refreshes or updates it."""
+    # (the store: not for --version or --help, see the top)
     from tuinews.store import AlreadyRunning, StoreError
     from tuinews.store.lock import StoreLock
 
@@ -190,6 +198,7 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
         parser = build_command_parser() if command else build_parser()
         args = parser.parse_args(argv)
 
+    # (after the arguments: --version and --help go without platformdirs and sqlite3)
     from tuinews.settings import config_path, load_settings
     from tuinews.store import StoreError
 
@@ -200,11 +209,13 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
         for problem in problems if command else ():
             print(f"tuinews: {problem}", file=sys.stderr)
         if command == "extract":
+            # (the commands, ~95 ms: not for the reader)
             from tuinews.commands import extract_command
             from tuinews.output import printing
 
             return printing(lambda: extract_command(args.source, settings))
         if command:
+            # (the commands, ~95 ms: not for the reader)
             from tuinews.commands import run_command
             from tuinews.output import printing
 
@@ -237,7 +248,7 @@ def _account_handler(
         command in ("add", "remove", "import") and getattr(args, "account", None)
     ):
         return None
-    from tuinews import account_commands
+    from tuinews import account_commands  # (httpx and the sync: only for accounts)
 
     if command == "add":
         return account_commands.add_on_server
@@ -261,7 +272,8 @@ def os_error_text(error: OSError) -> str:
 
 
 def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) -> int:
-    from tuinews.search_results import FIRST_SCREEN  # (no Textual in it)
+    # (the reader's start, not for a command; search_results has no Textual in it)
+    from tuinews.search_results import FIRST_SCREEN
     from tuinews.sources.paths import PathError, check_paths
     from tuinews.startup import EarlyStart, opener
 
@@ -291,6 +303,7 @@ def _run_app(args: argparse.Namespace, settings: Settings, problems: list[str]) 
     # What to show is read (and files' parsing workers boot) while Textual is imported.
     early = EarlyStart(store, opener(store, paths), FIRST_SCREEN, settings.sort_headlines)
 
+    # (Textual: imported while EarlyStart reads the store and boots files' workers)
     from tuinews.ui.app import TuinewsApp
 
     app = TuinewsApp(store=store, early=early, settings=settings, problems=problems)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tuinews.links import shown_url
+from tuinews.network import new_fetcher
 from tuinews.output import (
     WorkOutput,
     iso_time,
@@ -21,8 +22,12 @@ from tuinews.output import (
     warn,
     write_out,
 )
+from tuinews.query import parse_query
+from tuinews.read_state import dump_state
+from tuinews.sanitise import clean_text
 from tuinews.settings import Settings
-from tuinews.store import Feed, Store, View
+from tuinews.store import AlreadyRunning, Feed, Store, StoreError, View
+from tuinews.store.lock import Holder, one_refresh
 
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
@@ -111,7 +116,7 @@ def _feed_json(feed: Feed) -> dict[str, object]:
 
 
 def search_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    from tuinews.query import parse_query
+    # (startup brings concurrent.futures and logging, ~7 ms: only search needs them)
     from tuinews.startup import index_leftovers
 
     query = parse_query(" ".join(args.query))
@@ -170,13 +175,12 @@ def export_command(args: argparse.Namespace, settings: Settings, store: Store) -
     marks to another machine, so they hold feed URLs as subscribed, with any password in
     them (masked, an import elsewhere would store the mask); stderr says so when one does."""
     if args.state:
-        from tuinews.read_state import dump_state
-
         rows = store.article_states()
         write_out(dump_state(rows, hints=store.state_hints()))
         _warn_passwords({url for url, _, _, _ in rows})
         return 0
 
+    # (the subscription formats and their XML parser, ~30 ms: only for OPML)
     from tuinews.subscriptions import Subscription, export_opml
 
     feeds = store.feeds()
@@ -200,12 +204,14 @@ def _warn_passwords(urls: set[str]) -> None:
 
 
 def import_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    # (the importers of every file kind, ~60 modules: only for import)
     from tuinews.importer import run_import
 
     return run_import(store, settings, args.files, say, warn)
 
 
 def add_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    # (asyncio, httpx, the parsers and the worker pool: only when a feed is added)
     import asyncio
 
     from tuinews.add_feed import subscribe
@@ -230,9 +236,8 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
     """Fetch every feed. One refresh of a database runs at a time: started while another
     runs (an earlier cron run, the app's), it waits for that one to end, then fetches
     the feeds it did not."""
+    # (ingest: asyncio, httpx, the parsers and the worker pool, ~85 ms)
     from tuinews.ingest import due_feeds, own_interval_up
-    from tuinews.store import AlreadyRunning, StoreError
-    from tuinews.store.lock import Holder, one_refresh
 
     def waiting(holder: Holder) -> None:
         warn(
@@ -255,7 +260,7 @@ def refresh_command(args: argparse.Namespace, settings: Settings, store: Store) 
 def _refresh(
     args: argparse.Namespace, settings: Settings, store: Store, feeds: list[Feed], not_due: int
 ) -> int:
-    from tuinews.ingest import run_refresh
+    from tuinews.ingest import run_refresh  # (asyncio, httpx, parsers: ~85 ms)
 
     started = time.monotonic()
     output = WorkOutput()
@@ -328,13 +333,13 @@ def extract_command(source: str, settings: Settings) -> int:
     """Print the article in a file or at a URL: ``# Title``, then the body in Markdown; a
     feed's items, each so. A binary or empty file, or JSON that is no feed, is skipped
     with the app's reason (status 2)."""
+    # (asyncio and the parsers: only for extract)
     import asyncio
 
     from tuinews.formats import FormatError
 
     if source.lower().startswith(("http://", "https://")):
-        from tuinews.fetch import FetchRequest, FetchResult
-        from tuinews.network import new_fetcher
+        from tuinews.fetch import FetchRequest, FetchResult  # (httpx: only for a URL)
 
         async def fetch() -> FetchResult:
             async with new_fetcher(settings) as fetcher:
@@ -346,6 +351,7 @@ def extract_command(source: str, settings: Settings) -> int:
             return 2
         data, name, url, shown = fetched.body, source, fetched.final_url, source
     else:
+        # (the parsers and multiprocessing: only for a file)
         from tuinews.sources.local import SkipFile, read_file, shown_path
 
         shown = shown_path(source)
@@ -372,10 +378,10 @@ def _extracted(data: bytes, name: str, url: str) -> str:
     Markdown conversion can bring back what the parsers removed: ``&#8203;``). Raises
     FormatError for what is skipped, with the app's reason ("binary file", "empty file",
     "JSON, but not a JSON Feed (no items list)")."""
+    # (reader mode and the parsers, ~45 ms without lxml: only for extract)
     from tuinews.extract import extract_document, feed_markdown, render_markdown
     from tuinews.formats import FormatError
     from tuinews.formats.encoding import decode, looks_binary
-    from tuinews.sanitise import clean_text
 
     if looks_binary(data):
         raise FormatError("binary file")
@@ -388,6 +394,7 @@ def _extracted(data: bytes, name: str, url: str) -> str:
 
 
 def triage_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    # (triage runs rules on articles: the ingest stack, ~85 ms)
     from tuinews.triage import Output, query_command, rule_command
 
     handler = query_command if args.command == "query" else rule_command
@@ -395,6 +402,7 @@ def triage_command(args: argparse.Namespace, settings: Settings, store: Store) -
 
 
 def feed_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    # (an account's feed is edited on its server: httpx and the sync, ~150 ms)
     from tuinews.account_commands import edit_on_server
     from tuinews.feed_command import feed_command
     from tuinews.triage import Output

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import tuinews
+from tuinews.links import shown_url
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings, user_agent_problem
 from tuinews.store import Feed
@@ -237,8 +238,6 @@ def as_json(feed: Feed, settings: Settings) -> dict[str, object]:
     """``tuinews feed show --json``: ``id``, ``title``, ``url`` (masked) as in every
     ``--json``, then the feed's own settings (null or "": the global one, in
     ``defaults``)."""
-    from tuinews.links import shown_url
-
     return {
         "id": feed.id,
         "title": clean_line(feed.name),

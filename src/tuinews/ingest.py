@@ -13,8 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
+from tuinews.extract import extract_document
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
+from tuinews.links import safe_link
 from tuinews.network import new_fetcher
 from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
 from tuinews.query.rules import BadRule, Rule, make_rule
@@ -119,8 +122,6 @@ def _parse(body: bytes, url: str) -> ParsedFeed:
 
 def _extract(body: bytes, url: str) -> str:
     """In a worker: the article in a fetched page, as Markdown (reader mode)."""
-    from tuinews.extract import extract_document
-
     extracted = extract_document(body, name=url, url=url)
     if not extracted.found and extracted.note:
         return f"*{extracted.note}*\n\n{extracted.markdown}".strip()
@@ -264,7 +265,7 @@ class Refresher:
         self, feeds: Sequence[Feed], progress: Progress | None = None
     ) -> list[FeedResult]:
         """Fetch, parse and store these feeds; results in the order they finish."""
-        from tuinews.fetch import FetchRequest
+        from tuinews.fetch import FetchRequest  # (httpx: see fetch_full_text)
 
         by_id = {feed.id: feed for feed in feeds}
         self.rules = await asyncio.to_thread(all_rules, self.store, self.settings)
@@ -360,8 +361,8 @@ class Refresher:
     async def fetch_full_text(self, article_id: int, user_agent: str | None = None) -> str:
         """Fetch an article's link and keep the article found there; "" or an error. The
         request carries ``user_agent``, else its feed's own, if it has one."""
+        # (httpx, ~35 ms: only when fetching; triage and rules import this module too)
         from tuinews.fetch import FetchRequest
-        from tuinews.links import safe_link
 
         article = await asyncio.to_thread(self.store.get_article, article_id)
         link = safe_link(article.link) if article is not None else None
@@ -398,8 +399,6 @@ def _next_fetch(max_age: float | None, ttl_minutes: int | None) -> int | None:
 def _interleave_hosts(requests: Sequence[FetchRequest]) -> list[FetchRequest]:
     """Round-robin over host names, so the feeds that hold the pipeline's places are from
     many hosts, not all waiting for the same host's few slots."""
-    from urllib.parse import urlsplit
-
     by_host: dict[str, list[FetchRequest]] = {}
     for request in requests:
         try:

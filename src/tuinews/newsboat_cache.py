@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tuinews.formats.dates import parse_date
+from tuinews.formats.feeds import build_feed
 from tuinews.formats.raw_feed import RawEntry, RawFeed
 from tuinews.links import safe_link
 from tuinews.models import Article
@@ -136,8 +137,6 @@ def to_articles(feed: CachedFeed, items: Sequence[CachedItem]) -> tuple[list[Art
     """Articles for a feed's cached items (sanitised like fetched ones), with their
     read and starred flags; and per article, how sure its uid is (0: the one a refresh
     gives; else :mod:`tuinews.store.adopt`'s bits)."""
-    from tuinews.formats.feeds import build_feed
-
     raw = RawFeed(title=feed.title, link=feed.site_url, date=None, ttl=None)
     guesses = []
     for item in items:

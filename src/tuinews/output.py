@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -82,8 +83,6 @@ def iso_time(timestamp: float | None) -> str | None:
 
 def _stdout_closed() -> bool:
     """Whether stdout's reader has gone (a pipe or socket whose other end is closed)."""
-    import select
-
     try:
         poll = select.poll()
         poll.register(sys.stdout.fileno(), 0)

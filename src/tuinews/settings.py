@@ -12,6 +12,7 @@ import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -103,8 +104,6 @@ PROXY_SCHEMES = ("http", "https", "socks5")
 
 def proxy_problem(value: object) -> str | None:
     """Why this is no proxy URL tuinews can use, else None."""
-    from urllib.parse import urlsplit
-
     wanted = "must be a proxy URL: http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT"
     if not isinstance(value, str) or not value.isascii() or not value.isprintable():
         return wanted

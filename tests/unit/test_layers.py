@@ -11,13 +11,15 @@ another that imports it back.
 
 A module may import its own layer and the layers below it, never above, not even inside
 a function or under TYPE_CHECKING; imports inside functions are for start-up speed only
-(a heavy module loaded when first used). The graph is read from the source with ``ast``,
-so it holds every import, wherever it is written.
+(a heavy module loaded when first used), each with its reason in a comment. The graph is
+read from the source with ``ast``, so it holds every import, wherever it is written.
 """
 
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -233,3 +235,72 @@ def test_no_module_is_over_500_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 500
     }
     assert long == {}
+
+
+def unexplained(root: Path) -> list[str]:
+    """Imports inside functions with no reason given: a function-level import defers a
+    heavy module (start-up speed) and says so, in a comment on the line right above its
+    group (the imports written one after another in the same block, blank lines between
+    them allowed) or on its line (which explains the imports after it in the group too).
+    Anything else belongs at the top of the module."""
+    found: list[tuple[str, int, str]] = []
+    for module, path in sorted(modules(root).items()):
+        source = path.read_text(encoding="utf-8")
+        comments = {
+            token.start[0]
+            for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            if token.type == tokenize.COMMENT
+        }
+        lines = source.splitlines()
+        blocks = {
+            id(block): block
+            for function in ast.walk(ast.parse(source))
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+            for node in ast.walk(function)
+            for field in ("body", "orelse", "finalbody")
+            if isinstance(block := getattr(node, field, None), list)
+        }
+        for block in blocks.values():
+            explained = in_group = False
+            for statement in block:
+                if not isinstance(statement, ast.Import | ast.ImportFrom):
+                    explained = in_group = False
+                    continue
+                if not in_group:  # the group's first import: a comment right above it?
+                    explained, in_group = statement.lineno - 1 in comments, True
+                own = range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+                explained = explained or bool(comments.intersection(own))
+                if not explained:
+                    found.append((module, statement.lineno, lines[statement.lineno - 1].strip()))
+    return [f"{module} line {line}: {text}" for module, line, text in sorted(found)]
+
+
+def test_every_import_inside_a_function_says_why(tmp_path: Path) -> None:
+    assert unexplained(SRC / "tuinews") == []
+    package = tmp_path / "tuinews"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cli.py").write_text(
+        "def explained():\n"
+        "    # (lxml, ~30 ms: only for pages)\n"
+        "    import asyncio\n"
+        "\n"
+        "    from lxml import etree\n"
+        "    import feedparser  # (~50 ms)\n"
+        "\n"
+        "\n"
+        "def bare(path):\n"
+        "    import json\n"
+        "\n"
+        "    if path:\n"
+        "        from tuinews.store import Store\n"
+        "    import sys\n"
+        "    import difflib  # (a comment on its line: for the rest of its group too)\n"
+        "    import heapq\n"
+        "    return 1\n"
+    )
+    assert unexplained(package) == [
+        "tuinews.cli line 10: import json",
+        "tuinews.cli line 13: from tuinews.store import Store",
+        "tuinews.cli line 14: import sys",
+    ]

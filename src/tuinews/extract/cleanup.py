@@ -10,10 +10,13 @@ Every rule here reads the page's structure, never the words of a language or of 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+# (lxml at the top: this module is imported by reader mode with its first page, which it
+# parses at once; reading a feed or a Markdown file never imports it)
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
 
 # libxml2 stops building the tree (and drops the text) past 255 levels.
 MAX_DEPTH = 250
@@ -105,9 +108,6 @@ def strip_heavy(html: str) -> str:
 
 def parse(html: str) -> HtmlElement | None:
     """The page as an lxml tree; None when there is nothing to parse."""
-    import lxml.etree
-    import lxml.html
-
     html = strip_heavy(html)[:MAX_HTML_CHARS]
     if not html.strip():
         return None
@@ -241,10 +241,8 @@ _BREAKS = frozenset({"br"})
 def page_text(root: HtmlElement) -> str:
     """A (pre-cleaned) page as plain text: a paragraph per block element, as a browser's
     "copy all" gives it (for pages too big for the whole pipeline)."""
-    from lxml import etree
-
     parts: list[str] = []
-    for event, element in etree.iterwalk(root, events=("start", "end")):
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
             if tag in BLOCK_TAGS:

@@ -9,15 +9,17 @@ or of a site.
 
 from __future__ import annotations
 
+import bisect
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
 
 from tuinews.extract.cleanup import BLOCK_TAGS, SPACES, post_clean, text_of
 from tuinews.extract.lines import words
-
-if TYPE_CHECKING:
-    from lxml.html import HtmlElement
 
 # trafilatura's second opinion is asked for article regions up to this size (elements,
 # characters of article text): past that its cost would break the 1 s a page may take.
@@ -49,6 +51,7 @@ class Body:
 
 
 def _readability_class() -> type[Any]:
+    # (readability-lxml, ~85 ms: not for pages too big for it or read as text)
     from readability import Document
 
     class Readability(Document):  # type: ignore[misc]
@@ -92,7 +95,7 @@ def run_readability(root: HtmlElement) -> str:
 
 def run_trafilatura(root: HtmlElement) -> str:
     """trafilatura's article HTML for a (pre-cleaned) page; "" if it finds none."""
-    import trafilatura
+    import trafilatura  # (~180 ms: only when a second opinion is affordable)
 
     try:
         result = trafilatura.extract(
@@ -111,9 +114,6 @@ def run_trafilatura(root: HtmlElement) -> str:
 
 
 def _fragment(html: str) -> HtmlElement | None:
-    import lxml.etree
-    import lxml.html
-
     if not html.strip():
         return None
     try:
@@ -239,8 +239,6 @@ def _affordable(region: HtmlElement, content: HtmlElement) -> bool:
 
 
 def _as_document(element: HtmlElement) -> HtmlElement:
-    import lxml.html
-
     document = lxml.html.document_fromstring("<html><body></body></html>")
     body = document.find("body")
     if body is not None:
@@ -252,8 +250,6 @@ def _as_document(element: HtmlElement) -> HtmlElement:
 
 def extract_body(root: HtmlElement, title: str) -> Body:
     """The article in a parsed, pre-cleaned page (the tree is changed)."""
-    import lxml.html
-
     _number(root)
     article = run_readability(root)
     content = _fragment(article)
@@ -278,8 +274,6 @@ def extract_body(root: HtmlElement, title: str) -> Body:
 
 def whole_page(root: HtmlElement, title: str) -> Body:
     """All of a (pre-cleaned) page's text, for pages without an article."""
-    import lxml.html
-
     body = root.find("body")
     page = copy.deepcopy(body if body is not None else root)
     post_clean(page, title)
@@ -291,8 +285,6 @@ def _insert(content: HtmlElement, added: list[HtmlElement]) -> None:
     precedes it in the page (before the first one, for a lead)."""
     if not added:
         return
-    import bisect
-
     placed = sorted(
         (int(element.get(ID)), element)
         for element in content.iter()

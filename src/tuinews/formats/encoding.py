@@ -137,6 +137,7 @@ def _try(data: bytes, encoding: str) -> str | None:
 def _guess(data: bytes) -> str | None:
     """charset_normalizer's guess; among equally good guesses, Windows-1252 wins."""
     try:
+        # (charset_normalizer, ~12 ms: only for bytes neither UTF-8 nor as declared)
         from charset_normalizer import from_bytes
 
         results = from_bytes(data[:200_000])

@@ -52,7 +52,7 @@ class _TooDeep(Exception):
 def _html_parser() -> etree.HTMLParser:
     global _parser
     if _parser is None:
-        from lxml import etree
+        from lxml import etree  # (lxml: with the first fragment, not with this module)
 
         _parser = etree.HTMLParser(
             recover=True,
@@ -102,7 +102,7 @@ def fragment_text(html: str) -> str:
 
 
 def _with_lxml(html: str) -> tuple[str, str]:
-    from lxml import etree
+    from lxml import etree  # (lxml: with the first fragment, not with this module)
 
     if "</" in html:
         html = _DOCUMENT_END.sub("", html)

@@ -382,6 +382,7 @@ def html_to_markdown(html: str, base_url: str = "", *, parser: str = "html.parse
     """
     if not html or not html.strip():
         return ""
+    # (BeautifulSoup and markdownify, ~140 ms: with the first HTML body made Markdown)
     from bs4 import BeautifulSoup
     from markdownify import MarkdownConverter
 

@@ -8,6 +8,7 @@ the app's never asks) and goes to the server once; only the Auth it gives is kep
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -46,8 +47,6 @@ def password_source(*, ask: bool) -> PasswordSource:
 
 
 def _terminal() -> bool:
-    import sys
-
     return sys.stdin.isatty()
 
 

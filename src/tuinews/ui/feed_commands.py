@@ -140,6 +140,7 @@ class FeedCommands:
         self.follower.reload_soon()
 
     async def _subscribe_on_server(self, new: NewFeed, account_id: int) -> None:
+        # (httpx and the sync, ~120 ms: only for an account's feed, after the first frame)
         from tuinews.fetch.greader import GReaderError
         from tuinews.sync import password_source
         from tuinews.sync.remote import subscribe
@@ -232,6 +233,7 @@ class FeedCommands:
 
     async def _unsubscribe(self, feed: Feed, account: Account) -> None:
         """On the account's server, then here (nothing here if the server refuses)."""
+        # (httpx and the sync: see _subscribe_on_server)
         from tuinews.fetch.greader import GReaderError
         from tuinews.sync import password_source
         from tuinews.sync.remote import unsubscribe
@@ -345,7 +347,7 @@ class FeedCommands:
         await self.screen.app.push_screen(dialog, answered)
 
     def _save(self, feed: Feed, change: FeedChange) -> None:
-        from tuinews.feed_settings import changed_words
+        from tuinews.feed_settings import changed_words  # (not needed by the first frame)
 
         saved = self.services.store.change_feed(feed.id, change.columns, change.tags)
         app = self.screen.app

@@ -226,7 +226,7 @@ class RefreshRunner:
         """The accounts synced (on the refresher's fetcher: the same per-host slots)."""
         if not accounts:
             return []
-        from tuinews.sync import password_source, sync_accounts
+        from tuinews.sync import password_source, sync_accounts  # (httpx: ~120 ms)
 
         services = self.services
         return await sync_accounts(

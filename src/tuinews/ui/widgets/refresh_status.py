@@ -33,7 +33,7 @@ class RefreshStatus(Horizontal):
 
     def _parts(self) -> tuple[Label, ProgressBar]:
         if self._label is None or self._bar is None:
-            from textual.widgets import Label, ProgressBar
+            from textual.widgets import Label, ProgressBar  # (see the comment above)
 
             self._label = Label("", id="refresh-label", markup=False)
             self._bar = ProgressBar(show_eta=False, show_percentage=False, id="refresh-bar")
