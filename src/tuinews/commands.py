@@ -144,8 +144,8 @@ def search_command(args: argparse.Namespace, settings: Settings, store: Store) -
             )
         say_json({"query": " ".join(args.query), "articles": found})
         return 0
-    for headline in headlines:
-        mark = " " if headline.read else "*"
+    for headline in headlines:  # N: unread, !: starred (newsboat's marks)
+        mark = ("N" if not headline.read else " ") + ("!" if headline.starred else " ")
         say(f"{mark} {headline.date_text:10}  {headline.source[:20]:20}  {headline.title}")
     if not headlines:
         say("No matches.")

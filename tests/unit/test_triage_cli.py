@@ -217,3 +217,15 @@ def test_a_rule_of_many_terms_is_kept_whole() -> None:
     long = " OR ".join(f"w{n}" for n in range(200))
     assert parse_query(long).hints == ["only the first 128 terms are used"]
     assert parse_query("x" * 5000).hints == ["only the first 4,000 characters are used"]
+
+
+def test_search_lines_mark_unread_and_starred(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        feed = store.add_feed("https://news.example/feed", title="Tech")
+        store.upsert_articles(feed.id, [article("1", "Kyiv one"), article("2", "Kyiv two")])
+        (one,) = store.headline_ids(View(), parse_query("one"))
+        store.set_read([one], True)
+        store.set_starred_ids([one], True)
+    lines = {line[:2]: line for line in ok(tuinews("search", "kyiv", db=db)).splitlines()}
+    assert lines[" !"].endswith("Kyiv one") and lines["N "].endswith("Kyiv two")
