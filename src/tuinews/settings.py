@@ -12,13 +12,14 @@ import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import platformdirs
 
-from tuinews.query.highlights import BadHighlight, Highlight, make_highlight
+from tuinews.query.highlights import Highlight, make_highlight
 from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
-from tuinews.query.rules import BadRule, Rule, make_rule
+from tuinews.query.rules import Rule, make_rule
 from tuinews.sanitise import clean_line
 
 APP_NAME = "tuinews"
@@ -210,34 +211,67 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     return Settings(**values), problems  # type: ignore[arg-type]
 
 
+T = TypeVar("T")
+
+
+def _read_tables(
+    value: object,
+    where: str,
+    problems: list[str],
+    *,
+    key: str,
+    noun: str,
+    plural: str,
+    second: tuple[str, str, str],
+    make: Callable[[str, str, str], T],
+    others: str,
+) -> tuple[T, ...]:
+    """An array of tables of the config file (``[[key]]``), each with ``match = "QUERY"``,
+    a second key (``second``: its name, an example, what it needs), an optional ``name``.
+    ``make`` makes one (raising ValueError with what is wrong); a bad one is reported by
+    its name (else its place: "``noun`` 2") and skipped, the others are kept."""
+    if not isinstance(value, list):
+        problems.append(f"{where}'{key}' must be an array of tables ([[{key}]]); no {plural} used")
+        return ()
+    name, example, needs = second
+    made: list[T] = []
+    for number, table in enumerate(value, start=1):
+        label = f"{noun} {number}"
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+            label = f"{noun} {number} ({clean_line(table['name'], limit=80)!r})"
+        try:
+            if not isinstance(table, dict):
+                raise ValueError(f'must be a table: match = "QUERY", {name} = {example}')
+            unknown = sorted(set(table) - {"match", name, "name"})
+            if unknown:
+                raise ValueError(f"unknown key {unknown[0]!r} (match, {name}, name)")
+            match, given = table.get("match"), table.get(name)
+            if not isinstance(match, str) or not match.strip():
+                raise ValueError('needs match = "QUERY"')
+            if not isinstance(given, str):
+                raise ValueError(f"needs {name} = {needs}")
+            made.append(make(f"config {label}", match, given))
+        except ValueError as error:  # (BadRule and BadHighlight are ValueErrors)
+            problems.append(f"{where}{label}: {error}; skipped ({others})")
+    return tuple(made)
+
+
 def read_rules(value: object, where: str, problems: list[str]) -> tuple[Rule, ...]:
     """The config file's ``[[rules]]`` (``match = "QUERY"``, ``action = "hide"``, an
     optional ``name``). A bad rule (an unknown action, a query that does not parse, a
     missing key) is reported by its name (else its place: "rule 2") and skipped; the
     others are kept."""
-    if not isinstance(value, list):
-        problems.append(f"{where}'rules' must be an array of tables ([[rules]]); no rules used")
-        return ()
-    rules: list[Rule] = []
-    for number, table in enumerate(value, start=1):
-        label = f"rule {number}"
-        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
-            label = f"rule {number} ({clean_line(table['name'], limit=80)!r})"
-        try:
-            if not isinstance(table, dict):
-                raise BadRule('must be a table: match = "QUERY", action = "hide"')
-            unknown = sorted(set(table) - {"match", "action", "name"})
-            if unknown:
-                raise BadRule(f"unknown key {unknown[0]!r} (match, action, name)")
-            match, action = table.get("match"), table.get("action")
-            if not isinstance(match, str) or not match.strip():
-                raise BadRule('needs match = "QUERY"')
-            if not isinstance(action, str):
-                raise BadRule('needs action = "hide", "read", "star" or "tag:NAME"')
-            rules.append(make_rule(f"config {label}", match, action))
-        except BadRule as error:
-            problems.append(f"{where}{label}: {error}; skipped (the other rules still run)")
-    return tuple(rules)
+    return _read_tables(
+        value,
+        where,
+        problems,
+        key="rules",
+        noun="rule",
+        plural="rules",
+        second=("action", '"hide"', '"hide", "read", "star" or "tag:NAME"'),
+        make=make_rule,
+        others="the other rules still run",
+    )
 
 
 def read_highlights(value: object, where: str, problems: list[str]) -> tuple[Highlight, ...]:
@@ -245,28 +279,14 @@ def read_highlights(value: object, where: str, problems: list[str]) -> tuple[Hig
     red"``, an optional ``name``). A bad one (a query that does not parse, a style Rich
     does not know, a missing key) is reported by its name (else its place: "highlight
     2") and skipped; the others are kept."""
-    if not isinstance(value, list):
-        problems.append(
-            f"{where}'highlight' must be an array of tables ([[highlight]]); no highlights used"
-        )
-        return ()
-    highlights: list[Highlight] = []
-    for number, table in enumerate(value, start=1):
-        label = f"highlight {number}"
-        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
-            label = f"highlight {number} ({clean_line(table['name'], limit=80)!r})"
-        try:
-            if not isinstance(table, dict):
-                raise BadHighlight('must be a table: match = "QUERY", style = "bold red"')
-            unknown = sorted(set(table) - {"match", "style", "name"})
-            if unknown:
-                raise BadHighlight(f"unknown key {unknown[0]!r} (match, style, name)")
-            match, style = table.get("match"), table.get("style")
-            if not isinstance(match, str) or not match.strip():
-                raise BadHighlight('needs match = "QUERY"')
-            if not isinstance(style, str):
-                raise BadHighlight('needs style = "STYLE" (a Rich style, e.g. "bold red")')
-            highlights.append(make_highlight(f"config {label}", match, style))
-        except BadHighlight as error:
-            problems.append(f"{where}{label}: {error}; skipped (the others are used)")
-    return tuple(highlights)
+    return _read_tables(
+        value,
+        where,
+        problems,
+        key="highlight",
+        noun="highlight",
+        plural="highlights",
+        second=("style", '"bold red"', '"STYLE" (a Rich style, e.g. "bold red")'),
+        make=make_highlight,
+        others="the others are used",
+    )
