@@ -30,6 +30,7 @@ from tuinews.sync import (
     run_sync,
     server_kind,
 )
+from tuinews.wording import ago, plural
 
 
 def _api_url(text: str) -> str | None:
@@ -56,20 +57,6 @@ def find_account(store: Store, url: str, user: str | None) -> Account | str:
         users = ", ".join(account.user for account in found)
         return f"{shown_url(wanted)} has several accounts ({users}): say which with --user"
     return f"no account at {shown_url(wanted)} (see `tuinews account list`)"
-
-
-def _ago(timestamp: int | None) -> str:
-    if not timestamp:
-        return "never"
-    seconds = max(0, int(time.time()) - timestamp)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'s' * (count != 1)}"
 
 
 # --- account add / list / remove ---------------------------------------------------------
@@ -149,15 +136,13 @@ def _account_list(args: argparse.Namespace, settings: Settings, store: Store) ->
         say("No accounts yet: add one with `tuinews account add URL --user NAME`.")
         return 0
     for account in accounts:
-        say(
-            f"{account.id:>4}  {account.name}  ({account.status}, synced {_ago(account.last_sync)})"
-        )
+        say(f"{account.id:>4}  {account.name}  ({account.status}, synced {ago(account.last_sync)})")
         line = (
-            f"      {_plural(account.feeds, 'feed')}, {_plural(account.articles, 'article')} "
+            f"      {plural(account.feeds, 'feed')}, {plural(account.articles, 'article')} "
             f"({account.unread:,} unread)"
         )
         if account.pending:
-            line += f", {_plural(account.pending, 'change')} to send"
+            line += f", {plural(account.pending, 'change')} to send"
         say(line)
         if account.last_error:
             say(f"      {account.status}: {account.last_error}")
@@ -174,12 +159,12 @@ def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) 
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             warn(
                 f"removing {found.name}: say what becomes of its "
-                f"{_plural(found.articles, 'article')}: --keep-articles (they stay, their "
+                f"{plural(found.articles, 'article')}: --keep-articles (they stay, their "
                 "feeds become local ones) or --drop-articles"
             )
             return 2
         answer = input(
-            f"Remove {found.name}. Keep its {_plural(found.articles, 'article')} as local "
+            f"Remove {found.name}. Keep its {plural(found.articles, 'article')} as local "
             "feeds (k), drop them (d), or cancel (c)? [k/d/C] "
         )
         keep = {"k": "keep", "keep": "keep", "d": "drop", "drop": "drop"}.get(
@@ -191,9 +176,9 @@ def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) 
     count = store.remove_account(found.id, keep_articles=keep == "keep")
     forget_auth(found.api_url, found.user)
     what = "kept as local feeds" if keep == "keep" else "dropped"
-    line = f"Removed {found.name}; its {_plural(count, 'article')} {what}"
+    line = f"Removed {found.name}; its {plural(count, 'article')} {what}"
     if found.pending:
-        line += f"; {_plural(found.pending, 'change')} not sent to the server"
+        line += f"; {plural(found.pending, 'change')} not sent to the server"
     say(line + ".")
     return 0
 
@@ -206,7 +191,7 @@ def _result_text(result: AccountResult) -> str:
         f"{result.new:,} new" + (f" ({result.hidden} hidden by rules)" if result.hidden else "")
     ]
     if result.sent:
-        parts.append(f"{_plural(result.sent, 'change')} sent")
+        parts.append(f"{plural(result.sent, 'change')} sent")
     from_server = (
         result.read
         + result.unread
@@ -216,9 +201,9 @@ def _result_text(result: AccountResult) -> str:
         + result.untagged
     )
     if from_server:
-        parts.append(f"{_plural(from_server, 'change')} from the server")
+        parts.append(f"{plural(from_server, 'change')} from the server")
     if result.labels_refused:
-        parts.append(f"{_plural(result.labels_refused, 'label')} the server does not take")
+        parts.append(f"{plural(result.labels_refused, 'label')} the server does not take")
     if result.feeds_added or result.feeds_removed:
         parts.append(f"feeds +{result.feeds_added} -{result.feeds_removed}")
     return ", ".join(parts)
@@ -272,8 +257,8 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
         output.say("No accounts yet: add one with `tuinews account add URL --user NAME`.")
     else:
         output.say(
-            f"Synced {_plural(len(results), 'account')} in {seconds} s: "
-            f"{_plural(new, 'new article')}, {failed} failed.",
+            f"Synced {plural(len(results), 'account')} in {seconds} s: "
+            f"{plural(new, 'new article')}, {failed} failed.",
             flush=True,
         )
     if output.failed:
@@ -350,9 +335,9 @@ def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
         changed = store.set_starred_ids(ids, args.mark == "star")
     queued = sum(account.pending for account in store.accounts()) - waiting
     shown = {"star": "starred", "unstar": "unstarred"}.get(args.mark, args.mark)
-    line = f"Marked {_plural(changed, 'article')} {shown} ({len(ids):,} found)"
+    line = f"Marked {plural(changed, 'article')} {shown} ({len(ids):,} found)"
     if queued > 0:
-        line += f"; {_plural(queued, 'change')} for the accounts' servers at the next sync"
+        line += f"; {plural(queued, 'change')} for the accounts' servers at the next sync"
     say(line + ".")
     return 0
 
@@ -390,7 +375,7 @@ def add_on_server(args: argparse.Namespace, settings: Settings, store: Store) ->
             say(f"Subscribed to {done.title} on {found.name}.")
             warn(f"{found.name}: {done.sync.error}; `tuinews sync` brings its articles")
             return 1
-        say(f"Subscribed to {done.title} on {found.name}: {_plural(done.sync.new, 'new article')}.")
+        say(f"Subscribed to {done.title} on {found.name}: {plural(done.sync.new, 'new article')}.")
         return 0
 
     try:
@@ -422,7 +407,7 @@ def remove_on_server(args: argparse.Namespace, settings: Settings, store: Store)
     except GReaderError as error:
         warn(f"{found.name}: {error}; not removed")
         return 1
-    say(f"Unsubscribed from {feed.name} on {found.name} ({_plural(feed.total, 'article')}).")
+    say(f"Unsubscribed from {feed.name} on {found.name} ({plural(feed.total, 'article')}).")
     return 0
 
 
@@ -471,7 +456,7 @@ def import_on_server(args: argparse.Namespace, settings: Settings, store: Store)
     except GReaderError as error:
         warn(f"{found.name}: {error}; nothing was subscribed from {names}")
         return 1
-    line = f"Subscribed to {_plural(len(done.added), 'feed')} on {found.name} from {names}"
+    line = f"Subscribed to {plural(len(done.added), 'feed')} on {found.name} from {names}"
     if done.existing:
         line += f"; {len(done.existing):,} already there"
     say(line + ".")

@@ -28,6 +28,7 @@ from tuinews.sanitise import clean_text
 from tuinews.settings import Settings
 from tuinews.store import AlreadyRunning, Feed, Store, StoreError, View
 from tuinews.store.lock import Holder, one_refresh
+from tuinews.wording import ago
 
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
@@ -46,16 +47,6 @@ def run_command(
         return handler(args, settings, store)
     finally:
         store.close()
-
-
-def _ago(timestamp: int | None) -> str:
-    if not timestamp:
-        return "never"
-    seconds = max(0, int(time.time()) - timestamp)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
 
 
 def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -86,7 +77,7 @@ def feeds_command(args: argparse.Namespace, settings: Settings, store: Store) ->
         if feed.account_id in accounts:
             tags += f" (account {accounts[feed.account_id].name})"
         say(
-            f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {_ago(feed.last_fetch):>9}  "
+            f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {ago(feed.last_fetch):>9}  "
             f"{feed.name}{tags}"
         )
         say(f"      {shown_url(feed.url)}")

@@ -22,12 +22,9 @@ from tuinews.sanitise import clean_line
 from tuinews.settings import config_path
 from tuinews.store import Store
 from tuinews.subscriptions.newsboat_config import NewsboatConfig, newsboat_style
+from tuinews.wording import plural
 
 Say = Callable[[str], None]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'s' * (count != 1)}"
 
 
 def _notes(notes: list[str], say: Say) -> None:
@@ -67,7 +64,7 @@ def import_queries(store: Store, name: str, queries: Sequence[tuple[str, str]], 
                 f"  {where}: query feed {title!r} not saved: a saved search of that name has "
                 "another query (tuinews query list)"
             )
-    line = f"Saved {_plural(saved, 'query feed')} from {name} as saved searches"
+    line = f"Saved {plural(saved, 'query feed')} from {name} as saved searches"
     if kept:
         line += f"; {kept:,} saved already"
     failed = len(queries) - saved - kept
@@ -98,7 +95,7 @@ def import_newsboat_config(store: Store, name: str, config: NewsboatConfig, say:
             kept += 1
     lines += [f"  {where}: {why}" for where, why in config.problems]
     line = (
-        f"Imported {_plural(added, 'rule')} from {name} (newsboat config: its ignore-article "
+        f"Imported {plural(added, 'rule')} from {name} (newsboat config: its ignore-article "
         "lines hide the new articles they match)"
     )
     if kept:
@@ -111,7 +108,7 @@ def import_newsboat_config(store: Store, name: str, config: NewsboatConfig, say:
         say("  tuinews rule apply hides the stored articles they match too.")
     import_highlights(name, config, say)
     if config.others:
-        say(f"  {_plural(config.others, 'other setting')} left out: tuinews has its own config.")
+        say(f"  {plural(config.others, 'other setting')} left out: tuinews has its own config.")
 
 
 def import_highlights(name: str, config: NewsboatConfig, say: Say) -> None:
@@ -145,7 +142,7 @@ def import_highlights(name: str, config: NewsboatConfig, say: Say) -> None:
             ]
         )
     verb = "becomes a highlight" if len(tables) == 1 else "become highlights"
-    line = f"{_plural(len(tables), 'highlight-article line')} from {name} {verb}"
+    line = f"{plural(len(tables), 'highlight-article line')} from {name} {verb}"
     failed = len(config.highlights) - len(tables)
     if failed:
         line += f"; {failed:,} not"

@@ -52,12 +52,9 @@ from tuinews.subscriptions.newsboat_config import (
     looks_like_newsboat_config,
     parse_newsboat_config,
 )
+from tuinews.wording import plural
 
 Say = Callable[[str], None]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'s' * (count != 1)}"
 
 
 @dataclass
@@ -179,7 +176,7 @@ def _import_list(
             existing += 1
             updated += outcome == "updated"
     kind = "OPML" if result.format == "opml" else "newsboat urls"
-    line = f"Imported {_plural(added, 'feed')} from {name} ({kind})"
+    line = f"Imported {plural(added, 'feed')} from {name} ({kind})"
     if existing:
         line += f"; {existing:,} already subscribed"
         if updated:
@@ -192,7 +189,7 @@ def _import_list(
     if hidden:
         why = "marked hidden" if result.format == "opml" else 'newsboat\'s "!"'
         say(
-            f"  {_plural(hidden, 'feed')} hidden ({why}): fetched, but not in All"
+            f"  {plural(hidden, 'feed')} hidden ({why}): fetched, but not in All"
             " or Unread; `tuinews feeds` marks hidden feeds."
         )
     return added
@@ -231,7 +228,7 @@ def _import_cache(
     skipped: list[tuple[str, str]] = []
     for cached in cache.feeds():
         url = normalise_feed_url(cached.url)
-        count = _plural(cached.articles, "article")
+        count = plural(cached.articles, "article")
         if url is None:
             skipped.append((f"{clean_line(cached.url, 200)} ({count})", rejection(cached.url)))
             continue
@@ -252,21 +249,21 @@ def _import_cache(
                 )
                 total.add(counts)
     line = (
-        f"Imported {_plural(total.new, 'article')} ({total.new_read:,} read,"
-        f" {total.new_starred:,} starred) of {_plural(feeds, 'feed')} from {name}"
+        f"Imported {plural(total.new, 'article')} ({total.new_read:,} read,"
+        f" {total.new_starred:,} starred) of {plural(feeds, 'feed')} from {name}"
         " (newsboat cache)"
     )
     if added:
-        line += f"; {_plural(added, 'feed')} newly subscribed"
+        line += f"; {plural(added, 'feed')} newly subscribed"
     say(line + ".")
     if total.existing:
         say(
-            f"  {_plural(total.existing, 'article')} already stored:"
+            f"  {plural(total.existing, 'article')} already stored:"
             f" {total.marked_read:,} marked read, {total.marked_starred:,} starred now."
         )
     if left_out:
         say(
-            f"  {_plural(left_out, 'older article')} left out (keep_articles = {keep:,}"
+            f"  {plural(left_out, 'older article')} left out (keep_articles = {keep:,}"
             f"{f', keep_days = {settings.keep_days:,}' if settings.keep_days else ''};"
             " flagged ones are always kept)."
         )
@@ -286,7 +283,7 @@ def _apply_state(store: Store, name: str, state: StateFile, say: Say) -> None:
     counts = store.apply_state(state.feeds, state.hints)
     line = (
         f"Applied the read state in {name}: {counts.marked_read:,} marked read,"
-        f" {counts.marked_starred:,} starred ({_plural(counts.matched, 'article')} found)"
+        f" {counts.marked_starred:,} starred ({plural(counts.matched, 'article')} found)"
     )
     if counts.unknown:
         line += (

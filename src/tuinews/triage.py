@@ -16,6 +16,7 @@ from tuinews.query.rules import BadRule, Rule, parse_action, parse_match
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings
 from tuinews.store import SearchExists, Store, View
+from tuinews.wording import plural
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,6 @@ class Output:
     say: Callable[[str], None]
     warn: Callable[[str], None]
     say_json: Callable[[object], None]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'s' * (count != 1)}"
 
 
 # --- saved searches ------------------------------------------------------------------------
@@ -83,7 +80,7 @@ def _query_add(store: Store, name: str, text: str, out: Output) -> int:
         return 2
     unread = store.unread_count(View(search=saved.query))
     out.say(
-        f"Saved the search {saved.name!r}: {saved.query} ({_plural(unread, 'unread article')} "
+        f"Saved the search {saved.name!r}: {saved.query} ({plural(unread, 'unread article')} "
         "now). It is listed above the feeds in the app."
     )
     return 0
@@ -184,5 +181,5 @@ def _rule_apply(settings: Settings, store: Store, as_json: bool, out: Output) ->
         out.say("No rules to apply (tuinews rule add ACTION QUERY...).")
         return 0
     for rule, changed in zip(rules, counts.changed, strict=True):
-        out.say(f"{rule.name}: {rule.action.text} {rule.match}: {_plural(changed, 'article')}")
+        out.say(f"{rule.name}: {rule.action.text} {rule.match}: {plural(changed, 'article')}")
     return 0
