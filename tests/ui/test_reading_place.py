@@ -122,3 +122,27 @@ def test_a_place_is_found_again_at_any_width() -> None:
             assert place_of(lines, found).above == place.above, (row, width)
     assert row_of(wide, Place(10**9, 0)) is None
     assert letters(wide[0]) == len("Paragraph0") + 3 * len("somewordshere")
+
+
+async def test_a_resize_keeps_the_sideways_place_in_a_wide_code_block() -> None:
+    """Scrolled right in a wide code block, a change of width (a resize, or the feed list
+    appearing just after start-up between two keys) does not send the reader back left."""
+    wide = "x = " + "1 + " * 80 + "1\n"
+    body = f"```python\n{wide * 20}```\n"
+    code = Article(
+        title="Code",
+        source="S",
+        body=body,
+        text=body,
+        date=datetime(2024, 6, 1, tzinfo=UTC),
+        uid="code",
+    )
+    app = make_app([code])
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await read_at(pilot, 0)
+        await pilot.press("right", "right")
+        assert view.scroll_offset.x == 8
+        width = view._rendered_width
+        await pilot.resize_terminal(160, 40)
+        await rerendered(pilot, view, width)
+        assert view.scroll_offset.x == 8

@@ -321,8 +321,9 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
     ) -> None:
         """Show these lines from the top (a new article, or its beginning); or, with
         ``keep_place``, the same article at another width, at the place the reader was (the
-        same text at the top)."""
+        same text at the top, and as far to the right in a wide code block)."""
         top = 0
+        left = self.scroll_offset.x if keep_place and article_id == self._shown_id else 0
         if keep_place and article_id == self._shown_id and self.scroll_offset.y > 0:
             place = place_of(self.lines, self.scroll_offset.y)
             found = row_of(lines, place)
@@ -335,7 +336,7 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
         self._rendered_width = width
         self._widest = max(width, widest)  # a code block's lines may be wider
         set_virtual_size(self, Size(self._widest, len(self.lines)))
-        self.scroll_to(0, top, animate=False, force=True, immediate=True)
+        self.scroll_to(left, top, animate=False, force=True, immediate=True)
         if article_id is not None and article is not None:
             self.post_message(self.Shown(article_id))
 
@@ -390,7 +391,9 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
                 self._supersede()
                 lines, article, widest = rendered
                 self._put_lines(lines, self.article_id, article, width, True, True, widest)
-            elif self._shown_id == self.article_id and self.scroll_offset.y > 0:
+            elif self._shown_id == self.article_id and (
+                self.scroll_offset.y > 0 or self.scroll_offset.x > 0
+            ):
                 place = place_of(self.lines, self.scroll_offset.y)
                 self._ask(self.article_id, self._loaded(self.article_id), width, place)
             else:
