@@ -9,9 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tuinews.query import Query
 from tuinews.store import Headline, Store, View
+
+if TYPE_CHECKING:
+    from tuinews.query import Query
 
 FIRST_SCREEN = 60  # rows fetched with the first results (a tall terminal's screen)
 RANKED_MAX = 200  # at most this many matches are ranked (bm25 over a few is cheap)

@@ -12,15 +12,17 @@ import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 import platformdirs
 
-from tuinews.query.highlights import Highlight, make_highlight
 from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
-from tuinews.query.rules import Rule, make_rule
 from tuinews.sanitise import clean_line
+
+if TYPE_CHECKING:
+    from tuinews.query.highlights import Highlight
+    from tuinews.query.rules import Rule
 
 APP_NAME = "tuinews"
 
@@ -261,6 +263,9 @@ def read_rules(value: object, where: str, problems: list[str]) -> tuple[Rule, ..
     optional ``name``). A bad rule (an unknown action, a query that does not parse, a
     missing key) is reported by its name (else its place: "rule 2") and skipped; the
     others are kept."""
+    # (the query language, ~10 ms: only for a config with rules, not every start-up)
+    from tuinews.query.rules import make_rule
+
     return _read_tables(
         value,
         where,
@@ -279,6 +284,9 @@ def read_highlights(value: object, where: str, problems: list[str]) -> tuple[Hig
     red"``, an optional ``name``). A bad one (a query that does not parse, a style Rich
     does not know, a missing key) is reported by its name (else its place: "highlight
     2") and skipped; the others are kept."""
+    # (the query language, ~10 ms: only for a config with highlights)
+    from tuinews.query.highlights import make_highlight
+
     return _read_tables(
         value,
         where,

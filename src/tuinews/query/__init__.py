@@ -22,28 +22,55 @@ a query can be kept and reused, and ``format_query`` prints it back as text that
 to the same terms.
 """
 
-from tuinews.query.parse import MAX_QUERY_CHARS, MAX_TERMS, SHORT, SHORT_TYPING, parse_query
-from tuinews.query.terms import (
-    STATES,
-    UNIT_SECONDS,
-    Age,
-    All,
-    Any,
-    HasState,
-    InFeed,
-    Not,
-    Published,
-    Query,
-    State,
-    Tagged,
-    Term,
-    Unit,
-    Words,
-    mentions_hidden,
-    must_find_words,
-    words_only,
-)
-from tuinews.query.text import format_query
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tuinews.query.parse import MAX_QUERY_CHARS, MAX_TERMS, SHORT, SHORT_TYPING, parse_query
+    from tuinews.query.terms import (
+        STATES,
+        UNIT_SECONDS,
+        Age,
+        All,
+        Any,
+        HasState,
+        InFeed,
+        Not,
+        Published,
+        Query,
+        State,
+        Tagged,
+        Term,
+        Unit,
+        Words,
+        mentions_hidden,
+        must_find_words,
+        words_only,
+    )
+    from tuinews.query.text import format_query
+
+# The names below are loaded when first asked for (PEP 562), not with the package: the
+# reader's first frame needs ``tuinews.query.orders`` only, and the parser and its frozen
+# dataclasses cost ~10 ms of start-up (benchmarks/startup.py).
+_HOME = {
+    "MAX_QUERY_CHARS": "parse",
+    "MAX_TERMS": "parse",
+    "SHORT": "parse",
+    "SHORT_TYPING": "parse",
+    "parse_query": "parse",
+    "format_query": "text",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # (the query language: loaded when first used, see above)
+    from importlib import import_module
+
+    value = getattr(import_module(f"tuinews.query.{_HOME.get(name, 'terms')}"), name)
+    globals()[name] = value  # once
+    return value
+
 
 __all__ = [
     "MAX_QUERY_CHARS",

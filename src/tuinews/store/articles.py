@@ -8,15 +8,17 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from tuinews.models import Article, BodyKind
-from tuinews.query.rules import Rule
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds, FeedSuccess
 from tuinews.store.pending import ACTIONS, queue_flag_in
-from tuinews.store.rule_sql import apply_rules_in
 from tuinews.store.search_index import SearchIndex
+
+if TYPE_CHECKING:
+    from tuinews.query.rules import Rule
 
 CHUNK = 500  # values bound in one statement
 
@@ -88,6 +90,9 @@ class Articles:
         with self.database.write() as db:
             self.upsert_in(db, feed_id, articles, counts, now)
             if rules and counts.new_ids:
+                # (the query language, ~10 ms: only with rules, never for the first frame)
+                from tuinews.store.rule_sql import apply_rules_in
+
                 counts.ruled = apply_rules_in(db, rules, counts.new_ids, now).changed
                 counts.hidden = sum(
                     changed

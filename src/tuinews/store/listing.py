@@ -10,13 +10,16 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from tuinews.query import Query, parse_query
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds
+from tuinews.store.found_sql import QuerySql
 from tuinews.store.order_sql import FEED_ORDER_SOURCE, fill_feed_order, order_sql
 from tuinews.store.pending import queue_read_in
-from tuinews.store.query_sql import QuerySql, query_sql
+
+if TYPE_CHECKING:
+    from tuinews.query import Query
 
 
 @dataclass(slots=True)
@@ -74,10 +77,23 @@ def view_query(view: View, query: Query | None) -> Query | None:
     (both must hold)."""
     if view.search is None:
         return query
+    # (the query language, ~10 ms: loaded with the first query, not for the first frame)
+    from tuinews.query import Query, parse_query
+
     saved = parse_query(view.search + " ")  # (a blank after it: not being typed)
     if query is None or query.empty:
         return saved
     return Query([*saved.terms, *query.terms], query.words, query.hints, query.short)
+
+
+def found_sql(query: Query | None, now: int | None = None) -> QuerySql:
+    """The SQL of a view's query (``query_sql``; none for a view without one)."""
+    if query is None:
+        return QuerySql()
+    # (the query language, ~10 ms: loaded with the first query, not for the first frame)
+    from tuinews.store.query_sql import query_sql
+
+    return query_sql(query, now)
 
 
 # The source shown: the user's name for the feed first (the local files' feed has none:
@@ -217,7 +233,7 @@ class Listing:
         of the index articles_list, or of the order's own: see order_sql) and 0.8 MB.
         ``cancelled``: asked while the query runs; when it says so, the query stops and
         no ids are returned."""
-        found = query_sql(view_query(view, query))
+        found = found_sql(view_query(view, query))
         return self.ids(view, found, ranked=ranked, limit=limit, cancelled=cancelled, order=order)
 
     def ids(
@@ -297,7 +313,7 @@ class Listing:
         ``ranked_max`` matches are all fetched, ranked (bm25 over a few is cheap) when
         the order is the default (newest first; in another order, as that order says);
         beyond that, the first ``rows`` (the rest comes from ``headline_ids``)."""
-        found = query_sql(view_query(view, query))
+        found = found_sql(view_query(view, query))
         ids = self.ids(view, found, limit=ranked_max + 1, order=order)
         complete = len(ids) <= ranked_max
         # A saved search lists its articles newest first, as a feed does; a search typed
@@ -324,7 +340,7 @@ class Listing:
         default), or by relevance if ``ranked`` and the query finds words: all of them,
         or the first ``limit`` (``now``: what ``age:`` counts from, the clock by default).
         The headline list pages with ``headline_ids`` and ``headlines_by_id`` instead."""
-        found = query_sql(view_query(view, query), now)
+        found = found_sql(view_query(view, query), now)
         ranks = found.match is not None and ranked
         by_feed = order == "feed" and not ranks
         sql, values = select_sql(
@@ -365,7 +381,7 @@ class Listing:
     def mark_view_read(self, view: View = EVERYTHING, query: Query | None = None) -> int:
         """Mark every article of a view (or a search in it) read, in one statement.
         Returns how many changed."""
-        found = query_sql(view_query(view, query))
+        found = found_sql(view_query(view, query))
         sql, values = select_sql(
             "a.id", view, found, order="a.id", hidden=self.hidden_for(view, found.with_hidden)
         )
@@ -393,7 +409,7 @@ class Listing:
     def unread_count(self, view: View, query: Query | None = None) -> int:
         """How many unread articles a view (a saved search) lists, and a search in it."""
         unread = replace(view, unread_only=True)
-        found = query_sql(view_query(unread, query))
+        found = found_sql(view_query(unread, query))
         sql, values = select_sql(
             "COUNT(*)", unread, found, order="", hidden=self.hidden_for(unread, found.with_hidden)
         )

@@ -12,7 +12,6 @@ operators in a ``MATCH`` are the ``AND``, ``OR``, brackets, ``^`` and ``:`` writ
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 from tuinews.query import (
     Age,
@@ -29,6 +28,9 @@ from tuinews.query import (
     mentions_hidden,
     words_only,
 )
+from tuinews.store.found_sql import INDEX, QuerySql
+
+__all__ = ["INDEX", "QuerySql", "fts_expression", "fts_term", "query_sql", "reads_index"]
 
 _STATE_SQL = {
     "unread": "a.read = 0",
@@ -62,47 +64,6 @@ _FEW_TAGGED = (
     "(EXISTS (SELECT 1 FROM feed_tags t WHERE t.feed_id = a.feed_id AND lower(t.tag) = ?) "
     "OR EXISTS (SELECT 1 FROM article_tags x WHERE x.tag = ? AND x.article_id = a.id))"
 )
-INDEX = "articles_fts"  # the full-text index (a rule's new articles: another one, see rule_sql)
-
-
-@dataclass
-class QuerySql:
-    """``match``: the FTS5 expression every result matches (None: no words to find);
-    ``where``: further conditions on ``articles a``, with their ``params`` in order;
-    ``with_hidden``: the query says itself whether hidden feeds' and hidden articles'
-    are wanted (``is:hidden``), so the views must not leave them out (pass it to the
-    store's listing methods); ``index``: the full-text index the conditions read;
-    ``few``: the conditions are for a few articles (see _FEW_IN_FEED); ``within``: their
-    ids are in this range (the index is read in it only)."""
-
-    match: str | None = None
-    where: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
-    with_hidden: bool = False
-    index: str = INDEX
-    few: bool = False
-    within: tuple[int, int] | None = None
-
-    @property
-    def _found(self) -> str:
-        low, high = self.within or (0, 0)
-        ids = "" if self.within is None else f" AND rowid BETWEEN {int(low)} AND {int(high)}"
-        return f"(SELECT rowid FROM {self.index} WHERE {self.index} MATCH ?{ids})"
-
-    @property
-    def matching(self) -> str:
-        return f"a.id IN {self._found}"
-
-    @property
-    def not_matching(self) -> str:
-        return f"a.id NOT IN {self._found}"
-
-    def conditions(self) -> tuple[list[str], list[object]]:
-        """Every condition, the full-text match as one of them (for a statement over
-        ``articles a`` that does not join the index)."""
-        if self.match is None:
-            return list(self.where), list(self.params)
-        return [self.matching, *self.where], [self.match, *self.params]
 
 
 def fts_term(words: Words) -> str:

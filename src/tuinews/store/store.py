@@ -24,24 +24,33 @@ The Store hands out the parts' methods as its own, so callers see one object; a 
 signature and docstring are where its SQL is. A change of several parts in one
 transaction (a feed's articles with its fetch's validators) is one part's method calling
 the others' ``..._in(db, ...)`` methods with its open transaction.
+
+The parts the reader's first frame does not need (accounts and sync, saved searches,
+rules, highlights, import and export) are made when one of their methods is first
+called (:class:`Later`): their modules and the query language they load cost ~20 ms of
+start-up (benchmarks/startup.py).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
-from tuinews.store.accounts import Account, Accounts
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import CorruptStore, Database, StoreError
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedExists, Feeds, FeedSuccess
-from tuinews.store.highlight_sql import Highlights
 from tuinews.store.listing import FirstPage, Headline, Listing, View
-from tuinews.store.rule_sql import RuleCounts, RuleRunner
-from tuinews.store.saved import Saved, SavedSearch, SearchExists, StoredRule
 from tuinews.store.search_index import SearchIndex
-from tuinews.store.sync import SyncItems
-from tuinews.store.transfer import ImportCounts, StateCounts, Transfer
+
+if TYPE_CHECKING:
+    from tuinews.store.accounts import Account, Accounts
+    from tuinews.store.highlight_sql import Highlights
+    from tuinews.store.rule_sql import RuleCounts, RuleRunner
+    from tuinews.store.saved import Saved, SavedSearch, SearchExists, StoredRule
+    from tuinews.store.sync import SyncItems
+    from tuinews.store.transfer import ImportCounts, StateCounts, Transfer
 
 __all__ = [
     "LOCAL_TITLE",
@@ -65,6 +74,98 @@ __all__ = [
     "View",
 ]
 
+# The later parts' own names, loaded when first asked for (PEP 562), with their part.
+_LATER_NAMES = {
+    "Account": "accounts",
+    "RuleCounts": "rule_sql",
+    "SavedSearch": "saved",
+    "SearchExists": "saved",
+    "StoredRule": "saved",
+    "ImportCounts": "transfer",
+    "StateCounts": "transfer",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _LATER_NAMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # (a later part's module: loaded when first used, see the module's docstring)
+    from importlib import import_module
+
+    value = getattr(import_module(f"tuinews.store.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+class Later:
+    """A part made when one of its methods is first called (once, from any thread).
+    ``part.method`` is a function that makes the part, then calls its method."""
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self._make = make
+        self._part: object = None
+        self._lock = threading.Lock()
+
+    def made(self) -> Any:
+        with self._lock:
+            if self._part is None:
+                self._part = self._make()
+            return self._part
+
+    def __getattr__(self, name: str) -> Callable[..., object]:
+        def method(*args: object, **kwargs: object) -> object:
+            return getattr(self.made(), name)(*args, **kwargs)
+
+        method.__name__ = method.__qualname__ = name
+        return method
+
+
+def _later_parts(
+    database: Database, feeds: Feeds, articles: Articles, index: SearchIndex
+) -> dict[str, Later]:
+    """The parts made when first used (see the module's docstring)."""
+
+    def accounts() -> object:
+        # (a part the first frame does not need: made when first used)
+        from tuinews.store.accounts import Accounts
+
+        return Accounts(database, feeds)
+
+    def sync() -> object:
+        # (a part the first frame does not need: made when first used)
+        from tuinews.store.sync import SyncItems
+
+        return SyncItems(database, parts["accounts"].made(), articles, index)
+
+    def saved() -> object:
+        # (a part the first frame does not need: made when first used)
+        from tuinews.store.saved import Saved
+
+        return Saved(database)
+
+    def rules() -> object:
+        # (the query language, ~10 ms: made when first used)
+        from tuinews.store.rule_sql import RuleRunner
+
+        return RuleRunner(database, index)
+
+    def highlights() -> object:
+        # (the query language, ~10 ms: made when the first highlight is looked for)
+        from tuinews.store.highlight_sql import Highlights
+
+        return Highlights(database)
+
+    def transfer() -> object:
+        # (a part the first frame does not need: made when first used)
+        from tuinews.store.transfer import Transfer
+
+        return Transfer(database, articles, index)
+
+    makers = (accounts, sync, saved, rules, highlights, transfer)
+    parts = {make.__name__: Later(make) for make in makers}
+    return parts
+
 
 class Store:
     """Thread-safe access to one database file: feeds and articles."""
@@ -76,12 +177,17 @@ class Store:
         self._index = index = SearchIndex(database)
         self._articles = articles = Articles(database, feeds, index)
         self._listing = listing = Listing(database, feeds)
-        self._transfer = transfer = Transfer(database, articles, index)
-        self._accounts = accounts = Accounts(database, feeds)
-        self._sync = sync = SyncItems(database, accounts, articles, index)
-        self._saved = saved = Saved(database)
-        self._rules = rules = RuleRunner(database, index)
-        self._highlights = highlights = Highlights(database)
+        if TYPE_CHECKING:  # what the parts made later are (mypy reads this branch only)
+            transfer = Transfer(database, articles, index)
+            accounts = Accounts(database, feeds)
+            sync = SyncItems(database, accounts, articles, index)
+            saved = Saved(database)
+            rules = RuleRunner(database, index)
+            highlights = Highlights(database)
+        else:
+            later = _later_parts(database, feeds, articles, index)
+            transfer, accounts, sync = later["transfer"], later["accounts"], later["sync"]
+            saved, rules, highlights = later["saved"], later["rules"], later["highlights"]
 
         # The file
         self.path = database.path

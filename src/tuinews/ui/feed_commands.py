@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 
 from tuinews.links import shown_url
-from tuinews.store import Account, Feed, SavedSearch, View
+from tuinews.store import Feed, View
 from tuinews.ui.refresh_runner import RefreshRunner
 from tuinews.ui.services import Services
 from tuinews.ui.store_follower import StoreFollower
@@ -30,6 +30,7 @@ from tuinews.ui.widgets.headline_list import HeadlineList
 
 if TYPE_CHECKING:
     from tuinews.feed_settings import FeedChange
+    from tuinews.store import Account, SavedSearch
     from tuinews.ui.screens.dialogs import NewFeed
 
 

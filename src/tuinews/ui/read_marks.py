@@ -15,7 +15,6 @@ from typing import Any
 
 from textual.screen import Screen
 
-from tuinews.query import parse_query
 from tuinews.store import Headline, Store, StoreError, View
 from tuinews.store.flags import ReadFlags
 from tuinews.ui.widgets.article_view import ArticleView
@@ -160,6 +159,9 @@ class ReadMarks:
         self.headlines.refresh()
 
         def store_read() -> None:
+            # (the query language, ~10 ms: not for the first frame; in this thread)
+            from tuinews.query import parse_query
+
             changed = self.store.mark_view_read(view, parse_query(text))
             self.screen.app.call_from_thread(done, changed)
 

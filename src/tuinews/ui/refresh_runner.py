@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from tuinews.store import Account, Feed
+from tuinews.store import Feed
 from tuinews.store.lock import StoreLock, lockable
 from tuinews.ui.services import Services
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 
 if TYPE_CHECKING:
     from tuinews.ingest import FeedResult
+    from tuinews.store import Account
     from tuinews.sync import AccountResult
 
 

@@ -1,7 +1,8 @@
 """What ``S`` does: the search typed, where it looks (the view chosen, or all articles),
 saved as a saved search, listed above the feeds. Its name is asked for in a dialog; the
 query is checked first (one with mistakes is not saved: the search bar's hints say
-why), and stored in a thread worker of the screen."""
+why), and stored in a thread worker of the screen. The query language and the saved
+searches' part of the store load when ``S`` is first pressed, not for the first frame."""
 
 from __future__ import annotations
 
@@ -9,11 +10,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from tuinews.query import format_query, parse_query
-from tuinews.query.rules import BadRule, parse_match
-from tuinews.query.terms import Any as AnyOf
-from tuinews.query.terms import InFeed, Tagged
-from tuinews.store import SearchExists, View
+from tuinews.store import View
 from tuinews.ui.services import Services
 from tuinews.ui.widgets.feed_list import FeedList
 from tuinews.ui.widgets.search_bar import SearchBar
@@ -23,6 +20,10 @@ def grouped(text: str) -> str:
     """``text`` as one term of a query that adds others to it: bracketed if it is a choice
     (``a OR b``: joined as it is, ``feed:x a OR b`` would mean ``(feed:x a) OR b``); as
     typed otherwise (``kernel python``, ``a (b OR c)``: their terms are ANDed anyway)."""
+    # (the query language, ~10 ms: when S is pressed, see the module's docstring)
+    from tuinews.query import format_query, parse_query
+    from tuinews.query.terms import Any as AnyOf
+
     query = parse_query(text + " ")  # (a trailing blank: nothing is being typed)
     if query.hints or len(query.terms) != 1 or not isinstance(query.terms[0], AnyOf):
         return text  # (one with mistakes is not saved: parse_match says why)
@@ -44,6 +45,10 @@ class SearchSaver:
         feed is named by its URL, the nearest the language has to naming one feed: ``feed:``
         matches a part of a feed's titles or URL, so a local feed and an account's with the
         same URL both match it (no term selects exactly one feed)."""
+        # (the query language, ~10 ms: when S is pressed, see the module's docstring)
+        from tuinews.query import format_query
+        from tuinews.query.terms import InFeed, Tagged
+
         text = self.search_bar.value.strip()
         if self.search_bar.everywhere or view == View() or view.ids is not None:
             return text
@@ -67,6 +72,9 @@ class SearchSaver:
             key = self.services.key_display("search")
             self.screen.notify(f"Type a search first ({key}); then this key saves it as a feed.")
             return
+        # (the query language, ~10 ms: when S is pressed, see the module's docstring)
+        from tuinews.query.rules import BadRule, parse_match
+
         query = self.query_text(view)
         try:
             parse_match(query)
@@ -91,6 +99,9 @@ class SearchSaver:
         await self.screen.app.push_screen(dialog, named)
 
     def _store(self, name: str, query: str) -> None:
+        # (the saved searches' part of the store: when S is pressed)
+        from tuinews.store import SearchExists
+
         app = self.screen.app
         try:
             saved = self.services.store.add_saved_search(name, query)

@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from tuinews.query import parse_query
 from tuinews.query.orders import HEADLINE_ORDER_NAMES
 from tuinews.search_results import Results
 from tuinews.startup import Opened
@@ -47,7 +46,7 @@ from tuinews.ui.widgets.feed_status import FeedStatus
 from tuinews.ui.widgets.headline_list import HeadlineList, Rows
 from tuinews.ui.widgets.pane_edge import PaneEdge
 from tuinews.ui.widgets.refresh_status import RefreshStatus
-from tuinews.ui.widgets.search_bar import ALL_ARTICLES, SearchBar
+from tuinews.ui.widgets.search_bar import ALL_ARTICLES, SearchBar, parsed
 
 
 class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
@@ -218,7 +217,7 @@ class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
         elif not event.value.strip() and self.before_search is not None:
             self.restore, self.before_search = self.before_search, None
         if self.loaded or event.value:
-            query = parse_query(event.value)
+            query = parsed(event.value)
             if query.short:
                 # A very short prefix matches most words (slow at 100,000 articles): keep
                 # the previous results and wait for another letter, Enter, or a pause.
@@ -282,7 +281,7 @@ class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
 
     @on(SearchBar.Submitted)
     def _search_submitted(self) -> None:
-        if self.follower.searching() and parse_query(self.search_bar.value).short:
+        if self.follower.searching() and parsed(self.search_bar.value).short:
             self._search(self.search_bar.value, force=True)  # waited for Enter
         self.set_focus(self.headlines)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -19,7 +20,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from tuinews.query.orders import FEED_ORDER_NAMES
-from tuinews.store import Feed, SavedSearch, Store, View
+from tuinews.store import Feed, Store, View
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import OneLineOptionList
 from tuinews.ui.widgets.feed_tree import (
@@ -32,6 +33,9 @@ from tuinews.ui.widgets.feed_tree import (
     tree_entries,
 )
 from tuinews.ui.widgets.pane_edge import PaneEdge
+
+if TYPE_CHECKING:
+    from tuinews.store import SavedSearch
 
 __all__ = ["Entry", "FeedList"]
 
