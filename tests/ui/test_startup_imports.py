@@ -1,6 +1,7 @@
 """What the reader imports before its first frame: only what that frame needs. The rest
 (parsers, fetching, dialogs, help, the refresh bar, the TOML reader with no settings
-file) is imported when first used, after it."""
+file, the query language, the store's accounts, sync, saved searches, rules, highlights
+and transfer) is imported when first used, after it."""
 
 from __future__ import annotations
 
@@ -65,6 +66,18 @@ LATER = [
     "markdownify",
     "lxml",
     "rich.markdown",
+    # the query language (~10 ms): loaded with the first search, saved search or rule
+    "tuinews.query.parse",
+    "tuinews.query.terms",
+    "tuinews.query.rules",
+    "tuinews.store.query_sql",
+    # the store's parts the first frame does not need (made when first used)
+    "tuinews.store.accounts",
+    "tuinews.store.sync",
+    "tuinews.store.saved",
+    "tuinews.store.rule_sql",
+    "tuinews.store.highlight_sql",
+    "tuinews.store.transfer",
 ]
 
 
