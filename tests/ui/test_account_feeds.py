@@ -117,3 +117,67 @@ async def test_a_refused_subscription_or_unsubscription_changes_nothing_here(
             f"alice at {reader.api_url}: subscription/edit: HTTP 400 Bad Request; not removed"
         )
         assert [f.name for f in app.store.feeds(kind=None)] == ["Feed feed/1"]
+
+
+async def test_e_on_an_account_s_feed_renames_and_retags_it_on_its_server(
+    server: FeedServer,
+) -> None:
+    """The edit dialog takes an account's feed's title and tags (as ``tuinews feed set``
+    does): they go to its server, the feed here is as the server keeps it, and what is
+    only local (keep) is saved here."""
+    from textual.widgets import Input
+
+    from tuinews.ui.screens.feed_dialog import FeedSettingsDialog
+
+    reader = FakeReader(server)
+    reader.add(1)
+    app = make_app([])
+    account, _ = app.store.add_account(reader.api_url, "alice")
+    save_auth(reader.api_url, "alice", AUTH)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for_refresh(pilot)
+        await choose(pilot, "Feed feed/1")
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FeedSettingsDialog)
+        for key in ("title", "tags", "keep"):
+            assert not dialog.query_one(f"#{key}", Input).disabled
+        dialog.query_one("#title", Input).value = "Renamed"
+        dialog.query_one("#tags", Input).value = "Reading"
+        dialog.query_one("#keep", Input).value = "7"
+        await pilot.press("enter")
+        await wait_settled(pilot, lambda: "Renamed: keep 7 articles." in messages(app))
+        assert any(m.startswith("Renamed (on alice at") for m in messages(app))
+        assert (reader.titles["feed/1"], reader.folders["feed/1"]) == ("Renamed", "Reading")
+        await settle(pilot)
+        (feed,) = [f for f in app.store.feeds(kind=None) if f.account_id == account.id]
+        assert (feed.name, feed.tags, feed.keep) == ("Renamed", ("Reading",), 7)
+
+
+async def test_e_on_an_account_s_feed_refused_by_its_server_changes_nothing_here(
+    server: FeedServer,
+) -> None:
+    from textual.widgets import Input
+
+    reader = FakeReader(server)
+    reader.add(1)
+    app = make_app([])
+    account, _ = app.store.add_account(reader.api_url, "alice")
+    save_auth(reader.api_url, "alice", AUTH)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await wait_for_refresh(pilot)
+        await choose(pilot, "Feed feed/1")
+        reader.unsubscribed.add("feed/1")  # gone on the server meanwhile: edit answers 400
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#title", Input).value = "Renamed"
+        app.screen.query_one("#keep", Input).value = "7"
+        await pilot.press("enter")
+        await wait_settled(pilot, lambda: any("not changed on" in m for m in messages(app)))
+        (feed,) = [f for f in app.store.feeds(kind=None) if f.account_id == account.id]
+        assert (feed.name, feed.keep) == ("Feed feed/1", None)

@@ -137,13 +137,15 @@ async def test_an_account_s_feed_offers_only_what_applies_to_it() -> None:
     app = make(store)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_dialog(pilot, "Synced")
-        for key in ("title", "tags", "interval", "user_agent"):
+        for key in ("interval", "user_agent"):
             assert dialog.query_one(f"#{key}", Input).disabled
         assert dialog.query_one("#full_text", Checkbox).disabled
-        assert not dialog.query_one("#keep", Input).disabled
+        for key in ("title", "tags", "keep"):  # (title and tags: sent to its server)
+            assert not dialog.query_one(f"#{key}", Input).disabled
         notes = [str(label.content) for label in dialog.query(".setting-note").results(Label)]
-        assert any("on the account's server" in note for note in notes)
-        assert dialog.query_one("#keep", Input).has_focus
+        assert any("not fetched here" in note or "server" in note for note in notes), notes
+        assert dialog.query_one("#title", Input).has_focus
+        dialog.query_one("#keep", Input).focus()
         await pilot.press("7", "enter")
         await wait_for(pilot, lambda: pilot.app.screen is main(pilot))
         await settle(pilot)

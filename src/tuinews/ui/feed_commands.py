@@ -336,6 +336,9 @@ class FeedCommands:
             if not change:
                 self.screen.notify("Nothing changed.")
                 return
+            if feed.account_id is not None and {"title", "tags"} & set(change.keys):
+                self.screen.run_worker(self._save_on_server(feed, change), exit_on_error=False)
+                return
             self.screen.run_worker(
                 lambda: self._save(feed, change),
                 thread=True,
@@ -346,6 +349,55 @@ class FeedCommands:
 
         dialog = FeedSettingsDialog(feed, self.services.settings)
         await self.screen.app.push_screen(dialog, answered)
+
+    async def _save_on_server(self, feed: Feed, change: FeedChange) -> None:
+        """An account's feed's title and tags: on its server first (as ``tuinews feed
+        set`` does), then the rest of the change here; nothing here if the server refuses."""
+        # (httpx and the sync: see _subscribe_on_server)
+        from tuinews.accounts import PasswordError
+        from tuinews.feed_settings import FeedChange
+        from tuinews.fetch.greader import GReaderError
+        from tuinews.sync import password_source
+        from tuinews.sync.remote import edit_subscription
+
+        services = self.services
+        account = await asyncio.to_thread(services.store.get_account, feed.account_id or 0)
+        if account is None:
+            self.screen.notify(f"{feed.name}: its account is gone.", severity="error")
+            return
+        title = change.columns.get("user_title") if "title" in change.keys else None
+        try:
+            edited = await edit_subscription(
+                services.store,
+                account,
+                feed,
+                title=None if title is None else str(title),
+                tags=change.tags,
+                fetcher=services.refresher.fetcher,
+                password=password_source(ask=False),
+            )
+        except (GReaderError, PasswordError) as error:
+            self.screen.notify(
+                f"{feed.name}: not changed on {account.name}: {error}", severity="error"
+            )
+            return
+        said = ", ".join(edited.tags) or "no tags"
+        self.screen.notify(f"{edited.title} (on {account.name}): {said}.")
+        rest = FeedChange(
+            {k: v for k, v in change.columns.items() if k != "user_title"},
+            None,
+            tuple(k for k in change.keys if k not in ("title", "tags")),
+        )
+        if rest:
+            self.screen.run_worker(
+                lambda: self._save(feed, rest),
+                thread=True,
+                group="edit",
+                exit_on_error=False,
+                description="Saving the feed's settings",
+            )
+        else:
+            self.follower.reload_now()
 
     def _save(self, feed: Feed, change: FeedChange) -> None:
         from tuinews.feed_settings import changed_words  # (not needed by the first frame)

@@ -2,7 +2,8 @@
 checked by the same code (:mod:`tuinews.feed_settings`). A value it refuses is said
 under its field and nothing is saved; Escape cancels. Only the fields changed are
 checked and saved (a field left alone is never refused). The feed's name and values are
-shown as plain text, never markup."""
+shown as plain text, never markup. An account's feed's title and tags are its server's:
+the dialog takes them, and the caller changes them there first (``on_server``)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class FeedSettingsDialog(ModalScreen[FeedChange | None]):
         super().__init__()
         self.feed = feed
         self.settings = settings
+        self.on_server = feed.account_id is not None  # title and tags: sent to its server
         self.before = texts(feed)
 
     def _hints(self) -> dict[str, str]:
@@ -58,7 +60,9 @@ class FeedSettingsDialog(ModalScreen[FeedChange | None]):
 
     def compose(self) -> ComposeResult:
         hints = self._hints()
-        refused = {key: refusal(self.feed, key) for key in (*FIELDS, *SWITCHES)}
+        refused = {
+            key: refusal(self.feed, key, on_server=self.on_server) for key in (*FIELDS, *SWITCHES)
+        }
         with Vertical(id="dialog", classes="dialog"):
             yield Label(
                 Content(f"Settings of {self.feed.name}"), classes="dialog-title", markup=False
@@ -109,7 +113,9 @@ class FeedSettingsDialog(ModalScreen[FeedChange | None]):
         found = {}
         for key, text in self._changed():
             try:
-                check(self.feed, [(key, text)])
+                check(self.feed, [(key, text)], on_server=self.on_server)
+                if self.on_server and key == "title" and not text.strip():
+                    raise BadSetting("title", "an account's feed has no title but its server's")
             except BadSetting as bad:
                 found[key] = bad.problem
         return found
@@ -127,7 +133,7 @@ class FeedSettingsDialog(ModalScreen[FeedChange | None]):
             self.set_focus(self.query_one(f"#{next(iter(errors))}"))
             return
         try:
-            change = check(self.feed, self._changed())
+            change = check(self.feed, self._changed(), on_server=self.on_server)
         except BadSetting as bad:  # (each was fine on its own: cannot happen)
             self.notify(str(bad), severity="error")
             return
