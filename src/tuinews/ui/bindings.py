@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from textual.binding import Binding
 
+from tuinews.handoffs.commands import Command
+
 APP_BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),
     Binding("question_mark", "help", "Help", id="help"),
@@ -68,6 +70,7 @@ MAIN_BINDINGS = [
     ),
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
+    Binding("w", "save_article", "Save the article as Markdown", id="save_article", show=False),
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
     Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
     Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),
@@ -193,6 +196,19 @@ def binding_rows(keys: Mapping[str, str], display: Callable[[Binding], str]) -> 
         target = ARTICLE_PANE if binding in ARTICLE_BINDINGS else target
         action = f"{target}.{binding.action}"
         rows.append(BindingRow(shown, binding.description, binding.id or "", action))
+    return rows
+
+
+def command_rows(
+    commands: tuple[Command, ...], keys: Mapping[str, str], display: Callable[[Binding], str]
+) -> list[BindingRow]:
+    """The config's ``[commands]`` as rows (keys: those given in ``[keys]``, if any)."""
+    rows = []
+    for command in commands:
+        keyspec = keys.get(command.binding_id, "")
+        shown = ", ".join(display(Binding(key, "")) for key in keyspec.split(",") if key)
+        action = f"screen.run_command({command.name!r})"
+        rows.append(BindingRow(shown, command.description, command.binding_id, action))
     return rows
 
 

@@ -1,0 +1,33 @@
+"""Telling the user that new articles arrived (after a refresh or a sync, in the reader
+and from ``tuinews refresh``/``sync``): the config's ``notify`` command (an argument list
+with ``{count}``), and a notification of the terminal (``notify_terminal``: OSC 9, OSC
+777, or the bell)."""
+
+from __future__ import annotations
+
+from tuinews.handoffs.commands import substitute
+from tuinews.handoffs.running import Outcome, run
+
+TERMINAL_MODES = ("off", "osc9", "osc777", "bell")
+
+
+def new_articles_text(count: int) -> str:
+    return f"{count} new article{'s' * (count != 1)}"
+
+
+def terminal_sequence(mode: str, count: int) -> str:
+    """What to write to the terminal for ``count`` new articles in ``mode`` ("" for off).
+    The text is tuinews's own (a number): nothing from a feed reaches the terminal."""
+    text = new_articles_text(count)
+    if mode == "osc9":
+        return f"\x1b]9;tuinews: {text}\a"
+    if mode == "osc777":
+        return f"\x1b]777;notify;tuinews;{text}\a"
+    if mode == "bell":
+        return "\a"
+    return ""
+
+
+def run_notify(argv: tuple[str, ...], count: int, timeout: float) -> Outcome:
+    """The ``notify`` command, with ``{count}`` replaced."""
+    return run(substitute(argv, {"count": str(count)}), timeout)
