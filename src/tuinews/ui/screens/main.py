@@ -402,8 +402,7 @@ class MainScreen(ListKeys, PaneSizeActions, HandoffActions, Screen[None]):
         headline = self.headlines.current
         if headline is None:
             return
-        if not headline.read:
-            self.read_marks.set_read([headline], True)
+        self.read_marks.read_now_or_later(headline)  # (as mark_read says)
         self.add_class("-reading")
         self.set_focus(self.article_view)
 
