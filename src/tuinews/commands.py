@@ -17,6 +17,7 @@ from tuinews.network import new_fetcher
 from tuinews.output import (
     WorkOutput,
     iso_time,
+    notify_new,
     say,
     say_json,
     warn,
@@ -298,6 +299,7 @@ def _refresh(
             )
         )
     output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
+    notify_new(settings, new)
     if output.failed:
         return 2
     return 1 if failed else 0

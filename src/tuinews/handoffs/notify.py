@@ -5,6 +5,9 @@ with ``{count}``), and a notification of the terminal (``notify_terminal``: OSC 
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 from tuinews.handoffs.commands import substitute
 from tuinews.handoffs.running import Outcome, run
 
@@ -31,3 +34,26 @@ def terminal_sequence(mode: str, count: int) -> str:
 def run_notify(argv: tuple[str, ...], count: int, timeout: float) -> Outcome:
     """The ``notify`` command, with ``{count}`` replaced."""
     return run(substitute(argv, {"count": str(count)}), timeout)
+
+
+def announce_new(
+    count: int,
+    notify: tuple[str, ...],
+    terminal: str,
+    timeout: float,
+    warn: Callable[[str], None],
+) -> None:
+    """For ``tuinews refresh`` and ``sync`` (cron's too): ``count`` new articles (nothing
+    when none) announced by the ``notify`` command (a failure is a warning, not an exit
+    status), and as ``terminal`` says on the terminal, if stderr is one (never into a
+    cron mail). (The settings' values: this module is below tuinews.settings.)"""
+    if count <= 0:
+        return
+    sequence = terminal_sequence(terminal, count)
+    if sequence and sys.stderr.isatty():
+        sys.stderr.write(sequence)
+        sys.stderr.flush()
+    if notify:
+        outcome = run_notify(notify, count, timeout)
+        if not outcome.ok:
+            warn(outcome.message("the notify command"))
