@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from tests.builders import make_articles
 from tests.ui.helpers import main, make_app, settle, shown_title, wait_for, wait_settled
 from tuinews.handoffs.commands import Command
+from tuinews.models import Article
 from tuinews.settings import Settings
 from tuinews.ui.app import TuinewsApp
 
@@ -37,7 +38,7 @@ def recording(tmp_path: Path, *placeholders: str) -> tuple[Command, Path]:
     return Command("bookmark", (sys.executable, str(script), str(record), *placeholders)), record
 
 
-def with_links() -> list:  # type: ignore[type-arg]
+def with_links() -> list[Article]:
     articles = make_articles(3, paragraphs=1)
     for number, article in enumerate(articles):
         article.link = f"https://example.com/{number}"
@@ -142,3 +143,19 @@ async def test_a_command_without_a_key_is_in_the_palette(tmp_path: Path) -> None
         await wait_settled(pilot, record.exists)
         assert json.loads(record.read_text(encoding="utf-8"))["argv"] == ["Headline 0"]
         assert main(pilot).headlines.current is not None
+
+
+async def test_a_command_key_taken_by_another_binding_is_reported(tmp_path: Path) -> None:
+    command, _ = recording(tmp_path, "{url}")
+    keys = {"command_bookmark": "s", "toggle_star": "ctrl+s,x"}
+    app = make_app(with_links(), Settings(refresh_on_start=False, commands=(command,), keys=keys))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert not any("command_bookmark" in m for m in messages(app))  # s was moved away
+    keys = {"command_bookmark": "s"}
+    app = make_app(with_links(), Settings(refresh_on_start=False, commands=(command,), keys=keys))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "[keys] command_bookmark = 's': that key is already toggle_star's" in "\n".join(
+            messages(app)
+        )

@@ -22,6 +22,7 @@ from tuinews.ui.bindings import (
     BINDING_IDS,
     BindingRow,
     binding_rows,
+    command_clashes,
     command_rows,
     first_key,
 )
@@ -149,6 +150,7 @@ class TuinewsApp(App[None]):
         unknown = sorted(set(self.settings.keys) - ids)
         if unknown:
             self.problems.append(f"unknown key binding ids in [keys]: {', '.join(unknown)}")
+        self.problems += command_clashes(self.settings.commands, self.settings.keys)
         self.set_keymap(keymap)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme

@@ -212,6 +212,27 @@ def command_rows(
     return rows
 
 
+def command_clashes(commands: tuple[Command, ...], keys: Mapping[str, str]) -> list[str]:
+    """A problem for each command key that is already another binding's (that binding
+    would win, and the command never run from it)."""
+    taken: dict[str, str] = {}
+    for binding in ALL_BINDINGS:
+        for key in keys.get(binding.id or "", binding.key).split(","):
+            taken.setdefault(key.strip(), binding.id or binding.action)
+    problems = []
+    for command in commands:
+        for key in keys.get(command.binding_id, "").split(","):
+            key = key.strip()
+            if key in taken:
+                problems.append(
+                    f"[keys] {command.binding_id} = {key!r}: that key is already "
+                    f"{taken[key]}'s; give the command another (or {taken[key]} another)"
+                )
+            elif key:
+                taken[key] = command.binding_id
+    return problems
+
+
 def first_key(keys: Mapping[str, str], binding_id: str, display: Callable[[Binding], str]) -> str:
     """The (first) key of a binding, as the footer shows it ("" if there is none)."""
     for binding in ALL_BINDINGS:
