@@ -96,3 +96,24 @@ def test_sync_runs_the_notify_command_too(tmp_path: Path, server: FeedServer) ->
     done = tuinews(tmp_path, "sync")
     assert done.returncode == 0, done.stderr
     assert record.read_text(encoding="utf-8").splitlines() == [json.dumps(["2"])]
+
+
+def test_tuinews_save_writes_the_articles_found(tmp_path: Path, server: FeedServer) -> None:
+    """(Here for its real feed server and command line: ``tuinews save`` is a hand-off.)"""
+    server.route("/a.xml", Response(body=rss("A", ("1", "CON"), ("2", "Two: a/b"), ("3", "x"))))
+    assert tuinews(tmp_path, "add", server.url("/a.xml")).returncode == 0
+    folder = tmp_path / "out"
+    done = tuinews(tmp_path, "save", "text", "-x", "--dir", str(folder))
+    assert done.returncode == 0, done.stderr
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == ["2024-01-01 CON.md", "2024-01-02 Two a b.md"]
+    assert sorted(done.stdout.splitlines()) == [str(folder / name) for name in names]
+    text = (folder / "2024-01-02 Two a b.md").read_text(encoding="utf-8")
+    assert text.startswith("# Two: a/b\n") and "<http://127.0.0.1/2>" in text
+    assert "Text of Two: a/b." in text
+    assert tuinews(tmp_path, "save", "nowhere", "--dir", str(folder)).stdout == "No matches.\n"
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    failed = tuinews(tmp_path, "save", "text", "--dir", str(blocked))
+    assert failed.returncode == 2 and failed.stderr.startswith("tuinews: ")
+    assert "Traceback" not in failed.stderr

@@ -50,3 +50,14 @@ def temporary_document(document: str) -> Path:
     with os.fdopen(handle, "wb") as file:
         file.write(document.encode("utf-8"))
     return Path(name)
+
+
+def save_article(folder: Path, article: Article) -> Path:
+    """``article`` (its body converted to Markdown if it is HTML; the full text if one
+    was fetched) saved in ``folder``: what ``tuinews save`` does for each match."""
+    from tuinews.formats import article_markdown  # (the HTML converter: when first used)
+
+    markdown = article.full or article_markdown(article)
+    return save_document(
+        folder, article.title, article.date_text, article_document(article, markdown)
+    )
