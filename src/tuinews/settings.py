@@ -12,20 +12,22 @@ import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 import platformdirs
 
-from tuinews.handoffs.commands import Command, read_commands, read_notify
-from tuinews.handoffs.notify import TERMINAL_MODES
 from tuinews.query.highlights import Highlight, make_highlight
 from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
 from tuinews.query.rules import Rule, make_rule
 from tuinews.sanitise import clean_line
 
+if TYPE_CHECKING:
+    from tuinews.handoffs.commands import Command
+
 APP_NAME = "tuinews"
 MARK_READ_MODES = ("shown", "delay", "manual")
+NOTIFY_TERMINAL_MODES = ("off", "osc9", "osc777", "bell")  # tuinews.handoffs.notify
 
 
 def config_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -73,7 +75,7 @@ class Settings:
     commands: tuple[Command, ...] = ()  # [commands]: NAME = ["program", "{url}"]
     command_timeout: int = 30  # seconds before a command (or notify) is stopped
     notify: tuple[str, ...] = ()  # run after new articles arrive: ["notify-send", "{count}"]
-    notify_terminal: str = "off"  # TERMINAL_MODES: "osc9", "osc777", "bell" or "off"
+    notify_terminal: str = "off"  # NOTIFY_TERMINAL_MODES: "osc9", "osc777", "bell" or "off"
     mark_read: str = "shown"  # MARK_READ_MODES: "shown", "delay" or "manual"
     mark_read_delay: int = 3  # seconds on screen before read, with mark_read = "delay"
 
@@ -155,6 +157,12 @@ def _keys(value: object) -> str | None:
     return None
 
 
+def _notify(value: object) -> str | None:
+    from tuinews.handoffs.commands import read_notify  # (only with a notify command)
+
+    return read_notify(value)
+
+
 CHECKS: dict[str, Callable[[object], str | None]] = {
     "db": _text,
     "theme": _text,
@@ -175,8 +183,8 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "save_dir": _text,
     "commands": lambda value: None,  # checked one by one: see read_commands
     "command_timeout": _whole(1, 3600),
-    "notify": read_notify,
-    "notify_terminal": _one_of(TERMINAL_MODES),
+    "notify": _notify,
+    "notify_terminal": _one_of(NOTIFY_TERMINAL_MODES),
     "mark_read": _one_of(MARK_READ_MODES),
     "mark_read_delay": _whole(0, 3600),
 }
@@ -232,6 +240,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         if key == "highlight":
             value = read_highlights(value, f"{path}: ", problems)
         if key == "commands":
+            from tuinews.handoffs.commands import read_commands  # (only with [commands])
+
             value = read_commands(value, f"{path}: ", problems)
         if key == "notify":
             assert isinstance(value, list)

@@ -1,17 +1,18 @@
 """Telling the user that new articles arrived (after a refresh or a sync, in the reader
 and from ``tuinews refresh``/``sync``): the config's ``notify`` command (an argument list
 with ``{count}``), and a notification of the terminal (``notify_terminal``: OSC 9, OSC
-777, or the bell)."""
+777, or the bell: tuinews.settings.NOTIFY_TERMINAL_MODES)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tuinews.handoffs.commands import substitute
-from tuinews.handoffs.running import Outcome, run
 
-TERMINAL_MODES = ("off", "osc9", "osc777", "bell")
+if TYPE_CHECKING:
+    from tuinews.handoffs.running import Outcome
 
 
 def new_articles_text(count: int) -> str:
@@ -33,6 +34,8 @@ def terminal_sequence(mode: str, count: int) -> str:
 
 def run_notify(argv: tuple[str, ...], count: int, timeout: float) -> Outcome:
     """The ``notify`` command, with ``{count}`` replaced."""
+    from tuinews.handoffs.running import run  # (subprocess: when there is news)
+
     return run(substitute(argv, {"count": str(count)}), timeout)
 
 

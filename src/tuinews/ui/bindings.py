@@ -6,11 +6,12 @@ keys while it has the focus; the palette's commands whatever has it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.binding import Binding
 
-from tuinews.handoffs.commands import Command
+if TYPE_CHECKING:
+    from tuinews.handoffs.commands import Command
 
 APP_BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),

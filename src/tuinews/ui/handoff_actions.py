@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tuinews.handoffs.commands import Command
 from tuinews.ui.bindings import ARTICLE_PANE
 from tuinews.ui.services import services
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.headline_list import HeadlineList
 
 if TYPE_CHECKING:
+    from tuinews.handoffs.commands import Command
     from tuinews.models import Article
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from textual.screen import Screen
 
-from tuinews.handoffs.notify import terminal_sequence
 from tuinews.ui.services import services
 from tuinews.ui.textual_private import write_to_terminal
 
@@ -17,6 +16,9 @@ def announce_new(screen: Screen[Any], count: int) -> None:
     """``count`` new articles arrived (nothing when none did)."""
     if count <= 0:
         return
+    # (when there is news: not at start-up, ~2 ms)
+    from tuinews.handoffs.notify import run_notify, terminal_sequence
+
     settings = services(screen).settings
     app = screen.app
     if settings.notify_terminal == "bell":
@@ -28,8 +30,6 @@ def announce_new(screen: Screen[Any], count: int) -> None:
     argv, timeout = settings.notify, settings.command_timeout
 
     def run() -> None:
-        from tuinews.handoffs.notify import run_notify  # (subprocess: when first used)
-
         outcome = run_notify(argv, count, timeout)
         if not outcome.ok:
             message = outcome.message("The notify command")
