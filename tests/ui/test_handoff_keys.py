@@ -96,6 +96,14 @@ async def test_a_command_runs_on_its_key_with_the_article(tmp_path: Path) -> Non
         rows = {row.id: row for row in app.binding_rows()}
         assert rows["command_bookmark"].keys == "B"
         assert not any("unknown key" in m for m in messages(app))
+        record.unlink()
+        main(pilot).article_view.article.link = "javascript:alert(1)"  # type: ignore[union-attr]
+        await pilot.press("B")  # no http(s) link: not run with an empty {url}
+        await wait_for(
+            pilot, lambda: "bookmark: this article has no http(s) link." in messages(app)
+        )
+        await settle(pilot)
+        assert not record.exists()
 
 
 async def test_a_failing_or_missing_command_is_reported(tmp_path: Path) -> None:

@@ -116,7 +116,8 @@ def test_the_config_file_reads_handoff_settings(tmp_path: Path) -> None:
     assert settings.save_path() == Path("~/Saved").expanduser()
     assert settings.command_timeout == 7
     assert [c.name for c in settings.commands] == ["bookmark", "glow"]
-    assert settings.commands[1].uses_file
+    assert settings.commands[1].uses("file")
+    assert not settings.commands[1].uses("url")
 
 
 def test_bad_handoff_settings_are_reported_at_start(tmp_path: Path) -> None:

@@ -38,9 +38,9 @@ class Command:
     def binding_id(self) -> str:
         return BINDING_PREFIX + self.name
 
-    @property
-    def uses_file(self) -> bool:
-        return any("file" in placeholders(arg) for arg in self.argv)
+    def uses(self, name: str) -> bool:
+        """Whether a placeholder ``{name}`` is in the arguments."""
+        return any(name in placeholders(arg) for arg in self.argv)
 
     @property
     def description(self) -> str:

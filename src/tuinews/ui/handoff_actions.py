@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from tuinews.links import safe_link
 from tuinews.ui.bindings import ARTICLE_PANE
 from tuinews.ui.services import services
 from tuinews.ui.widgets.article_view import ArticleView
@@ -120,6 +121,9 @@ class Handoffs:
         if shown is None:
             return
         article, markdown = shown
+        if command.uses("url") and safe_link(article.link) is None:
+            self.notify(f"{name}: this article has no http(s) link.", severity="warning")
+            return
         app, timeout = self.screen.app, settings.command_timeout
         self.notify(f"Running {name}…", timeout=2)
 
