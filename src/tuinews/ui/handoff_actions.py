@@ -64,9 +64,9 @@ class Handoffs:
         self.settings = services(screen).settings
         self.notify = screen.notify
 
-    def _shown_article(self) -> tuple[Article, str] | None:
-        """The article on screen and its Markdown (the full text if that is shown); None,
-        said, when there is none yet."""
+    def _shown_article(self) -> tuple[Article, bool] | None:
+        """The article on screen and whether its full text is what is shown; None, said,
+        when there is none yet."""
         headline = self.headlines.current
         article = self.article_view.article
         if headline is None:
@@ -74,11 +74,14 @@ class Handoffs:
         if article is None or article.id != headline.id:
             self.notify("The article is still loading.", severity="warning")
             return None
-        if article.full and article.id not in self.article_view.summaries:
-            return article, article.full
+        return article, bool(article.full) and article.id not in self.article_view.summaries
+
+    @staticmethod
+    def _markdown(article: Article, full: bool) -> str:
+        """What is shown, as Markdown (in the worker: converted from HTML if not yet)."""
         from tuinews.formats import article_markdown  # (loaded to show it: no cost)
 
-        return article, article_markdown(article)
+        return article.full if full else article_markdown(article)
 
     def _in_thread(self, work: Any, description: str) -> None:
         self.screen.run_worker(
@@ -89,13 +92,14 @@ class Handoffs:
         shown = self._shown_article()
         if shown is None:
             return
-        article, markdown = shown
+        article, full = shown
         folder = self.settings.save_path()
         app = self.screen.app
 
         def save() -> None:
             from tuinews.handoffs.saving import article_document, save_document  # (first use)
 
+            markdown = self._markdown(article, full)
             try:
                 path = save_document(
                     folder, article.title, article.date_text, article_document(article, markdown)
@@ -120,7 +124,7 @@ class Handoffs:
         shown = self._shown_article()
         if shown is None:
             return
-        article, markdown = shown
+        article, full = shown
         if command.uses("url") and safe_link(article.link) is None:
             self.notify(f"{name}: this article has no http(s) link.", severity="warning")
             return
@@ -130,7 +134,7 @@ class Handoffs:
         def run() -> None:
             from tuinews.handoffs.handing import hand_off  # (subprocess: when first used)
 
-            outcome = hand_off(command, article, markdown, timeout)
+            outcome = hand_off(command, article, self._markdown(article, full), timeout)
             severity = "information" if outcome.ok else "error"
             app.call_from_thread(app.notify, outcome.message(name), severity=severity)
 
