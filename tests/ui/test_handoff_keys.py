@@ -143,10 +143,8 @@ async def test_a_command_without_a_key_is_in_the_palette(tmp_path: Path) -> None
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"hand the article")
-        await wait_for(
-            pilot, lambda: (highlighted_command(pilot) or "").startswith("Hand the article")
-        )
+        await pilot.press(*"hand the article to bookmark")
+        await wait_for(pilot, lambda: highlighted_command(pilot) == "Hand the article to bookmark")
         await pilot.press("enter")
         await wait_settled(pilot, record.exists)
         assert json.loads(record.read_text(encoding="utf-8"))["argv"] == ["Headline 0"]
@@ -167,3 +165,28 @@ async def test_a_command_key_taken_by_another_binding_is_reported(tmp_path: Path
         assert "[keys] command_bookmark = 's': that key is already toggle_star's" in "\n".join(
             messages(app)
         )
+
+
+async def test_the_pipe_key_lists_the_commands_to_choose_from(tmp_path: Path) -> None:
+    command, record = recording(tmp_path, "{title}", "[not markup]")
+    other = Command("other", (sys.executable, "-c", "pass", "[/bold]"))
+    app = make_app(with_links(), Settings(refresh_on_start=False, commands=(other, command)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("vertical_line")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"bookm")
+        await wait_for(pilot, lambda: highlighted_command(pilot) == "bookmark")
+        await pilot.press("enter")
+        await wait_settled(pilot, record.exists)
+        got = json.loads(record.read_text(encoding="utf-8"))
+        assert got["argv"] == ["Headline 0", "[not markup]"]
+
+
+async def test_the_pipe_key_without_commands_says_how_to_add_them() -> None:
+    app = make_app(with_links())
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("vertical_line")
+        await wait_for(pilot, lambda: any("[commands]" in m for m in messages(app)))
+        assert not isinstance(app.screen, CommandPalette)

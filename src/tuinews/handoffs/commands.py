@@ -44,7 +44,9 @@ class Command:
 
     @property
     def description(self) -> str:
-        return f"Hand the article to '{self.name}' ({self.argv[0]})"
+        """For the help screen and the palette (the name's characters are safe in
+        Textual's markup, which the palette reads its entries as)."""
+        return f"Hand the article to {self.name}"
 
 
 def placeholders(argument: str) -> list[str]:

@@ -72,6 +72,13 @@ MAIN_BINDINGS = [
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
     Binding("w", "save_article", "Save the article as Markdown", id="save_article", show=False),
+    Binding(
+        "vertical_line",
+        "pipe_article",
+        "Hand the article to a command of [commands]",
+        id="pipe_article",
+        show=False,
+    ),
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
     Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
     Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),

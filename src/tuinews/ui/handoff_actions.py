@@ -1,15 +1,18 @@
 """The hand-off keys of the main screen (a mixin, as :class:`~tuinews.ui.pane_sizes.
 PaneSizeActions`): the shown article saved as Markdown (``w``), and handed to a command
 of the config's ``[commands]`` (a binding ``command_NAME`` each, with the key the user
-gives it in ``[keys]``, and a palette entry: :func:`command_screen`). The file is written
-and the command run in thread workers, never on the event loop; how it ended is a
-notification (where the file went; the command's exit status and first lines)."""
+gives it in ``[keys]``, and a palette entry: :func:`command_screen`; ``|`` lists them).
+The file is written and the command run in thread workers, never on the event loop; how
+it ended is a notification (where the file went; the command's exit status and first lines)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding, BindingType
+from textual.command import SimpleCommand
+from textual.markup import escape
 from textual.screen import Screen
 
 from tuinews.links import safe_link
@@ -52,6 +55,29 @@ class HandoffActions:
     def action_run_command(self, name: str) -> None:
         """A ``[commands]`` entry run for the article shown."""
         Handoffs(cast("Screen[Any]", self)).run(name)
+
+    def action_pipe_article(self) -> None:
+        """``|``: the ``[commands]`` to choose from (a palette of them alone)."""
+        screen = cast("Screen[Any]", self)
+        commands = services(screen).settings.commands
+        if not commands:
+            screen.notify(
+                "No commands yet: add them to the config file's [commands], e.g. "
+                'bookmark = ["linkding-cli", "add", "{url}"].',
+                severity="warning",
+            )
+            return
+        screen.app.search_commands(
+            [
+                SimpleCommand(
+                    command.name,
+                    partial(self.action_run_command, command.name),
+                    escape(" ".join(command.argv)),  # (the palette reads markup)
+                )
+                for command in commands
+            ],
+            placeholder="Hand the article to…",
+        )
 
 
 class Handoffs:
