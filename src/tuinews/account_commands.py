@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from tuinews.accounts import PasswordError, forget_auth, resolve_password
 from tuinews.fetch.greader import GReaderError
 from tuinews.links import shown_url
-from tuinews.output import WorkOutput, iso_time, say, say_json, warn
+from tuinews.output import WorkOutput, iso_time, notify_new, say, say_json, warn
 from tuinews.query import parse_query
 from tuinews.settings import Settings
 from tuinews.startup import index_leftovers
@@ -261,6 +261,7 @@ def sync_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
             f"{plural(new, 'new article')}, {failed} failed.",
             flush=True,
         )
+    notify_new(settings, new)
     if output.failed:
         return 2
     return 1 if failed else 0

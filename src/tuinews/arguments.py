@@ -12,6 +12,7 @@ import tuinews
 COMMANDS = (
     "refresh",
     "search",
+    "save",
     "add",
     "remove",
     "feeds",
@@ -118,6 +119,14 @@ def build_command_parser() -> argparse.ArgumentParser:
         "--limit", type=_positive, default=50, help="at most this many (default 50)"
     )
     _common(search)
+
+    save = commands.add_parser(
+        "save", help="save the articles a search finds as Markdown files (as w in the reader)"
+    )
+    save.add_argument("query", nargs="+", metavar="QUERY")
+    save.add_argument("--dir", default="", help="into this folder (default: the save_dir setting)")
+    save.add_argument("--limit", type=_positive, default=50, help="at most this many (default 50)")
+    _common(save)
 
     add = commands.add_parser("add", help="subscribe to a feed (or a page that links one)")
     add.add_argument("url", metavar="URL")
@@ -357,6 +366,7 @@ def command_first(argv: list[str]) -> tuple[str | None, list[str]]:
 # take a value, the flags, how many words come before the query).
 _QUERY_LAST = {
     "search": (("--limit", *COMMON_OPTIONS), ("--json", "-h", "--help"), 0),
+    "save": (("--limit", "--dir", *COMMON_OPTIONS), ("-h", "--help"), 0),
     "mark": (COMMON_OPTIONS, ("-h", "--help"), 1),
     "query add": (COMMON_OPTIONS, ("-h", "--help"), 1),  # and rule add ACTION
 }

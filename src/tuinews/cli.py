@@ -3,6 +3,7 @@
     tuinews [PATH...]                 open files and folders (or everything stored)
     tuinews refresh [--json]          fetch all feeds
     tuinews search QUERY [--json]     search the store
+    tuinews save QUERY [--dir DIR]    save the articles found as Markdown files
     tuinews add URL [--title T] [--tag TAG]...
     tuinews remove URL|ID
     tuinews feeds [--json]

@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuinews.links import shown_url
@@ -17,6 +18,7 @@ from tuinews.network import new_fetcher
 from tuinews.output import (
     WorkOutput,
     iso_time,
+    notify_new,
     say,
     say_json,
     warn,
@@ -298,6 +300,7 @@ def _refresh(
             )
         )
     output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
+    notify_new(settings, new)
     if output.failed:
         return 2
     return 1 if failed else 0
@@ -402,8 +405,31 @@ def feed_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
     return feed_command(args, settings, store, output, edit_on_server(settings, store))
 
 
+def save_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """``tuinews save QUERY...``: every article the search finds saved as Markdown (as
+    ``w`` in the reader), one path printed a line."""
+    from tuinews.handoffs.saving import save_article  # (only for this command)
+
+    query = parse_query(" ".join(args.query))
+    for hint in query.hints:
+        warn(hint)
+    if query.empty:
+        warn("nothing to search for")
+        return 2
+    folder = Path(args.dir).expanduser() if args.dir else settings.save_path()
+    headlines = store.headlines(View(), query, ranked=True, limit=max(1, args.limit))
+    for headline in headlines:
+        article = store.get_article(headline.id)
+        if article is not None:
+            say(str(save_article(folder, article)))
+    if not headlines:
+        say("No matches.")
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "feeds": feeds_command,
+    "save": save_command,
     "search": search_command,
     "remove": remove_command,
     "export": export_command,

@@ -11,6 +11,10 @@ import select
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tuinews.settings import Settings
 
 # What a shell shows for a program that wrote to a closed pipe and was ended by SIGPIPE
 # (128 + 13), as ``grep ... | head -1`` does; ``set -o pipefail`` scripts see it too.
@@ -144,3 +148,14 @@ class WorkOutput:
             _silence_stdout()
             warn(f"cannot write the output: {error}")
             self.failed = True
+
+
+def notify_new(settings: Settings, count: int) -> None:
+    """After ``tuinews refresh`` or ``sync``: ``count`` new articles announced as the
+    settings say (the ``notify`` command, the terminal's notification); nothing if none."""
+    if count <= 0 or (not settings.notify and settings.notify_terminal == "off"):
+        return
+    from tuinews.handoffs.notify import announce_new  # (subprocess: when there is news)
+
+    notify, terminal = settings.notify, settings.notify_terminal
+    announce_new(count, notify, terminal, settings.command_timeout, warn)

@@ -21,10 +21,13 @@ from tuinews.query.orders import FEED_ORDERS, HEADLINE_ORDERS
 from tuinews.sanitise import clean_line
 
 if TYPE_CHECKING:
+    from tuinews.handoffs.commands import Command
     from tuinews.query.highlights import Highlight
     from tuinews.query.rules import Rule
 
 APP_NAME = "tuinews"
+MARK_READ_MODES = ("shown", "delay", "manual")
+NOTIFY_TERMINAL_MODES = ("off", "osc9", "osc777", "bell")  # tuinews.handoffs.notify
 
 
 def config_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -67,11 +70,25 @@ class Settings:
     sort_headlines: str = "newest"  # tuinews.query.orders.HEADLINE_ORDERS
     sort_feeds: str = "name"  # tuinews.query.orders.FEED_ORDERS
     highlight: tuple[Highlight, ...] = ()  # [[highlight]]: see read_highlights
+    # Hand-offs (tuinews.handoffs): saving, [commands], notifications, when read.
+    save_dir: str = ""  # where articles are saved; "" is the documents folder's tuinews/
+    commands: tuple[Command, ...] = ()  # [commands]: NAME = ["program", "{url}"]
+    command_timeout: int = 30  # seconds before a command (or notify) is stopped
+    notify: tuple[str, ...] = ()  # run after new articles arrive: ["notify-send", "{count}"]
+    notify_terminal: str = "off"  # NOTIFY_TERMINAL_MODES: "osc9", "osc777", "bell" or "off"
+    mark_read: str = "shown"  # MARK_READ_MODES: "shown", "delay" or "manual"
+    mark_read_delay: int = 3  # seconds on screen before read, with mark_read = "delay"
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
         chosen = env.get("TUINEWS_DB") or self.db
         return Path(chosen).expanduser() if chosen else default_db_path()
+
+    def save_path(self) -> Path:
+        """The folder articles are saved in (made when first saved to, not here)."""
+        if self.save_dir:
+            return Path(self.save_dir).expanduser()
+        return platformdirs.user_documents_path() / APP_NAME
 
 
 def _whole(low: int, high: int) -> Callable[[object], str | None]:
@@ -140,6 +157,12 @@ def _keys(value: object) -> str | None:
     return None
 
 
+def _notify(value: object) -> str | None:
+    from tuinews.handoffs.commands import read_notify  # (only with a notify command)
+
+    return read_notify(value)
+
+
 CHECKS: dict[str, Callable[[object], str | None]] = {
     "db": _text,
     "theme": _text,
@@ -157,6 +180,13 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "sort_headlines": _one_of(HEADLINE_ORDERS),
     "sort_feeds": _one_of(FEED_ORDERS),
     "highlight": lambda value: None,  # checked one by one: see read_highlights
+    "save_dir": _text,
+    "commands": lambda value: None,  # checked one by one: see read_commands
+    "command_timeout": _whole(1, 3600),
+    "notify": _notify,
+    "notify_terminal": _one_of(NOTIFY_TERMINAL_MODES),
+    "mark_read": _one_of(MARK_READ_MODES),
+    "mark_read_delay": _whole(0, 3600),
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 # What a wrong value falls back to, where "using the default" would not say it.
@@ -209,6 +239,13 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
             value = str(value).strip()
         if key == "highlight":
             value = read_highlights(value, f"{path}: ", problems)
+        if key == "commands":
+            from tuinews.handoffs.commands import read_commands  # (only with [commands])
+
+            value = read_commands(value, f"{path}: ", problems)
+        if key == "notify":
+            assert isinstance(value, list)
+            value = tuple(value)
         values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]
 

@@ -17,8 +17,17 @@ from tuinews.search_results import FIRST_SCREEN
 from tuinews.settings import Settings
 from tuinews.startup import EarlyStart, Opened, open_store
 from tuinews.store import Store
-from tuinews.ui.bindings import APP_BINDINGS, BINDING_IDS, BindingRow, binding_rows, first_key
+from tuinews.ui.bindings import (
+    APP_BINDINGS,
+    BINDING_IDS,
+    BindingRow,
+    binding_rows,
+    command_clashes,
+    command_rows,
+    first_key,
+)
 from tuinews.ui.contrast import Palette, readable_theme
+from tuinews.ui.handoff_actions import command_bindings, command_screen
 from tuinews.ui.idle_gc import IdleCollector
 from tuinews.ui.palette import BindingCommands
 from tuinews.ui.screens.main import MainScreen
@@ -126,15 +135,22 @@ class TuinewsApp(App[None]):
         return variables
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen()
+        """The main screen, with a key for each ``[commands]`` entry given one in [keys]."""
+        settings = self.settings
+        screen: type[MainScreen] = command_screen(
+            MainScreen, command_bindings(settings.commands, settings.keys)
+        )
+        return screen()
 
     def on_mount(self) -> None:
         # Whatever the first frame shows ("Loading…" too): collections are back on after it.
         self.call_after_refresh(self.idle_gc.enable)
-        keymap = {k: v for k, v in self.settings.keys.items() if k in BINDING_IDS}
-        unknown = sorted(set(self.settings.keys) - BINDING_IDS)
+        ids = BINDING_IDS | {command.binding_id for command in self.settings.commands}
+        keymap = {k: v for k, v in self.settings.keys.items() if k in ids}
+        unknown = sorted(set(self.settings.keys) - ids)
         if unknown:
             self.problems.append(f"unknown key binding ids in [keys]: {', '.join(unknown)}")
+        self.problems += command_clashes(self.settings.commands, self.settings.keys)
         self.set_keymap(keymap)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -169,7 +185,8 @@ class TuinewsApp(App[None]):
 
     def binding_rows(self) -> list[BindingRow]:
         """Every binding with the user's remapping applied: for help and the palette."""
-        return binding_rows(self.settings.keys, self.get_key_display)
+        keys, display = self.settings.keys, self.get_key_display
+        return binding_rows(keys, display) + command_rows(self.settings.commands, keys, display)
 
     def key_display(self, binding_id: str) -> str:
         """The (first) key of a binding, as the footer shows it ("" if there is none)."""

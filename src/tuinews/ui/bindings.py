@@ -6,9 +6,12 @@ keys while it has the focus; the palette's commands whatever has it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from tuinews.handoffs.commands import Command
 
 APP_BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),
@@ -68,6 +71,14 @@ MAIN_BINDINGS = [
     ),
     Binding("o", "open_link", "Open link", id="open_link"),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
+    Binding("w", "save_article", "Save the article as Markdown", id="save_article", show=False),
+    Binding(
+        "vertical_line",
+        "pipe_article",
+        "Hand the article to a command of [commands]",
+        id="pipe_article",
+        show=False,
+    ),
     Binding("m", "toggle_read", "Toggle read", id="toggle_read", show=False),
     Binding("s", "toggle_star", "Toggle star", id="toggle_star"),
     Binding("A", "mark_all_read", "Mark all shown read", id="mark_all_read", show=False),
@@ -194,6 +205,40 @@ def binding_rows(keys: Mapping[str, str], display: Callable[[Binding], str]) -> 
         action = f"{target}.{binding.action}"
         rows.append(BindingRow(shown, binding.description, binding.id or "", action))
     return rows
+
+
+def command_rows(
+    commands: tuple[Command, ...], keys: Mapping[str, str], display: Callable[[Binding], str]
+) -> list[BindingRow]:
+    """The config's ``[commands]`` as rows (keys: those given in ``[keys]``, if any)."""
+    rows = []
+    for command in commands:
+        keyspec = keys.get(command.binding_id, "")
+        shown = ", ".join(display(Binding(key, "")) for key in keyspec.split(",") if key)
+        action = f"screen.run_command({command.name!r})"
+        rows.append(BindingRow(shown, command.description, command.binding_id, action))
+    return rows
+
+
+def command_clashes(commands: tuple[Command, ...], keys: Mapping[str, str]) -> list[str]:
+    """A problem for each command key that is already another binding's (that binding
+    would win, and the command never run from it)."""
+    taken: dict[str, str] = {}
+    for binding in ALL_BINDINGS:
+        for key in keys.get(binding.id or "", binding.key).split(","):
+            taken.setdefault(key.strip(), binding.id or binding.action)
+    problems = []
+    for command in commands:
+        for key in keys.get(command.binding_id, "").split(","):
+            key = key.strip()
+            if key in taken:
+                problems.append(
+                    f"[keys] {command.binding_id} = {key!r}: that key is already "
+                    f"{taken[key]}'s; give the command another (or {taken[key]} another)"
+                )
+            elif key:
+                taken[key] = command.binding_id
+    return problems
 
 
 def first_key(keys: Mapping[str, str], binding_id: str, display: Callable[[Binding], str]) -> str:

@@ -5,7 +5,11 @@ shown at once (the headline rows, the feed list's counts) and committed to the s
 thread workers. A burst of changes (``j``
 held down over unread articles) is one transaction (:class:`tuinews.store.flags.
 ReadFlags`); until a row's change is written, the headline list keeps it over a row read
-again meanwhile (:meth:`HeadlineList.hold`)."""
+again meanwhile (:meth:`HeadlineList.hold`).
+
+When the article shown is read is the ``mark_read`` setting: once shown (``"shown"``, the
+default), once it has been on screen ``mark_read_delay`` seconds (``"delay"``: moving on
+before that leaves it unread), or only by hand (``"manual"``: ``m``, ``A``)."""
 
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from contextlib import suppress
 from typing import Any
 
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tuinews.store import Headline, Store, StoreError, View
 from tuinews.store.flags import ReadFlags
+from tuinews.ui.services import services
 from tuinews.ui.widgets.article_view import ArticleView
 from tuinews.ui.widgets.feed_list import FeedList
 from tuinews.ui.widgets.headline_list import HeadlineList
@@ -43,6 +49,9 @@ class ReadMarks:
         self.flags = ReadFlags()
         self._held: list[int] = []  # ids held in the headline list until written
         self.to_mark: Headline | None = None  # marked read once its article is shown
+        settings = services(screen).settings
+        self.mode, self.delay = settings.mark_read, settings.mark_read_delay
+        self._later: tuple[Headline, Timer] | None = None  # read once the delay is over
 
     # --- the article shown -----------------------------------------------------------
 
@@ -65,6 +74,8 @@ class ReadMarks:
     def highlighted(self, headline: Headline, by_user: bool) -> None:
         """The cursor is on ``headline``: marked read once its article is shown, not every
         headline passed over on the way, nor when a refresh moves the cursor."""
+        if self._later is not None and self._later[0].id != headline.id:
+            self._cancel_later()  # moved on before the delay was over: left unread
         if by_user or (self.to_mark is not None and self.to_mark.id == headline.id):
             self.to_mark = None if headline.read else headline
         else:
@@ -82,11 +93,45 @@ class ReadMarks:
             current = self.headlines.current  # (the rows may have been fetched again)
             if current is not None and current.id == headline.id:
                 headline = current
-            if not headline.read:
-                self.set_read([headline], True)
+            self.read_now_or_later(headline)
+
+    def read_now_or_later(self, headline: Headline) -> None:
+        """The article shown (or opened with Enter) is read: now, after the delay, or not
+        at all (only by hand), as ``mark_read`` says."""
+        if headline.read or self.mode == "manual":
+            return
+        if self.mode == "delay" and self.delay > 0:
+            if self._later is None or self._later[0].id != headline.id:
+                self._cancel_later()
+                timer = self.screen.set_timer(self.delay, self._delay_over)
+                self._later = (headline, timer)
+            return
+        self.set_read([headline], True)
+
+    def _cancel_later(self) -> None:
+        if self._later is not None:
+            self._later[1].stop()
+            self._later = None
+
+    def _delay_over(self) -> None:
+        """Read, if it is still the article shown (and not being browsed past)."""
+        if self._later is None:
+            return
+        headline, self._later = self._later[0], None
+        current, article = self.headlines.current, self.article_view.article
+        if current is None or current.id != headline.id or self.browsing():
+            return
+        if article is None or article.id != headline.id or current.read:
+            return
+        self.set_read([current], True)
 
     def toggle_read(self, headline: Headline) -> None:
         """``m``: the headline under the cursor read, or unread."""
+        if self.mode != "shown":  # (nothing read behind the user's back to undo)
+            self.to_mark = None
+            self._cancel_later()
+            self.set_read([headline], not headline.read)
+            return
         pending, reading = headline is self.to_mark, not self.browsing()
         if pending:
             self.to_mark = None

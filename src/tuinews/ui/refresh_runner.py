@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from tuinews.store import Feed
 from tuinews.store.lock import StoreLock, lockable
+from tuinews.ui.new_articles import announce_new
 from tuinews.ui.services import Services
 from tuinews.ui.widgets.refresh_status import RefreshStatus
 
@@ -201,6 +202,7 @@ class RefreshRunner:
             status.stop()
         self.reload_soon()
         new = sum(result.new for result in results) + sum(result.new for result in syncs)
+        announce_new(self.screen, new)  # (the notify command, the terminal's notification)
         if manual or new or failed or failed_accounts:
             parts = []
             if feeds:

@@ -8,6 +8,7 @@ tuinews touches a name of Textual's that begins with an underscore, nor the meth
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -72,3 +73,11 @@ class OneLineOptionList(OptionList):
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
+
+
+def write_to_terminal(app: App[object], text: str) -> None:
+    """Write ``text`` (tuinews's own escape sequence: a terminal notification) to the
+    terminal, between frames. Private: ``App._driver`` is the driver that owns the
+    terminal; Textual's own ``App.bell`` writes its ``\\a`` the same way."""
+    if not app.is_headless and app._driver is not None:
+        app._driver.write(text)

@@ -31,6 +31,7 @@ from tuinews.store.flags import ReadFlags
 from tuinews.ui.bindings import FOCUS_ACTIONS, FOLDER_ACTIONS, MAIN_BINDINGS
 from tuinews.ui.feed_commands import FeedCommands
 from tuinews.ui.frame_hold import FrameHold
+from tuinews.ui.handoff_actions import HandoffActions
 from tuinews.ui.pane_focus import PaneFocus
 from tuinews.ui.pane_sizes import PaneSizeActions, PaneSizes
 from tuinews.ui.read_marks import ReadMarks
@@ -49,7 +50,7 @@ from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import ALL_ARTICLES, SearchBar, parsed
 
 
-class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
+class MainScreen(ListKeys, PaneSizeActions, HandoffActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 
@@ -400,8 +401,7 @@ class MainScreen(ListKeys, PaneSizeActions, Screen[None]):
         headline = self.headlines.current
         if headline is None:
             return
-        if not headline.read:
-            self.read_marks.set_read([headline], True)
+        self.read_marks.read_now_or_later(headline)  # (as mark_read says)
         self.add_class("-reading")
         self.set_focus(self.article_view)
 
