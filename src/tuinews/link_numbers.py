@@ -19,6 +19,7 @@ Only http(s) links may be opened (:func:`tuinews.links.safe_link`); the others a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -82,23 +83,21 @@ class LinkNumbers:
     def add(self, href: str, text: str) -> ArticleLink:
         url = clean_url(href)
         if self.base and url and not url.startswith("-"):
-            try:
+            with suppress(ValueError):  # a malformed URL: shown as written, never opened
                 url = urljoin(self.base, url)
-            except ValueError:  # a malformed URL: shown as written, never opened
-                pass
         link = ArticleLink(len(self.links) + 1, url, " ".join(text.split()))
         self.links.append(link)
         return link
 
 
-class _Inlines(frozenset[str]):
+class _Inlines(set[str]):
     """Rich's inline style tags, and the rewritten links' (styled by name: ``markdown.<tag>``)."""
 
     def __contains__(self, tag: object) -> bool:
         return (isinstance(tag, str) and tag.startswith(TAG)) or super().__contains__(tag)
 
 
-def inline_tags(tags: Iterable[str]) -> frozenset[str]:
+def inline_tags(tags: Iterable[str]) -> set[str]:
     """Rich's Markdown ``inlines`` with the numbered links' tags added."""
     return _Inlines(tags)
 
