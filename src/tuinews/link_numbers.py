@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from rich.segment import Segment
@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 NUMBER_KEY = "tuinews.link"  # a segment's style meta: the number of the link it is part of
 URL_KEY = "tuinews.url"  # ... and its URL (resolved against the article's link)
 PART_KEY = "tuinews.part"  # ... and which part: "text", "number" or "list" (the list's entry)
-TEXT_STYLE = Style(color="bright_blue", underline=True)
-NUMBER_STYLE = Style(color="bright_blue", bold=True)
+TEXT_STYLE: dict[str, Any] = {"color": "bright_blue", "underline": True}  # (Style's arguments)
+NUMBER_STYLE: dict[str, Any] = {"color": "bright_blue", "bold": True}
+URL_STYLE: dict[str, Any] = {"underline": True}
 TAG = "tuinews_"  # the rewritten tokens' tags start with it: Rich styles them by name
 LIST_TITLE = "Links"
 
@@ -102,8 +103,9 @@ def inline_tags(tags: Iterable[str]) -> set[str]:
     return _Inlines(tags)
 
 
-def _meta(link: ArticleLink, part: str) -> Style:
-    return Style(meta={NUMBER_KEY: link.number, URL_KEY: link.url, PART_KEY: part})
+def _style(link: ArticleLink, part: str, look: dict[str, Any]) -> Style:
+    """The look, with the link's number and URL (made at once: one Style a part)."""
+    return Style(**look, meta={NUMBER_KEY: link.number, URL_KEY: link.url, PART_KEY: part})
 
 
 def number_links(tokens: Sequence[Token], numbers: LinkNumbers) -> Theme | None:
@@ -129,8 +131,8 @@ def number_links(tokens: Sequence[Token], numbers: LinkNumbers) -> Theme | None:
                 link = numbers.add(href, "".join(words))
                 name = f"{TAG}link_{link.number}"
                 number = f"{TAG}number_{link.number}"
-                styles[f"markdown.{name}"] = TEXT_STYLE + _meta(link, "text")
-                styles[f"markdown.{number}"] = NUMBER_STYLE + _meta(link, "number")
+                styles[f"markdown.{name}"] = _style(link, "text", TEXT_STYLE)
+                styles[f"markdown.{number}"] = _style(link, "number", NUMBER_STYLE)
                 out[start] = Token(f"{TAG}link", name, 1)
                 out.append(Token(f"{TAG}link", name, -1))
                 out.append(Token(f"{TAG}number", number, 0, content=f"[{link.number}]"))
@@ -142,18 +144,19 @@ def number_links(tokens: Sequence[Token], numbers: LinkNumbers) -> Theme | None:
 
 def link_list(links: Sequence[ArticleLink]) -> list[Text]:
     """The list at the end of the article: a title, then ``[n] URL`` for each link (a link
-    that is not http(s) says it is not opened). Text, never markup."""
+    that is not http(s) says it is not opened), one line each (one Text: rendered in one
+    go). Text, never markup."""
     if not links:
         return []
-    lines = [Text(""), Text(LIST_TITLE, style="bold")]
-    for link in links:
-        line = Text(f"[{link.number}] ", style=NUMBER_STYLE + _meta(link, "list"))
-        line.append(link.shown or "(no URL)", style=Style(underline=True) + _meta(link, "list"))
+    entries = Text(overflow="fold")  # a long URL goes on on the next line, whole
+    for index, link in enumerate(links):
+        if index:
+            entries.append("\n")
+        entries.append(f"[{link.number}] ", style=_style(link, "list", NUMBER_STYLE))
+        entries.append(link.shown or "(no URL)", style=_style(link, "list", URL_STYLE))
         if link.openable is None:
-            line.append("  (not opened: not http or https)", style="dim")
-        line.overflow = "fold"  # a long URL goes on on the next line, whole
-        lines.append(line)
-    return lines
+            entries.append("  (not opened: not http or https)", style="dim")
+    return [Text(""), Text(LIST_TITLE, style="bold"), entries]
 
 
 def _link_of(segment: Segment) -> ArticleLink | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ MAX_TEXT = 60  # cells of a link's text shown in the list (its URL follows, whol
 
 
 def _row(link: ArticleLink) -> Text:
-    row = Text(f"[{link.number}] ", style=NUMBER_STYLE)
+    row = Text(f"[{link.number}] ", style=Style(**NUMBER_STYLE))
     if link.text:
         text = link.text if len(link.text) <= MAX_TEXT else link.text[: MAX_TEXT - 1] + "…"
         row.append(text)
