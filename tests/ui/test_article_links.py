@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 
 from tests.builders import article
 from tests.ui.helpers import main, make_app, press_fast, settle, wait_for, where_shown
+from tuinews.settings import Settings
 from tuinews.ui.screens.links_dialog import LinkNumberDialog, LinksScreen
 from tuinews.ui.screens.main import MainScreen
 
@@ -157,3 +158,17 @@ async def test_an_article_without_links_says_so() -> None:
         assert opened == []
         assert isinstance(app.screen, MainScreen)
         assert any("has no links" in n.message for n in app._notifications)
+
+
+async def test_the_link_keys_can_be_remapped_by_id() -> None:
+    opened: list[str] = []
+    settings = Settings(refresh_on_start=False, keys={"show_links": "L", "open_link_2": "x"})
+    app = make_app(articles(), settings=settings, opened=opened)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await read_first(pilot)
+        await pilot.press("x")
+        assert opened == ["https://site.example/relative/b"]
+        await pilot.press("L")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        await pilot.press("escape")
+        assert app.screen is screen
