@@ -106,6 +106,12 @@ async def test_u_lists_the_links_enter_opens_and_y_copies() -> None:
         assert opened == ["https://four.example/"]
         await pilot.press("escape")
         assert app.screen is screen
+        press_fast(pilot, "u", "j", "j", "j", "y", "escape")  # typed fast: all in the list
+        await wait_for(pilot, lambda: app.clipboard == "https://four.example/")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await settle(pilot)
+        current = screen.headlines.current  # no j reached the headlines
+        assert current is not None and current.title == "Links"
 
 
 async def test_clicking_a_link_opens_it() -> None:

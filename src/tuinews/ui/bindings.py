@@ -152,6 +152,7 @@ ARTICLE_BINDINGS = [
         "The article's links: Enter opens one, y copies it",
         id="show_links",
         show=False,
+        priority=True,  # (a dialog: the keys typed after it land in it)
     ),
     Binding(
         "number_sign",
