@@ -24,7 +24,7 @@ MAX_TEXT = 60  # cells of a link's text shown in the list (its URL follows, whol
 
 def _row(link: ArticleLink) -> Text:
     row = Text(f"[{link.number}] ", style=Style(**NUMBER_STYLE))
-    if link.text:
+    if link.text and link.text != link.url:  # (an autolink's text is its URL)
         text = link.text if len(link.text) <= MAX_TEXT else link.text[: MAX_TEXT - 1] + "…"
         row.append(text)
         row.append("  ")
