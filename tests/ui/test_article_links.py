@@ -5,6 +5,7 @@ it is given (no browser is started)."""
 
 from __future__ import annotations
 
+from textual.command import Command, CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from tests.builders import article
@@ -178,3 +179,36 @@ async def test_the_link_keys_can_be_remapped_by_id() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_the_palette_opens_a_numbered_link_and_the_list() -> None:
+    """From the palette, whatever has the focus (here the headline list)."""
+    opened: list[str] = []
+    app = make_app(articles(), opened=opened)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert main(pilot).focused is main(pilot).headlines
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open the article's link 4")
+        await wait_for(pilot, lambda: highlighted(pilot) == "Open the article's link 4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: opened == ["https://four.example/"])
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"the article's links")
+        await wait_for(pilot, lambda: (highlighted(pilot) or "").startswith("The article's links"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+
+
+def highlighted(pilot: Pilot[None]) -> str | None:
+    """The command the palette's Enter would run (None while it searches)."""
+    palette = pilot.app.screen
+    if not isinstance(palette, CommandPalette):
+        return None
+    commands = palette.query_one(CommandList)
+    if commands.highlighted is None:
+        return None
+    option = commands.get_option_at_index(commands.highlighted)
+    return option.hit.text if isinstance(option, Command) else None
