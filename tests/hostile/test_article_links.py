@@ -25,7 +25,7 @@ RAW = "\n\n".join(
         "Two [esc \x1bP+q \x07\x9b31m text](https://ok.example/\x1bP\x07x\u202e) link.",
         "Three [js](javascript:alert(1)) [JS](JaVaScRiPt:alert(1)) [file](file:///etc/passwd)",
         "Four <file:///etc/passwd> [data](data:text/html,<script>x</script>)",
-        "Five [mail](mailto:a@b.example) [vb](vbscript:msgbox)",
+        "Five [mail](mailto:a@b.example) [vb](vbscript:msgbox) [png](data:image/png;base64,iVBO=)",
         "Six [opt](--remote-debugging-port=9222)",
     ]
 )
@@ -59,6 +59,7 @@ def test_controls_and_markup_in_links_render_as_plain_text_without_controls() ->
         " javascript:alert(1)",
         "file:///etc/passwd",
         "data:text/html,x",
+        "data:image/png;base64,iVBO=",
         "vbscript:msgbox",
         "mailto:a@b.example",
         "--remote-debugging-port=9222",
@@ -109,3 +110,4 @@ async def test_no_key_or_click_opens_a_link_that_is_not_http() -> None:
         assert set(opened) <= openable
         assert all(url.startswith("https://ok.example/") for url in opened)
         assert opened  # the http(s) ones did open
+        assert any(link.url.startswith("data:image/png") for link in links.values())
