@@ -19,6 +19,8 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 
+from tuinews.link_numbers import LinkNumbers, inline_tags, number_links
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -51,15 +53,26 @@ class CodeMarkdown(Markdown):
 
     elements = {**Markdown.elements, "fence": _CodeMark, "code_block": _CodeMark}
 
-    def __init__(self, markup: str) -> None:
+    def __init__(self, markup: str, links: LinkNumbers | None = None) -> None:
         super().__init__(markup, hyperlinks=False)
         self.codes: list[tuple[str, str, str]] = []  # code, lexer, theme
+        # Links numbered where they are (tuinews.link_numbers), their URLs listed at the end
+        self.link_theme = None if links is None else number_links(self.parsed, links)
+        if self.link_theme is not None:
+            self.inlines = inline_tags(self.inlines)
 
 
-def render(markup: str, console: Console, options: ConsoleOptions) -> list[Line]:
-    """The Markdown's lines at ``options``' width, its code blocks unwrapped in place."""
-    markdown = CodeMarkdown(markup)
-    lines = console.render_lines(markdown, options, pad=False)
+def render(
+    markup: str, console: Console, options: ConsoleOptions, links: LinkNumbers | None = None
+) -> list[Line]:
+    """The Markdown's lines at ``options``' width, its code blocks unwrapped in place; with
+    ``links``, its links numbered on from those (:mod:`tuinews.link_numbers`)."""
+    markdown = CodeMarkdown(markup, links)
+    if markdown.link_theme is None:
+        lines = console.render_lines(markdown, options, pad=False)
+    else:
+        with console.use_theme(markdown.link_theme):  # (the links' styles, by name)
+            lines = console.render_lines(markdown, options, pad=False)
     if not markdown.codes:
         return lines
     out: list[Line] = []

@@ -17,6 +17,7 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
+from tuinews.link_numbers import LinkNumbers, link_list
 from tuinews.models import Article
 
 MAX_MARKDOWN_CHARS = 400_000  # longer articles are cut, with a note, so that they render fast
@@ -207,9 +208,11 @@ def render_article(
     width: int,
     first: int = FIRST_CHUNK,
     size: int = CHUNK,
+    links: LinkNumbers | None = None,
 ) -> Iterator[list[Line]]:
     """The article's lines in batches: the header and the first chunk, then each later
-    chunk, rendered as they are asked for (so stopping early costs nothing more)."""
+    chunk, rendered as they are asked for (so stopping early costs nothing more). Its
+    links are numbered (on over the chunks) and listed at the end; ``links`` gets them."""
     from tuinews import code_blocks  # rich.markdown, ~20 ms: not needed for the first frame
 
     console = console_for(width)
@@ -218,8 +221,10 @@ def render_article(
     def lines(renderable: RenderableType) -> list[Line]:
         return console.render_lines(renderable, options, pad=False)
 
+    numbers = LinkNumbers(article.link) if links is None else links
+
     def markdown_lines(markup: str) -> list[Line]:
-        return code_blocks.render(markup, console, options)  # code blocks never wrapped
+        return code_blocks.render(markup, console, options, numbers)  # code never wrapped
 
     head: list[Line] = []
     for text in header(article):
@@ -239,6 +244,8 @@ def render_article(
                 batch = markdown_lines(chunk)
                 yield head + batch
                 head = []
+    for text in link_list(numbers.links):
+        head += lines(text)
     if note:
         head += lines(Text(note, style="italic"))
     if head:

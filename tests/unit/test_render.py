@@ -4,11 +4,12 @@ beginning first, and never a cut inside a block that spans blank lines."""
 from __future__ import annotations
 
 import pytest
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
 from rich.text import Text
 
 from tuinews import render
+from tuinews.link_numbers import LinkNumbers, inline_tags, link_list, number_links
 from tuinews.models import Article
 from tuinews.render import (
     MAX_MARKDOWN_CHARS,
@@ -64,12 +65,31 @@ ARTICLE = Article(
 )
 
 
+class NumberedMarkdown(Markdown):
+    """Rich's Markdown with the links numbered (tuinews.link_numbers), in one go."""
+
+    def __init__(self, markup: str, links: LinkNumbers) -> None:
+        super().__init__(markup, hyperlinks=False)
+        self.theme = number_links(self.parsed, links)
+        self.inlines = inline_tags(self.inlines)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.theme is None:
+            yield from super().__rich_console__(console, options)
+            return
+        with console.use_theme(self.theme):
+            yield from super().__rich_console__(console, options)
+
+
 def whole(article: Article, markdown: str) -> RenderableType:
-    """The article in one renderable: what the chunks must add up to."""
+    """The article in one renderable: what the chunks must add up to (its links
+    numbered in one go, and listed at the end)."""
     markdown, note = cut(markdown)
     markdown = flatten_quotes(markdown)
-    body = Markdown(markdown, hyperlinks=False) if markdown.strip() else Text("(no text)")
+    links = LinkNumbers(article.link)
+    body = NumberedMarkdown(markdown, links) if markdown.strip() else Text("(no text)")
     parts: list[RenderableType] = [*header(article), body]
+    parts += link_list(links.links)  # (numbered as the Markdown was parsed)
     if note:
         parts.append(Text(note, style="italic"))
     return Group(*parts)

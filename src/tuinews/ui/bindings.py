@@ -156,6 +156,33 @@ ARTICLE_BINDINGS = [
         id="scroll_right",
         show=False,
     ),
+    # The article's numbered links (tuinews.ui.widgets.article_links): text[3] in the article.
+    Binding(
+        "u",
+        "show_links",
+        "The article's links: Enter opens one, y copies it",
+        id="show_links",
+        show=False,
+        priority=True,  # (a dialog: the keys typed after it land in it)
+    ),
+    Binding(
+        "number_sign",
+        "link_number",
+        "Open the article's link by number (#12 Enter)",
+        id="open_link_number",
+        show=False,
+        priority=True,  # (a dialog: the digits typed after it land in it)
+    ),
+    *(
+        Binding(
+            str(number),
+            f"open_numbered_link({number})",
+            f"Open the article's link {number}",
+            id=f"open_link_{number}",
+            show=False,
+        )
+        for number in range(1, 10)
+    ),
 ]
 
 # Keys that move the focus (to a pane, the search bar or a dialog) are "priority" bindings:

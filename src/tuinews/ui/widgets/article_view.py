@@ -30,6 +30,7 @@ from tuinews.store import Headline, Store
 from tuinews.ui.bindings import ARTICLE_BINDINGS
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import set_virtual_size
+from tuinews.ui.widgets.article_links import LinkKeys
 from tuinews.ui.widgets.article_render import Renderer, Request
 from tuinews.ui.widgets.scrolling import LinesView
 
@@ -47,7 +48,7 @@ BIG_RENDER = 1_000  # lines: a render this long is announced (kept_big) when kep
 SIDEWAYS = 4  # cells a left or right key scrolls (a code block wider than the pane)
 
 
-class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
+class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
     """Shows one article. The newest request wins; stale renders are dropped."""
 
     COMPONENT_CLASSES = {"article-view--match"}
