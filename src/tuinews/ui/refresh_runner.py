@@ -205,13 +205,14 @@ class RefreshRunner:
         announce_new(self.screen, new)  # (the notify command, the terminal's notification)
         if manual or new or failed or failed_accounts:
             parts = []
-            if feeds:
-                parts.append(f"{len(results)} feed{'s' * (len(results) != 1)} refreshed")
+            if (refreshed := len(results) - len(failed)) or (feeds and not failed):
+                parts.append(f"{refreshed} feed{'s' * (refreshed != 1)} refreshed")  # not failed
             if in_sync := len(syncs) - len(failed_accounts):  # (a failed one is not synced)
                 parts.append(f"{in_sync} account{'s' * (in_sync != 1)} synced")
             message = f"{', '.join(parts)}: {new} new" if parts else f"{new} new" if new else ""
             if failed:
-                message += f", {len(failed)} failed"
+                what = "" if message else f" feed{'s' * (len(failed) != 1)}"
+                message += ", " * bool(message) + f"{len(failed)}{what} failed"
             if failed_accounts:
                 count = len(failed_accounts)
                 message += "; " * bool(message) + f"{count} account{'s' * (count != 1)} failed"
