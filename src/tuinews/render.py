@@ -17,6 +17,7 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
+from tuinews.enclosures import header_lines
 from tuinews.models import Article
 
 MAX_MARKDOWN_CHARS = 400_000  # longer articles are cut, with a note, so that they render fast
@@ -95,13 +96,15 @@ def cut(markdown: str) -> tuple[str, str]:
 
 
 def header(article: Article) -> list[Text]:
-    """Title, source, author, date and link. Text only: no markup parsing."""
+    """Title, source, author, date, link and enclosures. Text only: no markup parsing."""
     meta = " · ".join(part for part in (article.source, article.author, article.date_text) if part)
     lines = [Text(article.title or "(untitled)", style="bold")]
     if meta:
         lines.append(Text(meta, style="dim"))
     if article.link:
         lines.append(Text(article.link, style="dim underline"))
+    for described, url in header_lines(article.enclosures):
+        lines += [Text(described, style="bold"), Text(url, style="dim")]
     lines.append(Text(""))
     return lines
 

@@ -65,11 +65,20 @@ class Settings:
     sort_headlines: str = "newest"  # tuinews.query.orders.HEADLINE_ORDERS
     sort_feeds: str = "name"  # tuinews.query.orders.FEED_ORDERS
     highlight: tuple[Highlight, ...] = ()  # [[highlight]]: see read_highlights
+    download_dir: str = ""  # enclosures' downloads; "" is tuinews in the user's downloads
+    download_max_mb: int = 2048  # a larger enclosure is not downloaded
+    player: tuple[str, ...] = ("mpv", "--no-video")  # plays an enclosure: its file or URL last
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
         chosen = env.get("TUINEWS_DB") or self.db
         return Path(chosen).expanduser() if chosen else default_db_path()
+
+    def download_path(self) -> Path:
+        """Where enclosures are downloaded to (created only when one is)."""
+        if self.download_dir:
+            return Path(self.download_dir).expanduser()
+        return platformdirs.user_downloads_path() / APP_NAME
 
 
 def _whole(low: int, high: int) -> Callable[[object], str | None]:
@@ -120,6 +129,18 @@ def proxy_problem(value: object) -> str | None:
     return None
 
 
+def command_problem(value: object) -> str | None:
+    """Why this is not a command as an argument list (``["mpv", "--no-video"]``)."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(part, str) for part in value)
+        and value[0].strip()
+    ):
+        return None
+    return 'must be a list of strings, the program first (["mpv", "--no-video"])'
+
+
 def _one_of(choices: tuple[str, ...]) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if isinstance(value, str) and value in choices:
@@ -155,6 +176,9 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "sort_headlines": _one_of(HEADLINE_ORDERS),
     "sort_feeds": _one_of(FEED_ORDERS),
     "highlight": lambda value: None,  # checked one by one: see read_highlights
+    "download_dir": _text,
+    "download_max_mb": _whole(1, 1_000_000),
+    "player": lambda value: command_problem(value),
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 # What a wrong value falls back to, where "using the default" would not say it.
@@ -207,6 +231,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
             value = str(value).strip()
         if key == "highlight":
             value = read_highlights(value, f"{path}: ", problems)
+        if key == "player" and isinstance(value, list):
+            value = tuple(str(part) for part in value)
         values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuinews.fetch._support import parse_url
+from tuinews.formats.raw_feed import RawEnclosure
 from tuinews.links import safe_link
 from tuinews.sanitise import clean_line, clean_url
 
@@ -185,6 +186,7 @@ class Item:
     read: bool
     starred: bool
     labels: tuple[str, ...]
+    enclosures: tuple[RawEnclosure, ...] = ()  # RAW, UNTRUSTED: sanitised on ingest
 
     @property
     def id(self) -> str:
@@ -337,6 +339,13 @@ def _item(ref: ItemRef, entry: dict[str, Any]) -> Item:
         read="read" in states,
         starred="starred" in states,
         labels=tuple(labels),
+        enclosures=tuple(
+            RawEnclosure(
+                *(v if isinstance(v, str) else "" for v in (e.get("href"), e.get("type"))),
+                str(e.get("length") or "")[:20],
+            )
+            for e in map(_dict, _list(entry.get("enclosure"))[:50])
+        ),
     )
 
 

@@ -4,6 +4,7 @@ from tuinews.store.lock import AlreadyRunning
 from tuinews.store.store import (
     Account,
     CorruptStore,
+    Download,
     Feed,
     FeedExists,
     FeedSuccess,
@@ -23,6 +24,7 @@ __all__ = [
     "Account",
     "AlreadyRunning",
     "CorruptStore",
+    "Download",
     "Feed",
     "FeedExists",
     "FeedSuccess",

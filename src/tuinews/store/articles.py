@@ -13,6 +13,7 @@ from tuinews.models import Article, BodyKind
 from tuinews.query.rules import Rule
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
+from tuinews.store.enclosures import enclosures_of, store_enclosures_in
 from tuinews.store.feeds import Feeds, FeedSuccess
 from tuinews.store.pending import ACTIONS, queue_flag_in
 from tuinews.store.rule_sql import apply_rules_in
@@ -36,7 +37,10 @@ def digest(article: Article) -> str:
     """A fingerprint of what an article shows, to see that a fetch changed it."""
     import hashlib  # here: loading OpenSSL's hashes costs 2 ms before the first frame
 
-    parts = (article.title, article.author, article.link, article.kind, article.body)
+    parts: tuple[str, ...] = (article.title, article.author, article.link, article.kind)
+    parts += (article.body,)
+    if article.enclosures:  # (only then: an article without any keeps its old digest)
+        parts += tuple(repr(e) for e in article.enclosures)
     return hashlib.sha1(
         "\x00".join(parts).encode("utf-8", "replace"), usedforsecurity=False
     ).hexdigest()
@@ -160,6 +164,8 @@ class Articles:
                 )
                 counts.new += 1
                 counts.new_ids.append(int(cursor.lastrowid or 0))
+                if article.enclosures:
+                    store_enclosures_in(db, counts.new_ids[-1], article.enclosures, False)
             elif row[1] != fingerprint:
                 db.execute(
                     "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
@@ -178,6 +184,7 @@ class Articles:
                         row[0],
                     ),
                 )
+                store_enclosures_in(db, row[0], article.enclosures, True)
                 counts.updated += 1
             else:
                 counts.unchanged += 1
@@ -251,6 +258,7 @@ class Articles:
             feed_id=int(r[1]),
             full=str(r[14] or ""),
             cached_markdown=str(r[11]) if r[11] is not None else None,
+            enclosures=enclosures_of(self.database, int(r[0])),
         )
 
     def is_empty(self) -> bool:

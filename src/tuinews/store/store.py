@@ -18,7 +18,9 @@
 - :class:`~.saved.Saved`: saved searches and the rules added by command;
 - :class:`~.rule_sql.RuleRunner`: rules applied to what is stored (at ingest they run in
   ``Articles.upsert_articles``'s transaction);
-- :class:`~.highlight_sql.Highlights`: which headlines of a page the highlights match.
+- :class:`~.highlight_sql.Highlights`: which headlines of a page the highlights match;
+- :class:`~.enclosures.Downloads`: enclosures' downloads (the enclosures themselves are
+  written and read with their articles).
 
 The Store hands out the parts' methods as its own, so callers see one object; a method's
 signature and docstring are where its SQL is. A change of several parts in one
@@ -34,6 +36,7 @@ from typing import Self
 from tuinews.store.accounts import Account, Accounts
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import CorruptStore, Database, StoreError
+from tuinews.store.enclosures import Download, Downloads
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedExists, Feeds, FeedSuccess
 from tuinews.store.highlight_sql import Highlights
 from tuinews.store.listing import FirstPage, Headline, Listing, View
@@ -48,6 +51,7 @@ __all__ = [
     "LOCAL_URL",
     "Account",
     "CorruptStore",
+    "Download",
     "Feed",
     "FeedExists",
     "FeedSuccess",
@@ -82,6 +86,7 @@ class Store:
         self._saved = saved = Saved(database)
         self._rules = rules = RuleRunner(database, index)
         self._highlights = highlights = Highlights(database)
+        self._downloads = downloads = Downloads(database)
 
         # The file
         self.path = database.path
@@ -162,6 +167,13 @@ class Store:
         self.apply_remote_state = sync.apply_remote_state
         self.apply_remote_labels = sync.apply_remote_labels
         self.store_items = sync.store_items
+
+        # Enclosures' downloads
+        self.queue_download = downloads.queue_download
+        self.downloads = downloads.downloads
+        self.get_download = downloads.get_download
+        self.download_progress = downloads.download_progress
+        self.finish_download = downloads.finish_download
 
     @property
     def writable(self) -> bool:
