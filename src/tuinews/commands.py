@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tuinews.download_commands import downloads_command
 from tuinews.links import shown_url
 from tuinews.network import new_fetcher
 from tuinews.output import (
@@ -413,4 +414,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "query": triage_command,
     "rule": triage_command,
     "feed": feed_command,
+    "downloads": downloads_command,
 }

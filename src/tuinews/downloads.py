@@ -13,12 +13,16 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuinews.enclosures import file_name_for, unused_path
 from tuinews.links import safe_link, shown_url
 from tuinews.models import Article, Enclosure
 from tuinews.settings import Settings
 from tuinews.store import Download, Store
+
+if TYPE_CHECKING:
+    from tuinews.fetch import Fetcher
 
 MB = 1024 * 1024
 SAVE_PROGRESS_EVERY = 1.0  # seconds between progress written to the store
@@ -99,16 +103,14 @@ def run_downloads(
 
 
 async def _run_one(
-    fetcher: object,
+    fetcher: Fetcher,
     store: Store,
     settings: Settings,
     download: Download,
     on_progress: OnProgress | None,
 ) -> None:
-    from tuinews.fetch import Fetcher
-    from tuinews.fetch.download import download as fetch_to  # (with the HTTP stack)
+    from tuinews.fetch.download import download as fetch_to  # (the HTTP stack: when used)
 
-    assert isinstance(fetcher, Fetcher)
     try:
         check_url(download.url)
     except DownloadRefused as refused:

@@ -224,6 +224,10 @@ def _number(value: object) -> float | None:
     return None
 
 
+def _raw(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -340,10 +344,7 @@ def _item(ref: ItemRef, entry: dict[str, Any]) -> Item:
         starred="starred" in states,
         labels=tuple(labels),
         enclosures=tuple(
-            RawEnclosure(
-                *(v if isinstance(v, str) else "" for v in (e.get("href"), e.get("type"))),
-                str(e.get("length") or "")[:20],
-            )
+            RawEnclosure(_raw(e.get("href")), _raw(e.get("type")), str(e.get("length") or "")[:20])
             for e in map(_dict, _list(entry.get("enclosure"))[:50])
         ),
     )
