@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,31 +76,42 @@ def queue_enclosure(
 
 
 def run_downloads(
-    store: Store, settings: Settings, on_progress: OnProgress | None = None
+    store: Store,
+    settings: Settings,
+    on_progress: OnProgress | None = None,
+    stop: threading.Event | None = None,
 ) -> list[Download]:
-    """Download everything queued (also what was queued meanwhile), in this thread (its
-    own event loop); returns each download as it ended."""
+    """Download everything queued (also what is queued meanwhile), in this thread (its
+    own event loop); returns each download as it ended. ``stop`` set (the app closing):
+    the downloads stop at once and stay queued, their ``.part`` files kept, to resume at
+    the next start."""
     from tuinews.network import new_fetcher  # (the HTTP stack: only when downloading)
 
-    ended: list[Download] = []
+    done: set[int] = set()
 
     async def run_all() -> None:
         fetcher = new_fetcher(settings)
         try:
             while queued := [d for d in store.downloads("queued") if d.id not in done]:
-                await asyncio.gather(
-                    *(_run_one(fetcher, store, settings, d, on_progress) for d in queued)
-                )
+                tasks = [
+                    asyncio.create_task(_run_one(fetcher, store, settings, d, on_progress))
+                    for d in queued
+                ]
+                while not all(task.done() for task in tasks):
+                    if stop is not None and stop.is_set():
+                        for task in tasks:
+                            task.cancel()
+                        await asyncio.gather(*tasks, return_exceptions=True)
+                        return
+                    await asyncio.wait(tasks, timeout=0.1)
+                for task in tasks:
+                    task.result()  # (a bug: raised here)
                 done.update(d.id for d in queued)
         finally:
             await fetcher.aclose()
 
-    done: set[int] = set()
     asyncio.run(run_all())
-    for download_id in done:
-        found = [d for d in store.downloads() if d.id == download_id]
-        ended += found
-    return ended
+    return [d for d in store.downloads() if d.id in done]
 
 
 async def _run_one(

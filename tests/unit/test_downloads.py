@@ -170,3 +170,25 @@ def test_only_http_enclosures_are_downloaded(store: Store, tmp_path: Path) -> No
     with pytest.raises(DownloadRefused, match="no enclosure"):
         queue_enclosure(store, settings, Article(title="t", source="", body=""))
     assert store.downloads() == []
+
+
+def test_stopping_keeps_the_download_queued_with_its_part(
+    server: FeedServer, store: Store, tmp_path: Path
+) -> None:
+    """The app closing mid-download: it stops at once, stays queued, resumes next time."""
+    import threading
+
+    server.route("/slow.mp3", Response(body=CONTENT[:4000], drip=0.002))
+    settings = settings_for(tmp_path)
+    queue_enclosure(store, settings, stored(store, server.url("/slow.mp3")))
+    stop = threading.Event()
+
+    def progress(download: object, received: int, total: int | None) -> None:
+        if received >= 100:
+            stop.set()
+
+    assert run_downloads(store, settings, progress, stop=stop) == []
+    (still,) = store.downloads()
+    assert still.state == "queued"
+    assert 100 <= part_path(still).stat().st_size < 4000
+    assert not Path(still.path).exists()
