@@ -192,3 +192,24 @@ def test_stopping_keeps_the_download_queued_with_its_part(
     assert still.state == "queued"
     assert 100 <= part_path(still).stat().st_size < 4000
     assert not Path(still.path).exists()
+
+
+def test_one_download_of_a_file_at_a_time(server: FeedServer, store: Store, tmp_path: Path) -> None:
+    """The app and ``tuinews downloads --run`` at once: the second leaves the file alone."""
+    import fcntl
+
+    server.route("/ep.mp3", ranged(CONTENT))  # type: ignore[arg-type]
+    settings = settings_for(tmp_path)
+    queued = queue_enclosure(store, settings, stored(store, server.url("/ep.mp3")))
+    part = part_path(queued)
+    part.parent.mkdir(parents=True)
+    with part.open("ab") as held:
+        held.write(CONTENT[:10])
+        held.flush()
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another process is downloading it
+        (refused,) = run_downloads(store, settings)
+        assert refused.state == "failed" and "another tuinews is downloading it" in refused.error
+        assert part.read_bytes() == CONTENT[:10]
+    queue_enclosure(store, settings, stored(store, server.url("/ep.mp3")))
+    (done,) = run_downloads(store, settings)
+    assert Path(done.path).read_bytes() == CONTENT

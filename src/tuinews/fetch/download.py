@@ -14,6 +14,7 @@ declared size before anything is written, else as soon as it grows past it).
 
 from __future__ import annotations
 
+import fcntl
 import re
 import time
 from collections.abc import Callable
@@ -155,9 +156,9 @@ async def _receive(
         if match is None or int(match[1]) != offset:
             raise _Failure("the server sent another part of the file than asked")
         total = int(match[3]) if match[3] != "*" else None
-        mode = "ab"
+        restart = False
     elif 200 <= status < 300:
-        offset, mode = 0, "wb"  # no ranges: from the start
+        offset, restart = 0, True  # no ranges: from the start
         declared = response.headers.get("content-length", "").strip()
         total = int(declared) if declared.isdigit() else None
     else:
@@ -166,7 +167,13 @@ async def _receive(
         raise _Failure(f"too large ({size(total)}, over {size(max_bytes)})")
     received = offset
     reported = 0.0
-    with part.open(mode) as file:
+    with part.open("ab") as file:  # (appending: nothing is cut before the lock is held)
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise _Failure("another tuinews is downloading it") from None
+        if restart:
+            file.truncate(0)
         async for chunk in response.aiter_bytes():  # as it comes: nothing held back
             received += len(chunk)
             if received > max_bytes:
