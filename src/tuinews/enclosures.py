@@ -6,12 +6,14 @@ Cheap to import (the article header uses it): no network, no store."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from tuinews.models import Enclosure
 from tuinews.sanitise import clean_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_NAME_BYTES = 150  # well under every file system's 255, with room for " (2)" and ".part"
 # Characters Windows, macOS or Linux refuse or treat specially in a name.
@@ -75,6 +77,8 @@ def safe_file_name(name: str, fallback: str = "enclosure") -> str:
     """A file name that every platform accepts: no separators, controls or characters
     Windows refuses, no leading dot or dash, no trailing dot or space, not a reserved
     device name, at most MAX_NAME_BYTES of UTF-8 (the extension kept)."""
+    import unicodedata  # (only when naming a download: the header imports this module)
+
     name = unicodedata.normalize("NFC", clean_line(name))
     name = _UNSAFE.sub("_", name).strip(" .")
     name = name.lstrip("-")
