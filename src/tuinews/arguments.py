@@ -25,10 +25,12 @@ COMMANDS = (
     "query",
     "rule",
     "feed",
+    "downloads",
 )
 # these need write access (a nested command's "list" or "show" does not)
 WRITERS = (
-    "refresh", "add", "remove", "import", "account", "sync", "mark", "query", "rule", "feed"
+    "refresh", "add", "remove", "import", "account", "sync", "mark", "query", "rule", "feed",
+    "downloads",
 )  # fmt: skip
 READERS = ("list", "show")  # the nested commands' actions that only read
 CREATORS = ("refresh", "add", "import")  # these (and the app) make a database that is not there
@@ -190,7 +192,26 @@ def build_command_parser() -> argparse.ArgumentParser:
     _common(extract)
     _account_parsers(commands)
     _triage_parsers(commands)
+    _downloads_parser(commands)
     return parser
+
+
+def _downloads_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    downloads = commands.add_parser(
+        "downloads",
+        help="enclosures' downloads (podcasts): list them, queue one, run the queue",
+    )
+    downloads.add_argument("--json", action="store_true", help="print one JSON object")
+    downloads.add_argument(
+        "--add", type=_positive, metavar="ARTICLE_ID", help="queue this article's enclosure"
+    )
+    downloads.add_argument(
+        "--number", type=_positive, default=1, help="which enclosure of the article (default 1)"
+    )
+    downloads.add_argument(
+        "--run", action="store_true", help="download what is queued (resuming what was cut)"
+    )
+    _common(downloads)
 
 
 def _account_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

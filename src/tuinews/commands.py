@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tuinews.download_commands import downloads_command
 from tuinews.links import shown_url
 from tuinews.network import new_fetcher
 from tuinews.output import (
@@ -439,4 +440,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Settings, Store], int]] = {
     "query": triage_command,
     "rule": triage_command,
     "feed": feed_command,
+    "downloads": downloads_command,
 }

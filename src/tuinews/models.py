@@ -9,6 +9,17 @@ from typing import Literal
 BodyKind = Literal["markdown", "html"]
 
 
+@dataclass(frozen=True)
+class Enclosure:
+    """A file attached to an article (a podcast episode): its http(s) URL, MIME type,
+    size in bytes and duration in seconds when the feed says so. Sanitised."""
+
+    url: str
+    type: str = ""
+    length: int | None = None
+    duration: int | None = None
+
+
 @dataclass(eq=False)
 class Article:
     """One readable article: from a local file, a feed item, or (later) the store.
@@ -34,6 +45,7 @@ class Article:
     id: int | None = None  # in the store
     feed_id: int | None = None
     full: str = ""  # the full article (Markdown) fetched from the link, if it was
+    enclosures: tuple[Enclosure, ...] = ()  # podcast episodes and other attached files
     # The body as Markdown, once converted from HTML (see formats.article_markdown) or as
     # read from the store's cache: None until then.
     cached_markdown: str | None = field(default=None, repr=False)

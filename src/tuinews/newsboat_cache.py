@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 
 from tuinews.formats.dates import parse_date
 from tuinews.formats.feeds import build_feed
-from tuinews.formats.raw_feed import RawEntry, RawFeed
+from tuinews.formats.raw_feed import RawEnclosure, RawEntry, RawFeed
 from tuinews.links import safe_link
 from tuinews.models import Article
 from tuinews.store.adopt import GUESSED, NO_TITLE, OWN_DATE
@@ -152,6 +152,7 @@ def to_articles(feed: CachedFeed, items: Sequence[CachedItem]) -> tuple[list[Art
                 author=item.author,
                 body=item.content,
                 date=_date(item.date),
+                enclosures=(RawEnclosure(item.enclosure),) if item.enclosure else (),
             )
         )
     articles = build_feed(raw, name=feed.url).articles

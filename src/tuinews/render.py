@@ -17,6 +17,7 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
+from tuinews.enclosures import header_lines
 from tuinews.link_numbers import LinkNumbers, link_list
 from tuinews.models import Article
 
@@ -96,13 +97,15 @@ def cut(markdown: str) -> tuple[str, str]:
 
 
 def header(article: Article) -> list[Text]:
-    """Title, source, author, date and link. Text only: no markup parsing."""
+    """Title, source, author, date, link and enclosures. Text only: no markup parsing."""
     meta = " · ".join(part for part in (article.source, article.author, article.date_text) if part)
     lines = [Text(article.title or "(untitled)", style="bold")]
     if meta:
         lines.append(Text(meta, style="dim"))
     if article.link:
         lines.append(Text(article.link, style="dim underline"))
+    for described, url in header_lines(article.enclosures):
+        lines += [Text(described, style="bold"), Text(url, style="dim")]
     lines.append(Text(""))
     return lines
 

@@ -78,6 +78,9 @@ class Settings:
     notify_terminal: str = "off"  # NOTIFY_TERMINAL_MODES: "osc9", "osc777", "bell" or "off"
     mark_read: str = "shown"  # MARK_READ_MODES: "shown", "delay" or "manual"
     mark_read_delay: int = 3  # seconds on screen before read, with mark_read = "delay"
+    download_dir: str = ""  # enclosures' downloads; "" is tuinews in the user's downloads
+    download_max_mb: int = 2048  # a larger enclosure is not downloaded
+    player: tuple[str, ...] = ("mpv", "--no-video")  # plays an enclosure: its file or URL last
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
@@ -89,6 +92,12 @@ class Settings:
         if self.save_dir:
             return Path(self.save_dir).expanduser()
         return platformdirs.user_documents_path() / APP_NAME
+
+    def download_path(self) -> Path:
+        """Where enclosures are downloaded to (created only when one is)."""
+        if self.download_dir:
+            return Path(self.download_dir).expanduser()
+        return platformdirs.user_downloads_path() / APP_NAME
 
 
 def _whole(low: int, high: int) -> Callable[[object], str | None]:
@@ -139,6 +148,18 @@ def proxy_problem(value: object) -> str | None:
     return None
 
 
+def command_problem(value: object) -> str | None:
+    """Why this is not a command as an argument list (``["mpv", "--no-video"]``)."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(part, str) for part in value)
+        and value[0].strip()
+    ):
+        return None
+    return 'must be a list of strings, the program first (["mpv", "--no-video"])'
+
+
 def _one_of(choices: tuple[str, ...]) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if isinstance(value, str) and value in choices:
@@ -187,6 +208,9 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "notify_terminal": _one_of(NOTIFY_TERMINAL_MODES),
     "mark_read": _one_of(MARK_READ_MODES),
     "mark_read_delay": _whole(0, 3600),
+    "download_dir": _text,
+    "download_max_mb": _whole(1, 1_000_000),
+    "player": lambda value: command_problem(value),
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 # What a wrong value falls back to, where "using the default" would not say it.
@@ -246,6 +270,8 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
         if key == "notify":
             assert isinstance(value, list)
             value = tuple(value)
+        if key == "player" and isinstance(value, list):
+            value = tuple(str(part) for part in value)
         values[key] = value
     return Settings(**values), problems  # type: ignore[arg-type]
 

@@ -327,7 +327,8 @@ def test_b14_no_shell_anywhere_in_the_code() -> None:
 def test_b15_enclosures_are_never_downloaded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """tuinews downloads no enclosures: a hostile enclosure name writes nothing."""
+    """A refresh downloads no enclosure (only the user's key or ``tuinews downloads``
+    does: tests/hostile/test_enclosures.py): a hostile enclosure name writes nothing."""
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

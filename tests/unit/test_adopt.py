@@ -77,6 +77,8 @@ def test_an_item_without_a_link_tries_its_enclosure_as_the_link() -> None:
     )
     assert (own.link, own.uid) == ("", "urn:own")  # as a refresh gives it
     assert guesses == [GUESSED | NO_TITLE, 0]
+    # The enclosure is the article's enclosure too (podboat's queue, for tuinews's D).
+    assert [e.url for e in own.enclosures] == ["https://m.example/6.mp3"]
 
 
 # --- a refresh takes them over -----------------------------------------------------------

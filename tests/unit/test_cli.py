@@ -221,7 +221,7 @@ def test_a_word_that_is_neither_a_command_nor_a_file(tmp_path: Path, word: str, 
     assert result.stderr == (
         f"tuinews: '{word}' is neither a command nor a file ({guess}commands: refresh, "
         "search, save, add, remove, feeds, import, export, extract, account, sync, mark, query, "
-        "rule, feed; tuinews --help)\n"
+        "rule, feed, downloads; tuinews --help)\n"
     )
     after_db = run("--db", str(tmp_path / "t.db"), word, cwd=tmp_path)
     assert after_db.returncode == 2 and "neither a command nor a file" in after_db.stderr

@@ -46,6 +46,7 @@ PLACES = {
     "tuinews.commands": "apps",
     "tuinews.output": "apps",
     "tuinews.account_commands": "apps",
+    "tuinews.download_commands": "apps",
     "tuinews.__main__": "apps",
     "tuinews.ui": "apps",
 }

@@ -75,8 +75,8 @@ def test_rules_from_the_command_line_and_the_config_file(tmp_path: Path) -> None
     assert bad.returncode == 2 and "not added: unknown action 'delete'" in bad.stderr
     # The bad config rule is reported by name, every time the config is read.
     assert "rules.toml: rule 2: unknown action 'explode'" in bad.stderr
-    unparsed = tuinews("rule", "add", "hide", "has:enclosure", db=db, config=config)
-    assert unparsed.returncode == 2 and "has:enclosure is not available yet" in unparsed.stderr
+    unparsed = tuinews("rule", "add", "hide", "has:pictures", db=db, config=config)
+    assert unparsed.returncode == 2 and "has:pictures is not known" in unparsed.stderr
     listed = json.loads(ok(tuinews("rule", "list", "--json", db=db, config=config)))
     assert listed["rules"] == [
         {

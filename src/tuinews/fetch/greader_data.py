@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuinews.fetch._support import parse_url
+from tuinews.formats.raw_feed import RawEnclosure
 from tuinews.links import safe_link
 from tuinews.sanitise import clean_line, clean_url
 
@@ -185,6 +186,7 @@ class Item:
     read: bool
     starred: bool
     labels: tuple[str, ...]
+    enclosures: tuple[RawEnclosure, ...] = ()  # RAW, UNTRUSTED: sanitised on ingest
 
     @property
     def id(self) -> str:
@@ -220,6 +222,10 @@ def _number(value: object) -> float | None:
     if isinstance(value, str) and value.strip().isdigit():
         return float(int(value.strip()))
     return None
+
+
+def _raw(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _list(value: object) -> list[Any]:
@@ -337,6 +343,10 @@ def _item(ref: ItemRef, entry: dict[str, Any]) -> Item:
         read="read" in states,
         starred="starred" in states,
         labels=tuple(labels),
+        enclosures=tuple(
+            RawEnclosure(_raw(e.get("href")), _raw(e.get("type")), str(e.get("length") or "")[:20])
+            for e in map(_dict, _list(entry.get("enclosure"))[:50])
+        ),
     )
 
 

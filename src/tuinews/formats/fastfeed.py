@@ -33,6 +33,7 @@ from typing import Any
 
 from tuinews.formats.dates import parse_date
 from tuinews.formats.detect import root_element
+from tuinews.formats.enclosures import complete, from_fastfeedparser
 from tuinews.formats.fragment import fragment_text
 from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 
@@ -242,10 +243,11 @@ def read(data: bytes) -> RawFeed | None:
     feed = result.get("feed")
     if not isinstance(feed, Mapping):
         feed = {}
-    entries, ids = [], []
+    entries, ids, enclosures = [], [], []
     for entry in raw_entries:
         if not isinstance(entry, Mapping):
             continue
+        enclosures.append(from_fastfeedparser(entry))
         link = _text(entry.get("link"))
         raw_id = _text(entry.get("id"))
         ids.append(raw_id)
@@ -269,6 +271,8 @@ def read(data: bytes) -> RawFeed | None:
         return None  # feedparser may find what this missed (naked markup in a description)
     if _feedparser_decides(data, entries, ids):
         return None
+    for entry, found in zip(entries, complete(data, enclosures), strict=True):
+        entry.enclosures = found
     head = data[: data.find(b"<item")] if b"<item" in data else b""
     ttl = _TTL.search(head)
     return RawFeed(

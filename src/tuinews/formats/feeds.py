@@ -12,6 +12,7 @@ from typing import Any
 
 from tuinews.formats import fastfeed
 from tuinews.formats.dates import from_struct, parse_date
+from tuinews.formats.enclosures import clean_enclosures, from_feedparser, from_json_feed
 from tuinews.formats.errors import FormatError, NeedsWorker
 from tuinews.formats.fragment import sanitise_fragment
 from tuinews.formats.html import html_to_text
@@ -212,6 +213,7 @@ def _read_with_feedparser(data: bytes) -> RawFeed:
                 title=_detail_text(entry.get("title_detail"), str(entry.get("title") or "")),
                 author=author or str(entry.get("author") or ""),
                 body=_entry_body(entry),
+                enclosures=from_feedparser(entry),
                 date=from_struct(entry.get("published_parsed"))
                 or from_struct(entry.get("updated_parsed"))
                 or from_struct(entry.get("created_parsed")),
@@ -300,6 +302,7 @@ def _build_feed(
                 link=clean_url(link),
                 path=path,
                 uid=_uid(path, item_id),
+                enclosures=clean_enclosures(entry.enclosures, base),
             )
         )
     return ParsedFeed(source, feed_link, _ttl(raw.ttl), articles)
@@ -409,6 +412,7 @@ def read_json_feed(
                 link=clean_url(link),
                 path=path,
                 uid=_uid(path, item_id),
+                enclosures=clean_enclosures(from_json_feed(item), base),
             )
         )
     return ParsedFeed(source, home, None, articles)

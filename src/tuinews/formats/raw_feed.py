@@ -12,6 +12,17 @@ from html import escape
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+@dataclass(frozen=True)
+class RawEnclosure:
+    """An enclosure (RSS ``<enclosure>``, Atom ``rel="enclosure"``, Media RSS, a JSON
+    Feed attachment) as the parser found it: untrusted strings."""
+
+    url: str
+    type: str = ""
+    length: str = ""
+    duration: str = ""
+
+
 @dataclass
 class RawEntry:
     """One item as either parser found it, before sanitising."""
@@ -25,6 +36,9 @@ class RawEntry:
     # Links to try after ``link``, in order (other alternates, a media player...): the
     # article's link is the first of them all that is http(s) once resolved.
     more_links: tuple[str, ...] = ()
+    # Attached files as found (url, type, length, duration: raw strings), see
+    # :mod:`tuinews.formats.enclosures`.
+    enclosures: tuple[RawEnclosure, ...] = ()
 
 
 @dataclass

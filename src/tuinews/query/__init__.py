@@ -10,7 +10,8 @@
     ( ... )          a group; ``NOT x`` is ``-x``
     title:w author:w match in that field only
     feed:NAME tag:T  articles of feeds whose name contains NAME / with tag T
-    is:unread is:starred is:read is:hidden
+    is:unread is:starred is:read is:hidden is:downloaded (an enclosure downloaded)
+    has:enclosure    articles with an enclosure (a podcast episode...)
     after:2024-01-01 before:2024-02-01
     age:<7d age:>1m  published less / more than this long ago (h, d, w, m = 30 d, y = 365 d)
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         Age,
         All,
         Any,
+        Has,
         HasState,
         InFeed,
         Not,
@@ -82,6 +84,7 @@ __all__ = [
     "Age",
     "All",
     "Any",
+    "Has",
     "HasState",
     "InFeed",
     "Not",

@@ -13,6 +13,7 @@ from tuinews.query.terms import (
     Age,
     All,
     Any,
+    Has,
     HasState,
     InFeed,
     Not,
@@ -143,9 +144,8 @@ def _filter(key: str, value: str, query: Query) -> Term | None:
         return Age(int(age[2]), unit, older=age[1] == ">")
     if key == "has":
         if value.lower() == "enclosure":
-            query.hints.append("has:enclosure is not available yet")
-        else:
-            query.hints.append(f"has:{value} is not known (has:enclosure)")
+            return Has("enclosure")
+        query.hints.append(f"has:{value} is not known (has:enclosure)")
         return None
     if not value:
         query.hints.append(f"{key}: needs a name")

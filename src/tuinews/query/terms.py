@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-State = Literal["unread", "read", "starred", "hidden"]
-STATES: tuple[State, ...] = ("unread", "read", "starred", "hidden")
+State = Literal["unread", "read", "starred", "hidden", "downloaded"]
+STATES: tuple[State, ...] = ("unread", "read", "starred", "hidden", "downloaded")
 Unit = Literal["h", "d", "w", "m", "y"]
 UNIT_SECONDS: dict[Unit, int] = {
     "h": 3600,
@@ -34,9 +34,17 @@ class Words:
 
 @dataclass(frozen=True)
 class HasState:
-    """Unread, read, starred, or in a hidden feed."""
+    """Unread, read, starred, hidden (or in a hidden feed), or with an enclosure
+    downloaded."""
 
     state: State
+
+
+@dataclass(frozen=True)
+class Has:
+    """Has something attached: ``has:enclosure``."""
+
+    what: Literal["enclosure"] = "enclosure"
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ class Any:
     terms: tuple[Term, ...]
 
 
-Term = Words | HasState | Published | Age | InFeed | Tagged | Not | All | Any
+Term = Words | HasState | Has | Published | Age | InFeed | Tagged | Not | All | Any
 
 
 @dataclass

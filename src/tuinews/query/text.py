@@ -9,6 +9,7 @@ from tuinews.query.terms import (
     Age,
     All,
     Any,
+    Has,
     HasState,
     InFeed,
     Not,
@@ -45,6 +46,8 @@ def _term_text(term: Term, alone: bool = False) -> str:
         return _words_text(term)
     if isinstance(term, HasState):
         return f"is:{term.state}"
+    if isinstance(term, Has):
+        return f"has:{term.what}"
     if isinstance(term, Published):
         when = datetime.fromtimestamp(term.when, tz=UTC)
         day = f"{when.year:04d}-{when.month:02d}-{when.day:02d}"

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from tuinews.store.lock import AlreadyRunning
 from tuinews.store.store import (
     CorruptStore,
+    Download,
     Feed,
     FeedExists,
     FeedSuccess,
@@ -34,6 +35,7 @@ __all__ = [
     "Account",
     "AlreadyRunning",
     "CorruptStore",
+    "Download",
     "Feed",
     "FeedExists",
     "FeedSuccess",

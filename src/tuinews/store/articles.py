@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from tuinews.models import Article, BodyKind
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
+from tuinews.store.enclosures import enclosures_of, store_enclosures_in
 from tuinews.store.feeds import Feeds, FeedSuccess
 from tuinews.store.pending import ACTIONS, queue_flag_in
 from tuinews.store.search_index import SearchIndex
@@ -38,7 +39,10 @@ def digest(article: Article) -> str:
     """A fingerprint of what an article shows, to see that a fetch changed it."""
     import hashlib  # here: loading OpenSSL's hashes costs 2 ms before the first frame
 
-    parts = (article.title, article.author, article.link, article.kind, article.body)
+    parts: tuple[str, ...] = (article.title, article.author, article.link, article.kind)
+    parts += (article.body,)
+    if article.enclosures:  # (only then: an article without any keeps its old digest)
+        parts += tuple(repr(e) for e in article.enclosures)
     return hashlib.sha1(
         "\x00".join(parts).encode("utf-8", "replace"), usedforsecurity=False
     ).hexdigest()
@@ -165,6 +169,8 @@ class Articles:
                 )
                 counts.new += 1
                 counts.new_ids.append(int(cursor.lastrowid or 0))
+                if article.enclosures:
+                    store_enclosures_in(db, counts.new_ids[-1], article.enclosures, False)
             elif row[1] != fingerprint:
                 db.execute(
                     "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
@@ -183,6 +189,7 @@ class Articles:
                         row[0],
                     ),
                 )
+                store_enclosures_in(db, row[0], article.enclosures, True)
                 counts.updated += 1
             else:
                 counts.unchanged += 1
@@ -256,6 +263,7 @@ class Articles:
             feed_id=int(r[1]),
             full=str(r[14] or ""),
             cached_markdown=str(r[11]) if r[11] is not None else None,
+            enclosures=enclosures_of(self.database, int(r[0])),
         )
 
     def is_empty(self) -> bool:

@@ -17,6 +17,7 @@ from tuinews.query import (
     Age,
     All,
     Any,
+    Has,
     HasState,
     InFeed,
     Not,
@@ -38,7 +39,9 @@ _STATE_SQL = {
     "starred": "a.starred = 1",
     # hidden by a rule (migration 8), or in a hidden feed
     "hidden": "(a.hidden = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1))",
+    "downloaded": "a.id IN (SELECT article_id FROM downloads WHERE state = 'done')",
 }
+_HAS_ENCLOSURE = "a.id IN (SELECT article_id FROM enclosures)"  # (migration 11)
 _IN_FEED = (
     "a.feed_id IN (SELECT id FROM feeds WHERE instr(lower(user_title), ?) "
     "OR instr(lower(title), ?) OR instr(lower(url), ?))"
@@ -55,7 +58,10 @@ _FEW_STATE_SQL = {
     **_STATE_SQL,
     "hidden": "(a.hidden = 1 OR EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id "
     "AND f.hidden = 1))",
+    "downloaded": "EXISTS (SELECT 1 FROM downloads d WHERE d.article_id = a.id "
+    "AND d.state = 'done')",
 }
+_FEW_HAS_ENCLOSURE = "EXISTS (SELECT 1 FROM enclosures e WHERE e.article_id = a.id)"
 _FEW_IN_FEED = (
     "EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id AND (instr(lower(f.user_title), ?) "
     "OR instr(lower(f.title), ?) OR instr(lower(f.url), ?)))"
@@ -105,6 +111,8 @@ def _condition(term: Term, sql: QuerySql, now: int) -> str:
     """The condition for one term, its parameters appended to ``sql.params``."""
     if isinstance(term, HasState):
         return (_FEW_STATE_SQL if sql.few else _STATE_SQL)[term.state]
+    if isinstance(term, Has):
+        return _FEW_HAS_ENCLOSURE if sql.few else _HAS_ENCLOSURE
     if isinstance(term, Published):
         sql.params.append(term.when)
         return "a.published < ?" if term.before else "a.published >= ?"

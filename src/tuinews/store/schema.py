@@ -307,6 +307,35 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX articles_by_title
         ON articles (title COLLATE NOCASE, id DESC, feed_id, read, starred, hidden);
     """,
+    # 11: enclosures (issue 16: podcasts), an article's attached files in the feed's order;
+    # downloads, one per enclosure URL: what is queued, done or failed, the file it goes to
+    # (a ``.part`` beside it until complete) and how far it got. A download outlives its
+    # article (retention): the file is the user's.
+    """
+    CREATE TABLE enclosures (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        type TEXT NOT NULL DEFAULT '',
+        length INTEGER,                             -- bytes, as the feed says
+        duration INTEGER,                           -- seconds, as the feed says
+        PRIMARY KEY (article_id, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE downloads (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        title TEXT NOT NULL DEFAULT '',
+        path TEXT NOT NULL,                         -- the final file
+        state TEXT NOT NULL DEFAULT 'queued',       -- queued, done, failed
+        error TEXT NOT NULL DEFAULT '',
+        received INTEGER NOT NULL DEFAULT 0,
+        total INTEGER,
+        added INTEGER NOT NULL,
+        finished INTEGER
+    );
+    CREATE INDEX downloads_by_article ON downloads (article_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

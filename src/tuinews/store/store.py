@@ -18,7 +18,9 @@
 - :class:`~.saved.Saved`: saved searches and the rules added by command;
 - :class:`~.rule_sql.RuleRunner`: rules applied to what is stored (at ingest they run in
   ``Articles.upsert_articles``'s transaction);
-- :class:`~.highlight_sql.Highlights`: which headlines of a page the highlights match.
+- :class:`~.highlight_sql.Highlights`: which headlines of a page the highlights match;
+- :class:`~.enclosures.Downloads`: enclosures' downloads (the enclosures themselves are
+  written and read with their articles).
 
 The Store hands out the parts' methods as its own, so callers see one object; a method's
 signature and docstring are where its SQL is. A change of several parts in one
@@ -40,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import CorruptStore, Database, StoreError
+from tuinews.store.enclosures import Download, Downloads
 from tuinews.store.feeds import LOCAL_TITLE, LOCAL_URL, Feed, FeedExists, Feeds, FeedSuccess
 from tuinews.store.listing import FirstPage, Headline, Listing, View
 from tuinews.store.search_index import SearchIndex
@@ -57,6 +60,7 @@ __all__ = [
     "LOCAL_URL",
     "Account",
     "CorruptStore",
+    "Download",
     "Feed",
     "FeedExists",
     "FeedSuccess",
@@ -177,6 +181,7 @@ class Store:
         self._index = index = SearchIndex(database)
         self._articles = articles = Articles(database, feeds, index)
         self._listing = listing = Listing(database, feeds)
+        self._downloads = downloads = Downloads(database)
         if TYPE_CHECKING:  # what the parts made later are (mypy reads this branch only)
             transfer = Transfer(database, articles, index)
             accounts = Accounts(database, feeds)
@@ -268,6 +273,13 @@ class Store:
         self.apply_remote_state = sync.apply_remote_state
         self.apply_remote_labels = sync.apply_remote_labels
         self.store_items = sync.store_items
+
+        # Enclosures' downloads
+        self.queue_download = downloads.queue_download
+        self.downloads = downloads.downloads
+        self.get_download = downloads.get_download
+        self.download_progress = downloads.download_progress
+        self.finish_download = downloads.finish_download
 
     @property
     def writable(self) -> bool:

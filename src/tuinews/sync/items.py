@@ -66,6 +66,7 @@ def remote_articles(
                 author=item.author,
                 body=item.content_html,
                 date=item_date(item),
+                enclosures=item.enclosures,
             )
             for item in group
         ]

@@ -92,6 +92,14 @@ MAIN_BINDINGS = [
     ),
     Binding("F", "full_text", "Full article / summary", id="full_text", show=False),
     Binding(
+        "D",
+        "download_enclosure",
+        "Download the article's enclosure (podcast)",
+        id="download_enclosure",
+        show=False,
+    ),
+    Binding("P", "play_enclosure", "Play the article's enclosure", id="play_enclosure", show=False),
+    Binding(
         "O",
         "sort_headlines",
         "Sort the headlines: newest, oldest, title, feed, unread first",

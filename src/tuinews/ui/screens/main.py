@@ -29,6 +29,7 @@ from tuinews.startup import Opened
 from tuinews.store import FirstPage, View
 from tuinews.store.flags import ReadFlags
 from tuinews.ui.bindings import FOCUS_ACTIONS, FOLDER_ACTIONS, MAIN_BINDINGS
+from tuinews.ui.enclosure_actions import EnclosureActions
 from tuinews.ui.feed_commands import FeedCommands
 from tuinews.ui.frame_hold import FrameHold
 from tuinews.ui.handoff_actions import HandoffActions
@@ -50,7 +51,7 @@ from tuinews.ui.widgets.refresh_status import RefreshStatus
 from tuinews.ui.widgets.search_bar import ALL_ARTICLES, SearchBar, parsed
 
 
-class MainScreen(ListKeys, PaneSizeActions, HandoffActions, Screen[None]):
+class MainScreen(ListKeys, PaneSizeActions, HandoffActions, EnclosureActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     AUTO_FOCUS = "#headlines"  # not the search bar first (each focus change rebuilds the footer)
 

@@ -1,0 +1,75 @@
+"""``tuinews downloads``: the enclosures' downloads listed (``--json``), one queued
+(``--add ARTICLE_ID``) and what is queued downloaded (``--run``, which also resumes what
+a dropped connection or a closed app left)."""
+
+from __future__ import annotations
+
+import argparse
+
+from tuinews.downloads import DownloadRefused, queue_enclosure, run_downloads
+from tuinews.enclosures import human_size
+from tuinews.output import iso_time, say, say_json, warn
+from tuinews.settings import Settings
+from tuinews.store import Download, Store
+
+
+def _json(download: Download) -> dict[str, object]:
+    return {
+        "url": download.url,
+        "article_id": download.article_id,
+        "title": download.title,
+        "path": download.path,
+        "state": download.state,
+        "error": download.error or None,
+        "received": download.received,
+        "total": download.total,
+        "added": iso_time(download.added),
+        "finished": iso_time(download.finished),
+    }
+
+
+def describe(download: Download) -> str:
+    """One line: state, progress, title, file (and why, if it failed)."""
+    got = human_size(download.received)
+    if download.total:
+        got += f" of {human_size(download.total)}"
+    line = (
+        f"{download.state:<7} {got:>22}  {download.title or download.url}\n        {download.path}"
+    )
+    if download.state == "failed" and download.error:
+        line += f"\n        {download.error}"
+    return line
+
+
+def downloads_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    if args.add is not None:
+        article = store.get_article(args.add)
+        if article is None:
+            warn(f"no article {args.add}")
+            return 2
+        try:
+            queued = queue_enclosure(store, settings, article, args.number)
+        except DownloadRefused as refused:
+            warn(str(refused))
+            return 2
+        if not args.json:
+            say(f"Queued: {queued.path}")
+    if args.run:
+        ended = run_downloads(store, settings)
+        if not args.json:
+            for download in ended:
+                say(describe(download))
+        if any(d.state == "failed" for d in ended):
+            if args.json:
+                say_json({"downloads": [_json(d) for d in store.downloads()]})
+            return 1
+    if args.json:
+        say_json({"downloads": [_json(d) for d in store.downloads()]})
+        return 0
+    if not args.run:
+        downloads = store.downloads()
+        if not downloads:
+            say("No downloads yet: D in the reader, or tuinews downloads --add ARTICLE_ID.")
+        for download in downloads:
+            say(describe(download))
+    return 0

@@ -1,0 +1,163 @@
+"""Enclosures' downloads, headless: queue one (into the ``download_dir`` setting's folder,
+under a name safe on every platform), and run what is queued (resuming what a dropped
+connection or a restart left in its ``.part`` file). Used by the app (a key, progress in
+the status line, resumed at start) and by ``tuinews downloads``.
+
+A download goes to ``NAME.part`` and is renamed to ``NAME`` only when complete: a
+failure never leaves a half file under the final name. Only http(s) URLs are fetched."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tuinews.enclosures import file_name_for, unused_path
+from tuinews.links import safe_link, shown_url
+from tuinews.models import Article, Enclosure
+from tuinews.settings import Settings
+from tuinews.store import Download, Store
+
+if TYPE_CHECKING:
+    from tuinews.fetch import Fetcher
+
+MB = 1024 * 1024
+SAVE_PROGRESS_EVERY = 1.0  # seconds between progress written to the store
+
+OnProgress = Callable[[Download, int, int | None], None]
+
+
+class DownloadRefused(ValueError):
+    """What cannot be downloaded, said for the user."""
+
+
+def part_path(download: Download) -> Path:
+    final = Path(download.path)
+    return final.with_name(final.name + ".part")
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but an http(s) URL (``file://``, ``data:``...)."""
+    try:
+        safe = safe_link(url)
+    except ValueError:
+        safe = None
+    if not safe:
+        raise DownloadRefused(f"only http(s) enclosures are downloaded, not {shown_url(url)!r}")
+
+
+def enclosure_of(article: Article, number: int = 1) -> Enclosure:
+    if not article.enclosures:
+        raise DownloadRefused("this article has no enclosure")
+    if not 1 <= number <= len(article.enclosures):
+        raise DownloadRefused(f"this article has {len(article.enclosures)} enclosures")
+    return article.enclosures[number - 1]
+
+
+def queue_enclosure(
+    store: Store, settings: Settings, article: Article, number: int = 1
+) -> Download:
+    """Queue the article's enclosure (the first unless ``number``): a new download, or
+    the one already known for its URL (queued again if it failed or its file is gone)."""
+    enclosure = enclosure_of(article, number)
+    check_url(enclosure.url)
+    known = store.get_download(enclosure.url)
+    if known is not None:
+        if known.state == "done" and not Path(known.path).exists():
+            store.finish_download(known.id, "failed", 0, "the file was removed")
+        return store.queue_download(enclosure.url, article.id, article.title, known.path)
+    taken = {d.path for d in store.downloads()}
+    path = unused_path(settings.download_path(), file_name_for(enclosure), taken)
+    return store.queue_download(enclosure.url, article.id, article.title, str(path))
+
+
+def run_downloads(
+    store: Store,
+    settings: Settings,
+    on_progress: OnProgress | None = None,
+    stop: threading.Event | None = None,
+) -> list[Download]:
+    """Download everything queued (also what is queued meanwhile), in this thread (its
+    own event loop); returns each download as it ended. ``stop`` set (the app closing):
+    the downloads stop at once and stay queued, their ``.part`` files kept, to resume at
+    the next start."""
+    from tuinews.network import new_fetcher  # (the HTTP stack: only when downloading)
+
+    done: set[int] = set()
+
+    async def run_all() -> None:
+        fetcher = new_fetcher(settings)
+        try:
+            while queued := [d for d in store.downloads("queued") if d.id not in done]:
+                tasks = [
+                    asyncio.create_task(_run_one(fetcher, store, settings, d, on_progress))
+                    for d in queued
+                ]
+                while not all(task.done() for task in tasks):
+                    if stop is not None and stop.is_set():
+                        for task in tasks:
+                            task.cancel()
+                        await asyncio.gather(*tasks, return_exceptions=True)
+                        return
+                    await asyncio.wait(tasks, timeout=0.1)
+                for task in tasks:
+                    task.result()  # (a bug: raised here)
+                done.update(d.id for d in queued)
+        finally:
+            await fetcher.aclose()
+
+    asyncio.run(run_all())
+    return [d for d in store.downloads() if d.id in done]
+
+
+async def _run_one(
+    fetcher: Fetcher,
+    store: Store,
+    settings: Settings,
+    download: Download,
+    on_progress: OnProgress | None,
+) -> None:
+    from tuinews.fetch.download import download as fetch_to  # (the HTTP stack: when used)
+
+    try:
+        check_url(download.url)
+    except DownloadRefused as refused:
+        store.finish_download(download.id, "failed", 0, str(refused))
+        return
+    final, part = Path(download.path), part_path(download)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = f"cannot make {final.parent} ({error.strerror or type(error).__name__})"
+        store.finish_download(download.id, "failed", 0, reason)
+        return
+    saved = [time.monotonic()]
+
+    def progress(received: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - saved[0] >= SAVE_PROGRESS_EVERY:
+            store.download_progress(download.id, received, total)
+            saved[0] = now
+        if on_progress is not None:
+            on_progress(download, received, total)
+
+    outcome = await fetch_to(
+        fetcher, download.url, part, max_bytes=settings.download_max_mb * MB, progress=progress
+    )
+    if not outcome.complete:
+        store.finish_download(download.id, "failed", outcome.received, outcome.error or "failed")
+        return
+    try:
+        if not part.exists():
+            part.touch()  # an empty file, complete
+        os.replace(part, final)
+    except OSError as error:
+        reason = f"cannot rename {part.name} ({error.strerror or type(error).__name__})"
+        store.finish_download(download.id, "failed", outcome.received, reason)
+        return
+    store.download_progress(download.id, outcome.received, outcome.total)
+    store.finish_download(download.id, "done", outcome.received)
