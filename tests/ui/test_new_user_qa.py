@@ -132,7 +132,7 @@ async def test_S_brackets_a_choice_typed_in_a_feed() -> None:
         press_fast(pilot, "S", *"Either", "enter")
         await wait_settled(pilot, lambda: [s.name for s in store.saved_searches()] == ["Either"])
         saved = store.saved_searches()[0].query
-        assert saved == "feed:https://tech.example/feed (kernel OR python)"
+        assert saved == "feed:https://tech.example/feed is:local (kernel OR python)"
         titles = [h.title for h in store.headlines(View(search=saved))]
         assert titles == ["Kernel news", "Python tips"]
         screen.search_bar.value = "kernel news"
@@ -141,7 +141,7 @@ async def test_S_brackets_a_choice_typed_in_a_feed() -> None:
         press_fast(pilot, "S", *"Plain", "enter")
         await wait_settled(pilot, lambda: len(store.saved_searches()) == 2)
         plain = [s.query for s in store.saved_searches() if s.name == "Plain"]
-        assert plain == ["feed:https://tech.example/feed kernel news"]
+        assert plain == ["feed:https://tech.example/feed is:local kernel news"]
 
 
 API = "https://rss.example/api/greader.php"
@@ -163,6 +163,33 @@ def local_and_account_feed() -> tuple[Store, Feed, Feed]:
 
 def messages(app: TuinewsApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def test_S_in_one_of_two_feeds_of_the_same_url_saves_that_feed_only() -> None:
+    """A local feed and an account's at the same address: a search saved in either
+    selects that one (``account:HOST`` or ``is:local`` beside ``feed:URL``)."""
+    store, local, synced = local_and_account_feed()
+    app = app_over(store)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await wait_for(pilot, lambda: screen.feed_list.feed(synced.id) is not None)
+        for feed, name, title in (
+            (synced, "Synced", "Synced story"),
+            (local, "Here", "Local story"),
+        ):
+            await choose(pilot, "World News", feed.id)
+            await pilot.press("slash", *"story", "enter")
+            await wait_settled(pilot, lambda: len(screen.shown) == 1)
+            press_fast(pilot, "S", *name, "enter")
+            await wait_settled(pilot, lambda n=name: n in [s.name for s in store.saved_searches()])
+            (saved,) = [s.query for s in store.saved_searches() if s.name == name]
+            assert [h.title for h in store.headlines(View(search=saved))] == [title], saved
+            await pilot.press("escape")
+            await settle(pilot)
+        queries = {s.name: s.query for s in store.saved_searches()}
+        assert queries["Synced"] == "feed:https://world.example/feed account:rss.example story"
+        assert queries["Here"] == "feed:https://world.example/feed is:local story"
 
 
 async def test_the_feed_list_marks_an_accounts_feed_with_its_server() -> None:

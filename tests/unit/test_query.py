@@ -57,7 +57,8 @@ def test_each_kind_of_term() -> None:
     [
         (
             "is:bogus",
-            "is:bogus is not known (is:unread, is:read, is:starred, is:hidden, is:downloaded)",
+            "is:bogus is not known (is:unread, is:read, is:starred, is:hidden, is:downloaded, "
+            "is:local)",
         ),
         ("after:yesterday", "after:yesterday is not a date (use 2024-01-31)"),
         ('feed:""', "feed: needs a name"),

@@ -244,3 +244,36 @@ def test_symbols_after_a_word_end_it(tmp_path: Path) -> None:
         assert found("c*") == ["AT&T results", "C++ tips", "Code review"]  # (carrier)
         assert found("cod") == ["Code review"]  # bare: a prefix
         assert found("stat") == ["Meet at the station"]
+
+
+def test_account_and_is_local_tell_two_feeds_of_the_same_url_apart(store: Store) -> None:
+    """``feed:URL`` matches a local feed and an account's of the same address; with
+    ``account:HOST`` or ``is:local`` one of them; in rules (a few articles) too."""
+    from tuinews.store.accounts import RemoteFeed
+
+    account, _ = store.add_account("https://rss.example/api/greader.php", "alice")
+    store.apply_subscriptions(
+        account.id, [RemoteFeed("feed/1", "https://news.example/feed", "Daily News", "", ())]
+    )
+    (synced,) = [f for f in store.feeds(kind=None) if f.account_id == account.id]
+    store.upsert_articles(synced.id, [article("s1", "Synced story", "Kharkiv.", date=ago(1))])
+    both = titles(store, "feed:news.example kharkiv")
+    assert both == ["Synced story", "Ukraine advances in the east"]
+    assert titles(store, "feed:news.example account:rss.example kharkiv") == ["Synced story"]
+    assert titles(store, "feed:news.example account:ALICE kharkiv") == ["Synced story"]
+    assert titles(store, "feed:news.example is:local kharkiv") == ["Ukraine advances in the east"]
+    assert titles(store, "account:elsewhere") == []
+    assert "Synced story" not in titles(store, "is:local")
+    assert titles(store, "-is:local") == ["Synced story"]
+    few = query_sql(parse_query("account:rss.example"), few=True)
+    assert "EXISTS" in few.where[0] and few.params == ["rss.example"] * 2
+
+
+def test_account_and_is_local_print_back_and_parse() -> None:
+    from tuinews.query import InAccount, format_query
+
+    query = parse_query("account:Rss.Example is:local")
+    assert query.hints == []
+    assert query.terms[0] == InAccount("rss.example")
+    assert format_query(query) == "account:rss.example is:local"
+    assert parse_query('account:""').hints == ["account: needs a name"]

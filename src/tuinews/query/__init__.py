@@ -10,7 +10,9 @@
     ( ... )          a group; ``NOT x`` is ``-x``
     title:w author:w match in that field only
     feed:NAME tag:T  articles of feeds whose name contains NAME / with tag T
+    account:NAME     articles of feeds of an account whose user or API URL contains NAME
     is:unread is:starred is:read is:hidden is:downloaded (an enclosure downloaded)
+    is:local         articles of feeds of no account (fetched here, or the local files)
     has:enclosure    articles with an enclosure (a podcast episode...)
     after:2024-01-01 before:2024-02-01
     age:<7d age:>1m  published less / more than this long ago (h, d, w, m = 30 d, y = 365 d)
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
         Any,
         Has,
         HasState,
+        InAccount,
         InFeed,
         Not,
         Published,
@@ -86,6 +89,7 @@ __all__ = [
     "Any",
     "Has",
     "HasState",
+    "InAccount",
     "InFeed",
     "Not",
     "Published",

@@ -15,6 +15,7 @@ from tuinews.query.terms import (
     Any,
     Has,
     HasState,
+    InAccount,
     InFeed,
     Not,
     Published,
@@ -118,8 +119,8 @@ def _date(value: str) -> datetime | None:
 
 
 def _filter(key: str, value: str, query: Query) -> Term | None:
-    """The term for ``key:value`` (is, after, before, age, has, feed, tag), or None with
-    a hint."""
+    """The term for ``key:value`` (is, after, before, age, has, feed, account, tag), or
+    None with a hint."""
     if key == "is":
         state = value.lower()
         if state not in STATES:
@@ -150,10 +151,12 @@ def _filter(key: str, value: str, query: Query) -> Term | None:
     if not value:
         query.hints.append(f"{key}: needs a name")
         return None
+    if key == "account":
+        return InAccount(value.casefold())
     return InFeed(value.casefold()) if key == "feed" else Tagged(value.casefold())
 
 
-_FILTERS = ("is", "after", "before", "age", "has", "feed", "tag")
+_FILTERS = ("is", "after", "before", "age", "has", "feed", "account", "tag")
 _FIELDS: dict[str, Literal["title", "author"]] = {"title": "title", "author": "author"}
 
 

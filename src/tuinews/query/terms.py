@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-State = Literal["unread", "read", "starred", "hidden", "downloaded"]
-STATES: tuple[State, ...] = ("unread", "read", "starred", "hidden", "downloaded")
+State = Literal["unread", "read", "starred", "hidden", "downloaded", "local"]
+STATES: tuple[State, ...] = ("unread", "read", "starred", "hidden", "downloaded", "local")
 Unit = Literal["h", "d", "w", "m", "y"]
 UNIT_SECONDS: dict[Unit, int] = {
     "h": 3600,
@@ -77,6 +77,15 @@ class InFeed:
 
 
 @dataclass(frozen=True)
+class InAccount:
+    """In a feed of an account whose user or API URL contains ``name`` (casefolded):
+    with ``feed:``, it tells an account's feed from a local one of the same URL
+    (``is:local`` is the local one)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Tagged:
     tag: str  # casefolded
 
@@ -100,7 +109,7 @@ class Any:
     terms: tuple[Term, ...]
 
 
-Term = Words | HasState | Has | Published | Age | InFeed | Tagged | Not | All | Any
+Term = Words | HasState | Has | Published | Age | InFeed | InAccount | Tagged | Not | All | Any
 
 
 @dataclass

@@ -11,6 +11,7 @@ from tuinews.query.terms import (
     Any,
     Has,
     HasState,
+    InAccount,
     InFeed,
     Not,
     Published,
@@ -56,6 +57,8 @@ def _term_text(term: Term, alone: bool = False) -> str:
         return f"age:{'>' if term.older else '<'}{term.amount}{term.unit}"
     if isinstance(term, InFeed):
         return f"feed:{_value(term.name)}"
+    if isinstance(term, InAccount):
+        return f"account:{_value(term.name)}"
     if isinstance(term, Tagged):
         return f"tag:{_value(term.tag)}"
     if isinstance(term, Not):

@@ -19,6 +19,7 @@ from tuinews.query import (
     Any,
     Has,
     HasState,
+    InAccount,
     InFeed,
     Not,
     Published,
@@ -40,7 +41,17 @@ _STATE_SQL = {
     # hidden by a rule (migration 8), or in a hidden feed
     "hidden": "(a.hidden = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE hidden = 1))",
     "downloaded": "a.id IN (SELECT article_id FROM downloads WHERE state = 'done')",
+    # a feed of no account's: a subscription fetched here, or the local files
+    "local": "a.feed_id IN (SELECT id FROM feeds WHERE account_id IS NULL)",
 }
+_IN_ACCOUNT = (
+    "a.feed_id IN (SELECT f.id FROM feeds f JOIN accounts c ON c.id = f.account_id "
+    "WHERE instr(lower(c.user), ?) OR instr(lower(c.api_url), ?))"
+)
+_FEW_IN_ACCOUNT = (
+    "EXISTS (SELECT 1 FROM feeds f JOIN accounts c ON c.id = f.account_id WHERE "
+    "f.id = a.feed_id AND (instr(lower(c.user), ?) OR instr(lower(c.api_url), ?)))"
+)
 _HAS_ENCLOSURE = "a.id IN (SELECT article_id FROM enclosures)"  # (migration 11)
 _IN_FEED = (
     "a.feed_id IN (SELECT id FROM feeds WHERE instr(lower(user_title), ?) "
@@ -60,6 +71,7 @@ _FEW_STATE_SQL = {
     "AND f.hidden = 1))",
     "downloaded": "EXISTS (SELECT 1 FROM downloads d WHERE d.article_id = a.id "
     "AND d.state = 'done')",
+    "local": "EXISTS (SELECT 1 FROM feeds f WHERE f.id = a.feed_id AND f.account_id IS NULL)",
 }
 _FEW_HAS_ENCLOSURE = "EXISTS (SELECT 1 FROM enclosures e WHERE e.article_id = a.id)"
 _FEW_IN_FEED = (
@@ -122,6 +134,9 @@ def _condition(term: Term, sql: QuerySql, now: int) -> str:
     if isinstance(term, InFeed):
         sql.params += [term.name] * 3
         return _FEW_IN_FEED if sql.few else _IN_FEED
+    if isinstance(term, InAccount):
+        sql.params += [term.name] * 2
+        return _FEW_IN_ACCOUNT if sql.few else _IN_ACCOUNT
     if isinstance(term, Tagged):
         sql.params += [term.tag, term.tag]
         return _FEW_TAGGED if sql.few else _TAGGED
