@@ -24,8 +24,13 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI_AND_HIDDEN = re.compile(
     "[\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b\u200e\u200f\u2060-\u2064\u061c\ufeff]"
 )
-# Zero-width and invisible formatting characters: all removed from one-line fields.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\u061c\ufeff]")
+# Zero-width and invisible formatting characters: removed from one-line fields; the
+# joiners too, except between two letters of other scripts than ASCII's (the spelling of
+# a Persian or an Indic title, an emoji sequence), where they cannot disguise a name.
+_INVISIBLE = re.compile(
+    "[\u00ad\u200b\u200e\u200f\u2028\u2029\u2060-\u2064\u061c\ufeff]"
+    "|(?<![^\\x00-\\x7f\\s\u200c\u200d])[\u200c\u200d]|[\u200c\u200d](?![^\\x00-\\x7f\\s])"
+)
 # Runs of combining marks longer than this are cut ("Zalgo" text).
 MAX_COMBINING = 4
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"

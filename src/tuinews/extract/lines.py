@@ -20,6 +20,8 @@ _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31bf"
     "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
 )
+# Thai and Lao letters (their vowel and tone marks are not letters: counted apart).
+_UNMARKED = re.compile("[\u0e00-\u0eff]")
 # A dateline: a year, with a day of the month or a time of day, in a short line.
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 _DAY_OR_TIME = re.compile(r"(?<![\d.,:/])(?:[0-3]?\d)(?![\d.,%]\d|\d)|\d{1,2}:\d\d")
@@ -41,12 +43,30 @@ def words(text: str) -> int:
 
 
 def unspaced(text: str) -> bool:
-    """Mostly written in a script without spaces between words (where a sentence always
-    ends with a mark: a long run of words without one is a list of names or links)."""
+    """Mostly written in a script without spaces between words where a sentence always
+    ends with a mark (Chinese, Japanese, Burmese, Khmer: a long run of words without one
+    is a list of names or links)."""
     if text.isascii():
         return False
     letters = len(LETTERS.findall(text))
-    return bool(letters) and len(_UNSPACED.findall(text)) * 2 > letters
+    marked = len(_UNSPACED.findall(text)) - len(_UNMARKED.findall(text))
+    return bool(letters) and marked * 2 > letters
+
+
+def unmarked(text: str) -> bool:
+    """Mostly Thai or Lao: written without spaces between words, and without a mark at
+    the end of a sentence (a space ends it)."""
+    if text.isascii():
+        return False
+    letters = len(LETTERS.findall(text))
+    return bool(letters) and len(_UNMARKED.findall(text)) * 2 > letters
+
+
+def mean_run(text: str) -> float:
+    """The mean length of the space-separated runs of a line: in Thai or Lao a run is a
+    clause or a sentence (tens of characters), a menu's item is a word or two."""
+    runs = text.split()
+    return sum(len(run) for run in runs) / len(runs) if runs else 0.0
 
 
 def strip_markers(line: str) -> str:
