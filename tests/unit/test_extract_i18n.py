@@ -146,3 +146,13 @@ def test_underscores_are_escaped_only_where_they_would_emphasise(
     title: str, line: str | None
 ) -> None:
     assert heading_text(title) == (title if line is None else line)
+
+
+def test_a_long_thai_headline_is_the_title_of_a_plain_text_page() -> None:
+    # 88 characters, 17 words: counted two characters a word it was a paragraph's 44.
+    headline = "กรมอุตุนิยมวิทยาเตือนประชาชนในภาคเหนือเตรียมรับมือฝนตกหนักและน้ำป่าไหลหลากตลอดสัปดาห์นี้"
+    paragraphs = [THAI + f" ครั้งที่ {n}" for n in range(5)]
+    text = "\n\n".join(["ข่าววันนี้", "* หน้าแรก\n* กีฬา", f"# {headline}", "ข่าวเด่น", *paragraphs])
+    result = extract_text(text)
+    assert result.found
+    assert result.title == headline
