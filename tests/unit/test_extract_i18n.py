@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tuinews.extract import extract_document, extract_html, extract_text, heading_text
+from tuinews.extract.lines import looks_like_dateline
 from tuinews.extract.paragraphs import _cohesion_tokens, unit_value
 from tuinews.formats.text import ends_with_punctuation
 from tuinews.sanitise import clean_line
@@ -156,3 +157,16 @@ def test_a_long_thai_headline_is_the_title_of_a_plain_text_page() -> None:
     result = extract_text(text)
     assert result.found
     assert result.title == headline
+
+
+@pytest.mark.parametrize(
+    ("line", "dated"),
+    [
+        ("โดย สมชาย ใจดี 15 มกราคม 2567 เวลา 11:20 น.", True),  # the Buddhist Era's 2024
+        ("15 ม.ค. 2567", True),
+        ("۱۴۰۳/۰۲/۱۵ - 14:20", True),  # Persian digits
+        ("2567 people came on 3 May", False),  # 2567 is a year only in Thai
+    ],
+)
+def test_thai_and_persian_datelines(line: str, dated: bool) -> None:
+    assert looks_like_dateline(line) is dated

@@ -25,7 +25,8 @@ _UNSPACED = re.compile(
 _UNMARKED = re.compile("[\u0e00-\u0eff]")
 UNMARKED_WORD_CHARS = 5
 # A dateline: a year, with a day of the month or a time of day, in a short line.
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
+# (Thai dates give the Buddhist Era's year: 2567 is 2024.)
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20|25)\d\d(?![\d.,]\d)")
 _DAY_OR_TIME = re.compile(r"(?<![\d.,:/])(?:[0-3]?\d)(?![\d.,%]\d|\d)|\d{1,2}:\d\d")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 DATELINE_MAX_WORDS = 14
@@ -99,11 +100,13 @@ def looks_like_dateline(text: str) -> bool:
         return False
     if _NUMERIC_DATE.search(text):
         return True
-    year = _YEAR.search(text)
-    if year is None:
-        return False
-    rest = text[: year.start()] + " " + text[year.end() :]
-    return bool(_DAY_OR_TIME.search(rest))
+    for year in _YEAR.finditer(text):
+        if year.group().startswith("25") and not _UNMARKED.search(text):
+            continue  # a Buddhist Era year is one only in Thai (or Lao) text
+        rest = text[: year.start()] + " " + text[year.end() :]
+        if _DAY_OR_TIME.search(rest):
+            return True
+    return False
 
 
 def is_dateline(block: Block) -> bool:
