@@ -170,3 +170,24 @@ def test_a_long_thai_headline_is_the_title_of_a_plain_text_page() -> None:
 )
 def test_thai_and_persian_datelines(line: str, dated: bool) -> None:
     assert looks_like_dateline(line) is dated
+
+
+def test_commas_of_other_scripts_count_in_the_paragraph_scores() -> None:
+    # Readability's paragraph score counts commas; readability-lxml counted only ",", so
+    # a Chinese article of long, comma-rich sentences lost to a thread of short comments.
+    article = "".join(
+        f"<p>第{n}段，地铁三号线今天开通，全长二十八公里，共设二十一座车站，连接大学城和新区。</p>"
+        for n in range(4)
+    )
+    comments = "".join(
+        f"<p>网友{n}号说这条线路开通以后上班方便多了希望以后票价不要太贵也希望多加几班车。</p>"
+        for n in range(6)
+    )
+    html = (
+        "<html><head><title>地铁三号线开通</title></head><body>"
+        f"<div><div class='c1'>{article}</div></div>"
+        f"<div><div class='c2'>{comments}</div></div></body></html>"
+    )
+    result = extract_html(html)
+    assert "地铁三号线今天开通" in result.markdown
+    assert "网友" not in result.markdown
