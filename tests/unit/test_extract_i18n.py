@@ -191,3 +191,18 @@ def test_commas_of_other_scripts_count_in_the_paragraph_scores() -> None:
     result = extract_html(html)
     assert "地铁三号线今天开通" in result.markdown
     assert "网友" not in result.markdown
+
+
+def test_a_marked_byline_is_taken_out_of_the_body_and_kept_as_the_byline() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} of the article, long enough to be read as text.</p>" * 3
+        for n in range(4)
+    )
+    html = (
+        "<html><head><title>A story</title></head><body><article>"
+        f"<p class='story-byline'>By Ann Walker</p>{body}</article></body></html>"
+    )
+    result = extract_html(html)
+    assert "Ann Walker" not in result.markdown
+    assert result.byline == "By Ann Walker"
+    assert "Paragraph 3" in result.markdown

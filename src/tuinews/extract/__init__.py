@@ -95,10 +95,11 @@ def extract_html(html: str, url: str = "") -> Extracted:
         )
     body = main_content.extract_body(root, title)
     markdown = html_to_markdown(body.html, url, parser="lxml")
+    byline = meta.byline or body.byline
     if body.found and markdown.strip():
-        return _finish(title, meta.byline, meta.date, markdown, True)
+        return _finish(title, byline, meta.date, markdown, True)
     note = NO_ARTICLE_NOTE if markdown.strip() else EMPTY_NOTE
-    return _finish(title, meta.byline, meta.date, markdown, False, note)
+    return _finish(title, byline, meta.date, markdown, False, note)
 
 
 def _too_deep(html: str) -> Extracted:

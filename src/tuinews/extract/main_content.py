@@ -51,6 +51,7 @@ class Body:
 
     html: str
     found: bool
+    byline: str = ""  # the text of an element marked as the byline, taken out
 
 
 def _readability_class() -> type[Any]:
@@ -295,20 +296,20 @@ def extract_body(root: HtmlElement, title: str) -> Body:
             text_of(content)
         ):
             _insert(content, added)
-    post_clean(content, title)
+    byline = post_clean(content, title)
     if words(text_of(content)) < MIN_ARTICLE_WORDS or link_density(content) > (
         MAX_ARTICLE_LINK_DENSITY
     ):
         return whole_page(root, title)
-    return Body(html=lxml.html.tostring(content, encoding="unicode"), found=True)
+    return Body(html=lxml.html.tostring(content, encoding="unicode"), found=True, byline=byline)
 
 
 def whole_page(root: HtmlElement, title: str) -> Body:
     """All of a (pre-cleaned) page's text, for pages without an article."""
     body = root.find("body")
     page = copy.deepcopy(body if body is not None else root)
-    post_clean(page, title)
-    return Body(html=lxml.html.tostring(page, encoding="unicode"), found=False)
+    byline = post_clean(page, title)
+    return Body(html=lxml.html.tostring(page, encoding="unicode"), found=False, byline=byline)
 
 
 def _insert(content: HtmlElement, added: list[HtmlElement]) -> None:
