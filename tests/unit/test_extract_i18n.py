@@ -129,6 +129,7 @@ def test_a_persian_title_keeps_its_zero_width_non_joiners() -> None:
 
 def test_joiners_go_from_one_line_fields_where_they_could_disguise_a_name() -> None:
     assert clean_line("pay\u200cpal \u200dbank\u200d") == "paypal bank"
+    assert clean_line("Сб\u200cер б\u200dанк") == "Сбер банк"  # Cyrillic: no joiners
     assert clean_line("می\u200c\u200cخواهند") == "می\u200cخواهند"
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     assert clean_line(f"{family} news") == f"{family} news"
