@@ -2,8 +2,13 @@
 readability-lxml and trafilatura measured in the same run.
 
     python benchmarks/extract.py [--corpus DIR] [--min-bytes 8000] [--input html|txt|both]
-                                 [--extractors ours,readability,trafilatura,everything]
-                                 [--worst N] [--page NAME ...]
+                                 [--extractors ours,readability,readability-title,...]
+                                 [--worst N] [--page NAME ...] [--by-language]
+
+``--by-language``: also the mean precision, recall, F1 and title agreement of each
+language (the page's ``lang`` in expected-metadata.json; else the folder name's prefix,
+``zh-div``; else the script of its expected text), and of all the pages not in English.
+``--corpus tests/fixtures/i18n`` scores the non-English pages built for the tests.
 
 The corpus (``../shared/corpus/readability`` from the repository root) holds one folder
 per page: ``source.html``, ``source.txt`` (a plain-text dump of the same page),
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import statistics
 import sys
@@ -66,6 +72,13 @@ def tokens(text: str) -> Counter[str]:
     for _ in range(3):  # links around images, then the links themselves
         text = _LINK.sub(r"\1", text)
     return Counter(_TOKEN.findall(text.lower()))
+
+
+def precision_recall(got: Counter[str], expected: Counter[str]) -> tuple[float, float]:
+    overlap = sum((got & expected).values())
+    precision = overlap / sum(got.values()) if got else float(not expected)
+    recall = overlap / sum(expected.values()) if expected else float(not got)
+    return precision, recall
 
 
 def f1(got: Counter[str], expected: Counter[str]) -> float:
@@ -124,6 +137,19 @@ def run_readability(data: bytes, is_text: bool) -> str:
     return f"# {document.short_title()}\n\n{body}"
 
 
+def run_readability_title(data: bytes, is_text: bool) -> str:
+    """readability-lxml with its plain ``title()`` (the page's ``<title>``) instead."""
+    from readability import Document
+
+    from tuinews.formats.encoding import decode
+
+    page = decode(data)
+    if is_text:
+        page = _lines_as_html(page)
+    body = run_readability(data, is_text).partition("\n\n")[2]
+    return f"# {Document(page).title()}\n\n{body}"
+
+
 def run_trafilatura(data: bytes, is_text: bool) -> str:
     import trafilatura
 
@@ -154,12 +180,14 @@ def run_everything(data: bytes, is_text: bool) -> str:
 EXTRACTORS: dict[str, Callable[[bytes, bool], str]] = {
     "ours": run_ours,
     "readability": run_readability,
+    "readability-title": run_readability_title,
     "trafilatura": run_trafilatura,
     "everything": run_everything,
 }
 LABELS = {
     "ours": "tuinews.extract",
     "readability": "readability-lxml",
+    "readability-title": "readability-lxml title()",
     "trafilatura": "trafilatura",
     "everything": "show everything",
 }
@@ -171,14 +199,46 @@ class Page:
     html_size: int
     expected: Counter[str]
     title: str
+    language: str = ""
 
 
 @dataclass
 class Result:
     f1: dict[str, float] = field(default_factory=dict)
+    precision: dict[str, float] = field(default_factory=dict)
+    recall: dict[str, float] = field(default_factory=dict)
     title: dict[str, bool] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
+
+
+_KANA = re.compile("[\u3040-\u30ff]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+_SCRIPTS = {"th": "[\u0e00-\u0e7f]", "ar": "[\u0600-\u06ff]", "he": "[\u0590-\u05ff]"}
+
+
+def page_language(folder: Path, text: str) -> str:
+    """The page's language: its metadata's ``lang``, else (a page without metadata) the
+    folder's prefix (``zh-div``), else a guess from the script of its text ("und": Latin
+    or unknown)."""
+    metadata = folder / "expected-metadata.json"
+    if metadata.is_file():
+        lang = json.loads(metadata.read_text(encoding="utf-8")).get("lang")
+        if isinstance(lang, str) and lang:
+            return lang.split("-")[0].lower()
+    else:  # pages built for the tests: "zh-div"
+        prefix = folder.name.split("-")[0]
+        if len(prefix) == 2 and prefix.isalpha() and "-" in folder.name:
+            return prefix
+    letters = sum(1 for char in text if char.isalpha()) or 1
+    if len(_KANA.findall(text)) > 0.05 * letters:
+        return "ja"
+    if len(_HAN.findall(text)) > 0.3 * letters:
+        return "zh"
+    for language, pattern in _SCRIPTS.items():
+        if len(re.findall(pattern, text)) > 0.3 * letters:
+            return language
+    return "und"
 
 
 def load_pages(corpus: Path, names: list[str]) -> list[Page]:
@@ -186,12 +246,14 @@ def load_pages(corpus: Path, names: list[str]) -> list[Page]:
     for folder in sorted(corpus.iterdir()):
         if not (folder / "source.html").is_file() or (names and folder.name not in names):
             continue
+        expected = (folder / "expected.txt").read_text(encoding="utf-8")
         pages.append(
             Page(
                 name=folder.name,
                 html_size=(folder / "source.html").stat().st_size,
-                expected=tokens((folder / "expected.txt").read_text(encoding="utf-8")),
+                expected=tokens(expected),
                 title=normalise_title((folder / "expected-title.txt").read_text(encoding="utf-8")),
+                language=page_language(folder, expected),
             )
         )
     return pages
@@ -211,7 +273,9 @@ def measure(corpus: Path, pages: list[Page], extractor: str, source: str, result
             result.failed.append(f"{page.name}: {type(error).__name__}")
         result.seconds[page.name] = time.perf_counter() - start
         title, body = split_output(output)
-        result.f1[page.name] = f1(tokens(body), page.expected)
+        got = tokens(body)
+        result.f1[page.name] = f1(got, page.expected)
+        result.precision[page.name], result.recall[page.name] = precision_recall(got, page.expected)
         if page.title:
             result.title[page.name] = normalise_title(title) == page.title
 
@@ -228,6 +292,28 @@ def summary_row(source: str, extractor: str, result: Result, pages: list[Page]) 
     )
 
 
+def language_rows(source: str, extractor: str, result: Result, pages: list[Page]) -> list[str]:
+    """Mean precision, recall, F1 and title agreement per language, and over the pages
+    that are not in English (nor of an unknown language)."""
+    groups: dict[str, list[Page]] = {}
+    for page in pages:
+        groups.setdefault(page.language, []).append(page)
+    foreign = [page for page in pages if page.language not in ("en", "und")]
+    rows = []
+    for language, group in [*sorted(groups.items()), ("not English", foreign)]:
+        if not group:
+            continue
+        titles = [result.title[page.name] for page in group if page.name in result.title]
+        rows.append(
+            f"| {source} | {LABELS[extractor]} | {language} | {len(group)} | "
+            f"{statistics.mean(result.precision[page.name] for page in group):.3f} | "
+            f"{statistics.mean(result.recall[page.name] for page in group):.3f} | "
+            f"{statistics.mean(result.f1[page.name] for page in group):.3f} | "
+            + (f"{sum(titles) / len(titles):.2f} |" if titles else "- |")
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -238,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extractors", default="ours,readability,trafilatura,everything")
     parser.add_argument("--worst", type=int, default=0, help="list each extractor's N worst")
     parser.add_argument("--page", action="append", default=[], help="only these pages")
+    parser.add_argument("--by-language", action="store_true", help="also a row per language")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
@@ -250,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         "| input | extractor | pages | mean F1 | median F1 | title exact | s/page mean | "
         "s/page max |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
     )
-    rows, large_rows = [], []
+    rows, large_rows, by_language = [], [], []
     for source in sources:
         for extractor in extractors:
             result = Result()
@@ -259,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.min_bytes and large:
                 large_rows.append(summary_row(source, extractor, result, large))
             print(rows[-1], file=sys.stderr, flush=True)
+            if args.by_language:
+                by_language += language_rows(source, extractor, result, pages)
             for failure in result.failed:
                 print(f"  {LABELS[extractor]} failed on {failure}", file=sys.stderr)
             if args.worst:
@@ -273,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nAll {len(pages)} pages:\n")
     print(header)
     print("\n".join(rows))
+    if by_language:
+        print("\nBy language:\n")
+        print("| input | extractor | language | pages | precision | recall | F1 | title exact |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("\n".join(by_language))
     if large_rows:
         print(f"\nThe {len(large)} pages of {args.min_bytes} bytes or more:\n")
         print(header)

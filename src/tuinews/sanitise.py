@@ -24,8 +24,18 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI_AND_HIDDEN = re.compile(
     "[\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b\u200e\u200f\u2060-\u2064\u061c\ufeff]"
 )
-# Zero-width and invisible formatting characters: all removed from one-line fields.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\u061c\ufeff]")
+# Zero-width and invisible formatting characters: removed from one-line fields; the
+# joiners too, except between two letters of the scripts whose spelling needs them
+# (Arabic, Persian, Indic, Sinhala, Tibetan, Burmese, Khmer, Mongolian) or in an emoji
+# sequence: between Latin or Cyrillic letters they would only disguise a name.
+_JOINED = (
+    "\u0600-\u08ff\u0900-\u0dff\u0f00-\u0fff\u1000-\u109f\u1780-\u18af"
+    "\ufb50-\ufdff\ufe70-\ufefe\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
+)
+_INVISIBLE = re.compile(
+    "[\u00ad\u200b\u200e\u200f\u2028\u2029\u2060-\u2064\u061c\ufeff]"
+    f"|(?<![{_JOINED}\u200c\u200d])[\u200c\u200d]|[\u200c\u200d](?![{_JOINED}])"
+)
 # Runs of combining marks longer than this are cut ("Zalgo" text).
 MAX_COMBINING = 4
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"

@@ -90,6 +90,14 @@ CASES = [
         "Goo\u200bgle \u2060x\ufeff so\u00adft a" + "\u0301" * 5000,
         author="Ev\u200bil",
     ),
+    Case(  # joiners disguise Latin and Cyrillic names; a Persian word keeps its own
+        "b45-joiners",
+        "Pay\u200cPal \u0421\u0431\u200c\u0435\u0440 \u200dx\u200d "
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        author="Ev\u200dil",
+        expect_title="PayPal \u0421\u0431\u0435\u0440 x "
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+    ),
 ]
 
 

@@ -14,6 +14,7 @@ a file with its pages and plain text in reader mode.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -94,10 +95,11 @@ def extract_html(html: str, url: str = "") -> Extracted:
         )
     body = main_content.extract_body(root, title)
     markdown = html_to_markdown(body.html, url, parser="lxml")
+    byline = meta.byline or body.byline
     if body.found and markdown.strip():
-        return _finish(title, meta.byline, meta.date, markdown, True)
+        return _finish(title, byline, meta.date, markdown, True)
     note = NO_ARTICLE_NOTE if markdown.strip() else EMPTY_NOTE
-    return _finish(title, meta.byline, meta.date, markdown, False, note)
+    return _finish(title, byline, meta.date, markdown, False, note)
 
 
 def _too_deep(html: str) -> Extracted:
@@ -181,13 +183,41 @@ def heading_text(title: str) -> str:
     for mark in ("*", "`"):
         if text.count(mark) >= 2:
             text = text.replace(mark, "\\" + mark)
-    if text.count("_") >= 2 and re.search(r"(?:^|\W)_|_(?:\W|$)", text):
+    if text.count("_") >= 2 and _underscore_emphasis(text):
         text = text.replace("_", "\\_")
     if "](" in text or "][" in text:
         text = text.replace("[", "\\[").replace("]", "\\]")
     text = _TAG_START.sub(r"\\<", text)
     text = _ENTITY.sub(r"\\&", text)
     return _CLOSING_HASHES.sub(r"\1\\\2", text)
+
+
+_UNDERSCORES = re.compile(r"_+")
+
+
+def _underscore_emphasis(text: str) -> bool:
+    """Whether underscores in a line would make emphasis in CommonMark: a run that can
+    open it (left-flanking, not inside a word) before one that can close it. Titles of
+    Chinese sites ("标题 _频道 _网站", "标题_频道_网站") have underscores that make none."""
+    can_open = False
+    for match in _UNDERSCORES.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        left = not after.isspace() and (
+            not _punctuation(after) or before.isspace() or _punctuation(before)
+        )
+        right = not before.isspace() and (
+            not _punctuation(before) or after.isspace() or _punctuation(after)
+        )
+        if can_open and right and (not left or _punctuation(after)):
+            return True
+        if left and (not right or _punctuation(before)):
+            can_open = True
+    return False
+
+
+def _punctuation(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PS"
 
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")

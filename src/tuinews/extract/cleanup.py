@@ -56,6 +56,9 @@ SPACES = re.compile(r"\s+")
 _KEEP_ATTRS = frozenset({"href", "src", "alt", "colspan", "rowspan", "start", "lang", "dir"})
 _UNWRAP = frozenset({"span", "font", "bdi", "abbr", "small", "big", "center", "time", "mark"})
 _BRACKETS = str.maketrans("[]", "()")
+# Attributes that mark a byline, and how long one may be.
+_BYLINE = re.compile(r"byline|author|dateline|writtenby|p-author", re.I)
+BYLINE_MAX_CHARS = 100
 # Elements whose text is a block of its own (a paragraph of the page's text; a block
 # matched between extractors).
 BLOCK_TAGS = frozenset(
@@ -163,9 +166,10 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def post_clean(content: HtmlElement, title: str) -> None:
-    """Cleanup on the chosen content: the headline (shown apart), images (a terminal shows
-    their alt text as if it were article text), empty links, page furniture."""
+def post_clean(content: HtmlElement, title: str) -> str:
+    """Cleanup on the chosen content: the headline and the byline (shown apart), images (a
+    terminal shows their alt text as if it were article text), empty links, page
+    furniture. Returns the byline's text ("" if none was marked)."""
     title_key = _key(title)
     for heading in list(content.iter("h1", "h2")):
         heading_key = _key(text_of(heading))
@@ -180,6 +184,7 @@ def post_clean(content: HtmlElement, title: str) -> None:
         ):
             heading.drop_tree()
             break
+    byline = _drop_byline(content)
     for element in list(content.iter("img", "picture", "source", "iframe", "video", "audio")):
         if element.getparent() is not None:
             element.drop_tree()  # (its tail, the text after it, stays)
@@ -200,6 +205,27 @@ def post_clean(content: HtmlElement, title: str) -> None:
             del element.attrib[name]
         if element.tag in _UNWRAP and element.getparent() is not None:
             element.drop_tag()
+    return byline
+
+
+def _drop_byline(content: HtmlElement) -> str:
+    """The first short element that its attributes mark as the byline (``rel="author"``,
+    ``itemprop="author"``, a class or id naming a byline or an author), as Readability
+    drops it: the byline is shown apart, above the article."""
+    for element in content.iter():
+        if not isinstance(element.tag, str) or element is content:
+            continue
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if (
+            element.get("rel", "").strip().lower() == "author"
+            or "author" in element.get("itemprop", "").lower()
+            or _BYLINE.search(marks)
+        ):
+            text = text_of(element)
+            if 0 < len(text) < BYLINE_MAX_CHARS and element.getparent() is not None:
+                element.drop_tree()  # (its tail stays)
+                return text
+    return ""
 
 
 def _unbracket(link: HtmlElement) -> None:

@@ -20,8 +20,13 @@ _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31bf"
     "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
 )
+# Thai and Lao characters (letters and their vowel and tone marks), and how many of them
+# make a word on average.
+_UNMARKED = re.compile("[\u0e00-\u0eff]")
+UNMARKED_WORD_CHARS = 5
 # A dateline: a year, with a day of the month or a time of day, in a short line.
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
+# (Thai dates give the Buddhist Era's year: 2567 is 2024.)
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20|25)\d\d(?![\d.,]\d)")
 _DAY_OR_TIME = re.compile(r"(?<![\d.,:/])(?:[0-3]?\d)(?![\d.,%]\d|\d)|\d{1,2}:\d\d")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 DATELINE_MAX_WORDS = 14
@@ -29,24 +34,48 @@ DATELINE_MAX_WORDS = 14
 
 def words(text: str) -> int:
     """Words; a long run of a script written without spaces (Chinese, Japanese, Thai...)
-    counts as several, a long word of any other script as one."""
+    counts as several, a long word of any other script as one. A Chinese or Japanese word
+    is about two characters long; a Thai or Lao one, with its vowel and tone marks, about
+    five (counted as two, a Thai headline of 90 characters was a paragraph of 45 words)."""
     count = 0
     for word in text.split():
         if word.isascii() or len(word) < 4:
             count += 1
             continue
         unspaced = len(_UNSPACED.findall(word))
-        count += max(1, unspaced // 2) if unspaced >= 4 else 1
+        if unspaced < 4:
+            count += 1
+            continue
+        unmarked = len(_UNMARKED.findall(word))
+        count += max(1, (unspaced - unmarked) // 2 + unmarked // UNMARKED_WORD_CHARS)
     return count
 
 
 def unspaced(text: str) -> bool:
-    """Mostly written in a script without spaces between words (where a sentence always
-    ends with a mark: a long run of words without one is a list of names or links)."""
+    """Mostly written in a script without spaces between words where a sentence always
+    ends with a mark (Chinese, Japanese, Burmese, Khmer: a long run of words without one
+    is a list of names or links)."""
     if text.isascii():
         return False
     letters = len(LETTERS.findall(text))
-    return bool(letters) and len(_UNSPACED.findall(text)) * 2 > letters
+    marked = len(_UNSPACED.findall(text)) - len(_UNMARKED.findall(text))
+    return bool(letters) and marked * 2 > letters
+
+
+def unmarked(text: str) -> bool:
+    """Mostly Thai or Lao: written without spaces between words, and without a mark at
+    the end of a sentence (a space ends it)."""
+    if text.isascii():
+        return False
+    letters = len(LETTERS.findall(text))
+    return bool(letters) and len(_UNMARKED.findall(text)) * 2 > letters
+
+
+def mean_run(text: str) -> float:
+    """The mean length of the space-separated runs of a line: in Thai or Lao a run is a
+    clause or a sentence (tens of characters), a menu's item is a word or two."""
+    runs = text.split()
+    return sum(len(run) for run in runs) / len(runs) if runs else 0.0
 
 
 def strip_markers(line: str) -> str:
@@ -71,11 +100,13 @@ def looks_like_dateline(text: str) -> bool:
         return False
     if _NUMERIC_DATE.search(text):
         return True
-    year = _YEAR.search(text)
-    if year is None:
-        return False
-    rest = text[: year.start()] + " " + text[year.end() :]
-    return bool(_DAY_OR_TIME.search(rest))
+    for year in _YEAR.finditer(text):
+        if year.group().startswith("25") and not _UNMARKED.search(text):
+            continue  # a Buddhist Era year is one only in Thai (or Lao) text
+        rest = text[: year.start()] + " " + text[year.end() :]
+        if _DAY_OR_TIME.search(rest):
+            return True
+    return False
 
 
 def is_dateline(block: Block) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ LEAD_MIN_WORDS = 10
 MAX_ADDED_LINK_DENSITY = 0.5
 # Containers a block added to the article is not moved out of.
 _LIST_TAGS = frozenset({"ul", "ol", "dl", "table", "tbody", "thead", "tr"})
+# Commas as Readability.js counts them (Latin, Arabic, full-width and others).
+COMMAS = re.compile("[\u002c\u060c\ufe50\ufe10\ufe11\u2e41\u2e34\u2e32\uff0c]")
 # Each element of the page is numbered (document order) in this attribute, so that what
 # readability keeps can be found in the page again.
 ID = "data-tn"
@@ -48,11 +51,13 @@ class Body:
 
     html: str
     found: bool
+    byline: str = ""  # the text of an element marked as the byline, taken out
 
 
 def _readability_class() -> type[Any]:
     # (readability-lxml, ~85 ms: not for pages too big for it or read as text)
     from readability import Document
+    from readability.readability import clean
 
     class Readability(Document):  # type: ignore[misc]
         """readability-lxml, with link densities cached while paragraphs are scored
@@ -63,9 +68,36 @@ def _readability_class() -> type[Any]:
         def score_paragraphs(self) -> Any:
             self._lengths = {}
             try:
-                return super().score_paragraphs()
+                return self._score_paragraphs()
             finally:
                 self._lengths = None
+
+        def _score_paragraphs(self) -> Any:
+            """readability-lxml's paragraph scores, its commas counted as Readability.js
+            counts them: the commas of Arabic, Chinese and other scripts too (readability
+            -lxml counts ",", so a Chinese or Arabic article's paragraphs scored as if they
+            had none, and a page's teasers and comments weighed as much as its article)."""
+            candidates: dict[Any, dict[str, Any]] = {}
+            ordered = []
+            for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+                parent = elem.getparent()
+                if parent is None:
+                    continue
+                grand_parent = parent.getparent()
+                inner_text = clean(elem.text_content() or "")
+                if len(inner_text) < self.min_text_length:
+                    continue
+                for node in (parent, grand_parent):
+                    if node is not None and node not in candidates:
+                        candidates[node] = self.score_node(node)
+                        ordered.append(node)
+                score = 1 + len(COMMAS.findall(inner_text)) + 1 + min(len(inner_text) / 100, 3)
+                candidates[parent]["content_score"] += score
+                if grand_parent is not None:
+                    candidates[grand_parent]["content_score"] += score / 2.0
+            for elem in ordered:
+                candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+            return candidates
 
         def get_link_density(self, elem: Any) -> float:
             lengths = self._lengths
@@ -264,20 +296,20 @@ def extract_body(root: HtmlElement, title: str) -> Body:
             text_of(content)
         ):
             _insert(content, added)
-    post_clean(content, title)
+    byline = post_clean(content, title)
     if words(text_of(content)) < MIN_ARTICLE_WORDS or link_density(content) > (
         MAX_ARTICLE_LINK_DENSITY
     ):
         return whole_page(root, title)
-    return Body(html=lxml.html.tostring(content, encoding="unicode"), found=True)
+    return Body(html=lxml.html.tostring(content, encoding="unicode"), found=True, byline=byline)
 
 
 def whole_page(root: HtmlElement, title: str) -> Body:
     """All of a (pre-cleaned) page's text, for pages without an article."""
     body = root.find("body")
     page = copy.deepcopy(body if body is not None else root)
-    post_clean(page, title)
-    return Body(html=lxml.html.tostring(page, encoding="unicode"), found=False)
+    byline = post_clean(page, title)
+    return Body(html=lxml.html.tostring(page, encoding="unicode"), found=False, byline=byline)
 
 
 def _insert(content: HtmlElement, added: list[HtmlElement]) -> None:

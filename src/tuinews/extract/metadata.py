@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tuinews.extract.lines import words
 from tuinews.formats.dates import parse_date
 from tuinews.sanitise import clean_line
 
@@ -26,8 +25,9 @@ _SPACES = re.compile(r"\s+")
 _ARTICLE_TYPE = re.compile(
     r"^(?:\w*Article|Report|\w*Posting|APIReference|Review|Recipe|WebPage|Blog)$"
 )
-# Separators between a title and the site's name ("Title | Site", "Site » Title").
-_CUT = re.compile(r"\s[|\-–/\\>»]\s")
+# Separators between a title and the site's name ("Title | Site", "Site » Title",
+# "Title — Site").
+_CUT = re.compile(r"\s[|\-–—/\\>»]\s")
 _TITLE_KEYS = (
     "dc:title",
     "dcterm:title",
@@ -228,10 +228,13 @@ def _is_site_name(part: str, page: PageMeta) -> bool:
 def clean_title_element(title: str, page: PageMeta) -> str:
     """The ``<title>`` without the site's name.
 
-    The title is cut at a spaced separator (``|``, ``-``, ``–``, ``/``, ``>``, ``»``): the
-    part that names the site (by agreement with the page's own site names) goes, else the
-    last part. A cut that leaves four words or fewer is not trusted (the title may be
-    "Name - Role", "Topic | Section"), nor one that a heading contradicts.
+    The title is cut at a spaced separator (``|``, ``-``, ``–``, ``—``, ``/``, ``>``,
+    ``»``): the part that names the site (by agreement with the page's own site names)
+    goes, else the last part. A cut that leaves four words or fewer is not trusted (the
+    title may be "Name - Role", "Topic | Section"), nor one that a heading contradicts.
+    Words are what spaces separate, as in Readability (the pages' expected titles follow
+    it): a headline in a script written without spaces (Chinese, Japanese, Thai) is one
+    or two such words, so its ``<title>`` stays whole, the site's name with it.
     """
     if not title:
         return ""
@@ -244,14 +247,18 @@ def clean_title_element(title: str, page: PageMeta) -> str:
     first, last = cuts[0], cuts[-1]
     if _is_site_name(title[first.end() :], page) or not _is_site_name(title[: first.start()], page):
         candidate = title[: last.start()]
-        if words(candidate) < 3:  # "Site | Title"
+        if _spaced_words(candidate) < 3:  # "Site | Title"
             candidate = title[first.end() :]
     else:
         candidate = title[first.end() :]
     candidate = candidate.strip()
-    if words(candidate) <= 4:
+    if _spaced_words(candidate) <= 4:
         return title
     return candidate
+
+
+def _spaced_words(text: str) -> int:
+    return len(text.split())
 
 
 def _jsonld_title(page: PageMeta) -> str:

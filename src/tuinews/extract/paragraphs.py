@@ -41,7 +41,9 @@ from tuinews.extract.lines import (
     heading_level,
     is_dateline,
     looks_like_table,
+    mean_run,
     strip_markers,
+    unmarked,
     unspaced,
     words,
 )
@@ -102,8 +104,20 @@ MAX_LEAD_BLOCKS = 4
 # Less prose than this in the best stretch: the page has no article.
 MIN_ARTICLE_WORDS = 40
 
-_FULL_STOP = re.compile("[。！？]")
-_COHESION_TOKEN = re.compile(r"[^\W\d_]{4,}")
+# In Thai or Lao, a line without final punctuation is prose when its space-separated runs
+# are this long on average (clauses; a menu's items are shorter).
+UNMARKED_RUN = 12
+
+_FULL_STOP = re.compile("[。！？။។៕]")
+# Combining marks (Hebrew and Arabic vowels, Indic, Thai, Lao, Burmese and Khmer vowel
+# signs, the joiners) are part of a word: "\w" alone would cut words at each of them.
+_MARKS = (
+    "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u0903"
+    "\u093a-\u094f\u0951-\u0957\u0962\u0963\u0981-\u0d57\u0e31\u0e34-\u0e3a"
+    "\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u102b-\u103e\u1056-\u1059"
+    "\u17b4-\u17d3\u200c\u200d"
+)
+_COHESION_TOKEN = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])" "{4,}")
 
 
 @dataclass
@@ -157,6 +171,9 @@ def unit_value(unit: str) -> float:
     if unspaced(text):
         # A sentence of these scripts always ends with a mark, though a credit may follow.
         sentence = punctuated or bool(_FULL_STOP.search(text))
+    elif unmarked(text):
+        # Thai and Lao end a sentence with a space: a long line of long runs is prose.
+        sentence = punctuated or (count >= PROSE_LONG_WORDS and mean_run(text) >= UNMARKED_RUN)
     else:
         sentence = punctuated or (count >= PROSE_LONG_WORDS and not capitalised(text))
     if HEADING_MARK.match(unit):

@@ -29,7 +29,7 @@ WRAP_MIN_WIDTH = 40
 WRAP_SHARE = 0.6
 
 # Sentence and call-to-action endings (Latin, CJK, Arabic, Devanagari, Ethiopic, ...).
-_FINAL_PUNCT = ".!?:;,…。！？：；，、؟؛।॥።፧"
+_FINAL_PUNCT = ".!?:;,…。！？：；，、؟؛।॥።፧။၊។៕"
 _OPENING_QUOTES = "\"'‘“«‹„‚「『¿¡"
 # Closing quotes and brackets that may follow the final punctuation.
 _CLOSERS = "\"'”’»›)]}」』】〕）"
