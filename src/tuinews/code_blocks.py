@@ -19,6 +19,8 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 
+from tuinews.images.marks import ImageMark
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -49,7 +51,12 @@ class _CodeMark(CodeBlock):
 class CodeMarkdown(Markdown):
     """Markdown whose code blocks are marks (see ``render``)."""
 
-    elements = {**Markdown.elements, "fence": _CodeMark, "code_block": _CodeMark}
+    elements = {
+        **Markdown.elements,
+        "fence": _CodeMark,
+        "code_block": _CodeMark,
+        "image": ImageMark,  # its URL kept for the article pane (tuinews.images)
+    }
 
     def __init__(self, markup: str) -> None:
         super().__init__(markup, hyperlinks=False)

@@ -35,6 +35,11 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """Where things that can be fetched again are kept (images: ``cache_dir() / "images"``)."""
+    return platformdirs.user_cache_path(APP_NAME)
+
+
 def default_db_path() -> Path:
     return data_dir() / "tuinews.db"
 
@@ -65,6 +70,8 @@ class Settings:
     sort_headlines: str = "newest"  # tuinews.query.orders.HEADLINE_ORDERS
     sort_feeds: str = "name"  # tuinews.query.orders.FEED_ORDERS
     highlight: tuple[Highlight, ...] = ()  # [[highlight]]: see read_highlights
+    images: str = "auto"  # how images are drawn: tuinews.images.MODES ("off": never fetched)
+    image_cache_mb: int = 200  # the image cache's size on disk (0: nothing kept)
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
@@ -155,6 +162,8 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "sort_headlines": _one_of(HEADLINE_ORDERS),
     "sort_feeds": _one_of(FEED_ORDERS),
     "highlight": lambda value: None,  # checked one by one: see read_highlights
+    "images": _one_of(("auto", "kitty", "halfblock", "off")),  # tuinews.images.MODES
+    "image_cache_mb": _whole(0, 100_000),
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 # What a wrong value falls back to, where "using the default" would not say it.

@@ -8,6 +8,7 @@ tuinews touches a name of Textual's that begins with an underscore, nor the meth
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -72,3 +73,13 @@ class OneLineOptionList(OptionList):
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
+
+
+def write_to_terminal(app: App[object], data: str) -> None:
+    """Write escape sequences to the terminal in order with the app's frames (an image
+    sent with Kitty's graphics protocol). Private: ``App._driver`` is the running driver;
+    ``Driver.write`` queues the text on its writer thread, as the frames are (a headless
+    driver drops it)."""
+    driver = app._driver
+    if driver is not None:
+        driver.write(data)

@@ -1,0 +1,191 @@
+"""Images in the article pane: once an article is on screen and the cursor rests, its
+images (marked in its lines: :func:`tuinews.images.find_marks`) are fetched on the event
+loop, decoded and drawn in threads, and put into the pane's lines below their alt text,
+newest article only; an image that cannot be shown gets a line saying why. Nothing here
+runs on a keystroke but a timer's reset; nothing is imported before the first image.
+docs/images.md has the design."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.timer import Timer
+
+from tuinews.sanitise import clean_line
+from tuinews.settings import Settings, cache_dir
+from tuinews.ui.textual_private import set_virtual_size, write_to_terminal
+
+if TYPE_CHECKING:
+    from tuinews.images import Mark
+    from tuinews.images.loader import ImageLoader, Prepared
+    from tuinews.ui.widgets.article_view import ArticleView
+
+REST = 0.3  # seconds the article stays on screen before its images are fetched
+AT_ONCE = 4  # images of one article fetched and decoded at once
+KEPT = 64  # images kept ready (by URL, width and mode) for a quick return
+_REASON = Style(dim=True, italic=True)
+
+
+class ImageLayer:
+    """The article pane's images (one per pane; the pane calls ``put`` and ``added``)."""
+
+    def __init__(self, view: ArticleView) -> None:
+        self.view = view
+        self.mode = "off"
+        self.settings = Settings()
+        self.loader: ImageLoader | None = None
+        self.write: Callable[[str], None] = lambda data: write_to_terminal(view.app, data)
+        self.inserted = 0  # images and reasons put in (for tests)
+        self._generation = 0
+        self._article: int | None = None
+        self._handled: set[int] = set()  # id() of the mark lines taken, this generation
+        self._below: dict[int, int] = {}  # id() of a mark line -> lines put below it
+        self._ready: OrderedDict[tuple[str, int, str], Prepared | str] = OrderedDict()
+        self._sent: list[int] = []  # Kitty image ids in the terminal for this article
+        self._timer: Timer | None = None
+
+    def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
+        """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
+        from tuinews.images import (
+            detect_mode,
+        )  # (a few lines of rich: cheap, but not needed before)
+
+        self.settings = settings
+        self.mode = detect_mode(env.get("TUINEWS_IMAGES") or settings.images, env)
+
+    # --- from the pane (UI thread) ---------------------------------------------------
+
+    def put(self, article_id: int | None) -> None:
+        """The pane shows new lines (another article, or this one at another width)."""
+        if self.mode == "off":
+            return
+        self._generation += 1
+        self._handled.clear()
+        self._below.clear()
+        if self._sent:
+            from tuinews.images import kitty  # (loaded when they were sent)
+
+            self.write("".join(kitty.delete(image_id) for image_id in self._sent))
+            self._sent.clear()
+        self._article = article_id
+        if article_id is not None:
+            self._schedule()
+
+    def added(self) -> None:
+        """More of the shown article's lines (a long one, rendered in chunks)."""
+        if self.mode != "off" and self._article is not None:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        if self._timer is None:
+            self._timer = self.view.set_timer(REST, self._start)
+        else:
+            self._timer.reset()
+
+    def _start(self) -> None:
+        self._timer = None
+        view = self.view
+        if view.article_id != self._article or not view.ready or self._article is None:
+            return
+        view.run_worker(
+            self._load(self._generation, list(view.lines), view._rendered_width),
+            group="images",
+            exit_on_error=False,
+            description="Fetching the article's images",
+        )
+
+    # --- the worker (on the event loop; the work in threads) -------------------------
+
+    async def _load(self, generation: int, lines: list[list[Segment]], width: int) -> None:
+        from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
+
+        marks = await asyncio.to_thread(find_marks, lines)
+        if generation != self._generation:
+            return
+        room = MAX_IMAGES - len(self._handled)
+        marks = [mark for mark in marks if id(mark.line) not in self._handled][: max(0, room)]
+        self._handled.update(id(mark.line) for mark in marks)
+        slots = asyncio.Semaphore(AT_ONCE)
+
+        async def one(mark: Mark) -> None:
+            async with slots:
+                if generation != self._generation:
+                    return
+                ready = await self._prepare(mark.url, width)
+            if generation == self._generation:
+                self._insert(mark, ready)
+
+        await asyncio.gather(*(one(mark) for mark in marks))
+
+    async def _prepare(self, url: str, width: int) -> Prepared | str:
+        """The image ready to put in, or why it cannot be shown."""
+        from tuinews.images.decode import Refused
+        from tuinews.images.loader import prepare
+
+        key = (url, width, self.mode)
+        ready = self._ready.get(key)
+        if ready is not None:
+            self._ready.move_to_end(key)
+            return ready
+        try:
+            body, kind = await self._loader().get(url)
+            ready = await asyncio.to_thread(prepare, body, kind, width, self.mode)
+        except Refused as refused:
+            ready = str(refused)
+        except Exception as error:  # an image must never take the app down
+            ready = f"failed ({type(error).__name__})"
+        self._ready[key] = ready
+        while len(self._ready) > KEPT:
+            self._ready.popitem(last=False)
+        return ready
+
+    def _loader(self) -> ImageLoader:
+        if self.loader is None:
+            from tuinews.images.cache import DiskCache
+            from tuinews.images.loader import ImageLoader
+
+            settings = self.settings
+            cache = DiskCache(cache_dir() / "images", settings.image_cache_mb * 1024 * 1024)
+            self.loader = ImageLoader(cache, settings.per_host, settings.user_agent, settings.proxy)
+        return self.loader
+
+    async def close(self) -> None:
+        if self.loader is not None:
+            await self.loader.close()
+
+    # --- into the pane's lines (UI thread) -------------------------------------------
+
+    def _insert(self, mark: Mark, ready: Prepared | str) -> None:
+        view = self.view
+        lines = view.lines
+        row = next((r for r in range(mark.row, len(lines)) if lines[r] is mark.line), None)
+        if row is None:
+            return  # not in the pane any more
+        if isinstance(ready, str):
+            reason = clean_line(ready) or "failed"
+            new: list[list[Segment]] = [[Segment(f"(image not shown: {reason})", _REASON)]]
+        elif ready.kitty is not None:
+            from tuinews.images import kitty  # (only in Kitty mode)
+
+            image_id = kitty.new_id()
+            self.write(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
+            self._sent.append(image_id)
+            new = [*kitty.placeholder_lines(image_id, ready.columns, ready.rows), []]
+        else:
+            new = [*(ready.lines or []), []]
+        at = row + 1 + self._below.get(id(mark.line), 0)
+        self._below[id(mark.line)] = self._below.get(id(mark.line), 0) + len(new)
+        lines[at:at] = new
+        self.inserted += 1
+        view._strips.clear()
+        top = view.scroll_offset.y
+        set_virtual_size(view, Size(view._widest, len(lines)))
+        if at <= top and top > 0:  # above the reader: the text on screen stays put
+            view.scroll_to(y=top + len(new), animate=False, force=True, immediate=True)
