@@ -44,7 +44,7 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     )
 
 
-def huge_svg(shapes: int = 200_000) -> bytes:
+def huge_svg(shapes: int = 120_000) -> bytes:
     """An SVG of many shapes (megabytes of XML): never drawn."""
     body = "".join(
         f'<rect x="{i % 1000}" y="{i // 1000}" width="1" height="1"/>' for i in range(shapes)

@@ -47,10 +47,10 @@ class DiskCache:
         kind = (content_type or "").encode("ascii", "replace").replace(b"\n", b" ")[:200]
         data = kind + b"\n" + body
         path = self._path(url)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with self._lock:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
                 temporary.write_bytes(data)
                 os.replace(temporary, path)
             except OSError:

@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tuinews.images import cells, decode, kitty
 from tuinews.images.cache import DiskCache
 from tuinews.images.decode import MAX_BYTES, Refused
 from tuinews.links import safe_link
@@ -37,8 +38,6 @@ class Prepared:
 
 def prepare(body: bytes, content_type: str | None, width: int, mode: str) -> Prepared:
     """Decode and draw (in a thread: tens of milliseconds for a large photo)."""
-    from tuinews.images import cells, decode, kitty
-
     picture = decode.decode(body, content_type)
     columns, rows = cells.cell_size(picture, width)
     if mode == "kitty":
@@ -65,6 +64,7 @@ class ImageLoader:
         self.max_bytes = max_bytes
         self.fetched = 0  # bodies fetched over the network (for tests)
         self._fetcher: Fetcher | None = None
+        self._making: asyncio.Lock | None = None  # one fetcher, however many ask at once
 
     def _make_fetcher(self) -> Fetcher:
         from tuinews.fetch import Fetcher, FetchLimits  # (httpx, ~35 ms: in a thread)
@@ -90,11 +90,10 @@ class ImageLoader:
             kept = await asyncio.to_thread(self.cache.get, link)
             if kept is not None:
                 return kept
-        if self._fetcher is None:
-            self._fetcher = await asyncio.to_thread(self._make_fetcher)
+        fetcher = await self._get_fetcher()
         from tuinews.fetch import FetchRequest  # (loaded by _make_fetcher)
 
-        result = await self._fetcher.fetch(FetchRequest(link))
+        result = await fetcher.fetch(FetchRequest(link))
         self.fetched += 1
         if not result.ok or result.body is None:
             raise Refused(result.error or "no content")
@@ -104,6 +103,14 @@ class ImageLoader:
         if self.cache is not None:
             await asyncio.to_thread(self.cache.put, link, result.body, result.content_type)
         return result.body, result.content_type
+
+    async def _get_fetcher(self) -> Fetcher:
+        if self._making is None:
+            self._making = asyncio.Lock()
+        async with self._making:
+            if self._fetcher is None:
+                self._fetcher = await asyncio.to_thread(self._make_fetcher)
+            return self._fetcher
 
     async def close(self) -> None:
         fetcher, self._fetcher = self._fetcher, None

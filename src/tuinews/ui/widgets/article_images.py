@@ -11,7 +11,7 @@ import asyncio
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,7 +25,6 @@ from tuinews.ui.textual_private import set_virtual_size, write_to_terminal
 if TYPE_CHECKING:
     from tuinews.images import Mark
     from tuinews.images.loader import ImageLoader, Prepared
-    from tuinews.ui.widgets.article_view import ArticleView
 
 REST = 0.3  # seconds the article stays on screen before its images are fetched
 AT_ONCE = 4  # images of one article fetched and decoded at once
@@ -36,7 +35,8 @@ _REASON = Style(dim=True, italic=True)
 class ImageLayer:
     """The article pane's images (one per pane; the pane calls ``put`` and ``added``)."""
 
-    def __init__(self, view: ArticleView) -> None:
+    def __init__(self, view: Any) -> None:
+        """``view``: the ArticleView (typed loosely: it imports this module)."""
         self.view = view
         self.mode = "off"
         self.settings = Settings()
@@ -126,6 +126,7 @@ class ImageLayer:
 
     async def _prepare(self, url: str, width: int) -> Prepared | str:
         """The image ready to put in, or why it cannot be shown."""
+        # (the image modules load with the first image: not at start-up, not on `j`)
         from tuinews.images.decode import Refused
         from tuinews.images.loader import prepare
 
@@ -148,6 +149,7 @@ class ImageLayer:
 
     def _loader(self) -> ImageLoader:
         if self.loader is None:
+            # (with the first image, as in _prepare)
             from tuinews.images.cache import DiskCache
             from tuinews.images.loader import ImageLoader
 
