@@ -179,10 +179,12 @@ class ImageLayer:
             image_id = kitty.new_id()
             self.write(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
             self._sent.append(image_id)
-            new = [*kitty.placeholder_lines(image_id, ready.columns, ready.rows), []]
+            new = kitty.placeholder_lines(image_id, ready.columns, ready.rows)
         else:
-            new = [*(ready.lines or []), []]
+            new = list(ready.lines or [])
         at = row + 1 + self._below.get(id(mark.line), 0)
+        if at < len(lines) and "".join(segment.text for segment in lines[at]).strip():
+            new.append([])  # text goes on right below (an image inside a paragraph)
         self._below[id(mark.line)] = self._below.get(id(mark.line), 0) + len(new)
         lines[at:at] = new
         self.inserted += 1
