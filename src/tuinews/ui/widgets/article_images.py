@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from tuinews.images.loader import ImageLoader, Prepared
 
 REST = 0.3  # seconds the article stays on screen before its images are fetched
-AT_ONCE = 4  # images of one article fetched and decoded at once
-KEPT = 64  # images kept ready (by URL, width and mode) for a quick return
+AT_ONCE = 4  # images of one article fetched at once...
+DECODING = 1  # ...and decoded (a core is left to the UI on a 2-core machine)
+KEPT = 64  # images kept ready (by URL, width and mode) for a quick return...
+KEPT_BYTES = 32 * 1024 * 1024  # ...taking about this much memory at most
 _REASON = Style(dim=True, italic=True)
 
 
@@ -50,6 +52,7 @@ class ImageLayer:
         self._ready: OrderedDict[tuple[str, int, str], Prepared | str] = OrderedDict()
         self._sent: list[int] = []  # Kitty image ids in the terminal for this article
         self._timer: Timer | None = None
+        self._decoding: asyncio.Semaphore | None = None
 
     def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
         """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
@@ -118,14 +121,15 @@ class ImageLayer:
             async with slots:
                 if generation != self._generation:
                     return
-                ready = await self._prepare(mark.url, width)
-            if generation == self._generation:
+                ready = await self._prepare(mark.url, width, generation)
+            if ready is not None and generation == self._generation:
                 self._insert(mark, ready)
 
         await asyncio.gather(*(one(mark) for mark in marks))
 
-    async def _prepare(self, url: str, width: int) -> Prepared | str:
-        """The image ready to put in, or why it cannot be shown."""
+    async def _prepare(self, url: str, width: int, generation: int) -> Prepared | str | None:
+        """The image ready to put in, or why it cannot be shown; None if another article
+        was shown before it was decoded (its body is on disk for next time)."""
         # (the image modules load with the first image: not at start-up, not on `j`)
         from tuinews.images.decode import Refused
         from tuinews.images.loader import prepare
@@ -135,15 +139,20 @@ class ImageLayer:
         if ready is not None:
             self._ready.move_to_end(key)
             return ready
+        if self._decoding is None:
+            self._decoding = asyncio.Semaphore(DECODING)
         try:
             body, kind = await self._loader().get(url)
-            ready = await asyncio.to_thread(prepare, body, kind, width, self.mode)
+            async with self._decoding:
+                if generation != self._generation:
+                    return None
+                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode)
         except Refused as refused:
             ready = str(refused)
         except Exception as error:  # an image must never take the app down
             ready = f"failed ({type(error).__name__})"
         self._ready[key] = ready
-        while len(self._ready) > KEPT:
+        while len(self._ready) > KEPT or sum(map(_weight, self._ready.values())) > KEPT_BYTES:
             self._ready.popitem(last=False)
         return ready
 
@@ -193,3 +202,11 @@ class ImageLayer:
         set_virtual_size(view, Size(view._widest, len(lines)))
         if at <= top and top > 0:  # above the reader: the text on screen stays put
             view.scroll_to(y=top + len(new), animate=False, force=True, immediate=True)
+
+
+def _weight(ready: Prepared | str) -> int:
+    """About the memory an image kept ready takes (a half-block cell's segment and style
+    ~200 bytes; a Kitty image its PNG in base64)."""
+    if isinstance(ready, str):
+        return len(ready)
+    return len(ready.kitty) if ready.kitty is not None else 200 * ready.columns * ready.rows
