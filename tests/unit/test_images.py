@@ -76,6 +76,18 @@ def test_images_are_marked_in_the_rendered_lines() -> None:
         assert "🌆" in "".join(segment.text for segment in mark.line)
 
 
+def test_a_long_alt_text_wrapped_over_lines_is_one_image_below_its_last_line() -> None:
+    alt = "A very long description of the picture " * 5
+    markdown = f"![{alt}](http://h/long.png)\n\nAfter."
+    lines = [
+        line for batch in render_article(Article("T", "", "x"), markdown, 40) for line in batch
+    ]
+    (mark,) = find_marks(lines)
+    text = ["".join(segment.text for segment in line).strip() for line in lines]
+    assert text[mark.row].endswith("picture") and text[mark.row - 1]
+    assert not text[mark.row + 1]  # the blank line before "After."
+
+
 def test_a_png_and_a_large_jpeg_decode_scaled_down() -> None:
     picture = decode(png(40, 20), "image/png")
     assert (picture.width, picture.height, picture.image.mode) == (40, 20, "RGB")

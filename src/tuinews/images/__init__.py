@@ -67,9 +67,13 @@ def find_marks(lines: list[Line], start: int = 0) -> list[Mark]:
             value = style.meta.get(META_KEY)
             if isinstance(value, tuple) and len(value) == 2:
                 url, alt = value
-                if found and found[-1].line is line and found[-1].url == url:
-                    continue  # one image's alt text cut into several segments
-                found.append(Mark(line, row, str(url), str(alt)))
+                mark = Mark(line, row, str(url), str(alt))
+                if found and found[-1].url == mark.url and row - found[-1].row <= 1:
+                    # One image's alt text in several segments, or wrapped over several
+                    # lines: the image goes below its last line.
+                    found[-1] = mark
+                    continue
+                found.append(mark)
                 if len(found) >= MAX_IMAGES:
                     return found
     return found

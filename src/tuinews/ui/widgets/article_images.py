@@ -56,9 +56,8 @@ class ImageLayer:
 
     def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
         """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
-        from tuinews.images import (
-            detect_mode,
-        )  # (a few lines of rich: cheap, but not needed before)
+        # (the images package: a few lines over rich, loaded when the screen mounts)
+        from tuinews.images import detect_mode
 
         self.settings = settings
         self.mode = detect_mode(env.get("TUINEWS_IMAGES") or settings.images, env)
