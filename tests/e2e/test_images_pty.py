@@ -19,7 +19,9 @@ pytestmark = pytest.mark.slow  # the installed command in a pseudo-terminal
 
 
 def _article(folder: Path, server: FeedServer) -> Path:
-    server.route("/sun.png", Response(body=png(160, 80), headers={"Content-Type": "image/png"}))
+    # (the picture later than the page: once it is drawn, both are)
+    sun = Response(body=png(160, 80), headers={"Content-Type": "image/png"}, delay=0.5)
+    server.route("/sun.png", sun)
     server.route("/page", Response(body=b"<html></html>", headers={"Content-Type": "text/html"}))
     path = folder / "sunny.md"
     path.write_text(
@@ -45,10 +47,10 @@ def test_kitty_gets_the_image_and_its_placeholders(tmp_path: Path, server: FeedS
     need_command()
     path = _article(tmp_path, server)
     output = run_in_pty(
-        [str(TUINEWS), str(path)], _env(tmp_path, "xterm-kitty"), [], ready=b"\x1b_Ga=t,f=100"
+        [str(TUINEWS), str(path)], _env(tmp_path, "xterm-kitty"), [], ready="\U0010eeee".encode()
     )
-    assert b"\x1b_Ga=p,U=1," in output
-    assert "\U0010eeee".encode() in output
+    sent = output.index(b"\x1b_Ga=t,f=100")  # the image, then its placement, then its cells
+    assert sent < output.index(b"\x1b_Ga=p,U=1,") < output.index("\U0010eeee".encode())
     assert b"not an image (text/html)" in output
     assert list((tmp_path / "cache" / "tuinews" / "images").iterdir())  # cached on disk
 

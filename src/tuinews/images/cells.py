@@ -4,7 +4,8 @@ its background the lower one: any colour terminal shows it). Runs in a thread.""
 
 from __future__ import annotations
 
-from rich.color import Color
+from rich.color import Color, ColorType
+from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 
@@ -36,23 +37,44 @@ def half_blocks(picture: Picture, width: int) -> list[Line]:
     small = picture.image.resize((columns, rows * 2), PILImage.Resampling.BOX)
     pixels = small.tobytes()  # RGB, row after row
     lines: list[Line] = []
-    cache: dict[tuple[int, ...], Style] = {}
+    colours: dict[bytes, Color] = {}
+    styles: dict[bytes, Style] = {}
     stride = columns * 3
     for row in range(rows):
         upper = pixels[2 * row * stride : (2 * row + 1) * stride]
         lower = pixels[(2 * row + 1) * stride : (2 * row + 2) * stride]
         line: Line = []
+        run = 0
+        last: Style | None = None
         for at in range(0, stride, 3):
-            key = (*upper[at : at + 3], *lower[at : at + 3])
-            style = cache.get(key)
+            top, bottom = upper[at : at + 3], lower[at : at + 3]
+            key = top + bottom
+            style = styles.get(key)
             if style is None:
-                style = cache[key] = Style(
-                    color=Color.from_rgb(key[0], key[1], key[2]),
-                    bgcolor=Color.from_rgb(key[3], key[4], key[5]),
+                style = styles[key] = Style.from_color(
+                    _colour(top, colours), _colour(bottom, colours)
                 )
-            if line and line[-1].style is style:
-                line[-1] = Segment(line[-1].text + "▀", style)
-            else:
-                line.append(Segment("▀", style))
+            if style is last:
+                run += 1
+                continue
+            if last is not None:
+                line.append(Segment("▀" * run, last))
+            last, run = style, 1
+        if last is not None:
+            line.append(Segment("▀" * run, last))
         lines.append(line)
     return lines
+
+
+def _colour(rgb: bytes, colours: dict[bytes, Color]) -> Color:
+    """A truecolor Color (made directly: Color.from_rgb formats and parses its name)."""
+    colour = colours.get(rgb)
+    if colour is None:
+        red, green, blue = rgb
+        name = f"#{_HEX[red]}{_HEX[green]}{_HEX[blue]}"
+        colour = Color(name, ColorType.TRUECOLOR, None, ColorTriplet(red, green, blue))
+        colours[rgb] = colour
+    return colour
+
+
+_HEX = [f"{value:02x}" for value in range(256)]

@@ -43,8 +43,12 @@ def _looks_like_svg(data: bytes, content_type: str | None) -> bool:
     return head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) and b"<svg" in data[:4096].lower()
 
 
-def decode(data: bytes, content_type: str | None = None) -> Picture:
-    """Decode ``data`` (raises Refused with the reason it is not shown)."""
+def decode(
+    data: bytes, content_type: str | None = None, box: tuple[int, int] = (MAX_DECODED, MAX_DECODED)
+) -> Picture:
+    """Decode ``data`` into at most ``box`` pixels (the aspect kept; raises Refused with
+    the reason it is not shown). A JPEG is decoded at the fraction of its size that
+    covers the box (a 2400x1600 photo for half blocks: at 1/8, ten times faster)."""
     if len(data) > MAX_BYTES:
         raise Refused(f"too large (over {MAX_BYTES // (1024 * 1024)} MB)")
     if not data:
@@ -74,15 +78,16 @@ def decode(data: bytes, content_type: str | None = None) -> Picture:
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise Refused(f"too many pixels ({width}x{height})")
     try:
-        scale = max(width, height) / MAX_DECODED
-        if scale > 1:
-            target = (max(1, int(width / scale)), max(1, int(height / scale)))
-            image.draft("RGB", target)  # a JPEG decodes at a fraction of its size: fast
+        fit = min(1.0, box[0] / width, box[1] / height, MAX_DECODED / max(width, height))
+        if fit < 1:
+            image.draft("RGB", (max(1, round(width * fit)), max(1, round(height * fit))))
         image.seek(0)  # an animation's first frame
         image.load()
         flat = _flatten(image)
-        if max(flat.size) > MAX_DECODED:
-            flat.thumbnail((MAX_DECODED, MAX_DECODED), PILImage.Resampling.BILINEAR)
+        if fit < 1:
+            target = (max(1, round(width * fit)), max(1, round(height * fit)))
+            if flat.size[0] > target[0] or flat.size[1] > target[1]:
+                flat.thumbnail(target, PILImage.Resampling.BILINEAR)
     except PILImage.DecompressionBombError:
         raise Refused("too many pixels (an image bomb?)") from None
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as error:

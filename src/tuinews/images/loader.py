@@ -38,7 +38,12 @@ class Prepared:
 
 def prepare(body: bytes, content_type: str | None, width: int, mode: str) -> Prepared:
     """Decode and draw (in a thread: tens of milliseconds for a large photo)."""
-    picture = decode.decode(body, content_type)
+    # The pixels the cells can show at most: 1x2 a cell in half blocks; Kitty's CELL.
+    if mode == "kitty":
+        box = (width * kitty.CELL[0], cells.MAX_ROWS * kitty.CELL[1])
+    else:
+        box = (width, 2 * cells.MAX_ROWS)
+    picture = decode.decode(body, content_type, box)
     columns, rows = cells.cell_size(picture, width)
     if mode == "kitty":
         columns, rows = min(columns, kitty.MAX_CELLS), min(rows, kitty.MAX_CELLS)
