@@ -1,6 +1,7 @@
 """The images case of ``benchmarks/scale.py`` (issue 16): ``j`` with images on, in Kitty
 mode (the graphics protocol's placeholders; the escape sequences go to the headless
-driver, which drops them: the cost measured is tuinews's) and in the half-block fallback.
+driver, which drops them: the cost measured is tuinews's) and in the half-block fallback;
+and, as the control, reading the same articles with images off.
 
 A copy of the scale store gets two images in each article that the ``j`` cases step
 over (one before the text and one after it), each with its own URL, served from
@@ -141,10 +142,14 @@ def bench_images(
             ]
             for name, view, count in cases:
                 await scale.show_view(app, view)
-                r = await scale.j_steps(app, count, interval, beat)
+                if mode == "off":  # the control: reading without images (`j`: the j case)
+                    r = {"med": float("nan"), "p95": float("nan"), "n": 0, "stall": float("nan")}
+                else:
+                    r = await scale.j_steps(app, count, interval, beat)
                 placed, served = layer.inserted, server.served
                 reading = await scale.j_steps(app, 20, rest, beat)
-                await scale.wait_until(lambda placed=placed: layer.inserted > placed, 10)
+                if mode != "off":
+                    await scale.wait_until(lambda placed=placed: layer.inserted > placed, 10)
                 r.update(
                     read_p95=reading["p95"],
                     read_med=reading["med"],
@@ -163,7 +168,7 @@ def bench_images(
             beat.timer.stop()
 
     try:
-        for mode in ("kitty", "halfblock"):
+        for mode in ("off", "kitty", "halfblock"):
             scale.run_apps(run(mode))
     finally:
         server.shutdown()
@@ -174,6 +179,17 @@ def bench_images(
 def rows(results: dict[str, dict[str, float]]) -> list[tuple[str, str, str, str, str]]:
     out = []
     for name, r in results.items():
+        if name.startswith("off"):
+            out.append(
+                (
+                    f"reading without images (the control: {name})",
+                    f"{r['read_med'] * 1000:.1f} / {r['read_p95'] * 1000:.1f} ms",
+                    f"a rest after each of 20 steps; longest UI gap {r['read_stall'] * 1000:.0f} ms",
+                    "",
+                    "",
+                )
+            )
+            continue
         out.append(
             (
                 f"`j` step with images on ({name})",

@@ -95,6 +95,8 @@ def test_a_png_and_a_large_jpeg_decode_scaled_down() -> None:
     big = decode(jpeg(6000, 4000), "image/jpeg")
     assert (big.width, big.height) == (6000, 4000)
     assert max(big.image.size) <= MAX_DECODED
+    for_cells = decode(jpeg(6000, 4000), "image/jpeg", box=(100, 60))
+    assert for_cells.image.size == (90, 60)  # the box, the aspect kept
     assert time.perf_counter() - started < 2.0
 
 

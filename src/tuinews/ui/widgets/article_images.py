@@ -81,15 +81,17 @@ class ImageLayer:
             self._schedule()
 
     def added(self) -> None:
-        """More of the shown article's lines (a long one, rendered in chunks)."""
+        """More of the shown article's lines (a long one, rendered in chunks): looked at
+        when the timer set when it was shown fires (not put off by each chunk), or soon
+        after, if that has fired already."""
         if self.mode != "off" and self._article is not None:
-            self._schedule()
+            self._schedule(reset=False)
 
-    def _schedule(self) -> None:
+    def _schedule(self, reset: bool = True) -> None:
         if self._timer is None:
             self._timer = self.view.set_timer(REST, self._start)
-        else:
-            self._timer.reset()
+        elif reset:
+            self._timer.reset()  # the cursor moved again: wait for it to rest
 
     def _start(self) -> None:
         self._timer = None
