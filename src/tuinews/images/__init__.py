@@ -20,6 +20,7 @@ from rich.segment import Segment
 
 MODES = ("auto", "kitty", "halfblock", "off")  # the ``images`` setting
 META_KEY = "tuinews-image"  # in a Style's meta: (url, alt) of the image drawn there
+SIGN = "🌆"  # before an image's alt text (as Rich's Markdown draws it)
 MAX_IMAGES = 40  # images fetched for one article (the rest keep their alt text)
 
 Line = list[Segment]
@@ -56,24 +57,39 @@ def detect_mode(setting: str, env: Mapping[str, str] = os.environ) -> str:
 
 def find_marks(lines: list[Line], start: int = 0) -> list[Mark]:
     """The images in these lines (from ``start``), in order; at most MAX_IMAGES. Safe in a
-    thread on a copy of the pane's list (the lines themselves are never changed)."""
+    thread on a copy of the pane's list (the lines themselves are never changed). Only
+    the lines from one with the image sign ("🌆", a cheap test of each segment's text) are
+    looked at closely: a style's meta costs more to read."""
     found: list[Mark] = []
-    for row in range(start, len(lines)):
-        line = lines[row]
-        for segment in line:
+    row, end = start, len(lines)
+    while row < end and len(found) < MAX_IMAGES:
+        if not any(SIGN in segment.text for segment in lines[row]):
+            row += 1
+            continue
+        # The alt text starts on this line or the next (wrapped after the sign), and goes
+        # on over the lines after it while they carry the image's URL.
+        row = _marks_from(lines, row, found)
+    return found[:MAX_IMAGES]
+
+
+def _marks_from(lines: list[Line], row: int, found: list[Mark]) -> int:
+    """Add the marks on the lines from ``row`` on; the row to go on from."""
+    first = row
+    while row < len(lines):
+        marked = False
+        for segment in lines[row]:
             style = segment.style
-            if style is None or not style.meta:
-                continue
-            value = style.meta.get(META_KEY)
+            value = style.meta.get(META_KEY) if style is not None else None
             if isinstance(value, tuple) and len(value) == 2:
-                url, alt = value
-                mark = Mark(line, row, str(url), str(alt))
+                marked = True
+                mark = Mark(lines[row], row, str(value[0]), str(value[1]))
                 if found and found[-1].url == mark.url and row - found[-1].row <= 1:
                     # One image's alt text in several segments, or wrapped over several
                     # lines: the image goes below its last line.
                     found[-1] = mark
-                    continue
-                found.append(mark)
-                if len(found) >= MAX_IMAGES:
-                    return found
-    return found
+                else:
+                    found.append(mark)
+        if not marked and row > first:
+            return row
+        row += 1
+    return row

@@ -9,7 +9,7 @@ from rich.markdown import ImageItem
 from rich.style import Style
 from rich.text import Text
 
-from tuinews.images import META_KEY
+from tuinews.images import META_KEY, SIGN
 
 
 class ImageMark(ImageItem):
@@ -20,4 +20,4 @@ class ImageMark(ImageItem):
         title = self.text or Text(self.destination.strip("/").rsplit("/", 1)[-1])
         if self.destination:
             title.stylize(Style(meta={META_KEY: (self.destination, alt)}))
-        yield Text.assemble("🌆 ", title, " ", end="")
+        yield Text.assemble(f"{SIGN} ", title, " ", end="")

@@ -49,6 +49,7 @@ class ImageLayer:
         self._article: int | None = None
         self._handled: set[int] = set()  # id() of the mark lines taken, this generation
         self._below: dict[int, int] = {}  # id() of a mark line -> lines put below it
+        self._scanned = 0  # the pane's lines looked at for images, this generation
         self._ready: OrderedDict[tuple[str, int, str], Prepared | str] = OrderedDict()
         self._sent: list[int] = []  # Kitty image ids in the terminal for this article
         self._timer: Timer | None = None
@@ -71,6 +72,7 @@ class ImageLayer:
         self._generation += 1
         self._handled.clear()
         self._below.clear()
+        self._scanned = 0
         if self._sent:
             from tuinews.images import kitty  # (loaded when they were sent)
 
@@ -98,8 +100,11 @@ class ImageLayer:
         view = self.view
         if view.article_id != self._article or not view.ready or self._article is None:
             return
+        # Only the lines not looked at yet (a long article comes in chunks).
+        lines, start = list(view.lines), self._scanned
+        self._scanned = len(lines)
         view.run_worker(
-            self._load(self._generation, list(view.lines), view._rendered_width),
+            self._load(self._generation, lines, start, view._rendered_width),
             group="images",
             exit_on_error=False,
             description="Fetching the article's images",
@@ -107,10 +112,12 @@ class ImageLayer:
 
     # --- the worker (on the event loop; the work in threads) -------------------------
 
-    async def _load(self, generation: int, lines: list[list[Segment]], width: int) -> None:
+    async def _load(
+        self, generation: int, lines: list[list[Segment]], start: int, width: int
+    ) -> None:
         from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
 
-        marks = await asyncio.to_thread(find_marks, lines)
+        marks = await asyncio.to_thread(find_marks, lines, start)
         if generation != self._generation:
             return
         room = MAX_IMAGES - len(self._handled)
@@ -197,6 +204,8 @@ class ImageLayer:
             new.append([])  # text goes on right below (an image inside a paragraph)
         self._below[id(mark.line)] = self._below.get(id(mark.line), 0) + len(new)
         lines[at:at] = new
+        if at < self._scanned:
+            self._scanned += len(new)  # (those lines hold no image)
         self.inserted += 1
         view._strips.clear()
         top = view.scroll_offset.y
