@@ -53,6 +53,8 @@ async def test_an_article_s_images_are_drawn_below_their_alt_text(
             assert "a=p,U=1" in sent[0]
         else:
             assert not sent
+    if mode == "kitty":  # freed in the terminal when the app ends
+        assert len(sent) == 2 and sent[1].startswith("\x1b_Ga=d,d=I")
 
 
 async def test_with_images_off_nothing_is_fetched(
