@@ -66,8 +66,10 @@ def decode(
     try:
         image = PILImage.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:
-        what = f"{kind} content" if kind and not kind.startswith("image/") else "content"
-        raise Refused(f"not an image ({what} of a kind tuinews cannot draw)") from None
+        if kind and not kind.startswith("image/"):
+            raise Refused(f"not an image ({kind})") from None
+        said = f" (sent as {kind})" if kind else ""
+        raise Refused(f"not an image tuinews can draw{said}") from None
     except (OSError, ValueError, SyntaxError) as error:
         raise Refused(f"a broken image ({error})") from None
     except PILImage.DecompressionBombError:
