@@ -375,8 +375,9 @@ class ArticleView(LinesView, can_focus=True, inherit_bindings=False):
                 return Strip(list(text.render(self.app.console, end="")))
         return Strip(line)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self.images.put(None)  # its Kitty images freed in the terminal
+        await self.images.close()  # the image fetcher's connections
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._rerender)  # once the new size is laid out
