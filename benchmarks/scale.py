@@ -1,7 +1,7 @@
 """Scale benchmark (issue 6): tuinews with 100,000 articles across 1,000 feeds.
 
     python benchmarks/scale.py [--n 100000] [--db PATH] [--runs 5] [--steps 1000]
-                               [--skip startup,j,search,app-search,refresh,orders,orders-j]
+                               [--skip startup,j,search,app-search,refresh,orders,orders-j,images]
                                [--profile]
 
 Builds (once; cached at ``--db``, default /tmp/scale/store-N.db) a store through the
@@ -56,6 +56,8 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
    ``--steps`` up to 500 per case) through All articles in each order and newest first
    with the ten highlights on, in one app, in five rounds of every case in turn (so the
    machine's other work weighs on each alike), each beside newest first.
+6. Images (``benchmarks/image_steps.py``): ``j`` with images on, Kitty and half blocks,
+   at 5, 50 and 500 KB, and the longest UI gap while each article's images load.
 
 ``--profile`` adds cProfile summaries (top functions by cumulative time) of the start-up
 work on the UI thread and in the load thread, and of one search. Nothing under src/ is
@@ -1137,12 +1139,15 @@ def main() -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated: startup,j,search,app-search,refresh,orders,orders-j",
+        help="comma-separated: startup,j,search,app-search,refresh,orders,orders-j,images",
     )
     parser.add_argument(
         "--startup-config",
         default="",
         help="more lines of the config file the start-up runs use: \"sort_headlines = 'title'\"",
+    )
+    parser.add_argument(
+        "--image-rest", type=float, default=1.0, help="seconds read after each step, images on"
     )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--build-only", action="store_true")
@@ -1297,6 +1302,13 @@ def main() -> None:
                     verdict(r["p95"] < 0.05),
                 )
             )
+    if "images" not in skip:
+        from image_steps import bench_images
+        from image_steps import rows as image_rows
+
+        steps = min(args.steps, 300)
+        found = bench_images(sys.modules[__name__], db, steps, args.interval, args.image_rest)
+        rows += image_rows(found)
     if "refresh" not in skip:
         r = bench_refresh(db, args.port)
         rows.append(

@@ -37,6 +37,8 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.delenv("TUINEWS_STATE", raising=False)
     monkeypatch.setenv("TUINEWS_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    # No images unless a test asks (articles in fixtures link to hosts that are not here).
+    monkeypatch.setenv("TUINEWS_IMAGES", "off")
     yield home
 
 

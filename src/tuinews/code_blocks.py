@@ -19,6 +19,7 @@ from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 
+from tuinews.images.marks import ImageMark
 from tuinews.link_numbers import LinkNumbers, inline_tags, number_links
 
 if TYPE_CHECKING:
@@ -51,7 +52,12 @@ class _CodeMark(CodeBlock):
 class CodeMarkdown(Markdown):
     """Markdown whose code blocks are marks (see ``render``)."""
 
-    elements = {**Markdown.elements, "fence": _CodeMark, "code_block": _CodeMark}
+    elements = {
+        **Markdown.elements,
+        "fence": _CodeMark,
+        "code_block": _CodeMark,
+        "image": ImageMark,  # its URL kept for the article pane (tuinews.images)
+    }
 
     def __init__(self, markup: str, links: LinkNumbers | None = None) -> None:
         super().__init__(markup, hyperlinks=False)

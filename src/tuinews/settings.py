@@ -40,6 +40,11 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """Where things that can be fetched again are kept (images: ``cache_dir() / "images"``)."""
+    return platformdirs.user_cache_path(APP_NAME)
+
+
 def default_db_path() -> Path:
     return data_dir() / "tuinews.db"
 
@@ -81,6 +86,8 @@ class Settings:
     download_dir: str = ""  # enclosures' downloads; "" is tuinews in the user's downloads
     download_max_mb: int = 2048  # a larger enclosure is not downloaded
     player: tuple[str, ...] = ("mpv", "--no-video")  # plays an enclosure: its file or URL last
+    images: str = "auto"  # how images are drawn: tuinews.images.MODES ("off": never fetched)
+    image_cache_mb: int = 200  # the image cache's size on disk (0: nothing kept)
 
     def db_path(self, env: Mapping[str, str] = os.environ) -> Path:
         """The database: TUINEWS_DB, else the ``db`` setting, else the data directory."""
@@ -211,6 +218,8 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "download_dir": _text,
     "download_max_mb": _whole(1, 1_000_000),
     "player": lambda value: command_problem(value),
+    "images": _one_of(("auto", "kitty", "halfblock", "off")),  # tuinews.images.MODES
+    "image_cache_mb": _whole(0, 100_000),
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 # What a wrong value falls back to, where "using the default" would not say it.

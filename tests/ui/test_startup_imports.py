@@ -78,6 +78,9 @@ LATER = [
     "tuinews.store.rule_sql",
     "tuinews.store.highlight_sql",
     "tuinews.store.transfer",
+    "PIL",  # images: decoded when the first one is shown
+    "tuinews.images.loader",
+    "tuinews.images.decode",
 ]
 
 
@@ -95,7 +98,8 @@ def test_the_first_frame_imports_only_what_it_shows(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env=dict(os.environ, TUINEWS_DB=str(db)),  # (config: the autouse fixture's, absent)
+        # (config: the autouse fixture's, absent; images on, as in a terminal)
+        env=dict(os.environ, TUINEWS_DB=str(db), TUINEWS_IMAGES="halfblock"),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     status, shown, *modules = result.stdout.split()

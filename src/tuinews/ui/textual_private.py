@@ -75,9 +75,12 @@ class OneLineOptionList(OptionList):
             self._scroll_update(size)
 
 
-def write_to_terminal(app: App[object], text: str) -> None:
-    """Write ``text`` (tuinews's own escape sequence: a terminal notification) to the
-    terminal, between frames. Private: ``App._driver`` is the driver that owns the
-    terminal; Textual's own ``App.bell`` writes its ``\\a`` the same way."""
-    if not app.is_headless and app._driver is not None:
-        app._driver.write(text)
+def write_to_terminal(app: App[object], data: str) -> None:
+    """Write escape sequences to the terminal in order with the app's frames (an image
+    sent with Kitty's graphics protocol, a terminal notification). Private:
+    ``App._driver`` is the running driver; ``Driver.write`` queues the text on its writer
+    thread, as the frames are (a headless driver drops it); Textual's own ``App.bell``
+    writes its ``\\a`` the same way."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(data)

@@ -115,6 +115,7 @@ class MainScreen(ListKeys, PaneSizeActions, HandoffActions, EnclosureActions, Sc
         self.article_view.fetch_full = lambda article_id: app.refresher.fetch_full_text(article_id)
         self.article_view.last_input = lambda: app.last_input
         self.article_view.kept_big = app.idle_gc.keep_out
+        self.article_view.images.configure(app.settings)
         self.headlines.fetch = store.headlines_by_id  # (the second connection: see above)
         self.headlines.empty_message = "Loading…"
         self.feed_list.set_order(app.settings.sort_feeds)  # (its title says which)

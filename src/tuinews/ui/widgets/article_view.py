@@ -30,6 +30,7 @@ from tuinews.store import Headline, Store
 from tuinews.ui.bindings import ARTICLE_BINDINGS
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import set_virtual_size
+from tuinews.ui.widgets.article_images import ImageLayer
 from tuinews.ui.widgets.article_links import LinkKeys
 from tuinews.ui.widgets.article_render import Renderer, Request
 from tuinews.ui.widgets.scrolling import LinesView
@@ -105,6 +106,7 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
         self.last_input: Callable[[], float] = lambda: 0.0
         # called when a long article's lines are kept: ~10 objects a line, long-lived
         self.kept_big: Callable[[], None] = lambda: None
+        self.images = ImageLayer(self)  # fetched and put into the lines once shown
 
     # --- attributes down -------------------------------------------------------------
 
@@ -282,6 +284,7 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
             self.lines.extend(lines)
             self._widest = max(self._widest, widest)
             set_virtual_size(self, Size(self._widest, len(self.lines)))
+            self.images.added()
 
     def finish_lines(
         self,
@@ -340,6 +343,7 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
         self.scroll_to(left, top, animate=False, force=True, immediate=True)
         if article_id is not None and article is not None:
             self.post_message(self.Shown(article_id))
+        self.images.put(article_id if article is not None else None)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -371,6 +375,10 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
             if text.highlight_words(self.words, match_style, case_sensitive=False):
                 return Strip(list(text.render(self.app.console, end="")))
         return Strip(line)
+
+    async def on_unmount(self) -> None:
+        self.images.put(None)  # its Kitty images freed in the terminal
+        await self.images.close()  # the image fetcher's connections
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._rerender)  # once the new size is laid out

@@ -1,0 +1,222 @@
+"""Images in the article pane: once an article is on screen and the cursor rests, its
+images (marked in its lines: :func:`tuinews.images.find_marks`) are fetched on the event
+loop, decoded and drawn in threads, and put into the pane's lines below their alt text,
+newest article only; an image that cannot be shown gets a line saying why. Nothing here
+runs on a keystroke but a timer's reset; nothing is imported before the first image.
+docs/images.md has the design."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.timer import Timer
+
+from tuinews.sanitise import clean_line
+from tuinews.settings import Settings, cache_dir
+from tuinews.ui.textual_private import set_virtual_size, write_to_terminal
+
+if TYPE_CHECKING:
+    from tuinews.images import Mark
+    from tuinews.images.loader import ImageLoader, Prepared
+
+REST = 0.3  # seconds the article stays on screen before its images are fetched
+AT_ONCE = 4  # images of one article fetched at once...
+DECODING = 1  # ...and decoded (a core is left to the UI on a 2-core machine)
+KEPT = 64  # images kept ready (by URL, width and mode) for a quick return...
+KEPT_BYTES = 32 * 1024 * 1024  # ...taking about this much memory at most
+_REASON = Style(dim=True, italic=True)
+
+
+class ImageLayer:
+    """The article pane's images (one per pane; the pane calls ``put`` and ``added``)."""
+
+    def __init__(self, view: Any) -> None:
+        """``view``: the ArticleView (typed loosely: it imports this module)."""
+        self.view = view
+        self.mode = "off"
+        self.settings = Settings()
+        self.loader: ImageLoader | None = None
+        self.write: Callable[[str], None] = lambda data: write_to_terminal(view.app, data)
+        self.inserted = 0  # images and reasons put in (for tests)
+        self._generation = 0
+        self._article: int | None = None
+        self._handled: set[int] = set()  # id() of the mark lines taken, this generation
+        self._below: dict[int, int] = {}  # id() of a mark line -> lines put below it
+        self._scanned = 0  # the pane's lines looked at for images, this generation
+        self._ready: OrderedDict[tuple[str, int, str], Prepared | str] = OrderedDict()
+        self._sent: list[int] = []  # Kitty image ids in the terminal for this article
+        self._timer: Timer | None = None
+        self._decoding: asyncio.Semaphore | None = None
+
+    def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
+        """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
+        # (the images package: a few lines over rich, loaded when the screen mounts)
+        from tuinews.images import detect_mode
+
+        self.settings = settings
+        self.mode = detect_mode(env.get("TUINEWS_IMAGES") or settings.images, env)
+
+    # --- from the pane (UI thread) ---------------------------------------------------
+
+    def put(self, article_id: int | None) -> None:
+        """The pane shows new lines (another article, or this one at another width)."""
+        if self.mode == "off":
+            return
+        self._generation += 1
+        self._handled.clear()
+        self._below.clear()
+        self._scanned = 0
+        if self._sent:
+            from tuinews.images import kitty  # (loaded when they were sent)
+
+            self.write("".join(kitty.delete(image_id) for image_id in self._sent))
+            self._sent.clear()
+        self._article = article_id
+        if article_id is not None:
+            self._schedule()
+
+    def added(self) -> None:
+        """More of the shown article's lines (a long one, rendered in chunks): looked at
+        when the timer set when it was shown fires (not put off by each chunk), or soon
+        after, if that has fired already."""
+        if self.mode != "off" and self._article is not None:
+            self._schedule(reset=False)
+
+    def _schedule(self, reset: bool = True) -> None:
+        if self._timer is None:
+            self._timer = self.view.set_timer(REST, self._start)
+        elif reset:
+            self._timer.reset()  # the cursor moved again: wait for it to rest
+
+    def _start(self) -> None:
+        self._timer = None
+        view = self.view
+        if view.article_id != self._article or not view.ready or self._article is None:
+            return
+        # Only the lines not looked at yet (a long article comes in chunks).
+        lines, start = list(view.lines), self._scanned
+        self._scanned = len(lines)
+        view.run_worker(
+            self._load(self._generation, lines, start, view._rendered_width),
+            group="images",
+            exit_on_error=False,
+            description="Fetching the article's images",
+        )
+
+    # --- the worker (on the event loop; the work in threads) -------------------------
+
+    async def _load(
+        self, generation: int, lines: list[list[Segment]], start: int, width: int
+    ) -> None:
+        from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
+
+        marks = await asyncio.to_thread(find_marks, lines, start)
+        if generation != self._generation:
+            return
+        room = MAX_IMAGES - len(self._handled)
+        marks = [mark for mark in marks if id(mark.line) not in self._handled][: max(0, room)]
+        self._handled.update(id(mark.line) for mark in marks)
+        slots = asyncio.Semaphore(AT_ONCE)
+
+        async def one(mark: Mark) -> None:
+            async with slots:
+                if generation != self._generation:
+                    return
+                ready = await self._prepare(mark.url, width, generation)
+            if ready is not None and generation == self._generation:
+                self._insert(mark, ready)
+
+        await asyncio.gather(*(one(mark) for mark in marks))
+
+    async def _prepare(self, url: str, width: int, generation: int) -> Prepared | str | None:
+        """The image ready to put in, or why it cannot be shown; None if another article
+        was shown before it was decoded (its body is on disk for next time)."""
+        # (the image modules load with the first image: not at start-up, not on `j`)
+        from tuinews.images.decode import Refused
+        from tuinews.images.loader import prepare
+
+        key = (url, width, self.mode)
+        ready = self._ready.get(key)
+        if ready is not None:
+            self._ready.move_to_end(key)
+            return ready
+        if self._decoding is None:
+            self._decoding = asyncio.Semaphore(DECODING)
+        try:
+            body, kind = await self._loader().get(url)
+            async with self._decoding:
+                if generation != self._generation:
+                    return None
+                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode)
+        except Refused as refused:
+            ready = str(refused)
+        except Exception as error:  # an image must never take the app down
+            ready = f"failed ({type(error).__name__})"
+        self._ready[key] = ready
+        while len(self._ready) > KEPT or sum(map(_weight, self._ready.values())) > KEPT_BYTES:
+            self._ready.popitem(last=False)
+        return ready
+
+    def _loader(self) -> ImageLoader:
+        if self.loader is None:
+            # (with the first image, as in _prepare)
+            from tuinews.images.cache import DiskCache
+            from tuinews.images.loader import ImageLoader
+
+            settings = self.settings
+            cache = DiskCache(cache_dir() / "images", settings.image_cache_mb * 1024 * 1024)
+            self.loader = ImageLoader(cache, settings.per_host, settings.user_agent, settings.proxy)
+        return self.loader
+
+    async def close(self) -> None:
+        if self.loader is not None:
+            await self.loader.close()
+
+    # --- into the pane's lines (UI thread) -------------------------------------------
+
+    def _insert(self, mark: Mark, ready: Prepared | str) -> None:
+        view = self.view
+        lines = view.lines
+        row = next((r for r in range(mark.row, len(lines)) if lines[r] is mark.line), None)
+        if row is None:
+            return  # not in the pane any more
+        if isinstance(ready, str):
+            reason = clean_line(ready) or "failed"
+            new: list[list[Segment]] = [[Segment(f"(image not shown: {reason})", _REASON)]]
+        elif ready.kitty is not None:
+            from tuinews.images import kitty  # (only in Kitty mode)
+
+            image_id = kitty.new_id()
+            self.write(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
+            self._sent.append(image_id)
+            new = kitty.placeholder_lines(image_id, ready.columns, ready.rows)
+        else:
+            new = list(ready.lines or [])
+        at = row + 1 + self._below.get(id(mark.line), 0)
+        if at < len(lines) and "".join(segment.text for segment in lines[at]).strip():
+            new.append([])  # text goes on right below (an image inside a paragraph)
+        self._below[id(mark.line)] = self._below.get(id(mark.line), 0) + len(new)
+        lines[at:at] = new
+        if at < self._scanned:
+            self._scanned += len(new)  # (those lines hold no image)
+        self.inserted += 1
+        view._strips.clear()
+        top = view.scroll_offset.y
+        set_virtual_size(view, Size(view._widest, len(lines)))
+        if at <= top and top > 0:  # above the reader: the text on screen stays put
+            view.scroll_to(y=top + len(new), animate=False, force=True, immediate=True)
+
+
+def _weight(ready: Prepared | str) -> int:
+    """About the memory an image kept ready takes (a half-block cell's segment and style
+    ~200 bytes; a Kitty image its PNG in base64)."""
+    if isinstance(ready, str):
+        return len(ready)
+    return len(ready.kitty) if ready.kitty is not None else 200 * ready.columns * ready.rows
