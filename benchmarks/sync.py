@@ -481,8 +481,7 @@ def main() -> int:
     print(
         f"first sync:             {sync_s:.2f} s ({items / sync_s:,.0f} items/s), "
         f"{median([s['requests'] for s in syncs]):.0f} requests, peak {memory:.0f} MiB, "
-        f"{cpu_s:.2f} s CPU ({cpu_s / items * 1000:.2f} ms per item; on 2 idle cores at "
-        f"best {cpu_s / 2:.2f} s, {cpu_s / 2 / floor_s:.1f}x the floor)"
+        f"{cpu_s:.2f} s CPU ({cpu_s / items * 1000:.2f} ms per item)"
     )
     print(
         f"floor (bare GETs):      {floor_s:.2f} s, {median([f['requests'] for f in floors]):.0f} requests"
