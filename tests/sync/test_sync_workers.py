@@ -16,7 +16,7 @@ from tuinews.pool import Pool
 from tuinews.query import parse_query
 from tuinews.settings import Settings
 from tuinews.store import Account, Store, View
-from tuinews.sync import AccountResult, sync_accounts
+from tuinews.sync import AccountResult, storing, sync_accounts
 
 FEEDS = 12  # a first sync of this many subscriptions boots the workers at once
 HOSTILE = (
@@ -118,4 +118,27 @@ async def test_a_failure_half_way_through_the_pages_loses_nothing(
     done = await sync(store, fetcher, pool)
     assert not done.failed, done.error
     assert done.new == 200
+    stored_once(store, account, reader)
+
+
+async def test_a_chunk_past_its_time_limit_fails_the_sync_and_the_next_one_completes(
+    store: Store,
+    reader: FakeReader,
+    fetcher: Fetcher,
+    account: Account,
+    pool: Pool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker killed under a chunk (its limit; a crash is handled alike): a clear
+    reason, nothing of that chunk stored, and the next sync stores every item once."""
+    monkeypatch.setattr(storing, "CHUNK_TIMEOUT", 0.0)
+    failed = await sync(store, fetcher, pool)
+    assert failed.failed
+    assert failed.error == "items too slow to convert (a worker's limit)"
+    again = store.get_account(account.id)
+    assert again is not None and again.newest_usec is None
+
+    monkeypatch.setattr(storing, "CHUNK_TIMEOUT", 30.0)
+    done = await sync(store, fetcher, pool)
+    assert not done.failed, done.error
     stored_once(store, account, reader)
