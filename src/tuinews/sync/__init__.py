@@ -24,6 +24,7 @@ from tuinews.settings import Settings
 from tuinews.store import Account, Store
 from tuinews.sync.account_sync import AccountResult, AccountSync
 from tuinews.sync.session import PasswordSource, Session, password_source, server_kind
+from tuinews.sync.storing import new_pool
 
 __all__ = [
     "AccountResult",
@@ -78,7 +79,7 @@ async def sync_accounts(
     own = fetcher is None
     client = fetcher or new_fetcher(settings)
     own_pool = pool is None
-    workers = pool or Pool(write_lock=True)  # (no process until a big batch needs one)
+    workers = pool or new_pool()  # (no process until a big batch needs one)
     results: list[AccountResult] = []
 
     async def one(account: Account) -> None:

@@ -37,6 +37,12 @@ CHUNK_TIMEOUT = 30.0  # seconds for a chunk's conversion and store, in a worker
 IN_FLIGHT = 8  # chunks sent and not stored yet, at most (memory: ~0.5 MB each)
 
 
+def new_pool() -> Pool:
+    """A pool for a sync's items: its workers import the conversion while they boot
+    (while the first page downloads), not with their first chunk."""
+    return Pool(write_lock=True, timeout=CHUNK_TIMEOUT, preload=("tuinews.sync_worker",))
+
+
 def worker_db(store: Store) -> str | None:
     """The database file for workers to open themselves; None for one they cannot."""
     path = store.path
@@ -121,7 +127,7 @@ class ItemStorer:
 
     def _workers(self) -> Pool:
         if self._pool is None:
-            self._pool = Pool(write_lock=True, timeout=CHUNK_TIMEOUT)
+            self._pool = new_pool()
         return self._pool
 
     def _here(self, items: Sequence[Item]) -> UpsertCounts:
