@@ -106,6 +106,7 @@ class ItemStorer:
             task = asyncio.create_task(self._chunk(chunk))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+            await asyncio.sleep(0)  # the event loop's turn (the app's frames) between chunks
 
     async def drain(self) -> None:
         """Wait for every chunk sent; then raise the first failure, if any."""
