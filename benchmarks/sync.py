@@ -15,11 +15,18 @@ Then, for each run:
   ``tuinews refresh`` of the same feeds from the loopback server: the same articles,
   fetched as local feeds;
 - **first sync**: a fresh database, ``tuinews account add`` (not timed), then a timed
-  ``tuinews sync``: every article from the server; its requests (``--json``) and the peak
-  memory of the command;
+  ``tuinews sync``: every article from the server; its requests (``--json``), the peak
+  memory of the command and its CPU time (its own and its worker processes', user +
+  system: on a machine busy with other work the wall time is mostly waiting for a core,
+  and the CPU time says what the sync itself costs);
 - **floor**: the GET requests a first sync needs (the subscription list, the reading
   list's contents pages, the unread and starred id pages, the tag list) made in sequence
   with the standard library's HTTP client, each body read whole, nothing parsed or stored.
+
+Then the UI stall (``--stall``, the refresh stall measure of ``benchmarks/scale.py``): the
+app (in-process, ``run_test``) on a fresh database with the account added, ``R``
+(``action_refresh_all``: the first sync of every article) while a 10 ms heartbeat timer
+records the longest gap between its ticks; target: never over 100 ms.
 
 Then, in this process on the last run's database: ``--quiet`` syncs with nothing new
 (requests, median time), and one sync after 100, then 1,000, state changes on each side
@@ -38,6 +45,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -204,13 +212,16 @@ def run_first_sync(home: Path, server: Server) -> tuple[dict[str, float], dict[s
     added = timed([*command, "account", "add", server.api_url, "--user", server.user], env, home)
     if added.returncode != 0:
         raise SystemExit(f"tuinews account add failed: {added.stderr[-2000:]}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = timed([*command, "sync", "--json"], env, home, watch=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # (the command and its workers)
     if done.returncode != 0:
         raise SystemExit(f"tuinews sync failed: {done.stderr[-2000:]}")
     (account,) = json.loads(done.stdout)["accounts"]
     assert done.memory is not None
     figures = {
         "seconds": done.seconds,
+        "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
         "new": float(account["new"]),
         "requests": float(account["requests"]),
         "mib": done.memory.peak_tree,
@@ -275,6 +286,48 @@ def run_floor(server: Server) -> dict[str, float]:
     seconds = time.perf_counter() - started
     connection.close()
     return {"seconds": seconds, "requests": float(requests), "mib_received": received / 2**20}
+
+
+# --- the UI during a sync --------------------------------------------------------------------
+
+
+def run_stall(home: Path, server: Server) -> dict[str, float]:
+    """The app's ``R`` doing a first sync: the longest gap of a 10 ms heartbeat."""
+    from scale import Heartbeat, make_app, run_apps, wait_until
+
+    env = home_env(home, server)
+    added = timed(
+        [*tuinews_command(), "account", "add", server.api_url, "--user", server.user], env, home
+    )
+    if added.returncode != 0:
+        raise SystemExit(f"tuinews account add failed: {added.stderr[-2000:]}")
+    os.environ["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]  # the login token
+    result: dict[str, float] = {}
+
+    async def run() -> None:
+        app = make_app(home / "tuinews.db")
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            await pilot.pause(0.5)
+            screen = app.screen
+            beat = Heartbeat(app)
+            await pilot.pause(0.3)
+            beat.reset()
+            started = time.perf_counter()
+            screen.action_refresh_all()
+            await wait_until(lambda: screen.refreshing, 30)
+            done = await wait_until(lambda: not screen.refreshing, 600)
+            result["seconds"] = time.perf_counter() - started if done else float("nan")
+            await pilot.pause(1.5)  # the reload scheduled after the sync
+            gaps = beat.gaps
+            result["stall"] = max(gaps, default=0.0)
+            result["over100"] = sum(g > 0.1 for g in gaps)
+            result["p99gap"] = sorted(gaps)[int(0.99 * (len(gaps) - 1))] if gaps else 0.0
+            result["articles"] = app.store.counts()[0]
+            beat.timer.stop()
+
+    run_apps(run())
+    return result
 
 
 # --- syncs in this process ----------------------------------------------------------------
@@ -353,6 +406,9 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=8)
     parser.add_argument("--server", choices=("freshrss", "fake"), default="freshrss")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--no-stall", action="store_true", help="skip the UI stall (the app's R) measure"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="tuinews-sync-bench-"))
@@ -383,8 +439,18 @@ def main() -> int:
                 f"run {run + 1}: refresh {refreshes[-1]['seconds']:.2f} s "
                 f"({refreshes[-1]['new']:.0f} new), first sync {syncs[-1]['seconds']:.2f} s "
                 f"({syncs[-1]['new']:.0f} new, {syncs[-1]['requests']:.0f} requests, "
+                f"{syncs[-1]['cpu']:.2f} s CPU, "
                 f"{syncs[-1]['mib']:.0f} MiB), floor {floors[-1]['seconds']:.2f} s "
                 f"({floors[-1]['requests']:.0f} requests, {floors[-1]['mib_received']:.1f} MiB)",
+                flush=True,
+            )
+        stall = None if args.no_stall else run_stall(work / "stall", server)
+        if stall is not None:
+            print(
+                f"the app's R (first sync): {stall['seconds']:.1f} s, "
+                f"{stall['articles']:.0f} articles, longest heartbeat gap "
+                f"{stall['stall'] * 1000:.0f} ms, {stall['over100']:.0f} gaps over 100 ms, "
+                f"p99 gap {stall['p99gap'] * 1000:.0f} ms",
                 flush=True,
             )
         in_process = run_in_process(last_home, env, server, args.quiet)
@@ -405,6 +471,7 @@ def main() -> int:
     quiet_ms = median(in_process.quiet_ms)
     quiet_requests = max(in_process.quiet_requests)
     memory = max(s["mib"] for s in syncs)
+    cpu_s = median([s["cpu"] for s in syncs])
     print()
     print(
         f"{args.feeds} feeds x {args.items} items; {server.name}; medians of {args.runs} runs"
@@ -413,7 +480,8 @@ def main() -> int:
     print(f"refresh as local feeds: {refresh_s:.2f} s ({items / refresh_s:,.0f} articles/s)")
     print(
         f"first sync:             {sync_s:.2f} s ({items / sync_s:,.0f} items/s), "
-        f"{median([s['requests'] for s in syncs]):.0f} requests, peak {memory:.0f} MiB"
+        f"{median([s['requests'] for s in syncs]):.0f} requests, peak {memory:.0f} MiB, "
+        f"{cpu_s:.2f} s CPU ({cpu_s / items * 1000:.2f} ms per item)"
     )
     print(
         f"floor (bare GETs):      {floor_s:.2f} s, {median([f['requests'] for f in floors]):.0f} requests"
@@ -422,6 +490,11 @@ def main() -> int:
         f"sync / refresh: {sync_s / refresh_s:.2f}x; sync / floor: {sync_s / floor_s:.2f}x "
         "(target <= 1.5x)"
     )
+    if stall is not None:
+        print(
+            f"UI during the app's R (first sync): longest gap {stall['stall'] * 1000:.0f} ms "
+            "(target <= 100 ms)"
+        )
     print(f"quiet sync: {quiet_ms:.0f} ms median, {quiet_requests} requests (target <= 5, 0.5 s)")
     for count, (ms, requests, sent, starred) in in_process.changes.items():
         print(
@@ -438,6 +511,15 @@ def main() -> int:
         f"({sync_s / refresh_s:.2f}x); the same GETs bare {floor_s:.2f} s "
         f"({sync_s / floor_s:.2f}x) | <= 1.5x the floor, < 200 MB |"
     )
+    print(
+        f"| first sync, CPU | {cpu_s:.2f} s ({cpu_s / items * 1000:.2f} ms per item) | "
+        f"the floor {floor_s:.2f} s | |"
+    )
+    if stall is not None:
+        print(
+            f"| UI during the app's R (first sync) | longest gap {stall['stall'] * 1000:.0f} ms, "
+            f"{stall['over100']:.0f} over 100 ms | | <= 100 ms |"
+        )
     print(f"| quiet sync | {quiet_ms:.0f} ms, {quiet_requests} requests | | <= 5 requests, 0.5 s |")
     for count, (ms, requests, _sent, _starred) in in_process.changes.items():
         print(f"| {count:,} changes on each side | {ms:.0f} ms, {requests} requests | | batches |")

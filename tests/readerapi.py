@@ -59,6 +59,7 @@ class FakeReader:
     refuse_labels: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     gate: threading.Event | None = None  # when given, every API call waits until it is set
+    fail_page: str | None = None  # the reading list's page of this continuation: HTTP 500
 
     def __post_init__(self) -> None:
         route = self.server.route
@@ -238,6 +239,8 @@ class FakeReader:
         if not self.contents_supported:
             return self._json([])  # Miniflux's answer to what it does not implement
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.path).query)
+        if self.fail_page is not None and query.get("c") == [self.fail_page]:
+            return Response(status=500, body=b"oops")
         page, more = self._page(query, self._selected(query))
         return self._json({"items": [self._item(e) for e in page], **more})
 

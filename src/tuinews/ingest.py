@@ -204,6 +204,12 @@ class Refresher:
                 self._fetcher = new_fetcher(self.settings)
             return self._fetcher
 
+    @property
+    def pool(self) -> Pool:
+        """The worker processes that parse and store (a sync's big batches of items too:
+        one pool, so a refresh and a sync together start no more workers than cores)."""
+        return self._workers
+
     def prepare(self) -> None:
         """Import the HTTP stack and make its client now (~60 ms, in a thread), so the
         first fetch of a refresh does not do it on the event loop, holding up the UI."""

@@ -19,10 +19,12 @@ from collections.abc import Callable, Sequence
 
 from tuinews import network
 from tuinews.fetch import Fetcher
+from tuinews.pool import Pool
 from tuinews.settings import Settings
 from tuinews.store import Account, Store
 from tuinews.sync.account_sync import AccountResult, AccountSync
 from tuinews.sync.session import PasswordSource, Session, password_source, server_kind
+from tuinews.sync.storing import new_pool
 
 __all__ = [
     "AccountResult",
@@ -65,19 +67,24 @@ async def sync_accounts(
     fetcher: Fetcher | None = None,
     password: PasswordSource | None = None,
     progress: Progress | None = None,
+    pool: Pool | None = None,
 ) -> list[AccountResult]:
     """Sync these accounts (all by default), side by side; results in the order they
     finish. ``password``: where a login's password comes from (by default the account's
-    command or TUINEWS_PASSWORD, never a prompt)."""
+    command or TUINEWS_PASSWORD, never a prompt). ``pool``: the worker pool that converts
+    big batches of items (the app's refresher's; by default one of the sync's own, whose
+    workers start only when a batch is big: :mod:`tuinews.sync.storing`)."""
     chosen = list(accounts) if accounts is not None else await asyncio.to_thread(store.accounts)
     password = password or password_source(ask=False)
     own = fetcher is None
     client = fetcher or new_fetcher(settings)
+    own_pool = pool is None
+    workers = pool or new_pool()  # (no process until a big batch needs one)
     results: list[AccountResult] = []
 
     async def one(account: Account) -> None:
         session = Session(account, client, password)
-        result = await AccountSync(store, settings, account, session).run()
+        result = await AccountSync(store, settings, account, session, workers).run()
         results.append(result)
         if progress is not None:
             progress(result, len(results), len(chosen))
@@ -89,6 +96,8 @@ async def sync_accounts(
     finally:
         if own:
             await client.aclose()
+        if own_pool:
+            await asyncio.to_thread(workers.close)  # waits for its workers to end
     return results
 
 

@@ -43,19 +43,22 @@ from tuinews.fetch.greader_data import (
     label_stream,
 )
 from tuinews.ingest import all_rules
+from tuinews.pool import Pool
 from tuinews.query.rules import Rule
 from tuinews.settings import Settings
-from tuinews.store import Account, Store, StoreError, UpsertCounts
+from tuinews.store import Account, Store, StoreError
 from tuinews.store.accounts import PendingChange, signed
 from tuinews.store.pending import ACTIONS, LABELS
-from tuinews.sync.items import item_usec, remote_articles, remote_feeds
+from tuinews.sync.items import item_usec, remote_feeds
 from tuinews.sync.session import Session
+from tuinews.sync.storing import POOL_MIN, ItemStorer
 
 PAGE = 1000  # items per page of the reading list on a first sync
 # Ids per page of an id set (about 35 bytes each): a server with a lower cap sends fewer,
 # with a continuation, and the next page is asked for.
 IDS = 20_000
 MIN_PAGE = 50  # a page over the size cap is asked again half as long, down to this
+FIRST_WORKERS = 10  # subscriptions from which a first sync boots the workers at once
 NO_CONTENTS = "the server does not support stream/contents"
 # What edit-tag adds and removes for each action.
 TAGS: dict[str, tuple[str | None, str | None]] = {
@@ -103,8 +106,16 @@ class AccountResult:
 class AccountSync:
     """One sync of one account; :meth:`run` never raises but for the store's errors."""
 
-    def __init__(self, store: Store, settings: Settings, account: Account, session: Session):
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        account: Account,
+        session: Session,
+        pool: Pool | None = None,
+    ) -> None:
         self.store = store
+        self.pool = pool  # where big batches of items are converted (else one of its own)
         self.settings = settings
         self.account = account
         self.session = session
@@ -113,6 +124,7 @@ class AccountSync:
         self.rules: tuple[Rule, ...] = ()
         self.folders: dict[str, tuple[str, ...]] = {}  # each subscription's, by stream id
         self.ruled = 0  # changes the rules made that go to the server
+        self.storer: ItemStorer | None = None
 
     async def run(self) -> AccountResult:
         started = time.monotonic()
@@ -149,14 +161,43 @@ class AccountSync:
         self.result.feeds_added += changes.added
         self.result.feeds_removed += changes.removed
         self.folders = {sub.id: sub.labels for sub in subscriptions}
+        self.storer = ItemStorer(
+            self.store, self.settings, account.id, self.rules, self.folders, self.pool
+        )
+        try:
+            await self._items(client, account, subscriptions, first)
+        except Exception:
+            # What was downloaded is stored before the failure is reported.
+            with contextlib.suppress(Exception):
+                await self.storer.drain()
+            raise
+        finally:
+            await self.storer.close()
+            self._count()
+        if self.ruled:
+            await self._push(client)  # what the rules did to the new articles
+        await asyncio.to_thread(self.store.record_sync, account.id, newest_usec=self.newest)
+
+    async def _items(
+        self,
+        client: GReaderClient,
+        account: Account,
+        subscriptions: Sequence[Subscription],
+        first: bool,
+    ) -> None:
+        """New items, the server's state, labels, and the contents still missing."""
         arrived: list[ItemRef] = []
         if first:
+            if len(subscriptions) >= FIRST_WORKERS:
+                self._storer.start_workers()  # they boot while the first page downloads
             await self._first_items(client, subscriptions)
         else:
             since = (self.newest or 0) // 1_000_000  # the items of that second come again
             arrived = await client.all_item_ids(READING_LIST, newer_than=since, page_size=IDS)
         unread = await client.all_item_ids(READING_LIST, exclude=READ, page_size=IDS)
         starred = await client.all_item_ids(STARRED, page_size=IDS)
+        # Every page stored before the server's state is taken (a page's flags are older).
+        await self._drain()
         state = await asyncio.to_thread(
             self.store.apply_remote_state,
             account.id,
@@ -169,9 +210,7 @@ class AccountSync:
         self.result.unstarred += state.unstarred
         await self._labels(client, account)
         await self._fetch(client, itertools.chain(arrived, unread, starred))
-        if self.ruled:
-            await self._push(client)  # what the rules did to the new articles
-        await asyncio.to_thread(self.store.record_sync, account.id, newest_usec=self.newest)
+        await self._drain()
 
     # --- push ------------------------------------------------------------------------
 
@@ -324,35 +363,38 @@ class AccountSync:
             if number not in known:
                 known.add(number)
                 wanted.append(ref)
+        if len(wanted) >= POOL_MIN:
+            self._storer.start_workers()
         for start in range(0, len(wanted), client.batch):
             batch = wanted[start : start + client.batch]
             await self._store(await client.contents(ref.id for ref in batch))
 
+    @property
+    def _storer(self) -> ItemStorer:
+        assert self.storer is not None  # (made by _sync before any item is stored)
+        return self.storer
+
     async def _store(self, items: Sequence[Item]) -> None:
-        """Items made articles and stored, in one transaction (in a thread: sanitising
-        and writing are not the event loop's work)."""
+        """Items made articles and stored, in one transaction per batch or chunk: in a
+        thread, or in the workers while the next page downloads (:class:`ItemStorer`;
+        :meth:`_drain` waits for them). ``newest`` counts only once the sync is done."""
         unique = list({item.ref.number: item for item in items}.values())
         if not unique:
             return
-        settings, rules = self.settings, self.rules
-
-        folders = self.folders
-
-        def store() -> UpsertCounts:
-            return self.store.store_items(
-                self.account.id,
-                remote_articles(unique, folders),
-                keep=settings.keep_articles,
-                keep_days=settings.keep_days,
-                rules=rules,
-            )
-
-        counts = await asyncio.to_thread(store)
-        self.result.new += counts.new
-        self.result.hidden += counts.hidden
-        self.ruled += sum(
-            n for rule, n in zip(rules, counts.ruled, strict=True) if rule.action.kind != "hide"
-        )
+        await self._storer.add(unique)
         times = [usec for usec in map(item_usec, unique) if usec]
         if times:
             self.newest = max(self.newest or 0, *times)
+
+    async def _drain(self) -> None:
+        """Wait until every item sent to be stored is (raises the first failure)."""
+        await self._storer.drain()
+        self._count()
+
+    def _count(self) -> None:
+        """What the items stored so far did, into the result."""
+        counts, rules = self._storer.counts, self.rules
+        self.result.new, self.result.hidden = counts.new, counts.hidden
+        self.ruled = sum(
+            n for rule, n in zip(rules, counts.ruled, strict=True) if rule.action.kind != "hide"
+        )

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from tuinews.fetch.greader_data import Item, Subscription, long_id
-from tuinews.formats.feeds import build_feed
-from tuinews.formats.raw_feed import RawEntry, RawFeed
 from tuinews.store.accounts import RemoteFeed
 from tuinews.store.sync import RemoteArticle
+from tuinews.sync_worker import PlainItem
+from tuinews.sync_worker import remote_articles as convert
 
 
 def _date(seconds: float | None) -> datetime | None:
@@ -44,47 +44,41 @@ def item_labels(item: Item, folders: Mapping[str, Sequence[str]]) -> tuple[str, 
     return tuple(label for label in item.labels if label.casefold() not in skip)
 
 
+def plain_items(
+    items: Iterable[Item], folders: Mapping[str, Sequence[str]] | None = None
+) -> list[PlainItem]:
+    """The items as the conversion takes them (``folders``: each subscription's folders,
+    by stream id). An article's uid is the item's long id, so the same item is one
+    article whatever form its id came in."""
+    folders = folders or {}
+    return [
+        PlainItem(
+            raw_id=long_id(item.ref.number),
+            remote_id=item.id,
+            number=item.ref.number,
+            link=item.url or "",
+            title=item.title,
+            author=item.author,
+            body=item.content_html,
+            date=item_date(item),
+            timestamp_usec=item_usec(item),
+            feed=item.feed_id,
+            feed_title=item.feed_title,
+            read=item.read,
+            starred=item.starred,
+            labels=item_labels(item, folders),
+            enclosures=item.enclosures,
+        )
+        for item in items
+    ]
+
+
 def remote_articles(
     items: Iterable[Item], folders: Mapping[str, Sequence[str]] | None = None
 ) -> list[RemoteArticle]:
     """The items as articles, each with its id, flags, labels and subscription
-    (``folders``: each subscription's folders, by stream id). An article's uid is the
-    item's long id, so the same item is one article whatever form its id came in."""
-    folders = folders or {}
-    by_feed: dict[str, list[Item]] = {}
-    for item in items:
-        by_feed.setdefault(item.feed_id, []).append(item)
-    found: list[RemoteArticle] = []
-    for stream, group in by_feed.items():
-        title = group[0].feed_title
-        raw = RawFeed(title=title, link="", date=None, ttl=None)
-        raw.entries = [
-            RawEntry(
-                raw_id=long_id(item.ref.number),
-                link=item.url or "",
-                title=item.title,
-                author=item.author,
-                body=item.content_html,
-                date=item_date(item),
-                enclosures=item.enclosures,
-            )
-            for item in group
-        ]
-        parsed = build_feed(raw, name=title or stream)
-        for item, article in zip(group, parsed.articles, strict=True):
-            article.read, article.starred = item.read, item.starred
-            found.append(
-                RemoteArticle(
-                    article=article,
-                    remote_id=item.id,
-                    number=item.ref.number,
-                    timestamp_usec=item_usec(item),
-                    feed=stream,
-                    feed_title=title,
-                    labels=item_labels(item, folders),
-                )
-            )
-    return found
+    (:func:`tuinews.sync_worker.remote_articles`)."""
+    return convert(plain_items(items, folders))
 
 
 def remote_feeds(subscriptions: Iterable[Subscription]) -> list[RemoteFeed]:

@@ -227,7 +227,8 @@ class RefreshRunner:
     async def _sync(
         self, accounts: Sequence[Account], progress: Callable[[AccountResult, int, int], None]
     ) -> list[AccountResult]:
-        """The accounts synced (on the refresher's fetcher: the same per-host slots)."""
+        """The accounts synced (on the refresher's fetcher: the same per-host slots; and
+        its worker pool)."""
         if not accounts:
             return []
         from tuinews.sync import password_source, sync_accounts  # (httpx: ~120 ms)
@@ -240,6 +241,7 @@ class RefreshRunner:
             fetcher=services.refresher.fetcher,
             password=password_source(ask=False),
             progress=progress,
+            pool=services.refresher.pool,
         )
 
 

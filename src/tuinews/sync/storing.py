@@ -1,0 +1,177 @@
+"""Items made articles and stored, beside the downloads (issue 14's first-sync speed).
+
+Sanitising an item's HTML costs about a millisecond of CPU: a first sync of 10,000 items
+spent most of its time there, in the main process, one page after another. Here a batch
+of items goes to the worker pool (:mod:`tuinews.pool`, as a refresh's feeds do) in chunks,
+each converted (:func:`tuinews.sync_worker.store_chunk`: the one sanitiser) and stored
+by the worker with its own connection, in one transaction under the pool's write lock;
+the caller goes on downloading the next page meanwhile. A small batch (an incremental
+sync's few items) is converted in a thread as before: starting worker processes would
+cost more than it saves.
+
+Every chunk is either stored whole or not at all; :meth:`ItemStorer.drain` waits for
+all of them (even when one failed: what was downloaded is kept) and then raises the first
+failure. A chunk that runs past its time limit or crashes its worker fails the sync with
+a reason: nothing of it is stored, and the next sync asks for it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from tuinews.fetch.greader import GReaderError
+from tuinews.fetch.greader_data import Item
+from tuinews.pool import Pool, TimedOut, WorkerCrashed
+from tuinews.query.rules import Rule
+from tuinews.settings import Settings
+from tuinews.store import Store, UpsertCounts
+from tuinews.sync.items import plain_items, remote_articles
+from tuinews.sync_worker import PlainItem, store_chunk
+
+POOL_MIN = 500  # items in one batch (or expected) from which the workers convert them
+CHUNK = 100  # items per worker call: both workers busy, and a short time limit each
+CHUNK_TIMEOUT = 30.0  # seconds for a chunk's conversion and store, in a worker
+IN_FLIGHT = 8  # chunks sent and not stored yet, at most (memory: ~0.5 MB each)
+
+
+def new_pool() -> Pool:
+    """A pool for a sync's items: its workers import the conversion while they boot
+    (while the first page downloads), not with their first chunk."""
+    return Pool(write_lock=True, timeout=CHUNK_TIMEOUT, preload=("tuinews.sync_worker",))
+
+
+def worker_db(store: Store) -> str | None:
+    """The database file for workers to open themselves; None for one they cannot."""
+    path = store.path
+    if str(path) in ("", ":memory:") or str(path).startswith("file:"):
+        return None
+    try:
+        return str(Path(path).resolve(strict=True))
+    except OSError:
+        return None
+
+
+class ItemStorer:
+    """Stores batches of an account's items, in the pool's workers when a batch is big;
+    :meth:`drain` before relying on them being stored. ``pool``: a pool of the caller's
+    (the app's refresher's), else one of its own, started when first needed and closed
+    by :meth:`close`."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        account_id: int,
+        rules: tuple[Rule, ...],
+        folders: Mapping[str, Sequence[str]],
+        pool: Pool | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.account_id = account_id
+        self.rules = rules
+        self.folders = folders
+        self.counts = UpsertCounts(ruled=[0] * len(rules))
+        self._pool = pool
+        self._own_pool = pool is None
+        self._db = worker_db(store)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._failures: list[BaseException] = []
+        self._room = asyncio.Semaphore(IN_FLIGHT)
+        self._use_workers = False
+
+    def start_workers(self) -> None:
+        """Many items are coming: the workers convert every batch from now on, and boot
+        now (while the first page downloads)."""
+        if self._db is not None and not self._use_workers:
+            self._use_workers = True
+            workers = self._workers()
+            workers.start(workers.size)
+
+    async def add(self, items: Sequence[Item]) -> None:
+        """Store these items: now (a small batch, in a thread), or in the workers' time
+        (returns once its chunks are sent; at most IN_FLIGHT chunks wait at once)."""
+        if not items:
+            return
+        if self._db is None or (len(items) < POOL_MIN and not self._use_workers):
+            self._add(await asyncio.to_thread(self._here, items))
+            return
+        for start in range(0, len(items), CHUNK):
+            self._raise_failure()
+            await self._room.acquire()
+            chunk = plain_items(items[start : start + CHUNK], self.folders)
+            task = asyncio.create_task(self._chunk(chunk))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            await asyncio.sleep(0)  # the event loop's turn (the app's frames) between chunks
+
+    async def drain(self) -> None:
+        """Wait for every chunk sent; then raise the first failure, if any."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._raise_failure()
+
+    async def close(self) -> None:
+        """Cancel what is still waiting (a failed sync) and end a pool of its own."""
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._own_pool and self._pool is not None:
+            await asyncio.to_thread(self._pool.close)
+            self._pool = None
+
+    # --- inside ---
+
+    def _workers(self) -> Pool:
+        if self._pool is None:
+            self._pool = new_pool()
+        return self._pool
+
+    def _here(self, items: Sequence[Item]) -> UpsertCounts:
+        return self.store.store_items(
+            self.account_id,
+            remote_articles(items, self.folders),
+            keep=self.settings.keep_articles,
+            keep_days=self.settings.keep_days,
+            rules=self.rules,
+        )
+
+    async def _chunk(self, items: list[PlainItem]) -> None:
+        try:
+            counts = await self._workers().run(
+                store_chunk,
+                self._db,
+                self.account_id,
+                items,
+                self.settings.keep_articles,
+                self.settings.keep_days,
+                self.rules,
+                timeout=CHUNK_TIMEOUT,
+            )
+        except TimedOut:
+            self._failures.append(GReaderError("items too slow to convert (a worker's limit)"))
+        except WorkerCrashed:
+            self._failures.append(GReaderError("items could not be converted (a worker died)"))
+        except Exception as error:  # the store's error, raised by drain
+            self._failures.append(error)
+        else:
+            self._add(counts)
+        finally:
+            self._room.release()
+
+    def _add(self, counts: UpsertCounts) -> None:
+        mine = self.counts
+        mine.new += counts.new
+        mine.updated += counts.updated
+        mine.unchanged += counts.unchanged
+        mine.removed += counts.removed
+        mine.hidden += counts.hidden
+        mine.ruled = [a + b for a, b in zip(mine.ruled, counts.ruled, strict=True)]
+
+    def _raise_failure(self) -> None:
+        if self._failures:
+            raise self._failures[0]
