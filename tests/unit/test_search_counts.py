@@ -19,7 +19,6 @@ def full(store: Store) -> dict[str, int]:
 def test_a_range_of_ids_counts_only_its_articles(store: Store) -> None:
     feed = store.add_feed("https://news.example/feed", title="Daily", tags=["world"])
     store.upsert_articles(feed.id, [article(str(i), f"Kyiv {i}", "Markets.") for i in range(6)])
-    store.index_pending()
     ids = sorted(h.id for h in store.headlines(View()))
     store.set_read([ids[1]], True)
     for query in QUERIES:
@@ -31,18 +30,18 @@ def test_a_range_of_ids_counts_only_its_articles(store: Store) -> None:
     assert store.unread_count(View(search="kyiv"), between=(ids[1], ids[1])) == 0  # read
 
 
-def test_searchable_upto_stops_before_the_first_article_waiting_for_the_index(
+def test_a_count_with_words_is_final_up_to_the_first_article_waiting_for_the_index(
     store: Store,
 ) -> None:
     feed = store.add_feed("https://news.example/feed", title="Daily")
     store.upsert_articles(feed.id, [article("1", "Kyiv", "x"), article("2", "Kyiv", "y")])
-    store.index_pending()
-    indexed = store.searchable_upto()
+    indexed = store.countable_upto(View(search="kyiv"))
     assert indexed == max(h.id for h in store.headlines(View()))
     store.upsert_articles(feed.id, [article("3", "Kyiv", "z")], index_now=False)  # (waits)
-    assert store.searchable_upto(indexed) == indexed
+    assert store.countable_upto(View(search="kyiv"), indexed) == indexed
+    assert store.countable_upto(View(search="is:unread"), indexed) == indexed + 1  # no words
     store.index_pending()
-    assert store.searchable_upto(indexed) == indexed + 1
+    assert store.countable_upto(View(search="kyiv"), indexed) == indexed + 1
 
 
 def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
@@ -55,11 +54,11 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
     )
     store.index_pending()
     counts = SearchCounts()
-    counts.counted = counts.count(store, QUERIES) or (0, {})
-    assert counts.counted[1] == full(store)
-    first = counts.counted[0]
+    counts.counted = counts.count(store, QUERIES) or {}
+    assert {q: counts.get(q) for q in QUERIES} == full(store)
+    first = max(upto for upto, _ in counts.counted.values())
 
-    # A batch: new articles, some still waiting for the index.
+    # A batch: new articles, waiting for the index (a refresh's: a thousand at a time).
     store.upsert_articles(
         feed.id,
         [
@@ -67,7 +66,7 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
             article("4", "Sponsored markets", "An advert."),
             article("5", "Markets fall", "Shares."),
         ],
-        index_now=False,  # (a refresh's: indexed a thousand at a time)
+        index_now=False,
     )
     asked: list[tuple[int, int] | None] = []
     real = store.unread_count
@@ -79,15 +78,24 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
     store.unread_count = spy  # type: ignore[method-assign]
     counted = counts.count(store, QUERIES, new_only=True)
     assert counted is not None
-    assert counted[1] == counts.counted[1]  # nothing indexed yet: counted at the next batch
-    assert asked == []
+    # The searches without words count the new articles now, the others once indexed.
+    assert {q: c for q, (_, c) in counted.items()} == {
+        "kyiv OR kharkiv": 1,
+        "is:unread": 5,
+        "markets -sponsored": 1,
+        "tag:world": 5,
+    }
+    assert asked == [(first + 1, first + 3), (first + 1, first + 3)]
+    counts.counted = counted
     store.index_pending()
+    asked.clear()
     counted = counts.count(store, QUERIES, new_only=True)
     assert counted is not None
     # Only the new articles were read, and the counts are the full ones.
-    assert asked and all(b is not None and b[0] == first + 1 for b in asked)
+    assert asked == [(first + 1, first + 3), (first + 1, first + 3)]
     store.unread_count = real  # type: ignore[method-assign]
-    assert counted[1] == full(store) == {
+    assert {q: c for q, (_, c) in counted.items()} == full(store)
+    assert full(store) == {
         "kyiv OR kharkiv": 2,
         "is:unread": 5,
         "markets -sponsored": 2,
@@ -95,14 +103,16 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
     }
     counts.counted = counted
     # Nothing new: nothing read again.
+    asked.clear()
+    store.unread_count = spy  # type: ignore[method-assign]
     assert counts.count(store, QUERIES, new_only=True) == counted
+    assert asked == []
 
 
 def test_a_query_not_counted_yet_is_counted_in_full(store: Store) -> None:
     feed = store.add_feed("https://news.example/feed", title="Daily")
     store.upsert_articles(feed.id, [article("1", "Kyiv", "x")])
-    store.index_pending()
     counts = SearchCounts()
-    counts.counted = counts.count(store, QUERIES[:1]) or (0, {})
+    counts.counted = counts.count(store, QUERIES[:1]) or {}
     counted = counts.count(store, QUERIES, new_only=True)
-    assert counted is not None and counted[1] == full(store)
+    assert counted is not None and {q: c for q, (_, c) in counted.items()} == full(store)

@@ -411,7 +411,7 @@ class Listing:
     ) -> int:
         """How many unread articles a view (a saved search) lists, and a search in it;
         ``between``: only those whose ids are in this range (a refresh's new articles:
-        the index is read in it only, see ``searchable_upto``)."""
+        the index is read in it only, see ``countable_upto``)."""
         unread = replace(view, unread_only=True)
         found = found_sql(view_query(unread, query))
         hidden = self.hidden_for(unread, found.with_hidden)
@@ -433,13 +433,21 @@ class Listing:
         sql, values = select_sql("COUNT(*)", unread, found, order="", hidden=hidden)
         return int(self.database.read(sql, values)[0][0])
 
-    def searchable_upto(self, after: int = 0) -> int:
-        """The newest article id up to which every article newer than ``after`` is in the
-        full-text index (new articles wait to be indexed a thousand at a time): counts
-        of the articles up to it are final, those after it are counted later."""
+    def countable_upto(self, view: View, after: int = 0) -> int:
+        """The newest article id up to which a view's count (a saved search's) is final
+        for the articles newer than ``after``: with words to find, the first article
+        still waiting for the full-text index stops it (new articles are indexed a
+        thousand at a time); without, the newest article."""
+        query = view_query(view, None)
+        words = False
+        if query is not None:
+            # (the query language, ~10 ms: loaded with the first query)
+            from tuinews.store.query_sql import reads_index
+
+            words = reads_index(query)
         newest, waiting = self.database.read(
             "SELECT (SELECT max(id) FROM articles), (SELECT min(id) FROM fts_pending WHERE id > ?)",
             (after,),
         )[0]
-        upto = int(newest or 0) if waiting is None else int(waiting) - 1
+        upto = int(newest or 0) if waiting is None or not words else int(waiting) - 1
         return max(after, upto)

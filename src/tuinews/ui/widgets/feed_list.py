@@ -131,7 +131,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
 
     def _searches_counted(self, counted: Counted) -> None:
         self._search_counts.counted = counted
-        counts = counted[1]
+        counts = {query: count for query, (_, count) in counted.items()}
         width = max(10, self.scrollable_content_region.width or 24)
         for index, entry in enumerate(self.entries):
             query = entry.view.search

@@ -4,10 +4,11 @@ Counted in full, each is a query over every article: at 100,000 articles, 20 sav
 searches with common words took 1-3 s (one full-text match of every article each). While
 this app refreshes, the feed list is read again after each batch of new articles (every
 1.5 s), so a batch's counts are the last counts plus the batch's own: only the articles
-newer than the last ones counted are read (a few ms a search). Those counts are final up
-to the newest article the full-text index has (``Store.searchable_upto``: the others
-wait to be indexed and are counted at the next batch); after the refresh, the counts are
-made in full again (a rule may have read an older article, ``keep`` dropped some).
+newer than the last ones counted are read (a few ms a search). A count is final up to
+the id ``Store.countable_upto`` gives (a search with words: up to the first article
+still waiting for the full-text index, counted at a later batch); after the refresh,
+the counts are made in full again (a rule may have read an older article, ``keep``
+dropped some).
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ from collections.abc import Callable, Sequence
 
 from tuinews.store import Store, View
 
-Counted = tuple[int, dict[str, int]]  # (every article up to this id counted, counts by query)
+Counted = dict[str, tuple[int, int]]  # by query: (every article up to this id counted, count)
 
 
 class SearchCounts:
-    """What was counted last (``counted``, set on the UI thread); ``count`` runs in a
-    thread and returns what to set."""
+    """What was counted last (``counted``, replaced on the UI thread); ``count`` runs in
+    a thread and returns what to set."""
 
     def __init__(self) -> None:
-        self.counted: Counted = (0, {})
+        self.counted: Counted = {}
 
     def get(self, query: str) -> int:
-        return self.counted[1].get(query, 0)
+        return self.counted.get(query, (0, 0))[1]
 
     def count(
         self,
@@ -37,23 +38,22 @@ class SearchCounts:
         new_only: bool = False,
     ) -> Counted | None:
         """The unread counts of ``queries`` (in a thread): with ``new_only``, the last
-        ones plus the articles stored since (in full if a query was not counted yet);
+        ones plus the articles stored since (in full for a query not counted yet);
         None if cancelled."""
-        upto, known = self.counted  # (one snapshot: the UI thread replaces it whole)
-        if new_only and upto and all(query in known for query in queries):
-            newest = store.searchable_upto(upto)
-            counts = {query: known[query] for query in queries}
-            if newest == upto:
-                return upto, counts  # (nothing new indexed yet)
-            for query in queries:
-                if cancelled():
-                    return None
-                counts[query] += store.unread_count(View(search=query), between=(upto + 1, newest))
-            return newest, counts
-        newest = store.searchable_upto()
-        counts = {}
+        known = self.counted  # (one snapshot: the UI thread replaces it whole)
+        counts: Counted = {}
         for query in queries:
             if cancelled():
                 return None
-            counts[query] = store.unread_count(View(search=query), between=(1, newest))
-        return newest, counts
+            view = View(search=query)
+            last = known.get(query) if new_only else None
+            after = last[0] if last is not None else 0
+            upto = store.countable_upto(view, after)
+            if last is None:
+                counts[query] = (upto, store.unread_count(view, between=(1, upto)))
+            elif upto > after:
+                more = store.unread_count(view, between=(after + 1, upto))
+                counts[query] = (upto, last[1] + more)
+            else:
+                counts[query] = last  # (nothing new it can count yet)
+        return counts
