@@ -429,7 +429,8 @@ class Listing:
             )
             sql = f"SELECT COUNT(*) FROM articles a NOT INDEXED WHERE a.id BETWEEN {low} AND {high}"
             sql += "".join(f" AND ({clause})" for clause in clauses)
-            return int(self.database.read(sql, values)[0][0])
+            with self.database.aside() as db:  # (not behind the reload of the headlines)
+                return int(db.execute(sql, values).fetchone()[0])
         sql, values = select_sql("COUNT(*)", unread, found, order="", hidden=hidden)
         return int(self.database.read(sql, values)[0][0])
 
@@ -445,9 +446,11 @@ class Listing:
             from tuinews.store.query_sql import reads_index
 
             words = reads_index(query)
-        newest, waiting = self.database.read(
-            "SELECT (SELECT max(id) FROM articles), (SELECT min(id) FROM fts_pending WHERE id > ?)",
-            (after,),
-        )[0]
+        with self.database.aside() as db:  # (as the counts of a range: see unread_count)
+            newest, waiting = db.execute(
+                "SELECT (SELECT max(id) FROM articles), "
+                "(SELECT min(id) FROM fts_pending WHERE id > ?)",
+                (after,),
+            ).fetchone()
         upto = int(newest or 0) if waiting is None or not words else int(waiting) - 1
         return max(after, upto)

@@ -91,9 +91,12 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
     def reload(self, new_only: bool = False) -> None:
         """Read the feeds and their counts again (one GROUP BY), and show them; then
         count the saved searches' unread articles (a query each: shown when counted;
-        ``new_only``: a refresh's batch, only the articles stored since are counted)."""
+        ``new_only``: a refresh's batch, only its articles are counted, and first)."""
         if self.store is None:
             return
+        worker, listed = get_current_worker(), list(self.searches)
+        if new_only and listed:  # (first: on a connection aside, see search_counts)
+            self._count_searches(listed, lambda: worker.is_cancelled, new_only)
         if self.folded is None:
             self.folded = load_folded()  # (a few lines: the first time, here in the thread)
         feeds = self.store.feeds(kind=None, order=self.order)
@@ -107,11 +110,11 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             sum(feed.unread for feed in feeds if not feed.hidden),
             sum(feed.starred for feed in feeds),
         )
-        worker = get_current_worker()
         if worker.is_cancelled:  # (a newer reading is on its way)
             return
         self.app.call_from_thread(self._loaded, feeds, counts, searches, accounts)
-        self._count_searches(searches, lambda: worker.is_cancelled, new_only)
+        if not new_only or searches != listed:
+            self._count_searches(searches, lambda: worker.is_cancelled)
 
     def _count_searches(
         self, searches: list[SavedSearch], cancelled: Callable[[], bool], new_only: bool = False
