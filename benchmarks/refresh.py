@@ -130,10 +130,18 @@ class Timed:
     stdout: str
     stderr: str
     memory: MemoryWatch | None = None
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path, watch: bool = False) -> Timed:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -149,7 +157,8 @@ def timed(command: list[str], env: dict[str, str], cwd: Path, watch: bool = Fals
     finally:
         if memory is not None:
             memory.__exit__()
-    return Timed(time.perf_counter() - started, process.returncode, stdout, stderr, memory)
+    seconds = time.perf_counter() - started
+    return Timed(seconds, process.returncode, stdout, stderr, memory, _children_cpu() - cpu)
 
 
 # --- the server -------------------------------------------------------------------------
@@ -246,6 +255,7 @@ def run_tuinews(
         shutil.rmtree(home, ignore_errors=True)
         return {
             "cold": cold.seconds,
+            "cold_cpu": cold.cpu,
             "summary": summarise_refresh(cold.stdout),
             "changed": dict(
                 zip(("articles", "hidden", "read", "starred", "tags"), changed, strict=True)
@@ -257,6 +267,7 @@ def run_tuinews(
     for name, t in (("cold", cold), ("warm", warm)):
         assert t.memory is not None
         result[name] = t.seconds
+        result[f"{name}_cpu"] = t.cpu
         result[f"{name}_rc"] = t.returncode
         result[f"{name}_summary"] = summarise_refresh(t.stdout)
         result[f"{name}_tree_mib"] = t.memory.peak_tree
@@ -406,7 +417,8 @@ def main() -> int:
                     ruled.append(r)
                     print(
                         f"run {run + 1}: tuinews cold with {args.rules} rules "
-                        f"{fmt_s(float(r['cold']))} ({r['summary']}); changed: {r['changed']}",  # type: ignore[arg-type]
+                        f"{fmt_s(float(r['cold']))}, CPU {float(r['cold_cpu']):.1f} s (without: "  # type: ignore[arg-type]
+                        f"{float(result['cold_cpu']):.1f} s) ({r['summary']}); changed: {r['changed']}",  # type: ignore[arg-type]
                         flush=True,
                     )
                 if newsboat:
@@ -488,6 +500,14 @@ def main() -> int:
             for r, t in zip(ruled, tn, strict=True)
         ]
         print(f"- the rules' cost run by run (each beside the run without): {', '.join(pairs)}")
+        cpu = [
+            f"{float(r['cold_cpu']) / float(t['cold_cpu']) - 1:+.1%}"  # type: ignore[arg-type]
+            for r, t in zip(ruled, tn, strict=True)
+        ]
+        print(
+            f"- in CPU time (tuinews and its workers; steadier than wall time on a busy "
+            f"machine): {', '.join(cpu)}"
+        )
     for name, ratio, limit in targets:
         if ratio is None:
             print(f"- {name}: not measured (no newsboat)")
