@@ -116,3 +116,18 @@ def test_a_query_not_counted_yet_is_counted_in_full(store: Store) -> None:
     counts.counted = counts.count(store, QUERIES[:1]) or {}
     counted = counts.count(store, QUERIES, new_only=True)
     assert counted is not None and {q: c for q, (_, c) in counted.items()} == full(store)
+
+
+def test_an_older_article_waiting_for_the_index_does_not_stop_a_full_count(
+    store: Store,
+) -> None:
+    feed = store.add_feed("https://news.example/feed", title="Daily")
+    store.upsert_articles(feed.id, [article(str(i), f"Kyiv {i}", "x") for i in range(4)])
+    store.upsert_articles(  # the first one changed: waits to be indexed again
+        feed.id, [article("0", "Kyiv 0", "changed")], index_now=False
+    )
+    counts = SearchCounts()
+    counted = counts.count(store, QUERIES)
+    assert counted is not None
+    assert counted["is:unread"] == (max(h.id for h in store.headlines(View())), 4)
+    assert {q: c for q, (_, c) in counted.items()} == full(store)

@@ -47,11 +47,14 @@ class SearchCounts:
                 return None
             view = View(search=query)
             last = known.get(query) if new_only else None
-            after = last[0] if last is not None else 0
-            upto = store.countable_upto(view, after)
-            if last is None:
+            if last is None:  # in full: every article up to the newest (those waiting
+                # for the index are not found by words until indexed, as in any search)
+                upto = store.countable_upto(View())
                 counts[query] = (upto, store.unread_count(view, between=(1, upto)))
-            elif upto > after:
+                continue
+            after = last[0]
+            upto = store.countable_upto(view, after)
+            if upto > after:
                 more = store.unread_count(view, between=(after + 1, upto))
                 counts[query] = (upto, last[1] + more)
             else:
