@@ -2,6 +2,7 @@
 
     python benchmarks/refresh.py [--feeds 1000] [--items 20] [--runs 3] [--latency-ms 0]
                                  [--newsboat-threads 8] [--no-newsboat] [--hosts 8]
+                                 [--rules 50]
 
 Starts ``benchmarks/feedserver.py`` (N feeds x 20 items, RSS/Atom/JSON Feed mixed, spread
 over 127.0.0.1..127.0.0.8 so that per-host limits behave as with real sites), then for
@@ -13,6 +14,12 @@ each run:
 - newsboat cold: ``newsboat -x reload`` with a fresh cache at each ``reload-threads``;
 - newsboat warm: two more reloads, then a timed one (Debian's 2.21 sends validators only
   from its third reload on).
+
+With ``--rules N``, each run also refreshes a fresh database cold with the first N rules
+of ``benchmarks/triage_setup.py`` in its config (a killfile of hide and read rules, stars
+and tags), right after the cold refresh without them, so that the rules' cost is measured
+in the same conditions (issue 15: at most 10% of our time, still at or under 0.5x
+newsboat's); the articles the rules changed are counted in that database.
 
 Peak memory is sampled from /proc every 20 ms over the whole process tree (tuinews and its
 parse workers): the largest sum of VmRSS seen, and each process's own VmHWM. Prints medians,
@@ -123,10 +130,18 @@ class Timed:
     stdout: str
     stderr: str
     memory: MemoryWatch | None = None
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path, watch: bool = False) -> Timed:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -142,7 +157,8 @@ def timed(command: list[str], env: dict[str, str], cwd: Path, watch: bool = Fals
     finally:
         if memory is not None:
             memory.__exit__()
-    return Timed(time.perf_counter() - started, process.returncode, stdout, stderr, memory)
+    seconds = time.perf_counter() - started
+    return Timed(seconds, process.returncode, stdout, stderr, memory, _children_cpu() - cpu)
 
 
 # --- the server -------------------------------------------------------------------------
@@ -208,22 +224,50 @@ def summarise_refresh(output: str) -> str:
     return ", ".join(f"{v} {k}" for k, v in sorted(statuses.items())) + f"; {new} new articles"
 
 
-def run_tuinews(args: argparse.Namespace, lists: Path, work: Path, run: int) -> dict[str, object]:
-    home = work / f"tuinews-{run}"
+def run_tuinews(
+    args: argparse.Namespace, lists: Path, work: Path, run: int, rules: str = ""
+) -> dict[str, object]:
+    """A cold then a warm refresh into a fresh database; ``rules``: more config (TOML),
+    and then only the cold refresh, and what its rules changed."""
+    home = work / f"tuinews-{run}{'-rules' * bool(rules)}"
     home.mkdir()
     env = dict(os.environ, TUINEWS_DB=str(home / "tuinews.db"), no_proxy="*", NO_PROXY="*")
     env["TUINEWS_CONFIG"] = str(home / "config.toml")
-    (home / "config.toml").write_text(args.tuinews_config or "", encoding="utf-8")
+    config = (args.tuinews_config or "") + "\n" + rules
+    (home / "config.toml").write_text(config, encoding="utf-8")
     command = tuinews_command()
     imported = timed([*command, "import", str(lists / "feeds.opml")], env, home)
     if imported.returncode != 0:
         raise SystemExit(f"tuinews import failed: {imported.stderr[-2000:]}")
     cold = timed([*command, "refresh", "--json"], env, home, watch=True)
+    if rules:
+        if cold.returncode not in (0, 1):
+            print(
+                f"  tuinews cold refresh with rules exited {cold.returncode}: {cold.stderr[-1500:]}"
+            )
+        import sqlite3
+
+        with sqlite3.connect(home / "tuinews.db") as db:
+            changed = db.execute(
+                "SELECT count(*), sum(hidden), sum(read), sum(starred), "
+                "(SELECT count(*) FROM article_tags) FROM articles"
+            ).fetchone()
+        shutil.rmtree(home, ignore_errors=True)
+        return {
+            "cold": cold.seconds,
+            "cold_cpu": cold.cpu,
+            "summary": summarise_refresh(cold.stdout),
+            "changed": dict(
+                zip(("articles", "hidden", "read", "starred", "tags"), changed, strict=True)
+            ),
+            "warnings": cold.stderr.strip()[-500:],
+        }
     warm = timed([*command, "refresh", "--json"], env, home, watch=True)
     result: dict[str, object] = {}
     for name, t in (("cold", cold), ("warm", warm)):
         assert t.memory is not None
         result[name] = t.seconds
+        result[f"{name}_cpu"] = t.cpu
         result[f"{name}_rc"] = t.returncode
         result[f"{name}_summary"] = summarise_refresh(t.stdout)
         result[f"{name}_tree_mib"] = t.memory.peak_tree
@@ -336,7 +380,15 @@ def main() -> int:
     parser.add_argument("--tuinews-config", default="", help="TOML text for tuinews")
     parser.add_argument("--keep", action="store_true", help="keep the tuinews databases")
     parser.add_argument("--max-seconds", type=float, default=7200.0, help="server lifetime")
+    parser.add_argument("--rules", type=int, default=0, help="also cold, with N rules")
     args = parser.parse_args()
+    rules = ""
+    if args.rules:
+        from triage_setup import RULES, config_text  # this folder is on the path
+
+        if args.rules > len(RULES):
+            raise SystemExit(f"--rules: at most {len(RULES)}")
+        rules = config_text(args.rules, highlights=False)
     threads = [int(t) for t in args.newsboat_threads.split(",") if t.strip()]
 
     newsboat = None if args.no_newsboat else ensure_newsboat(not args.no_install)
@@ -346,6 +398,7 @@ def main() -> int:
         server = FeedServer(args, lists)
         print(f"server: {server.ready}", flush=True)
         tn: list[dict[str, object]] = []
+        ruled: list[dict[str, object]] = []
         nb: dict[int, list[dict[str, float]]] = {t: [] for t in threads}
         try:
             for run in range(args.runs):
@@ -359,6 +412,15 @@ def main() -> int:
                     f"peak tree {tree_mib:.0f} MiB",
                     flush=True,
                 )
+                if rules:
+                    r = run_tuinews(args, lists, work, run, rules)
+                    ruled.append(r)
+                    print(
+                        f"run {run + 1}: tuinews cold with {args.rules} rules "
+                        f"{fmt_s(float(r['cold']))}, CPU {float(r['cold_cpu']):.1f} s (without: "  # type: ignore[arg-type]
+                        f"{float(result['cold_cpu']):.1f} s) ({r['summary']}); changed: {r['changed']}",  # type: ignore[arg-type]
+                        flush=True,
+                    )
                 if newsboat:
                     for count in threads:
                         r = run_newsboat(newsboat, lists, work, run, count, warm=True)
@@ -411,11 +473,41 @@ def main() -> int:
         best_cold = median([r["cold"] for r in nb[best_threads]])
         nb_warm = median([r["warm"] for r in nb[best_threads]])
         print(f"| ratio tuinews / newsboat | {cold / best_cold:.2f}x | {warm / nb_warm:.3f}x | |")
+    if ruled:
+        with_rules = median([float(r["cold"]) for r in ruled])  # type: ignore[arg-type]
+        versus = f"{with_rules / best_cold:.2f}x" if best_cold == best_cold else "-"
+        print(
+            f"| tuinews with {args.rules} rules | {fmt_s(with_rules)} ({versus} newsboat; "
+            f"rules {(with_rules / cold - 1) * 100:+.1f}% of the time without) | | |"
+        )
     print()
     targets = [
         ("cold <= 0.5x newsboat's best", cold / best_cold if best_cold == best_cold else None, 0.5),
         ("warm <= 0.1x newsboat's warm", warm / nb_warm if nb_warm == nb_warm else None, 0.1),
     ]
+    if ruled:
+        with_rules = median([float(r["cold"]) for r in ruled])  # type: ignore[arg-type]
+        targets.append(
+            (
+                f"cold with {args.rules} rules <= 0.5x newsboat's best",
+                with_rules / best_cold if best_cold == best_cold else None,
+                0.5,
+            )
+        )
+        targets.append((f"{args.rules} rules add <= 10%", with_rules / cold - 1, 0.1))
+        pairs = [
+            f"{float(r['cold']) / float(t['cold']) - 1:+.1%}"  # type: ignore[arg-type]
+            for r, t in zip(ruled, tn, strict=True)
+        ]
+        print(f"- the rules' cost run by run (each beside the run without): {', '.join(pairs)}")
+        cpu = [
+            f"{float(r['cold_cpu']) / float(t['cold_cpu']) - 1:+.1%}"  # type: ignore[arg-type]
+            for r, t in zip(ruled, tn, strict=True)
+        ]
+        print(
+            f"- in CPU time (tuinews and its workers; steadier than wall time on a busy "
+            f"machine): {', '.join(cpu)}"
+        )
     for name, ratio, limit in targets:
         if ratio is None:
             print(f"- {name}: not measured (no newsboat)")
@@ -424,7 +516,8 @@ def main() -> int:
     verdict = "met" if tree * 1.048576 < 200 else "NOT met"
     print(f"- peak memory < 200 MB: {tree:.0f} MiB ({tree * 1.048576:.0f} MB), {verdict}")
     print()
-    print("details:", json.dumps({"tuinews": tn, "newsboat": nb}, default=str)[:4000])
+    details = {"tuinews": tn, "newsboat": nb, "rules": ruled}
+    print("details:", json.dumps(details, default=str)[:6000])
     return 0
 
 

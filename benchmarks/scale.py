@@ -1,8 +1,9 @@
 """Scale benchmark (issue 6): tuinews with 100,000 articles across 1,000 feeds.
 
     python benchmarks/scale.py [--n 100000] [--db PATH] [--runs 5] [--steps 1000]
-                               [--skip startup,j,search,app-search,refresh,orders,orders-j,images]
-                               [--profile]
+                               [--skip startup,j,search,app-search,refresh,orders,orders-j,images,
+                                       triage-startup,triage-counts,triage-j]
+                               [--triage-rounds 5] [--triage-batch 100x20] [--profile]
 
 Builds (once; cached at ``--db``, default /tmp/scale/store-N.db) a store through the
 project's own API (``Store.add_feed``, ``Store.upsert_articles`` with ``Article`` objects,
@@ -58,6 +59,15 @@ Then it measures, printing medians (and p95) each beside a reference from the sa
    machine's other work weighs on each alike), each beside newest first.
 6. Images (``benchmarks/image_steps.py``): ``j`` with images on, Kitty and half blocks,
    at 5, 50 and 500 KB, and the longest UI gap while each article's images load.
+
+6. A power user's triage setup (issue 15; ``benchmarks/triage_setup.py``): 20 saved
+   searches and feed tags on a copy of the store (made once, beside it), 50 rules and
+   the ten highlights of 5 in the config. The first frame as in 1 with the setup, then
+   without it (the plain store, the default config), each beside the minimal app; how
+   long after a refresh's batch (``--triage-batch`` new articles stored as a refresh
+   stores them, the rules applied) the feed list has the saved searches' counts, in
+   ``--triage-rounds`` rounds, each beside the counts made in full (after a refresh);
+   ``j`` with the highlights on and off, as in 5, over the setup's store.
 
 ``--profile`` adds cProfile summaries (top functions by cumulative time) of the start-up
 work on the UI thread and in the load thread, and of one search. Nothing under src/ is
@@ -961,7 +971,9 @@ def bench_orders_store(db: Path) -> dict[str, dict[str, float]]:
     return results
 
 
-def bench_orders_j(db: Path, steps: int, interval: float) -> dict[str, dict[str, float]]:
+def bench_orders_j(
+    db: Path, steps: int, interval: float, orders: tuple[str, ...] | None = None
+) -> dict[str, dict[str, float]]:
     """``j`` through All articles in each order, and newest first with the ten
     highlights on (and how long the store took to say which rows of each batch fetched
     match, in the list's thread), in one app: in ``ROUNDS`` rounds, each order (and the
@@ -973,7 +985,7 @@ def bench_orders_j(db: Path, steps: int, interval: float) -> dict[str, dict[str,
     from tuinews.query.orders import HEADLINE_ORDERS
     from tuinews.store import View
 
-    cases = [*HEADLINE_ORDERS, "newest, 10 highlights"]
+    cases = [*(orders or HEADLINE_ORDERS), "newest, 10 highlights"]
     times: dict[str, list[float]] = {case: [] for case in cases}
     stalls: dict[str, float] = dict.fromkeys(cases, 0.0)
     asked: list[float] = []
@@ -1053,6 +1065,137 @@ def bench_orders_j(db: Path, steps: int, interval: float) -> dict[str, dict[str,
 ROUNDS = 5  # of bench_orders_j
 
 
+# --- 6. a triage setup ---------------------------------------------------------------------
+
+# One power user's setup (benchmarks/triage_setup.py): 20 saved searches and tags on a copy
+# of the store, 50 rules and the ten highlights in the config.
+
+
+def triage_store(db: Path) -> Path:
+    from triage_setup import check, prepare_store
+
+    check()
+    return prepare_store(db, db.with_name(db.stem + "-triage.db"))
+
+
+def bench_triage_startup(db: Path, triage_db: Path, runs: int) -> dict[str, dict[str, float]]:
+    """The first frame (as in 1) with the setup (its store and config), then without it
+    (the plain store, the default config), each beside the minimal app in its own runs."""
+    from triage_setup import config_text
+
+    results = {}
+    for name, store, extra in (
+        ("with the triage setup", triage_db, config_text()),
+        ("without (the plain store)", db, ""),
+    ):
+        print(f"first frame {name}:", flush=True)
+        results[name] = bench_startup(store, runs, extra)
+    return results
+
+
+def bench_triage_counts(triage_db: Path, rounds: int, feeds: int, items: int) -> dict[str, float]:
+    """How long after a refresh's batch is stored the feed list shows the saved searches'
+    counts. In ``rounds`` rounds, in the app over a copy of the setup's store: ``feeds``
+    x ``items`` new articles stored as a refresh stores them (a transaction per feed,
+    the 50 rules applied, indexed a thousand at a time), then the screen's reload after
+    a batch (``StoreFollower.reload_now`` while the refresh runs) is timed until the
+    counts are handed to the feed list, and until its next frame; then, as the reference,
+    the reload after a refresh ends (every saved search counted in full), timed alike."""
+    from datetime import UTC, datetime
+
+    from triage_setup import rules
+
+    from tuinews.models import Article
+    from tuinews.query.rules import make_rule
+
+    work = Path(tempfile.mkdtemp(prefix="counts-", dir=triage_db.parent))
+    copy = work / "copy.db"
+    shutil.copyfile(triage_db, copy)
+    mark_all_unread(copy)
+    made = [make_rule(f"bench {i}", m, a) for i, (m, a) in enumerate(rules())]
+    gen = Generator(seed=5)
+    times: dict[str, list[float]] = {"batch": [], "batch frame": [], "full": [], "full frame": []}
+    start: dict[str, float] = {}
+    serial = [0]
+
+    def store_batch(store, feed_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
+        now = datetime.now(tz=UTC)
+        for feed_id in feed_ids:
+            articles = []
+            for _ in range(items):
+                serial[0] += 1
+                body, text = gen.body(gen.rng.randint(2000, 5000), "")
+                articles.append(
+                    Article(
+                        title=gen.title(),
+                        source="",
+                        body=body,
+                        kind="markdown",
+                        text=text,
+                        author=gen.rng.choice(["", "A. Writer", "B. Reporter", "C. Desk"]),
+                        date=now,
+                        link=f"https://example.com/new/{serial[0]}",
+                        uid=f"new-{serial[0]}",
+                    )
+                )
+            store.upsert_articles(feed_id, articles, index_now=False, rules=made)
+
+    async def run() -> None:
+        app = make_app(copy)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+            screen = app.screen
+            feed_list = screen.feed_list
+            shown = feed_list._searches_counted
+            counted: list[float] = []
+
+            def searches_counted(result):  # type: ignore[no-untyped-def]
+                shown(result)
+                counted.append(time.perf_counter())
+
+            feed_list._searches_counted = searches_counted
+            assert await wait_until(lambda: bool(counted), 300), "no first counts"
+            start["first"] = counted[-1] - app.frames[0] if app.frames else float("nan")
+            await pilot.pause(0.5)
+            ids = [f.id for f in app.store.feeds()]
+            writer = app.store.__class__(copy)
+            OPEN_STORES.append(writer)
+            for round_ in range(rounds):
+                chosen = ids[round_ * feeds % len(ids) :][:feeds]
+                await asyncio.to_thread(store_batch, writer, chosen)
+                for case, refreshing in (("batch", True), ("full", False)):
+                    screen.refresher.running = refreshing
+                    seen = len(counted)
+                    t0 = time.perf_counter()
+                    screen.follower.reload_now()
+                    ok = await wait_until(lambda seen=seen: len(counted) > seen, 120)
+                    assert ok, f"no counts after the {case} reload"
+                    times[case].append(counted[seen] - t0)
+                    try:  # (none if no count changed: counted in full after a batch)
+                        frame = await app.next_frame(counted[seen], timeout=3)
+                        times[f"{case} frame"].append(frame - t0)
+                    except TimeoutError:
+                        pass
+                    await pilot.pause(0.3)
+                print(
+                    f"round {round_ + 1}: {feeds * items} new articles; counts after the batch "
+                    f"{times['batch'][-1] * 1000:.0f} ms (frame {med(times['batch frame'][-1:]) * 1000:.0f}"
+                    f" ms), in full {times['full'][-1] * 1000:.0f} ms",
+                    flush=True,
+                )
+            screen.refresher.running = False
+
+    try:
+        run_apps(run())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result = {name: med(values) for name, values in times.items()}
+    result.update({f"{name} p95": p95(values) for name, values in times.items()})
+    result["first"] = start.get("first", float("nan"))
+    result["n"] = len(times["batch"])
+    return result
+
+
 # --- profiling -----------------------------------------------------------------------------
 
 
@@ -1121,6 +1264,61 @@ def profile(db: Path) -> None:
 PORT_USED = PORT
 
 
+def triage_rows(
+    db: Path, args: argparse.Namespace, skip: set[str]
+) -> list[tuple[str, str, str, str, str]]:
+    """Section 6's rows: the first frame, the counts after a refresh batch, ``j`` with
+    the highlights, with the triage setup."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    triage_db = triage_store(db)
+    setup = "triage setup (20 saved searches, 50 rules, 10 highlights)"
+    if "triage-startup" not in skip:
+        for name, s in bench_triage_startup(db, triage_db, args.runs).items():
+            for where, ours, floor in (
+                ("in a terminal", s["term"], s["term_min"]),
+                ("headless", s["frame"], s["min_frame"]),
+            ):
+                rows.append(
+                    (
+                        f"first frame {where}, {name} (median of {args.runs})",
+                        f"{ours * 1000:.0f} ms",
+                        f"minimal app {floor * 1000:.0f} ms; ratio {ours / floor:.2f}x",
+                        "≤ 1.5x minimal" if name.startswith("with the") else "",
+                        verdict(ours / floor <= 1.5) if name.startswith("with the") else "",
+                    )
+                )
+    if "triage-counts" not in skip:
+        feeds, items = (int(x) for x in args.triage_batch.split("x"))
+        c = bench_triage_counts(triage_db, args.triage_rounds, feeds, items)
+        rows.append(
+            (
+                f"saved-search counts after a refresh batch of {feeds * items:,} articles, {setup}",
+                f"{c['batch'] * 1000:.0f} / {c['batch p95'] * 1000:.0f} ms",
+                f"to the frame showing them {c['batch frame'] * 1000:.0f} ms; counted in full "
+                f"(as before; after a refresh) {c['full'] * 1000:.0f} ms ("
+                f"{c['full'] / c['batch']:.1f}x); {c['n']:.0f} batches; first counts "
+                f"{c['first']:.1f} s after the first frame",
+                "≤ 100 ms",
+                verdict(c["batch"] <= 0.1),
+            )
+        )
+    if "triage-j" not in skip:
+        stepped = bench_orders_j(triage_db, min(args.steps, 500), args.interval, ("newest",))
+        plain, lit = stepped["newest"], stepped["newest, 10 highlights"]
+        rows.append(
+            (
+                f"`j` step, {setup}, highlights on",
+                f"{lit['med'] * 1000:.1f} / {lit['p95'] * 1000:.1f} ms",
+                f"highlights off (same run): {plain['med'] * 1000:.1f} / "
+                f"{plain['p95'] * 1000:.1f} ms; {lit['n']:.0f} steps; longest UI gap "
+                f"{lit['stall'] * 1000:.0f} ms",
+                "p95 < 50 ms",
+                verdict(lit["p95"] < 0.05),
+            )
+        )
+    return rows
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -1139,7 +1337,12 @@ def main() -> None:
     parser.add_argument(
         "--skip",
         default="",
-        help="comma-separated: startup,j,search,app-search,refresh,orders,orders-j,images",
+        help="comma-separated: startup,j,search,app-search,refresh,orders,orders-j,images,"
+        "triage-startup,triage-counts,triage-j",
+    )
+    parser.add_argument("--triage-rounds", type=int, default=5, help="refresh batches")
+    parser.add_argument(
+        "--triage-batch", default="100x20", help="a refresh batch: FEEDSxITEMS new articles"
     )
     parser.add_argument(
         "--startup-config",
@@ -1309,6 +1512,8 @@ def main() -> None:
         steps = min(args.steps, 300)
         found = bench_images(sys.modules[__name__], db, steps, args.interval, args.image_rest)
         rows += image_rows(found)
+    if not {"triage-startup", "triage-counts", "triage-j"} <= skip:
+        rows += triage_rows(db, args, skip)
     if "refresh" not in skip:
         r = bench_refresh(db, args.port)
         rows.append(

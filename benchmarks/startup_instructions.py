@@ -1,7 +1,7 @@
 """Instructions from process start to the first frame with headlines, against a minimal
 Textual app: a start-up measure that does not move with the machine's load.
 
-    python benchmarks/startup_instructions.py [--src PATH ...]
+    python benchmarks/startup_instructions.py [--src PATH ...] [--db STORE [--config TOML]]
 
 The wall-clock figures (benchmarks/startup.py) are the README's; on a shared or busy
 machine their medians move by tens of milliseconds between runs. This counts the
@@ -11,6 +11,11 @@ callgrind: the same count for the same code and inputs, whatever else runs. Each
 ``--src`` is another tree's ``src`` folder (e.g. an older commit from ``git archive``),
 measured in the same run with its own ``benchmarks/startup.py`` script beside it, to
 compare a change before and after; the first is this checkout's. A count says nothing of waiting (disk, threads), only of work: use both.
+
+``--db`` starts every tree on this store (used as it is: e.g. scale.py's 100,000 articles)
+instead of a new one with the welcome library; ``--config`` (a TOML file) is then counted
+too, as a second row per tree: e.g. the triage setup's rules and highlights
+(``python -c "import triage_setup; print(triage_setup.config_text())"``).
 
 Needs valgrind (Debian's package ``valgrind``); each run takes ~30 s.
 """
@@ -74,13 +79,15 @@ def instructions(code: str, args: list[str], env: dict[str, str]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--src", action="append", default=[], help="another tree's src folder")
+    parser.add_argument("--db", help="an existing store to start on (kept as it is)")
+    parser.add_argument("--config", help="a config file counted too (with --db)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
     minimal = at_first_frame(MINIMAL, "self.drawn = time.time()")
     trees = [HERE.parent / "src", *(Path(src).resolve() for src in args.src)]
     with tempfile.TemporaryDirectory() as home:
-        db = os.path.join(home, "tuinews.db")
+        db = args.db or os.path.join(home, "tuinews.db")
         env = dict(
             os.environ, HOME=home, TUINEWS_CONFIG=os.path.join(home, "config.toml"), TUINEWS_DB=db
         )
@@ -97,7 +104,8 @@ def main() -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-            # The first run makes the store; the second is measured (a store that exists).
+            # The first run makes the store (or warms the file cache); the second is
+            # measured (a store that exists).
             subprocess.run(
                 [sys.executable, "-c", script, db],
                 env=tree_env,
@@ -106,7 +114,12 @@ def main() -> None:
             )
             count = instructions(ours, [db], tree_env)
             print(f"  tuinews ({tree})  {count / 1e6:8.0f} M   ratio {count / floor:.2f}x")
-            os.remove(db)
+            if args.db and args.config:
+                configured = dict(tree_env, TUINEWS_CONFIG=str(Path(args.config).resolve()))
+                count = instructions(ours, [db], configured)
+                print(f"    with {args.config}  {count / 1e6:8.0f} M   ratio {count / floor:.2f}x")
+            if not args.db:
+                os.remove(db)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ dialog), listed at once. Hidden articles stay out of every view."""
 
 from __future__ import annotations
 
-from tests.builders import article, make_articles, make_store
-from tests.ui.helpers import main, press_fast, settle, wait_for, wait_settled
+from tests.builders import article, make_articles, make_store, rss
+from tests.netserver import FeedServer, Request, Response
+from tests.ui.helpers import main, press_fast, settle, wait_for, wait_for_refresh, wait_settled
 from tuinews.query.rules import make_rule
 from tuinews.settings import Settings
 from tuinews.startup import Opened
@@ -130,3 +131,40 @@ async def test_S_saves_the_search_typed_and_it_is_listed_with_its_count() -> Non
         # In the help and the command palette's rows.
         rows = [row for row in app.binding_rows() if row.id == "save_search"]
         assert rows and rows[0].keys == "S" and "Save the search" in rows[0].description
+
+
+async def test_saved_search_counts_follow_a_refresh_batch_by_batch(server: FeedServer) -> None:
+    """During a refresh, each batch's new articles are added to the saved searches'
+    counts (only they are read: ui/widgets/search_counts.py); a search with words counts
+    them once indexed (at the latest when the refresh ends); then all are counted in full."""
+    from threading import Event
+
+    go = Event()
+
+    def slow(request: Request) -> Response:
+        go.wait(10)  # until the first feed's batch was counted
+        return Response(body=rss("S", ("s1", "Slow Kyiv news")))
+
+    server.route("/a.xml", Response(body=rss("A", ("a1", "Alpha Kyiv news"), ("a2", "Beta"))))
+    server.route("/slow.xml", slow)
+    store = make_store(make_articles(2))
+    alpha = store.add_feed(server.url("/a.xml"), title="Alpha")
+    store.add_feed(server.url("/slow.xml"), title="Slow")
+    store.add_saved_search("Unread", "is:unread -feed:Example")
+    store.add_saved_search("Kyiv", "kyiv")
+    app = app_over(store)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        feeds = main(pilot).query_one(FeedList)
+        await wait_for(pilot, lambda: "Kyiv" in counts(feeds))
+        assert counts(feeds)["Unread"] == 0 and counts(feeds)["Kyiv"] == 0
+        await pilot.press("R")
+        try:  # the quick feed's batch, while the slow one waits
+            await wait_for(pilot, lambda: counts(feeds)["Unread"] == 2)
+            assert main(pilot).refreshing
+            assert alpha.id in {h.feed_id for h in main(pilot).shown}
+        finally:
+            go.set()
+        await wait_for_refresh(pilot)
+        await wait_for(pilot, lambda: counts(feeds)["Kyiv"] == 2 and counts(feeds)["Unread"] == 3)
+        assert counts(feeds)["Kyiv"] == store.unread_count(View(search="kyiv"))

@@ -273,3 +273,81 @@ def test_feed_tag_and_hidden_conditions_at_ingest_match_as_over_the_store(store:
     later = {h.title: (h.read, h.starred) for h in store.headlines(View(with_hidden=True))}
     assert later["Three"] == (True, True) and later["Four"] == (False, False)
     assert titles(store, "tag:muted", everywhere) == ["Four", "Two"]
+
+
+def test_the_rules_of_one_action_are_one_statement_and_do_what_each_would(
+    store: Store, tmp_path: Path
+) -> None:
+    """At ingest a killfile's rules of one action (and tag) run as one statement (50
+    rules, 50 statements a feed: more time than storing its articles); the flags and
+    tags, and the counts by action, are those of the rules applied one by one."""
+    ruleset = rules(
+        ("title:spam", "hide"),
+        ("title:junk", "hide"),
+        ("ham", "tag:food"),
+        ("eggs -spam", "tag:Food"),
+        ("age:>30d", "read"),
+        ("feed:daily title:eggs", "read"),
+        ("title:(junk OR eggs)", "star"),
+    )
+    new = [
+        article("1", "spam and eggs", day=1),
+        article("2", "junk mail", day=2),
+        article("3", "ham and eggs", day=3),
+        article("4", "green eggs"),
+        article("5", "plain news"),
+    ]
+    feed = store.add_feed("https://daily.example/feed", title="Daily News")
+    statements: list[str] = []
+    store.database._db.set_trace_callback(statements.append)
+    counts = store.upsert_articles(feed.id, new, index_now=False, rules=ruleset)
+    store.database._db.set_trace_callback(None)
+    applying = [
+        s
+        for s in statements
+        if s.startswith(("UPDATE articles SET", "INSERT OR IGNORE INTO article_tags"))
+    ]
+    assert len(applying) == 4  # hide, food, read, star
+
+    with Store(tmp_path / "one-by-one.db") as other:
+        same = other.add_feed("https://daily.example/feed", title="Daily News")
+        other.upsert_articles(same.id, new)
+        one_by_one = other.apply_rules(ruleset)
+
+        def state(s: Store) -> dict[str, tuple[bool, bool, list[str]]]:
+            every = View(with_hidden=True)
+            return {
+                h.title: (h.read, h.starred, titles(s, "tag:food", every).count(h.title) > 0)
+                for h in s.headlines(every, parse_query("is:hidden OR -is:hidden"))
+            } | {"hidden": titles(s, "is:hidden")}  # type: ignore[dict-item]
+
+        assert state(store) == state(other)
+        assert titles(store, "is:hidden") == ["junk mail", "spam and eggs"]
+        assert titles(store, "tag:food") == ["green eggs", "ham and eggs"]
+        assert counts.hidden == 2
+
+        def by_action(changed: list[int]) -> dict[str, int]:
+            totals: dict[str, int] = {}
+            for rule, n in zip(ruleset, changed, strict=True):
+                totals[rule.action.text.casefold()] = totals.get(rule.action.text.casefold(), 0) + n
+            return totals
+
+        assert by_action(counts.ruled) == by_action(one_by_one.changed)
+
+
+def test_other_rules_in_the_same_second_are_made_again(store: Store) -> None:
+    """The rules' statements are kept for the next feed (a refresh stores many a second):
+    other rules are not given the kept ones."""
+    feed = store.add_feed("https://daily.example/feed")
+    store.upsert_articles(
+        feed.id, [article("1", "spam")], index_now=False, rules=rules(("spam", "hide"))
+    )
+    store.upsert_articles(
+        feed.id, [article("2", "spam")], index_now=False, rules=rules(("spam", "star"))
+    )
+    store.upsert_articles(
+        feed.id, [article("3", "spam")], index_now=False, rules=rules(("ham", "hide"))
+    )
+    assert titles(store, "is:hidden") == ["spam"]  # the first
+    assert titles(store, "is:starred") == ["spam"]  # the second
+    assert [h.title for h in store.headlines(View())] == ["spam", "spam"]

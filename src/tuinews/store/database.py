@@ -224,7 +224,8 @@ class Database:
     def aside(self) -> Iterator[sqlite3.Connection]:
         """A third connection (opened when first needed), for reads in a thread that take
         a while and must not hold up the main connection's users (the search as you
-        type, the feed list's counts): the headline list's highlights. It sees what is
+        type, the feed list's counts): the headline list's highlights, the saved searches'
+        counts of a refresh's batch (``Listing.unread_count``). It sees what is
         committed, and may write its own TEMP tables."""
         with self._aside_lock:
             if self._aside is None:

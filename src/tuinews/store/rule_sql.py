@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from tuinews.query import All, Any, Not, Term, Words
 from tuinews.query.rules import Rule
 from tuinews.store.database import Database
+from tuinews.store.found_sql import QuerySql
 from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
 from tuinews.store.query_sql import query_sql, reads_index
 from tuinews.store.search_index import SearchIndex
@@ -39,6 +40,8 @@ _MAKE_NEW_INDEX = (
     "tokenize = 'unicode61 remove_diacritics 2')"
 )
 _EMPTY_NEW_INDEX = f"INSERT INTO {NEW_INDEX} ({NEW_INDEX}) VALUES ('delete-all')"
+NEW_IDS = "rule_ids"  # the new articles' ids (a TEMP table of the connection)
+_MAKE_NEW_IDS = f"CREATE TABLE IF NOT EXISTS temp.{NEW_IDS} (id INTEGER PRIMARY KEY)"
 _COLUMNS = ("title", "author", "text")  # (a new article has no full text yet)
 _SETS = {"hide": "hidden", "read": "read", "star": "starred"}
 _QUEUED = {"read": "read", "star": "star"}  # what is sent to an account's server
@@ -128,6 +131,81 @@ def _apply(
     return counts
 
 
+@dataclass(frozen=True)
+class _Group:
+    """The rules of one action (and tag), as one condition: ``first`` is the position
+    of the first of them, ``where`` their conditions joined by OR, with ``params``."""
+
+    first: int
+    positions: tuple[int, ...]
+    where: str
+    params: tuple[object, ...]
+
+
+_made: tuple[object, list[_Group]] | None = None  # the last groups made, by their key
+
+
+def _groups(rules: Sequence[Rule], now: int) -> list[_Group]:
+    """The rules grouped by action; the last ones made are kept (a refresh stores feed
+    after feed with the same rules: making the SQL of 50 rules took 3.5 ms a feed)."""
+    global _made
+    key = (tuple((rule.match, rule.action.text) for rule in rules), now)
+    made = _made
+    if made is not None and made[0] == key:
+        return made[1]
+    positions_by: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules):
+        positions_by.setdefault(rule.action.text.casefold(), []).append(position)
+    groups = []
+    for positions in positions_by.values():
+        wheres: list[str] = []
+        params: list[object] = []
+        words: list[str] = []  # the rules that are only words: one MATCH for them all
+        for position in positions:
+            found = query_sql(rules[position].query, now, index=NEW_INDEX, few=True)
+            if found.match is not None and not found.where:
+                words.append(found.match)
+                continue
+            conditions, values = found.conditions()
+            wheres.append(" AND ".join(f"({c})" for c in conditions) or "1")
+            params += values
+        if words:
+            either = QuerySql(match=" OR ".join(f"({w})" for w in words), index=NEW_INDEX)
+            wheres.insert(0, either.matching)
+            params.insert(0, either.match)
+        where = " OR ".join(f"({w})" for w in wheres)
+        groups.append(_Group(positions[0], tuple(positions), where, tuple(params)))
+    _made = (key, groups)
+    return groups
+
+
+def _apply_grouped(
+    db: sqlite3.Connection, rules: Sequence[Rule], scope: str, now: int, queue: bool
+) -> RuleCounts:
+    """As ``_apply`` over a few new articles (``scope``: a condition on ``a`` without
+    parameters), but one statement per action (and tag) for all its rules, their
+    conditions joined by OR: a killfile of 50 rules ran 50 statements for every feed's
+    new articles (more time than storing them). What a group changed is counted at
+    its first rule (the others' 0): the totals by action are those of ``_apply``."""
+    counts = RuleCounts([0] * len(rules))
+    queue = queue and any_remote_in(db)
+    for group in _groups(rules, now):
+        first = rules[group.first]
+        params = list(group.params)
+        action = _QUEUED.get(first.action.kind)
+        if queue and first.action.kind != "hide":
+            matching = f"SELECT a.id FROM articles a WHERE {scope} AND ({group.where})"
+            if action is not None:
+                queue_where_in(db, action, matching, params, now)
+            else:  # a tag: the item's label
+                queue_label_where_in(db, first.action.tag, matching, params, now)
+        sql, tag = _statement(first, scope)
+        sql = sql.format(conditions=f"({group.where})")
+        values = ([tag] if tag else []) + params
+        counts.changed[group.first] = int(db.execute(sql, values).rowcount)
+    return counts
+
+
 def apply_rules_in(
     db: sqlite3.Connection,
     rules: Sequence[Rule],
@@ -151,10 +229,15 @@ def apply_rules_in(
             "WHERE id IN (SELECT value FROM json_each(?))",
             (listed,),
         )
+    # The ids in a TEMP table, read by every rule's statement (``json_each`` in each
+    # parsed the list and made an index of it again: half of a rule's time).
+    db.execute(_MAKE_NEW_IDS)
+    db.execute(f"INSERT OR IGNORE INTO {NEW_IDS} (id) SELECT value FROM json_each(?)", (listed,))
     try:
-        scope = "a.id IN (SELECT value FROM json_each(?))"
-        return _apply(db, rules, scope, [listed], NEW_INDEX, clock, few=True, queue=queue)
+        scope = f"a.id IN temp.{NEW_IDS}"
+        return _apply_grouped(db, rules, scope, clock, queue)
     finally:
+        db.execute(f"DELETE FROM temp.{NEW_IDS}")
         if words:
             db.execute(_EMPTY_NEW_INDEX)
 

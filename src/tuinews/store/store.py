@@ -236,6 +236,7 @@ class Store:
         self.counts = listing.counts
         self.mark_view_read = listing.mark_view_read
         self.unread_count = listing.unread_count
+        self.countable_upto = listing.countable_upto
         self.highlight_matches = highlights.highlight_matches
 
         # Saved searches and rules

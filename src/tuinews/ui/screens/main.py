@@ -365,7 +365,7 @@ class MainScreen(ListKeys, PaneSizeActions, HandoffActions, EnclosureActions, Sc
         list's counts read again; the articles kept rendered may be stale."""
         self.article_view.forget()
         self.reload_headlines(refresh=True)
-        self.feed_list.reload()
+        self.feed_list.reload(new_only=self.refreshing)  # (a batch: its new articles counted)
 
     # --- actions ---------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from tuinews.ui.widgets.feed_tree import (
     tree_entries,
 )
 from tuinews.ui.widgets.pane_edge import PaneEdge
+from tuinews.ui.widgets.search_counts import Counted, SearchCounts
 
 if TYPE_CHECKING:
     from tuinews.store import SavedSearch
@@ -71,7 +72,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         self._prompts_width = 0  # the width the prompts were cut to
         self._fit_timer: Timer | None = None
         self.searches: list[SavedSearch] = []  # the saved searches listed
-        self._search_counts: dict[str, int] = {}  # their unread counts, by query
+        self._search_counts = SearchCounts()  # their unread counts
         self.accounts: dict[int, str] = {}  # the accounts' API URLs by id (their feeds')
         self.order = "name"  # the feeds' (tuinews.query.orders.FEED_ORDERS)
         self.folded: set[str] | None = None  # the folded folders (None: not read yet)
@@ -87,11 +88,15 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         exit_on_error=False,
         description="Loading the feed list",
     )
-    def reload(self) -> None:
+    def reload(self, new_only: bool = False) -> None:
         """Read the feeds and their counts again (one GROUP BY), and show them; then
-        count the saved searches' unread articles (a query each: shown when counted)."""
+        count the saved searches' unread articles (a query each: shown when counted;
+        ``new_only``: a refresh's batch, only its articles are counted, and first)."""
         if self.store is None:
             return
+        worker, listed = get_current_worker(), list(self.searches)
+        if new_only and listed:  # (first: on a connection aside, see search_counts)
+            self._count_searches(listed, lambda: worker.is_cancelled, new_only)
         if self.folded is None:
             self.folded = load_folded()  # (a few lines: the first time, here in the thread)
         feeds = self.store.feeds(kind=None, order=self.order)
@@ -105,24 +110,21 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             sum(feed.unread for feed in feeds if not feed.hidden),
             sum(feed.starred for feed in feeds),
         )
-        worker = get_current_worker()
         if worker.is_cancelled:  # (a newer reading is on its way)
             return
         self.app.call_from_thread(self._loaded, feeds, counts, searches, accounts)
-        self._count_searches(searches, lambda: worker.is_cancelled)
+        if not new_only or searches != listed:
+            self._count_searches(searches, lambda: worker.is_cancelled)
 
     def _count_searches(
-        self, searches: list[SavedSearch], cancelled: Callable[[], bool] = lambda: False
+        self, searches: list[SavedSearch], cancelled: Callable[[], bool], new_only: bool = False
     ) -> None:
         """In a thread: the saved searches' unread counts, shown when all are counted."""
         if self.store is None or not searches:
             return
-        counts: dict[str, int] = {}
-        for search in searches:
-            if cancelled():
-                return
-            counts[search.query] = self.store.unread_count(View(search=search.query))
-        self.app.call_from_thread(self._searches_counted, counts)
+        queries = [search.query for search in searches]
+        if counted := self._search_counts.count(self.store, queries, cancelled, new_only):
+            self.app.call_from_thread(self._searches_counted, counted)
 
     @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False)
     def recount_searches(self) -> None:
@@ -130,8 +132,9 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         worker = get_current_worker()
         self._count_searches(list(self.searches), lambda: worker.is_cancelled)
 
-    def _searches_counted(self, counts: dict[str, int]) -> None:
-        self._search_counts.update(counts)
+    def _searches_counted(self, counted: Counted) -> None:
+        self._search_counts.counted = counted
+        counts = {query: count for query, (_, count) in counted.items()}
         width = max(10, self.scrollable_content_region.width or 24)
         for index, entry in enumerate(self.entries):
             query = entry.view.search
@@ -173,7 +176,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         if self.searches:  # counted after the list is shown (the last counts until then)
             entries.append(None)
             entries += [
-                Entry(View(search=s.query), s.name, self._search_counts.get(s.query, 0))
+                Entry(View(search=s.query), s.name, self._search_counts.get(s.query))
                 for s in self.searches
             ]
         tags, folders = tag_entries(feeds)
