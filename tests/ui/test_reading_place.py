@@ -146,3 +146,18 @@ async def test_a_resize_keeps_the_sideways_place_in_a_wide_code_block() -> None:
         await pilot.resize_terminal(160, 40)
         await rerendered(pilot, view, width)
         assert view.scroll_offset.x == 8
+
+
+async def test_the_headline_list_announcing_its_cursor_again_keeps_the_place() -> None:
+    """A reload of the headlines (a refresh's batch, the feed list appearing after the
+    first frame) announces the same headline again: the article on screen stays where the
+    reader is; it was shown again from its top (a flaky CI failure of the sideways keys:
+    one → before such a reload, one after)."""
+    app = make_app([article(40, 30)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await read_at(pilot, 60)
+        before = (view.scroll_offset, top_paragraph(view))
+        headlines = main(pilot).headlines
+        headlines.move_to(headlines.cursor, force=True, by_user=False)
+        await settle(pilot)
+        assert (view.scroll_offset, top_paragraph(view)) == before

@@ -1,11 +1,9 @@
 """The article pane: the article rendered to lines in a thread, drawn with the Line API,
 and the shown article's actions (open, copy or follow its link; its full text).
 
-Rendering a long article into widgets (Textual's Markdown widget) takes seconds; here Rich
-renders the Markdown to lines off the UI thread (:mod:`tuinews.render`), and only the
-visible lines are drawn. Moving quickly through the headlines never queues up renders:
-one thread renders at a time, always the newest article asked for, and only once the
-cursor rests (:mod:`tuinews.ui.widgets.article_render`).
+Rich renders the Markdown to lines off the UI thread (:mod:`tuinews.render`), and only the
+visible lines are drawn. Moving quickly through the headlines never queues up renders: one
+thread renders the newest article asked for, once the cursor rests (``article_render``).
 """
 
 from __future__ import annotations
@@ -111,7 +109,12 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
     # --- attributes down -------------------------------------------------------------
 
     def show(self, article_id: int | None) -> None:
-        """Show this article (loaded and rendered in a thread worker; newest wins)."""
+        """Show this article (rendered in a thread worker; newest wins); the one on screen
+        at this width stays as it is, the reader's place kept (a reload announces it again)."""
+        width = self._render_width()
+        shown = article_id is not None and article_id == self.article_id == self._shown_id
+        if shown and self._message is None and (article_id, width) in self._renders:
+            return
         self.article_id = article_id
         self._message = None
         if article_id is None:
@@ -119,7 +122,6 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
             self.article = None
             self._put_lines([], None, None, 0)
             return
-        width = self._render_width()
         rendered = self._renders.get((article_id, width))
         if rendered is not None:
             self._supersede()
