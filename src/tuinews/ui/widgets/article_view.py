@@ -108,12 +108,13 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
 
     # --- attributes down -------------------------------------------------------------
 
-    def show(self, article_id: int | None) -> None:
+    def show(self, article_id: int | None, again: bool = False) -> None:
         """Show this article (rendered in a thread worker; newest wins); the one on screen
-        at this width stays as it is, the reader's place kept (a reload announces it again)."""
+        stays, the reader's place kept (a reload announces it again; a new width is
+        _rerender's), unless shown ``again`` (read afresh, or its full text toggled)."""
         width = self._render_width()
         shown = article_id is not None and article_id == self.article_id == self._shown_id
-        if shown and self._message is None and (article_id, width) in self._renders:
+        if shown and self._message is None and not again:
             return
         self.article_id = article_id
         self._message = None
@@ -203,13 +204,13 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
         if self.article is not None and self.article.id == article_id:
             self.article = None
         if self.article_id == article_id:
-            self.show(article_id)
+            self.show(article_id, again=True)
 
     def toggle_full(self, article_id: int) -> None:
         """Between the full article and the feed's summary."""
         self.summaries.symmetric_difference_update({article_id})
         self.forget()
-        self.show(article_id)
+        self.show(article_id, again=True)
 
     def highlight(self, words: list[str]) -> None:
         """Highlight these (case-folded) words in the article, e.g. the search words."""
