@@ -566,6 +566,28 @@ class Heartbeat:
         return max(self.gaps, default=0.0)
 
 
+async def refresh_with_heartbeat(app, pilot, result):  # type: ignore[no-untyped-def]
+    """``R`` in the started app, timed, with the UI thread's gaps (the heartbeat's) put in
+    ``result``: seconds, stall, over100, p99gap. The heartbeat is returned, running."""
+    assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
+    await pilot.pause(0.5)
+    screen = app.screen
+    beat = Heartbeat(app)
+    await pilot.pause(0.3)
+    beat.reset()
+    started = time.perf_counter()
+    screen.action_refresh_all()
+    await wait_until(lambda: screen.refreshing, 30)
+    done = await wait_until(lambda: not screen.refreshing, 600)
+    result["seconds"] = time.perf_counter() - started if done else float("nan")
+    await pilot.pause(1.5)  # the reload scheduled after the refresh (or sync)
+    gaps = beat.gaps
+    result["stall"] = max(gaps, default=0.0)
+    result["over100"] = sum(g > 0.1 for g in gaps)
+    result["p99gap"] = sorted(gaps)[int(0.99 * (len(gaps) - 1))] if gaps else 0.0
+    return beat
+
+
 async def wait_until(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.perf_counter() + timeout
     while not predicate():
@@ -844,22 +866,7 @@ def bench_refresh(db: Path, port: int) -> dict[str, float]:
         async def run() -> None:
             app = make_app(copy)
             async with app.run_test(size=(120, 40)) as pilot:
-                assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
-                await pilot.pause(0.5)
-                screen = app.screen
-                beat = Heartbeat(app)
-                await pilot.pause(0.3)
-                beat.reset()
-                started = time.perf_counter()
-                screen.action_refresh_all()
-                await wait_until(lambda: screen.refreshing, 30)
-                done = await wait_until(lambda: not screen.refreshing, 600)
-                result["seconds"] = time.perf_counter() - started if done else float("nan")
-                await pilot.pause(1.5)  # the reload scheduled after the refresh
-                gaps = beat.gaps
-                result["stall"] = max(gaps, default=0.0)
-                result["over100"] = sum(g > 0.1 for g in gaps)
-                result["p99gap"] = sorted(gaps)[int(0.99 * (len(gaps) - 1))] if gaps else 0.0
+                beat = await refresh_with_heartbeat(app, pilot, result)
                 result["rss"], result["hwm"] = rss_now()
                 result["articles"] = app.store.counts()[0] if hasattr(app.store, "counts") else 0
                 beat.timer.stop()

@@ -293,7 +293,7 @@ def run_floor(server: Server) -> dict[str, float]:
 
 def run_stall(home: Path, server: Server) -> dict[str, float]:
     """The app's ``R`` doing a first sync: the longest gap of a 10 ms heartbeat."""
-    from scale import Heartbeat, make_app, run_apps, wait_until
+    from scale import make_app, refresh_with_heartbeat, run_apps
 
     env = home_env(home, server)
     added = timed(
@@ -307,22 +307,7 @@ def run_stall(home: Path, server: Server) -> dict[str, float]:
     async def run() -> None:
         app = make_app(home / "tuinews.db")
         async with app.run_test(size=(120, 40)) as pilot:
-            assert await wait_until(lambda: getattr(app.screen, "loaded", False), 120)
-            await pilot.pause(0.5)
-            screen = app.screen
-            beat = Heartbeat(app)
-            await pilot.pause(0.3)
-            beat.reset()
-            started = time.perf_counter()
-            screen.action_refresh_all()
-            await wait_until(lambda: screen.refreshing, 30)
-            done = await wait_until(lambda: not screen.refreshing, 600)
-            result["seconds"] = time.perf_counter() - started if done else float("nan")
-            await pilot.pause(1.5)  # the reload scheduled after the sync
-            gaps = beat.gaps
-            result["stall"] = max(gaps, default=0.0)
-            result["over100"] = sum(g > 0.1 for g in gaps)
-            result["p99gap"] = sorted(gaps)[int(0.99 * (len(gaps) - 1))] if gaps else 0.0
+            beat = await refresh_with_heartbeat(app, pilot, result)
             result["articles"] = app.store.counts()[0]
             beat.timer.stop()
 
