@@ -148,6 +148,44 @@ async def test_a_resize_keeps_the_sideways_place_in_a_wide_code_block() -> None:
         assert view.scroll_offset.x == 8
 
 
+async def test_a_key_while_the_article_renders_at_a_new_width_is_kept() -> None:
+    """At its top when the width changes (the feed list appearing just after start-up),
+    the reader scrolls before the lines at the new width arrive: they keep that place (they
+    were put from the top and left: a flaky CI failure of the sideways keys, → → giving 4).
+    """
+    wide = "x = " + "1 + " * 80 + "1\n"
+    body = "Before.\n\n" + "\n\n".join(f"Paragraph {n}." for n in range(60))
+    body += f"\n\n```python\n{wide * 5}```\n"
+    code = Article(
+        title="Code",
+        source="S",
+        body=body,
+        text=body,
+        date=datetime(2024, 6, 1, tzinfo=UTC),
+        uid="code",
+    )
+    app = make_app([code])
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await read_at(pilot, 0)
+        keys: list[tuple[int, int]] = []
+        start_lines = view.start_lines
+
+        def keys_first(*args: object) -> None:
+            """The reader's → and j arrive just before the lines at the new width."""
+            if not keys:
+                keys.append(view.scroll_offset)
+                view.action_scroll_right()
+                view.action_scroll_down()
+            start_lines(*args)  # type: ignore[arg-type]
+
+        view.start_lines = keys_first  # type: ignore[method-assign]
+        width = view._rendered_width
+        await pilot.resize_terminal(160, 40)
+        await rerendered(pilot, view, width)
+        assert keys == [(0, 0)]
+        assert view.scroll_offset == (4, 1)
+
+
 async def test_the_headline_list_announcing_its_cursor_again_keeps_the_place() -> None:
     """A reload of the headlines (a refresh's batch, the feed list appearing after the
     first frame) announces the same headline again: the article on screen stays where the

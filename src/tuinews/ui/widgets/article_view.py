@@ -403,9 +403,7 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
                 self._supersede()
                 lines, article, widest = rendered
                 self._put_lines(lines, self.article_id, article, width, True, True, widest)
-            elif self._shown_id == self.article_id and (
-                self.scroll_offset.y > 0 or self.scroll_offset.x > 0
-            ):
+            elif self._shown_id == self.article_id:  # at its top too: a key may come
                 place = place_of(self.lines, self.scroll_offset.y)
                 self._ask(self.article_id, self._loaded(self.article_id), width, place)
             else:
