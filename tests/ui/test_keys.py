@@ -301,6 +301,32 @@ async def test_keys_can_be_remapped_from_settings() -> None:
         assert rows["next"] == "x"
 
 
+async def test_a_key_given_to_another_binding_is_taken_from_its_old_one_everywhere() -> None:
+    """``scroll_left = "b"`` in [keys]: b scrolls the article left, and no longer pages it
+    up from the headline list (the article pane's binding won only while it had the focus;
+    elsewhere b still paged up). page_up keeps its other key. A binding left with no key
+    at all is reported."""
+    settings = Settings(keys={"scroll_left": "b", "scroll_right": "o"})
+    app = make_app(make_articles(3, paragraphs=40), settings=settings)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(pilot)
+        view = main(pilot).article_view
+        await wait_for(pilot, lambda: view.ready and view._rendered_width == view._render_width())
+        await settle(pilot)
+        view.scroll_to(0, 10, animate=False, immediate=True)
+        assert main(pilot).headlines.has_focus
+        await pilot.press("b")
+        await settle(pilot)
+        assert view.scroll_y == 10
+        await pilot.press("pageup")
+        assert view.scroll_y == 0
+        rows = {row.id: row.keys for row in app.binding_rows()}
+        assert (rows["scroll_left"], rows["page_up"], rows["open_link"]) == ("b", "pgup", "o")
+        messages = [n.message for n in app._notifications]
+        assert any("'o': that key is open_link's, its only one" in m for m in messages)
+        assert not any("page_up" in m for m in messages)
+
+
 def highlighted_command(pilot: Pilot[None]) -> str | None:
     """The command the palette's Enter would run (None while it searches)."""
     palette = pilot.app.screen

@@ -25,6 +25,7 @@ from tuinews.ui.bindings import (
     command_clashes,
     command_rows,
     first_key,
+    user_keymap,
 )
 from tuinews.ui.contrast import Palette, readable_theme
 from tuinews.ui.handoff_actions import command_bindings, command_screen
@@ -93,6 +94,10 @@ class TuinewsApp(App[None]):
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
+        keymap, self._key_clashes = user_keymap(self.settings.keys)
+        commands = {command.binding_id for command in self.settings.commands}
+        # the keys in effect (binding id to keys): [keys], and what it took from others
+        self.keys_in_use = keymap | {k: v for k, v in self.settings.keys.items() if k in commands}
         if early is None:
             order = self.settings.sort_headlines
             early = EarlyStart(store, start or partial(open_store, store), FIRST_SCREEN, order)
@@ -146,12 +151,12 @@ class TuinewsApp(App[None]):
         # Whatever the first frame shows ("Loading…" too): collections are back on after it.
         self.call_after_refresh(self.idle_gc.enable)
         ids = BINDING_IDS | {command.binding_id for command in self.settings.commands}
-        keymap = {k: v for k, v in self.settings.keys.items() if k in ids}
         unknown = sorted(set(self.settings.keys) - ids)
         if unknown:
             self.problems.append(f"unknown key binding ids in [keys]: {', '.join(unknown)}")
         self.problems += command_clashes(self.settings.commands, self.settings.keys)
-        self.set_keymap(keymap)
+        self.problems += self._key_clashes
+        self.set_keymap(self.keys_in_use)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
@@ -185,12 +190,12 @@ class TuinewsApp(App[None]):
 
     def binding_rows(self) -> list[BindingRow]:
         """Every binding with the user's remapping applied: for help and the palette."""
-        keys, display = self.settings.keys, self.get_key_display
+        keys, display = self.keys_in_use, self.get_key_display
         return binding_rows(keys, display) + command_rows(self.settings.commands, keys, display)
 
     def key_display(self, binding_id: str) -> str:
         """The (first) key of a binding, as the footer shows it ("" if there is none)."""
-        return first_key(self.settings.keys, binding_id, self.get_key_display)
+        return first_key(self.keys_in_use, binding_id, self.get_key_display)
 
     def action_help(self) -> None:
         from tuinews.ui.screens.help import HelpScreen  # when first asked for

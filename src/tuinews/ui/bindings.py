@@ -276,6 +276,34 @@ def command_clashes(commands: tuple[Command, ...], keys: Mapping[str, str]) -> l
     return problems
 
 
+def user_keymap(keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap for ``[keys]`` (binding ids to keys), and its problems. A key the user
+    gives a binding is taken from every other binding that has it by default, which keeps
+    its other keys (Textual does that within one pane; across panes the other binding
+    kept it, and the key ran it outside the user's pane: ``scroll_right = "w"`` saved the
+    article from the headline list). A binding left with no key keeps its own (a problem
+    tells the user to give it another)."""
+    keymap = {id_: spec for id_, spec in keys.items() if id_ in BINDING_IDS}
+    given = {
+        key.strip(): id_ for id_, spec in keymap.items() for key in spec.split(",") if key.strip()
+    }
+    problems = []
+    for binding in ALL_BINDINGS:
+        if not binding.id or binding.id in keymap:
+            continue
+        own = [key.strip() for key in binding.key.split(",")]
+        lost = [key for key in own if key in given]
+        left = [key for key in own if key not in given]
+        if lost and left:
+            keymap[binding.id] = ",".join(left)
+        elif lost:
+            problems.append(
+                f"[keys] {given[lost[0]]} = {lost[0]!r}: that key is {binding.id}'s, "
+                f"its only one; give {binding.id} another in [keys]"
+            )
+    return keymap, problems
+
+
 def first_key(keys: Mapping[str, str], binding_id: str, display: Callable[[Binding], str]) -> str:
     """The (first) key of a binding, as the footer shows it ("" if there is none)."""
     for binding in ALL_BINDINGS:
