@@ -209,6 +209,31 @@ def test_removing_an_account_keeps_its_articles_as_local_or_drops_them(
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_kept_articles_the_local_feed_has_too_are_kept_once(synced: tuple[Store, int]) -> None:
+    """The account's feed joins the local feed of the same URL: an article both have (the
+    server's item id and the feed's own guid, the same link) is kept once, read or starred
+    if either copy was."""
+    store, account_id = synced
+    (local,) = [f for f in store.feeds(kind=None) if f.account_id is None]
+    link = "https://news.example/a-story"
+    store.upsert_articles(local.id, [article("guid-a", title="Local story", link=link)])
+    twin = item(7, starred=True)
+    twin.article.link, twin.article.title = link, "Synced story"
+    store.store_items(account_id, [twin])
+    store.set_read([ids(store)["Local story"]], True)
+    store.remove_account(account_id, keep_articles=True)
+    titles = flags(store)
+    assert "Synced story" not in titles
+    assert titles["Local story"] == (True, True)
+    assert {"Item 1", "Item 2", "Item 3", "Local one"} <= set(titles)
+    with contextlib.closing(sqlite3.connect(store.path)) as db:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        found = db.execute(
+            "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'synced'"
+        ).fetchone()
+        assert found == (0,)
+
+
 def test_a_version_5_database_gets_accounts_and_keeps_its_feeds(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as old:

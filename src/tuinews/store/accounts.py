@@ -158,8 +158,8 @@ class Accounts:
     def remove_account(self, account_id: int, *, keep_articles: bool) -> int:
         """Remove the account, its ids and its waiting changes. Its feeds and articles
         go with it, or with ``keep_articles`` stay as local feeds (fetched by a refresh
-        from now on; one whose URL a local feed has joins it). Returns how many articles
-        were kept or dropped."""
+        from now on; one whose URL a local feed has joins it, an article both have by its
+        link kept once). Returns how many articles were kept or dropped."""
         with self.database.write() as db:
             (count,) = db.execute(
                 "SELECT COUNT(*) FROM articles WHERE feed_id IN "
@@ -187,6 +187,19 @@ class Accounts:
                     (feed_id,),
                 )
                 continue
+            # The same article, fetched by the local feed too (its own uid, the same link):
+            # one copy, read or starred if either was, not two.
+            db.execute(
+                "UPDATE articles AS l SET read = MAX(l.read, a.read), "
+                "starred = MAX(l.starred, a.starred) FROM articles AS a "
+                "WHERE l.feed_id = ?1 AND a.feed_id = ?2 AND a.link != '' AND a.link = l.link",
+                (local[0], feed_id),
+            )
+            db.execute(
+                "DELETE FROM articles WHERE feed_id = ?2 AND link != '' AND link IN "
+                "(SELECT link FROM articles WHERE feed_id = ?1)",
+                (local[0], feed_id),
+            )
             db.execute(
                 "UPDATE OR IGNORE articles SET feed_id = ? WHERE feed_id = ?", (local[0], feed_id)
             )
