@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 
 from tests.builders import article, rss
 from tests.netserver import FeedServer, Response
-from tests.ui.helpers import main, settle, wait_for, wait_settled, where_shown
+from tests.ui.helpers import main, press_fast, settle, wait_for, wait_settled, where_shown
 from tuinews.query.highlights import make_highlight
 from tuinews.remembered import load_state, state_path
 from tuinews.settings import Settings
@@ -212,6 +212,25 @@ async def test_t_retags_a_feed_into_a_folder() -> None:
         await pilot.press("escape")  # leaves them
         await settle(pilot)
         assert store.get_feed(delta.id).tags == ("world/news",)  # type: ignore[union-attr]
+
+
+async def test_keys_typed_just_after_t_land_in_the_dialog_before_the_feed_list_has_it() -> None:
+    """Just after start, the feed list does not have the shown article's feed yet: ``t``
+    reads it from the store. The keys typed next land in the dialog, after the tags (they
+    reached the lists first, then the field's select-all replaced the tags: a feed's tags
+    were lost)."""
+    store = folder_store()
+    app = app_over(store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        assert screen.headlines.has_focus and screen.headlines.current is not None
+        screen.feed_list.feed = lambda feed_id: None  # type: ignore[method-assign]
+        press_fast(pilot, "t", "end", *", fast")
+        await wait_for(pilot, lambda: isinstance(app.screen, TagsDialog))
+        field = app.screen.query_one("#tags")
+        await wait_for(pilot, lambda: getattr(field, "value", "").endswith("t"))
+        assert getattr(field, "value", None) == "world/europe, fast"
 
 
 async def test_the_keys_cycle_the_orders_and_the_titles_say_which() -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from tuinews.links import shown_url
 from tuinews.store import Feed, View
@@ -77,6 +78,26 @@ class FeedCommands:
         self.screen.run_worker(
             read, thread=True, group="feed", exit_on_error=False, description="Reading the feed"
         )
+
+    async def _read_now(self, found: Feed | int | None) -> Feed | None:
+        """The feed, read from the store in a thread worker if the feed list does not
+        have it yet, awaited: a dialog's key waits for it, so that the keys typed next
+        land in the dialog (read with ``_read``, they reached the lists before the dialog
+        was up, and the field's select-all on focus then replaced a feed's tags)."""
+        if not isinstance(found, int):
+            return found
+        store, feed_id = self.services.store, found
+        worker = self.screen.run_worker(
+            lambda: store.get_feed(feed_id),
+            thread=True,
+            group="feed",
+            exit_on_error=False,
+            description="Reading the feed",
+        )
+        try:
+            return await worker.wait()
+        except (WorkerFailed, WorkerCancelled):
+            return None  # (a failure is reported by the screen, as every worker's)
 
     # --- refresh ---------------------------------------------------------------------
 
@@ -185,11 +206,7 @@ class FeedCommands:
         if search is not None:
             await self._remove_search(search)
             return
-        found = self.current()
-        if isinstance(found, int):
-            self._read(found, self._remove)
-        else:
-            await self._remove(found)
+        await self._remove(await self._read_now(self.current()))
 
     async def _remove(self, feed: Feed | None) -> None:
         if feed is None or feed.kind not in ("feed", "account"):
@@ -318,11 +335,7 @@ class FeedCommands:
 
     async def edit(self) -> None:
         """The current feed's own settings, in a dialog; saved in a thread."""
-        found = self.current()
-        if isinstance(found, int):
-            self._read(found, self._edit)
-        else:
-            await self._edit(found)
+        await self._edit(await self._read_now(self.current()))
 
     async def _edit(self, feed: Feed | None) -> None:
         if feed is None or feed.kind == "local":
@@ -416,11 +429,7 @@ class FeedCommands:
     async def edit_tags(self) -> None:
         """Ask for the current feed's tags (a ``/`` in one makes a folder), then store
         them; the feed list is read again."""
-        found = self.current()
-        if isinstance(found, int):
-            self._read(found, self._edit_tags)
-        else:
-            await self._edit_tags(found)
+        await self._edit_tags(await self._read_now(self.current()))
 
     async def _edit_tags(self, feed: Feed | None) -> None:
         if feed is None or feed.kind not in ("feed", "local"):

@@ -35,7 +35,8 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
                 "Separated by commas; a / puts the feed in a folder (world/europe)",
                 markup=False,
             )
-            yield Input(value=", ".join(self.feed.tags), id="tags")
+            # (no select-all on focus: the keys typed just after `t` would replace the tags)
+            yield Input(value=", ".join(self.feed.tags), id="tags", select_on_focus=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
