@@ -323,8 +323,29 @@ async def test_a_key_given_to_another_binding_is_taken_from_its_old_one_everywhe
         rows = {row.id: row.keys for row in app.binding_rows()}
         assert (rows["scroll_left"], rows["page_up"], rows["open_link"]) == ("b", "pgup", "o")
         messages = [n.message for n in app._notifications]
-        assert any("'o': that key is open_link's, its only one" in m for m in messages)
+        assert any(
+            "'o': that key was open_link's, its only one; 'o' still runs it outside" in m
+            for m in messages
+        )
         assert not any("page_up" in m for m in messages)
+
+
+async def test_a_binding_left_without_a_key_in_its_pane_is_shown_with_none() -> None:
+    """``toggle_star = "m"``: m stars, toggle_read (m alone) has no key: the help says so
+    (it listed m for both), and a warning says to give it one."""
+    app = make_app(make_articles(3), settings=Settings(keys={"toggle_star": "m"}))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        headline = main(pilot).headlines.current
+        assert headline is not None and not headline.starred
+        await pilot.press("m")
+        await settle(pilot)
+        (stored,) = [h for h in app.store.headlines(View()) if h.id == headline.id]
+        assert stored.starred
+        rows = {row.id: row.keys for row in app.binding_rows()}
+        assert (rows["toggle_star"], rows["toggle_read"]) == ("m", "")
+        messages = [n.message for n in app._notifications]
+        assert any("toggle_read's, its only one; it has no key now" in m for m in messages)
 
 
 def highlighted_command(pilot: Pilot[None]) -> str | None:

@@ -234,7 +234,7 @@ def binding_rows(keys: Mapping[str, str], display: Callable[[Binding], str]) -> 
     rows = []
     for binding in ALL_BINDINGS:
         keyspec = keys.get(binding.id or "", binding.key)
-        shown = ", ".join(display(Binding(key, "")) for key in keyspec.split(","))
+        shown = ", ".join(display(Binding(key, "")) for key in keyspec.split(",") if key)
         target = "app" if binding in APP_BINDINGS else "screen"
         target = ARTICLE_PANE if binding in ARTICLE_BINDINGS else target
         action = f"{target}.{binding.action}"
@@ -276,17 +276,23 @@ def command_clashes(commands: tuple[Command, ...], keys: Mapping[str, str]) -> l
     return problems
 
 
+def _group(binding: Binding) -> int:
+    """Which node holds the binding: the app, the main screen or the article pane."""
+    return 0 if binding in APP_BINDINGS else 2 if binding in ARTICLE_BINDINGS else 1
+
+
 def user_keymap(keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The keymap for ``[keys]`` (binding ids to keys), and its problems. A key the user
     gives a binding is taken from every other binding that has it by default, which keeps
-    its other keys (Textual does that within one pane; across panes the other binding
-    kept it, and the key ran it outside the user's pane: ``scroll_right = "w"`` saved the
-    article from the headline list). A binding left with no key keeps its own (a problem
-    tells the user to give it another)."""
+    its other keys (across panes the other binding kept it, and the key ran it outside
+    the user's pane: ``scroll_right = "w"`` saved the article from the headline list).
+    A binding left with no key: in the same pane, it has none ("" here; Textual takes
+    the key); in another, it keeps its own there. Either way a problem says so."""
     keymap = {id_: spec for id_, spec in keys.items() if id_ in BINDING_IDS}
     given = {
         key.strip(): id_ for id_, spec in keymap.items() for key in spec.split(",") if key.strip()
     }
+    groups = {binding.id: _group(binding) for binding in ALL_BINDINGS}
     problems = []
     for binding in ALL_BINDINGS:
         if not binding.id or binding.id in keymap:
@@ -297,9 +303,13 @@ def user_keymap(keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
         if lost and left:
             keymap[binding.id] = ",".join(left)
         elif lost:
+            taker, key = given[lost[0]], lost[0]
+            same = groups[taker] == _group(binding)
+            keymap[binding.id] = "" if same else binding.key
+            where = "it has no key now" if same else f"{key!r} still runs it outside {taker}'s pane"
             problems.append(
-                f"[keys] {given[lost[0]]} = {lost[0]!r}: that key is {binding.id}'s, "
-                f"its only one; give {binding.id} another in [keys]"
+                f"[keys] {taker} = {key!r}: that key was {binding.id}'s, its only one; "
+                f"{where}: give {binding.id} another in [keys]"
             )
     return keymap, problems
 
@@ -308,5 +318,6 @@ def first_key(keys: Mapping[str, str], binding_id: str, display: Callable[[Bindi
     """The (first) key of a binding, as the footer shows it ("" if there is none)."""
     for binding in ALL_BINDINGS:
         if binding.id == binding_id:
-            return display(Binding(keys.get(binding_id, binding.key).split(",")[0], ""))
+            first = keys.get(binding_id, binding.key).split(",")[0]
+            return display(Binding(first, "")) if first else ""
     return ""
