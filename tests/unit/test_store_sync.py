@@ -179,6 +179,22 @@ def test_subscriptions_follow_the_server(synced: tuple[Store, int]) -> None:
     assert {title for title in flags(store)} == {"Local one"}  # its articles went with it
 
 
+def test_an_account_feed_renamed_on_its_server_names_its_articles(synced: tuple[Store, int]):
+    """The articles came under the feed's name then ("News"); renamed on the server (from
+    here or elsewhere), the feed's articles show its new name, in the list and the article;
+    a local file keeps its own source."""
+    store, account_id = synced
+    came = item(4)
+    came.article.source = "News"  # as the sync makes it (the feed's name, from the item)
+    store.store_items(account_id, [came])
+    store.apply_subscriptions(account_id, [RemoteFeed("feed/1", FEED, "News renamed", "", ())])
+    shown = {h.title: h.source for h in store.headlines(View(with_hidden=True))}
+    assert shown["Item 4"] == "News renamed"
+    article = store.get_article(ids(store)["Item 4"])
+    assert article is not None and article.source == "News renamed"
+    assert shown["Local one"] == "Local copy"  # (its user title)
+
+
 @pytest.mark.parametrize("keep", [True, False])
 def test_removing_an_account_keeps_its_articles_as_local_or_drops_them(
     synced: tuple[Store, int], keep: bool
@@ -232,6 +248,33 @@ def test_kept_articles_the_local_feed_has_too_are_kept_once(synced: tuple[Store,
             "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH 'synced'"
         ).fetchone()
         assert found == (0,)
+
+
+def test_kept_articles_are_taken_over_by_the_first_refresh(synced: tuple[Store, int]) -> None:
+    """A feed kept as local after its account is removed: the first refresh brings its
+    items under the feed's own guids; they take the kept articles over (read and starred
+    kept) instead of each being added again unread, and the feed keeps the name it had."""
+    store, account_id = synced
+    store.apply_subscriptions(
+        account_id,
+        [
+            RemoteFeed("feed/1", FEED, "News", "", ()),
+            RemoteFeed("feed/2", "https://b.example/", "B renamed", "", ()),
+        ],
+    )
+    store.store_items(account_id, [item(5, "feed/2", starred=True), item(6, "feed/2", day=2)])
+    store.set_read([ids(store)["Item 6"]], True)
+    store.remove_account(account_id, keep_articles=True)
+    (kept,) = [f for f in store.feeds(kind=None) if f.url == "https://b.example/"]
+    assert kept.name == "B renamed"
+    refreshed = [article("guid-5", title="Item 5"), article("guid-6", title="Item 6", day=2)]
+    refreshed.append(article("guid-7", title="Item 7", day=3))
+    store.upsert_articles(kept.id, refreshed)
+    titles = [h.title for h in store.headlines(View(feed_id=kept.id, with_hidden=True))]
+    assert sorted(titles) == ["Item 5", "Item 6", "Item 7"]
+    assert flags(store)["Item 5"] == (False, True) and flags(store)["Item 6"] == (True, False)
+    (kept,) = [f for f in store.feeds(kind=None) if f.url == "https://b.example/"]
+    assert kept.name == "B renamed"
 
 
 def test_a_version_5_database_gets_accounts_and_keeps_its_feeds(tmp_path: Path) -> None:

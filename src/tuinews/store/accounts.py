@@ -18,6 +18,7 @@ from typing import Any
 
 from tuinews.links import shown_url
 from tuinews.sanitise import clean_line
+from tuinews.store.adopt import GUESSED, OWN_DATE
 from tuinews.store.articles import CHUNK
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds
@@ -180,10 +181,19 @@ class Accounts:
             local = db.execute(
                 "SELECT id FROM feeds WHERE url = ? AND account_id IS NULL", (url,)
             ).fetchone()
+            # Their uids are the server's item ids, not what a refresh gives (the guid):
+            # guessed, so that the first refresh takes them over by title and date
+            # (store.adopt) instead of adding each again, unread.
+            db.execute(
+                "UPDATE articles SET guess = guess | ? WHERE feed_id = ?",
+                (GUESSED | OWN_DATE, feed_id),
+            )
             if local is None:
+                # The name it had (the server's, maybe given here) stays: the user's now.
                 db.execute(
                     "UPDATE feeds SET account_id = NULL, remote_id = NULL, kind = 'feed', "
-                    "status = 'new', last_error = '' WHERE id = ?",
+                    "status = 'new', last_error = '', "
+                    "user_title = COALESCE(NULLIF(user_title, ''), title) WHERE id = ?",
                     (feed_id,),
                 )
                 continue

@@ -14,7 +14,7 @@ from tuinews.models import Article, BodyKind
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
 from tuinews.store.enclosures import enclosures_of, store_enclosures_in
-from tuinews.store.feeds import Feeds, FeedSuccess
+from tuinews.store.feeds import SHOWN_SOURCE, Feeds, FeedSuccess
 from tuinews.store.pending import ACTIONS, queue_flag_in
 from tuinews.store.search_index import SearchIndex
 
@@ -237,7 +237,7 @@ class Articles:
     def get_article(self, article_id: int) -> Article | None:
         rows = self.database.read(
             "SELECT a.id, a.feed_id, a.uid, a.title, "
-            "COALESCE(NULLIF(f.user_title, ''), NULLIF(a.source, ''), NULLIF(f.title, ''), f.url), "
+            f"{SHOWN_SOURCE}, "
             "a.author, a.link, a.published, a.kind, a.body, a.text, a.markdown, a.read, a.starred, "
             "a.full FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),

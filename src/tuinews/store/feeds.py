@@ -15,6 +15,16 @@ from tuinews.sanitise import clean_line
 from tuinews.store.database import Database, StoreError
 from tuinews.store.order_sql import FEED_NAME_SQL
 
+# The source an article shows: the user's name for its feed first; for the local files'
+# feed (which has none) each file's own source; for a fetched or synced feed its title
+# now (the article keeps the name the feed had when it came: a feed renamed on its
+# server showed its articles under the old name), then the article's, then the URL.
+SHOWN_SOURCE = (
+    "COALESCE(NULLIF(f.user_title, ''), "
+    "CASE WHEN f.kind = 'local' THEN NULLIF(a.source, '') END, "
+    "NULLIF(f.title, ''), NULLIF(a.source, ''), f.url)"
+)
+
 LOCAL_URL = "local:"
 LOCAL_TITLE = "Local"
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tuinews.store.database import Database
-from tuinews.store.feeds import Feeds
+from tuinews.store.feeds import SHOWN_SOURCE, Feeds
 from tuinews.store.found_sql import QuerySql
 from tuinews.store.order_sql import FEED_ORDER_SOURCE, fill_feed_order, order_sql
 from tuinews.store.pending import queue_read_in
@@ -96,13 +96,8 @@ def found_sql(query: Query | None, now: int | None = None) -> QuerySql:
     return query_sql(query, now)
 
 
-# The source shown: the user's name for the feed first (the local files' feed has none:
-# each file keeps its own source), then the article's, the feed's own title, its URL.
-HEADLINE_COLUMNS = (
-    "a.id, a.feed_id, a.title, "
-    "COALESCE(NULLIF(f.user_title, ''), NULLIF(a.source, ''), NULLIF(f.title, ''), f.url), "
-    "a.published, a.read, a.starred"
-)
+# (SHOWN_SOURCE: the feed's name, or a local file's own source.)
+HEADLINE_COLUMNS = f"a.id, a.feed_id, a.title, {SHOWN_SOURCE}, a.published, a.read, a.starred"
 DATE_ORDER = "a.published DESC, a.id DESC"
 NEWEST_MATCH_ORDER = "articles_fts.rowid DESC"  # FTS5 reads its index backwards: no sort
 RANK_ORDER = "articles_fts.rank, a.published DESC"
