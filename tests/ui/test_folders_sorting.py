@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from tests.builders import article, rss
 from tests.netserver import FeedServer, Response
 from tests.ui.helpers import main, press_fast, settle, wait_for, wait_settled, where_shown
+from tuinews.query import parse_query
 from tuinews.query.highlights import make_highlight
 from tuinews.remembered import load_state, state_path
 from tuinews.settings import Settings
@@ -231,6 +232,30 @@ async def test_keys_typed_just_after_t_land_in_the_dialog_before_the_feed_list_h
         field = app.screen.query_one("#tags")
         await wait_for(pilot, lambda: getattr(field, "value", "").endswith("t"))
         assert getattr(field, "value", None) == "world/europe, fast"
+
+
+async def test_S_in_a_folder_saves_the_search_in_that_folder() -> None:
+    """In the folder world/europe, ``S`` saves ``tag:world/europe`` and the words (it saved
+    the words alone: a search over every article); the saved search finds what the
+    folder's search found."""
+    from tuinews.ui.screens.dialogs import NameDialog
+
+    store = folder_store()
+    app = app_over(store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await focus_feeds(pilot, "world/europe")
+        await pilot.press("enter")  # its headlines
+        await pilot.press("slash", *"one", "enter")
+        await wait_settled(pilot, lambda: len(screen.shown) == 2)
+        press_fast(pilot, "S", *"Europe ones", "enter")
+        await wait_settled(pilot, lambda: [s.name for s in store.saved_searches()] != [])
+        assert not isinstance(app.screen, NameDialog)
+        (saved,) = store.saved_searches()
+        assert saved.query == "tag:world/europe one"
+        found = store.headlines(View(), parse_query(saved.query))
+        assert sorted(h.title for h in found) == ["Alpha one", "Beta one"]
 
 
 async def test_the_keys_cycle_the_orders_and_the_titles_say_which() -> None:

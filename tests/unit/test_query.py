@@ -98,7 +98,8 @@ def test_the_store_makes_one_match_of_the_words_and_filters_of_the_rest() -> Non
     negated = query_sql(parse_query("-after:2024-01-01 -tag:x"))
     assert negated.match is None
     assert negated.where[0] == "NOT (a.published >= ?)"
-    assert negated.params == [stamp("2024-01-01"), "x", "x"]  # a feed's tag or the article's
+    # a feed's tag or the article's, each the tag or a folder under it ("x/" to "x0")
+    assert negated.params == [stamp("2024-01-01"), *["x", "x/", "x0"] * 2]
     assert query_sql(None).match is None and query_sql(None).where == []
 
 
@@ -248,12 +249,13 @@ def test_groups_with_filters_read_the_index_once_per_group() -> None:
     sql = query_sql(parse_query("(a OR b OR is:starred) -(c OR d) tag:x"))
     assert sql.match is None
     assert sql.where == [
-        "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ?) "
-        "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))",
+        "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ? "
+        "OR lower(tag) >= ? AND lower(tag) < ?) "
+        "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ? OR tag >= ? AND tag < ?))",
         "(a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) OR a.starred = 1)",
         "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
     ]
-    assert sql.params == ["x", "x", '("a"* OR "b"*)', '("c"* OR "d"*)']
+    assert sql.params == [*["x", "x/", "x0"] * 2, '("a"* OR "b"*)', '("c"* OR "d"*)']
 
 
 @pytest.mark.parametrize(

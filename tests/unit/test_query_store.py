@@ -3,7 +3,9 @@ and any text run against the index without an FTS5 error."""
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -267,6 +269,37 @@ def test_account_and_is_local_tell_two_feeds_of_the_same_url_apart(store: Store)
     assert titles(store, "-is:local") == ["Synced story"]
     few = query_sql(parse_query("account:rss.example"), few=True)
     assert "EXISTS" in few.where[0] and few.params == ["rss.example"] * 2
+
+
+def test_a_tag_is_a_folder_too(store: Store) -> None:
+    """``tag:world`` is also the feeds in world/europe (the feed list's folder world),
+    not those tagged worldwide; in rules (a few articles, their own SQL) too."""
+    from tuinews.query.rules import make_rule
+
+    europe = store.add_feed("https://eu.example/feed", title="EU", tags=["World/Europe"])
+    wide = store.add_feed("https://wide.example/feed", title="Wide", tags=["worldwide"])
+    store.upsert_articles(europe.id, [article("e1", "Brussels talks", "Kharkiv.", date=ago(1))])
+    store.upsert_articles(wide.id, [article("w1", "Wide story", "Kharkiv.", date=ago(1))])
+    assert titles(store, "tag:world kharkiv") == ["Brussels talks", "Ukraine advances in the east"]
+    assert titles(store, "tag:world/europe") == ["Brussels talks"]
+    assert titles(store, "tag:world/eu") == []
+    assert titles(store, "-tag:world kharkiv") == ["Security update", "Wide story"]
+    counts = store.apply_rules([make_rule("r", "tag:world kharkiv", "star")])
+    assert counts.changed == [2]
+    starred = sorted(h.title for h in store.headlines(View(starred_only=True)))
+    assert starred == ["Brussels talks", "Ukraine advances in the east"]
+    few = query_sql(parse_query("tag:world"), few=True)  # (as rules run at ingest)
+    with contextlib.closing(sqlite3.connect(store.path)) as db:
+        rows = db.execute(
+            f"SELECT a.title FROM articles a WHERE {few.where[0]} ORDER BY a.title", few.params
+        ).fetchall()
+    assert [title for (title,) in rows] == [
+        "Brussels talks",
+        "Election night in Kyiv",
+        "Markets rally",
+        "RT by someone: weather",
+        "Ukraine advances in the east",
+    ]
 
 
 def test_account_and_is_local_print_back_and_parse() -> None:

@@ -64,8 +64,10 @@ class SearchSaver:
                     scope.append("is:local")
                 elif api_url:
                     scope.append(format_query(InAccount(host_of(api_url).casefold())))
-        if view.tag is not None:
+        if view.tag is not None:  # (tag:NAME is the tag and the folders under it)
             scope.append(format_query(Tagged(view.tag.casefold())))
+        if view.folder is not None:
+            scope.append(format_query(Tagged(view.folder.casefold())))
         if view.unread_only:
             scope.append("is:unread")
         if view.starred_only:
