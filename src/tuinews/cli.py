@@ -208,7 +208,8 @@ def _main(argv: Sequence[str] | None, collect: bool) -> int:
         gc.enable()  # a command may run long: only the reader's start-up goes without
     try:
         for problem in problems if command else ():
-            print(f"tuinews: {problem}", file=sys.stderr)
+            if not getattr(problem, "app_only", False):  # (keys, highlights...: the app's)
+                print(f"tuinews: {problem}", file=sys.stderr)
         if command == "extract":
             # (the commands, ~95 ms: not for the reader)
             from tuinews.commands import extract_command

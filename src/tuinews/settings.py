@@ -226,6 +226,41 @@ assert set(CHECKS) == {f.name for f in fields(Settings)}
 _FALLBACKS = {"proxy": "no proxy is used but the environment's (HTTP_PROXY...), if any"}
 
 
+# Settings only the app reads: a command (``tuinews refresh``...) does not report their
+# problems on every run (the app does, when it starts).
+APP_ONLY = frozenset(
+    (
+        "theme",
+        "narrow_width",
+        "refresh_on_start",
+        "keys",
+        "highlight",
+        "commands",
+        "command_timeout",
+        "notify_terminal",
+        "mark_read",
+        "mark_read_delay",
+        "save_dir",
+        "player",
+        "images",
+        "image_cache_mb",
+    )
+)
+
+
+class Problem(str):
+    """A problem of the settings file, as text; ``app_only``: about a setting only the
+    app reads (:data:`APP_ONLY`)."""
+
+    app_only = False
+
+
+def _app_only(problem: str) -> Problem:
+    marked = Problem(problem)
+    marked.app_only = True
+    return marked
+
+
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
     """Read the settings file; return the settings and the problems found.
 
@@ -254,35 +289,45 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
     problems: list[str] = []
     values: dict[str, object] = {}
     for key, value in raw.items():
-        check = CHECKS.get(key)
-        if check is None:
-            problems.append(f"{path}: unknown setting '{key}' (ignored)")
-            continue
-        problem = check(value)
-        if problem:
-            fallback = _FALLBACKS.get(key, "using the default")
-            problems.append(f"{path}: '{key}' {problem}; {fallback}")
-            continue
-        if key == "keys":
-            assert isinstance(value, dict)
-            value = {str(k): str(v).strip() for k, v in value.items()}
-        if key == "rules":
-            value = read_rules(value, f"{path}: ", problems)
-        if key in ("user_agent", "proxy"):
-            value = str(value).strip()
-        if key == "highlight":
-            value = read_highlights(value, f"{path}: ", problems)
-        if key == "commands":
-            from tuinews.handoffs.commands import read_commands  # (only with [commands])
-
-            value = read_commands(value, f"{path}: ", problems)
-        if key == "notify":
-            assert isinstance(value, list)
-            value = tuple(value)
-        if key == "player" and isinstance(value, list):
-            value = tuple(str(part) for part in value)
-        values[key] = value
+        before = len(problems)
+        _read_setting(path, key, value, problems, values)
+        if key in APP_ONLY:
+            problems[before:] = [_app_only(problem) for problem in problems[before:]]
     return Settings(**values), problems  # type: ignore[arg-type]
+
+
+def _read_setting(
+    path: Path, key: str, value: object, problems: list[str], values: dict[str, object]
+) -> None:
+    """One key of the file into ``values``, or its problems into ``problems``."""
+    check = CHECKS.get(key)
+    if check is None:
+        problems.append(f"{path}: unknown setting '{key}' (ignored)")
+        return
+    problem = check(value)
+    if problem:
+        fallback = _FALLBACKS.get(key, "using the default")
+        problems.append(f"{path}: '{key}' {problem}; {fallback}")
+        return
+    if key == "keys":
+        assert isinstance(value, dict)
+        value = {str(k): str(v).strip() for k, v in value.items()}
+    if key == "rules":
+        value = read_rules(value, f"{path}: ", problems)
+    if key in ("user_agent", "proxy"):
+        value = str(value).strip()
+    if key == "highlight":
+        value = read_highlights(value, f"{path}: ", problems)
+    if key == "commands":
+        from tuinews.handoffs.commands import read_commands  # (only with [commands])
+
+        value = read_commands(value, f"{path}: ", problems)
+    if key == "notify":
+        assert isinstance(value, list)
+        value = tuple(value)
+    if key == "player" and isinstance(value, list):
+        value = tuple(str(part) for part in value)
+    values[key] = value
 
 
 T = TypeVar("T")

@@ -193,6 +193,22 @@ def test_common_options_come_before_the_command_too(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "usage: tuinews import" in missing.stderr
 
 
+def test_a_command_reports_the_settings_it_uses_not_the_app_s(tmp_path: Path) -> None:
+    """A bad rule matters to ``refresh``: reported; a bad highlight, key or theme only to
+    the app: not printed before every command's output (it is when the app starts)."""
+    config = tmp_path / "c.toml"
+    config.write_text(
+        'theme = 3\n[[rules]]\nmatch = "("\naction = "hide"\n'
+        '[[highlight]]\nmatch = "x"\nstyle = "no such style"\n'
+    )
+    with Store(tmp_path / "t.db"):
+        pass
+    done = run("--config", str(config), "--db", str(tmp_path / "t.db"), "feeds")
+    assert done.returncode == 0, done.stderr
+    assert "rule 1" in done.stderr
+    assert "highlight" not in done.stderr and "theme" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("argv", "command"),
     [
