@@ -301,7 +301,7 @@ def _refresh(
             )
         )
     output.say(summary, flush=True)  # the reader gone: the refresh is done all the same
-    notify_new(settings, new)
+    notify_new(settings, new - hidden)  # (what a rule hid is not news to announce)
     if output.failed:
         return 2
     return 1 if failed else 0

@@ -62,6 +62,20 @@ def test_refresh_runs_the_notify_command_when_there_is_news(
     assert not record.exists()
 
 
+def test_articles_a_rule_hid_are_not_counted_as_news(tmp_path: Path, server: FeedServer) -> None:
+    """Two new articles, one hidden by a rule: the notify command says 1 (it said 2)."""
+    record = config(tmp_path, ["{count}"])
+    with (tmp_path / "config.toml").open("a", encoding="utf-8") as out:
+        out.write('[[rules]]\nmatch = "title:advert"\naction = "hide"\n')
+    server.route("/a.xml", Response(body=rss("A", ("1", "One"))))
+    assert tuinews(tmp_path, "add", server.url("/a.xml")).returncode == 0
+    server.route("/a.xml", Response(body=rss("A", ("1", "One"), ("2", "Advert"), ("3", "News"))))
+    done = tuinews(tmp_path, "refresh")
+    assert done.returncode == 0, done.stderr
+    assert "2 new articles (1 hidden by rules)" in done.stdout
+    assert record.read_text(encoding="utf-8").splitlines() == [json.dumps(["1"])]
+
+
 def test_a_failing_notify_command_is_a_warning(tmp_path: Path, server: FeedServer) -> None:
     (tmp_path / "config.toml").write_text(
         f'notify = ["{tmp_path / "no-such-notifier"}", "{{count}}"]\n', encoding="utf-8"

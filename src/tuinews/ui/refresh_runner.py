@@ -202,7 +202,8 @@ class RefreshRunner:
             status.stop()
         self.reload_soon()
         new = sum(result.new for result in results) + sum(result.new for result in syncs)
-        announce_new(self.screen, new)  # (the notify command, the terminal's notification)
+        hidden = sum(result.hidden for result in results)  # (by rules: not news to announce)
+        announce_new(self.screen, new - hidden)  # (the notify command, the terminal's)
         if manual or new or failed or failed_accounts:
             parts = []
             if (refreshed := len(results) - len(failed)) or (feeds and not failed):
