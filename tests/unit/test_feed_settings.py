@@ -301,3 +301,16 @@ def test_a_wrong_user_agent_is_one_problem(tmp_path: Path, agent: str) -> None:
     path.write_text(f"user_agent = {agent}\n")
     settings, problems = load_settings(path)
     assert settings.user_agent == "" and len(problems) == 1 and "'user_agent'" in problems[0]
+
+
+def test_tags_are_stored_as_folders_without_empty_parts(store: Store) -> None:
+    """ "/lead", "trail/", "a//b" and " x / y " were kept as typed (listed as #/lead,
+    #trail/, #a//b): stored as the folders they name; a tag of slashes alone is none."""
+    feed = store.add_feed("https://a.example/feed", tags=["/lead", "trail/", "a//b", " x / y "])
+    assert sorted(feed.tags) == ["a/b", "lead", "trail", "x/y"]
+    store.set_tags(feed.id, ["//", "world//europe/", "world/europe"])
+    again = store.get_feed(feed.id)
+    assert again is not None and again.tags == ("world/europe",)
+    store.merge_feed("https://a.example/feed", tags=["/news/"])
+    merged = store.get_feed(feed.id)
+    assert merged is not None and sorted(merged.tags) == ["news", "world/europe"]

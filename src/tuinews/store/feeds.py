@@ -15,6 +15,14 @@ from tuinews.sanitise import clean_line
 from tuinews.store.database import Database, StoreError
 from tuinews.store.order_sql import FEED_NAME_SQL
 
+
+def clean_tag(tag: str) -> str:
+    """A tag as stored: one clean line, its folders (``/``) without blanks around them
+    nor empty ones ("/lead", "trail/" and "a//b" are "lead", "trail" and "a/b")."""
+    parts = (part.strip() for part in clean_line(tag, limit=200).split("/"))
+    return "/".join(part for part in parts if part)
+
+
 # The source an article shows: the user's name for its feed first; for the local files'
 # feed (which has none) each file's own source; for a fetched or synced feed its title
 # now (the article keeps the name the feed had when it came: a feed renamed on its
@@ -138,7 +146,7 @@ class Feeds:
     def set_tags_in(db: sqlite3.Connection, feed_id: int, tags: Iterable[str]) -> None:
         """Replace a feed's tags, in the caller's transaction ``db``."""
         db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
-        clean = dict.fromkeys(clean_line(tag, limit=200) for tag in tags)
+        clean = dict.fromkeys(clean_tag(tag) for tag in tags)
         db.executemany(
             "INSERT INTO feed_tags (feed_id, tag) VALUES (?, ?)",
             [(feed_id, tag) for tag in clean if tag],
@@ -164,7 +172,7 @@ class Feeds:
         does, so importing the same thing again changes nothing. Returns the feed's id and
         "added", "updated" or "unchanged"."""
         title, feed_title = clean_line(title), clean_line(feed_title)
-        tags = [tag for tag in dict.fromkeys(clean_line(tag, limit=200) for tag in tags) if tag]
+        tags = [tag for tag in dict.fromkeys(clean_tag(tag) for tag in tags) if tag]
         with self.database.write() as db:
             row = db.execute(
                 "SELECT id FROM feeds WHERE url = ? AND account_id IS NULL", (url,)
