@@ -56,6 +56,9 @@ def find_account(store: Store, url: str, user: str | None) -> Account | str:
     if found:
         users = ", ".join(account.user for account in found)
         return f"{shown_url(wanted)} has several accounts ({users}): say which with --user"
+    there = [a.user for a in store.accounts() if a.api_url.rstrip("/") == wanted]
+    if user is not None and there:  # (not "no account at URL": there is, another user's)
+        return f"no account of {user} at {shown_url(wanted)} (there: {', '.join(there)})"
     return f"no account at {shown_url(wanted)} (see `tuinews account list`)"
 
 
@@ -127,6 +130,14 @@ def _account_json(account: Account) -> dict[str, object]:
     }
 
 
+def _last_sync(account: Account) -> str:
+    """When it was last synced ("synced 5m ago"), or that the last sync failed (it said
+    "failed, synced just now": the time is that of the failed attempt)."""
+    if account.status == "failed":
+        return f"the last sync failed {ago(account.last_sync)}"
+    return f"synced {ago(account.last_sync)}" if account.last_sync else "never synced"
+
+
 def _account_list(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     accounts = store.accounts()
     if args.json:
@@ -136,7 +147,7 @@ def _account_list(args: argparse.Namespace, settings: Settings, store: Store) ->
         say("No accounts yet: add one with `tuinews account add URL --user NAME`.")
         return 0
     for account in accounts:
-        say(f"{account.id:>4}  {account.name}  ({account.status}, synced {ago(account.last_sync)})")
+        say(f"{account.id:>4}  {account.name}  ({_last_sync(account)})")
         line = (
             f"      {plural(account.feeds, 'feed')}, {plural(account.articles, 'article')} "
             f"({account.unread:,} unread)"
