@@ -41,12 +41,9 @@ def test_another_user_s_account_at_the_address_is_named(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     with Store(db) as store:
         store.add_account(API, "alice", server="freshrss")
+    argv = ["account", "remove", API, "--user", "bob", "--keep-articles", "--db", str(db)]
     done = subprocess.run(
-        [sys.executable, "-m", "tuinews", "account", "remove", API, "--user", "bob"]
-        + ["--keep-articles", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [sys.executable, "-m", "tuinews", *argv], capture_output=True, text=True, timeout=60
     )
     assert done.returncode != 0
     assert "no account of bob at" in done.stderr and "(there: alice)" in done.stderr
