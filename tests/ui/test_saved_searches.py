@@ -4,6 +4,8 @@ dialog), listed at once. Hidden articles stay out of every view."""
 
 from __future__ import annotations
 
+from textual.widgets import Label
+
 from tests.builders import article, make_articles, make_store, rss
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, press_fast, settle, wait_for, wait_for_refresh, wait_settled
@@ -121,6 +123,17 @@ async def test_S_saves_the_search_typed_and_it_is_listed_with_its_count() -> Non
         assert store.saved_searches()[0].query == "headline"
         await wait_for(pilot, lambda: "All headlines" in [e.label for e in feeds.entries])
         await wait_for(pilot, lambda: counts(feeds)["All headlines"] == 4)  # one was read
+        # A name taken: said in the dialog, which stays open for another.
+        press_fast(pilot, "S", *"all HEADLINES", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NameDialog))
+        dialog = app.screen
+        error = dialog.query_one("#name-error", Label)
+        await wait_for(pilot, lambda: "is taken" in str(error.render()))
+        await pilot.pause()
+        assert error.region.height == 1  # shown
+        await pilot.press("ctrl+u", *"Headlines again", "enter")
+        await wait_settled(pilot, lambda: len(store.saved_searches()) == 2)
+        assert not isinstance(app.screen, NameDialog)
         # A query with mistakes is not saved: the dialog does not open.
         screen.search_bar.value = "(headline is:maybe"
         await settle(pilot)

@@ -101,7 +101,10 @@ class SearchSaver:
                 )
 
         dialog = NameDialog(
-            "Save the search", f"Listed above the feeds: {query}", self.search_bar.value.strip()
+            "Save the search",
+            f"Listed above the feeds: {query}",
+            self.search_bar.value.strip(),
+            taken=[search.name for search in self.feed_list.searches],
         )
         await self.screen.app.push_screen(dialog, named)
 

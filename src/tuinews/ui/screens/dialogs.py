@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from textual import on
@@ -117,11 +118,16 @@ class NameDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
-    def __init__(self, title: str, about: str, value: str = "") -> None:
+    def __init__(
+        self, title: str, about: str, value: str = "", taken: Collection[str] = ()
+    ) -> None:
+        """``taken``: names already given (case aside): said in the dialog, which stays
+        open for another (it closed, and the search was not saved)."""
         super().__init__()
         self.title_text = title
         self.about = about
         self.value = value
+        self.taken = {name.casefold() for name in taken}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
@@ -129,6 +135,7 @@ class NameDialog(ModalScreen[str | None]):
             yield Label(self.about, markup=False)
             yield Label("Name", markup=False)
             yield Input(value=self.value, id="name")
+            yield Label("", id="name-error", classes="setting-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
@@ -142,6 +149,12 @@ class NameDialog(ModalScreen[str | None]):
         name = self.query_one("#name", Input).value.strip()
         if not name:
             self.notify("Type a name for it.")
+            return
+        if name.casefold() in self.taken:
+            error = f"{name!r} is taken: type another name (or Escape)"
+            shown = self.query_one("#name-error", Label)
+            shown.update(error)
+            shown.add_class("-shown")
             return
         self.dismiss(name)
 
