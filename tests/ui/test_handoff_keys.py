@@ -117,7 +117,7 @@ async def test_a_failing_or_missing_command_is_reported(tmp_path: Path) -> None:
     app = make_app(with_links(), settings)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        assert "unknown key binding ids in [keys]: command_other" in messages(app)
+        assert "[keys] command_other: no such command in [commands] (or skipped)" in messages(app)
         await pilot.press("ctrl+b")
         await wait_settled(pilot, lambda: any("program not found" in m for m in messages(app)))
         await pilot.press("B")

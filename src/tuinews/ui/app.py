@@ -152,7 +152,12 @@ class TuinewsApp(App[None]):
         self.call_after_refresh(self.idle_gc.enable)
         ids = BINDING_IDS | {command.binding_id for command in self.settings.commands}
         unknown = sorted(set(self.settings.keys) - ids)
-        if unknown:
+        commands = [name for name in unknown if name.startswith("command_")]
+        if commands:  # (one skipped for a mistake is said above: not "unknown")
+            self.problems.append(
+                f"[keys] {', '.join(commands)}: no such command in [commands] (or skipped)"
+            )
+        if unknown := [name for name in unknown if name not in commands]:
             self.problems.append(f"unknown key binding ids in [keys]: {', '.join(unknown)}")
         self.problems += command_clashes(self.settings.commands, self.settings.keys)
         self.problems += self._key_clashes
