@@ -87,6 +87,8 @@ async def subscribe(
     clean = normalise_feed_url(url)
     if clean is None:
         shown = shown_url(clean_line(url, limit=200))  # the user's own text, but one line
+        if "://" not in url and normalise_feed_url("https://" + url.strip()) is not None:
+            return Subscribed(error=f"Not an http(s) URL: {shown} (begin it with https://)")
         return Subscribed(error=f"Not an http(s) URL: {shown}")
     feed_url, found, error = await find_feed(refresher, clean)
     if error:

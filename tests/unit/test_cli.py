@@ -312,3 +312,15 @@ def test_search_limit_must_be_positive(tmp_path: Path, limit: str, said: str) ->
     result = run("search", "is:unread", "--limit", limit, "--db", str(db))
     assert result.returncode == 2 and result.stdout == ""
     assert f"tuinews search: error: argument --limit: {said}" in result.stderr
+
+
+def test_add_without_a_scheme_says_to_begin_with_it(tmp_path: Path) -> None:
+    """``tuinews add example.com/feed.xml`` (newsboat users may type it so): refused, and
+    the message says what to add; other text is refused as before."""
+    db = str(tmp_path / "t.db")
+    done = run("add", "example.com/feed.xml", "--db", db)
+    assert done.returncode != 0
+    assert "example.com/feed.xml (begin it with https://)" in done.stderr
+    other = run("add", "not a url", "--db", db)
+    assert other.returncode != 0 and "begin it with" not in other.stderr
+    assert "Not an http(s) URL" in other.stderr
