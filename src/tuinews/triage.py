@@ -156,10 +156,12 @@ def _rule_list(settings: Settings, store: Store, as_json: bool, out: Output) -> 
         )
         return 0
     width = max(len(str(row["action"])) for row in rows)
+    matches = min(60, max(len(str(row["match"])) for row in rows))  # (the notes in a column)
     for row in rows:
         number = "config" if row["number"] is None else str(row["number"])
         where = f"   ({row['name']}, from the config file)" if row["number"] is None else ""
-        out.say(f"{number:>6}  {row['action']!s:<{width}}  {row['match']}{where}")
+        match = f"{row['match']!s:<{matches}}" if where else str(row["match"])
+        out.say(f"{number:>6}  {row['action']!s:<{width}}  {match}{where}")
     return 0
 
 

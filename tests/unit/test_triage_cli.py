@@ -229,3 +229,17 @@ def test_search_lines_mark_unread_and_starred(tmp_path: Path) -> None:
         store.set_starred_ids([one], True)
     lines = {line[:2]: line for line in ok(tuinews("search", "kyiv", db=db)).splitlines()}
     assert lines[" !"].endswith("Kyiv one") and lines["N "].endswith("Kyiv two")
+
+
+def test_the_config_rules_notes_are_in_a_column(tmp_path: Path) -> None:
+    config = tmp_path / "rules.toml"
+    config.write_text(
+        '[[rules]]\nname = "ads"\nmatch = "title:sponsored OR title:advert"\naction = "hide"\n\n'
+        '[[rules]]\nmatch = "feed:tech kernel"\naction = "star"\n'
+    )
+    db = tmp_path / "t.db"
+    with Store(db):
+        pass
+    lines = ok(tuinews("rule", "list", db=db, config=config)).splitlines()
+    assert len(lines) == 2 and all("from the config file" in line for line in lines)
+    assert lines[0].index("(config rule 1") == lines[1].index("(config rule 2")
