@@ -18,6 +18,7 @@ from tuinews.feed_settings import (
     as_json,
     changed_words,
     check_assignments,
+    refusal,
 )
 from tuinews.feed_settings import described as described_settings
 from tuinews.fetch.greader import GReaderError
@@ -94,6 +95,9 @@ def _show(store: Store, feed: Feed, settings: Settings, json: bool, out: Output)
         out.say_json(as_json(feed, settings))
         return 0
     out.say(f"Feed {feed.id}: {shown_url(feed.url)}")
+    if feed.kind == "local":  # (no settings to show: `feed set` refuses them)
+        out.say(f"  {refusal(feed, 'title')}")
+        return 0
     if feed.account_id is not None:
         account = store.get_account(feed.account_id)
         name = clean_line(account.name) if account else str(feed.account_id)

@@ -207,3 +207,15 @@ def test_feeds_shows_an_account_s_feed_as_its_account_s_last_sync(tmp_path: Path
     assert "never" in local_line
     news_line = next(line for line in text.splitlines() if "News" in line)
     assert "never" not in news_line and "just now" in news_line
+
+
+def test_the_local_files_show_no_settings(tmp_path: Path) -> None:
+    """``feed show`` on the local files' feed listed interval, keep and a user agent that
+    ``feed set`` refuses to change: it says they have none."""
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        local = store.local_feed_id()
+    shown = tuinews("feed", "show", str(local), "--db", str(db))
+    assert shown.returncode == 0, shown.stderr
+    assert "they have no settings" in shown.stdout
+    assert "interval" not in shown.stdout and "keep" not in shown.stdout
