@@ -64,12 +64,13 @@ def import_queries(store: Store, name: str, queries: Sequence[tuple[str, str]], 
                 f"  {where}: query feed {title!r} not saved: a saved search of that name has "
                 "another query (tuinews query list)"
             )
-    line = f"Saved {plural(saved, 'query feed')} from {name} as saved searches"
-    if kept:
-        line += f"; {kept:,} saved already"
     failed = len(queries) - saved - kept
-    if failed:
-        line += f"; {failed:,} not"
+    of = f" of {len(queries):,}" if failed or kept else ""  # ("1 not:" read as a list of 1)
+    line = (
+        f"Saved {saved:,}{of} query feed{'s' * (len(queries) != 1)} from {name} as saved searches"
+    )
+    if kept:
+        line += f" ({kept:,} saved already)"
     say(line + ":" if lines else line + ".")
     for text in lines:
         say(text)
