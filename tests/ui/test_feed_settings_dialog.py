@@ -199,3 +199,17 @@ async def test_the_app_refreshes_a_feed_whose_own_interval_is_up(
         await wait_for_refresh(pilot)
         assert [r.path for r in server.requests] == ["/own.xml"]
         assert stored(app).last_fetch is None  # the example feed: not due
+
+
+async def test_the_dialog_shows_what_the_store_has_now() -> None:
+    """Changed by `tuinews feed set` while the app is open, the feed list not read again
+    yet: ``e`` shows the new values (it showed the list's; Enter then said nothing
+    changed, and the value typed was not saved)."""
+    app = make()
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        feeds = main(pilot).query_one(FeedList)
+        await wait_for(pilot, lambda: any(e.label == "Example feed" for e in feeds.entries))
+        app.store.change_feed(1, {"keep": 300}, None)  # (as another process would)
+        dialog = await open_dialog(pilot)
+        assert dialog.query_one("#keep", Input).value == "300"

@@ -79,14 +79,16 @@ class FeedCommands:
             read, thread=True, group="feed", exit_on_error=False, description="Reading the feed"
         )
 
-    async def _read_now(self, found: Feed | int | None) -> Feed | None:
+    async def _read_now(self, found: Feed | int | None, fresh: bool = False) -> Feed | None:
         """The feed, read from the store in a thread worker if the feed list does not
-        have it yet, awaited: a dialog's key waits for it, so that the keys typed next
-        land in the dialog (read with ``_read``, they reached the lists before the dialog
-        was up, and the field's select-all on focus then replaced a feed's tags)."""
-        if not isinstance(found, int):
+        have it yet (``fresh``: in any case, as `tuinews feed set` may have changed it
+        since the list was read), awaited: a dialog's key waits for it, so that the keys
+        typed next land in the dialog (read with ``_read``, they reached the lists before
+        the dialog was up, and the field's select-all on focus then replaced a feed's
+        tags)."""
+        if found is None or (isinstance(found, Feed) and not fresh):
             return found
-        store, feed_id = self.services.store, found
+        store, feed_id = self.services.store, found if isinstance(found, int) else found.id
         worker = self.screen.run_worker(
             lambda: store.get_feed(feed_id),
             thread=True,
@@ -335,7 +337,7 @@ class FeedCommands:
 
     async def edit(self) -> None:
         """The current feed's own settings, in a dialog; saved in a thread."""
-        await self._edit(await self._read_now(self.current()))
+        await self._edit(await self._read_now(self.current(), fresh=True))
 
     async def _edit(self, feed: Feed | None) -> None:
         if feed is None or feed.kind == "local":
@@ -429,7 +431,7 @@ class FeedCommands:
     async def edit_tags(self) -> None:
         """Ask for the current feed's tags (a ``/`` in one makes a folder), then store
         them; the feed list is read again."""
-        await self._edit_tags(await self._read_now(self.current()))
+        await self._edit_tags(await self._read_now(self.current(), fresh=True))
 
     async def _edit_tags(self, feed: Feed | None) -> None:
         if feed is None or feed.kind not in ("feed", "local"):
