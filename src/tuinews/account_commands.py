@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from tuinews.accounts import PasswordError, forget_auth, resolve_password
+from tuinews.accounts import PasswordError, forget_auth, resolve_password, use_auth
 from tuinews.fetch.greader import GReaderError
 from tuinews.links import shown_url
 from tuinews.output import WorkOutput, iso_time, notify_new, say, say_json, warn
@@ -103,6 +103,7 @@ def _account_add(args: argparse.Namespace, settings: Settings, store: Store) -> 
     account, new = store.add_account(
         url, user, server=server_kind(url), password_command=args.password_command or ""
     )
+    use_auth(url, user, store.path)  # (another database's account remove leaves it)
     if new:
         say(f"Added {account.name}. `tuinews sync` brings its feeds and articles.")
     else:
@@ -185,7 +186,7 @@ def _account_remove(args: argparse.Namespace, settings: Settings, store: Store) 
             say("Nothing was changed.")
             return 0
     count = store.remove_account(found.id, keep_articles=keep == "keep")
-    forget_auth(found.api_url, found.user)
+    forget_auth(found.api_url, found.user, store.path)  # (unless another database has it)
     what = "kept as local feeds" if keep == "keep" else "dropped"
     line = f"Removed {found.name}; its {plural(count, 'article')} {what}"
     if found.pending:

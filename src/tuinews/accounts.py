@@ -24,6 +24,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -40,6 +41,7 @@ __all__ = [
     "save_auth",
     "token_dir",
     "token_path",
+    "use_auth",
 ]
 
 PASSWORD_ENV = "TUINEWS_PASSWORD"
@@ -145,12 +147,17 @@ def token_path(api_url: str, user: str) -> Path:
 
 def save_auth(api_url: str, user: str, auth: str) -> Path:
     """Keep the Auth in a file only the user can read (0600, in a 0700 folder), replaced
-    atomically."""
+    atomically (with the databases that use it, kept)."""
     path = token_path(api_url, user)
+    databases = _kept(path, api_url, user).get("databases", [])
+    return _write(path, {"api_url": api_url, "user": user, "auth": auth, "databases": databases})
+
+
+def _write(path: Path, kept: dict[str, object]) -> Path:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with contextlib.suppress(OSError):
         path.parent.chmod(0o700)
-    data = json.dumps({"api_url": api_url, "user": user, "auth": auth}).encode()
+    data = json.dumps(kept).encode()
     # mkstemp makes the file 0600 whatever the umask, before anything is written to it.
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".auth-", suffix=".tmp")
     try:
@@ -164,6 +171,29 @@ def save_auth(api_url: str, user: str, auth: str) -> Path:
             os.unlink(temporary)
         raise
     return path
+
+
+def _kept(path: Path, api_url: str, user: str) -> dict[str, Any]:
+    """What the account's file holds ({} if nothing, or another account's)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("api_url") != api_url or data.get("user") != user:
+        return {}
+    if not isinstance(data.get("databases"), list):
+        data["databases"] = []
+    return data
+
+
+def use_auth(api_url: str, user: str, database: Path) -> None:
+    """This database has the account (``account add``): the kept Auth is also its, and
+    removing the account from another database leaves it (it logged this one out)."""
+    path = token_path(api_url, user)
+    kept = _kept(path, api_url, user)
+    if kept:
+        databases = {*map(str, kept["databases"]), str(database.resolve())}
+        _write(path, {**kept, "databases": sorted(databases)})
 
 
 def load_auth(api_url: str, user: str) -> str | None:
@@ -183,6 +213,16 @@ def load_auth(api_url: str, user: str) -> str | None:
     return auth if isinstance(auth, str) and auth else None
 
 
-def forget_auth(api_url: str, user: str) -> None:
+def forget_auth(api_url: str, user: str, database: Path | None = None) -> None:
+    """This database no longer has the account: its Auth is forgotten unless another
+    database (still there) has the account too (``database``: None, forgotten)."""
+    path = token_path(api_url, user)
+    kept = _kept(path, api_url, user)
+    if database is not None and kept:
+        mine = str(database.resolve())
+        others = [d for d in map(str, kept["databases"]) if d != mine and Path(d).exists()]
+        if others:
+            _write(path, {**kept, "databases": others})
+            return
     with contextlib.suppress(FileNotFoundError):
-        token_path(api_url, user).unlink()
+        path.unlink()

@@ -20,6 +20,7 @@ from tuinews.accounts import (
     save_auth,
     token_dir,
     token_path,
+    use_auth,
 )
 
 PY = shlex.quote(sys.executable)
@@ -181,3 +182,28 @@ def test_the_password_is_never_written(isolated_dirs: Path, tmp_path: Path) -> N
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert password.encode() not in path.read_bytes(), path
+
+
+def test_removing_an_account_from_one_database_leaves_the_other_logged_in(
+    tmp_path: Path,
+) -> None:
+    """Two databases with the same account (``account add`` in each): removing it from
+    one kept the Auth of the other no longer (it was one file: the other had to log in
+    again, from cron too). The last one to remove it forgets it."""
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    one.touch()
+    two.touch()
+    save_auth(URL, "alice", "AUTH1")
+    use_auth(URL, "alice", one)
+    use_auth(URL, "alice", two)
+    save_auth(URL, "alice", "AUTH2")  # (a login again: the databases stay)
+    forget_auth(URL, "alice", one)
+    assert load_auth(URL, "alice") == "AUTH2"
+    forget_auth(URL, "alice", two)
+    assert load_auth(URL, "alice") is None
+    save_auth(URL, "alice", "AUTH3")
+    use_auth(URL, "alice", one)
+    use_auth(URL, "alice", two)
+    two.unlink()  # a database gone: it does not keep the Auth
+    forget_auth(URL, "alice", one)
+    assert load_auth(URL, "alice") is None
