@@ -94,10 +94,6 @@ class TuinewsApp(App[None]):
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
-        keymap, self._key_clashes = user_keymap(self.settings.keys)
-        commands = {command.binding_id for command in self.settings.commands}
-        # the keys in effect (binding id to keys): [keys], and what it took from others
-        self.keys_in_use = keymap | {k: v for k, v in self.settings.keys.items() if k in commands}
         if early is None:
             order = self.settings.sort_headlines
             early = EarlyStart(store, start or partial(open_store, store), FIRST_SCREEN, order)
@@ -160,7 +156,7 @@ class TuinewsApp(App[None]):
         if unknown := [name for name in unknown if name not in commands]:
             self.problems.append(f"unknown key binding ids in [keys]: {', '.join(unknown)}")
         self.problems += command_clashes(self.settings.commands, self.settings.keys)
-        self.problems += self._key_clashes
+        self.problems += user_keymap(self.settings.keys)[1]
         self.set_keymap(self.keys_in_use)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -192,6 +188,13 @@ class TuinewsApp(App[None]):
 
     def open_link(self, url: str) -> None:
         self.opener(url)
+
+    @property
+    def keys_in_use(self) -> dict[str, str]:
+        """The keys in effect (binding id to keys): [keys], and what it took from others."""
+        keymap = user_keymap(self.settings.keys)[0]
+        commands = {command.binding_id for command in self.settings.commands}
+        return keymap | {k: v for k, v in self.settings.keys.items() if k in commands}
 
     def binding_rows(self) -> list[BindingRow]:
         """Every binding with the user's remapping applied: for help and the palette."""
