@@ -15,6 +15,7 @@ import re
 from lxml.html import HtmlElement
 
 from tuinews.links import safe_link
+from tuinews.sanitise import clean_line
 
 # An image declared smaller than this on a side (pixels) is a tracking pixel, an icon or
 # a share button, not a picture of the article.
@@ -110,7 +111,8 @@ def _picture_source(img: HtmlElement, base: str) -> str | None:
 def keep_images(content: HtmlElement, base: str, *, keep: bool = True) -> None:
     """Give each image of the article content one safe http(s) ``src`` (resolved against
     ``base``) and its alt text; drop the images that have none, the tiny ones, the
-    ``<source>`` elements, video, audio and frames (``keep=False``: every image too).
+    ``<source>`` and ``<picture>`` tags, video, audio and frames (``keep=False``: every
+    image too).
     The text after a dropped element stays."""
     for img in list(content.iter("img")):
         src = None if not keep or img.get(TINY) else _source(img, base)
@@ -119,17 +121,19 @@ def keep_images(content: HtmlElement, base: str, *, keep: bool = True) -> None:
             if img.getparent() is not None:
                 img.drop_tree()
             continue
-        alt = img.get("alt", "")
+        alt = clean_line(img.get("alt", ""))  # (lxml refuses a control character in it)
         img.attrib.clear()
         img.set("src", src)
         img.set("alt", alt)
         _out_of_inline_blocks(img)
-    for element in list(content.iter("source", "iframe", "video", "audio")):
+    for element in list(content.iter("iframe", "video", "audio")):
         if element.getparent() is not None:
             element.drop_tree()
-    for picture in list(content.iter("picture")):
-        if picture.getparent() is not None:
-            picture.drop_tag()
+    # (libxml2's HTML parser does not know <source> is empty: what follows one is inside
+    # it, the <picture>'s <img> among it)
+    for element in list(content.iter("source", "picture")):
+        if element.getparent() is not None:
+            element.drop_tag()
 
 
 def _out_of_inline_blocks(img: HtmlElement) -> None:
