@@ -26,7 +26,7 @@ TARGET_WIDTH_PX = 1000
 # Set (before readability runs: it removes width and height) on images too small to keep.
 TINY = "data-tn-tiny"
 # Where lazy-loading scripts keep the real source (``src`` holding a placeholder).
-_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-url")
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original")
 _LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
 # <source> types Pillow may not decode: a <picture>'s other sources are preferred.
 _UNLIKELY_TYPES = frozenset({"image/avif", "image/jxl", "image/svg+xml", "image/heic"})
@@ -112,11 +112,10 @@ def keep_images(content: HtmlElement, base: str, *, keep: bool = True) -> None:
     """Give each image of the article content one safe http(s) ``src`` (resolved against
     ``base``) and its alt text; drop the images that have none, the tiny ones, the
     ``<source>`` and ``<picture>`` tags, video, audio and frames (``keep=False``: every
-    image too).
-    The text after a dropped element stays."""
+    image too). The text after a dropped element stays."""
     for img in list(content.iter("img")):
-        src = None if not keep or img.get(TINY) else _source(img, base)
-        src = src or (None if not keep or img.get(TINY) else _picture_source(img, base))
+        usable = keep and not img.get(TINY)
+        src = (_source(img, base) or _picture_source(img, base)) if usable else None
         if src is None:
             if img.getparent() is not None:
                 img.drop_tree()
