@@ -4,11 +4,15 @@ readability-lxml and trafilatura measured in the same run.
     python benchmarks/extract.py [--corpus DIR] [--min-bytes 8000] [--input html|txt|both]
                                  [--extractors ours,readability,readability-title,...]
                                  [--worst N] [--page NAME ...] [--by-language]
+                                 [--images alt|skip]
 
 ``--by-language``: also the mean precision, recall, F1 and title agreement of each
 language (the page's ``lang`` in expected-metadata.json; else the folder name's prefix,
 ``zh-div``; else the script of its expected text), and of all the pages not in English.
 ``--corpus tests/fixtures/i18n`` scores the non-English pages built for the tests.
+``--images skip``: images (``![alt](src)``) are not counted at all, so the score is the
+text's alone (reader mode keeps the article's images, whose alt text is not in
+expected.txt); the default counts their alt text, as the corpus README's metric does.
 
 The corpus (``../shared/corpus/readability`` from the repository root) holds one folder
 per page: ``source.html``, ``source.txt`` (a plain-text dump of the same page),
@@ -66,9 +70,13 @@ _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")
 _SPACE = re.compile(r"\s+")
 
 
+COUNT_ALT = [True]  # --images: whether an image's alt text counts as text
+
+
 def tokens(text: str) -> Counter[str]:
-    """The bag of lowercased word tokens of a text (Markdown link targets left out)."""
-    text = _IMAGE.sub(r"\1", text)
+    """The bag of lowercased word tokens of a text (Markdown link targets left out; images
+    counted by their alt text, or not at all with ``--images skip``)."""
+    text = _IMAGE.sub(r"\1" if COUNT_ALT[0] else "", text)
     for _ in range(3):  # links around images, then the links themselves
         text = _LINK.sub(r"\1", text)
     return Counter(_TOKEN.findall(text.lower()))
@@ -325,7 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=0, help="list each extractor's N worst")
     parser.add_argument("--page", action="append", default=[], help="only these pages")
     parser.add_argument("--by-language", action="store_true", help="also a row per language")
+    parser.add_argument(
+        "--images",
+        choices=("alt", "skip"),
+        default="alt",
+        help="count an image's alt text as text (the corpus README's metric) or skip images",
+    )
     args = parser.parse_args(argv)
+    COUNT_ALT[0] = args.images == "alt"
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +27,29 @@ def safe_link(url: str, base: str = "") -> str | None:
         return None
     if url.startswith("-"):
         return None
+    return url
+
+
+# A link's scheme (two letters at least: "c:" is a Windows drive), and the schemes that run
+# or read something when followed, never even listed (Markdown's links refuse them too).
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{1,31}):")
+_HARMFUL_SCHEMES = frozenset({"javascript", "vbscript", "file", "data"})
+
+
+def listed_link(url: str, base: str = "") -> str | None:
+    """A link that is shown and listed (numbered, as in a Markdown file) but never opened:
+    ``mailto:``, ``ftp:``, ``tel:``... as written, sanitised; an http(s) link as
+    :func:`safe_link` gives it; None for ``javascript:``, ``vbscript:``, ``file:``,
+    ``data:``, a value starting with ``-`` and anything without a scheme."""
+    safe = safe_link(url, base)
+    if safe is not None:
+        return safe
+    url = clean_url(url)
+    scheme = _SCHEME.match(url)
+    if scheme is None or scheme.group(1).lower() in _HARMFUL_SCHEMES:
+        return None
+    if scheme.group(1).lower() in ("http", "https"):
+        return None  # (an http(s) URL that safe_link refused: no host)
     return url
 
 

@@ -111,3 +111,81 @@ async def test_no_key_or_click_opens_a_link_that_is_not_http() -> None:
         assert all(url.startswith("https://ok.example/") for url in opened)
         assert opened  # the http(s) ones did open
         assert any(link.url.startswith("data:image/png") for link in links.values())
+
+
+# The same links in HTML (a feed item's content, a web page), where mailto: and ftp:
+# links stay links to be listed and refused, and javascript:, vbscript:, file: and data:
+# are no links at all, whichever way the HTML comes in.
+HTML_LINKS = (
+    "<p>Links: "
+    '<a href="javascript:alert(1)">js</a> <a href=" JaVaScRiPt:alert(1)">JS</a> '
+    '<a href="java&#x09;script:alert(1)">tab</a> <a href="vbscript:msgbox">vb</a> '
+    '<a href="file:///etc/passwd">file</a> <a href="data:text/html,&lt;script&gt;x">data</a> '
+    '<a href="data:image/png;base64,iVBO=">png</a> <a href="--remote-debugging-port=9222">opt</a> '
+    '<a href="mailto:a@b.example?subject=\x1b[31mx">mail</a> <a href="ftp://f.example/x)">ftp</a> '
+    '<a href="https://ok.example/1">web</a>, and every one of them said in words to read.</p>'
+)
+HARMFUL = ("javascript", "vbscript", "file:", "data:", "--remote", "alert")
+
+
+def _html_article(how: str) -> tuple[Article, str]:
+    from tuinews.extract import extract_html
+    from tuinews.formats import article_markdown
+    from tuinews.formats.fragment import sanitise_fragment
+
+    if how == "feed":  # stored as a feed item's content is, converted when shown
+        body, text = sanitise_fragment(HTML_LINKS)
+        item = Article(title="T", source="", body=body, kind="html", text=text, link="")
+        return item, article_markdown(item)
+    if how == "page":  # reader mode on a page
+        page = f"<html><body><article>{HTML_LINKS * 3}</article></body></html>"
+        return NO_BASE, extract_html(page, "https://site.example/a").markdown
+    item = Article(title="T", source="", body=HTML_LINKS, kind="html", link="")
+    return item, article_markdown(item)
+
+
+@pytest.mark.parametrize("how", ["feed", "page", "html"])
+def test_html_links_that_are_not_http_are_listed_harmful_ones_are_not_links(how: str) -> None:
+    item, markdown = _html_article(how)
+    for harmful in HARMFUL:
+        assert harmful not in markdown.lower()
+    lines = [line for batch in render_article(item, markdown, 80) for line in batch]
+    shown = "\n".join("".join(s.text for s in line) for line in lines)
+    assert not FORBIDDEN.search(shown)
+    links = links_in(lines)
+    times = 3 if how == "page" else 1
+    urls = [link.url for link in links.values()]
+    assert [url.split(":", 1)[0] for url in urls] == ["mailto", "ftp", "https"] * times
+    assert [link.openable for link in links.values()][:2] == [None, None]
+    assert "mail[1]" in shown and "ftp[2]" in shown and "web[3]" in shown
+    assert shown.count("(not opened: not http or https)") == 2 * times
+    for word in ("js", "JS", "tab", "vb", "file", "data", "png", "opt"):
+        assert f" {word} " in f" {' '.join(shown.split())} "  # the text stays, as text
+
+
+async def test_no_key_or_click_opens_an_html_link_that_is_not_http() -> None:
+    opened: list[str] = []
+    body, text = sanitise_fragment_of(HTML_LINKS)
+    articles = [article("1", title="Hostile", body=body, text=text, kind="html", link="", day=2)]
+    app = make_app(articles, opened=opened)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        view = main(pilot).article_view
+        await wait_for(pilot, lambda: view.ready and view.complete and "Links" in view.text)
+        assert not FORBIDDEN.search(view.text)
+        words = " ".join(view.text.split())
+        assert "[1] mailto:a@b.example" in words and "(not opened: not http or https)" in words
+        for number in range(1, 4):
+            await pilot.press(str(number))
+        for number in range(1, 4):  # click each link's number in the text
+            x, y = where_shown(pilot, f"[{number}]")
+            await pilot.click(offset=(x + 1, y))
+        assert app.is_running
+        assert opened and set(opened) == {"https://ok.example/1"}
+
+
+def sanitise_fragment_of(html: str) -> tuple[str, str]:
+    from tuinews.formats.fragment import sanitise_fragment
+
+    return sanitise_fragment(html)

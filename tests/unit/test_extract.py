@@ -366,3 +366,19 @@ def test_render_markdown_is_title_then_body() -> None:
 )
 def test_heading_text_escapes_only_what_markdown_would_change(title: str, line: str | None) -> None:
     assert heading_text(title) == (title if line is None else line)
+
+
+def test_markdown_is_read_as_markdown_a_text_copy_of_a_page_in_reader_mode() -> None:
+    """A Markdown document (by its name, or by its content as the app reads it) keeps its
+    markup and takes its front matter's title; a file named as plain text is a text copy
+    of a page (html2text writes ``#`` lines) unless it opens with front matter."""
+    markdown = (
+        b"---\ntitle: Front\nauthor: Ann\n---\n\nSome *emph* and [a link](https://w.example/).\n"
+    )
+    for name in ("a.md", "a.MARKDOWN", "", "notes", "a.txt"):
+        result = extract_document(markdown, name=name)
+        assert (result.title, result.byline, result.found) == ("Front", "Ann", True), name
+        assert result.markdown == "Some *emph* and [a link](https://w.example/).", name
+    heading = b"# A title\n\nSome *emph*.\n"
+    assert extract_document(heading, name="notes.md").markdown == "Some *emph*."
+    assert "\\*emph\\*" in extract_document(heading, name="copy.txt").markdown

@@ -220,3 +220,33 @@ def test_a_plain_text_title_is_printed_once(tmp_path: Path) -> None:
     braces.write_text("{not json, a note}\n\nIt reads as text.\n")
     text = extract(str(braces))
     assert text.returncode == 0 and "It reads as text." in text.stdout
+
+
+MARKDOWN = (
+    "---\ntitle: Front\nauthor: Ann\ndate: 2024-05-01\n---\n\n"
+    "Some *emph*, a [web](https://w.example/) link and **bold**.\n\n"
+    "## A section\n\n- an item\n\n```\ncode *as is*\n```\n"
+)
+
+
+@pytest.mark.parametrize("name", ["doc.md", "doc.markdown", "notes"])
+def test_a_markdown_file_is_printed_as_the_app_reads_it(tmp_path: Path, name: str) -> None:
+    """Its title from the front matter, its markup kept (it was read as plain text: the
+    front matter was the title, ``\\*emph\\*``, ``\\[web\\](...)``); a file without a
+    Markdown extension is Markdown by its content, as in the app."""
+    path = tmp_path / name
+    path.write_text(MARKDOWN, encoding="utf-8")
+    result = extract(str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "# Front\n\nSome *emph*, a [web](https://w.example/) link and **bold**.\n\n"
+        "## A section\n\n- an item\n\n```\ncode *as is*\n```\n"
+    )
+
+
+def test_a_markdown_file_without_front_matter_takes_its_first_heading(tmp_path: Path) -> None:
+    path = tmp_path / "readme.md"
+    path.write_text("# The *real* title\n\nText with `code` and a_b_c.\n", encoding="utf-8")
+    result = extract(str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "# The real title\n\nText with `code` and a_b_c.\n"

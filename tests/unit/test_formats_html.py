@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.unit.formats_helpers import parse_one, render_html
-from tuinews.formats import article_markdown
+from tuinews.formats import article_markdown, parse_feed
 from tuinews.formats.html import DEEP_NESTING_NOTE, html_to_markdown, html_to_text
+from tuinews.link_numbers import links_in
+from tuinews.render import render_article
 
 HEAD = (
     '<meta property="og:title" content="OG title">'
@@ -137,6 +139,42 @@ def test_unsafe_links_are_dropped_text_kept():
         assert word in markdown
     for bad in ("javascript", "file:", "data:", "--remote"):
         assert bad not in markdown
+
+
+def test_links_that_are_not_http_stay_links_to_be_listed_not_opened():
+    """mailto: and ftp: links stay links (numbered and listed "not opened" in the pane, as
+    in a Markdown file); their text was left alone before, with no number."""
+    html = (
+        '<p>Write <a href="mailto:me@example.org">mail me</a>, get <a href="ftp://f.example/a'
+        ' b(1)">the archive</a>, call <a href="tel:+1555">us</a> or <a href="/web">see</a>.</p>'
+    )
+    markdown = html_to_markdown(html, base_url="https://base.example/dir/page")
+    assert markdown == (
+        "Write [mail me](mailto:me@example.org), get [the archive](ftp://f.example/a%20b%281%29),"
+        " call [us](tel:+1555) or [see](https://base.example/web)."
+    )
+    # without a base too: the scheme says what the link is
+    assert html_to_markdown('<a href="mailto:me@example.org">mail me</a>') == (
+        "[mail me](mailto:me@example.org)"
+    )
+
+
+def test_links_in_feed_content_that_are_not_http_are_listed_and_never_opened():
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        "<link>https://feed.example/</link><item><title>One</title>"
+        "<link>https://feed.example/1</link><guid>1</guid><description>"
+        '&lt;p&gt;Write &lt;a href="mailto:me@example.org"&gt;mail me&lt;/a&gt; or '
+        '&lt;a href="https://feed.example/web"&gt;the web&lt;/a&gt;.&lt;/p&gt;'
+        "</description></item></channel></rss>"
+    )
+    (item,) = parse_feed(feed.encode(), "https://feed.example/rss").articles
+    lines = [line for batch in render_article(item, article_markdown(item), 80) for line in batch]
+    shown = "\n".join("".join(segment.text for segment in line).rstrip() for line in lines)
+    assert "Write mail me[1] or the web[2]." in shown
+    assert "[1] mailto:me@example.org  (not opened: not http or https)" in shown
+    links = links_in(lines)
+    assert [link.openable for link in links.values()] == [None, "https://feed.example/web"]
 
 
 def test_relative_links_without_base_are_dropped():

@@ -13,6 +13,7 @@ a file with its pages and plain text in reader mode.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from datetime import datetime
 from tuinews.formats import FormatError, article_markdown, detect_format, parse_document, parse_feed
 from tuinews.formats.encoding import decode, looks_binary
 from tuinews.formats.html import html_to_markdown, html_to_text, parse_html
+from tuinews.formats.markdown import parse_markdown, split_front_matter
 from tuinews.formats.text import escape_markdown
 from tuinews.models import Article
 from tuinews.sanitise import clean_line, clean_text
@@ -93,7 +95,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
         return _finish(
             title or text.title, meta.byline, meta.date, text.markdown, text.found, text.note
         )
-    body = main_content.extract_body(root, title)
+    body = main_content.extract_body(root, title, url)
     markdown = html_to_markdown(body.html, url, parser="lxml")
     byline = meta.byline or body.byline
     if body.found and markdown.strip():
@@ -137,7 +139,8 @@ def extract_text(text: str) -> Extracted:
 
 
 def extract_document(data: bytes, name: str = "", url: str = "") -> Extracted:
-    """Any document's bytes: decoded, recognised as HTML or text, extracted. Never raises."""
+    """Any document's bytes: decoded, recognised as HTML, Markdown (read as the app reads
+    it: the front matter's title, the markup kept) or text, extracted. Never raises."""
     try:
         return _extract_document(data, name, url)
     except Exception:  # a last resort: the reader must show something
@@ -157,7 +160,22 @@ def _extract_document(data: bytes, name: str, url: str) -> Extracted:
         kind = "text"
     if kind == "html":
         return extract_html(stripped, url)
+    if kind == "markdown" and _reads_as_markdown(text, name):
+        page = parse_markdown(text, name=name)  # as the app reads it: the markup kept
+        return _finish(page.title, page.author, page.date, page.body, True)
     return extract_text(text)
+
+
+# A file named as plain text that looks like Markdown (``#`` heading lines) is most often a
+# text copy of a page (html2text writes them): reader mode reads it, unless it opens with
+# front matter, which only Markdown has.
+TEXT_EXTENSIONS = frozenset({".txt", ".text"})
+
+
+def _reads_as_markdown(text: str, name: str) -> bool:
+    if os.path.splitext(name)[1].lower() not in TEXT_EXTENSIONS:
+        return True
+    return bool(split_front_matter(text.lstrip())[0])
 
 
 def _fallback(data: bytes) -> Extracted:

@@ -18,6 +18,8 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from tuinews.extract import pictures
+
 # libxml2 stops building the tree (and drops the text) past 255 levels.
 MAX_DEPTH = 250
 # Pages longer than this are cut before parsing, once scripts, styles and comments are out
@@ -143,7 +145,8 @@ def _is_hidden(element: HtmlElement) -> bool:
 
 
 def pre_clean(root: HtmlElement) -> None:
-    """Remove what is never content: scripts, forms' controls, hidden elements, menus."""
+    """Remove what is never content: scripts, forms' controls, hidden elements, menus;
+    mark the images too small to be the article's (before readability drops their sizes)."""
     for element in list(root.iter(*_DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
@@ -156,6 +159,7 @@ def pre_clean(root: HtmlElement) -> None:
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+    pictures.mark_tiny(root)
 
 
 def text_of(element: HtmlElement) -> str:
@@ -166,10 +170,12 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def post_clean(content: HtmlElement, title: str) -> str:
-    """Cleanup on the chosen content: the headline and the byline (shown apart), images (a
-    terminal shows their alt text as if it were article text), empty links, page
-    furniture. Returns the byline's text ("" if none was marked)."""
+def post_clean(content: HtmlElement, title: str, base: str = "", *, images: bool = True) -> str:
+    """Cleanup on the chosen content: the headline and the byline (shown apart), empty
+    links, page furniture; its images each get one safe http(s) source (resolved against
+    ``base``), the tiny ones and those without one dropped (every one, ``images=False``:
+    the whole page of a page without an article). Returns the byline's text ("" if none
+    was marked)."""
     title_key = _key(title)
     for heading in list(content.iter("h1", "h2")):
         heading_key = _key(text_of(heading))
@@ -185,15 +191,16 @@ def post_clean(content: HtmlElement, title: str) -> str:
             heading.drop_tree()
             break
     byline = _drop_byline(content)
-    for element in list(content.iter("img", "picture", "source", "iframe", "video", "audio")):
-        if element.getparent() is not None:
-            element.drop_tree()  # (its tail, the text after it, stays)
+    pictures.keep_images(content, base, keep=images)
     for element in list(content.iter("aside", "footer", "nav", "form", "fieldset")):
         if element.getparent() is not None:
             element.drop_tree()
     for link in list(content.iter("a")):
         if not text_of(link) and link.getparent() is not None:
-            link.drop_tree()
+            if any(True for _ in link.iter("img")):
+                link.drop_tag()  # a picture that links to a bigger one: the picture stays
+            else:
+                link.drop_tree()
             continue
         _unbracket(link)
     # Markdown has no use for most attributes and for inline wrappers; fewer and smaller

@@ -280,8 +280,9 @@ def _as_document(element: HtmlElement) -> HtmlElement:
     return document
 
 
-def extract_body(root: HtmlElement, title: str) -> Body:
-    """The article in a parsed, pre-cleaned page (the tree is changed)."""
+def extract_body(root: HtmlElement, title: str, base: str = "") -> Body:
+    """The article in a parsed, pre-cleaned page (the tree is changed); ``base``: the
+    page's URL (its images' relative sources resolve against it)."""
     _number(root)
     article = run_readability(root)
     content = _fragment(article)
@@ -296,7 +297,7 @@ def extract_body(root: HtmlElement, title: str) -> Body:
             text_of(content)
         ):
             _insert(content, added)
-    byline = post_clean(content, title)
+    byline = post_clean(content, title, base)
     if words(text_of(content)) < MIN_ARTICLE_WORDS or link_density(content) > (
         MAX_ARTICLE_LINK_DENSITY
     ):
@@ -308,7 +309,7 @@ def whole_page(root: HtmlElement, title: str) -> Body:
     """All of a (pre-cleaned) page's text, for pages without an article."""
     body = root.find("body")
     page = copy.deepcopy(body if body is not None else root)
-    byline = post_clean(page, title)
+    byline = post_clean(page, title, images=False)
     return Body(html=lxml.html.tostring(page, encoding="unicode"), found=False, byline=byline)
 
 

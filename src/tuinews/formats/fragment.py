@@ -4,8 +4,9 @@ libxml2's HTML parser (through lxml) does the parsing, about seven times faster 
 ``html.parser`` on article-sized fragments. What is kept matches the page extractor in
 :mod:`tuinews.formats.html`: elements that are not content (scripts, styles, frames, forms,
 embedded objects...) go with everything inside them; attributes are kept only from a short
-list; links and image sources that are not http(s) (``javascript:``, ``data:``, ``file:``)
-are removed (relative ones stay, to be resolved when shown). The same sanitising applies
+list; image sources that are not http(s) and links that are neither http(s) nor only
+listed (``mailto:``, ``ftp:``: shown, never opened) are removed (``javascript:``,
+``data:``, ``file:``; relative ones stay, to be resolved when shown). The same sanitising applies
 whichever parser read the feed, so feedparser's own sanitiser is not relied upon.
 
 Untrusted input: the parser never touches the network, loads no DTD, keeps libxml2's size
@@ -19,6 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from tuinews.formats.html import DROP_ELEMENTS, content_and_text, html_to_text
+from tuinews.links import listed_link
 from tuinews.sanitise import clean_text
 
 if TYPE_CHECKING:
@@ -66,10 +68,13 @@ def _html_parser() -> etree.HTMLParser:
     return _parser
 
 
-def _safe_url(value: str) -> bool:
-    """http(s) or relative; any other scheme (javascript:, data:, file:...) is not."""
+def _safe_url(value: str, name: str) -> bool:
+    """http(s) or relative; a link (``href``) with a scheme that is only listed, never
+    opened (mailto:, ftp:...); any other scheme (javascript:, data:, file:...) is not."""
     scheme = _SCHEME.match(value)
-    return scheme is None or scheme.group(1).lower() in ("http", "https")
+    if scheme is None or scheme.group(1).lower() in ("http", "https"):
+        return True
+    return name == "href" and listed_link(value) is not None
 
 
 def _plain(text: str) -> str:
@@ -125,7 +130,7 @@ def _with_lxml(html: str) -> tuple[str, str]:
         attributes = element.attrib
         for name in names:
             if name not in _KEEP_ATTRS or (
-                name in _URL_ATTRS and not _safe_url(str(attributes[name]))
+                name in _URL_ATTRS and not _safe_url(str(attributes[name]), name)
             ):
                 del attributes[name]
     # One serialisation of the whole body, then its own tags cut off.

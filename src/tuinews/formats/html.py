@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tuinews.formats.dates import parse_date
 from tuinews.formats.text import escape_markdown
-from tuinews.links import safe_link
+from tuinews.links import listed_link, safe_link
 from tuinews.models import Article
 from tuinews.sanitise import clean_line, clean_text, clean_url
 
@@ -353,7 +353,10 @@ def _secure_links(soup: BeautifulSoup, base_url: str) -> None:
             value = tag.get(attr)
             if value is None:
                 continue
-            safe = safe_link(value if isinstance(value, str) else " ".join(value), base_url)
+            value = value if isinstance(value, str) else " ".join(value)
+            # A link that is not http(s) (mailto:, ftp:) stays a link, listed and never
+            # opened (as in a Markdown file); javascript:, file: and data: are not links.
+            safe = listed_link(value, base_url) if attr == "href" else safe_link(value, base_url)
             if safe is None:
                 del tag[attr]
             else:
