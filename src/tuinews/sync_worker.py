@@ -184,6 +184,9 @@ def remote_articles(items: Sequence[PlainItem]) -> list[RemoteArticle]:
 
 
 _worker_stores: dict[str, Store] = {}
+# The log copied into the database every 40 MB of a sync's writes, not every 4 MB: each
+# copy syncs to disk while holding the write lock (Database.checkpoint_every).
+CHECKPOINT_PAGES = 10_000
 
 
 def store_chunk(
@@ -200,6 +203,7 @@ def store_chunk(
     store = _worker_stores.get(db)
     if store is None:
         store = _worker_stores[db] = Store(db)
+        store.database.checkpoint_every(CHECKPOINT_PAGES)
     with write_lock():
         return store.store_items(account_id, articles, keep=keep, keep_days=keep_days, rules=rules)
 
