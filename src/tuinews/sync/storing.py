@@ -7,7 +7,10 @@ each converted (:func:`tuinews.sync_worker.store_chunk`: the one sanitiser) and 
 by the worker with its own connection, in one transaction under the pool's write lock;
 the caller goes on downloading the next page meanwhile. A small batch (an incremental
 sync's few items) is converted in a thread as before: starting worker processes would
-cost more than it saves.
+cost more than it saves. Once the workers convert, a first sync's pages are read by them
+too (:meth:`ItemStorer.read_page`: the JSON decoded there, not in the app's process,
+whose frames would wait for the GIL), and the items the sync keeps go back to them to be
+stored (:meth:`ItemStorer.add_read`).
 
 Every chunk is either stored whole or not at all; :meth:`ItemStorer.drain` waits for
 all of them (even when one failed: what was downloaded is kept) and then raises the first
