@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PARSE_TIMEOUT = 10.0  # seconds for one feed's parse (and store, when a worker does both)
 PIPELINE_MIN = 8
+# The app's workers' niceness: lower priority than its own process, whose frames wait for
+# a core on a busy machine (two workers converting fill both cores of a small one).
+BACKGROUND_NICE = 10
 MAX_INTERVAL = 7 * 24 * 3600  # a feed's own ttl / max-age is honoured up to a week
 
 
@@ -187,14 +190,22 @@ def _parse_and_store(
 
 
 class Refresher:
-    """Fetches and stores feeds. One per app or command; ``close()`` when done."""
+    """Fetches and stores feeds. One per app or command; ``close()`` when done.
+    ``background``: its workers run at a lower priority (the app's: its frames first)."""
 
-    def __init__(self, store: Store, settings: Settings, fetcher: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        fetcher: Fetcher | None = None,
+        *,
+        background: bool = False,
+    ) -> None:
         self.store = store
         self.settings = settings
         self._fetcher = fetcher
         self._fetcher_lock = threading.Lock()  # prepare() may run in another thread
-        self._workers = Pool(write_lock=True)  # one per core
+        self._workers = Pool(write_lock=True, nice=BACKGROUND_NICE if background else 0)
         self.rules: tuple[Rule, ...] = settings.rules  # read again at each refresh
 
     @property

@@ -41,6 +41,12 @@ MAX_COMBINING = 4
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _COMBINING_RUN = re.compile(f"([{_MARKS}]{{{MAX_COMBINING}}})[{_MARKS}]+")
 _SPACES = re.compile(r"\s+")
+# Every character clean_text's steps remove or change (controls, bidi and hidden ones,
+# line and paragraph separators, combining marks): a text with none is returned as it is.
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b"
+    f"\u200e\u200f\u2060-\u2064\u061c\ufeff\u2028\u2029{_MARKS}]"
+)
 
 MAX_LINE_CHARS = 2000
 
@@ -60,6 +66,8 @@ def clean_text(text: str) -> str:
         data = text.encode("ascii")
         kept = data.translate(None, _ASCII_CONTROLS)
         return text if len(kept) == len(data) else kept.decode("ascii")
+    if _SUSPECT.search(text) is None:  # one scan: none of what the steps below act on
+        return text
     text = _CONTROLS.sub("", text)
     text = _BIDI_AND_HIDDEN.sub("", text)
     if "\u2028" in text or "\u2029" in text:  # line and paragraph separators: line breaks

@@ -1,18 +1,27 @@
-"""What a sync's worker processes run: items, as plain data, made articles by the rules
-every fetched feed item follows (:func:`tuinews.formats.feeds.build_feed`: the HTML
-through the one sanitiser, links made safe, a title when there is none) and stored.
+"""What a sync's worker processes run: a page of the reading list read (its JSON decoded,
+its items made plain data: :func:`read_page`), and items, as plain data, made articles by
+the rules every fetched feed item follows (:func:`tuinews.formats.feeds.build_feed`: the
+HTML through the one sanitiser, links made safe, a title when there is none) and stored.
+
+A first sync's pages are read here, not in the app's process: decoding 4 MB of JSON and
+reading its 1,000 items holds the GIL for a tenth of a second or more, which the app's
+frames would wait for (issue 14's UI stall). A page's items come back to the parent as
+one pickled blob each, with the little it needs to choose them (number, subscription,
+time); the chosen blobs go to the workers again to be stored (:func:`store_blobs`).
 
 Outside the :mod:`tuinews.sync` package on purpose: a worker imports this module and what
-it needs (formats, store), not the sync package, the HTTP client or the Reader API
-client (about half a second of a worker's start-up). The parent turns the server's items
-into :class:`PlainItem` (:func:`tuinews.sync.items.plain_items`)."""
+it needs (formats, store, the Reader API's data parsers), not the sync package or the
+Reader API client (about half a second of a worker's start-up)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import pickle
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from tuinews.fetch.greader_data import Item, json_object, long_id, parse_contents_page
 from tuinews.formats.feeds import build_feed
 from tuinews.formats.raw_feed import RawEnclosure, RawEntry, RawFeed
 from tuinews.pool import write_lock
@@ -40,6 +49,100 @@ class PlainItem:
     starred: bool
     labels: tuple[str, ...]  # its own labels (not its feed's folders)
     enclosures: tuple[RawEnclosure, ...] = ()  # RAW, UNTRUSTED: sanitised with the item
+
+
+def _date(seconds: float | None) -> datetime | None:
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def item_usec(item: Item) -> int | None:
+    """When the server got the item (microseconds), if it says so sensibly."""
+    usec = item.timestamp_usec
+    return usec if usec is not None and 0 < usec < 1 << 63 else None
+
+
+def item_date(item: Item) -> datetime | None:
+    """When the item was published, else when the server got it."""
+    usec = item_usec(item)
+    return _date(item.published) or _date(usec / 1_000_000 if usec else None)
+
+
+def item_labels(item: Item, folders: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The item's own labels: a server lists the folder of its feed among them too
+    (FreshRSS does), which is the feed's tag here, not the article's."""
+    skip = {folder.casefold() for folder in folders.get(item.feed_id, ())}
+    return tuple(label for label in item.labels if label.casefold() not in skip)
+
+
+def plain_items(
+    items: Iterable[Item], folders: Mapping[str, Sequence[str]] | None = None
+) -> list[PlainItem]:
+    """The items as the conversion takes them (``folders``: each subscription's folders,
+    by stream id). An article's uid is the item's long id, so the same item is one
+    article whatever form its id came in."""
+    folders = folders or {}
+    return [
+        PlainItem(
+            raw_id=long_id(item.ref.number),
+            remote_id=item.id,
+            number=item.ref.number,
+            link=item.url or "",
+            title=item.title,
+            author=item.author,
+            body=item.content_html,
+            date=item_date(item),
+            timestamp_usec=item_usec(item),
+            feed=item.feed_id,
+            feed_title=item.feed_title,
+            read=item.read,
+            starred=item.starred,
+            labels=item_labels(item, folders),
+            enclosures=item.enclosures,
+        )
+        for item in items
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class PageIndex:
+    """A page of items read (:func:`read_page`): what the parent needs to choose and
+    count them, and each item pickled (a :class:`PlainItem`, for :func:`store_blobs`)."""
+
+    continuation: str | None  # for the next page; None at the end
+    numbers: tuple[int, ...]  # each item's number
+    feeds: tuple[str, ...]  # each item's subscription (stream id)
+    times: tuple[int | None, ...]  # each item's timestamp (microseconds), if sensible
+    blobs: tuple[bytes, ...]  # each item, pickled
+
+
+def read_page(body: bytes, name: str, folders: Mapping[str, Sequence[str]]) -> PageIndex:
+    """A ``stream/contents`` page's body read: its JSON decoded and its items made plain
+    (raises :class:`~tuinews.fetch.greader_data.BadAnswer` when it is not the JSON
+    asked for). Nothing is sanitised here but what the parsers clean (one-line fields):
+    the items' HTML is, when they are stored."""
+    page = parse_contents_page(json_object(body, name))
+    items = plain_items(page.items, folders)
+    return PageIndex(
+        page.continuation,
+        tuple(item.number for item in items),
+        tuple(item.feed for item in items),
+        tuple(item.timestamp_usec for item in items),
+        tuple(pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in items),
+    )
+
+
+def unpickled(blobs: Iterable[bytes]) -> list[PlainItem]:
+    """Items pickled by :func:`read_page` (in this program's workers: trusted bytes; the
+    server's strings inside are still untrusted)."""
+    items = [pickle.loads(blob) for blob in blobs]
+    if not all(type(item) is PlainItem for item in items):
+        raise TypeError("not a page's items")
+    return items
 
 
 def remote_articles(items: Sequence[PlainItem]) -> list[RemoteArticle]:
@@ -81,6 +184,9 @@ def remote_articles(items: Sequence[PlainItem]) -> list[RemoteArticle]:
 
 
 _worker_stores: dict[str, Store] = {}
+# The log copied into the database every 40 MB of a sync's writes, not every 4 MB: each
+# copy syncs to disk while holding the write lock (Database.checkpoint_every).
+CHECKPOINT_PAGES = 10_000
 
 
 def store_chunk(
@@ -97,5 +203,18 @@ def store_chunk(
     store = _worker_stores.get(db)
     if store is None:
         store = _worker_stores[db] = Store(db)
+        store.database.checkpoint_every(CHECKPOINT_PAGES)
     with write_lock():
         return store.store_items(account_id, articles, keep=keep, keep_days=keep_days, rules=rules)
+
+
+def store_blobs(
+    db: str,
+    account_id: int,
+    blobs: Sequence[bytes],
+    keep: int,
+    keep_days: int,
+    rules: tuple[Rule, ...],
+) -> UpsertCounts:
+    """:func:`store_chunk` of items pickled by :func:`read_page`."""
+    return store_chunk(db, account_id, unpickled(blobs), keep, keep_days, rules)

@@ -25,7 +25,6 @@ one tag to add and one to remove per ``edit-tag`` call (FreshRSS reads only the 
 from __future__ import annotations
 
 import asyncio
-import json
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -36,6 +35,7 @@ from tuinews.fetch.greader_data import (
     READ,
     READING_LIST,
     STARRED,
+    BadAnswer,
     ContentsPage,
     IdPage,
     Item,
@@ -44,7 +44,9 @@ from tuinews.fetch.greader_data import (
     Subscription,
     Tag,
     UserInfo,
+    json_object,
     label_stream,
+    not_reader,
     parse_contents_page,
     parse_id_page,
     parse_items,
@@ -58,7 +60,8 @@ __all__ = ["READ", "READING_LIST", "STARRED", "GReaderClient", "GReaderError"]
 
 BATCH = 250  # item ids per contents or edit-tag request
 # An answer this long (bytes) is decoded and read in a thread: a page of 1,000 items
-# (4 MB) takes a few hundred milliseconds, which on the event loop would stall the app.
+# (4 MB) takes a few hundred milliseconds, 20,000 ids (700 KB) tens: on the event loop
+# that would stall the app. (A first sync reads its pages in its workers instead.)
 BIG_ANSWER = 256 * 1024
 MAX_SECRET = 4096  # longer Auth or token values are not accepted from a server
 API = "reader/api/0/"
@@ -122,14 +125,14 @@ class GReaderClient:
             if name.strip() == "Auth" and _secret(value.strip()):
                 self.auth = value.strip()
                 return self.auth
-        raise GReaderError(_not_reader("no Auth in its login answer"))
+        raise GReaderError(not_reader("no Auth in its login answer"))
 
     async def token(self) -> str:
         """The action token ``T`` that write calls carry (fetched anew)."""
         reply = await self._send("GET", API + "token")
         body = self._checked(reply, "token").decode("utf-8", "replace").strip()
         if not _secret(body) or body.startswith("<"):
-            raise GReaderError(_not_reader("no token in its answer"))
+            raise GReaderError(not_reader("no token in its answer"))
         self._token = body
         return body
 
@@ -213,7 +216,13 @@ class GReaderClient:
             ("s", stream),
             *_filters(n, continuation, exclude, include, newer_than, oldest_first),
         ]
-        return parse_id_page(await self._get_json("stream/items/ids", params))
+        name = "stream/items/ids"
+        self._need_auth()
+        reply = await self._send("GET", API + name, params=[*params, ("output", "json")])
+        body = self._checked(reply, name)
+        if len(body) > BIG_ANSWER:  # 20,000 ids: tens of milliseconds, not on the loop
+            return await asyncio.to_thread(lambda: parse_id_page(self._decode(body, name)))
+        return parse_id_page(self._decode(body, name))
 
     async def all_item_ids(
         self,
@@ -265,13 +274,41 @@ class GReaderClient:
         """One page of a stream's items with their contents (``stream/contents``): ids
         and contents in one request, where the server has it (FreshRSS, Inoreader, The
         Old Reader, BazQux; not Miniflux: use `item_ids` and `contents` there)."""
+        name = "stream/contents/" + _stream_path(stream)
+        body = await self.stream_contents_body(
+            stream,
+            n=n,
+            continuation=continuation,
+            exclude=exclude,
+            include=include,
+            newer_than=newer_than,
+            oldest_first=oldest_first,
+        )
+        if len(body) > BIG_ANSWER:
+            return await asyncio.to_thread(lambda: parse_contents_page(self._decode(body, name)))
+        return parse_contents_page(self._decode(body, name))
+
+    async def stream_contents_body(
+        self,
+        stream: str = READING_LIST,
+        *,
+        n: int = 1000,
+        continuation: str | None = None,
+        exclude: str | None = None,
+        include: str | None = None,
+        newer_than: int | None = None,
+        oldest_first: bool = False,
+    ) -> bytes:
+        """The same page as the server sent it, not decoded: a caller that reads it in
+        another process (a first sync's worker: :func:`tuinews.sync_worker.read_page`,
+        with :func:`~tuinews.fetch.greader_data.json_object` and
+        :func:`~tuinews.fetch.greader_data.parse_contents_page`). Raises GReaderError for
+        an answer that is not a 2xx."""
         params = _filters(n, continuation, exclude, include, newer_than, oldest_first)
         name = "stream/contents/" + _stream_path(stream)
         self._need_auth()
         reply = await self._send("GET", API + name, params=[*params, ("output", "json")])
-        if reply.body is not None and len(reply.body) > BIG_ANSWER:
-            return await asyncio.to_thread(lambda: parse_contents_page(self._json(reply, name)))
-        return parse_contents_page(self._json(reply, name))
+        return self._checked(reply, name)
 
     async def contents(self, ids: Iterable[str]) -> list[Item]:
         """The items with these ids (either form), in batches; ids the server does not
@@ -402,7 +439,7 @@ class GReaderClient:
                     f"the API has moved to {clean(str(root), 200)}: use that address",
                     status=status,
                 )
-            raise GReaderError(_not_reader(f"{name} redirects to another page"), status=status)
+            raise GReaderError(not_reader(f"{name} redirects to another page"), status=status)
         if status in (404, 405, 501):
             raise GReaderError(f"not a Google Reader API ({name}: {http_error(status, None)})")
         raise GReaderError(f"{name.removeprefix(API)}: {http_error(status, None)}", status=status)
@@ -410,22 +447,17 @@ class GReaderClient:
     def _ok(self, reply: Reply, name: str) -> None:
         body = self._checked(reply, name).strip()
         if body.startswith(b"<"):
-            raise GReaderError(_not_reader("an HTML page instead of OK"))
+            raise GReaderError(not_reader("an HTML page instead of OK"))
 
     def _json(self, reply: Reply, name: str = "") -> dict[str, Any]:
-        body = self._checked(reply, name)
+        return self._decode(self._checked(reply, name), name)
+
+    @staticmethod
+    def _decode(body: bytes, name: str) -> dict[str, Any]:
         try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            if body.lstrip()[:1] == b"<":
-                raise GReaderError(_not_reader("an HTML page instead of JSON")) from None
-            raise GReaderError(f"malformed JSON from the server ({name})") from None
-        if data == []:  # Miniflux's answer to any call it does not implement
-            call = "stream/contents" if name.startswith("stream/contents/") else name
-            raise GReaderError(f"the server does not support {call}")
-        if not isinstance(data, dict):
-            raise GReaderError(f"malformed JSON from the server ({name}: not an object)")
-        return data
+            return json_object(body, name)
+        except BadAnswer as error:
+            raise GReaderError(str(error)) from None
 
 
 def _filters(
@@ -456,8 +488,3 @@ def _stream_path(stream: str) -> str:
     if stream.startswith("feed/"):
         return "feed/" + urllib.parse.quote(stream[5:], safe="")
     return urllib.parse.quote(stream, safe="/-")
-
-
-def _not_reader(what: str) -> str:
-    # The server's own words are not shown: they could be anything.
-    return f"not a Google Reader API ({what})"

@@ -13,6 +13,7 @@ servers we know send, and drop an entry they cannot read rather than fail the wh
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -194,6 +195,33 @@ class Item:
 
 
 # parsers (their input is untrusted JSON) -----------------------------------------------------
+
+
+class BadAnswer(ValueError):
+    """The server's answer is not the JSON object asked for; the message says why (never
+    in the server's own words: they could be anything)."""
+
+
+def not_reader(what: str) -> str:
+    return f"not a Google Reader API ({what})"
+
+
+def json_object(body: bytes, name: str = "") -> dict[str, Any]:
+    """The JSON object of an answer's body (``name``: the call, for the message); raises
+    BadAnswer for an HTML page, broken JSON, anything but an object, and Miniflux's
+    ``[]`` (its answer to a call it does not implement: "does not support")."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        if body.lstrip()[:1] == b"<":
+            raise BadAnswer(not_reader("an HTML page instead of JSON")) from None
+        raise BadAnswer(f"malformed JSON from the server ({name})") from None
+    if data == []:
+        call = "stream/contents" if name.startswith("stream/contents/") else name
+        raise BadAnswer(f"the server does not support {call}")
+    if not isinstance(data, dict):
+        raise BadAnswer(f"malformed JSON from the server ({name}: not an object)")
+    return data
 
 
 def _text(value: object, limit: int = 2000) -> str:

@@ -95,8 +95,11 @@ def _stderr_with_a_descriptor() -> contextlib.AbstractContextManager[object]:
 
 
 class Manager:
-    def __init__(self, size: int, preload: tuple[str, ...], write_lock: bool) -> None:
+    def __init__(
+        self, size: int, preload: tuple[str, ...], write_lock: bool, nice: int = 0
+    ) -> None:
         self.size = size
+        self.nice = nice
         self.preload = preload
         self.shares_write_lock = write_lock
         self._lock = threading.Lock()  # the requests, and the thread's start and end
@@ -213,7 +216,10 @@ class Manager:
         parent, child = context.Pipe()
         lock = worker.Inherited(self._lock_fd) if self._lock_fd >= 0 else -1
         process = context.Process(
-            target=worker.main, args=(child, self.preload, lock), daemon=True, name="tuinews-pool"
+            target=worker.main,
+            args=(child, self.preload, lock, self.nice),
+            daemon=True,
+            name="tuinews-pool",
         )
         try:
             with _stderr_with_a_descriptor():

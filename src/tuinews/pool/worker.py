@@ -101,14 +101,18 @@ def _put(fd: int, number: int, message: tuple[str, Any]) -> None:
             views[0] = views[0][count:]
 
 
-def main(conn: Connection, preload: tuple[str, ...], lock_fd: int) -> None:
-    """A worker process: quiet, deaf to Ctrl-C (the parent decides when it stops), with
-    ``preload`` imported, then the calls in the order they come."""
+def main(conn: Connection, preload: tuple[str, ...], lock_fd: int, nice: int = 0) -> None:
+    """A worker process: quiet, deaf to Ctrl-C (the parent decides when it stops), at
+    ``nice`` (lower priority: the app's own process wins a busy core), with ``preload``
+    imported, then the calls in the order they come."""
     global _lock_fd
     quiet()
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _lock_fd = lock_fd
+    if nice > 0:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     for module in preload:
         with contextlib.suppress(Exception):
             importlib.import_module(module)

@@ -151,6 +151,15 @@ class Database:
         with self._lock:
             self._db.close()
 
+    def checkpoint_every(self, pages: int) -> None:
+        """Copy the write-ahead log into the database file only once it holds ``pages``
+        pages (SQLite's default: 1,000, 4 MB). Each copy syncs both files to disk: a
+        first sync's 10,000 items (~120 MB written) made thirty of them, ~60 ms each,
+        with the write lock held. What is left in the log is copied by the next commit
+        of a connection with the default, or when the last connection closes."""
+        with self._lock:
+            self._db.execute(f"PRAGMA wal_autocheckpoint = {max(0, int(pages))}")
+
     # --- transactions and reads --------------------------------------------------------
 
     @contextmanager

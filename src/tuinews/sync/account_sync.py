@@ -36,7 +36,6 @@ from dataclasses import asdict, dataclass
 from tuinews.fetch.greader import READ, READING_LIST, STARRED, GReaderClient, GReaderError
 from tuinews.fetch.greader_data import (
     LABEL_PREFIX,
-    ContentsPage,
     Item,
     ItemRef,
     Subscription,
@@ -297,21 +296,25 @@ class AccountSync:
     async def _first_items(self, client: GReaderClient, feeds: Sequence[Subscription]) -> None:
         """The newest ``keep_articles`` of every feed (unread and starred ones come with
         the state sets): the reading list's pages, ids and contents at once, until each
-        feed has that many or the list ends."""
+        feed has that many or the list ends. Each page is downloaded here and read
+        (decoded, its items made plain) where its items are stored: in a worker, when the
+        workers convert (:meth:`ItemStorer.read_page`)."""
         keep = self.settings.keep_articles
         taken: dict[str, int] = {}
         streams = {feed.id for feed in feeds}
         size, continuation, used = PAGE, None, set()
-        ahead: asyncio.Task[ContentsPage] | None = None  # the next page, asked for early
+        ahead: asyncio.Task[bytes] | None = None  # the next page, asked for early
+        name = "stream/contents/" + READING_LIST
         try:
             while True:
                 try:
                     if ahead is not None:
-                        page, ahead = await ahead, None
+                        body, ahead = await ahead, None
                     else:
-                        page = await client.stream_contents(
+                        body = await client.stream_contents_body(
                             READING_LIST, n=size, continuation=continuation
                         )
+                    page = await self._storer.read_page(body, name)
                 except GReaderError as error:
                     if str(error) == NO_CONTENTS:
                         await self._first_items_by_feed(client, feeds)
@@ -320,12 +323,21 @@ class AccountSync:
                         size //= 2
                         continue
                     raise
-                wanted = []
-                for item in page.items:
-                    if keep <= 0 or taken.get(item.feed_id, 0) < keep:
-                        taken[item.feed_id] = taken.get(item.feed_id, 0) + 1
-                        wanted.append(item)
-                last = not page.items or not page.continuation or page.continuation in used
+                del body
+                wanted: list[bytes] = []
+                seen: set[int] = set()
+                for number, feed, usec, blob in zip(
+                    page.numbers, page.feeds, page.times, page.blobs, strict=True
+                ):
+                    if number in seen:
+                        continue
+                    seen.add(number)
+                    if keep <= 0 or taken.get(feed, 0) < keep:
+                        taken[feed] = taken.get(feed, 0) + 1
+                        wanted.append(blob)
+                        if usec:
+                            self.newest = max(self.newest or 0, usec)
+                last = not page.numbers or not page.continuation or page.continuation in used
                 if keep > 0 and all(taken.get(stream, 0) >= keep for stream in streams):
                     last = True
                 if not last:
@@ -333,9 +345,9 @@ class AccountSync:
                     used.add(continuation)
                     # The server makes the next page while this one is stored.
                     ahead = asyncio.create_task(
-                        client.stream_contents(READING_LIST, n=size, continuation=continuation)
+                        client.stream_contents_body(READING_LIST, n=size, continuation=continuation)
                     )
-                await self._store(wanted)
+                await self._storer.add_read(wanted)
                 if last:
                     return
         finally:

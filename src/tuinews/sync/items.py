@@ -5,72 +5,22 @@ account's feeds."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 
-from tuinews.fetch.greader_data import Item, Subscription, long_id
+from tuinews.fetch.greader_data import Item, Subscription
 from tuinews.store.accounts import RemoteFeed
 from tuinews.store.sync import RemoteArticle
-from tuinews.sync_worker import PlainItem
+from tuinews.sync_worker import item_date, item_labels, item_usec, plain_items
 from tuinews.sync_worker import remote_articles as convert
 
-
-def _date(seconds: float | None) -> datetime | None:
-    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
-        return None
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def item_usec(item: Item) -> int | None:
-    """When the server got the item (microseconds), if it says so sensibly."""
-    usec = item.timestamp_usec
-    return usec if usec is not None and 0 < usec < 1 << 63 else None
-
-
-def item_date(item: Item) -> datetime | None:
-    """When the item was published, else when the server got it."""
-    usec = item_usec(item)
-    return _date(item.published) or _date(usec / 1_000_000 if usec else None)
-
-
-def item_labels(item: Item, folders: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
-    """The item's own labels: a server lists the folder of its feed among them too
-    (FreshRSS does), which is the feed's tag here, not the article's."""
-    skip = {folder.casefold() for folder in folders.get(item.feed_id, ())}
-    return tuple(label for label in item.labels if label.casefold() not in skip)
-
-
-def plain_items(
-    items: Iterable[Item], folders: Mapping[str, Sequence[str]] | None = None
-) -> list[PlainItem]:
-    """The items as the conversion takes them (``folders``: each subscription's folders,
-    by stream id). An article's uid is the item's long id, so the same item is one
-    article whatever form its id came in."""
-    folders = folders or {}
-    return [
-        PlainItem(
-            raw_id=long_id(item.ref.number),
-            remote_id=item.id,
-            number=item.ref.number,
-            link=item.url or "",
-            title=item.title,
-            author=item.author,
-            body=item.content_html,
-            date=item_date(item),
-            timestamp_usec=item_usec(item),
-            feed=item.feed_id,
-            feed_title=item.feed_title,
-            read=item.read,
-            starred=item.starred,
-            labels=item_labels(item, folders),
-            enclosures=item.enclosures,
-        )
-        for item in items
-    ]
+__all__ = [
+    "item_date",
+    "item_labels",
+    "item_usec",
+    "plain_items",
+    "remote_articles",
+    "remote_feeds",
+]
 
 
 def remote_articles(

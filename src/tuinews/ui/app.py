@@ -113,7 +113,8 @@ class TuinewsApp(App[None]):
             if self._refresher is None:
                 from tuinews.ingest import Refresher  # (parsers, worker pool: ~55 ms)
 
-                self._refresher = Refresher(self.store, self.settings)
+                # Its workers a lower priority: this process's frames first (see Pool).
+                self._refresher = Refresher(self.store, self.settings, background=True)
             return self._refresher
 
     async def on_event(self, event: events.Event) -> None:

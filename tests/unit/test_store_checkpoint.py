@@ -1,0 +1,47 @@
+"""A sync's workers let the write-ahead log grow before copying it into the database
+(Database.checkpoint_every: each copy syncs both files to disk, with the write lock held),
+and nothing is lost: what is left in the log is in the database once the last connection
+closes, and every connection reads it meanwhile. A real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.builders import article
+from tuinews.store import Store
+
+BODY = "Words of a long article body, stored over and over. " * 400  # ~20 KB
+
+
+def fill(store: Store, feed_id: int, start: int, count: int = 500) -> None:
+    """About 10 MB of articles (with their search text), 50 per transaction."""
+    for first in range(start, start + count, 50):
+        store.upsert_articles(
+            feed_id, [article(f"a{n}", body=f"{n} {BODY}") for n in range(first, first + 50)]
+        )
+
+
+def wal(path: Path) -> int:
+    log = path.with_name(path.name + "-wal")
+    return log.stat().st_size if log.exists() else 0
+
+
+def test_the_log_grows_to_its_limit_and_nothing_is_lost(tmp_path: Path) -> None:
+    usual_path, bulk_path = tmp_path / "usual.db", tmp_path / "bulk.db"
+    usual, bulk = Store(usual_path), Store(bulk_path)
+    bulk.database.checkpoint_every(10_000)  # 40 MB
+    for store in (usual, bulk):
+        feed = store.add_feed("https://example.com/feed", title="Feed")
+        fill(store, feed.id, 0)
+    assert wal(usual_path) < 6 * 2**20  # copied every 4 MB: the log is reused from its start
+    assert wal(bulk_path) > 9 * 2**20  # not copied yet: every page is still in the log
+
+    reader = Store(bulk_path)  # another connection (another process's) reads it all
+    assert reader.counts()[0] == 500
+    reader.close()
+    bulk.close()  # the last connection: the log is copied into the database, and goes
+    assert wal(bulk_path) == 0
+    again = Store(bulk_path)
+    assert again.counts()[0] == 500
+    again.close()
+    usual.close()
