@@ -39,9 +39,10 @@ class Mark:
 def detect_mode(setting: str, env: Mapping[str, str] = os.environ) -> str:
     """The mode to draw images in: the setting's, unless "auto"; then Kitty's graphics
     protocol where the terminal is known to draw its Unicode placeholders (kitty,
-    Ghostty; not inside tmux, which passes them only when configured to), else half
-    blocks, which any colour terminal shows; "off" where colours are off (NO_COLOR, a
-    dumb terminal). Read from the environment: the terminal cannot be asked once Textual
+    Ghostty; inside tmux, half blocks here, and the article pane asks tmux whether its
+    passthrough reaches such a terminal: :mod:`tuinews.images.tmux`), else half blocks,
+    which any colour terminal shows; "off" where colours are off (NO_COLOR, a dumb
+    terminal). Read from the environment: the terminal cannot be asked once Textual
     reads its input."""
     if setting != "auto":
         return setting if setting in MODES else "off"

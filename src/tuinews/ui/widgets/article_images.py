@@ -54,6 +54,10 @@ class ImageLayer:
         self._sent: list[int] = []  # Kitty image ids in the terminal for this article
         self._timer: Timer | None = None
         self._decoding: asyncio.Semaphore | None = None
+        self.env: Mapping[str, str] = {}
+        self.tmux = False  # Kitty's sequences wrapped for tmux's passthrough
+        self._ask_tmux = False  # "auto" in tmux: Kitty if tmux says so (with the 1st image)
+        self._tmux_answer: asyncio.Future[bool] | None = None
 
     def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
         """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
@@ -61,7 +65,18 @@ class ImageLayer:
         from tuinews.images import detect_mode
 
         self.settings = settings
-        self.mode = detect_mode(env.get("TUINEWS_IMAGES") or settings.images, env)
+        setting = env.get("TUINEWS_IMAGES") or settings.images
+        self.mode = detect_mode(setting, env)
+        self.env, self.tmux = env, bool(env.get("TMUX"))
+        self._ask_tmux = setting == "auto" and self.tmux and self.mode == "halfblock"
+
+    def _send(self, data: str) -> None:
+        """Kitty's sequences to the terminal (through tmux's passthrough in tmux)."""
+        if self.tmux:
+            from tuinews.images.tmux import passthrough  # (with the first Kitty image)
+
+            data = passthrough(data)
+        self.write(data)
 
     # --- from the pane (UI thread) ---------------------------------------------------
 
@@ -76,7 +91,7 @@ class ImageLayer:
         if self._sent:
             from tuinews.images import kitty  # (loaded when they were sent)
 
-            self.write("".join(kitty.delete(image_id) for image_id in self._sent))
+            self._send("".join(kitty.delete(image_id) for image_id in self._sent))
             self._sent.clear()
         self._article = article_id
         if article_id is not None:
@@ -117,6 +132,8 @@ class ImageLayer:
     ) -> None:
         from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
 
+        if self._ask_tmux:
+            await self._settle_tmux()
         marks = await asyncio.to_thread(find_marks, lines, start)
         if generation != self._generation:
             return
@@ -134,6 +151,17 @@ class ImageLayer:
                 self._insert(mark, ready)
 
         await asyncio.gather(*(one(mark) for mark in marks))
+
+    async def _settle_tmux(self) -> None:
+        """In tmux with images "auto": Kitty's graphics if tmux says they reach a terminal
+        that draws them (asked once, in a thread: tmux answers in milliseconds)."""
+        from tuinews.images.tmux import kitty_passes  # (with the first image)
+
+        if self._tmux_answer is None:
+            self._tmux_answer = asyncio.ensure_future(asyncio.to_thread(kitty_passes, self.env))
+        if await self._tmux_answer and self._ask_tmux:
+            self.mode = "kitty"
+        self._ask_tmux = False
 
     async def _prepare(self, url: str, width: int, generation: int) -> Prepared | str | None:
         """The image ready to put in, or why it cannot be shown; None if another article
@@ -194,7 +222,7 @@ class ImageLayer:
             from tuinews.images import kitty  # (only in Kitty mode)
 
             image_id = kitty.new_id()
-            self.write(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
+            self._send(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
             self._sent.append(image_id)
             new = kitty.placeholder_lines(image_id, ready.columns, ready.rows)
         else:
