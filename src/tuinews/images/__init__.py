@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 
-MODES = ("auto", "kitty", "halfblock", "off")  # the ``images`` setting
+MODES = ("auto", "kitty", "sixel", "halfblock", "off")  # the ``images`` setting
 META_KEY = "tuinews-image"  # in a Style's meta: (url, alt) of the image drawn there
 SIGN = "🌆"  # before an image's alt text (as Rich's Markdown draws it)
 MAX_IMAGES = 40  # images fetched for one article (the rest keep their alt text)

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.segment import Segment
+from rich.control import Control
+from rich.segment import ControlType, Segment
 from rich.style import Style
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings, cache_dir
@@ -58,6 +64,11 @@ class ImageLayer:
         self.tmux = False  # Kitty's sequences wrapped for tmux's passthrough
         self._ask_tmux = False  # "auto" in tmux: Kitty if tmux says so (with the 1st image)
         self._tmux_answer: asyncio.Future[bool] | None = None
+        self.cell = (10, 20)  # a cell's pixels (Sixel): from the terminal, if it says
+        # id() of an image's line -> its row's sixel image and the image's width in cells
+        self._sixel_rows: dict[int, tuple[str, int]] = {}
+        self._hidden: Timer | None = None  # waiting for a dialog to close (Sixel)
+        self.filters: dict[int, LineFilter] = {}  # Textual's line filters, wrapped (Sixel)
 
     def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
         """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
@@ -69,6 +80,11 @@ class ImageLayer:
         self.mode = detect_mode(setting, env)
         self.env, self.tmux = env, bool(env.get("TMUX"))
         self._ask_tmux = setting == "auto" and self.tmux and self.mode == "halfblock"
+        if self.mode == "sixel":
+            from tuinews.images.sixel import cell_pixels  # (only in Sixel mode)
+
+            output = sys.__stdout__
+            self.cell = cell_pixels(output.fileno()) if output is not None else self.cell
 
     def _send(self, data: str) -> None:
         """Kitty's sequences to the terminal (through tmux's passthrough in tmux)."""
@@ -88,6 +104,7 @@ class ImageLayer:
         self._handled.clear()
         self._below.clear()
         self._scanned = 0
+        self._sixel_rows.clear()  # (the lines put over them clear the pixels)
         if self._sent:
             from tuinews.images import kitty  # (loaded when they were sent)
 
@@ -124,6 +141,43 @@ class ImageLayer:
             exit_on_error=False,
             description="Fetching the article's images",
         )
+
+    def overlay(self, row: int, y: int, strip: Strip) -> Strip:
+        """The pane's line ``row``, drawn at ``y`` in it: with a Sixel image's row, its
+        cells, then (a control segment of no width, after the image's cells) a move to
+        the row's start, the row's sixel image and a move back (anywhere on the row:
+        Textual moves the cursor before it writes again), then the rest of the cells.
+        Not drawn while a dialog is over the screen (it would be painted over it),
+        scrolled sideways, or on the terminal's last line (a sixel image there scrolls
+        the terminal)."""
+        if not self._sixel_rows:
+            return strip
+        image, columns = self._sixel_rows.get(id(self.view.lines[row]), ("", 0))
+        if not image:
+            return strip
+        view = self.view
+        if not view.screen.is_active:
+            if self._hidden is None:  # drawn again when the dialog is gone
+                self._hidden = view.set_interval(0.2, self._shown_again)
+            return strip
+        region = view.scrollable_content_region
+        top = region.y + y
+        if view.scroll_offset.x or top >= view.app.size.height - 1:
+            return strip
+        at = Control.move_to(region.x, top).segment.text
+        drawn = Segment(at + image + at, None, [(ControlType.CURSOR_FORWARD, 0)])
+        # Right after the image's cells (the cells after it do not cover it), never at
+        # the line's end: a segment of no width there goes with what is right of the
+        # pane (its scroll bar), and would be lost.
+        width = strip.cell_length
+        left, right = strip.divide([min(columns, width - 1), width])
+        return Strip([*left, drawn, *right], width)
+
+    def _shown_again(self) -> None:
+        if self.view.screen.is_active and self._hidden is not None:
+            self._hidden.stop()
+            self._hidden = None
+            self.view.refresh()
 
     # --- the worker (on the event loop; the work in threads) -------------------------
 
@@ -182,7 +236,7 @@ class ImageLayer:
             async with self._decoding:
                 if generation != self._generation:
                     return None
-                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode)
+                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode, self.cell)
         except Refused as refused:
             ready = str(refused)
         except Exception as error:  # an image must never take the app down
@@ -225,6 +279,10 @@ class ImageLayer:
             self._send(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
             self._sent.append(image_id)
             new = kitty.placeholder_lines(image_id, ready.columns, ready.rows)
+        elif ready.sixel is not None:
+            new = [[Segment(" " * ready.columns)] for _ in ready.sixel]
+            drawn = [(image, ready.columns) for image in ready.sixel]
+            self._sixel_rows.update(zip(map(id, new), drawn, strict=True))
         else:
             new = list(ready.lines or [])
         at = row + 1 + self._below.get(id(mark.line), 0)
@@ -248,3 +306,41 @@ def _weight(ready: Prepared | str) -> int:
     if isinstance(ready, str):
         return len(ready)
     return len(ready.kitty) if ready.kitty is not None else 200 * ready.columns * ready.rows
+
+
+class KeepsSixels(Widget):
+    """For the article pane (a base after its scrolling ones: Textual reads a widget's
+    default CSS along its first bases): its lines' filters (Textual's colour filters rebuild every
+    segment and drop the control flag that keeps a Sixel image zero cells wide; it would
+    then be cut off as text past the line's end) pass Sixel images through untouched."""
+
+    images: ImageLayer
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        if self.images.mode != "sixel":
+            return filters
+        kept = self.images.filters  # (the same wrapper each time: strips cache by filter)
+        return [kept.get(id(f)) or kept.setdefault(id(f), _KeepControls(f)) for f in filters]
+
+
+class _KeepControls(LineFilter):
+    """A line filter that leaves control segments (a Sixel image) as they are."""
+
+    def __init__(self, inner: LineFilter) -> None:
+        super().__init__(inner.enabled)
+        self.inner = inner
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if not any(segment.control for segment in segments):
+            return self.inner.apply(segments, background)
+        out: list[Segment] = []
+        run: list[Segment] = []
+        for segment in segments:
+            if segment.control:
+                out += self.inner.apply(run, background) if run else []
+                out.append(segment)
+                run = []
+            else:
+                run.append(segment)
+        return out + (self.inner.apply(run, background) if run else [])
