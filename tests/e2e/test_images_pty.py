@@ -80,10 +80,12 @@ def test_sixel_rows_reach_the_terminal_where_their_cells_are(
     env = {**_env(tmp_path, "xterm-256color"), "TUINEWS_IMAGES": "sixel"}
     output = run_in_pty([str(TUINEWS), str(path)], env, [], ready=b"\x1bP0;1;0q")
     text = output.decode("utf-8", "replace")
-    found = re.findall(r"\x1b\[(\d+);(\d+)H(\x1bP0;1;0q.*?\x1b\\)", text, re.S)
-    rows = [int(row) for row, _, _ in found[:5]]
+    found = re.findall(r"\x1b\[(\d+);(\d+)H(\x1bP0;1;0q.*?\x1b\\)\x1b\[(\d+);(\d+)H", text, re.S)
+    rows = [int(row) for row, _, _, _, _ in found[:5]]
     assert rows == list(range(rows[0], rows[0] + 5))  # 160x80 pixels: 20 cells by 5 rows
-    assert len({column for _, column, _ in found}) == 1
-    assert all(decode_sixel(data).height == 20 for _, _, data in found)
+    assert len({column for _, column, _, _, _ in found}) == 1
+    assert all(decode_sixel(data).height == 20 for _, _, data, _, _ in found)
+    # then back on the row, right after the image's 20 cells, where its cells go on
+    assert all((b, int(c) + 20) == (r, int(d)) for r, c, _, b, d in found)
     sign = text.rfind("🌆", 0, text.index(found[0][2]))  # the alt text on the row above
     assert re.findall(r"\x1b\[(\d+);\d+H", text[:sign])[-1] == str(rows[0] - 1)

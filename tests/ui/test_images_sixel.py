@@ -10,7 +10,7 @@ import re
 
 import pytest
 from textual.pilot import Pilot
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tests.builders import article
@@ -25,10 +25,10 @@ from tuinews.ui.widgets.article_view import ArticleView
 _DRAWN = re.compile(r"\x1b\[(\d+);(\d+)H(\x1bP[0-9;]*q.*?\x1b\\)", re.S)
 
 
-def drawn(app: TuinewsApp) -> list[tuple[int, int, str]]:
+def drawn(app: TuinewsApp, screen: Screen[object] | None = None) -> list[tuple[int, int, str]]:
     """The sixel images on the screen's lines: (screen row, column, image), 0-based."""
     found = []
-    for strip in app.screen._compositor.render_strips():
+    for strip in (screen or app.screen)._compositor.render_strips():
         for segment in strip:
             if segment.control:
                 found += [
@@ -52,6 +52,8 @@ async def _shown(pilot: Pilot[None], view: ArticleView) -> int:
         what="laid out",
     )
     await wait_settled(pilot, lambda: view.images.inserted >= 1, what="the image")
+    # (drawn at the pane's final width: the article may be laid out again meanwhile)
+    await wait_settled(pilot, lambda: len(drawn(view.app)) == 5, what="its five rows")
     return next(i for i, line in enumerate(view.text.splitlines()) if "🌆 The sun" in line)
 
 
@@ -69,6 +71,13 @@ async def test_each_row_is_drawn_where_its_cells_are(server: FeedServer) -> None
         images = drawn(app)
         assert [(row, column) for row, column, _ in images] == [
             (region.y + alt + 1 + i, region.x) for i in range(5)
+        ]
+        # After each image, the cursor goes back to where the row's cells go on: right
+        # after the image's 20 cells (the cells after it are written there).
+        segments = [s.text for line in app.screen._compositor.render_strips() for s in line]
+        backs = re.findall(r"\x1b\\\x1b\[(\d+);(\d+)H", "".join(segments))
+        assert [(int(r) - 1, int(c) - 1) for r, c in backs] == [
+            (region.y + alt + 1 + i, region.x + 20) for i in range(5)
         ]
         text = view.text.splitlines()
         assert all(not text[alt + 1 + i].strip() for i in range(5))  # the cells are blank
@@ -125,7 +134,15 @@ async def test_a_dialog_over_the_screen_hides_them_until_it_closes(server: FeedS
         view = app.screen.query_one(ArticleView)
         main = app.screen
         alt = await _shown(pilot, view)
+        assert len(drawn(app)) == 5
         await app.push_screen(_Dialog())
+        await pilot.pause()
+        # Drawn under the dialog from the lines the pane kept: without the images (they
+        # would be painted over the dialog, or turned into text by its tint).
+        assert drawn(app, main) == []
+        assert "1;1;200;20" not in "".join(
+            s.text for line in main._compositor.render_strips() for s in line
+        )
         view.refresh()
         await pilot.pause()
         row = alt + 1 - view.scroll_offset.y

@@ -19,7 +19,7 @@ from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual.color import Color
 from textual.filter import LineFilter
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
@@ -145,8 +145,8 @@ class ImageLayer:
     def overlay(self, row: int, y: int, strip: Strip) -> Strip:
         """The pane's line ``row``, drawn at ``y`` in it: with a Sixel image's row, its
         cells, then (a control segment of no width, after the image's cells) a move to
-        the row's start, the row's sixel image and a move back (anywhere on the row:
-        Textual moves the cursor before it writes again), then the rest of the cells.
+        the row's start, the row's sixel image and a move back to the end of the
+        image's cells, then the rest of the cells.
         Not drawn while a dialog is over the screen (it would be painted over it),
         scrolled sideways, or on the terminal's last line (a sixel image there scrolls
         the terminal)."""
@@ -164,13 +164,19 @@ class ImageLayer:
         top = region.y + y
         if view.scroll_offset.x or top >= view.app.size.height - 1:
             return strip
-        at = Control.move_to(region.x, top).segment.text
-        drawn = Segment(at + image + at, None, [(ControlType.CURSOR_FORWARD, 0)])
         # Right after the image's cells (the cells after it do not cover it), never at
         # the line's end: a segment of no width there goes with what is right of the
-        # pane (its scroll bar), and would be lost.
+        # pane (its scroll bar), and would be lost. The cursor is put back where the
+        # cells after it go on.
         width = strip.cell_length
-        left, right = strip.divide([min(columns, width - 1), width])
+        cut = min(columns, width - 1)
+        left, right = strip.divide([cut, width])
+        there, back = Control.move_to(region.x, top), Control.move_to(region.x + cut, top)
+        drawn = Segment(
+            there.segment.text + image + back.segment.text,
+            None,
+            [(ControlType.CURSOR_FORWARD, 0)],
+        )
         return Strip([*left, drawn, *right], width)
 
     def _shown_again(self) -> None:
@@ -310,9 +316,10 @@ def _weight(ready: Prepared | str) -> int:
 
 class KeepsSixels(Widget):
     """For the article pane (a base after its scrolling ones: Textual reads a widget's
-    default CSS along its first bases): its lines' filters (Textual's colour filters rebuild every
-    segment and drop the control flag that keeps a Sixel image zero cells wide; it would
-    then be cut off as text past the line's end) pass Sixel images through untouched."""
+    default CSS along its first bases). Its lines' filters pass Sixel images through
+    untouched (Textual's colour filters rebuild every segment and drop the control flag
+    that keeps an image zero cells wide: it would be cut off as text past the line's
+    end), and its lines lose them while another screen is over this one."""
 
     images: ImageLayer
 
@@ -322,6 +329,20 @@ class KeepsSixels(Widget):
             return filters
         kept = self.images.filters  # (the same wrapper each time: strips cache by filter)
         return [kept.get(id(f)) or kept.setdefault(id(f), _KeepControls(f)) for f in filters]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The pane's lines, without Sixel images while another screen is over this one:
+        Textual then draws this screen under it from the lines it kept, through a tint
+        that would turn an image into text."""
+        lines = super().render_lines(crop)
+        if not self.images._sixel_rows or self.screen.is_active:
+            return lines
+        return [
+            Strip([s for s in line if not s.control], line.cell_length)
+            if any(s.control for s in line)
+            else line
+            for line in lines
+        ]
 
 
 class _KeepControls(LineFilter):
