@@ -6,8 +6,11 @@ URL in the style's meta (:mod:`tuinews.images.marks`); once the article is on sc
 the cursor rests, the article pane finds those marks in its lines, and the image is
 fetched (:mod:`tuinews.images.loader`: the fetcher's limits, a disk cache), decoded off
 the UI thread (:mod:`tuinews.images.decode`) and drawn as lines of cells below its alt
-text: half blocks (:mod:`tuinews.images.cells`) or Kitty's Unicode placeholders
-(:mod:`tuinews.images.kitty`). docs/images.md has the design and the choice of library.
+text: half blocks (:mod:`tuinews.images.cells`), Kitty's Unicode placeholders
+(:mod:`tuinews.images.kitty`, through tmux: :mod:`tuinews.images.tmux`) or blank cells
+with a sixel image a row drawn after them (:mod:`tuinews.images.sixel`). The feed's own
+picture of an article goes on top of it (:mod:`tuinews.images.feed_image`).
+docs/images.md has the design and the choice of library.
 """
 
 from __future__ import annotations
