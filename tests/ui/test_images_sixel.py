@@ -84,7 +84,9 @@ async def test_each_row_is_drawn_where_its_cells_are(server: FeedServer) -> None
         assert "The end." in text[alt + 7]  # (a blank line after the image)
         for _, _, data in images:
             image = decode_sixel(data)
-            assert (image.width, image.height) == (200, 20)  # 20 cells of 10x20 pixels
+            # 20 cells of the terminal's cell size (10x20 pixels when it does not say)
+            width, height = view.images.cell
+            assert (image.width, image.height) == (20 * width, height)
             assert set(image.colours.values()) == {(78, 12, 12)}  # the red of the picture
 
 
@@ -140,7 +142,7 @@ async def test_a_dialog_over_the_screen_hides_them_until_it_closes(server: FeedS
         # Drawn under the dialog from the lines the pane kept: without the images (they
         # would be painted over the dialog, or turned into text by its tint).
         assert drawn(app, main) == []
-        assert "1;1;200;20" not in "".join(
+        assert '"1;1;' not in "".join(
             s.text for line in main._compositor.render_strips() for s in line
         )
         view.refresh()
