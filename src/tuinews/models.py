@@ -46,6 +46,7 @@ class Article:
     feed_id: int | None = None
     full: str = ""  # the full article (Markdown) fetched from the link, if it was
     enclosures: tuple[Enclosure, ...] = ()  # podcast episodes and other attached files
+    image: str = ""  # the feed's own picture of it (Media RSS, JSON Feed): http(s) or ""
     # The body as Markdown, once converted from HTML (see formats.article_markdown) or as
     # read from the store's cache: None until then.
     cached_markdown: str | None = field(default=None, repr=False)

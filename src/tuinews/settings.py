@@ -218,7 +218,7 @@ CHECKS: dict[str, Callable[[object], str | None]] = {
     "download_dir": _text,
     "download_max_mb": _whole(1, 1_000_000),
     "player": lambda value: command_problem(value),
-    "images": _one_of(("auto", "kitty", "halfblock", "off")),  # tuinews.images.MODES
+    "images": _one_of(("auto", "kitty", "sixel", "halfblock", "off")),  # tuinews.images.MODES
     "image_cache_mb": _whole(0, 100_000),
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}

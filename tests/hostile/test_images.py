@@ -62,3 +62,29 @@ async def test_an_oversize_body_is_cut_off(server: FeedServer, tmp_path: Path) -
     server.route("/huge.jpg", Response(stream=chunks, headers={"Content-Type": "image/jpeg"}))
     reason = await _prepared(server, "/huge.jpg", tmp_path)
     assert reason.startswith("response too large (over 8")
+
+
+def test_a_sixel_image_of_noise_is_bounded(tmp_path: Path) -> None:
+    """The worst picture for Sixel (every pixel another colour) at the widest pane: at
+    most 256 colours, one image a row of at most MAX_ROWS, in bounded time and size,
+    and nothing in it but sixel data (the test decoder refuses anything else)."""
+    import io
+    import random
+
+    from PIL import Image
+
+    from tests.sixel_decoder import decode as decode_sixel
+    from tuinews.images.cells import MAX_ROWS
+
+    rng = random.Random(3)
+    noise = Image.frombytes("RGB", (1600, 1600), rng.randbytes(1600 * 1600 * 3))
+    out = io.BytesIO()
+    noise.save(out, format="PNG")
+    started = time.monotonic()
+    ready = prepare(out.getvalue(), "image/png", 200, "sixel", (10, 20))
+    assert time.monotonic() - started < 30
+    assert ready.sixel is not None and len(ready.sixel) == ready.rows <= MAX_ROWS
+    assert sum(map(len, ready.sixel)) < 40 * 1024 * 1024
+    for data in ready.sixel:
+        image = decode_sixel(data)
+        assert len(image.colours) <= 256 and image.height == 20

@@ -35,6 +35,8 @@ from tuinews.formats.dates import parse_date
 from tuinews.formats.detect import root_element
 from tuinews.formats.enclosures import complete, from_fastfeedparser
 from tuinews.formats.fragment import fragment_text
+from tuinews.formats.media_image import from_fastfeedparser as image_of
+from tuinews.formats.media_image import thumbnails
 from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
@@ -263,6 +265,7 @@ def read(data: bytes) -> RawFeed | None:
                 title=_plain(_text(entry.get("title"))),
                 author=_author(_text(entry.get("author"))),
                 body=_body(entry),
+                image=image_of(entry),
                 date=parse_date(_text(entry.get("published")))
                 or parse_date(_text(entry.get("updated"))),
             )
@@ -273,6 +276,9 @@ def read(data: bytes) -> RawFeed | None:
         return None
     for entry, found in zip(entries, complete(data, enclosures), strict=True):
         entry.enclosures = found
+    if not all(entry.image for entry in entries):
+        for entry, thumbnail in zip(entries, thumbnails(data, len(entries)) or (), strict=False):
+            entry.image = thumbnail or entry.image
     head = data[: data.find(b"<item")] if b"<item" in data else b""
     ttl = _TTL.search(head)
     return RawFeed(

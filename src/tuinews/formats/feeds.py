@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tuinews.formats import fastfeed
+from tuinews.formats import fastfeed, media_image
 from tuinews.formats.dates import from_struct, parse_date
 from tuinews.formats.enclosures import clean_enclosures, from_feedparser, from_json_feed
 from tuinews.formats.errors import FormatError, NeedsWorker
@@ -214,6 +214,7 @@ def _read_with_feedparser(data: bytes) -> RawFeed:
                 author=author or str(entry.get("author") or ""),
                 body=_entry_body(entry),
                 enclosures=from_feedparser(entry),
+                image=media_image.from_feedparser(entry),
                 date=from_struct(entry.get("published_parsed"))
                 or from_struct(entry.get("updated_parsed"))
                 or from_struct(entry.get("created_parsed")),
@@ -290,6 +291,7 @@ def _build_feed(
         title = clean_line(entry.title) or clean_line(_fallback_title(plain)) or "Untitled"
         own_date = entry.date
         item_id = ids.unique(_item_id(entry.raw_id, link, title, own_date, index))
+        enclosures = clean_enclosures(entry.enclosures, base)
         articles.append(
             Article(
                 title=title,
@@ -302,7 +304,8 @@ def _build_feed(
                 link=clean_url(link),
                 path=path,
                 uid=_uid(path, item_id),
-                enclosures=clean_enclosures(entry.enclosures, base),
+                enclosures=enclosures,
+                image=media_image.clean_image(entry.image, base, enclosures),
             )
         )
     return ParsedFeed(source, feed_link, _ttl(raw.ttl), articles)
@@ -400,6 +403,7 @@ def read_json_feed(
         )
         date = own_date or mtime
         item_id = ids.unique(_item_id(_id_str(item.get("id")), link, title, own_date, index))
+        enclosures = clean_enclosures(from_json_feed(item), base)
         articles.append(
             Article(
                 title=title or "Untitled",
@@ -412,7 +416,8 @@ def read_json_feed(
                 link=clean_url(link),
                 path=path,
                 uid=_uid(path, item_id),
-                enclosures=clean_enclosures(from_json_feed(item), base),
+                enclosures=enclosures,
+                image=media_image.clean_image(media_image.from_json_feed(item), base, enclosures),
             )
         )
     return ParsedFeed(source, home, None, articles)

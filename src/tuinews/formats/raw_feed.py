@@ -39,6 +39,9 @@ class RawEntry:
     # Attached files as found (url, type, length, duration: raw strings), see
     # :mod:`tuinews.formats.enclosures`.
     enclosures: tuple[RawEnclosure, ...] = ()
+    # The item's own picture as found (Media RSS thumbnail or image content, JSON Feed
+    # ``image``): untrusted, see :mod:`tuinews.formats.media_image`.
+    image: str = ""
 
 
 @dataclass

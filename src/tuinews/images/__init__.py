@@ -6,8 +6,11 @@ URL in the style's meta (:mod:`tuinews.images.marks`); once the article is on sc
 the cursor rests, the article pane finds those marks in its lines, and the image is
 fetched (:mod:`tuinews.images.loader`: the fetcher's limits, a disk cache), decoded off
 the UI thread (:mod:`tuinews.images.decode`) and drawn as lines of cells below its alt
-text: half blocks (:mod:`tuinews.images.cells`) or Kitty's Unicode placeholders
-(:mod:`tuinews.images.kitty`). docs/images.md has the design and the choice of library.
+text: half blocks (:mod:`tuinews.images.cells`), Kitty's Unicode placeholders
+(:mod:`tuinews.images.kitty`, through tmux: :mod:`tuinews.images.tmux`) or blank cells
+with a sixel image a row drawn after them (:mod:`tuinews.images.sixel`). The feed's own
+picture of an article goes on top of it (:mod:`tuinews.images.feed_image`).
+docs/images.md has the design and the choice of library.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 
-MODES = ("auto", "kitty", "halfblock", "off")  # the ``images`` setting
+MODES = ("auto", "kitty", "sixel", "halfblock", "off")  # the ``images`` setting
 META_KEY = "tuinews-image"  # in a Style's meta: (url, alt) of the image drawn there
 SIGN = "🌆"  # before an image's alt text (as Rich's Markdown draws it)
 MAX_IMAGES = 40  # images fetched for one article (the rest keep their alt text)
@@ -39,9 +42,10 @@ class Mark:
 def detect_mode(setting: str, env: Mapping[str, str] = os.environ) -> str:
     """The mode to draw images in: the setting's, unless "auto"; then Kitty's graphics
     protocol where the terminal is known to draw its Unicode placeholders (kitty,
-    Ghostty; not inside tmux, which passes them only when configured to), else half
-    blocks, which any colour terminal shows; "off" where colours are off (NO_COLOR, a
-    dumb terminal). Read from the environment: the terminal cannot be asked once Textual
+    Ghostty; inside tmux, half blocks here, and the article pane asks tmux whether its
+    passthrough reaches such a terminal: :mod:`tuinews.images.tmux`), else half blocks,
+    which any colour terminal shows; "off" where colours are off (NO_COLOR, a dumb
+    terminal). Read from the environment: the terminal cannot be asked once Textual
     reads its input."""
     if setting != "auto":
         return setting if setting in MODES else "off"

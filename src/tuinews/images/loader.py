@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tuinews.images import cells, decode, kitty
+from tuinews.images import cells, decode, kitty, sixel
 from tuinews.images.cache import DiskCache
 from tuinews.images.decode import MAX_BYTES, Refused
 from tuinews.links import safe_link
@@ -27,20 +27,31 @@ _NOT_IMAGES = ("text/", "application/json", "application/xml", "application/xhtm
 
 @dataclass(frozen=True)
 class Prepared:
-    """An image ready for the pane at one width: half-block lines, or for Kitty its cells
-    and the PNG to send (base64)."""
+    """An image ready for the pane at one width: half-block lines, for Kitty its cells
+    and the PNG to send (base64), for Sixel a sixel image for each of its rows."""
 
     columns: int
     rows: int
     lines: list[list[Segment]] | None = None
     kitty: str | None = None
+    sixel: tuple[str, ...] | None = None
 
 
-def prepare(body: bytes, content_type: str | None, width: int, mode: str) -> Prepared:
-    """Decode and draw (in a thread: tens of milliseconds for a large photo)."""
+def prepare(
+    body: bytes,
+    content_type: str | None,
+    width: int,
+    mode: str,
+    cell: tuple[int, int] = sixel.CELL,
+) -> Prepared:
+    """Decode and draw (in a thread: tens of milliseconds for a large photo; a Sixel
+    image a few hundred). ``cell``: a cell's size in pixels (Sixel draws pixels)."""
     # The pixels the cells can show at most: 1x2 a cell in half blocks; Kitty's CELL.
     if mode == "kitty":
         box = (width * kitty.CELL[0], cells.MAX_ROWS * kitty.CELL[1])
+    elif mode == "sixel":
+        width = max(1, width - 1)  # (a cell left right of it: see ImageLayer.overlay)
+        box = (width * cell[0], cells.MAX_ROWS * cell[1])
     else:
         box = (width, 2 * cells.MAX_ROWS)
     picture = decode.decode(body, content_type, box)
@@ -48,6 +59,8 @@ def prepare(body: bytes, content_type: str | None, width: int, mode: str) -> Pre
     if mode == "kitty":
         columns, rows = min(columns, kitty.MAX_CELLS), min(rows, kitty.MAX_CELLS)
         return Prepared(columns, rows, kitty=kitty.payload(picture, columns, rows))
+    if mode == "sixel":
+        return Prepared(columns, rows, sixel=tuple(sixel.rows_of(picture, columns, rows, cell)))
     return Prepared(columns, rows, lines=cells.half_blocks(picture, width))
 
 

@@ -43,6 +43,8 @@ def digest(article: Article) -> str:
     parts += (article.body,)
     if article.enclosures:  # (only then: an article without any keeps its old digest)
         parts += tuple(repr(e) for e in article.enclosures)
+    if article.image:  # (likewise: an article without one keeps its old digest)
+        parts += (f"image {article.image}",)
     return hashlib.sha1(
         "\x00".join(parts).encode("utf-8", "replace"), usedforsecurity=False
     ).hexdigest()
@@ -150,8 +152,8 @@ class Articles:
             if row is None:
                 cursor = db.execute(
                     "INSERT INTO articles (feed_id, uid, title, source, author, link, "
-                    "published, added, kind, body, text, digest) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "published, added, kind, body, text, digest, image) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         feed_id,
                         article.uid,
@@ -165,6 +167,7 @@ class Articles:
                         article.body,
                         article.text,
                         fingerprint,
+                        article.image,
                     ),
                 )
                 counts.new += 1
@@ -174,7 +177,7 @@ class Articles:
             elif row[1] != fingerprint:
                 db.execute(
                     "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
-                    "published = ?, kind = ?, body = ?, text = ?, digest = ?, "
+                    "published = ?, kind = ?, body = ?, text = ?, digest = ?, image = ?, "
                     "markdown = NULL WHERE id = ?",
                     (
                         article.title,
@@ -186,6 +189,7 @@ class Articles:
                         article.body,
                         article.text,
                         fingerprint,
+                        article.image,
                         row[0],
                     ),
                 )
@@ -239,7 +243,7 @@ class Articles:
             "SELECT a.id, a.feed_id, a.uid, a.title, "
             f"{SHOWN_SOURCE}, "
             "a.author, a.link, a.published, a.kind, a.body, a.text, a.markdown, a.read, a.starred, "
-            "a.full FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            "a.full, a.image FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),
         )
         if not rows:
@@ -262,6 +266,7 @@ class Articles:
             id=int(r[0]),
             feed_id=int(r[1]),
             full=str(r[14] or ""),
+            image=str(r[15] or ""),
             cached_markdown=str(r[11]) if r[11] is not None else None,
             enclosures=enclosures_of(self.database, int(r[0])),
         )

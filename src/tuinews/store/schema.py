@@ -336,6 +336,9 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE INDEX downloads_by_article ON downloads (article_id);
     """,
+    # 12: the feed's own picture of an article (Media RSS thumbnail, JSON Feed image),
+    # shown at its top when its body has none (issue 16): an http(s) URL or ''
+    "ALTER TABLE articles ADD COLUMN image TEXT NOT NULL DEFAULT ''",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.segment import Segment
+from rich.control import Control
+from rich.segment import ControlType, Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.color import Color
+from textual.filter import LineFilter
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.timer import Timer
+from textual.widget import Widget
 
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings, cache_dir
@@ -54,6 +60,15 @@ class ImageLayer:
         self._sent: list[int] = []  # Kitty image ids in the terminal for this article
         self._timer: Timer | None = None
         self._decoding: asyncio.Semaphore | None = None
+        self.env: Mapping[str, str] = {}
+        self.tmux = False  # Kitty's sequences wrapped for tmux's passthrough
+        self._ask_tmux = False  # "auto" in tmux: Kitty if tmux says so (with the 1st image)
+        self._tmux_answer: asyncio.Future[bool] | None = None
+        self.cell = (10, 20)  # a cell's pixels (Sixel): from the terminal, if it says
+        # id() of an image's line -> its row's sixel image and the image's width in cells
+        self._sixel_rows: dict[int, tuple[str, int]] = {}
+        self._hidden: Timer | None = None  # waiting for a dialog to close (Sixel)
+        self.filters: dict[int, LineFilter] = {}  # Textual's line filters, wrapped (Sixel)
 
     def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
         """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
@@ -61,7 +76,23 @@ class ImageLayer:
         from tuinews.images import detect_mode
 
         self.settings = settings
-        self.mode = detect_mode(env.get("TUINEWS_IMAGES") or settings.images, env)
+        setting = env.get("TUINEWS_IMAGES") or settings.images
+        self.mode = detect_mode(setting, env)
+        self.env, self.tmux = env, bool(env.get("TMUX"))
+        self._ask_tmux = setting == "auto" and self.tmux and self.mode == "halfblock"
+        if self.mode == "sixel":
+            from tuinews.images.sixel import cell_pixels  # (only in Sixel mode)
+
+            output = sys.__stdout__
+            self.cell = cell_pixels(output.fileno()) if output is not None else self.cell
+
+    def _send(self, data: str) -> None:
+        """Kitty's sequences to the terminal (through tmux's passthrough in tmux)."""
+        if self.tmux:
+            from tuinews.images.tmux import passthrough  # (with the first Kitty image)
+
+            data = passthrough(data)
+        self.write(data)
 
     # --- from the pane (UI thread) ---------------------------------------------------
 
@@ -73,10 +104,11 @@ class ImageLayer:
         self._handled.clear()
         self._below.clear()
         self._scanned = 0
+        self._sixel_rows.clear()  # (the lines put over them clear the pixels)
         if self._sent:
             from tuinews.images import kitty  # (loaded when they were sent)
 
-            self.write("".join(kitty.delete(image_id) for image_id in self._sent))
+            self._send("".join(kitty.delete(image_id) for image_id in self._sent))
             self._sent.clear()
         self._article = article_id
         if article_id is not None:
@@ -110,6 +142,49 @@ class ImageLayer:
             description="Fetching the article's images",
         )
 
+    def overlay(self, row: int, y: int, strip: Strip) -> Strip:
+        """The pane's line ``row``, drawn at ``y`` in it: with a Sixel image's row, its
+        cells, then (a control segment of no width, after the image's cells) a move to
+        the row's start, the row's sixel image and a move back to the end of the
+        image's cells, then the rest of the cells.
+        Not drawn while a dialog is over the screen (it would be painted over it),
+        scrolled sideways, or on the terminal's last line (a sixel image there scrolls
+        the terminal)."""
+        if not self._sixel_rows:
+            return strip
+        image, columns = self._sixel_rows.get(id(self.view.lines[row]), ("", 0))
+        if not image:
+            return strip
+        view = self.view
+        if not view.screen.is_active:
+            if self._hidden is None:  # drawn again when the dialog is gone
+                self._hidden = view.set_interval(0.2, self._shown_again)
+            return strip
+        region = view.scrollable_content_region
+        top = region.y + y
+        if view.scroll_offset.x or top >= view.app.size.height - 1:
+            return strip
+        # Right after the image's cells (the cells after it do not cover it), never at
+        # the line's end: a segment of no width there goes with what is right of the
+        # pane (its scroll bar), and would be lost. The cursor is put back where the
+        # cells after it go on.
+        width = strip.cell_length
+        cut = min(columns, width - 1)
+        left, right = strip.divide([cut, width])
+        there, back = Control.move_to(region.x, top), Control.move_to(region.x + cut, top)
+        drawn = Segment(
+            there.segment.text + image + back.segment.text,
+            None,
+            [(ControlType.CURSOR_FORWARD, 0)],
+        )
+        return Strip([*left, drawn, *right], width)
+
+    def _shown_again(self) -> None:
+        if self.view.screen.is_active and self._hidden is not None:
+            self._hidden.stop()
+            self._hidden = None
+            self.view.refresh()
+
     # --- the worker (on the event loop; the work in threads) -------------------------
 
     async def _load(
@@ -117,6 +192,8 @@ class ImageLayer:
     ) -> None:
         from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
 
+        if self._ask_tmux:
+            await self._settle_tmux()
         marks = await asyncio.to_thread(find_marks, lines, start)
         if generation != self._generation:
             return
@@ -134,6 +211,17 @@ class ImageLayer:
                 self._insert(mark, ready)
 
         await asyncio.gather(*(one(mark) for mark in marks))
+
+    async def _settle_tmux(self) -> None:
+        """In tmux with images "auto": Kitty's graphics if tmux says they reach a terminal
+        that draws them (asked once, in a thread: tmux answers in milliseconds)."""
+        from tuinews.images.tmux import kitty_passes  # (with the first image)
+
+        if self._tmux_answer is None:
+            self._tmux_answer = asyncio.ensure_future(asyncio.to_thread(kitty_passes, self.env))
+        if await self._tmux_answer and self._ask_tmux:
+            self.mode = "kitty"
+        self._ask_tmux = False
 
     async def _prepare(self, url: str, width: int, generation: int) -> Prepared | str | None:
         """The image ready to put in, or why it cannot be shown; None if another article
@@ -154,7 +242,7 @@ class ImageLayer:
             async with self._decoding:
                 if generation != self._generation:
                     return None
-                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode)
+                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode, self.cell)
         except Refused as refused:
             ready = str(refused)
         except Exception as error:  # an image must never take the app down
@@ -194,9 +282,13 @@ class ImageLayer:
             from tuinews.images import kitty  # (only in Kitty mode)
 
             image_id = kitty.new_id()
-            self.write(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
+            self._send(kitty.transmit(image_id, ready.kitty, ready.columns, ready.rows))
             self._sent.append(image_id)
             new = kitty.placeholder_lines(image_id, ready.columns, ready.rows)
+        elif ready.sixel is not None:
+            new = [[Segment(" " * ready.columns)] for _ in ready.sixel]
+            drawn = [(image, ready.columns) for image in ready.sixel]
+            self._sixel_rows.update(zip(map(id, new), drawn, strict=True))
         else:
             new = list(ready.lines or [])
         at = row + 1 + self._below.get(id(mark.line), 0)
@@ -220,3 +312,56 @@ def _weight(ready: Prepared | str) -> int:
     if isinstance(ready, str):
         return len(ready)
     return len(ready.kitty) if ready.kitty is not None else 200 * ready.columns * ready.rows
+
+
+class KeepsSixels(Widget):
+    """For the article pane (a base after its scrolling ones: Textual reads a widget's
+    default CSS along its first bases). Its lines' filters pass Sixel images through
+    untouched (Textual's colour filters rebuild every segment and drop the control flag
+    that keeps an image zero cells wide: it would be cut off as text past the line's
+    end), and its lines lose them while another screen is over this one."""
+
+    images: ImageLayer
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        if self.images.mode != "sixel":
+            return filters
+        kept = self.images.filters  # (the same wrapper each time: strips cache by filter)
+        return [kept.get(id(f)) or kept.setdefault(id(f), _KeepControls(f)) for f in filters]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The pane's lines, without Sixel images while another screen is over this one:
+        Textual then draws this screen under it from the lines it kept, through a tint
+        that would turn an image into text."""
+        lines = super().render_lines(crop)
+        if not self.images._sixel_rows or self.screen.is_active:
+            return lines
+        return [
+            Strip([s for s in line if not s.control], line.cell_length)
+            if any(s.control for s in line)
+            else line
+            for line in lines
+        ]
+
+
+class _KeepControls(LineFilter):
+    """A line filter that leaves control segments (a Sixel image) as they are."""
+
+    def __init__(self, inner: LineFilter) -> None:
+        super().__init__(inner.enabled)
+        self.inner = inner
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if not any(segment.control for segment in segments):
+            return self.inner.apply(segments, background)
+        out: list[Segment] = []
+        run: list[Segment] = []
+        for segment in segments:
+            if segment.control:
+                out += self.inner.apply(run, background) if run else []
+                out.append(segment)
+                run = []
+            else:
+                run.append(segment)
+        return out + (self.inner.apply(run, background) if run else [])

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 
@@ -29,6 +29,9 @@ from tuinews.render import (
     row_of,
 )
 from tuinews.store import Store
+
+if TYPE_CHECKING:
+    from tuinews.ui.widgets.article_images import ImageLayer
 
 POST_EVERY = 0.1  # seconds: how often the rest of a long article is handed to the pane
 QUIET = 0.15  # seconds without input before the rest of a long article is rendered
@@ -56,6 +59,7 @@ class Pane(Protocol):
     from the render thread."""
 
     store: Store | None
+    images: ImageLayer  # (its mode: a feed's picture is put on top unless "off")
     last_input: Callable[[], float]  # time.monotonic() of the user's last key or click
 
     def _reading_near_end(self) -> bool: ...  # (the pane's own, called from the thread)
@@ -251,9 +255,14 @@ class Renderer:
                 assert article.id is not None
                 store.cache_markdown(article.id, markdown)
         if article.full and not summary:
-            return f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
-        if article.full:
-            return markdown + f"\n\n---\n\n*{SUMMARY_NOTE}*"
+            markdown = f"{article.full}\n\n---\n\n*{FULL_NOTE}*"
+        elif article.full:
+            markdown += f"\n\n---\n\n*{SUMMARY_NOTE}*"
+        if article.image and self.pane.images.mode != "off":
+            # (string work, loaded with the first article that has a feed's picture)
+            from tuinews.images.feed_image import with_feed_image
+
+            markdown = with_feed_image(markdown, article.image)
         return markdown
 
     def _post(self, method: Callable[..., None], *args: object) -> None:

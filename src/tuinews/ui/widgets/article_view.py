@@ -28,7 +28,7 @@ from tuinews.store import Headline, Store
 from tuinews.ui.bindings import ARTICLE_BINDINGS
 from tuinews.ui.services import report_failure
 from tuinews.ui.textual_private import set_virtual_size
-from tuinews.ui.widgets.article_images import ImageLayer
+from tuinews.ui.widgets.article_images import ImageLayer, KeepsSixels
 from tuinews.ui.widgets.article_links import LinkKeys
 from tuinews.ui.widgets.article_render import Renderer, Request
 from tuinews.ui.widgets.scrolling import LinesView
@@ -47,7 +47,7 @@ BIG_RENDER = 1_000  # lines: a render this long is announced (kept_big) when kep
 SIDEWAYS = 4  # cells a left or right key scrolls (a code block wider than the pane)
 
 
-class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
+class ArticleView(LinkKeys, LinesView, KeepsSixels, can_focus=True, inherit_bindings=False):
     """Shows one article. The newest request wins; stale renders are dropped."""
 
     COMPONENT_CLASSES = {"article-view--match"}
@@ -365,7 +365,7 @@ class ArticleView(LinkKeys, LinesView, can_focus=True, inherit_bindings=False):
                 self._strips.clear()
             strip = self._line(row).apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
             self._strips[row] = strip
-        return strip
+        return self.images.overlay(row, y, strip)  # (a Sixel image's row: drawn after it)
 
     def _line(self, row: int) -> Strip:
         """Line ``row``, with the search words highlighted."""
