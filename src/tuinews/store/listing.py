@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from tuinews.store.database import Database
 from tuinews.store.feeds import Feeds
-from tuinews.store.found_sql import QuerySql
+from tuinews.store.found_sql import Expand, QuerySql
 from tuinews.store.order_sql import FEED_ORDER_SOURCE, fill_feed_order, order_sql
 from tuinews.store.pending import queue_read_in
 
@@ -86,14 +86,16 @@ def view_query(view: View, query: Query | None) -> Query | None:
     return Query([*saved.terms, *query.terms], query.words, query.hints, query.short)
 
 
-def found_sql(query: Query | None, now: int | None = None) -> QuerySql:
+def found_sql(
+    query: Query | None, now: int | None = None, expand: Expand | None = None
+) -> QuerySql:
     """The SQL of a view's query (``query_sql``; none for a view without one)."""
     if query is None:
         return QuerySql()
     # (the query language, ~10 ms: loaded with the first query, not for the first frame)
     from tuinews.store.query_sql import query_sql
 
-    return query_sql(query, now)
+    return query_sql(query, now, expand=expand)
 
 
 # The source shown: the user's name for the feed first (the local files' feed has none:
@@ -410,27 +412,15 @@ class Listing:
         self, view: View, query: Query | None = None, between: tuple[int, int] | None = None
     ) -> int:
         """How many unread articles a view (a saved search) lists, and a search in it;
-        ``between``: only those whose ids are in this range (a refresh's new articles:
-        the index is read in it only, see ``countable_upto``)."""
+        ``between``: only those whose ids are in this range, from the first (a range of
+        new articles: ``RangeCounts``, which the Store's ``unread_count`` hands it to)."""
         unread = replace(view, unread_only=True)
         found = found_sql(view_query(unread, query))
         hidden = self.hidden_for(unread, found.with_hidden)
-        if between is not None and between[0] <= 1:  # (every article up to an id)
+        if between is not None:
+            if between[0] > 1:
+                raise ValueError("a range of new articles is counted by RangeCounts")
             found.where.append(f"a.id <= {int(between[1])}")
-        elif between is not None:
-            # The articles of the range one by one (NOT INDEXED: by id, never an index
-            # of the whole store), the index read in the range only: a few ms for a
-            # refresh's batch of new articles, where the whole count reads every match
-            # (100-300 ms for a common word at 100,000 articles).
-            low, high = int(between[0]), int(between[1])
-            found.within = (low, high)
-            clauses, values = view_clauses(
-                unread, *found.conditions(), hidden, hidden_articles=not found.with_hidden
-            )
-            sql = f"SELECT COUNT(*) FROM articles a NOT INDEXED WHERE a.id BETWEEN {low} AND {high}"
-            sql += "".join(f" AND ({clause})" for clause in clauses)
-            with self.database.aside() as db:  # (not behind the reload of the headlines)
-                return int(db.execute(sql, values).fetchone()[0])
         sql, values = select_sql("COUNT(*)", unread, found, order="", hidden=hidden)
         return int(self.database.read(sql, values)[0][0])
 
@@ -446,7 +436,7 @@ class Listing:
             from tuinews.store.query_sql import reads_index
 
             words = reads_index(query)
-        with self.database.aside() as db:  # (as the counts of a range: see unread_count)
+        with self.database.aside() as db:  # (as the counts of a range: range_counts)
             newest, waiting = db.execute(
                 "SELECT (SELECT max(id) FROM articles), "
                 "(SELECT min(id) FROM fts_pending WHERE id > ?)",
