@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 
 from tests.builders import article
-from tuinews.query import Words
+from tuinews.query import Words, parse_query
 from tuinews.query.rules import make_rule
 from tuinews.store import Store, View
-from tuinews.store.prefix_terms import MAX_TERMS, prefix_terms
+from tuinews.store.prefix_terms import MAX_TERMS, prefix_terms, prefix_words
 from tuinews.store.query_sql import fts_term
 from tuinews.ui.widgets.search_counts import SearchCounts
 
@@ -156,14 +156,19 @@ def test_a_prefix_stands_for_the_terms_of_the_index_that_begin_with_it(store: St
     body = " ".join(["Election", "elections", "électoral", "elk", *many])
     store.upsert_articles(feed.id, [article("1", "Markets", body)])
     with store.database.aside() as db:
-        expand = prefix_terms(db)
+        asked = ["elect", "ELECTIONS", "electz", "ele", "élect", "vote0", "vote", "Elk"]
+        expand = prefix_terms(db, asked)
         assert expand("elect") == ["election", "elections", "electoral"]  # (folded)
         assert expand("ELECTIONS") == ["elections"]
+        assert expand("elk") is None  # (three letters)
+        assert expand("markets") is None  # not asked for: a prefix
         assert expand("electz") is None  # none: a prefix finding nothing, as it is
         assert expand("ele") is None  # three letters: the index's own prefix entries
         assert expand("élect") is None  # not ASCII: as FTS5 tokenizes it
         assert expand("vote0") == many[:10]
         assert expand("vote") is None  # more terms than are looked up: a prefix
+    query = parse_query('title:elect -(c OR "d e") "f g" h* ')
+    assert prefix_words(query) == {"elect", "c", "h"}  # (a phrase is no prefix)
     words = Words(("climate", "chan"), field="title", start=True)
     assert fts_term(words, lambda word: ["change", "changes"]) == (
         'title : (^"climate change" OR ^"climate changes")'

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from tuinews.store.database import Database
 from tuinews.store.listing import Listing, View, found_sql, view_clauses, view_query
-from tuinews.store.prefix_terms import prefix_terms
+from tuinews.store.prefix_terms import prefix_terms, prefix_words
+from tuinews.store.query_sql import reads_index
 
 if TYPE_CHECKING:
     from tuinews.query import Query
@@ -44,6 +45,25 @@ class RangeCounts:
             return self.unread_counts_in([view], between, query)[0]
         return self.listing.unread_count(view, query, between)
 
+    def countable_upto_each(self, views: Sequence[View], after: Sequence[int]) -> list[int]:
+        """``Listing.countable_upto`` of each view, after the id given for it, in one
+        statement for each id (one statement a view was 20 for 20 saved searches)."""
+        words = [reads_index(asked) if (asked := view_query(v, None)) else False for v in views]
+        found: dict[int, tuple[int, int | None]] = {}
+        with self.database.aside() as db:
+            for last in sorted(set(after)):
+                newest, waiting = db.execute(
+                    "SELECT (SELECT max(id) FROM articles), "
+                    "(SELECT min(id) FROM fts_pending WHERE id > ?)",
+                    (last,),
+                ).fetchone()
+                found[last] = (int(newest or 0), None if waiting is None else int(waiting))
+        upto: list[int] = []
+        for last, reads in zip(after, words, strict=True):
+            newest, waiting = found[last]
+            upto.append(max(last, newest if waiting is None or not reads else waiting - 1))
+        return upto
+
     def unread_counts_in(
         self, views: Sequence[View], between: tuple[int, int], query: Query | None = None
     ) -> list[int]:
@@ -55,10 +75,11 @@ class RangeCounts:
         unread = [replace(view, unread_only=True) for view in views]
         wanted = [view_query(view, query) for view in unread]
         hidden_feeds = self.listing.feeds.hidden_feed_ids()
+        prefixes = set().union(*(prefix_words(asked) for asked in wanted if asked is not None))
         with self.database.aside() as db:
-            expand = prefix_terms(db)
             db.execute("BEGIN")  # (the terms and the counts: one snapshot)
             try:
+                expand = prefix_terms(db, prefixes)
                 sums: list[str] = []
                 values: list[object] = []
                 for view, asked in zip(unread, wanted, strict=True):

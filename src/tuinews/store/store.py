@@ -248,6 +248,7 @@ class Store:
         self.unread_count = ranges.unread_count
         self.unread_counts_in = ranges.unread_counts_in
         self.countable_upto = listing.countable_upto
+        self.countable_upto_each = ranges.countable_upto_each
         self.highlight_matches = highlights.highlight_matches
 
         # Saved searches and rules

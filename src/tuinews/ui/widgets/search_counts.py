@@ -43,18 +43,12 @@ class SearchCounts:
         None if cancelled."""
         known = self.counted  # (one snapshot: the UI thread replaces it whole)
         counts: Counted = {}
+        added = [q for q in queries if new_only and q in known]  # (the others: in full)
+        views = [View(search=query) for query in added]
+        uptos = store.countable_upto_each(views, [known[q][0] for q in added]) if added else []
         ranges: dict[tuple[int, int], list[str]] = {}  # the queries of each new range
-        for query in queries:
-            if cancelled():
-                return None
-            view = View(search=query)
-            last = known.get(query) if new_only else None
-            if last is None:  # in full: every article up to the newest (those waiting
-                # for the index are not found by words until indexed, as in any search)
-                upto = store.countable_upto(View())
-                counts[query] = (upto, store.unread_count(view, between=(1, upto)))
-                continue
-            upto = store.countable_upto(view, last[0])
+        for query, upto in zip(added, uptos, strict=True):
+            last = known[query]
             if upto > last[0]:
                 ranges.setdefault((last[0] + 1, upto), []).append(query)
             else:
@@ -65,6 +59,15 @@ class SearchCounts:
             if cancelled():
                 return None
             more = store.unread_counts_in([View(search=q) for q in asked], (low, upto))
-            for query, added in zip(asked, more, strict=True):
-                counts[query] = (upto, known[query][1] + added)
+            for query, count in zip(asked, more, strict=True):
+                counts[query] = (upto, known[query][1] + count)
+        for query in queries:
+            if query in counts or query in added:
+                continue
+            if cancelled():
+                return None
+            # In full: every article up to the newest (those waiting for the index are
+            # not found by words until indexed, as in any search).
+            upto = store.countable_upto(View())
+            counts[query] = (upto, store.unread_count(View(search=query), between=(1, upto)))
         return {query: counts[query] for query in queries}
