@@ -74,12 +74,14 @@ class RangeCounts:
         low, high = int(between[0]), int(between[1])
         unread = [replace(view, unread_only=True) for view in views]
         wanted = [view_query(view, query) for view in unread]
-        hidden_feeds = self.listing.feeds.hidden_feed_ids()
         prefixes = set().union(*(prefix_words(asked) for asked in wanted if asked is not None))
         with self.database.aside() as db:
             db.execute("BEGIN")  # (the terms and the counts: one snapshot)
             try:
                 expand = prefix_terms(db, prefixes)
+                # (here, not on the store's main connection: behind the headlines' reload)
+                rows = db.execute("SELECT id FROM feeds WHERE hidden = 1").fetchall()
+                hidden_feeds = tuple(int(row[0]) for row in rows)
                 sums: list[str] = []
                 values: list[object] = []
                 for view, asked in zip(unread, wanted, strict=True):
