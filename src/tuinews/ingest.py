@@ -154,6 +154,25 @@ class _Fetched:
 
 
 _worker_stores: dict[str, Store] = {}
+RuleText = tuple[str, str, str]  # a rule as a worker is sent it: name, match, action
+_worker_rules: dict[tuple[RuleText, ...], tuple[Rule, ...]] = {}
+
+
+def rule_texts(rules: Sequence[Rule]) -> tuple[RuleText, ...]:
+    """The rules as text, to send to a worker: sent as made (their queries parsed), 50
+    rules took 0.8 ms a feed to pickle and unpickle, a quarter of what they cost a
+    refresh; as text, 0.1 ms, and each worker makes them once (``_rules_from``)."""
+    return tuple((rule.name, rule.match, rule.action.text) for rule in rules)
+
+
+def _rules_from(texts: tuple[RuleText, ...]) -> tuple[Rule, ...]:
+    """In a worker: the rules of these texts, made once (the last ones kept). They were
+    checked where they were read, and make the same rules here."""
+    rules = _worker_rules.get(texts)
+    if rules is None:
+        _worker_rules.clear()
+        rules = _worker_rules[texts] = tuple(make_rule(*text) for text in texts)
+    return rules
 
 
 def _parse_and_store(
@@ -164,13 +183,14 @@ def _parse_and_store(
     keep: int,
     keep_days: int,
     fetched: _Fetched,
-    rules: tuple[Rule, ...] = (),
+    rules: tuple[RuleText, ...] = (),
 ) -> tuple[ParsedFeed, UpsertCounts]:
     """In a worker: parse, then store with the worker's own connection (one per process),
     so that SQLite's work runs beside the parent's fetching instead of competing with it
     for the parent's GIL. The articles and the feed's new validators go in one
-    transaction, and the ``rules`` run on the new articles in it; the articles are
-    indexed for search a thousand at a time (the refresh indexes the rest at its end).
+    transaction, and the ``rules`` (``rule_texts``) run on the new articles in it; the
+    articles are indexed for search a thousand at a time (the refresh indexes the rest
+    at its end).
     The articles are not sent back."""
     parsed = parse_feed(body, url)
     store = _worker_stores.get(db)
@@ -184,7 +204,7 @@ def _parse_and_store(
             keep_days=keep_days,
             index_now=False,
             success=fetched.success(parsed),
-            rules=rules,
+            rules=_rules_from(rules) if rules else (),
         )
     return ParsedFeed(parsed.title, parsed.site_url, parsed.ttl_minutes), counts
 
@@ -255,7 +275,15 @@ class Refresher:
         db = self._worker_db
         if db is not None:
             return await self._in_worker(
-                _parse_and_store, body, url, db, feed.id, keep, keep_days, fetched, self.rules
+                _parse_and_store,
+                body,
+                url,
+                db,
+                feed.id,
+                keep,
+                keep_days,
+                fetched,
+                rule_texts(self.rules),
             )
         parsed = await self.parse(body, url)
         counts = await asyncio.to_thread(

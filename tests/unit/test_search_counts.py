@@ -68,14 +68,14 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
         ],
         index_now=False,
     )
-    asked: list[tuple[int, int] | None] = []
-    real = store.unread_count
+    asked: list[tuple[tuple[str | None, ...], tuple[int, int]]] = []
+    real = store.unread_counts_in
 
-    def spy(view: View, query: object = None, between: tuple[int, int] | None = None) -> int:
-        asked.append(between)
-        return real(view, between=between)
+    def spy(views: list[View], between: tuple[int, int]) -> list[int]:
+        asked.append((tuple(v.search for v in views), between))
+        return real(views, between)
 
-    store.unread_count = spy  # type: ignore[method-assign]
+    store.unread_counts_in = spy  # type: ignore[method-assign]
     counted = counts.count(store, QUERIES, new_only=True)
     assert counted is not None
     # The searches without words count the new articles now, the others once indexed.
@@ -85,15 +85,17 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
         "markets -sponsored": 1,
         "tag:world": 5,
     }
-    assert asked == [(first + 1, first + 3), (first + 1, first + 3)]
+    # Only the new articles were read, the searches without words in one statement.
+    assert asked == [(("is:unread", "tag:world"), (first + 1, first + 3))]
     counts.counted = counted
     store.index_pending()
     asked.clear()
     counted = counts.count(store, QUERIES, new_only=True)
     assert counted is not None
-    # Only the new articles were read, and the counts are the full ones.
-    assert asked == [(first + 1, first + 3), (first + 1, first + 3)]
-    store.unread_count = real  # type: ignore[method-assign]
+    # Only the new articles were read (the two searches with words: one statement),
+    # and the counts are the full ones.
+    assert asked == [(("kyiv OR kharkiv", "markets -sponsored"), (first + 1, first + 3))]
+    store.unread_counts_in = real  # type: ignore[method-assign]
     assert {q: c for q, (_, c) in counted.items()} == full(store)
     assert full(store) == {
         "kyiv OR kharkiv": 2,
@@ -104,7 +106,7 @@ def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
     counts.counted = counted
     # Nothing new: nothing read again.
     asked.clear()
-    store.unread_count = spy  # type: ignore[method-assign]
+    store.unread_counts_in = spy  # type: ignore[method-assign]
     assert counts.count(store, QUERIES, new_only=True) == counted
     assert asked == []
 

@@ -4,9 +4,12 @@ shows, without loading the language (~10 ms of start-up)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 INDEX = "articles_fts"  # the full-text index (a rule's new articles: another one, see rule_sql)
+# The terms of the index a prefix stands for (None: leave it a prefix): query_sql.fts_term.
+Expand = Callable[[str], Sequence[str] | None]
 
 
 @dataclass
@@ -17,7 +20,8 @@ class QuerySql:
     are wanted (``is:hidden``), so the views must not leave them out (pass it to the
     store's listing methods); ``index``: the full-text index the conditions read;
     ``few``: the conditions are for a few articles (see query_sql._FEW_IN_FEED); ``within``: their
-    ids are in this range (the index is read in it only)."""
+    ids are in this range (the index is read in it only); ``expand``: the prefixes' terms
+    (see query_sql.fts_term)."""
 
     match: str | None = None
     where: list[str] = field(default_factory=list)
@@ -26,6 +30,7 @@ class QuerySql:
     index: str = INDEX
     few: bool = False
     within: tuple[int, int] | None = None
+    expand: Expand | None = None
 
     @property
     def _found(self) -> str:

@@ -12,6 +12,7 @@ operators in a ``MATCH`` are the ``AND``, ``OR``, brackets, ``^`` and ``:`` writ
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from tuinews.query import (
     Age,
@@ -30,9 +31,9 @@ from tuinews.query import (
     mentions_hidden,
     words_only,
 )
-from tuinews.store.found_sql import INDEX, QuerySql
+from tuinews.store.found_sql import INDEX, Expand, QuerySql
 
-__all__ = ["INDEX", "QuerySql", "fts_expression", "fts_term", "query_sql", "reads_index"]
+__all__ = ["INDEX", "Expand", "QuerySql", "fts_expression", "fts_term", "query_sql", "reads_index"]
 
 _STATE_SQL = {
     "unread": "a.read = 0",
@@ -89,26 +90,36 @@ _FEW_TAGGED = (
 )
 
 
-def fts_term(words: Words) -> str:
+def _phrase(words: Sequence[str], prefix: bool, start: bool) -> str:
+    phrase = '"' + " ".join(words).replace('"', '""') + '"' + ("*" if prefix else "")
+    return "^" + phrase if start else phrase
+
+
+def fts_term(words: Words, expand: Expand | None = None) -> str:
     """One FTS5 term: the words as a quoted phrase, maybe a prefix, maybe at the start
-    of a column, maybe in one column."""
-    term = '"' + " ".join(words.words).replace('"', '""') + '"'
-    if words.prefix:
-        term += "*"
-    if words.start:
-        term = "^" + term
+    of a column, maybe in one column. ``expand``: the index's terms a prefix stands for,
+    for a search in a range of ids: the phrase becomes one phrase per term, joined by
+    OR, which FTS5 reads in the range only, where a prefix's entries are merged over
+    the whole index first (3-4 ms for a common word at 100,000 articles, against 0.3)."""
+    terms = expand(words.words[-1]) if words.prefix and expand is not None else None
+    if terms:
+        head = words.words[:-1]
+        choices = [_phrase((*head, t), False, words.start) for t in terms]
+        term = choices[0] if len(choices) == 1 else "(" + " OR ".join(choices) + ")"
+    else:
+        term = _phrase(words.words, words.prefix, words.start)
     if words.field:
         term = f"{words.field} : {term}"
     return term
 
 
-def fts_expression(term: Term) -> str:
+def fts_expression(term: Term, expand: Expand | None = None) -> str:
     """The FTS5 expression of a term made of words only (see ``words_only``)."""
     if isinstance(term, Words):
-        return fts_term(term)
+        return fts_term(term, expand)
     if isinstance(term, All | Any):
         joint = " AND " if isinstance(term, All) else " OR "
-        return "(" + joint.join(fts_expression(t) for t in term.terms) + ")"
+        return "(" + joint.join(fts_expression(t, expand) for t in term.terms) + ")"
     raise TypeError(f"not made of words only: {term!r}")
 
 
@@ -119,7 +130,7 @@ def _group(term: All | Any, sql: QuerySql, now: int) -> str:
     if words:
         joint = All(tuple(words)) if isinstance(term, All) else Any(tuple(words))
         parts.append(sql.matching)
-        sql.params.append(fts_expression(joint if len(words) > 1 else words[0]))
+        sql.params.append(fts_expression(joint if len(words) > 1 else words[0], sql.expand))
     parts += [_condition(t, sql, now) for t in term.terms if not words_only(t)]
     return "(" + (" AND " if isinstance(term, All) else " OR ").join(parts) + ")"
 
@@ -146,11 +157,11 @@ def _condition(term: Term, sql: QuerySql, now: int) -> str:
         sql.params += [term.tag, term.tag + "/", term.tag + "0"] * 2
         return _FEW_TAGGED if sql.few else _TAGGED
     if words_only(term):
-        sql.params.append(fts_expression(term))
+        sql.params.append(fts_expression(term, sql.expand))
         return sql.matching
     if isinstance(term, Not):
         if words_only(term.term):
-            sql.params.append(fts_expression(term.term))
+            sql.params.append(fts_expression(term.term, sql.expand))
             return sql.not_matching
         return f"NOT ({_condition(term.term, sql, now)})"
     if isinstance(term, All | Any):
@@ -181,18 +192,19 @@ def query_sql(
     *,
     few: bool = False,
     within: tuple[int, int] | None = None,
+    expand: Expand | None = None,
 ) -> QuerySql:
     """The SQL for a query (an empty one for None). ``now`` (Unix seconds, the clock by
     default) is what ``age:`` counts from; ``index``: the full-text index to read (a
     table of the same columns); ``few``: for a few articles (a feed's new ones), whose
-    ids are ``within`` this range if given."""
-    sql = QuerySql(index=index, few=few, within=within)
+    ids are ``within`` this range if given; ``expand``: see ``fts_term``."""
+    sql = QuerySql(index=index, few=few, within=within, expand=expand)
     if query is None:
         return sql
     clock = int(time.time()) if now is None else now
     found = [term for term in query.terms if words_only(term)]
     if found:
-        sql.match = " AND ".join(fts_expression(term) for term in found)
+        sql.match = " AND ".join(fts_expression(term, sql.expand) for term in found)
     # Terms reading the index (exclusions of words, groups with words) last: cheap
     # filters first.
     others = [term for term in query.terms if not words_only(term)]

@@ -19,6 +19,7 @@
 - :class:`~.rule_sql.RuleRunner`: rules applied to what is stored (at ingest they run in
   ``Articles.upsert_articles``'s transaction);
 - :class:`~.highlight_sql.Highlights`: which headlines of a page the highlights match;
+- :class:`~.range_counts.RangeCounts`: views' counts over a range of new articles;
 - :class:`~.enclosures.Downloads`: enclosures' downloads (the enclosures themselves are
   written and read with their articles).
 
@@ -50,6 +51,7 @@ from tuinews.store.search_index import SearchIndex
 if TYPE_CHECKING:
     from tuinews.store.accounts import Account, Accounts
     from tuinews.store.highlight_sql import Highlights
+    from tuinews.store.range_counts import RangeCounts
     from tuinews.store.rule_sql import RuleCounts, RuleRunner
     from tuinews.store.saved import Saved, SavedSearch, SearchExists, StoredRule
     from tuinews.store.sync import SyncItems
@@ -126,7 +128,7 @@ class Later:
 
 
 def _later_parts(
-    database: Database, feeds: Feeds, articles: Articles, index: SearchIndex
+    database: Database, feeds: Feeds, articles: Articles, index: SearchIndex, listing: Listing
 ) -> dict[str, Later]:
     """The parts made when first used (see the module's docstring)."""
 
@@ -166,7 +168,13 @@ def _later_parts(
 
         return Transfer(database, articles, index)
 
-    makers = (accounts, sync, saved, rules, highlights, transfer)
+    def ranges() -> object:
+        # (the query language, ~10 ms: made when the first count is asked for)
+        from tuinews.store.range_counts import RangeCounts
+
+        return RangeCounts(database, listing)
+
+    makers = (accounts, sync, saved, rules, highlights, transfer, ranges)
     parts = {make.__name__: Later(make) for make in makers}
     return parts
 
@@ -189,10 +197,12 @@ class Store:
             saved = Saved(database)
             rules = RuleRunner(database, index)
             highlights = Highlights(database)
+            ranges = RangeCounts(database, listing)
         else:
-            later = _later_parts(database, feeds, articles, index)
+            later = _later_parts(database, feeds, articles, index, listing)
             transfer, accounts, sync = later["transfer"], later["accounts"], later["sync"]
             saved, rules, highlights = later["saved"], later["rules"], later["highlights"]
+            ranges = later["ranges"]
 
         # The file
         self.path = database.path
@@ -235,8 +245,10 @@ class Store:
         self.headlines = listing.headlines
         self.counts = listing.counts
         self.mark_view_read = listing.mark_view_read
-        self.unread_count = listing.unread_count
+        self.unread_count = ranges.unread_count
+        self.unread_counts_in = ranges.unread_counts_in
         self.countable_upto = listing.countable_upto
+        self.countable_upto_each = ranges.countable_upto_each
         self.highlight_matches = highlights.highlight_matches
 
         # Saved searches and rules
