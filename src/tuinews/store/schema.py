@@ -336,6 +336,19 @@ MIGRATIONS: list[Migration] = [
     );
     CREATE INDEX downloads_by_article ON downloads (article_id);
     """,
+    # 12: headlines by title in natural order, as the feeds are ("item 2" before "item 10",
+    # case left out): title_key is natural_key(title) (tuinews.query.orders; a function of
+    # the store's connections), written with the title (store/articles.py, transfer.py),
+    # and articles_by_title is over it (the first page stays an index scan). A column, not
+    # an index on natural_key(title): any SQLite client may still write the table. Every
+    # row is written once: about 10-20 s at 100,000 articles (1.4 GB).
+    """
+    ALTER TABLE articles ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+    UPDATE articles SET title_key = natural_key(title);
+    DROP INDEX IF EXISTS articles_by_title;
+    CREATE INDEX articles_by_title
+        ON articles (title_key, id DESC, feed_id, read, starred, hidden);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
