@@ -77,7 +77,7 @@ def test_an_image_in_a_list_item_a_quote_or_a_heading_goes_below_its_text() -> N
 
 
 def _paragraph(rng: random.Random, serial: list[int]) -> tuple[str, list[str]]:
-    """A random paragraph with inline images, links, emphasis and line breaks; the words
+    """A random paragraph with inline images, links, emphasis, code and line breaks; the words
     it must show, in order (its text, then its images' alt texts)."""
 
     def word() -> str:
@@ -105,10 +105,13 @@ def _paragraph(rng: random.Random, serial: list[int]) -> tuple[str, list[str]]:
             text = [word() for _ in range(rng.randint(1, 3))]
             parts.append(f"*{' '.join(text)}*")
             words += text
+        elif roll < 0.28:
+            words.append(word())
+            parts.append(f"`{words[-1]}`")
         else:
             words.append(word())
             parts.append(words[-1])
-        parts.append(rng.choice([" ", " ", " ", "\n", "  "]))
+        parts.append(rng.choice([" ", " ", " ", "\n", "  ", "\\\n"]))  # (\ + newline: a break)
     return "".join(parts).strip(), [*words, *alts]
 
 
