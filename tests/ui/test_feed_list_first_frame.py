@@ -62,3 +62,36 @@ async def test_the_first_frame_of_the_feed_list_has_rules_not_counts(
     # the counts shown (10 unread, or 9 once the first article shown is read), whole
     assert re.fullmatch(r"All articles +(10|9)", rows[0]), rows[0]
     assert re.fullmatch(r"Unread +(10|9)", rows[1]) and rows[2] == "Starred", rows[:3]
+
+
+async def test_counts_changed_while_the_list_is_hidden_are_shown_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows made again while the list is hidden (``f``) are made for the width it had:
+    shown again at that width, their counts are whole (they were made for a guess, 24
+    cells, and never made again: the count was cut off, or drawn as the separator)."""
+    drawn: list[str] = []
+    render_line = FeedList.render_line
+
+    def recorded(self: FeedList, y: int) -> Strip:
+        strip = render_line(self, y)
+        drawn.append(strip.text)
+        return strip
+
+    monkeypatch.setattr(FeedList, "render_line", recorded)
+    settings = Settings(refresh_on_start=False)
+    app = TuinewsApp(store=tagged_store(), start=lambda **_: Opened(View()), settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: any("feed 2" in text for text in drawn))
+        feeds = app.screen.query_one(FeedList)
+        await wait_for(pilot, lambda: feeds.entries[1].unread == 9)  # the first shown is read
+        await pilot.press("f")  # hidden
+        await wait_for(pilot, lambda: not feeds.region.width)
+        await pilot.press("m")  # the article shown (read) unread again: 10 unread
+        await wait_for(pilot, lambda: feeds.entries[1].unread == 10)
+        drawn.clear()
+        await pilot.press("f")  # shown again
+        await wait_for(pilot, lambda: any("feed 2" in text for text in drawn))
+    rows = [text.rstrip() for text in drawn]
+    assert any(re.fullmatch(r"Unread +10", row) for row in rows), rows[:4]
+    assert not any(re.fullmatch(r"\s*\d+\s*", row) for row in rows)

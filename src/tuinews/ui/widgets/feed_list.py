@@ -29,6 +29,7 @@ from tuinews.ui.widgets.feed_tree import (
     Entry,
     host_of,
     in_folder,
+    list_width,
     load_folded,
     prompt,
     save_folded,
@@ -138,7 +139,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
     def _searches_counted(self, counted: Counted) -> None:
         self._search_counts.counted = counted
         counts = {query: count for query, (_, count) in counted.items()}
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         for index, entry in enumerate(self.entries):
             query = entry.view.search
             if query is not None and query in counts and entry.unread != counts[query]:
@@ -191,7 +192,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         for entry in entries:
             if entry is not None and entry.feed is not None:
                 entry.account = self._account_host(entry.feed)
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         self._prompts_width = width if self.scrollable_content_region.width else 0  # (guess)
         kept = [entry for entry in entries if entry is not None]
         if self._same_entries(kept):
@@ -271,7 +272,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             feeds = [changed[0] if f.id == feed_id else f for f in feeds]
             unread = unread if changed[0].hidden else max(0, unread + delta)
             self._shown = (feeds, (total, unread, starred))
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         for index, entry in enumerate(self.entries):
             if entry.view.starred_only:
                 continue
@@ -315,7 +316,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         """Change the Starred count after starring or unstarring an article."""
         feeds, (total, unread, starred) = self._shown
         self._shown = (feeds, (total, unread, max(0, starred + delta)))
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         for index, entry in enumerate(self.entries):
             if entry.view == View(starred_only=True):
                 entry.unread = max(0, entry.unread + delta)

@@ -84,6 +84,12 @@ def prompt(entry: Entry, width: int, saved_mark: str) -> Text:
     return Text.assemble(label, " ", Text(count, style="dim"), no_wrap=True, overflow="crop")
 
 
+def list_width(width: int, made_for: int) -> int:
+    """The width to make rows for: the list's; hidden (0), the one its rows were last made
+    for (or a guess: they are made again before the list is drawn)."""
+    return max(10, width or made_for or 24)
+
+
 def is_folder_tag(tag: str) -> bool:
     """``a/b``: a folder; ``a``, ``/a``, ``a/`` and ``a//b`` are not."""
     return "/" in tag and all(tag.split("/"))
