@@ -69,13 +69,14 @@ class _HoldsImages(TextElement):
 
     images: list[ImageMark]
 
-    @classmethod
-    def held(cls, element: _HoldsImages, token: Token) -> None:
-        element.images = []
+    def hold(self, token: Token) -> None:
+        """The images :func:`hold_images` took out of it (its opening token's meta); the
+        alt text plain text, never markup."""
+        self.images = []
         for src, alt in (token.meta or {}).get(IMAGES, ()):
             mark = ImageMark(src, False)
             mark.text = Text(alt)
-            element.images.append(mark)
+            self.images.append(mark)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if not self.images:
@@ -93,7 +94,7 @@ class ImageParagraph(_HoldsImages, Paragraph):
     @classmethod
     def create(cls, markdown: Markdown, token: Token) -> ImageParagraph:
         element = cls(justify=markdown.justify or "left")
-        cls.held(element, token)
+        element.hold(token)
         return element
 
 
@@ -103,5 +104,5 @@ class ImageHeading(_HoldsImages, Heading):
     @classmethod
     def create(cls, markdown: Markdown, token: Token) -> ImageHeading:
         element = cls(token.tag)
-        cls.held(element, token)
+        element.hold(token)
         return element
