@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.builders import article
 from tuinews.query.orders import natural_key
 from tuinews.store import Store, View
-from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION, upgrade_note
 
 TITLES = ["apple item 10", "Apple item 2", "banana", "apple item 1", "apple item 02b", "Apple"]
 NATURAL = ["Apple", "apple item 1", "Apple item 2", "apple item 02b", "apple item 10", "banana"]
@@ -69,3 +69,10 @@ def test_an_older_database_gets_the_title_keys_of_its_articles(tmp_path: Path) -
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         keys = db.execute("SELECT title, title_key FROM articles").fetchall()
     assert all(key == natural_key(title) for title, key in keys)
+
+
+def test_the_user_is_told_that_the_database_is_updated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path, isolation_level=None) as old:
+        old.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    assert upgrade_note(path) == "updating the database for this version (once)"
