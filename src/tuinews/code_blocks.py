@@ -20,6 +20,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 
 from tuinews.images.marks import ImageMark
+from tuinews.inline_images import ImageHeading, ImageParagraph, hold_images
 from tuinews.link_numbers import LinkNumbers, inline_tags, number_links
 
 if TYPE_CHECKING:
@@ -57,11 +58,14 @@ class CodeMarkdown(Markdown):
         "fence": _CodeMark,
         "code_block": _CodeMark,
         "image": ImageMark,  # its URL kept for the article pane (tuinews.images)
+        "paragraph_open": ImageParagraph,  # its images below it, never glued to its text
+        "heading_open": ImageHeading,
     }
 
     def __init__(self, markup: str, links: LinkNumbers | None = None) -> None:
         super().__init__(markup, hyperlinks=False)
         self.codes: list[tuple[str, str, str]] = []  # code, lexer, theme
+        hold_images(self.parsed)  # images in a paragraph: drawn below it (tuinews.inline_images)
         # Links numbered where they are (tuinews.link_numbers), their URLs listed at the end
         self.link_theme = None if links is None else number_links(self.parsed, links)
         if self.link_theme is not None:

@@ -192,7 +192,7 @@ def explained(db: Path, sql: str) -> str:
     [
         ("a.published DESC, a.id DESC", "articles_list"),
         ("a.published ASC, a.id ASC", "articles_list"),
-        ("a.title COLLATE NOCASE, a.id DESC", "articles_by_title"),
+        ("a.title_key, a.id DESC", "articles_by_title"),  # (natural order: title_key)
     ],
 )
 def test_the_first_page_of_an_order_is_an_index_scan(

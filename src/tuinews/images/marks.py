@@ -13,11 +13,12 @@ from tuinews.images import META_KEY, SIGN
 
 
 class ImageMark(ImageItem):
-    """``![alt](url)``: "🌆 alt", the alt text carrying (url, alt)."""
+    """``![alt](url)``: "🌆 alt" on a line of its own (after the paragraph it is in:
+    :mod:`tuinews.inline_images`), the alt text carrying (url, alt)."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         alt = self.text.plain if self.text else ""
         title = self.text or Text(self.destination.strip("/").rsplit("/", 1)[-1])
         if self.destination:
             title.stylize(Style(meta={META_KEY: (self.destination, alt)}))
-        yield Text.assemble(f"{SIGN} ", title, " ", end="")
+        yield Text.assemble(f"{SIGN} ", title)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tuinews.models import Article, BodyKind
+from tuinews.query.orders import natural_key
 from tuinews.store.adopt import Guessed, adopt_in, confirm_in, guessed_in, settle_in
 from tuinews.store.database import Database
 from tuinews.store.enclosures import enclosures_of, store_enclosures_in
@@ -152,8 +153,8 @@ class Articles:
             if row is None:
                 cursor = db.execute(
                     "INSERT INTO articles (feed_id, uid, title, source, author, link, "
-                    "published, added, kind, body, text, digest, image) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "published, added, kind, body, text, digest, image, title_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         feed_id,
                         article.uid,
@@ -168,6 +169,7 @@ class Articles:
                         article.text,
                         fingerprint,
                         article.image,
+                        natural_key(article.title),  # (the order by title)
                     ),
                 )
                 counts.new += 1
@@ -178,7 +180,7 @@ class Articles:
                 db.execute(
                     "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
                     "published = ?, kind = ?, body = ?, text = ?, digest = ?, image = ?, "
-                    "markdown = NULL WHERE id = ?",
+                    "title_key = ?, markdown = NULL WHERE id = ?",
                     (
                         article.title,
                         article.source,
@@ -190,6 +192,7 @@ class Articles:
                         article.text,
                         fingerprint,
                         article.image,
+                        natural_key(article.title),
                         row[0],
                     ),
                 )

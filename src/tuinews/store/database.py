@@ -75,6 +75,7 @@ class Database:
             self._db = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
             )
+            _functions(self._db)  # (a migration may use them)
             if schema_version(self._db) >= SCHEMA_VERSION:  # up to date (or too new: says so)
                 self._db.execute("PRAGMA journal_mode = WAL")  # (already: nothing to do)
                 self.created = migrate(self._db)
@@ -83,7 +84,6 @@ class Database:
                     self._db.execute("PRAGMA journal_mode = WAL")
                     self.created = migrate(self._db)  # reads the version again, locked
             self._db.execute("PRAGMA foreign_keys = ON")
-            _functions(self._db)
             self._db.execute("PRAGMA synchronous = NORMAL")
             # What other processes commit from now on is news to whoever reads it now.
             self.opened_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])

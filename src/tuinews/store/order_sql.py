@@ -2,7 +2,8 @@
 
 Each is read from an index in its order, so the first page of 100,000 articles is an
 index scan, not a sort (benchmarks/scale.py): newest and oldest first from articles_list
-(read forwards, or backwards), by title from articles_by_title, unread first from
+(read forwards, or backwards), by title from articles_by_title (over ``title_key``:
+the title's natural sort key, "item 2" before "item 10"), unread first from
 articles_list twice (the unread, then the read: ``Listing.ids``). By feed, the feeds'
 order (their names, naturally sorted) is put in a small table of the connection,
 ``temp.feed_order``, made again before each listing (1,000 feeds: about 1 ms); SQLite
@@ -21,7 +22,7 @@ FEED_NAME_SQL = "COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''), f.url)"
 ORDER_SQL = {
     "newest": "a.published DESC, a.id DESC",
     "oldest": "a.published ASC, a.id ASC",
-    "title": "a.title COLLATE NOCASE, a.id DESC",
+    "title": "a.title_key, a.id DESC",  # natural order (schema: migration 13)
     "feed": "feed_order.rank, a.published DESC, a.id DESC",
     "unread": "a.read, a.published DESC, a.id DESC",
 }

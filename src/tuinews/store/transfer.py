@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tuinews.models import Article
+from tuinews.query.orders import natural_key
 from tuinews.store.adopt import hint_match, hints, stored_match
 from tuinews.store.articles import CHUNK, Articles, digest
 from tuinews.store.database import Database
@@ -68,8 +69,8 @@ def _insert_articles(
             published = int(article.date.timestamp()) if article.date is not None else now
             cursor = db.execute(
                 "INSERT INTO articles (feed_id, uid, title, source, author, link, published, "
-                "added, kind, body, text, digest, read, starred, guess) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "added, kind, body, text, digest, read, starred, guess, title_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     feed_id,
                     article.uid,
@@ -86,6 +87,7 @@ def _insert_articles(
                     int(article.read),
                     int(article.starred),
                     guess,
+                    natural_key(article.title),  # (the order by title)
                 ),
             )
             counts.new_ids.append(int(cursor.lastrowid or 0))

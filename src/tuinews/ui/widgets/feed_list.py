@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import events, work
 from textual.actions import SkipAction
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -27,7 +29,9 @@ from tuinews.ui.widgets.feed_tree import (
     Entry,
     host_of,
     in_folder,
+    list_width,
     load_folded,
+    prompt,
     save_folded,
     tag_entries,
     tree_entries,
@@ -135,7 +139,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
     def _searches_counted(self, counted: Counted) -> None:
         self._search_counts.counted = counted
         counts = {query: count for query, (_, count) in counted.items()}
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         for index, entry in enumerate(self.entries):
             query = entry.view.search
             if query is not None and query in counts and entry.unread != counts[query]:
@@ -188,8 +192,8 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         for entry in entries:
             if entry is not None and entry.feed is not None:
                 entry.account = self._account_host(entry.feed)
-        width = max(10, self.scrollable_content_region.width or 24)
-        self._prompts_width = width
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
+        self._prompts_width = width if self.scrollable_content_region.width else 0  # (guess)
         kept = [entry for entry in entries if entry is not None]
         if self._same_entries(kept):
             # Only counts changed (a refresh reloads every 1.5 s): redraw those prompts,
@@ -268,7 +272,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
             feeds = [changed[0] if f.id == feed_id else f for f in feeds]
             unread = unread if changed[0].hidden else max(0, unread + delta)
             self._shown = (feeds, (total, unread, starred))
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         for index, entry in enumerate(self.entries):
             if entry.view.starred_only:
                 continue
@@ -312,7 +316,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         """Change the Starred count after starring or unstarring an article."""
         feeds, (total, unread, starred) = self._shown
         self._shown = (feeds, (total, unread, max(0, starred + delta)))
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         for index, entry in enumerate(self.entries):
             if entry.view == View(starred_only=True):
                 entry.unread = max(0, entry.unread + delta)
@@ -325,19 +329,14 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
 
     @classmethod
     def _prompt(cls, entry: Entry, width: int) -> Text:
-        count = str(entry.unread) if entry.unread else ""
-        mark = "! " if entry.failed else cls.SAVED_MARK if entry.view.search is not None else ""
-        shown = entry.shown
-        if mark:  # (after the indentation)
-            text = shown.lstrip(" ")
-            shown = shown[: len(shown) - len(text)] + mark + text
-        label = Text(shown, no_wrap=True, style="bold" if entry.unread else "")
-        if entry.account:  # (plain text, as the name: never markup)
-            label.append(f" · {entry.account}", style="not bold dim")
-        label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
-        return Text.assemble(label, " ", Text(count, style="dim"))
+        return prompt(entry, width, cls.SAVED_MARK)  # (one line: see feed_tree.prompt)
 
     # --- drawing ---------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self._prompts_width and self.entries and self.scrollable_content_region.width:
+            self._fit_prompts()  # first shown: made for a guess, made again before drawn
+        return super().render_lines(crop)
 
     def on_resize(self, event: events.Resize) -> None:
         # Once the size settles (a border dragged resizes it at every mouse move, and

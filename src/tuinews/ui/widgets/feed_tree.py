@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from rich.text import Text
+
 from tuinews.query.orders import natural_key
 from tuinews.remembered import load_state, state_path, update_state
 from tuinews.store import Feed, View
@@ -61,6 +63,31 @@ class Entry:
         if self.folder is not None:
             return self.folder.rpartition("/")[0] or None
         return None
+
+
+def prompt(entry: Entry, width: int, saved_mark: str) -> Text:
+    """The row as drawn: its text cut to ``width`` cells, its count on the right. Never
+    more than one line: the list draws each option as one line and the row below it as its
+    separator (tuinews.ui.textual_private.OneLineOptionList), so a prompt made for a wider
+    list (a guess, before the list is shown) that wrapped put its count in the separator's
+    place ("1" instead of "────"); cut instead, until it is made again for the width."""
+    count = str(entry.unread) if entry.unread else ""
+    mark = "! " if entry.failed else saved_mark if entry.view.search is not None else ""
+    shown = entry.shown
+    if mark:  # (after the indentation)
+        text = shown.lstrip(" ")
+        shown = shown[: len(shown) - len(text)] + mark + text
+    label = Text(shown, no_wrap=True, style="bold" if entry.unread else "")
+    if entry.account:  # (plain text, as the name: never markup)
+        label.append(f" · {entry.account}", style="not bold dim")
+    label.truncate(max(1, width - len(count) - 1), overflow="ellipsis", pad=True)
+    return Text.assemble(label, " ", Text(count, style="dim"), no_wrap=True, overflow="crop")
+
+
+def list_width(width: int, made_for: int) -> int:
+    """The width to make rows for: the list's; hidden (0), the one its rows were last made
+    for (or a guess: they are made again before the list is drawn)."""
+    return max(10, width or made_for or 24)
 
 
 def is_folder_tag(tag: str) -> bool:
