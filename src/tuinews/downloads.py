@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 SAVE_PROGRESS_EVERY = 1.0  # seconds between progress written to the store
 CANCEL_POLL = 0.5  # seconds between looks in the store for downloads cancelled meanwhile
+CANCELLED = "cancelled"  # a cancelled download's error (its state is "failed")
 
 OnProgress = Callable[[Download, int, int | None], None]
 
@@ -83,10 +84,11 @@ def queue_enclosure(
 def cancel_downloads(store: Store, download_id: int | None = None) -> list[Download]:
     """Cancel one download (``download_id``) or all those not done; their ``.part``
     files removed (a running one's too: its runner stops it). The downloads cancelled."""
-    if download_id is not None:
-        chosen = [d for d in store.downloads() if d.id == download_id]
-    else:
-        chosen = [d for d in store.downloads() if d.state != "done"]
+    chosen = [
+        d
+        for d in store.downloads()
+        if (download_id is None or d.id == download_id) and cancellable(d)
+    ]
     cancelled = []
     for download in chosen:
         now = store.cancel_download(download.id)
@@ -95,6 +97,13 @@ def cancel_downloads(store: Store, download_id: int | None = None) -> list[Downl
         remove_part(now)
         cancelled.append(now)
     return cancelled
+
+
+def cancellable(download: Download) -> bool:
+    """Queued (or running), or failed with a part file kept to resume."""
+    return download.state == "queued" or (
+        download.state == "failed" and download.error != CANCELLED
+    )
 
 
 def remove_part(download: Download) -> None:

@@ -106,14 +106,14 @@ class EnclosureCommands:
         self.start()
 
     def cancel(self) -> None:
-        from tuinews.downloads import cancel_downloads  # (when first used)
+        from tuinews.downloads import cancel_downloads, cancellable  # (when first used)
 
         article = self.shown_article()
         if article is None:
             return
         store = services(self.screen).store
         known = [store.get_download(enclosure.url) for enclosure in article.enclosures]
-        going = [d for d in known if d is not None and d.state != "done"]
+        going = [d for d in known if d is not None and cancellable(d)]
         if not going:
             self.notify("No download of this article's enclosure to cancel.", severity="warning")
             return
