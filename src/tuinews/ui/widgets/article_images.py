@@ -131,9 +131,9 @@ class ImageLayer:
     async def _load(
         self, generation: int, lines: list[list[Segment]], start: int, width: int
     ) -> None:
-        from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
+        from tuinews.images import MAX_IMAGES  # (see configure)
 
-        marks = await asyncio.to_thread(find_marks, lines, start)
+        marks = await asyncio.to_thread(_find_marks, lines, start)
         if generation != self._generation:
             return
         room = MAX_IMAGES - len(self._handled)
@@ -281,6 +281,16 @@ class ImageLayer:
         set_virtual_size(view, Size(view._widest, len(lines)))
         if at <= top and top > 0:  # above the reader: the text on screen stays put
             view.scroll_to(y=top + len(new), animate=False, force=True, immediate=True)
+
+
+def _find_marks(lines: list[list[Segment]], start: int) -> list[Mark]:
+    """The images in the lines (in a thread); the modules the images need imported here
+    too, the first time, rather than on the UI thread (~40 ms: Pillow's loader, the pool)."""
+    import tuinews.images.loader  # noqa: F401  (here, not on the UI thread: the docstring)
+    import tuinews.pool  # noqa: F401  (here, not on the UI thread: the docstring)
+    from tuinews.images import find_marks  # (see configure)
+
+    return find_marks(lines, start)
 
 
 def _weight(ready: Prepared | str) -> int:
