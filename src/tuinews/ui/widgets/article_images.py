@@ -286,7 +286,7 @@ class ImageLayer:
 def _find_marks(lines: list[list[Segment]], start: int) -> list[Mark]:
     """The images in the lines (in a thread); the modules the images need imported here
     too, the first time, rather than on the UI thread (~40 ms: Pillow's loader, the pool)."""
-    import tuinews.images.loader  # noqa: F401  (here, not on the UI thread: the docstring)
+    import tuinews.images.loader  # (here, not on the UI thread: see the docstring)
     import tuinews.pool  # noqa: F401  (here, not on the UI thread: the docstring)
     from tuinews.images import find_marks  # (see configure)
 
