@@ -197,3 +197,27 @@ async def test_moving_on_drops_the_article_before_s_image_work(
         await settle(pilot)  # (what is left of the first article's work, if any)
         loader = view.images.loader
         assert loader is not None and loader.fetched == 1  # the first one's was dropped
+
+
+async def test_an_image_that_decodes_too_long_is_stopped_and_says_so(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pixel work runs in a worker process under a time limit (a thread could not be
+    stopped): past it the image shows why instead."""
+    import io
+
+    from PIL import Image
+
+    from tuinews.ui.widgets import article_images
+
+    monkeypatch.setenv("TUINEWS_IMAGES", "halfblock")
+    monkeypatch.setattr(article_images, "DECODE_TIMEOUT", 0.001)  # no decode is that quick
+    noise = io.BytesIO()
+    Image.effect_noise((1500, 1500), 60).convert("RGB").save(noise, format="PNG")
+    server.route("/noise.png", Response(body=noise.getvalue()))
+    body = f"Text.\n\n![Noise]({server.url('/noise.png')})"
+    app = make_app([article("1", body=body)], Settings(refresh_on_start=False))
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await wait_settled(pilot, lambda: view.images.inserted >= 1, what="the reason")
+        assert "(image not shown: took too long to decode" in view.text
