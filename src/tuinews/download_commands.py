@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import argparse
 
-from tuinews.downloads import DownloadRefused, cancel_downloads, queue_enclosure, run_downloads
+from tuinews.downloads import (
+    CANCELLED,
+    DownloadRefused,
+    cancel_downloads,
+    queue_enclosure,
+    run_downloads,
+)
 from tuinews.enclosures import human_size
 from tuinews.output import iso_time, say, say_json, warn
 from tuinews.settings import Settings
@@ -85,7 +91,7 @@ def downloads_command(args: argparse.Namespace, settings: Settings, store: Store
         if not args.json:
             for download in ended:
                 say(describe(download))
-        if any(d.state == "failed" for d in ended):
+        if any(d.state == "failed" and d.error != CANCELLED for d in ended):
             if args.json:
                 say_json({"downloads": [_json(d) for d in store.downloads()]})
             return 1

@@ -127,3 +127,47 @@ def test_downloads_are_cancelled_from_the_command_line(server: FeedServer, tmp_p
         assert "Traceback" not in refused.stderr
     usage = tuinews("downloads", "--cancel", "some", db=db, config=config)
     assert usage.returncode == 2 and "--cancel" in usage.stderr
+
+
+def test_a_run_cancelled_from_another_terminal_stops_without_failing(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """``--run`` in one terminal, ``--cancel all`` in another: the run stops within a
+    second, removes what came, and exits 0 (cancelled is not failed)."""
+    import time
+
+    feed = (
+        '<rss version="2.0"><channel><title>Pod</title><link>http://127.0.0.1/</link>'
+        "<item><title>Long</title><guid>l</guid><description>N.</description>"
+        f'<enclosure url="{server.url("/long.mp3")}" type="audio/mpeg"/></item></channel></rss>'
+    ).encode()
+    server.route("/pod.xml", Response(body=feed, headers={"Content-Type": "application/rss+xml"}))
+    server.route("/long.mp3", Response(body=EPISODE, drip=0.01))  # minutes
+    db, config = tmp_path / "t.db", tmp_path / "config.toml"
+    folder = tmp_path / "pods"
+    config.write_text(f'download_dir = "{folder}"\n')
+    ok(tuinews("add", server.url("/pod.xml"), db=db, config=config))
+    ok(tuinews("refresh", db=db, config=config))
+    (found,) = json.loads(ok(tuinews("search", "Long", "--json", db=db, config=config)))["articles"]
+    ok(tuinews("downloads", "--add", str(found["id"]), db=db, config=config))
+    running = subprocess.Popen(
+        [sys.executable, "-m", "tuinews", "downloads", "--run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ) | {"TUINEWS_DB": str(db), "TUINEWS_CONFIG": str(config)},
+    )
+    try:
+        part = folder / "long.mp3.part"
+        deadline = time.monotonic() + 60
+        while not (part.exists() and part.stat().st_size > 0):
+            assert time.monotonic() < deadline and running.poll() is None, "it never started"
+            time.sleep(0.02)
+        assert "Cancelled: Long" in ok(
+            tuinews("downloads", "--cancel", "all", db=db, config=config)
+        )
+        out, err = running.communicate(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 0, err
+    assert "cancelled" in out and not part.exists() and list(folder.iterdir()) == []
