@@ -60,6 +60,9 @@ class Images(ThreadingHTTPServer):
     bodies: list[tuple[bytes, str]]
     served = 0
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a fetch given up (the reader moved on: newest wins) hangs up mid-body
+
 
 class Handler(BaseHTTPRequestHandler):
     server: Images

@@ -211,7 +211,19 @@ def _downloads_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     downloads.add_argument(
         "--run", action="store_true", help="download what is queued (resuming what was cut)"
     )
+    downloads.add_argument(
+        "--cancel",
+        type=_download_id,
+        metavar="ID|all",
+        help="cancel a download (its number in the list) or all those not done; "
+        "what they had fetched is removed",
+    )
     _common(downloads)
+
+
+def _download_id(text: str) -> int | str:
+    """A download's number, or "all"."""
+    return "all" if text.strip().lower() == "all" else _positive(text)
 
 
 def _account_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,12 +1,19 @@
 """``tuinews downloads``: the enclosures' downloads listed (``--json``), one queued
-(``--add ARTICLE_ID``) and what is queued downloaded (``--run``, which also resumes what
-a dropped connection or a closed app left)."""
+(``--add ARTICLE_ID``), what is queued downloaded (``--run``, which also resumes what
+a dropped connection or a closed app left) and downloads cancelled (``--cancel ID|all``,
+also one that the app or another ``--run`` is downloading)."""
 
 from __future__ import annotations
 
 import argparse
 
-from tuinews.downloads import DownloadRefused, queue_enclosure, run_downloads
+from tuinews.downloads import (
+    CANCELLED,
+    DownloadRefused,
+    cancel_downloads,
+    queue_enclosure,
+    run_downloads,
+)
 from tuinews.enclosures import human_size
 from tuinews.output import iso_time, say, say_json, warn
 from tuinews.settings import Settings
@@ -15,6 +22,7 @@ from tuinews.store import Download, Store
 
 def _json(download: Download) -> dict[str, object]:
     return {
+        "id": download.id,
         "url": download.url,
         "article_id": download.article_id,
         "title": download.title,
@@ -34,14 +42,38 @@ def describe(download: Download) -> str:
     if download.total:
         got += f" of {human_size(download.total)}"
     line = (
-        f"{download.state:<7} {got:>22}  {download.title or download.url}\n        {download.path}"
+        f"{download.id:>3} {download.state:<7} {got:>22}  {download.title or download.url}\n"
+        f"            {download.path}"
     )
     if download.state == "failed" and download.error:
-        line += f"\n        {download.error}"
+        line += f"\n            {download.error}"
     return line
 
 
+def cancel_command(store: Store, which: int | str, quiet: bool) -> int:
+    """``--cancel ID|all``: 2 for a download that does not exist or is done already."""
+    if which != "all":
+        found = [d for d in store.downloads() if d.id == which]
+        if not found:
+            warn(f"no download {which} (tuinews downloads lists them)")
+            return 2
+        if found[0].state == "done":
+            warn(f"download {which} is done already: {found[0].path}")
+            return 2
+    cancelled = cancel_downloads(store, None if which == "all" else int(which))
+    if not quiet:
+        if not cancelled:
+            say("Nothing to cancel.")
+        for download in cancelled:
+            say(f"Cancelled: {download.title or download.url}")
+    return 0
+
+
 def downloads_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    if args.cancel is not None:
+        status = cancel_command(store, args.cancel, args.json)
+        if status or not (args.json or args.add is not None or args.run):
+            return status
     if args.add is not None:
         article = store.get_article(args.add)
         if article is None:
@@ -59,7 +91,7 @@ def downloads_command(args: argparse.Namespace, settings: Settings, store: Store
         if not args.json:
             for download in ended:
                 say(describe(download))
-        if any(d.state == "failed" for d in ended):
+        if any(d.state == "failed" and d.error != CANCELLED for d in ended):
             if args.json:
                 say_json({"downloads": [_json(d) for d in store.downloads()]})
             return 1

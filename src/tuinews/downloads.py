@@ -4,11 +4,15 @@ connection or a restart left in its ``.part`` file). Used by the app (a key, pro
 the status line, resumed at start) and by ``tuinews downloads``.
 
 A download goes to ``NAME.part`` and is renamed to ``NAME`` only when complete: a
-failure never leaves a half file under the final name. Only http(s) URLs are fetched."""
+failure never leaves a half file under the final name. ``NAME`` is the URL's, unless the
+server names the file (Content-Disposition), made safe the same way. A download can be
+cancelled (its ``.part`` removed), from the app or another process: a running one stops
+within CANCEL_POLL seconds. Only http(s) URLs are fetched."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuinews.enclosures import file_name_for, unused_path
+from tuinews.enclosures import file_name_for, safe_file_name, unused_path
 from tuinews.links import safe_link, shown_url
 from tuinews.models import Article, Enclosure
 from tuinews.settings import Settings
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 
 MB = 1024 * 1024
 SAVE_PROGRESS_EVERY = 1.0  # seconds between progress written to the store
+CANCEL_POLL = 0.5  # seconds between looks in the store for downloads cancelled meanwhile
+CANCELLED = "cancelled"  # a cancelled download's error (its state is "failed")
 
 OnProgress = Callable[[Download, int, int | None], None]
 
@@ -75,6 +81,36 @@ def queue_enclosure(
     return store.queue_download(enclosure.url, article.id, article.title, str(path))
 
 
+def cancel_downloads(store: Store, download_id: int | None = None) -> list[Download]:
+    """Cancel one download (``download_id``) or all those not done; their ``.part``
+    files removed (a running one's too: its runner stops it). The downloads cancelled."""
+    chosen = [
+        d
+        for d in store.downloads()
+        if (download_id is None or d.id == download_id) and cancellable(d)
+    ]
+    cancelled = []
+    for download in chosen:
+        now = store.cancel_download(download.id)
+        if now is None or now.state == "done":
+            continue
+        remove_part(now)
+        cancelled.append(now)
+    return cancelled
+
+
+def cancellable(download: Download) -> bool:
+    """Queued (or running), or failed with a part file kept to resume."""
+    return download.state == "queued" or (
+        download.state == "failed" and download.error != CANCELLED
+    )
+
+
+def remove_part(download: Download) -> None:
+    with contextlib.suppress(OSError):  # (a folder gone or unwritable: nothing there)
+        part_path(download).unlink(missing_ok=True)
+
+
 def run_downloads(
     store: Store,
     settings: Settings,
@@ -93,25 +129,44 @@ def run_downloads(
         fetcher = new_fetcher(settings)
         try:
             while queued := [d for d in store.downloads("queued") if d.id not in done]:
-                tasks = [
-                    asyncio.create_task(_run_one(fetcher, store, settings, d, on_progress))
+                tasks = {
+                    d.id: asyncio.create_task(_run_one(fetcher, store, settings, d, on_progress))
                     for d in queued
-                ]
-                while not all(task.done() for task in tasks):
+                }
+                looked = time.monotonic()
+                while not all(task.done() for task in tasks.values()):
                     if stop is not None and stop.is_set():
-                        for task in tasks:
+                        for task in tasks.values():
                             task.cancel()
-                        await asyncio.gather(*tasks, return_exceptions=True)
+                        await asyncio.gather(*tasks.values(), return_exceptions=True)
                         return
-                    await asyncio.wait(tasks, timeout=0.1)
-                for task in tasks:
-                    task.result()  # (a bug: raised here)
+                    await asyncio.wait(tasks.values(), timeout=0.1)
+                    if time.monotonic() - looked >= CANCEL_POLL:
+                        looked = time.monotonic()
+                        await _stop_cancelled(store, queued, tasks)
+                for task in tasks.values():
+                    if not task.cancelled():
+                        task.result()  # (a bug: raised here)
                 done.update(d.id for d in queued)
         finally:
             await fetcher.aclose()
 
     asyncio.run(run_all())
     return [d for d in store.downloads() if d.id in done]
+
+
+async def _stop_cancelled(
+    store: Store, running: list[Download], tasks: dict[int, asyncio.Task[None]]
+) -> None:
+    """Stop the running downloads cancelled meanwhile (no longer queued in the store),
+    and remove what they had written."""
+    still = {d.id for d in store.downloads("queued")}
+    for download in running:
+        task = tasks[download.id]
+        if download.id not in still and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            remove_part(download)
 
 
 async def _run_one(
@@ -148,16 +203,39 @@ async def _run_one(
     outcome = await fetch_to(
         fetcher, download.url, part, max_bytes=settings.download_max_mb * MB, progress=progress
     )
+    now = store.get_download(download.url)
+    if now is None or now.state != "queued" or now.id != download.id:
+        remove_part(download)  # cancelled while it ran
+        return
     if not outcome.complete:
         store.finish_download(download.id, "failed", outcome.received, outcome.error or "failed")
         return
     try:
         if not part.exists():
             part.touch()  # an empty file, complete
+        final = _named(store, download, outcome.filename)
         os.replace(part, final)
+        if str(final) != download.path:
+            store.move_download(download.id, str(final))
     except OSError as error:
         reason = f"cannot rename {part.name} ({error.strerror or type(error).__name__})"
         store.finish_download(download.id, "failed", outcome.received, reason)
         return
     store.download_progress(download.id, outcome.received, outcome.total)
     store.finish_download(download.id, "done", outcome.received)
+
+
+def _named(store: Store, download: Download, given: str | None) -> Path:
+    """Where the complete file goes: the name the server gave it (Content-Disposition),
+    made safe (its last part only: no folder, no "..", no control character, nothing a
+    platform refuses), in the same folder, unless another file has it; else the name
+    it was queued under (the URL's)."""
+    final = Path(download.path)
+    if not given:
+        return final
+    last = given.replace("\\", "/").rsplit("/", 1)[-1]
+    name = safe_file_name(last, fallback="")
+    if not name or name.startswith(".") or name == final.name:
+        return final
+    taken = {d.path for d in store.downloads() if d.id != download.id}
+    return unused_path(final.parent, name, taken)

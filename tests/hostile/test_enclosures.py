@@ -118,3 +118,58 @@ def test_enclosure_strings_are_sanitised() -> None:
     for enclosure in parsed.enclosures:
         assert not FORBIDDEN.search(enclosure.url) and not INVISIBLE.search(enclosure.url)
         assert not FORBIDDEN.search(enclosure.type)
+
+
+HOSTILE_DISPOSITIONS = {  # id: the header
+    "dot-dot": 'attachment; filename="../../.bashrc"',
+    "encoded-dot-dot": "attachment; filename*=UTF-8''..%2F..%2F..%2Fetc%2Fcron.d%2Fevil",
+    "absolute": 'attachment; filename="/etc/passwd"',
+    "windows-path": 'attachment; filename="C:\\\\Windows\\\\System32\\\\evil.exe"',
+    "nul": "attachment; filename*=UTF-8''evil%00.mp3%00.sh",
+    "controls": "attachment; filename*=UTF-8''%1B%5B31mred%07%0Aline.mp3",
+    "bidi": "attachment; filename*=UTF-8''%E2%80%AEevil3pm.sh",
+    "long": f'attachment; filename="{"a" * 5000}.mp3"',
+    "only-dots": 'attachment; filename=".."',
+    "device": 'attachment; filename="CON.mp3"',
+    "dash": 'attachment; filename="-rf --no-preserve-root.mp3"',
+}
+
+
+@pytest.mark.parametrize(
+    "header", list(HOSTILE_DISPOSITIONS.values()), ids=list(HOSTILE_DISPOSITIONS)
+)
+def test_a_hostile_server_file_name_stays_a_safe_name_in_the_folder(
+    server: FeedServer,
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    header: str,
+) -> None:
+    """Content-Disposition names the file (issue 16): a path, "..", NUL, controls, a
+    bidi override, a Windows device or a 5,000-character name stays one safe name in the
+    download folder, and the download completes."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    folder = tmp_path / "d"
+    server.route("/get", Response(body=b"ID3 episode", headers={"Content-Disposition": header}))
+    settings = Settings(download_dir=str(folder))
+    source = store.add_feed("https://pod.example/feed")
+    store.upsert_articles(
+        source.id,
+        [article("Ep", "Ep", enclosures=(Enclosure(server.url("/get"), "audio/mpeg"),))],
+    )
+    stored = store.get_article(store.ids_for_uids(source.id, ["Ep"])[0])
+    assert stored is not None
+    queue_enclosure(store, settings, stored)
+    (done,) = run_downloads(store, settings)
+    assert done.state == "done", done.error
+    final = Path(done.path)
+    assert final.parent == folder and os.listdir(folder) == [final.name]
+    assert final.read_bytes() == b"ID3 episode"
+    name = final.name
+    assert "/" not in name and "\\" not in name and not name.startswith((".", "-"))
+    assert not FORBIDDEN.search(name) and not INVISIBLE.search(name)
+    assert "\x00" not in name and len(name.encode()) <= 150
+    assert name.split(".")[0].upper() not in ("CON", "NUL")
+    assert list(work.iterdir()) == [] and not (tmp_path / ".bashrc").exists()

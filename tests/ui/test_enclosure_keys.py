@@ -164,3 +164,29 @@ async def test_quitting_mid_download_stops_it_and_keeps_it_queued(
     assert time.monotonic() - started < 5  # the app did not wait for the download
     (left,) = store.downloads()
     assert left.state == "queued"
+
+
+async def test_x_cancels_the_download_and_removes_what_came(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.route("/ep.mp3", Response(body=EPISODE, drip=0.01))  # ~9 minutes
+    settings = Settings(refresh_on_start=False, download_dir=str(tmp_path / "d"))
+    app = make_app(episode(server.url("/ep.mp3")), settings=settings)
+    store = app.store
+    part = tmp_path / "d" / "ep.mp3.part"
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        await wait_for(pilot, lambda: "Enclosure" in screen.article_view.text)
+        await pilot.press("D")
+        await wait_for(pilot, lambda: part.exists() and part.stat().st_size > 0, guard=2000)
+        await pilot.press("X")
+        assert "Cancelled the download of ep.mp3" in messages(pilot)
+        status = screen.query_one(DownloadStatus)
+        await wait_for(pilot, lambda: not status.has_class("-running"), guard=2000)
+        assert not part.exists() and not (tmp_path / "d" / "ep.mp3").exists()
+        assert not any("failed" in m for m in messages(pilot))
+        (cancelled,) = store.downloads()
+        assert (cancelled.state, cancelled.error) == ("failed", "cancelled")
+        await pilot.press("X")  # nothing left to cancel: said so
+        assert "No download of this article's enclosure to cancel." in messages(pilot)

@@ -161,3 +161,63 @@ async def test_an_image_far_down_a_long_article_is_found(
         lines = view.text.splitlines()
         alt = next(i for i, line in enumerate(lines) if "At the end" in line)
         assert alt > 1000 and "▀" in lines[alt + 1]
+
+
+async def test_moving_on_drops_the_article_before_s_image_work(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Newest wins: an image still being fetched when another article is shown is given
+    up at once (it took the interpreter from the next article's render and keys)."""
+    import threading
+
+    from tests.netserver import Request
+    from tests.ui.helpers import settle, wait_for
+
+    monkeypatch.setenv("TUINEWS_IMAGES", "halfblock")
+    release = threading.Event()
+
+    def held(request: Request) -> Response:
+        release.wait(10)  # the server is slow with the first article's image
+        return Response(body=png(40, 20), headers={"Content-Type": "image/png"})
+
+    server.route("/held.png", held)  # type: ignore[arg-type]
+    server.route("/quick.png", Response(body=png(40, 20), headers={"Content-Type": "image/png"}))
+    articles = [
+        article("1", body=f"One.\n\n![Held]({server.url('/held.png')})", day=2),
+        article("2", body=f"Two.\n\n![Quick]({server.url('/quick.png')})", day=1),
+    ]
+    app = make_app(articles, Settings(refresh_on_start=False))
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: server.requests_to("/held.png"), what="the slow fetch")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: view.images.inserted == 1, guard=2000, what="the image")
+        assert "Quick" in view.text and "▀" in view.text
+        release.set()
+        await settle(pilot)  # (what is left of the first article's work, if any)
+        loader = view.images.loader
+        assert loader is not None and loader.fetched == 1  # the first one's was dropped
+
+
+async def test_an_image_that_decodes_too_long_is_stopped_and_says_so(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pixel work runs in a worker process under a time limit (a thread could not be
+    stopped): past it the image shows why instead."""
+    import io
+
+    from PIL import Image
+
+    from tuinews.ui.widgets import article_images
+
+    monkeypatch.setenv("TUINEWS_IMAGES", "halfblock")
+    monkeypatch.setattr(article_images, "DECODE_TIMEOUT", 0.001)  # no decode is that quick
+    noise = io.BytesIO()
+    Image.effect_noise((1500, 1500), 60).convert("RGB").save(noise, format="PNG")
+    server.route("/noise.png", Response(body=noise.getvalue()))
+    body = f"Text.\n\n![Noise]({server.url('/noise.png')})"
+    app = make_app([article("1", body=body)], Settings(refresh_on_start=False))
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        await wait_settled(pilot, lambda: view.images.inserted >= 1, what="the reason")
+        assert "(image not shown: took too long to decode" in view.text

@@ -5,6 +5,7 @@ within the per-host limit and the size cap, http(s) only."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -212,4 +213,91 @@ def test_one_download_of_a_file_at_a_time(server: FeedServer, store: Store, tmp_
         assert part.read_bytes() == CONTENT[:10]
     queue_enclosure(store, settings, stored(store, server.url("/ep.mp3")))
     (done,) = run_downloads(store, settings)
+    assert Path(done.path).read_bytes() == CONTENT
+
+
+def test_a_running_download_is_cancelled_from_another_process(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    """``tuinews downloads --cancel`` (another Store on the file) while the app downloads:
+    the download stops, its part file goes, nothing is left under the final name."""
+    import threading
+
+    from tuinews.downloads import cancel_downloads
+
+    server.route("/long.mp3", Response(body=CONTENT[:20000], drip=0.001))  # ~20 s
+    settings = settings_for(tmp_path)
+    with Store(tmp_path / "t.db") as store:
+        queued = queue_enclosure(store, settings, stored(store, server.url("/long.mp3")))
+        part = part_path(queued)
+        ended: list[list[object]] = []
+        runner = threading.Thread(target=lambda: ended.append(run_downloads(store, settings)))
+        runner.start()
+        deadline = time.monotonic() + 20
+        while not (part.exists() and part.stat().st_size > 50):
+            assert time.monotonic() < deadline, "the download never started"
+            time.sleep(0.01)
+        with Store(tmp_path / "t.db") as other:
+            (cancelled,) = cancel_downloads(other, queued.id)
+        asked = time.monotonic()
+        runner.join(10)
+        assert not runner.is_alive() and time.monotonic() - asked < 3
+        (now,) = store.downloads()
+    assert cancelled.state == "failed" and cancelled.error == "cancelled"
+    assert now.state == "failed" and now.error == "cancelled" and now.received == 0
+    assert not part.exists() and not Path(queued.path).exists()
+    assert list(part.parent.iterdir()) == []
+
+
+def test_cancelling_all_leaves_done_downloads_alone(
+    server: FeedServer, store: Store, tmp_path: Path
+) -> None:
+    from tuinews.downloads import cancel_downloads
+
+    server.route("/done.mp3", ranged(CONTENT))  # type: ignore[arg-type]
+    settings = settings_for(tmp_path)
+    queue_enclosure(store, settings, stored(store, server.url("/done.mp3"), "Done"))
+    (done,) = run_downloads(store, settings)
+    failed = queue_enclosure(store, settings, stored(store, server.url("/gone.mp3"), "Gone"))
+    part_path(failed).write_bytes(b"half")  # what a failed download left to resume
+    cancelled = cancel_downloads(store)
+    assert [d.id for d in cancelled] == [failed.id]
+    assert not part_path(failed).exists()
+    assert Path(done.path).read_bytes() == CONTENT
+    assert store.get_download(done.url).state == "done"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ('attachment; filename="Episode 12.mp3"', "Episode 12.mp3"),
+        # filename* (RFC 6266, its charset decoded) before filename
+        (
+            "attachment; filename=\"plain.mp3\"; filename*=UTF-8''%E2%82%AC%20rates.mp3",
+            "€ rates.mp3",
+        ),
+    ],
+)
+def test_the_server_s_file_name_is_used(
+    server: FeedServer, store: Store, tmp_path: Path, header: str, name: str
+) -> None:
+    server.route("/get", Response(body=CONTENT, headers={"Content-Disposition": header}))
+    settings = settings_for(tmp_path)
+    queued = queue_enclosure(store, settings, stored(store, server.url("/get?id=7")))
+    assert Path(queued.path).name == "get.mp3"  # the URL's, until the server names it
+    (done,) = run_downloads(store, settings)
+    assert done.state == "done" and done.path == str(tmp_path / "podcasts" / name)
+    assert Path(done.path).read_bytes() == CONTENT
+    assert sorted(p.name for p in (tmp_path / "podcasts").iterdir()) == [name]
+    assert store.get_download(done.url).path == done.path  # type: ignore[union-attr]
+
+
+def test_without_a_server_name_the_url_s_name_stays(
+    server: FeedServer, store: Store, tmp_path: Path
+) -> None:
+    server.route("/get", Response(body=CONTENT, headers={"Content-Disposition": "attachment"}))
+    settings = settings_for(tmp_path)
+    queue_enclosure(store, settings, stored(store, server.url("/get")))
+    (done,) = run_downloads(store, settings)
+    assert done.path == str(tmp_path / "podcasts" / "get.mp3")
     assert Path(done.path).read_bytes() == CONTENT

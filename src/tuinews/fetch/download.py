@@ -10,6 +10,9 @@ to the final name only when :func:`download` says it is complete.
 Only http(s) URLs, redirects included; the host's slot (``per_host``) and an overall one
 are held during each request, as for feeds; a body over ``max_bytes`` is refused (by its
 declared size before anything is written, else as soon as it grows past it).
+
+The name the server gives the file (``Content-Disposition``'s ``filename*`` or
+``filename``) is handed back as sent, unsafe: the caller makes it a safe name.
 """
 
 from __future__ import annotations
@@ -39,6 +42,28 @@ class Outcome:
     received: int  # bytes in ``part`` now
     total: int | None
     error: str | None  # why it is not complete, for the user
+    filename: str | None = None  # Content-Disposition's, as the server sent it (unsafe)
+
+
+def disposition_filename(value: str | None) -> str | None:
+    """The file name in a Content-Disposition header, ``filename*`` (RFC 6266: its
+    charset decoded) before ``filename``; as sent, NOT safe to use as a path. None when
+    there is none."""
+    if not value:
+        return None
+    from email.message import Message  # (with the first named download)
+    from email.utils import collapse_rfc2231_value
+
+    message = Message()
+    try:
+        message["content-disposition"] = value
+        params = message.get_params(header="content-disposition") or []
+        found = [v for k, v in params[1:] if k.lower() == "filename"]
+        extended = [v for v in found if isinstance(v, tuple)]  # filename*=UTF-8''...
+        chosen = (extended or found)[0] if found else None
+        return None if chosen is None else collapse_rfc2231_value(chosen)
+    except (ValueError, LookupError, TypeError):
+        return None
 
 
 class _Failure(Exception):
@@ -188,4 +213,5 @@ async def _receive(
         progress(received, total)
     if total is not None and received != total:
         raise _Failure(f"incomplete ({size(received)} of {size(total)})")
-    return Outcome(True, received, total if total is not None else received, None)
+    named = disposition_filename(response.headers.get("content-disposition"))
+    return Outcome(True, received, total if total is not None else received, None, named)

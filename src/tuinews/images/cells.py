@@ -1,6 +1,7 @@
 """A decoded image as lines of terminal cells: how many cells it takes at a width, and its
 half-block drawing (each cell an upper half block, "▀", its colour the upper pixel and
-its background the lower one: any colour terminal shows it). Runs in a thread."""
+its background the lower one: any colour terminal shows it). The pixels are made in the
+image worker process, the cells from them in the app (:mod:`tuinews.images.loader`)."""
 
 from __future__ import annotations
 
@@ -31,15 +32,29 @@ def cell_size(picture: Picture, width: int) -> tuple[int, int]:
 
 def half_blocks(picture: Picture, width: int) -> list[Line]:
     """The picture drawn in half blocks, at most ``width`` cells wide."""
+    columns, rows, pixels = half_block_pixels(picture, width)
+    return half_block_lines(columns, rows, pixels)
+
+
+def half_block_pixels(picture: Picture, width: int) -> tuple[int, int, bytes]:
+    """(columns, rows, RGB pixels two a cell, row after row): the pixel work of
+    :func:`half_blocks` (Pillow's, in the image worker process: small to send back)."""
     from PIL import Image as PILImage  # (loaded already: the picture was decoded)
 
     columns, rows = cell_size(picture, width)
     small = picture.image.resize((columns, rows * 2), PILImage.Resampling.BOX)
-    pixels = small.tobytes()  # RGB, row after row
+    return columns, rows, small.tobytes()
+
+
+def half_block_lines(columns: int, rows: int, pixels: bytes) -> list[Line]:
+    """The cells of :func:`half_block_pixels`' pixels (a few ms of Python for 91x30
+    cells of noise; runs rarer colours into one segment)."""
     lines: list[Line] = []
     colours: dict[bytes, Color] = {}
     styles: dict[bytes, Style] = {}
     stride = columns * 3
+    if len(pixels) < stride * rows * 2:
+        return lines
     for row in range(rows):
         upper = pixels[2 * row * stride : (2 * row + 1) * stride]
         lower = pixels[(2 * row + 1) * stride : (2 * row + 2) * stride]

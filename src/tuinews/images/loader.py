@@ -1,7 +1,8 @@
 """Fetching an image for the article pane: http(s) only, over a fetcher of its own with
 the fetcher's limits (the per-host slots, a deadline for the whole exchange, the body
 capped at decode.MAX_BYTES while it is read), through the disk cache; and preparing it
-for a width and a mode in a thread (decode, then cells). Never raises: a failure is a
+for a width and a mode: the pixel work (decode, scale, encode) where it cannot hold the
+app's interpreter (the image worker process), then the cells. Never raises: a failure is a
 ``Refused`` with its reason. httpx and Pillow load when the first image is shown."""
 
 from __future__ import annotations
@@ -37,6 +38,18 @@ class Prepared:
     sixel: tuple[str, ...] | None = None
 
 
+@dataclass(frozen=True)
+class Pixels:
+    """The pixel work's result, small to send between processes: the half-block pixels
+    (RGB, two a cell, row after row), Kitty's base64 PNG or Sixel's rows."""
+
+    columns: int
+    rows: int
+    rgb: bytes | None = None
+    kitty: str | None = None
+    sixel: tuple[str, ...] | None = None
+
+
 def prepare(
     body: bytes,
     content_type: str | None,
@@ -44,8 +57,21 @@ def prepare(
     mode: str,
     cell: tuple[int, int] = sixel.CELL,
 ) -> Prepared:
-    """Decode and draw (in a thread: tens of milliseconds for a large photo; a Sixel
-    image a few hundred). ``cell``: a cell's size in pixels (Sixel draws pixels)."""
+    """Decode and draw (tens of milliseconds for a large photo; a Sixel image a few
+    hundred). ``cell``: a cell's size in pixels (Sixel draws pixels)."""
+    return finish(prepare_pixels(body, content_type, width, mode, cell))
+
+
+def prepare_pixels(
+    body: bytes,
+    content_type: str | None,
+    width: int,
+    mode: str,
+    cell: tuple[int, int] = sixel.CELL,
+) -> Pixels:
+    """Decode, scale and encode (Kitty's PNG, Sixel's rows): all the pixel work, in the
+    image worker process (:mod:`tuinews.pool`), where it cannot hold the app's
+    interpreter. Raises Refused."""
     # The pixels the cells can show at most: 1x2 a cell in half blocks; Kitty's CELL.
     if mode == "kitty":
         box = (width * kitty.CELL[0], cells.MAX_ROWS * kitty.CELL[1])
@@ -58,10 +84,20 @@ def prepare(
     columns, rows = cells.cell_size(picture, width)
     if mode == "kitty":
         columns, rows = min(columns, kitty.MAX_CELLS), min(rows, kitty.MAX_CELLS)
-        return Prepared(columns, rows, kitty=kitty.payload(picture, columns, rows))
+        return Pixels(columns, rows, kitty=kitty.payload(picture, columns, rows))
     if mode == "sixel":
-        return Prepared(columns, rows, sixel=tuple(sixel.rows_of(picture, columns, rows, cell)))
-    return Prepared(columns, rows, lines=cells.half_blocks(picture, width))
+        return Pixels(columns, rows, sixel=tuple(sixel.rows_of(picture, columns, rows, cell)))
+    return Pixels(*cells.half_block_pixels(picture, width))
+
+
+def finish(pixels: Pixels) -> Prepared:
+    """The pane's cells from the pixels (in the app: a few ms of Python for half blocks)."""
+    if pixels.kitty is not None:
+        return Prepared(pixels.columns, pixels.rows, kitty=pixels.kitty)
+    if pixels.sixel is not None:
+        return Prepared(pixels.columns, pixels.rows, sixel=pixels.sixel)
+    lines = cells.half_block_lines(pixels.columns, pixels.rows, pixels.rgb or b"")
+    return Prepared(pixels.columns, pixels.rows, lines=lines)
 
 
 class ImageLoader:

@@ -126,3 +126,22 @@ class Downloads:
                 "WHERE id = ?",
                 (state, received, error, int(time.time()), download_id),
             )
+
+    def cancel_download(self, download_id: int) -> Download | None:
+        """Cancel a download not done (queued, running or failed): it ends "failed",
+        "cancelled", with nothing received (its ``.part`` goes: the caller removes it).
+        The download as it is now (one done stays done); None if there is no such one."""
+        with self.database.write() as db:
+            db.execute(
+                "UPDATE downloads SET state = 'failed', error = 'cancelled', received = 0, "
+                "finished = ? WHERE id = ? AND state != 'done'",
+                (int(time.time()), download_id),
+            )
+            row = db.execute(f"SELECT {_COLUMNS} FROM downloads WHERE id = ?", (download_id,))
+            found = row.fetchone()
+        return _download(found) if found is not None else None
+
+    def move_download(self, download_id: int, path: str) -> None:
+        """The download's file is ``path`` now (the name the server gave it)."""
+        with self.database.write() as db:
+            db.execute("UPDATE downloads SET path = ? WHERE id = ?", (path, download_id))

@@ -293,6 +293,8 @@ class Store:
         self.get_download = downloads.get_download
         self.download_progress = downloads.download_progress
         self.finish_download = downloads.finish_download
+        self.cancel_download = downloads.cancel_download
+        self.move_download = downloads.move_download
 
     @property
     def writable(self) -> bool:

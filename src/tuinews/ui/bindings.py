@@ -100,6 +100,13 @@ MAIN_BINDINGS = [
     ),
     Binding("P", "play_enclosure", "Play the article's enclosure", id="play_enclosure", show=False),
     Binding(
+        "X",
+        "cancel_download",
+        "Cancel the enclosure's download (what came is removed)",
+        id="cancel_download",
+        show=False,
+    ),
+    Binding(
         "O",
         "sort_headlines",
         "Sort the headlines: newest, oldest, title, feed, unread first",

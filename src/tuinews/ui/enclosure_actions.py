@@ -1,7 +1,8 @@
 """The enclosure keys of the main screen (a mixin, as its pane-size keys are): download
 the shown article's enclosure (``D``: queued, then downloaded in a thread, its progress
-in a status line of its own, resumed at the next start if the app closed first) and play
-it (``P``: the configured player, on the downloaded file if there is one, else the URL).
+in a status line of its own, resumed at the next start if the app closed first), cancel
+that download (``X``: stopped, what came removed) and play it (``P``: the configured
+player, on the downloaded file if there is one, else the URL).
 The work is headless: :mod:`tuinews.downloads` and :mod:`tuinews.player`."""
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class EnclosureActions:
     def action_play_enclosure(self) -> None:
         self._enclosures().play()
 
+    def action_cancel_download(self) -> None:
+        self._enclosures().cancel()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self._enclosures().worker_changed(event)
 
@@ -100,6 +104,22 @@ class EnclosureCommands:
             return
         self.notify(f"Downloading {Path(queued.path).name} to {Path(queued.path).parent}")
         self.start()
+
+    def cancel(self) -> None:
+        from tuinews.downloads import cancel_downloads, cancellable  # (when first used)
+
+        article = self.shown_article()
+        if article is None:
+            return
+        store = services(self.screen).store
+        known = [store.get_download(enclosure.url) for enclosure in article.enclosures]
+        going = [d for d in known if d is not None and cancellable(d)]
+        if not going:
+            self.notify("No download of this article's enclosure to cancel.", severity="warning")
+            return
+        for download in going:
+            for cancelled in cancel_downloads(store, download.id):
+                self.notify(f"Cancelled the download of {Path(cancelled.path).name}")
 
     def play(self) -> None:
         from tuinews.player import PlayerError, start_player, what_to_play  # (when first used)
@@ -173,7 +193,7 @@ class EnclosureCommands:
             name = Path(download.path).name
             if download.state == "done":
                 self.notify(f"Downloaded {name}")
-            else:
+            elif download.error != "cancelled":  # (said when it was cancelled)
                 self.notify(f"Download of {name} failed: {download.error}", severity="error")
         if worker.state != WorkerState.SUCCESS or self.status().stop.is_set():
             return

@@ -1,18 +1,22 @@
 """Images in the article pane: once an article is on screen and the cursor rests, its
 images (marked in its lines: :func:`tuinews.images.find_marks`) are fetched on the event
-loop, decoded and drawn in threads, and put into the pane's lines below their alt text,
-newest article only; an image that cannot be shown gets a line saying why. Nothing here
-runs on a keystroke but a timer's reset; nothing is imported before the first image.
-docs/images.md has the design."""
+loop, decoded and scaled in a worker process of their own (:mod:`tuinews.pool`: the pixel
+work never holds the app's interpreter, and an image that takes too long is stopped),
+drawn as cells and put into the pane's lines below their alt text once the keys are
+quiet; newest article only: showing another article cancels the work for the one
+before. An image that cannot be shown gets a line saying why. Nothing here runs on a
+keystroke but a timer's reset and that cancel; nothing is imported before the first
+image. docs/images.md has the design."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.control import Control
 from rich.segment import ControlType, Segment
@@ -31,13 +35,21 @@ from tuinews.ui.textual_private import set_virtual_size, write_to_terminal
 if TYPE_CHECKING:
     from tuinews.images import Mark
     from tuinews.images.loader import ImageLoader, Prepared
+    from tuinews.pool import Pool
 
 REST = 0.3  # seconds the article stays on screen before its images are fetched
 AT_ONCE = 4  # images of one article fetched at once...
-DECODING = 1  # ...and decoded (a core is left to the UI on a 2-core machine)
+DECODING = 1  # ...and decoded (one worker process: a core is left to the UI on 2 cores)
+DECODE_TIMEOUT = 10.0  # seconds one image's pixel work may take in the worker
+QUIET = 0.15  # seconds without a key or click before an image is put into the pane
 KEPT = 64  # images kept ready (by URL, width and mode) for a quick return...
 KEPT_BYTES = 32 * 1024 * 1024  # ...taking about this much memory at most
 _REASON = Style(dim=True, italic=True)
+T = TypeVar("T")
+
+
+class _Moved(Exception):
+    """Another article was shown while this one's image was being made."""
 
 
 class ImageLayer:
@@ -69,6 +81,8 @@ class ImageLayer:
         self._sixel_rows: dict[int, tuple[str, int]] = {}
         self._hidden: Timer | None = None  # waiting for a dialog to close (Sixel)
         self.filters: dict[int, LineFilter] = {}  # Textual's line filters, wrapped (Sixel)
+        self._moved = asyncio.Event()  # set when another article is shown
+        self._pool: Pool | None = None  # the image worker process, from the first image
 
     def configure(self, settings: Settings, env: Mapping[str, str] = os.environ) -> None:
         """The mode from the setting (``TUINEWS_IMAGES`` overrides it) and the terminal."""
@@ -101,6 +115,8 @@ class ImageLayer:
         if self.mode == "off":
             return
         self._generation += 1
+        self._moved.set()  # newest wins: the article before's fetches, and its decodes
+        self._moved = asyncio.Event()  # not yet taken by the worker process, are dropped
         self._handled.clear()
         self._below.clear()
         self._scanned = 0
@@ -190,16 +206,18 @@ class ImageLayer:
     async def _load(
         self, generation: int, lines: list[list[Segment]], start: int, width: int
     ) -> None:
-        from tuinews.images import MAX_IMAGES, find_marks  # (see configure)
+        from tuinews.images import MAX_IMAGES  # (see configure)
 
         if self._ask_tmux:
             await self._settle_tmux()
-        marks = await asyncio.to_thread(find_marks, lines, start)
+        marks = await asyncio.to_thread(_find_marks, lines, start)
         if generation != self._generation:
             return
         room = MAX_IMAGES - len(self._handled)
         marks = [mark for mark in marks if id(mark.line) not in self._handled][: max(0, room)]
         self._handled.update(id(mark.line) for mark in marks)
+        if marks:
+            self._workers().start()  # (booting while the images are fetched)
         slots = asyncio.Semaphore(AT_ONCE)
 
         async def one(mark: Mark) -> None:
@@ -207,7 +225,7 @@ class ImageLayer:
                 if generation != self._generation:
                     return
                 ready = await self._prepare(mark.url, width, generation)
-            if ready is not None and generation == self._generation:
+            if ready is not None and await self._quiet(generation):
                 self._insert(mark, ready)
 
         await asyncio.gather(*(one(mark) for mark in marks))
@@ -223,12 +241,21 @@ class ImageLayer:
             self.mode = "kitty"
         self._ask_tmux = False
 
+    async def _quiet(self, generation: int) -> bool:
+        """Wait while keys are coming (an image put in costs the UI thread a few ms: not
+        between two keystrokes); False if another article was shown meanwhile."""
+        last_input = self.view.last_input
+        while time.monotonic() - last_input() < QUIET and generation == self._generation:
+            await asyncio.sleep(QUIET / 3)
+        return generation == self._generation
+
     async def _prepare(self, url: str, width: int, generation: int) -> Prepared | str | None:
         """The image ready to put in, or why it cannot be shown; None if another article
         was shown before it was decoded (its body is on disk for next time)."""
         # (the image modules load with the first image: not at start-up, not on `j`)
         from tuinews.images.decode import Refused
-        from tuinews.images.loader import prepare
+        from tuinews.images.loader import finish, prepare_pixels
+        from tuinews.pool import TimedOut, WorkerCrashed
 
         key = (url, width, self.mode)
         ready = self._ready.get(key)
@@ -238,19 +265,59 @@ class ImageLayer:
         if self._decoding is None:
             self._decoding = asyncio.Semaphore(DECODING)
         try:
-            body, kind = await self._loader().get(url)
+            body, kind = await self._unless_moved(generation, self._loader().get(url))
             async with self._decoding:
                 if generation != self._generation:
                     return None
-                ready = await asyncio.to_thread(prepare, body, kind, width, self.mode, self.cell)
+                pixels = await self._unless_moved(
+                    generation,
+                    self._workers().run(prepare_pixels, body, kind, width, self.mode, self.cell),
+                )
+            if not await self._quiet(generation):
+                return None  # (its body is on disk: the pixels are soon made again)
+            ready = finish(pixels)
+        except _Moved:
+            return None
         except Refused as refused:
             ready = str(refused)
+        except TimedOut:
+            ready = f"took too long to decode (over {DECODE_TIMEOUT:.0f} s)"
+        except WorkerCrashed:
+            ready = "the decoder failed (out of memory?)"
         except Exception as error:  # an image must never take the app down
             ready = f"failed ({type(error).__name__})"
         self._ready[key] = ready
         while len(self._ready) > KEPT or sum(map(_weight, self._ready.values())) > KEPT_BYTES:
             self._ready.popitem(last=False)
         return ready
+
+    async def _unless_moved(self, generation: int, work: Awaitable[T]) -> T:
+        """``work``'s result; if another article is shown first, ``work`` is cancelled
+        and _Moved raised (a fetch stops; a decode not yet taken by the worker process
+        is never run)."""
+        task = asyncio.ensure_future(work)
+        if generation != self._generation:
+            task.cancel()
+            raise _Moved
+        moved = asyncio.ensure_future(self._moved.wait())
+        try:
+            await asyncio.wait((task, moved), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            moved.cancel()
+            if not task.done():
+                task.cancel()
+        if task.cancelled():
+            raise _Moved
+        return task.result()
+
+    def _workers(self) -> Pool:
+        if self._pool is None:
+            from tuinews.pool import Pool  # (with the first image, as in _prepare)
+
+            # Pillow and the image modules imported as the worker boots.
+            preload = ("tuinews.images.loader", "PIL.Image", "PIL.JpegImagePlugin")
+            self._pool = Pool(size=1, timeout=DECODE_TIMEOUT, preload=preload)
+        return self._pool
 
     def _loader(self) -> ImageLoader:
         if self.loader is None:
@@ -266,6 +333,9 @@ class ImageLayer:
     async def close(self) -> None:
         if self.loader is not None:
             await self.loader.close()
+        pool, self._pool = self._pool, None
+        if pool is not None:  # (waits for the worker to end: not on the event loop)
+            await asyncio.to_thread(pool.close, 1.0)
 
     # --- into the pane's lines (UI thread) -------------------------------------------
 
@@ -304,6 +374,16 @@ class ImageLayer:
         set_virtual_size(view, Size(view._widest, len(lines)))
         if at <= top and top > 0:  # above the reader: the text on screen stays put
             view.scroll_to(y=top + len(new), animate=False, force=True, immediate=True)
+
+
+def _find_marks(lines: list[list[Segment]], start: int) -> list[Mark]:
+    """The images in the lines (in a thread); the modules the images need imported here
+    too, the first time, rather than on the UI thread (~40 ms: Pillow's loader, the pool)."""
+    import tuinews.images.loader  # (here, not on the UI thread: see the docstring)
+    import tuinews.pool  # noqa: F401  (here, not on the UI thread: the docstring)
+    from tuinews.images import find_marks  # (see configure)
+
+    return find_marks(lines, start)
 
 
 def _weight(ready: Prepared | str) -> int:
