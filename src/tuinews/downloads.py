@@ -106,6 +106,32 @@ def cancellable(download: Download) -> bool:
     )
 
 
+# How fetch.download.download's error for a body over the cap starts (its TOO_LARGE; not
+# imported: the HTTP stack loads only when downloading)
+TOO_LARGE = "too large"
+
+
+def resumable(download: Download, settings: Settings) -> bool:
+    """Failed part-way (a connection cut, a timeout): its ``.part`` kept, not over the
+    size cap, not cancelled. ``run_downloads`` takes it up again where it stopped."""
+    if (
+        download.state != "failed"
+        or download.error in (CANCELLED, "")
+        or (download.error.startswith(TOO_LARGE))
+    ):
+        return False
+    try:
+        kept = part_path(download).stat().st_size
+    except OSError:
+        return False
+    return 0 < kept < settings.download_max_mb * MB
+
+
+def waiting(store: Store, settings: Settings) -> bool:
+    """Whether a download run has anything to do (queued, or failed part-way)."""
+    return any(d.state == "queued" or resumable(d, settings) for d in store.downloads())
+
+
 def remove_part(download: Download) -> None:
     with contextlib.suppress(OSError):  # (a folder gone or unwritable: nothing there)
         part_path(download).unlink(missing_ok=True)
@@ -117,13 +143,17 @@ def run_downloads(
     on_progress: OnProgress | None = None,
     stop: threading.Event | None = None,
 ) -> list[Download]:
-    """Download everything queued (also what is queued meanwhile), in this thread (its
-    own event loop); returns each download as it ended. ``stop`` set (the app closing):
+    """Download everything queued (also what is queued meanwhile, and what failed
+    part-way: resumed), in this thread (its own event loop); returns each download as it
+    ended. ``stop`` set (the app closing):
     the downloads stop at once and stay queued, their ``.part`` files kept, to resume at
     the next start."""
     from tuinews.network import new_fetcher  # (the HTTP stack: only when downloading)
 
     done: set[int] = set()
+    for download in store.downloads("failed"):  # (the message said it resumes: it does)
+        if resumable(download, settings):
+            store.queue_download(download.url, download.article_id, download.title, download.path)
 
     async def run_all() -> None:
         fetcher = new_fetcher(settings)

@@ -12,7 +12,13 @@ import pytest
 
 from tests.builders import article
 from tests.netserver import FeedServer, Request, Response
-from tuinews.downloads import DownloadRefused, part_path, queue_enclosure, run_downloads
+from tuinews.downloads import (
+    DownloadRefused,
+    part_path,
+    queue_enclosure,
+    run_downloads,
+    waiting,
+)
 from tuinews.models import Article, Enclosure
 from tuinews.query import parse_query
 from tuinews.settings import Settings
@@ -101,6 +107,29 @@ def test_a_dropped_connection_keeps_a_part_file_and_resumes_with_range(
     assert not part_path(done).exists()
 
 
+def test_a_run_resumes_what_failed_part_way(
+    server: FeedServer, store: Store, tmp_path: Path
+) -> None:
+    """The failure said "kept, it resumes from there": the next run (``tuinews downloads
+    --run``, the app's start) takes it up with Range, nothing queued by hand; a download
+    cut at the size cap, or cancelled, is not taken up again."""
+    half = len(CONTENT) // 2
+    server.route(
+        "/ep/cut.mp3", Response(body=CONTENT[:half], content_length=len(CONTENT), close=True)
+    )
+    settings = settings_for(tmp_path)
+    queue_enclosure(store, settings, stored(store, server.url("/ep/cut.mp3")))
+    (failed,) = run_downloads(store, settings)
+    assert failed.state == "failed" and "resumes from there" in failed.error
+    assert waiting(store, settings)
+    server.route("/ep/cut.mp3", ranged(CONTENT))  # type: ignore[arg-type]
+    (done,) = run_downloads(store, settings)
+    assert done.id == failed.id and done.state == "done"
+    assert Path(done.path).read_bytes() == CONTENT
+    assert server.requests_to("/ep/cut.mp3")[-1].header("range") == f"bytes={half}-"
+    assert not waiting(store, settings) and run_downloads(store, settings) == []
+
+
 def test_a_queued_download_resumes_after_a_restart(server: FeedServer, tmp_path: Path) -> None:
     """A download queued when the app was closed is run by the next one."""
     server.route("/ep/three.mp3", ranged(CONTENT))  # type: ignore[arg-type]
@@ -138,6 +167,7 @@ def test_the_size_cap(server: FeedServer, store: Store, tmp_path: Path) -> None:
     assert [d.state for d in ended] == ["failed", "failed"]
     assert all("too large" in d.error for d in ended)
     assert not any(Path(d.path).exists() for d in ended)
+    assert not waiting(store, settings)  # (not taken up again by the next run)
 
 
 def test_the_per_host_limit(server: FeedServer, store: Store, tmp_path: Path) -> None:
@@ -301,3 +331,10 @@ def test_without_a_server_name_the_url_s_name_stays(
     (done,) = run_downloads(store, settings)
     assert done.path == str(tmp_path / "podcasts" / "get.mp3")
     assert Path(done.path).read_bytes() == CONTENT
+
+
+def test_the_cap_s_error_is_the_one_downloads_knows() -> None:
+    from tuinews import downloads
+    from tuinews.fetch import download
+
+    assert downloads.TOO_LARGE == download.TOO_LARGE

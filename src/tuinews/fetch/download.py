@@ -66,6 +66,9 @@ def disposition_filename(value: str | None) -> str | None:
         return None
 
 
+TOO_LARGE = "too large"  # (the error's start: such a download is not resumed)
+
+
 class _Failure(Exception):
     pass
 
@@ -189,7 +192,7 @@ async def _receive(
     else:
         raise _Failure(http_error(status, None))
     if total is not None and total > max_bytes:
-        raise _Failure(f"too large ({size(total)}, over {size(max_bytes)})")
+        raise _Failure(f"{TOO_LARGE} ({size(total)}, over {size(max_bytes)})")
     received = offset
     reported = 0.0
     with part.open("ab") as file:  # (appending: nothing is cut before the lock is held)
@@ -202,7 +205,7 @@ async def _receive(
         async for chunk in response.aiter_bytes():  # as it comes: nothing held back
             received += len(chunk)
             if received > max_bytes:
-                raise _Failure(f"too large (over {size(max_bytes)})")
+                raise _Failure(f"{TOO_LARGE} (over {size(max_bytes)})")
             file.write(chunk)
             now = time.monotonic()
             if progress is not None and now - reported > 0.2:

@@ -156,11 +156,11 @@ class EnclosureCommands:
     def start(self, only_if_queued: bool = False) -> None:
         if self.worker is not None and self.worker.is_running:
             return  # it takes what is queued meanwhile
-        from tuinews.downloads import run_downloads  # (the HTTP stack: when first used)
+        from tuinews.downloads import run_downloads, waiting  # (the HTTP stack: when used)
 
         app = services(self.screen)
         store, settings = app.store, app.settings
-        if only_if_queued and not store.downloads("queued"):
+        if only_if_queued and not waiting(store, settings):
             return
         status = self.status()
         stop, call = status.stop, self.screen.app.call_from_thread
