@@ -15,7 +15,7 @@ tests never reach past the loopback interface.
 from __future__ import annotations
 
 import http.client
-import select
+import selectors
 import socket
 import socketserver
 import struct
@@ -163,16 +163,23 @@ def _read(sock: socket.socket, size: int) -> bytes:
 
 
 def _relay(one: socket.socket, other: socket.socket) -> None:
-    """Copy both ways until either side closes (or 10 s of silence)."""
-    while True:
-        ready, _, _ = select.select([one, other], [], [], 10)
-        if not ready:
-            return
-        for sock in ready:
-            data = sock.recv(65536)
-            if not data:
+    """Copy both ways until either side closes (or 10 s of silence). A selector, not
+    select.select: late in a test run the sockets' numbers pass 1023, which select()
+    refuses (the relay failed, and the client saw the connection closed)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(one, selectors.EVENT_READ)
+        selector.register(other, selectors.EVENT_READ)
+        while True:
+            ready = selector.select(10)
+            if not ready:
                 return
-            (other if sock is one else one).sendall(data)
+            for key, _ in ready:
+                sock = key.fileobj
+                assert isinstance(sock, socket.socket)
+                data = sock.recv(65536)
+                if not data:
+                    return
+                (other if sock is one else one).sendall(data)
 
 
 class _SocksServer(socketserver.ThreadingTCPServer):

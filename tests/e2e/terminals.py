@@ -8,7 +8,7 @@ import contextlib
 import fcntl
 import os
 import pty
-import select
+import selectors
 import shutil
 import signal
 import struct
@@ -171,7 +171,7 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: list[bytes], ready: b
         while time.monotonic() < deadline:
             if until():
                 return True
-            ready, _, _ = select.select([master], [], [], quiet or 0.05)
+            ready = _readable(master, quiet or 0.05)
             if not ready:
                 if quiet is not None:
                     return True
@@ -202,3 +202,11 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: list[bytes], ready: b
         process.wait(timeout=10)
         os.close(master)
     return bytes(output)
+
+
+def _readable(fd: int, timeout: float) -> bool:
+    """Whether ``fd`` has something to read within ``timeout`` (a selector: late in a test
+    run descriptors pass 1023, which select.select refuses)."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        return bool(selector.select(timeout))
