@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import urllib.parse
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from tuinews.fetch import Fetcher, Reply
 from tuinews.fetch._support import clean, http_error, parse_url
@@ -57,6 +57,8 @@ from tuinews.fetch.greader_data import (
 )
 
 __all__ = ["READ", "READING_LIST", "STARRED", "GReaderClient", "GReaderError"]
+
+T = TypeVar("T")
 
 BATCH = 250  # item ids per contents or edit-tag request
 # An answer this long (bytes) is decoded and read in a thread: a page of 1,000 items
@@ -219,10 +221,7 @@ class GReaderClient:
         name = "stream/items/ids"
         self._need_auth()
         reply = await self._send("GET", API + name, params=[*params, ("output", "json")])
-        body = self._checked(reply, name)
-        if len(body) > BIG_ANSWER:  # 20,000 ids: tens of milliseconds, not on the loop
-            return await asyncio.to_thread(lambda: parse_id_page(self._decode(body, name)))
-        return parse_id_page(self._decode(body, name))
+        return await self._parsed(self._checked(reply, name), name, parse_id_page)
 
     async def all_item_ids(
         self,
@@ -284,9 +283,7 @@ class GReaderClient:
             newer_than=newer_than,
             oldest_first=oldest_first,
         )
-        if len(body) > BIG_ANSWER:
-            return await asyncio.to_thread(lambda: parse_contents_page(self._decode(body, name)))
-        return parse_contents_page(self._decode(body, name))
+        return await self._parsed(body, name, parse_contents_page)
 
     async def stream_contents_body(
         self,
@@ -451,6 +448,13 @@ class GReaderClient:
 
     def _json(self, reply: Reply, name: str = "") -> dict[str, Any]:
         return self._decode(self._checked(reply, name), name)
+
+    async def _parsed(self, body: bytes, name: str, parse: Callable[[dict[str, Any]], T]) -> T:
+        """``parse`` of the answer's JSON: in a thread for a big one (20,000 ids, a page of
+        contents: tens of milliseconds, not on the event loop)."""
+        if len(body) > BIG_ANSWER:
+            return await asyncio.to_thread(lambda: parse(self._decode(body, name)))
+        return parse(self._decode(body, name))
 
     @staticmethod
     def _decode(body: bytes, name: str) -> dict[str, Any]:
