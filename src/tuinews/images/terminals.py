@@ -1,0 +1,87 @@
+"""Which image mode ``images = "auto"`` picks for a terminal, read from the environment
+only: once Textual reads the terminal's input it cannot be asked (a ``CSI c`` for Sixel,
+a Kitty query), and asking before the first frame would delay it and could eat a key.
+
+One table: a terminal is known by an environment variable it sets, and gets the mode
+that draws correctly there (not merely the richest one it claims). The first row that
+matches wins, so the rows whose variable each terminal sets afresh (``TERM``,
+``TERM_PROGRAM``) come before those that a program started from another terminal inherits
+(``KITTY_WINDOW_ID``, ``MLTERM``, ``KONSOLE_VERSION``, ``WT_SESSION``...). Inside tmux or
+screen none of them applies (``TERM`` is the multiplexer's and the rest are whatever its
+server was started with): the caller decides there. No Textual here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Known:
+    """A terminal known by an environment variable, and the mode ``auto`` gives it."""
+
+    name: str
+    variable: str
+    values: tuple[str, ...]  # the variable's values (lower case) that say so; () = any
+    mode: str
+    why: str
+
+
+TERMINALS: tuple[Known, ...] = (
+    # --- TERM, set by each terminal for the programs it runs ---------------------------
+    Known("kitty", "TERM", ("xterm-kitty",), "kitty", "Kitty's protocol with placeholders"),
+    Known("Ghostty", "TERM", ("xterm-ghostty",), "kitty", "placeholders since 1.0"),
+    Known(
+        "foot",
+        "TERM",
+        ("foot", "foot-extra", "foot-direct", "foot-extra-direct"),
+        "sixel",
+        "Sixel since foot 1.2 (2020); no Kitty graphics",
+    ),
+    Known("contour", "TERM", ("contour", "contour-latest"), "sixel", "Sixel; no Kitty graphics"),
+    # --- TERM_PROGRAM, set afresh by the terminals that use it --------------------------
+    Known("Ghostty", "TERM_PROGRAM", ("ghostty",), "kitty", "placeholders since 1.0"),
+    Known(
+        "WezTerm",
+        "TERM_PROGRAM",
+        ("wezterm",),
+        "sixel",
+        # WezTerm speaks Kitty's protocol only in part: no Unicode placeholders (which
+        # tuinews draws with, so images can scroll and be written over like text), and a
+        # virtual placement is drawn at the cursor instead (wezterm issue 986, fzf issue
+        # 3486). Its Sixel is drawn in the cells and cleared by the text written over them.
+        "Sixel: its Kitty graphics lack the Unicode placeholders",
+    ),
+    # --- variables a terminal sets and programs started from it inherit ----------------
+    Known("kitty", "KITTY_WINDOW_ID", (), "kitty", "kitty, with another TERM"),
+    Known("mlterm", "MLTERM", (), "sixel", "Sixel (mlterm sets MLTERM to its version)"),
+    Known("contour", "TERMINAL_NAME", ("contour",), "sixel", "Sixel; no Kitty graphics"),
+    Known(
+        "Konsole",
+        "KONSOLE_VERSION",
+        (),
+        "halfblock",
+        # Sixel since 22.04 (KONSOLE_VERSION 220400), but Konsole is said not to clear a
+        # sixel image when text is written over its cells (docs/images.md): the old
+        # article's picture would stay on screen. Not tried here.
+        "half blocks: Konsole's Sixel is said to stay under new text",
+    ),
+    Known(
+        "Windows Terminal",
+        "WT_SESSION",
+        (),
+        "halfblock",
+        # Sixel since 1.22, but nothing in the environment tells its version (WT_SESSION
+        # is a GUID), and an older one would show the sixel data as nothing at all.
+        "half blocks: its version (Sixel from 1.22) cannot be told",
+    ),
+)
+
+
+def known_terminal(env: Mapping[str, str]) -> Known | None:
+    """The first row of TERMINALS that the environment matches; None if none does."""
+    for known in TERMINALS:
+        value = env.get(known.variable, "")
+        if value and (not known.values or value.lower() in known.values):
+            return known
+    return None
