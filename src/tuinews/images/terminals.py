@@ -39,6 +39,7 @@ TERMINALS: tuple[Known, ...] = (
         "Sixel since foot 1.2 (2020); no Kitty graphics",
     ),
     Known("contour", "TERM", ("contour", "contour-latest"), "sixel", "Sixel; no Kitty graphics"),
+    Known("mlterm", "TERM", ("mlterm", "mlterm-256color"), "sixel", "Sixel since 3.1.9 (2013)"),
     # --- TERM_PROGRAM, set afresh by the terminals that use it --------------------------
     Known("Ghostty", "TERM_PROGRAM", ("ghostty",), "kitty", "placeholders since 1.0"),
     Known(
