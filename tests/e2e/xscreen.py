@@ -30,10 +30,10 @@ def screen(display: str) -> Image.Image:
     fields = struct.unpack(">25I", data[:100])
     header, width, height = fields[0], fields[4], fields[5]
     order, bits, stride, colours = fields[7], fields[11], fields[12], fields[19]
-    assert bits == 32, f"{bits} bits a pixel"
+    assert bits in (24, 32), f"{bits} bits a pixel"
     start = header + 12 * colours
     raw = data[start : start + stride * height]
-    mode = "BGRX" if order == 0 else "XRGB"
+    mode = ("BGRX" if order == 0 else "XRGB") if bits == 32 else ("BGR" if order == 0 else "RGB")
     return Image.frombuffer("RGB", (width, height), raw, "raw", mode, stride, 1)
 
 

@@ -16,7 +16,7 @@ from tuinews.images.cache import DiskCache
 from tuinews.images.cells import MAX_ROWS, cell_size, half_blocks
 from tuinews.images.decode import MAX_DECODED, Refused, decode
 from tuinews.images.kitty import CHUNK, DIACRITICS, PLACEHOLDER, placeholder_lines, transmit
-from tuinews.images.terminals import TERMINALS
+from tuinews.images.terminals import TERMINALS, kitty_version
 from tuinews.models import Article
 from tuinews.render import render_article
 from tuinews.settings import CHECKS, Settings, load_settings
@@ -258,3 +258,24 @@ def test_an_unwritable_cache_is_no_cache(tmp_path: Path) -> None:
     cache.put("http://h/a.png", b"A", None)  # no error
     assert cache.get("http://h/a.png") is None
     assert os.path.isfile(blocked)
+
+
+@pytest.mark.parametrize(
+    ("version", "mode"), [("0, 26, 5", "halfblock"), ("0, 28, 0", "kitty"), ("0, 35, 2", "kitty")]
+)
+def test_a_kitty_older_than_its_unicode_placeholders_gets_half_blocks(
+    tmp_path: Path, version: str, mode: str
+) -> None:
+    # Debian 12's kitty 0.26.5 refuses the placements and shows the placeholders as
+    # boxes (seen in tests/e2e/test_images_kitty.py); its version is in its installation.
+    (tmp_path / "kitty").mkdir()
+    (tmp_path / "kitty" / "constants.py").write_text(
+        f"appname: str = 'kitty'\nversion: Version = Version({version})\n"
+    )
+    env = {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1", "KITTY_INSTALLATION_DIR": str(tmp_path)}
+    assert detect_mode("auto", env) == mode
+    assert detect_mode("auto", {**env, "TERM": "xterm-256color"}) == mode  # KITTY_WINDOW_ID
+    assert detect_mode("kitty", env) == "kitty"  # forced: kept
+    # a version that cannot be read (no such file, or another layout): taken as new
+    assert detect_mode("auto", {**env, "KITTY_INSTALLATION_DIR": str(tmp_path / "x")}) == "kitty"
+    assert kitty_version({**env, "KITTY_INSTALLATION_DIR": ""}) is None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 
-from tuinews.images.terminals import known_terminal
+from tuinews.images.terminals import kitty_draws_placeholders, known_terminal
 
 MODES = ("auto", "kitty", "sixel", "halfblock", "off")  # the ``images`` setting
 META_KEY = "tuinews-image"  # in a Style's meta: (url, alt) of the image drawn there
@@ -59,7 +59,11 @@ def detect_mode(setting: str, env: Mapping[str, str] = os.environ) -> str:
     if env.get("TMUX") or term.startswith(("screen", "tmux")):
         return "halfblock"
     known = known_terminal(env)
-    return known.mode if known is not None else "halfblock"
+    if known is None:
+        return "halfblock"
+    if known.name == "kitty" and not kitty_draws_placeholders(env):
+        return "halfblock"  # (kitty never drew Sixel)
+    return known.mode
 
 
 def find_marks(lines: list[Line], start: int = 0) -> list[Mark]:

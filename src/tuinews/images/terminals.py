@@ -12,6 +12,8 @@ server was started with): the caller decides there. No Textual here."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,6 +31,7 @@ class Known:
 
 TERMINALS: tuple[Known, ...] = (
     # --- TERM, set by each terminal for the programs it runs ---------------------------
+    # (kitty before 0.28 has no Unicode placeholders: half blocks, see kitty_version)
     Known("kitty", "TERM", ("xterm-kitty",), "kitty", "Kitty's protocol with placeholders"),
     Known("Ghostty", "TERM", ("xterm-ghostty",), "kitty", "placeholders since 1.0"),
     Known(
@@ -86,3 +89,35 @@ def known_terminal(env: Mapping[str, str]) -> Known | None:
         if value and (not known.values or value.lower() in known.values):
             return known
     return None
+
+
+# Kitty's Unicode placeholders (what the pane draws Kitty images with) came in kitty
+# 0.28.0 (2023-04); an older kitty refuses the placement ("Malformed GraphicsCommand
+# control block, invalid key character: 0x55", the "U") and shows the placeholders as
+# boxes. Debian 12 ships 0.26.5.
+KITTY_PLACEHOLDERS = (0, 28)
+_KITTY_VERSION = re.compile(rb"^version\b[^=\n]*=\s*Version\((\d+),\s*(\d+),\s*(\d+)\)", re.M)
+
+
+def kitty_version(env: Mapping[str, str]) -> tuple[int, int, int] | None:
+    """The version of the kitty this runs in, read from its installation
+    (``KITTY_INSTALLATION_DIR``, which kitty sets, holds ``kitty/constants.py`` in a
+    distribution's package); None where it cannot be told (no such file: over ssh, or a
+    build that keeps its Python elsewhere). A file read, no process, no query."""
+    folder = env.get("KITTY_INSTALLATION_DIR", "")
+    if not folder:
+        return None
+    try:
+        with open(os.path.join(folder, "kitty", "constants.py"), "rb") as file:
+            head = file.read(16384)
+    except OSError:
+        return None
+    found = _KITTY_VERSION.search(head)
+    return (int(found[1]), int(found[2]), int(found[3])) if found else None
+
+
+def kitty_draws_placeholders(env: Mapping[str, str]) -> bool:
+    """False only where the kitty is known to be older than its Unicode placeholders
+    (a kitty of unknown version is taken to have them: 0.28 is from 2023)."""
+    version = kitty_version(env)
+    return version is None or version[:2] >= KITTY_PLACEHOLDERS
