@@ -15,18 +15,25 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
 class Known:
-    """A terminal known by an environment variable, and the mode ``auto`` gives it."""
+    """A terminal known by an environment variable, and the mode ``auto`` gives it. (A
+    plain class: a dataclass costs ~1 ms to make, and this module loads with the pane.)"""
 
-    name: str
-    variable: str
-    values: tuple[str, ...]  # the variable's values (lower case) that say so; () = any
-    mode: str
-    why: str
+    __slots__ = ("mode", "name", "values", "variable", "why")
+
+    def __init__(
+        self, name: str, variable: str, values: tuple[str, ...], mode: str, why: str
+    ) -> None:
+        self.name = name
+        self.variable = variable
+        self.values = values  # the variable's values (lower case) that say so; () = any
+        self.mode = mode
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"Known({self.name!r}, {self.variable!r}, {self.values!r}, {self.mode!r})"
 
 
 TERMINALS: tuple[Known, ...] = (
@@ -96,7 +103,7 @@ def known_terminal(env: Mapping[str, str]) -> Known | None:
 # control block, invalid key character: 0x55", the "U") and shows the placeholders as
 # boxes. Debian 12 ships 0.26.5.
 KITTY_PLACEHOLDERS = (0, 28)
-_KITTY_VERSION = re.compile(rb"^version\b[^=\n]*=\s*Version\((\d+),\s*(\d+),\s*(\d+)\)", re.M)
+_KITTY_VERSION = rb"^version\b[^=\n]*=\s*Version\((\d+),\s*(\d+),\s*(\d+)\)"  # (compiled when used)
 
 
 def kitty_version(env: Mapping[str, str]) -> tuple[int, int, int] | None:
@@ -112,7 +119,7 @@ def kitty_version(env: Mapping[str, str]) -> tuple[int, int, int] | None:
             head = file.read(16384)
     except OSError:
         return None
-    found = _KITTY_VERSION.search(head)
+    found = re.search(_KITTY_VERSION, head, re.M)
     return (int(found[1]), int(found[2]), int(found[3])) if found else None
 
 
