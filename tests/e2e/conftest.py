@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -28,5 +27,5 @@ def terminal() -> Iterator[Terminal]:
 def display() -> Iterator[str]:
     need_command()
     need(all(shutil.which(p) for p in X_PROGRAMS), f"needs {', '.join(X_PROGRAMS)} (apt-get)")
-    with xvfb(f":{90 + os.getpid() % 400}") as name:
+    with xvfb() as name:
         yield name

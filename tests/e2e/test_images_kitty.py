@@ -9,7 +9,6 @@ refused nothing."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ def gl_display() -> Iterator[str]:
     need_command()
     need(shutil.which("kitty"), "needs kitty (apt-get install kitty)")
     need(all(shutil.which(p) for p in ("Xvfb", "xwd")), "needs Xvfb and xwd (apt-get)")
-    with xvfb(f":{500 + os.getpid() % 400}", "1280x800x24", "+extension", "GLX") as name:
+    with xvfb("1280x800x24", "+extension", "GLX") as name:
         yield name
 
 

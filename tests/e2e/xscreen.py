@@ -71,10 +71,21 @@ def stripes(width: int, height: int, band: int, colours: tuple[tuple[int, int, i
 
 
 @contextmanager
-def xvfb(name: str, size: str = "1000x700x24", *extra: str) -> Iterator[str]:
-    """A virtual X display of that name, up until its screen can be read."""
-    process = subprocess.Popen(["Xvfb", name, "-screen", "0", size, *extra])
+def xvfb(size: str = "1000x700x24", *extra: str) -> Iterator[str]:
+    """A virtual X display on a free number (Xvfb picks it: ``-displayfd``, so tests
+    running at once never share one), up until its screen can be read."""
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", size, *extra],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
     try:
+        with os.fdopen(read_end, "rb") as numbers:
+            number = numbers.readline().strip().decode()  # once it listens
+        assert number.isdigit(), f"Xvfb did not start ({number!r})"
+        name = f":{number}"
         deadline = time.monotonic() + 10
         while subprocess.run(
             ["xwd", "-root", "-silent", "-display", name], capture_output=True
