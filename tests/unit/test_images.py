@@ -279,3 +279,7 @@ def test_a_kitty_older_than_its_unicode_placeholders_gets_half_blocks(
     # a version that cannot be read (no such file, or another layout): taken as new
     assert detect_mode("auto", {**env, "KITTY_INSTALLATION_DIR": str(tmp_path / "x")}) == "kitty"
     assert kitty_version({**env, "KITTY_INSTALLATION_DIR": ""}) is None
+    # never a read that could block the pane's mount: only a regular file is read
+    (tmp_path / "fifo" / "kitty").mkdir(parents=True)
+    os.mkfifo(tmp_path / "fifo" / "kitty" / "constants.py")
+    assert kitty_version({"KITTY_INSTALLATION_DIR": str(tmp_path / "fifo")}) is None

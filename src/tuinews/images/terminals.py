@@ -114,8 +114,11 @@ def kitty_version(env: Mapping[str, str]) -> tuple[int, int, int] | None:
     folder = env.get("KITTY_INSTALLATION_DIR", "")
     if not folder:
         return None
+    path = os.path.join(folder, "kitty", "constants.py")
     try:
-        with open(os.path.join(folder, "kitty", "constants.py"), "rb") as file:
+        if not os.path.isfile(path):  # (not a FIFO or a device, which could block)
+            return None
+        with open(path, "rb") as file:
             head = file.read(16384)
     except OSError:
         return None
