@@ -1,13 +1,16 @@
 """Pilot tests of what the sixth wave's QA session found driving the real command as a
 newsboat user would: the links' dialogs sat in the screen's top-left corner over the search
-bar (every other dialog is centred)."""
+bar (every other dialog is centred); a key typed just after Escape closed a dialog was lost."""
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 
 from tests.builders import article
-from tests.ui.helpers import main, make_app, settle, wait_for
+from tests.ui.helpers import main, make_app, press_fast, settle, wait_for
+from tuinews.ui.screens.help import HelpScreen
 from tuinews.ui.screens.links_dialog import LinkNumberDialog, LinksScreen
 
 BODY = "Read [one](https://one.example/a), [two](https://two.example/b) and more."
@@ -42,3 +45,19 @@ async def test_the_links_dialogs_are_centred() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, LinkNumberDialog))
         await pilot.pause()
         _centred(pilot, "#link-number-dialog")
+
+
+@pytest.mark.parametrize("opening", ["a", "number_sign", "u"])
+async def test_a_key_typed_just_after_escape_closes_a_dialog_is_not_lost(opening: str) -> None:
+    """`a` Escape `?` typed fast: the `?` went to the closing dialog's field and was lost
+    (no help screen); so in every dialog with a text field (#: a link's number)."""
+    app = make_app([article("1", title="Links", body=BODY, link="https://site.example/1")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _read(pilot)  # (# and u act in the article pane)
+        await pilot.press(opening)
+        await wait_for(pilot, lambda: isinstance(app.screen, ModalScreen))
+        dialog = app.screen
+        press_fast(pilot, "escape", "question_mark")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen is not dialog
+        )
