@@ -11,9 +11,8 @@ from tuinews.formats import FormatError
 from tuinews.formats.encoding import decode
 from tuinews.ingest import FeedResult, Refresher
 from tuinews.links import shown_url
-from tuinews.sanitise import clean_line
 from tuinews.store import Feed, FeedExists
-from tuinews.subscriptions import normalise_feed_url
+from tuinews.subscriptions import feed_url_problem, normalise_feed_url
 from tuinews.subscriptions.discover import discover_feeds
 
 
@@ -86,10 +85,7 @@ async def subscribe(
     """Check the URL, find the feed, add it, and fetch it once."""
     clean = normalise_feed_url(url)
     if clean is None:
-        shown = shown_url(clean_line(url, limit=200))  # the user's own text, but one line
-        if "://" not in url and normalise_feed_url("https://" + url.strip()) is not None:
-            return Subscribed(error=f"Not an http(s) URL: {shown} (begin it with https://)")
-        return Subscribed(error=f"Not an http(s) URL: {shown}")
+        return Subscribed(error=feed_url_problem(url) or "Not an http(s) URL")
     feed_url, found, error = await find_feed(refresher, clean)
     if error:
         return Subscribed(error=error)

@@ -3,6 +3,8 @@ adding and removing feeds. Feeds come from a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+from textual.widgets import Input, Label
+
 from tests.builders import make_articles, rss
 from tests.netserver import FeedServer, Request, Response
 from tests.ui.helpers import main, make_app, settle, wait_for, wait_for_refresh, wait_settled
@@ -150,15 +152,22 @@ async def test_adding_a_bad_url_says_why(server: FeedServer) -> None:
     app = make_app([])
     async with app.run_test(size=(140, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("a", *"javascript:alert(1)", "enter")
-        await wait_for_refresh(pilot)
-        await pilot.press("a", *server.url("/"), "enter")
+        await pilot.press("a", *"javascript:alert(1)", "tab", *"My title", "enter")
+        # the dialog stays, says why, and keeps what was typed (it closed, and the user
+        # had to type everything again after the message)
+        dialog = app.screen
+        assert isinstance(dialog, AddFeedDialog)
+        problem = dialog.query_one("#url-error", Label)
+        await wait_for(pilot, lambda: "Not an http(s) URL" in str(problem.render()))
+        assert problem.display
+        assert dialog.query_one("#title", Input).value == "My title"
+        assert dialog.query_one("#url", Input).has_focus
+        await pilot.press("ctrl+u", *server.url("/"), "enter")
 
         def messages() -> list[str]:
             return [n.message for n in app._notifications]
 
         await wait_settled(pilot, lambda: any("No feed found" in m for m in messages()))
-        assert any("Not an http(s) URL" in m for m in messages())
         assert any("No feed found" in m for m in messages())
         assert app.store.feeds() == []
         assert app.is_running

@@ -22,6 +22,7 @@ from tuinews.subscriptions.common import (
     ImportResult,
     Subscription,
     SubscriptionFileError,
+    feed_url_problem,
     normalise_feed_url,
 )
 from tuinews.subscriptions.detect import read_subscriptions
@@ -36,6 +37,7 @@ __all__ = [
     "Subscription",
     "SubscriptionFileError",
     "export_opml",
+    "feed_url_problem",
     "normalise_feed_url",
     "parse_newsboat_urls",
     "parse_opml",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from tuinews.links import shown_url
 from tuinews.sanitise import clean_line, clean_url
 
 MAX_FEEDS = 10_000  # feed entries read from one file; the rest are reported
@@ -62,6 +63,17 @@ class SubscriptionFileError(ValueError):
 # --- URLs -------------------------------------------------------------------------------
 
 _WHITESPACE = re.compile(r"\s")
+
+
+def feed_url_problem(url: str) -> str | None:
+    """What is wrong with a feed URL the user typed, in one line (their text shown
+    sanitised, a password hidden); None when :func:`normalise_feed_url` takes it."""
+    if normalise_feed_url(url) is not None:
+        return None
+    shown = shown_url(clean_line(url, limit=200))  # the user's own text, but one line
+    if "://" not in url and normalise_feed_url("https://" + url.strip()) is not None:
+        return f"Not an http(s) URL: {shown} (begin it with https://)"
+    return f"Not an http(s) URL: {shown}"
 
 
 def normalise_feed_url(url: str) -> str | None:

@@ -53,6 +53,7 @@ class AddFeedDialog(ModalScreen[NewFeed | None]):
                 )
                 yield Label("Subscribed on its server. Feed or web page URL", markup=False)
             yield Input(placeholder="https://example.com/feed.xml", id="url")
+            yield Label("", id="url-error", classes="setting-error", markup=False)
             yield Label("Title (optional)", markup=False)
             yield Input(id="title")
             what = "Tags" if self.account is None else "Folders"
@@ -71,6 +72,16 @@ class AddFeedDialog(ModalScreen[NewFeed | None]):
         url = self.query_one("#url", Input).value.strip()
         if not url:
             self.notify("Type the URL of a feed or of a page that links to one.")
+            return
+        # (the URL's rules: when the dialog is used, not before the first frame)
+        from tuinews.subscriptions import feed_url_problem
+
+        problem = feed_url_problem(url)
+        if problem is not None:  # said here, the dialog kept: nothing typed is lost
+            shown = self.query_one("#url-error", Label)
+            shown.update(problem)
+            shown.add_class("-shown")
+            self.set_focus(self.query_one("#url", Input))
             return
         tags = tuple(
             t.strip() for t in self.query_one("#tags", Input).value.split(",") if t.strip()
