@@ -99,7 +99,9 @@ async def test_R_refreshes_all_and_shows_progress_and_failures(server: FeedServe
         screen = main(pilot)
         assert [h.title for h in screen.shown] == ["Alpha news"]
         messages = [n.message for n in app._notifications]
-        assert any("1 feed refreshed: 1 new, 1 failed" in m and "Broken" in m for m in messages)
+        assert any(
+            "1 of 2 feeds refreshed: 1 new; 1 failed" in m and "Broken" in m for m in messages
+        )
         entries = {e.label: e for e in screen.query_one(FeedList).entries}
         assert entries["Broken"].failed and not entries["A"].failed
         feed_a = entries["A"].feed

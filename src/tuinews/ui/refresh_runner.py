@@ -207,13 +207,16 @@ class RefreshRunner:
         if manual or new or failed or failed_accounts:
             parts = []
             if (refreshed := len(results) - len(failed)) or (feeds and not failed):
-                parts.append(f"{refreshed} feed{'s' * (refreshed != 1)} refreshed")  # not failed
+                # (with failures, "of" all: "5 feeds refreshed, 1 failed" read as 1 of 5)
+                count = f"{refreshed} of {len(results)}" if failed else f"{refreshed}"
+                plural = len(results) != 1 if failed else refreshed != 1
+                parts.append(f"{count} feed{'s' * plural} refreshed")
             if in_sync := len(syncs) - len(failed_accounts):  # (a failed one is not synced)
                 parts.append(f"{in_sync} account{'s' * (in_sync != 1)} synced")
             message = f"{', '.join(parts)}: {new} new" if parts else f"{new} new" if new else ""
             if failed:
                 what = "" if message else f" feed{'s' * (len(failed) != 1)}"
-                message += ", " * bool(message) + f"{len(failed)}{what} failed"
+                message += "; " * bool(message) + f"{len(failed)}{what} failed"
             if failed_accounts:
                 count = len(failed_accounts)
                 message += "; " * bool(message) + f"{count} account{'s' * (count != 1)} failed"
