@@ -330,7 +330,7 @@ def edit_on_server(
 
 def mark_command(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     """Mark every article a search finds; an account's changes wait for the next sync."""
-    query = parse_query(" ".join(args.query))
+    query = parse_query(" ".join(args.query) + " ")  # (a trailing blank: not being typed)
     for hint in query.hints:
         warn(hint)
     if query.hints:  # (a term left out would mark more than was asked)

@@ -113,7 +113,7 @@ def search_command(args: argparse.Namespace, settings: Settings, store: Store) -
     # (startup brings concurrent.futures and logging, ~7 ms: only search needs them)
     from tuinews.startup import index_leftovers
 
-    query = parse_query(" ".join(args.query))
+    query = parse_query(" ".join(args.query) + " ")  # (a trailing blank: not being typed)
     index_leftovers(store)
     for hint in query.hints:
         warn(hint)
@@ -411,7 +411,7 @@ def save_command(args: argparse.Namespace, settings: Settings, store: Store) -> 
     ``w`` in the reader), one path printed a line."""
     from tuinews.handoffs.saving import save_article  # (only for this command)
 
-    query = parse_query(" ".join(args.query))
+    query = parse_query(" ".join(args.query) + " ")  # (a trailing blank: not being typed)
     for hint in query.hints:
         warn(hint)
     if query.empty:

@@ -314,6 +314,18 @@ def test_search_limit_must_be_positive(tmp_path: Path, limit: str, said: str) ->
     assert f"tuinews search: error: argument --limit: {said}" in result.stderr
 
 
+def test_a_field_without_a_word_says_what_it_needs(tmp_path: Path) -> None:
+    """``tuinews search title:`` said only "nothing to search for": the hint the search
+    bar holds back while the word is being typed is said by a command, whose text is
+    whole."""
+    db = tmp_path / "t.db"
+    Store(db).close()
+    for command in (("search",), ("mark", "read")):
+        result = run(*command, "title:", "--db", str(db))
+        assert result.returncode == 2
+        assert "title: needs a word" in result.stderr, result.stderr
+
+
 def test_add_without_a_scheme_says_to_begin_with_it(tmp_path: Path) -> None:
     """``tuinews add example.com/feed.xml`` (newsboat users may type it so): refused, and
     the message says what to add; other text is refused as before."""
