@@ -236,7 +236,7 @@ def _apply_grouped(
     return counts
 
 
-def apply_rules_in(
+def apply_rules_sql_in(
     db: sqlite3.Connection,
     rules: Sequence[Rule],
     ids: Sequence[int],
@@ -270,6 +270,49 @@ def apply_rules_in(
         db.execute(f"DELETE FROM temp.{NEW_IDS}")
         if words:
             db.execute(_EMPTY_NEW_INDEX)
+
+
+class SqlMatcher:
+    """The new articles (``listed``: their ids as a JSON array) that rules match, by
+    their SQL: for the rules ``rule_match`` cannot match in Python. The small index and
+    the ids' table are made at the first call, emptied by ``close``."""
+
+    def __init__(self, db: sqlite3.Connection, listed: str, now: int) -> None:
+        self.db = db
+        self.listed = listed
+        self.now = now
+        self.made = False
+
+    def matching(self, rules: Sequence[Rule]) -> set[int]:
+        db = self.db
+        if not self.made:
+            self.made = True
+            db.execute(_MAKE_NEW_INDEX)
+            columns = ", ".join(_COLUMNS)
+            db.execute(
+                f"INSERT INTO {NEW_INDEX} (rowid, {columns}) SELECT id, {columns} "
+                "FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                (self.listed,),
+            )
+            db.execute(_MAKE_NEW_IDS)
+            db.execute(
+                f"INSERT OR IGNORE INTO {NEW_IDS} (id) SELECT value FROM json_each(?)",
+                (self.listed,),
+            )
+        found: set[int] = set()
+        for rule in rules:
+            conditions, params = query_sql(
+                rule.query, self.now, index=NEW_INDEX, few=True
+            ).conditions()
+            where = " AND ".join(f"({c})" for c in conditions) or "1"
+            sql = f"SELECT a.id FROM articles a WHERE a.id IN temp.{NEW_IDS} AND {where}"
+            found.update(int(row[0]) for row in db.execute(sql, params))
+        return found
+
+    def close(self) -> None:
+        if self.made:
+            self.db.execute(f"DELETE FROM temp.{NEW_IDS}")
+            self.db.execute(_EMPTY_NEW_INDEX)
 
 
 class RuleRunner:
