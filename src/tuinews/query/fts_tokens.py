@@ -54,7 +54,7 @@ def folded(text: str, classes: Classes) -> str:
     OddText if one is ``ODD``."""
     data = text.encode("utf-8").translate(_ASCII)
     if data.isascii():
-        words = data.decode("ascii").split()
+        spaced = " " + data.decode("ascii") + " "
     else:
         mixed = data.decode("utf-8")
         mixed = _BEYOND.sub(lambda run: "".join([classes[ord(c)] for c in run[0]]), mixed)
@@ -62,9 +62,10 @@ def folded(text: str, classes: Classes) -> str:
             raise OddText(text[:80])
         if DIACRITIC in mixed:
             mixed = _MID_DIACRITICS.sub("", mixed).replace(DIACRITIC, " ")
-        words = mixed.split(" ")
-    joined = " ".join(word for word in words if word)
-    return f" {joined} " if joined else " "
+        spaced = " " + mixed + " "
+    while "  " in spaced:  # (a run of n blanks takes log2(n) rounds, each in C)
+        spaced = spaced.replace("  ", " ")
+    return spaced
 
 
 def tokens(text: str, classes: Classes) -> list[str]:

@@ -20,9 +20,9 @@ phrase with no word the index would keep) is not compiled: the store runs its SQ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from tuinews.query.fts_tokens import Classes, beyond_ascii, tokens
+from tuinews.query.fts_tokens import Classes, beyond_ascii, folded, tokens
 from tuinews.query.terms import (
     Age,
     All,
@@ -58,19 +58,64 @@ class FeedFacts:
     tags: tuple[str, ...] = ()
 
 
-@dataclass
 class ArticleFacts:
     """One new article: its flags as they are now, its own tags (casefolded), its
-    fields folded (``fts_tokens.folded``: only those some rule reads)."""
+    fields (only those some rule reads) as stored, and as the index has them, folded
+    (``fts_tokens.folded``) when first asked. ``low``: what a folded field's words are
+    substrings of, cheap to make: the field lowercased if it is ASCII (``plain``: each
+    word the index has is then a run of its letters and digits), else the folded field
+    itself."""
 
-    id: int
-    feed: FeedFacts
-    published: int | None = None
-    read: bool = False
-    starred: bool = False
-    hidden: bool = False
-    tags: set[str] = field(default_factory=set)
-    fields: dict[str, str] = field(default_factory=dict)
+    __slots__ = (
+        "_classes",
+        "_folded",
+        "_raw",
+        "feed",
+        "hidden",
+        "id",
+        "low",
+        "plain",
+        "published",
+        "read",
+        "starred",
+        "tags",
+    )
+
+    def __init__(
+        self,
+        id: int,
+        feed: FeedFacts,
+        published: int | None = None,
+        read: bool = False,
+        starred: bool = False,
+        hidden: bool = False,
+        fields: dict[str, str] | None = None,
+        classes: Classes | None = None,
+    ) -> None:
+        self.id = id
+        self.feed = feed
+        self.published = published
+        self.read = read
+        self.starred = starred
+        self.hidden = hidden
+        self.tags: set[str] = set()
+        self._raw = fields or {}
+        self._classes: Classes = classes or {}
+        self._folded: dict[str, str] = {}
+        self.low: dict[str, str] = {}
+        self.plain: set[str] = set()
+        for name, value in self._raw.items():  # (OddText here: before any rule runs)
+            if value.isascii():
+                self.low[name] = value.lower()
+                self.plain.add(name)
+            else:
+                self.low[name] = self.fold(name)
+
+    def fold(self, name: str) -> str:
+        found = self._folded.get(name)
+        if found is None:
+            found = self._folded[name] = folded(self._raw[name], self._classes)
+        return found
 
 
 Test = Callable[[ArticleFacts], bool | None]  # None: SQL's NULL (unknown)
@@ -116,21 +161,22 @@ def query_columns(query: Query) -> set[str]:
     return found
 
 
-def _words(term: Words, classes: Classes) -> Test:
+def needle_of(term: Words, classes: Classes) -> tuple[str, str, tuple[str, ...]]:
+    """What a term of words is in a folded field (a substring, or its start with
+    ``term.start``), its longest word (in ``ArticleFacts.low`` if it is there), and the
+    fields it is looked for in."""
     found = tokens(" ".join(term.words), classes)
     if not found:
         raise Unsupported("a phrase without a word the index keeps")
     needle = " " + " ".join(found) + ("" if term.prefix else " ")
-    columns = (term.field,) if term.field else COLUMNS
+    return needle, max(found, key=len), (term.field,) if term.field else COLUMNS
+
+
+def _words(term: Words, classes: Classes) -> Test:
+    needle, _, columns = needle_of(term, classes)
     if term.start:
-        if len(columns) == 1:
-            one = columns[0]
-            return lambda a: a.fields[one].startswith(needle)
-        return lambda a: any(a.fields[c].startswith(needle) for c in columns)
-    if len(columns) == 1:
-        one = columns[0]
-        return lambda a: needle in a.fields[one]
-    return lambda a: any(needle in a.fields[c] for c in columns)
+        return lambda a: any(a.fold(c).startswith(needle) for c in columns)
+    return lambda a: any(needle in a.fold(c) for c in columns)
 
 
 def _state(term: HasState) -> Test:
@@ -173,7 +219,7 @@ def _not(inner: Test) -> Test:
     return test
 
 
-def _all(tests: list[Test]) -> Test:
+def all_of_tests(tests: list[Test]) -> Test:
     def test(a: ArticleFacts) -> bool | None:
         result: bool | None = True
         for one in tests:
@@ -187,7 +233,7 @@ def _all(tests: list[Test]) -> Test:
     return test
 
 
-def _any(tests: list[Test]) -> Test:
+def any_of_tests(tests: list[Test]) -> Test:
     def test(a: ArticleFacts) -> bool | None:
         result: bool | None = False
         for one in tests:
@@ -223,7 +269,7 @@ def compile_term(term: Term, classes: Classes, now: int) -> Test:
         return _not(compile_term(term.term, classes, now))
     if isinstance(term, All | Any):
         tests = [compile_term(t, classes, now) for t in term.terms]
-        return _all(tests) if isinstance(term, All) else _any(tests)
+        return all_of_tests(tests) if isinstance(term, All) else any_of_tests(tests)
     raise Unsupported(type(term).__name__)
 
 
@@ -233,4 +279,4 @@ def compile_query(query: Query, classes: Classes, now: int) -> Test | None:
         tests = [compile_term(term, classes, now) for term in query.terms]
     except Unsupported:
         return None
-    return tests[0] if len(tests) == 1 else _all(tests)
+    return tests[0] if len(tests) == 1 else all_of_tests(tests)

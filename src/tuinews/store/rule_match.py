@@ -17,22 +17,23 @@ article with a character the tokenizer model does not know sends the whole feed 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tuinews.query.fts_tokens import OddText, beyond_ascii, folded
+from tuinews.query.fts_tokens import OddText, beyond_ascii
 from tuinews.query.matcher import (
     COLUMNS,
     ArticleFacts,
     FeedFacts,
-    Test,
     compile_query,
     query_chars,
     query_columns,
     sql_lower,
 )
+from tuinews.query.rule_code import Either, Pass, compile_either, compile_pass
 from tuinews.query.rules import Rule
 from tuinews.query.terms import Age, All, Any, HasState, InAccount, InFeed, Not, Tagged, Term
 from tuinews.store.fts_chars import learn_chars
@@ -45,11 +46,21 @@ _IDS = "SELECT value FROM json_each(?)"
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """The rules compiled: a test per rule (None: its SQL runs), grouped by action."""
+class _Group:
+    """One action's rules: ``positions`` in the rules given, ``test`` of those matched
+    in Python (None: none is), ``fallback`` those whose SQL runs."""
 
-    tests: tuple[Test | None, ...]
-    groups: tuple[tuple[int, ...], ...]  # positions of each action's rules, in order
+    positions: tuple[int, ...]
+    test: Either | None
+    fallback: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The rules compiled, grouped by action in the order of their first rule."""
+
+    groups: tuple[_Group, ...]
+    one_pass: Pass | None  # every group's test and effect, if no rule falls back to SQL
     columns: tuple[str, ...]  # the fields the compiled rules read
     feeds: bool  # some rule asks about the feed
     tags: bool  # some rule asks about (or adds) the article's own tags
@@ -65,39 +76,61 @@ def _asks(term: Term, kinds: tuple[type, ...]) -> bool:
     return False
 
 
-_plans: tuple[object, int | None, _Plan] | None = None  # the last plan made (see _plan)
+# The last plan made (see _plan): for these rules (the object, and as text), at this time.
+_plans: tuple[object, int | None, _Plan, object] | None = None
 
 
 def _plan(db: sqlite3.Connection, rules: Sequence[Rule], now: int) -> _Plan:
     """The rules' plan; the last one is kept (made again each second only if a rule has
     an ``age:``, whose test holds the time)."""
     global _plans
-    key = tuple((rule.match, rule.action.text) for rule in rules)
     made = _plans
-    if made is not None and made[0] == key and made[1] in (None, now):
+    if made is not None and made[1] in (None, now) and made[0] is rules:
+        return made[2]  # (the ingest passes the same tuple of rules feed after feed)
+    key = tuple((rule.match, rule.action.text) for rule in rules)
+    if made is not None and made[1] in (None, now) and made[3] == key:
+        _plans = (rules if isinstance(rules, tuple) else key, made[1], made[2], key)
         return made[2]
     chars: set[str] = set()
     for rule in rules:
         chars |= query_chars(rule.query)
     classes = learn_chars(db, chars)
-    tests = tuple(compile_query(rule.query, classes, now) for rule in rules)
+    compiled = [compile_query(rule.query, classes, now) is not None for rule in rules]
     columns: set[str] = set()
-    for rule, test in zip(rules, tests, strict=True):
-        if test is not None:
+    for rule, exact in zip(rules, compiled, strict=True):
+        if exact:
             columns |= query_columns(rule.query)
     positions: dict[str, list[int]] = {}
     for position, rule in enumerate(rules):
         positions.setdefault(rule.action.text.casefold(), []).append(position)
+    groups = []
+    some_sql = not all(compiled)
+    for group in positions.values():
+        queries = [rules[p].query for p in group if compiled[p]]
+        test = compile_either(queries, classes, now) if queries and some_sql else None
+        fallback = tuple(rules[p] for p in group if not compiled[p])
+        groups.append(_Group(tuple(group), test, fallback))
     terms = [term for rule in rules for term in rule.query.terms]
+    one_pass = None
+    if not any(group.fallback for group in groups):
+        actions = [
+            (
+                [rules[p].query for p in group.positions],
+                rules[group.positions[0]].action.kind,
+                rules[group.positions[0]].action.tag.casefold(),
+            )
+            for group in groups
+        ]
+        one_pass = compile_pass(actions, classes, now)
     plan = _Plan(
-        tests,
-        tuple(tuple(p) for p in positions.values()),
+        tuple(groups),
+        one_pass,
         tuple(c for c in COLUMNS if c in columns),
         feeds=any(_asks(t, (InFeed, InAccount, Tagged, HasState)) for t in terms),
         tags=any(_asks(t, (Tagged,)) for t in terms) or any(r.action.kind == "tag" for r in rules),
     )
     timed = any(_asks(t, (Age,)) for t in terms)
-    _plans = (key, now if timed else None, plan)
+    _plans = (rules if isinstance(rules, tuple) else key, now if timed else None, plan, key)
     return plan
 
 
@@ -133,17 +166,12 @@ def _articles(db: sqlite3.Connection, plan: _Plan, listed: str) -> list[ArticleF
         f"WHERE id IN ({_IDS}) ORDER BY id",
         (listed,),
     ).fetchall()
-    if plan.columns:
-        texts = [str(text) for row in rows for text in row[6:] if text]
-        classes = learn_chars(db, beyond_ascii(texts))
+    texts = [str(text) for row in rows for text in row[6:] if text]
+    classes = learn_chars(db, beyond_ascii(texts)) if texts else {}
     feeds = _feeds(db, {int(row[1]) for row in rows}) if plan.feeds else {}
     found: list[ArticleFacts] = []
     try:
         for row in rows:
-            fields = {
-                column: folded(str(text or ""), classes)
-                for column, text in zip(plan.columns, row[6:], strict=True)
-            }
             found.append(
                 ArticleFacts(
                     int(row[0]),
@@ -152,7 +180,8 @@ def _articles(db: sqlite3.Connection, plan: _Plan, listed: str) -> list[ArticleF
                     bool(row[3]),
                     bool(row[4]),
                     bool(row[5]),
-                    fields=fields,
+                    {c: str(text or "") for c, text in zip(plan.columns, row[6:], strict=True)},
+                    classes,
                 )
             )
     except OddText:
@@ -188,55 +217,101 @@ def apply_rules_in(
     counts = RuleCounts([0] * len(rules))
     queue = queue and any_remote_in(db)
     sql = SqlMatcher(db, listed, clock)
+    changes = _Changes()
+    if plan.one_pass is not None:
+        found, fresh = plan.one_pass(articles)
+        for group, matched, changed in zip(plan.groups, found, fresh, strict=True):
+            if matched:
+                rule = rules[group.positions[0]]
+                if queue:
+                    _queue(db, rule, matched, clock)
+                changes.record(rule, changed)
+                counts.changed[group.positions[0]] = len(changed)
+        changes.write(db)
+        return counts
+    sql = SqlMatcher(db, listed, clock)
     try:
-        for positions in plan.groups:
-            first = rules[positions[0]]
-            matched = [
-                a
-                for a in articles
-                if any((test := plan.tests[p]) is not None and test(a) is True for p in positions)
-            ]
-            fallback = [rules[p] for p in positions if plan.tests[p] is None]
-            if fallback:
-                extra = sql.matching(fallback) - {a.id for a in matched}
+        for group in plan.groups:
+            matched = group.test(articles) if group.test is not None else []
+            if group.fallback:
+                changes.write(db)  # (their SQL reads what the groups before changed)
+                extra = sql.matching(group.fallback) - {a.id for a in matched}
                 matched += [a for a in articles if a.id in extra]
             if matched:
-                counts.changed[positions[0]] = _act(db, first, matched, queue, clock)
+                first = group.positions[0]
+                counts.changed[first] = changes.act(db, rules[first], matched, queue, clock)
+        changes.write(db)
     finally:
         sql.close()
     return counts
 
 
-def _act(
-    db: sqlite3.Connection, rule: Rule, matched: list[ArticleFacts], queue: bool, now: int
-) -> int:
-    """Apply one action to the articles its rules matched; how many it changed."""
-    kind = rule.action.kind
-    if queue and kind != "hide":
-        ids = "[" + ",".join(str(a.id) for a in matched) + "]"
-        action = _QUEUED.get(kind)
-        if action is not None:
-            queue_where_in(db, action, _IDS, [ids], now)
-        else:
-            queue_label_where_in(db, rule.action.tag, _IDS, [ids], now)
-    if kind == "tag":
-        tag = rule.action.tag.casefold()
-        fresh = [a for a in matched if tag not in a.tags]
-        if fresh:
-            ids = "[" + ",".join(str(a.id) for a in fresh) + "]"
-            db.execute(
-                "INSERT OR IGNORE INTO article_tags (tag, article_id) "
-                "SELECT ?, value FROM json_each(?)",
-                (tag, ids),
-            )
+def _queue(db: sqlite3.Connection, rule: Rule, matched: list[ArticleFacts], now: int) -> None:
+    """Queue what an action does to an account's articles for its server, before the
+    flag or tag is written (the queue leaves out those that have it already)."""
+    if rule.action.kind == "hide":
+        return
+    ids = "[" + ",".join(str(a.id) for a in matched) + "]"
+    action = _QUEUED.get(rule.action.kind)
+    if action is not None:
+        queue_where_in(db, action, _IDS, [ids], now)
+    else:
+        queue_label_where_in(db, rule.action.tag, _IDS, [ids], now)
+
+
+class _Changes:
+    """What the actions changed, kept in the articles' facts (the next groups see it) and
+    written at the end, one statement per flag and one for the tags (not one per
+    action: a killfile's many tags made most of the statements)."""
+
+    def __init__(self) -> None:
+        self.flags: dict[str, list[int]] = {}
+        self.tags: list[tuple[str, int]] = []
+
+    def act(
+        self,
+        db: sqlite3.Connection,
+        rule: Rule,
+        matched: list[ArticleFacts],
+        queue: bool,
+        now: int,
+    ) -> int:
+        """Apply one action to the articles its rules matched; how many it changed."""
+        if queue:
+            _queue(db, rule, matched, now)
+        kind = rule.action.kind
+        if kind == "tag":
+            tag = rule.action.tag.casefold()
+            fresh = [a for a in matched if tag not in a.tags]
             for a in fresh:
                 a.tags.add(tag)
+        else:
+            column = _SETS[kind]
+            fresh = [a for a in matched if not getattr(a, column)]
+            for a in fresh:
+                setattr(a, column, True)
+        self.record(rule, fresh)
         return len(fresh)
-    column = _SETS[kind]
-    fresh = [a for a in matched if not getattr(a, column)]
-    if fresh:
-        ids = "[" + ",".join(str(a.id) for a in fresh) + "]"
-        db.execute(f"UPDATE articles SET {column} = 1 WHERE id IN ({_IDS})", (ids,))
-        for a in fresh:
-            setattr(a, column, True)
-    return len(fresh)
+
+    def record(self, rule: Rule, changed: list[ArticleFacts]) -> None:
+        """What an action changed (already in the articles' facts), to write."""
+        if rule.action.kind == "tag":
+            tag = rule.action.tag.casefold()
+            self.tags += [(tag, a.id) for a in changed]
+        else:
+            self.flags.setdefault(_SETS[rule.action.kind], []).extend(a.id for a in changed)
+
+    def write(self, db: sqlite3.Connection) -> None:
+        for column, ids in self.flags.items():
+            if ids:
+                listed = "[" + ",".join(str(i) for i in ids) + "]"
+                db.execute(f"UPDATE articles SET {column} = 1 WHERE id IN ({_IDS})", (listed,))
+        if self.tags:
+            db.execute(
+                "INSERT OR IGNORE INTO article_tags (tag, article_id) "
+                "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                "FROM json_each(?)",
+                (json.dumps(self.tags),),
+            )
+        self.flags.clear()
+        self.tags.clear()
