@@ -75,7 +75,7 @@ def atom(rnd: random.Random) -> str:
         states = ["unread", "read", "starred", "hidden", "local", "downloaded"]
         return "is:" + rnd.choice(states)
     if kind < 0.84:
-        return rnd.choice(["has:enclosure", "account:someone"])
+        return rnd.choice(["has:enclosure", "account:someone", "account:rss.EXAMPLE"])
     if kind < 0.92:
         return "age:" + rnd.choice("<>") + str(rnd.randint(1, 20)) + "d"
     return rnd.choice(["after:", "before:"]) + f"2024-01-{rnd.randint(1, 28):02d}"
@@ -132,16 +132,34 @@ def filled(store: Store, rnd: random.Random) -> dict[int, list[int]]:
 
 
 def outcome(
-    db: sqlite3.Connection, apply: object, found: list[Rule], ids: list[int]
-) -> tuple[list[int], list[tuple[int, ...]], list[tuple[object, ...]]]:
+    db: sqlite3.Connection, apply: object, found: list[Rule], ids: list[int], queue: bool
+) -> tuple[list[int], list[tuple[object, ...]], ...]:
     db.execute("BEGIN")
     try:
-        counts: RuleCounts = apply(db, found, ids, NOW)  # type: ignore[operator]
+        counts: RuleCounts = apply(db, found, ids, NOW, queue=queue)  # type: ignore[operator]
         flags = db.execute("SELECT id, read, starred, hidden FROM articles ORDER BY id").fetchall()
         tags = db.execute("SELECT article_id, tag FROM article_tags ORDER BY 1, 2").fetchall()
+        queued = db.execute(
+            "SELECT account_id, remote_id, number, action, argument, created "
+            "FROM pending_changes ORDER BY 1, 2, 3, 4, 5"
+        ).fetchall()
     finally:
         db.execute("ROLLBACK")
-    return counts.changed, flags, tags
+    return counts.changed, flags, tags, queued
+
+
+def an_account(db: sqlite3.Connection, feed_id: int) -> None:
+    """The feed made an account's (FreshRSS at someone@...), its articles items of it."""
+    db.execute(
+        "INSERT INTO accounts (id, api_url, user, added) "
+        "VALUES (1, 'https://rss.example/api/greader.php', 'Someone', 0)"
+    )
+    db.execute("UPDATE feeds SET account_id = 1 WHERE id = ?", (feed_id,))
+    db.execute(
+        "INSERT INTO remote_items (article_id, account_id, remote_id, number) "
+        "SELECT id, 1, 'item/' || id, id FROM articles WHERE feed_id = ?",
+        (feed_id,),
+    )
 
 
 def test_random_rules_on_random_articles_change_what_their_sql_changes(tmp_path: Path) -> None:
@@ -150,22 +168,31 @@ def test_random_rules_on_random_articles_change_what_their_sql_changes(tmp_path:
     with Store(path) as store:
         by_feed = filled(store, rnd)
     db = sqlite3.connect(path, isolation_level=None)
-    undated = [i for feed in by_feed.values() for i in feed if rnd.random() < 0.15]
+    every = [i for feed in by_feed.values() for i in feed]
+    undated = [i for i in every if rnd.random() < 0.15]
     # (stored without a date, as by an older version: SQL's NULL, unknown to a date test)
     db.execute(
         "UPDATE articles SET published = NULL WHERE id IN (SELECT value FROM json_each(?))",
         (str(undated),),
     )
+    db.executemany(  # (tags of their own: an account's labels, a rule's before)
+        "INSERT INTO article_tags (tag, article_id) VALUES (?, ?)",
+        [(rnd.choice(["a", "world/asia", "sport", "x"]), i) for i in rnd.sample(every, 40)],
+    )
+    account_feed = list(by_feed)[1]
+    an_account(db, account_feed)
     some = 0
     for _ in range(400):
         found = rules(rnd)
         feed_ids = list(by_feed)
-        ids = rnd.sample(by_feed[rnd.choice(feed_ids)], rnd.randint(1, 40))
+        feed = rnd.choice(feed_ids)
+        ids = rnd.sample(by_feed[feed], rnd.randint(1, 40))
         if rnd.random() < 0.2:  # (and articles of several feeds at once)
             ids += rnd.sample(by_feed[rnd.choice(feed_ids)], 10)
             ids = sorted(set(ids))
-        expected = outcome(db, apply_rules_sql_in, found, ids)
-        got = outcome(db, apply_rules_in, found, ids)
+        queue = feed == account_feed and rnd.random() < 0.7
+        expected = outcome(db, apply_rules_sql_in, found, ids, queue)
+        got = outcome(db, apply_rules_in, found, ids, queue)
         assert got == expected, [rule.match for rule in found]
         some += sum(expected[0]) > 0
     assert some > 100  # (the rules changed something often enough to compare)

@@ -137,8 +137,9 @@ def _plan(db: sqlite3.Connection, rules: Sequence[Rule], now: int) -> _Plan:
 def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
     listed = "[" + ",".join(str(i) for i in feed_ids) + "]"
     facts: dict[int, FeedFacts] = {}
-    for fid, hidden, account, user_title, title, url, user, api in db.execute(
-        "SELECT f.id, f.hidden, f.account_id, f.user_title, f.title, f.url, c.user, c.api_url "
+    for fid, hidden, account, user_title, title, url, user, api, tags in db.execute(
+        "SELECT f.id, f.hidden, f.account_id, f.user_title, f.title, f.url, c.user, c.api_url, "
+        "(SELECT json_group_array(t.tag) FROM feed_tags t WHERE t.feed_id = f.id) "
         "FROM feeds f LEFT JOIN accounts c ON c.id = f.account_id "
         f"WHERE f.id IN ({_IDS})",
         (listed,),
@@ -150,48 +151,44 @@ def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
             account=None
             if account is None or user is None
             else tuple(sql_lower(str(n)) for n in (user, api) if n is not None),
+            tags=tuple(sql_lower(str(tag)) for tag in json.loads(tags)),
         )
-    for fid, tag in db.execute(
-        f"SELECT feed_id, tag FROM feed_tags WHERE feed_id IN ({_IDS})", (listed,)
-    ):
-        facts[int(fid)].tags += (sql_lower(str(tag)),)
     return facts
+
+
+_TAGS = "(SELECT json_group_array(x.tag) FROM article_tags x WHERE x.article_id = a.id)"
 
 
 def _articles(db: sqlite3.Connection, plan: _Plan, listed: str) -> list[ArticleFacts] | None:
     """The new articles' facts (None: a text has a character the model does not know)."""
-    columns = "".join(f", {c}" for c in plan.columns)
+    columns = "".join(f", a.{c}" for c in plan.columns)
     rows = db.execute(
-        f"SELECT id, feed_id, published, read, starred, hidden{columns} FROM articles "
-        f"WHERE id IN ({_IDS}) ORDER BY id",
+        f"SELECT a.id, a.feed_id, a.published, a.read, a.starred, a.hidden, "
+        f"{_TAGS if plan.tags else 'NULL'}{columns} FROM articles a "
+        f"WHERE a.id IN ({_IDS}) ORDER BY a.id",
         (listed,),
     ).fetchall()
-    texts = [str(text) for row in rows for text in row[6:] if text]
+    texts = [str(text) for row in rows for text in row[7:] if text]
     classes = learn_chars(db, beyond_ascii(texts)) if texts else {}
     feeds = _feeds(db, {int(row[1]) for row in rows}) if plan.feeds else {}
     found: list[ArticleFacts] = []
     try:
         for row in rows:
-            found.append(
-                ArticleFacts(
-                    int(row[0]),
-                    feeds.get(int(row[1])) or FeedFacts(),
-                    None if row[2] is None else int(row[2]),
-                    bool(row[3]),
-                    bool(row[4]),
-                    bool(row[5]),
-                    {c: str(text or "") for c, text in zip(plan.columns, row[6:], strict=True)},
-                    classes,
-                )
+            article = ArticleFacts(
+                int(row[0]),
+                feeds.get(int(row[1])) or FeedFacts(),
+                None if row[2] is None else int(row[2]),
+                bool(row[3]),
+                bool(row[4]),
+                bool(row[5]),
+                {c: str(text or "") for c, text in zip(plan.columns, row[7:], strict=True)},
+                classes,
             )
+            if row[6] is not None and row[6] != "[]":
+                article.tags.update(str(tag) for tag in json.loads(row[6]))
+            found.append(article)
     except OddText:
         return None
-    if plan.tags and found:
-        by_id = {a.id: a for a in found}
-        for article_id, tag in db.execute(
-            f"SELECT article_id, tag FROM article_tags WHERE article_id IN ({_IDS})", (listed,)
-        ):
-            by_id[int(article_id)].tags.add(str(tag))
     return found
 
 
