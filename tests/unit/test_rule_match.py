@@ -37,13 +37,18 @@ FEEDS = [
 NOW = int(datetime(2024, 1, 20, tzinfo=UTC).timestamp())
 
 
+ASCII = [word for word in WORDS if word.isascii()]
+
+
 def text(rnd: random.Random, most: int) -> str:
     parts = []
+    words = ASCII if rnd.random() < 0.4 else WORDS  # (ASCII texts are matched otherwise)
     for _ in range(rnd.randint(0, most)):
-        word = rnd.choice(WORDS)
+        word = rnd.choice(words)
         if rnd.random() < 0.2:
             word = word.upper() if rnd.random() < 0.5 else word.title()
-        parts.append(word + rnd.choice(["", "", " ", "-", ", ", ".", "_", "\u0301", "’s "]))
+        ends = ["", "", " ", "-", ", ", ".", "_", "'s "] + ["\u0301", "’s "] * (words is WORDS)
+        parts.append(word + rnd.choice(ends))
     return " ".join(parts)
 
 

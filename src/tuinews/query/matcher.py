@@ -161,15 +161,16 @@ def query_columns(query: Query) -> set[str]:
     return found
 
 
-def needle_of(term: Words, classes: Classes) -> tuple[str, str, tuple[str, ...]]:
+def needle_of(term: Words, classes: Classes) -> tuple[str, list[str], tuple[str, ...]]:
     """What a term of words is in a folded field (a substring, or its start with
-    ``term.start``), its longest word (in ``ArticleFacts.low`` if it is there), and the
-    fields it is looked for in."""
+    ``term.start``), its words longest first (each in ``ArticleFacts.low`` if it is
+    there), and the fields it is looked for in."""
     found = tokens(" ".join(term.words), classes)
     if not found:
         raise Unsupported("a phrase without a word the index keeps")
     needle = " " + " ".join(found) + ("" if term.prefix else " ")
-    return needle, max(found, key=len), (term.field,) if term.field else COLUMNS
+    keys = sorted(set(found), key=len, reverse=True)
+    return needle, keys, (term.field,) if term.field else COLUMNS
 
 
 def _words(term: Words, classes: Classes) -> Test:

@@ -52,13 +52,14 @@ def _code(term: Term, consts: list[object], classes: Classes, now: int) -> str:
         return f"k{len(consts) - 1}"
 
     if isinstance(term, Words):
-        needle, key, columns = needle_of(term, classes)
-        n, k, r = const(needle), const(key), const(_plain_pattern(needle, term.start))
+        needle, keys, columns = needle_of(term, classes)
+        n, r = const(needle), const(_plain_pattern(needle, term.start))
+        k = " in low_{c} and ".join(const(key) for key in keys)
         if term.start:
             found = f"({r}(low_{{c}}) if plain_{{c}} else low_{{c}}.startswith({n}))"
         else:
             found = f"({r}(low_{{c}}) if plain_{{c}} else {n} in low_{{c}})"
-        parts = [f"({k} in low_{c} and {found.format(c=c)})" for c in columns]
+        parts = [f"({k.format(c=c)} in low_{c} and {found.format(c=c)})" for c in columns]
         return "(" + " or ".join(parts) + ")"
     if isinstance(term, HasState):
         states = {
@@ -98,7 +99,10 @@ def _plain_pattern(needle: str, start: bool) -> Callable[[str], object]:
     pattern = "[^a-z0-9]+".join(words) + ("" if prefix else "(?![a-z0-9])")
     if start:
         return re.compile("[^a-z0-9]*" + pattern).match
-    return re.compile("(?<![a-z0-9])" + pattern).search
+    # The first word not after a letter or digit, checked behind it: the pattern then
+    # starts with a literal, which the search looks for quickly.
+    first = words[0]
+    return re.compile(f"{first}(?<![a-z0-9]{first})" + pattern[len(first) :]).search
 
 
 def _dated(term: Term) -> bool:

@@ -22,6 +22,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tuinews.query.fts_tokens import OddText, beyond_ascii
 from tuinews.query.matcher import (
@@ -40,6 +41,7 @@ from tuinews.store.fts_chars import learn_chars
 from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
 from tuinews.store.rule_sql import RuleCounts, SqlMatcher, apply_rules_sql_in
 
+T = TypeVar("T")
 _SETS = {"hide": "hidden", "read": "read", "star": "starred"}
 _QUEUED = {"read": "read", "star": "star"}
 _IDS = "SELECT value FROM json_each(?)"
@@ -243,6 +245,21 @@ def apply_rules_in(
     return counts
 
 
+_CHUNK = 256  # rows a statement (512 values: under the oldest limit of SQLite's, 999)
+
+
+def _padded(items: list[T]) -> list[list[T]]:
+    """The items in chunks of a power of two (the last one repeated: writing a flag or
+    tag twice changes nothing), so that a few statements are prepared, not one for each
+    number of rows (a multi-row VALUES writes 40 tags in half the time of json_each)."""
+    chunks = []
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        size = 1 << (len(chunk) - 1).bit_length()
+        chunks.append(chunk + [chunk[-1]] * (size - len(chunk)))
+    return chunks
+
+
 def _queue(db: sqlite3.Connection, rule: Rule, matched: list[ArticleFacts], now: int) -> None:
     """Queue what an action does to an account's articles for its server, before the
     flag or tag is written (the queue leaves out those that have it already)."""
@@ -300,15 +317,14 @@ class _Changes:
 
     def write(self, db: sqlite3.Connection) -> None:
         for column, ids in self.flags.items():
-            if ids:
-                listed = "[" + ",".join(str(i) for i in ids) + "]"
-                db.execute(f"UPDATE articles SET {column} = 1 WHERE id IN ({_IDS})", (listed,))
-        if self.tags:
+            for chunk in _padded(ids):
+                marks = ",".join("?" * len(chunk))
+                db.execute(f"UPDATE articles SET {column} = 1 WHERE id IN ({marks})", chunk)
+        for pairs in _padded(self.tags):
+            rows = ",".join(["(?, ?)"] * len(pairs))
+            values = [value for pair in pairs for value in pair]
             db.execute(
-                "INSERT OR IGNORE INTO article_tags (tag, article_id) "
-                "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
-                "FROM json_each(?)",
-                (json.dumps(self.tags),),
+                f"INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES {rows}", values
             )
         self.flags.clear()
         self.tags.clear()
