@@ -192,6 +192,9 @@ def test_random_rules_on_random_articles_change_what_their_sql_changes(tmp_path:
         feed_ids = list(by_feed)
         feed = rnd.choice(feed_ids)
         ids = rnd.sample(by_feed[feed], rnd.randint(1, 40))
+        if rnd.random() < 0.3:  # (new articles: ids in a row)
+            start = rnd.randint(0, 39)
+            ids = by_feed[feed][start : rnd.randint(start + 1, 40)]
         if rnd.random() < 0.2:  # (and articles of several feeds at once)
             ids += rnd.sample(by_feed[rnd.choice(feed_ids)], 10)
             ids = sorted(set(ids))

@@ -161,14 +161,21 @@ def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
 _TAGS = "(SELECT json_group_array(x.tag) FROM article_tags x WHERE x.article_id = a.id)"
 
 
-def _articles(db: sqlite3.Connection, plan: _Plan, listed: str) -> list[ArticleFacts] | None:
+def _articles(
+    db: sqlite3.Connection, plan: _Plan, ids: Sequence[int], listed: str
+) -> list[ArticleFacts] | None:
     """The new articles' facts (None: a text has a character the model does not know)."""
     columns = "".join(f", a.{c}" for c in plan.columns)
+    low, high = min(ids), max(ids)
+    params: tuple[object, ...] = (listed,)
+    where = f"a.id IN ({_IDS})"
+    if high - low + 1 == len(set(ids)):  # (a feed's new articles: ids in a row)
+        where, params = "a.id BETWEEN ? AND ?", (low, high)
     rows = db.execute(
         f"SELECT a.id, a.feed_id, a.published, a.read, a.starred, a.hidden, "
         f"{_TAGS if plan.tags else 'NULL'}{columns} FROM articles a "
-        f"WHERE a.id IN ({_IDS}) ORDER BY a.id",
-        (listed,),
+        f"WHERE {where} ORDER BY a.id",
+        params,
     ).fetchall()
     texts = [str(text) for row in rows for text in row[7:] if text]
     classes = learn_chars(db, beyond_ascii(texts)) if texts else {}
@@ -210,7 +217,7 @@ def apply_rules_in(
     clock = int(time.time()) if now is None else now
     plan = _plan(db, rules, clock)
     listed = "[" + ",".join(str(int(i)) for i in ids) + "]"
-    articles = _articles(db, plan, listed)
+    articles = _articles(db, plan, ids, listed)
     if articles is None:
         return apply_rules_sql_in(db, rules, ids, clock, queue=queue)
     counts = RuleCounts([0] * len(rules))
