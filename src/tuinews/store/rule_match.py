@@ -98,6 +98,12 @@ def _plan(db: sqlite3.Connection, rules: Sequence[Rule], now: int) -> _Plan:
         chars |= query_chars(rule.query)
     classes = learn_chars(db, chars)
     compiled = [compile_query(rule.query, classes, now) is not None for rule in rules]
+    if not _ascii_lower(db):  # (feed names and tags compared as this SQLite lowers them)
+        names = (InFeed, InAccount, Tagged)
+        compiled = [
+            exact and not any(_asks(term, names) for term in rule.query.terms)
+            for rule, exact in zip(rules, compiled, strict=True)
+        ]
     columns: set[str] = set()
     for rule, exact in zip(rules, compiled, strict=True):
         if exact:
@@ -134,6 +140,17 @@ def _plan(db: sqlite3.Connection, rules: Sequence[Rule], now: int) -> _Plan:
     timed = any(_asks(t, (Age,)) for t in terms)
     _plans = (rules if isinstance(rules, tuple) else key, now if timed else None, plan, key)
     return plan
+
+
+_lowers: list[bool] = []
+
+
+def _ascii_lower(db: sqlite3.Connection) -> bool:
+    """Whether SQLite's ``lower()`` lowers ASCII letters only (``sql_lower``), as it does
+    unless built with ICU; asked once."""
+    if not _lowers:
+        _lowers.append(db.execute("SELECT lower('AÉΣ')").fetchone()[0] == "aÉΣ")
+    return _lowers[0]
 
 
 def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:

@@ -1,7 +1,10 @@
 """Rules (``tuinews.query.rules``) applied as SQL: one statement per rule, over a set of
-articles, never one per article.
+articles, never one per article: ``tuinews rule apply`` (``RuleRunner``), the rules the
+matcher of ``rule_match`` cannot match exactly at ingest (``SqlMatcher``), and
+``apply_rules_sql_in``, what ``rule_match.apply_rules_in`` must do the same as (the
+ingest's path before it, kept as the reference of the tests).
 
-At ingest, a feed's new articles are not in the full-text index yet (they are indexed a
+At ingest here, a feed's new articles are not in the full-text index yet (they are indexed a
 thousand at a time: see ``search_index``), so the words of a rule are looked for in a
 small index of their own, ``rule_fts`` (a TEMP table of the connection, with the same
 columns and tokenizer as ``articles_fts``), filled with just these articles in the same
