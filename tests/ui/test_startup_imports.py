@@ -76,6 +76,8 @@ LATER = [
     "tuinews.store.sync",
     "tuinews.store.saved",
     "tuinews.store.rule_sql",
+    "tuinews.store.rule_match",  # (and the rules' matcher in Python)
+    "tuinews.query.matcher",
     "tuinews.store.highlight_sql",
     "tuinews.store.transfer",
     "PIL",  # images: decoded when the first one is shown

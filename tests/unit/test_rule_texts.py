@@ -12,7 +12,7 @@ from tests.builders import article
 from tuinews.ingest import _rules_from, rule_texts
 from tuinews.query.rules import make_rule
 from tuinews.store import Store, View
-from tuinews.store.rule_sql import apply_rules_in
+from tuinews.store.rule_match import apply_rules_in
 
 RULES = [
     make_rule("config rule 1", "  title:(sponsored OR advert) -feed:Good  ", "hide"),

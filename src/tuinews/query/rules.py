@@ -7,8 +7,9 @@
 
 A rule is plain data, made from text by :func:`make_rule` (which says what is wrong with
 it instead), so the config file's ``[[rules]]``, ``tuinews rule add`` and newsboat's
-``ignore-article`` lines make the same thing; only the store turns it into SQL
-(``tuinews.store.rule_sql``).
+``ignore-article`` lines make the same thing. The store applies them: at ingest matched
+in Python (``tuinews.query.matcher``, ``tuinews.store.rule_match``), over what is stored
+as SQL (``tuinews.store.rule_sql``), with the same meaning.
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ class Articles:
             self.upsert_in(db, feed_id, articles, counts, now)
             if rules and counts.new_ids:
                 # (the query language, ~10 ms: only with rules, never for the first frame)
-                from tuinews.store.rule_sql import apply_rules_in
+                from tuinews.store.rule_match import apply_rules_in
 
                 counts.ruled = apply_rules_in(db, rules, counts.new_ids, now).changed
                 counts.hidden = sum(

@@ -1,7 +1,10 @@
 """Rules (``tuinews.query.rules``) applied as SQL: one statement per rule, over a set of
-articles, never one per article.
+articles, never one per article: ``tuinews rule apply`` (``RuleRunner``), the rules the
+matcher of ``rule_match`` cannot match exactly at ingest (``SqlMatcher``), and
+``apply_rules_sql_in``, what ``rule_match.apply_rules_in`` must do the same as (the
+ingest's path before it, kept as the reference of the tests).
 
-At ingest, a feed's new articles are not in the full-text index yet (they are indexed a
+At ingest here, a feed's new articles are not in the full-text index yet (they are indexed a
 thousand at a time: see ``search_index``), so the words of a rule are looked for in a
 small index of their own, ``rule_fts`` (a TEMP table of the connection, with the same
 columns and tokenizer as ``articles_fts``), filled with just these articles in the same
@@ -236,7 +239,7 @@ def _apply_grouped(
     return counts
 
 
-def apply_rules_in(
+def apply_rules_sql_in(
     db: sqlite3.Connection,
     rules: Sequence[Rule],
     ids: Sequence[int],
@@ -270,6 +273,49 @@ def apply_rules_in(
         db.execute(f"DELETE FROM temp.{NEW_IDS}")
         if words:
             db.execute(_EMPTY_NEW_INDEX)
+
+
+class SqlMatcher:
+    """The new articles (``listed``: their ids as a JSON array) that rules match, by
+    their SQL: for the rules ``rule_match`` cannot match in Python. The small index and
+    the ids' table are made at the first call, emptied by ``close``."""
+
+    def __init__(self, db: sqlite3.Connection, listed: str, now: int) -> None:
+        self.db = db
+        self.listed = listed
+        self.now = now
+        self.made = False
+
+    def matching(self, rules: Sequence[Rule]) -> set[int]:
+        db = self.db
+        if not self.made:
+            self.made = True
+            db.execute(_MAKE_NEW_INDEX)
+            columns = ", ".join(_COLUMNS)
+            db.execute(
+                f"INSERT INTO {NEW_INDEX} (rowid, {columns}) SELECT id, {columns} "
+                "FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                (self.listed,),
+            )
+            db.execute(_MAKE_NEW_IDS)
+            db.execute(
+                f"INSERT OR IGNORE INTO {NEW_IDS} (id) SELECT value FROM json_each(?)",
+                (self.listed,),
+            )
+        found: set[int] = set()
+        for rule in rules:
+            conditions, params = query_sql(
+                rule.query, self.now, index=NEW_INDEX, few=True
+            ).conditions()
+            where = " AND ".join(f"({c})" for c in conditions) or "1"
+            sql = f"SELECT a.id FROM articles a WHERE a.id IN temp.{NEW_IDS} AND {where}"
+            found.update(int(row[0]) for row in db.execute(sql, params))
+        return found
+
+    def close(self) -> None:
+        if self.made:
+            self.db.execute(f"DELETE FROM temp.{NEW_IDS}")
+            self.db.execute(_EMPTY_NEW_INDEX)
 
 
 class RuleRunner:

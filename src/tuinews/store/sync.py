@@ -18,7 +18,7 @@ from tuinews.store.accounts import Accounts, RemoteFeed, signed
 from tuinews.store.articles import Articles, UpsertCounts
 from tuinews.store.database import Database
 from tuinews.store.pending import ACTIONS, pending_labels_in
-from tuinews.store.rule_sql import apply_rules_in
+from tuinews.store.rule_match import apply_rules_in
 from tuinews.store.search_index import SearchIndex
 
 
