@@ -208,9 +208,9 @@ class RefreshRunner:
             parts = []
             if (refreshed := len(results) - len(failed)) or (feeds and not failed):
                 # (with failures, "of" all: "5 feeds refreshed, 1 failed" read as 1 of 5)
-                count = f"{refreshed} of {len(results)}" if failed else f"{refreshed}"
+                how_many = f"{refreshed} of {len(results)}" if failed else f"{refreshed}"
                 plural = len(results) != 1 if failed else refreshed != 1
-                parts.append(f"{count} feed{'s' * plural} refreshed")
+                parts.append(f"{how_many} feed{'s' * plural} refreshed")
             if in_sync := len(syncs) - len(failed_accounts):  # (a failed one is not synced)
                 parts.append(f"{in_sync} account{'s' * (in_sync != 1)} synced")
             message = f"{', '.join(parts)}: {new} new" if parts else f"{new} new" if new else ""
