@@ -40,7 +40,7 @@ def test_tags_and_share_lines_at_the_end_are_dropped() -> None:
     page = _article(
         "<div>Tags: <a href='/t/1'>Harbour</a> <a href='/t/2'>Ferries</a>"
         " <a href='/t/3'>Roads</a></div>",
-        "<div>Share: <a href='#'>Facebook</a> <a href='#'>X</a></div>",
+        "<div>Share this story: <a href='#'>Facebook</a> <a href='#'>X</a></div>",
     )
     markdown = extract_html(page).markdown
     assert STORY[-1] in markdown

@@ -9,6 +9,8 @@ off the end only, one at a time, and never more than a share of the article's te
 
 from __future__ import annotations
 
+import copy
+
 from lxml.html import HtmlElement
 
 from tuinews.extract.cleanup import text_of
@@ -27,9 +29,10 @@ _CONTAINERS = frozenset({"div", "section", "article", "main"})
 # Blocks that are the article's own: never taken by these rules.
 _MEDIA = frozenset({"figure", "img", "picture", "video", "audio", "pre", "blockquote"})
 # A line of links (tags, share): at least this many links, this share of its text, each
-# link at most this many words, and at most this many words outside them (a label).
+# link at most this many words, and at most this many words before them (a label).
 LINK_LINE_MIN_LINKS = 2
-LINK_LINE_MIN_DENSITY = 0.5
+LINK_LINE_MIN_DENSITY = 0.3
+_LINK_MARK = "\ue000"  # (a private-use character: lxml takes no NUL)
 LINK_LINE_MAX_LINK_WORDS = 4
 LINK_LINE_MAX_LABEL_WORDS = 3
 # A teaser: a heading that is wholly a link, then at most this many words of summary; the
@@ -148,8 +151,9 @@ def _text_after(element: HtmlElement) -> list[HtmlElement]:
 
 
 def _is_link_line(element: HtmlElement) -> bool:
-    """A short line of short links with at most a label (tags, share buttons): not an
-    item of a list (a closing list of links is the article's)."""
+    """A line of short links after at most a short label, with nothing but separators
+    between and after them (tags, share buttons); not an item of a list (a closing list
+    of links is the article's), not a sentence with links in it."""
     if element.tag in _LISTS or element.tag in _MEDIA:
         return False
     if any(ancestor.tag in _LISTS for ancestor in element.iterancestors()):
@@ -157,14 +161,24 @@ def _is_link_line(element: HtmlElement) -> bool:
     links = [link for link in element.iter("a") if text_of(link)]
     if len(links) < LINK_LINE_MIN_LINKS:
         return False
-    text = text_of(element)
-    link_chars = sum(len(text_of(link)) for link in links)
-    if link_chars < LINK_LINE_MIN_DENSITY * len(text):
-        return False
     if any(words(text_of(link)) > LINK_LINE_MAX_LINK_WORDS for link in links):
         return False
-    label = words(text) - sum(words(text_of(link)) for link in links)
-    return label <= LINK_LINE_MAX_LABEL_WORDS
+    text = text_of(element)
+    if sum(len(text_of(link)) for link in links) < LINK_LINE_MIN_DENSITY * len(text):
+        return False
+    if _LINK_MARK in text:
+        return False
+    marked = copy.deepcopy(element)
+    marked.tail = None
+    for link in marked.iter("a"):
+        if text_of(link):
+            for child in list(link):
+                link.remove(child)
+            link.text = _LINK_MARK
+    label, _, rest = text_of(marked).partition(_LINK_MARK)
+    if any(character.isalnum() for character in rest):
+        return False
+    return words(label) <= LINK_LINE_MAX_LABEL_WORDS
 
 
 def _teaser(
