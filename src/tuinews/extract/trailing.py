@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 
+import lxml.etree
 from lxml.html import HtmlElement
 
 from tuinews.extract.cleanup import text_of
@@ -19,6 +20,7 @@ from tuinews.extract.lines import words
 # An element's number in the page (main_content.ID): what the content keeps of the page
 # is found in the page again by it.
 ID = "data-tn"
+_BY_NUMBER = lxml.etree.XPath(f"//*[@{ID}=$number]")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LISTS = frozenset({"ul", "ol", "dl", "table", "tbody", "thead", "tr", "li", "dd", "dt"})
 _INLINE = frozenset(
@@ -53,14 +55,10 @@ OUTSIDE_MAX_SHARE = 0.15
 def trim_end(content: HtmlElement, page: HtmlElement) -> None:
     """Take the site's blocks off the end of the article (``content``, whose elements keep
     their numbers in ``page``, the whole parsed page)."""
-    total = len(text_of(content))
+    total = _size(content)
     if not total:
         return
-    lookup = {
-        element.get(ID): element
-        for element in page.iter()
-        if isinstance(element.tag, str) and element.get(ID)
-    }
+    lookup = _Page(page)
     budget = MAX_TRIMMED_SHARE * total
     budget -= _drop_outside(content, lookup, budget)
     trimmed = False
@@ -78,7 +76,7 @@ def trim_end(content: HtmlElement, page: HtmlElement) -> None:
             last = _teaser(last, content, lookup)
             if last is None:
                 return
-        size = len(text_of(last))
+        size = _size(last)
         if size > budget:
             return
         _remove(last)
@@ -91,7 +89,7 @@ def _remove(element: HtmlElement) -> None:
     if parent is None:
         return
     element.drop_tree()
-    while parent is not None and parent.getparent() is not None and not text_of(parent):
+    while parent is not None and parent.getparent() is not None and not _has_text(parent):
         if any(parent.iter("img", "picture", "video")):
             break
         grand = parent.getparent()
@@ -107,7 +105,7 @@ def _last_block(content: HtmlElement) -> HtmlElement | None:
         for child in reversed(element):
             if child.tail and child.tail.strip():
                 break  # the last text is the element's own, after this child
-            if isinstance(child.tag, str) and text_of(child):
+            if isinstance(child.tag, str) and _has_text(child):
                 element = child
                 break
         else:
@@ -126,10 +124,10 @@ def _last_block(content: HtmlElement) -> HtmlElement | None:
     return element
 
 
-def _section_left_out(heading: HtmlElement, lookup: dict[str, HtmlElement]) -> bool:
+def _section_left_out(heading: HtmlElement, lookup: _Page) -> bool:
     """Whether the page has text under this heading (its following siblings, up to the
     next heading) that is not a list and mostly not links: prose the article left out."""
-    original = lookup.get(heading.get(ID, ""))
+    original = lookup.find(heading.get(ID, ""))
     section = _text_after(original) if original is not None else []
     if not section or all(element.tag in _LISTS for element in section):
         return False  # (a list of references or links under it: the article's, as a rule)
@@ -181,9 +179,7 @@ def _is_link_line(element: HtmlElement) -> bool:
     return words(label) <= LINK_LINE_MAX_LABEL_WORDS
 
 
-def _teaser(
-    block: HtmlElement, content: HtmlElement, lookup: dict[str, HtmlElement]
-) -> HtmlElement | None:
+def _teaser(block: HtmlElement, content: HtmlElement, lookup: _Page) -> HtmlElement | None:
     """The content's element holding a teaser that ``block`` (the article's last block) is
     part of, when it ends a run of at least TEASER_MIN_RUN teasers in the page; else None.
     A teaser: an element holding a heading that is wholly a link (which readability may
@@ -202,18 +198,18 @@ def _teaser(
 
 
 def _teaser_in_page(
-    block: HtmlElement, content: HtmlElement, lookup: dict[str, HtmlElement]
+    block: HtmlElement, content: HtmlElement, lookup: _Page
 ) -> tuple[HtmlElement, HtmlElement] | None:
-    for held in [block, *block.iterancestors()]:
-        if held is content:
-            return None
-        original = lookup.get(held.get(ID, ""))
-        if original is None:
-            return None
+    """The block's element (or the ancestor of it in the content) that is a teaser in
+    the page, and the page's element."""
+    original = lookup.find(block.get(ID, ""))
+    held: HtmlElement | None = block
+    while original is not None and held is not None and held is not content:
         if _teaser_shaped(original):
-            return held, original
-        if held.tag not in ("p", "div", "span", "a"):
+            return (held, original) if held.get(ID) == original.get(ID) else None
+        if original.tag not in ("p", "div", "span", "a"):
             return None
+        original, held = original.getparent(), held.getparent()
     return None
 
 
@@ -234,20 +230,23 @@ def _teaser_shaped(element: HtmlElement) -> bool:
     return words(rest) <= TEASER_MAX_WORDS
 
 
-def _drop_outside(content: HtmlElement, lookup: dict[str, HtmlElement], budget: float) -> float:
+def _drop_outside(content: HtmlElement, lookup: _Page, budget: float) -> float:
     """When readability took the page's body (or children of it), the blocks after the
     child that holds most of the text (the article's container) are the site's footer:
     dropped when small. Returns the characters dropped."""
     children = _body_children(content, lookup)
-    total = sum(len(text_of(child)) for child in children)
-    main = max(children, key=lambda child: len(text_of(child)), default=None)
-    if main is None or main.tag not in _CONTAINERS:
-        return 0.0  # (the body's own paragraphs: no container)
-    if len(text_of(main)) < CONTAINER_MIN_SHARE * total:
+    sizes = [_size(child) for child in children]
+    if not children:
         return 0.0
-    after = children[children.index(main) + 1 :]
-    size = sum(len(text_of(child)) for child in after)
-    if not after or size > OUTSIDE_MAX_SHARE * len(text_of(main)) or size > budget:
+    largest = max(range(len(children)), key=sizes.__getitem__)
+    main = children[largest]
+    if main.tag not in _CONTAINERS:
+        return 0.0  # (the body's own paragraphs: no container)
+    if sizes[largest] < CONTAINER_MIN_SHARE * sum(sizes):
+        return 0.0
+    after = children[largest + 1 :]
+    size = sum(sizes[largest + 1 :])
+    if not after or size > OUTSIDE_MAX_SHARE * sizes[largest] or size > budget:
         return 0.0
     if any(any(child.iter("img", "picture", "video", "figure")) for child in after):
         return 0.0
@@ -256,20 +255,45 @@ def _drop_outside(content: HtmlElement, lookup: dict[str, HtmlElement], budget: 
     return float(size)
 
 
-def _body_children(content: HtmlElement, lookup: dict[str, HtmlElement]) -> list[HtmlElement]:
+def _body_children(content: HtmlElement, lookup: _Page) -> list[HtmlElement]:
     """The content's elements that are children of the page's body, if they are all of
     one element's children (readability's output keeps neither the body nor its own
     wrapper as elements of the page)."""
-    for element in content.iter():
-        if not isinstance(element.tag, str) or element.get(ID):
-            continue
+    waiting = [content]  # (readability's wrappers, at the top, have no number)
+    while waiting:
+        element = waiting.pop()
         children = [child for child in element if isinstance(child.tag, str)]
-        originals = [lookup.get(child.get(ID, "")) for child in children]
-        if len(children) >= 2 and all(
-            original is not None
-            and original.getparent() is not None
-            and original.getparent().tag == "body"
-            for original in originals
-        ):
+        if len(children) >= 2 and all(lookup.in_body(child.get(ID, "")) for child in children):
             return children
+        waiting.extend(child for child in children if not child.get(ID))
     return []
+
+
+class _Page:
+    """The page's elements by their number, and the numbers of its body's children."""
+
+    def __init__(self, page: HtmlElement) -> None:
+        self.page = page
+        self._body: set[str] | None = None
+
+    def find(self, number: str) -> HtmlElement | None:
+        if not number.isdigit():
+            return None
+        found = _BY_NUMBER(self.page, number=number)  # (in libxml2: no proxy per element)
+        return found[0] if isinstance(found, list) and found else None
+
+    def in_body(self, number: str) -> bool:
+        if self._body is None:
+            body = self.page.find("body")
+            self._body = {child.get(ID, "") for child in body} if body is not None else set()
+            self._body.discard("")
+        return number in self._body
+
+
+def _size(element: HtmlElement) -> int:
+    """The length of an element's text (spaces and all: for shares of one article)."""
+    return len(element.text_content())
+
+
+def _has_text(element: HtmlElement) -> bool:
+    return any(not piece.isspace() for piece in element.itertext() if piece)
