@@ -10,6 +10,7 @@ Every rule here reads the page's structure, never the words of a language or of 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 # (lxml at the top: this module is imported by reader mode with its first page, which it
@@ -170,12 +171,20 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def post_clean(content: HtmlElement, title: str, base: str = "", *, images: bool = True) -> str:
+def post_clean(
+    content: HtmlElement,
+    title: str,
+    base: str = "",
+    *,
+    images: bool = True,
+    trim: Callable[[HtmlElement], None] | None = None,
+) -> str:
     """Cleanup on the chosen content: the headline and the byline (shown apart), empty
     links, page furniture; its images each get one safe http(s) source (resolved against
     ``base``), the tiny ones and those without one dropped (every one, ``images=False``:
-    the whole page of a page without an article). Returns the byline's text ("" if none
-    was marked)."""
+    the whole page of a page without an article); ``trim`` is called on the content once
+    the page furniture is out, before the attributes are. Returns the byline's text (""
+    if none was marked)."""
     title_key = _key(title)
     for heading in list(content.iter("h1", "h2")):
         heading_key = _key(text_of(heading))
@@ -203,6 +212,8 @@ def post_clean(content: HtmlElement, title: str, base: str = "", *, images: bool
                 link.drop_tree()
             continue
         _unbracket(link)
+    if trim is not None:
+        trim(content)
     # Markdown has no use for most attributes and for inline wrappers; fewer and smaller
     # nodes make the conversion several times faster on big pages.
     for element in list(content.iter()):

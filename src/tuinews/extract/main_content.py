@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 
 from tuinews.extract.cleanup import BLOCK_TAGS, SPACES, post_clean, text_of
 from tuinews.extract.lines import words
+from tuinews.extract.trailing import trim_end
 
 # trafilatura's second opinion is asked for article regions up to this size (elements,
 # characters of article text): past that its cost would break the 1 s a page may take.
@@ -297,7 +298,7 @@ def extract_body(root: HtmlElement, title: str, base: str = "") -> Body:
             text_of(content)
         ):
             _insert(content, added)
-    byline = post_clean(content, title, base)
+    byline = post_clean(content, title, base, trim=lambda kept: trim_end(kept, root))
     if words(text_of(content)) < MIN_ARTICLE_WORDS or link_density(content) > (
         MAX_ARTICLE_LINK_DENSITY
     ):

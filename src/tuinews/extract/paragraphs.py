@@ -47,6 +47,7 @@ from tuinews.extract.lines import (
     unspaced,
     words,
 )
+from tuinews.extract.text_end import trim_text_end
 from tuinews.formats.text import (
     Block,
     ends_with_punctuation,
@@ -491,5 +492,6 @@ def extract_plain(text: str) -> PlainResult:
     title = strip_markers(blocks[title_index].lines[0]) if title_index is not None else ""
     if not title:
         title, _ = fallback_title(blocks)
+    last = trim_text_end(blocks, values, max(start, first), last)
     kept = blocks[start : last + 1]
     return PlainResult(title, render(kept), True)
