@@ -4,11 +4,13 @@ middle of drawing a frame."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widgets.option_list import Option
 
+from tuinews.ui import textual_private
 from tuinews.ui.textual_private import OneLineOptionList, set_virtual_size
 from tuinews.ui.widgets.scrolling import LinesView
 
@@ -54,11 +56,15 @@ class Counts(App[None]):
         yield options
 
 
-async def test_a_replaced_prompt_redraws_its_row_only() -> None:
+@pytest.mark.parametrize("drop_all_over", [textual_private.DROP_ALL_OVER, 0])
+async def test_a_replaced_prompt_redraws_its_row_only(
+    drop_all_over: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A count changed (an article marked read) draws that row again, not the whole list
     (OptionList's own redraws every row: 15-25 ms at 1,000 feeds for each article read);
     the new prompt is shown, scrolled or not, and a row out of view is drawn when it
-    comes into view."""
+    comes into view. The same when many renderings are kept (all are dropped then)."""
+    monkeypatch.setattr(textual_private, "DROP_ALL_OVER", drop_all_over)
     app = Counts()
     async with app.run_test(size=(40, 20)) as pilot:
         options = app.query_one(Recorded)
