@@ -547,19 +547,30 @@ class Heartbeat:
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
         self.last = time.perf_counter()
         self.gaps: list[float] = []
+        # The UI thread's CPU time in each gap: what the app's own work took, whatever the
+        # load (a gap much longer than its CPU is the process waiting for a core).
+        self.cpu_gaps: list[float] = []
+        self.last_cpu = time.thread_time()
         self.threads = threading.active_count()
         self.timer = app.set_interval(0.01, self.tick)
 
     def tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append(now - self.last)
-        self.last = now
+        self.cpu_gaps.append(cpu - self.last_cpu)
+        self.last, self.last_cpu = now, cpu
         self.threads = max(self.threads, threading.active_count())
 
     def reset(self) -> None:
-        self.last = time.perf_counter()
+        self.last, self.last_cpu = time.perf_counter(), time.thread_time()
         self.gaps = []
+        self.cpu_gaps = []
         self.threads = threading.active_count()
+
+    @property
+    def longest_cpu(self) -> float:
+        """The most CPU time the UI thread spent between two ticks."""
+        return max(self.cpu_gaps, default=0.0)
 
     @property
     def longest(self) -> float:
@@ -639,7 +650,7 @@ async def j_steps(
             continue
         times.append(frame - sent)
     app.watched = None
-    stalled = beat.longest
+    stalled, stalled_cpu = beat.longest, beat.longest_cpu
     threads = beat.threads
     last = time.perf_counter()
     current = headlines.current
@@ -659,6 +670,7 @@ async def j_steps(
         "max": max(times, default=float("nan")),
         "n": len(times),
         "stall": stalled,
+        "stall_cpu": stalled_cpu,
         "threads": threads,
         "settle": settle,
         "timeouts": timeouts,

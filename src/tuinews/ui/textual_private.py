@@ -9,9 +9,10 @@ tuinews touches a name of Textual's that begins with an underscore, nor the meth
 from __future__ import annotations
 
 from textual.app import App
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
+from textual.visual import VisualType
 from textual.widgets import OptionList
 
 
@@ -38,6 +39,11 @@ def prompt_screen(screen: Screen[object]) -> None:
     held update). Undocumented: ``Screen.check_idle`` posts a Prompt when its queue is
     empty, which runs the screen's idle handler, where it draws."""
     screen.check_idle()
+
+
+# Options rendered (by style) kept over which one replaced prompt drops them all: a
+# resize replaces every prompt (1,000 looks at 2,000 kept renderings would take ~50 ms).
+DROP_ALL_OVER = 128
 
 
 class OneLineOptionList(OptionList):
@@ -73,6 +79,32 @@ class OneLineOptionList(OptionList):
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
+
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+        """One option's prompt replaced (a count changed): only that option's rendering is
+        dropped and only its line drawn again. OptionList's own drops every option's
+        rendering and its lines, and redraws the whole list: 15-25 ms of the UI thread at
+        each article marked read, with 1,000 feeds (40 rows drawn again)."""
+        # Private: OptionList._option_render_cache (an LRUCache keyed by (option, style,
+        # padding)), _line_cache.index_to_line (option index -> its first line), and
+        # Option._set_prompt, which the replaced method calls. The lines stay: one a row.
+        cache = getattr(self, "_option_render_cache", None)
+        lines = getattr(getattr(self, "_line_cache", None), "index_to_line", None)
+        if not hasattr(cache, "discard") or not isinstance(lines, dict) or index not in lines:
+            super()._replace_option_prompt(index, prompt)
+            return
+        assert cache is not None
+        option = self.get_option_at_index(index)
+        option._set_prompt(prompt)
+        keys = cache.keys()
+        if len(keys) > DROP_ALL_OVER:  # (all of them dropped: cheaper than a look at each)
+            cache.clear()  # (the rows on screen stay drawn: only this one is redrawn)
+        else:
+            for key in [key for key in keys if key[0] is option]:
+                cache.discard(key)
+        y = lines[index] - self.scroll_offset.y
+        if 0 <= y < self.scrollable_content_region.height:
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
 
 def write_to_terminal(app: App[object], data: str) -> None:

@@ -11,6 +11,7 @@ image. docs/images.md has the design."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -378,11 +379,14 @@ class ImageLayer:
 
 def _find_marks(lines: list[list[Segment]], start: int) -> list[Mark]:
     """The images in the lines (in a thread); the modules the images need imported here
-    too, the first time, rather than on the UI thread (~40 ms: Pillow's loader, the pool)."""
+    too, the first time, rather than on the UI thread (~40 ms: Pillow's loader, the pool;
+    ~30 ms: the async backend httpx's first request imports, anyio's, lazily)."""
     import tuinews.images.loader  # (here, not on the UI thread: see the docstring)
     import tuinews.pool  # noqa: F401  (here, not on the UI thread: the docstring)
     from tuinews.images import find_marks  # (see configure)
 
+    with contextlib.suppress(ImportError):  # (httpx's dependency; private: may move)
+        import anyio._backends._asyncio  # noqa: F401  (here, not on the UI thread: the docstring)
     return find_marks(lines, start)
 
 
