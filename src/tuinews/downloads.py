@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuinews.enclosures import file_name_for, safe_file_name, unused_path
+from tuinews.file_names import file_name_for, safe_file_name, unused_path
 from tuinews.links import safe_link, shown_url
 from tuinews.models import Article, Enclosure
 from tuinews.settings import Settings

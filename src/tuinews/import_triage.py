@@ -110,6 +110,33 @@ def import_newsboat_config(store: Store, name: str, config: NewsboatConfig, say:
     import_highlights(name, config, say)
     if config.others:
         say(f"  {plural(config.others, 'other setting')} left out: tuinews has its own config.")
+    if config.urls_source is not None:
+        say(_urls_source(*config.urls_source))
+
+
+# newsboat's urls-source services that speak the Google Reader API (as an account here),
+# with what their API root is called in `tuinews account add`.
+_READER_API = {
+    "freshrss": ("FreshRSS", "its API root, https://HOST/api/greader.php"),
+    "miniflux": ("Miniflux", "its base URL"),
+    "inoreader": ("Inoreader", "its Reader API URL"),
+    "oldreader": ("The Old Reader", "its Reader API URL"),
+}
+
+
+def _urls_source(where: str, service: str, url: str, login: str) -> str:
+    """What to do about newsboat's feeds being on a server (`urls-source`)."""
+    if service not in _READER_API:
+        return (
+            f"  {where}: urls-source {service}: your feeds are on {service}, whose API tuinews "
+            "does not speak: export them there as OPML and tuinews import the file."
+        )
+    name, url_is = _READER_API[service]
+    command = f"tuinews account add {url or 'URL'} --user {login or 'NAME'}"
+    return (
+        f"  {where}: urls-source {service}: your feeds are on {name}: add it as an account "
+        f"({command}; URL: {url_is}), then tuinews sync."
+    )
 
 
 def import_highlights(name: str, config: NewsboatConfig, say: Say) -> None:

@@ -263,22 +263,15 @@ class Refresher:
         return await self._in_worker(_parse, body, url)
 
     @cached_property
-    def _worker_db(self) -> str | None:
-        """The database file for workers to open themselves; None for one they cannot."""
-        path = self.store.path
-        if str(path) in ("", ":memory:") or str(path).startswith("file:"):
-            return None
-        try:
-            return str(path.resolve(strict=True))
-        except OSError:
-            return None
+    def _db_for_workers(self) -> str | None:
+        return self.store.file_for_workers()  # (resolved once, not for every feed)
 
     async def _parse_and_store(
         self, feed: Feed, body: bytes, url: str, fetched: _Fetched
     ) -> tuple[ParsedFeed, UpsertCounts]:
         keep, keep_days = self.settings.keep_articles, self.settings.keep_days
         keep = keep if feed.keep is None else feed.keep  # the feed's own, if it has one
-        db = self._worker_db
+        db = self._db_for_workers
         if db is not None:
             return await self._in_worker(
                 _parse_and_store,

@@ -328,7 +328,10 @@ class _Translator:
             if start and field_name is None:
                 self.problem(c, "^ (at the start of the content) cannot be searched for")
                 return None
-            terms.append(Words(tuple(words), field_name, prefix=True, start=start))
+            # The last word is a prefix only if the text ends inside it: C\+\+ and
+            # \[Sponsor\] end their word (the word C alone, not every word starting c).
+            prefix = text[-1].isalnum() or text[-1] == "_"
+            terms.append(Words(tuple(words), field_name, prefix=prefix, start=start))
         self.note(
             "a regular expression matches anywhere inside words; "
             "the translation matches where words start with its text"

@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,14 +117,14 @@ def rss(case: Case) -> bytes:
 
 def stored_rows(db: Path) -> list[dict[str, str]]:
     """Every article row, straight from the SQLite file (nothing in between)."""
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         connection.row_factory = sqlite3.Row
         cursor = connection.execute(f"SELECT {', '.join(TEXT_COLUMNS)}, markdown FROM articles")
         return [{k: row[k] or "" for k in row.keys()} for row in cursor]  # noqa: SIM118
 
 
 def stored_feed_strings(db: Path) -> list[str]:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         rows = connection.execute("SELECT url, title, site_url, last_error FROM feeds")
         return [value or "" for row in rows for value in row]
 
@@ -505,7 +506,7 @@ def test_b28_huge_structures_are_parsed_and_capped(tmp_path: Path) -> None:
         results = {r.url: r for r in run_refresh(store, settings, feeds)}
         assert results[server.url("/many.xml")].status == "ok"
         assert results[server.url("/deep.xml")].status in ("ok", "failed")
-        with sqlite3.connect(tmp_path / "t.db") as connection:
+        with closing(sqlite3.connect(tmp_path / "t.db")) as connection, connection:
             (count,) = connection.execute(
                 "SELECT count(*) FROM articles WHERE feed_id = ?", (feeds[0].id,)
             ).fetchone()

@@ -26,6 +26,7 @@ import os
 import re
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ def check_store(db: Path) -> Counter[str]:
     """Every shown string in the store, read straight from SQLite, and the Markdown each
     article shows (converted here as the article view converts it)."""
     problems: Counter[str] = Counter()
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         rows = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM articles")
         for row in rows:
             for column, value in zip(COLUMNS, row, strict=True):

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 NEWSBOAT = shutil.which("newsboat")
@@ -42,7 +43,7 @@ def tuinews(db: Path, *args: str, config: Path | None = None) -> subprocess.Comp
 
 def articles(db: Path) -> list[tuple[object, ...]]:
     """Every article as stored (without the time it was added), for comparing stores."""
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         rows = connection.execute(
             "SELECT f.url, a.uid, a.title, a.author, a.link, a.published, a.body, a.read, "
             "a.starred FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY f.url, a.uid"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def test_an_item_without_a_link_tries_its_enclosure_as_the_link() -> None:
 
 
 def guess_of(store: Store, title: str) -> tuple[str, int]:
-    with sqlite3.connect(store.path) as db:
+    with closing(sqlite3.connect(store.path)) as db, db:
         row = db.execute(
             "SELECT uid, guess FROM articles WHERE title = ? ORDER BY id", (title,)
         ).fetchone()
@@ -141,7 +142,7 @@ def test_an_article_found_under_its_guessed_uid_is_confirmed_first(store: Store)
         [article("urn:other", "Eight"), article("https://a.example/8", "Eight")],
     )
     assert counts.new == 1  # the other "Eight" does not take it from its own item
-    with sqlite3.connect(store.path) as db:
+    with closing(sqlite3.connect(store.path)) as db, db:
         rows = db.execute("SELECT uid, read, guess FROM articles ORDER BY uid").fetchall()
     db.close()
     assert rows == [("https://a.example/8", 1, 0), ("urn:other", 0, 0)]
@@ -172,7 +173,7 @@ def test_importing_again_after_the_refresh_changes_nothing(store: Store) -> None
 
 
 def test_feeds_without_guessed_articles_pay_one_empty_index_lookup(store: Store) -> None:
-    with sqlite3.connect(store.path) as db:
+    with closing(sqlite3.connect(store.path)) as db, db:
         plan = db.execute(
             "EXPLAIN QUERY PLAN SELECT id, uid, title, text, published, guess FROM articles "
             "WHERE feed_id = ? AND guess != 0 ORDER BY id",

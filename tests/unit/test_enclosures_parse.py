@@ -9,7 +9,8 @@ import json
 import pytest
 
 from tests.builders import atom_document
-from tuinews.enclosures import describe, file_name_for, header_lines, safe_file_name
+from tuinews.enclosures import describe, header_lines
+from tuinews.file_names import file_name_for, safe_file_name
 from tuinews.formats import parse_feed
 from tuinews.formats.enclosures import MAX_ENCLOSURES, parse_duration, parse_length
 from tuinews.formats.fastfeed import read as fast_read
@@ -158,6 +159,9 @@ def test_the_header_never_reads_markup() -> None:
         ("trailing. ", "trailing"),
         ("tab\there\x00.mp3", "tab here.mp3"),
         ("\u202eevil.mp3", "evil.mp3"),
+        ("zero\u200bwidth.mp3", "zerowidth.mp3"),  # the article names' rules too
+        ("COM\u00b9.mp3", "_COM\u00b9.mp3"),
+        ("ok.\x1b[2J", "ok.[2J"),
     ],
 )
 def test_safe_file_names(name: str, safe: str) -> None:

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -139,7 +140,7 @@ def test_show_is_a_reader_and_set_a_writer() -> None:
 
 
 def test_a_feed_s_hostile_title_is_shown_harmlessly(db: Path) -> None:
-    with sqlite3.connect(db) as raw:  # (as an older tuinews might have stored it)
+    with closing(sqlite3.connect(db)) as raw, raw:  # (as an older tuinews might have stored it)
         raw.execute("UPDATE feeds SET user_title = ? WHERE id = 1", ("Evil\x1b]52;c;QQ==\x07",))
     raw.close()
     for args in (["feed", "show", "1"], ["feed", "set", "1", "keep=5"]):

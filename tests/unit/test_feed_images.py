@@ -7,6 +7,7 @@ at the top of the article's Markdown only when its text has no image of its own.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from tests.builders import article
@@ -113,7 +114,7 @@ def test_migration_12_adds_the_column_to_an_older_database(tmp_path: Path) -> No
         if isinstance(step, str) and "ADD COLUMN image" in step
     )
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         for step in MIGRATIONS[:own]:
             assert isinstance(step, str) or callable(step)
             if isinstance(step, str):

@@ -5,6 +5,7 @@ user_agent and proxy settings."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def _reread(store: Store, feed: Feed) -> Feed:
 
 def test_a_database_from_before_gets_the_columns_and_keeps_its_feeds(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path, isolation_level=None) as old:
+    with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
         old.execute("PRAGMA foreign_keys = OFF")
         for number, step in enumerate(MIGRATIONS[:OWN_MIGRATION], start=1):
             if isinstance(step, str):
@@ -66,7 +67,7 @@ def test_a_database_from_before_gets_the_columns_and_keeps_its_feeds(tmp_path: P
         store.change_feed(1, {"refresh_interval": 15, "keep": 3, "user_agent": "X/1"})
         again = _reread(store, feed)
         assert (again.refresh_interval, again.keep, again.user_agent) == (15, 3, "X/1")
-    with sqlite3.connect(path) as check:
+    with closing(sqlite3.connect(path)) as check, check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     check.close()
 

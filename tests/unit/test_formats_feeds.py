@@ -179,3 +179,40 @@ def test_feed_title_with_entities_and_markup():
     (item,) = parse_document(data, name="f.rss")
     assert item.source == "A b & c"
     assert item.title == "Tom & Jerry live"
+
+
+RSS_HEAD = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Half</title>'
+ATOM_HEAD = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Half</title>'
+
+
+@pytest.mark.parametrize(
+    ("data", "titles"),
+    [
+        # A download cut inside the second item: it became an article "Untitled" with no
+        # id, kept (unread) after the feed came whole, beside the real one.
+        (RSS_HEAD + b"<item><title>One</title><guid>1</guid></item><item><title>Tw", ["One"]),
+        (RSS_HEAD + b"<item><title>One</title><guid>1</guid></item><item>", ["One"]),
+        (
+            ATOM_HEAD
+            + b"<entry><title>One</title><id>urn:1</id></entry>"
+            + b"<entry><title>Two</title><id>urn:2</id><content>half of i",
+            ["One"],
+        ),
+        # Whole items, the end tags of the channel cut: every item is there.
+        (RSS_HEAD + b"<item><title>One</title><guid>1</guid></item>", ["One"]),
+        (
+            RSS_HEAD + b"<item><title>One</title><guid>1</guid></item>"
+            b"<item><title>Two</title><guid>2</guid></item></channel></rss>",
+            ["One", "Two"],
+        ),
+    ],
+    ids=["rss-in-a-title", "rss-after-a-start-tag", "atom-in-content", "rss-end-cut", "whole"],
+)
+def test_a_document_cut_short_keeps_its_whole_items_only(data: bytes, titles: list[str]) -> None:
+    articles = parse_document(data, name="half.xml", path="/feeds/half.xml")
+    assert [a.title for a in articles] == titles
+
+
+def test_a_document_cut_inside_its_first_item_has_no_items() -> None:
+    with pytest.raises(FormatError, match="no items"):
+        parse_document(RSS_HEAD + b"<item><title>On", name="half.xml", path="/feeds/half.xml")

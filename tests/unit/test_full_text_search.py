@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from tests.netserver import FeedServer, Response
@@ -107,7 +108,7 @@ def test_changing_the_full_text_again_keeps_the_index_exact(tmp_path: Path) -> N
 def test_full_texts_fetched_before_the_upgrade_become_searchable(tmp_path: Path) -> None:
     """A database of schema 3 (full texts stored, not indexed) is migrated once."""
     path = tmp_path / "old.db"
-    with sqlite3.connect(path, isolation_level=None) as old:
+    with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
         for number, step in enumerate(MIGRATIONS[:3], 1):
             old.executescript(f"BEGIN; {step}; PRAGMA user_version = {number}; COMMIT;")
         old.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://x.example/', 0)")
@@ -125,7 +126,7 @@ def test_full_texts_fetched_before_the_upgrade_become_searchable(tmp_path: Path)
     with Store(path) as store:
         assert search(store, "zeppelin") == ["Fetched"]
         assert search(store, "summary") == ["Fetched"]
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert upgrade_note(path) is None
     index_is_consistent(path)

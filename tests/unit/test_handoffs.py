@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tuinews.file_names import MAX_BYTES, safe_filename, safe_stem
 from tuinews.handoffs.commands import BadCommand, Command, read_commands, substitute
-from tuinews.handoffs.filenames import MAX_BYTES, safe_filename, safe_stem
 from tuinews.handoffs.handing import hand_off
 from tuinews.handoffs.notify import run_notify, terminal_sequence
 from tuinews.handoffs.running import run
@@ -156,6 +156,7 @@ def test_bad_handoff_settings_are_reported_at_start(tmp_path: Path) -> None:
         ("/// ???", "article"),
         ("zero\u200bwidth\u202eRLO", "zerowidthRLO"),
         ("Console", "Console"),
+        ("--help me", "help me"),  # not read as an option by a command given {file}
     ],
 )
 def test_file_names_are_safe_everywhere(title: str, expected: str) -> None:

@@ -99,3 +99,34 @@ def test_each_part_of_the_app_changes_only_its_own_names(tmp_path: Path) -> None
     assert load_state(path) == {"feeds_width": 30, "fold_6363": 1}
     assert update_state(path, {"feeds_width": None, "headlines_share": 0.4})
     assert load_state(path) == {"fold_6363": 1, "headlines_share": 0.4}
+
+
+def test_a_config_syncing_with_a_server_says_to_add_the_account(store: Store) -> None:
+    """newsboat's `urls-source "freshrss"` (its feeds on a server) was one of the "other
+    settings left out": the import says to add the server as an account, with the URL
+    and login newsboat had; a service tuinews cannot sync with is named."""
+    config = parse_newsboat_config(
+        'urls-source "freshrss"\n'
+        'freshrss-url "https://rss.example.org/api/greader.php"\n'
+        'freshrss-login "alice"\n'
+    )
+    said: list[str] = []
+    import_newsboat_config(store, "config", config, said.append)
+    out = "\n".join(said)
+    assert (
+        "line 1: urls-source freshrss: your feeds are on FreshRSS: add it as an account "
+        "(tuinews account add https://rss.example.org/api/greader.php --user alice;"
+    ) in out
+    said.clear()
+    import_newsboat_config(
+        store, "config", parse_newsboat_config('urls-source "ttrss"\n'), said.append
+    )
+    assert (
+        "urls-source ttrss: your feeds are on ttrss, whose API tuinews does not speak"
+        in "\n".join(said)
+    )
+    said.clear()
+    import_newsboat_config(
+        store, "config", parse_newsboat_config('urls-source "local"\n'), said.append
+    )
+    assert "urls-source" not in "\n".join(said)

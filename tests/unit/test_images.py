@@ -16,6 +16,7 @@ from tuinews.images.cache import DiskCache
 from tuinews.images.cells import MAX_ROWS, cell_size, half_blocks
 from tuinews.images.decode import MAX_DECODED, Refused, decode
 from tuinews.images.kitty import CHUNK, DIACRITICS, PLACEHOLDER, placeholder_lines, transmit
+from tuinews.images.terminals import TERMINALS, kitty_version
 from tuinews.models import Article
 from tuinews.render import render_article
 from tuinews.settings import CHECKS, Settings, load_settings
@@ -30,6 +31,29 @@ from tuinews.settings import CHECKS, Settings, load_settings
         ({"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"}, "halfblock"),
         ({"TERM": "tmux-256color", "KITTY_WINDOW_ID": "1"}, "halfblock"),
         ({"TERM": "xterm-256color"}, "halfblock"),
+        # Sixel where the terminal is known to draw it (tuinews.images.terminals)
+        ({"TERM": "foot"}, "sixel"),
+        ({"TERM": "foot-extra"}, "sixel"),
+        ({"TERM": "xterm", "MLTERM": "3.9.0"}, "sixel"),
+        ({"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, "sixel"),
+        ({"TERM": "wezterm", "TERM_PROGRAM": "WezTerm"}, "sixel"),
+        ({"TERM": "contour"}, "sixel"),
+        ({"TERM": "xterm-256color", "TERMINAL_NAME": "contour"}, "sixel"),
+        # ... and not where it is not known to draw correctly
+        ({"TERM": "xterm-256color", "KONSOLE_VERSION": "230805"}, "halfblock"),
+        ({"TERM": "xterm-256color", "WT_SESSION": "4c0e0f9e-8a57-4c5e-9d6e"}, "halfblock"),
+        ({"TERM": "xterm-256color", "XTERM_VERSION": "XTerm(379)"}, "halfblock"),
+        ({"TERM": "xterm-256color", "VTE_VERSION": "7006"}, "halfblock"),
+        # TERM and TERM_PROGRAM (set by each terminal) win over the inherited variables
+        ({"TERM": "xterm-kitty", "MLTERM": "3.9.0"}, "kitty"),
+        ({"TERM": "foot", "KITTY_WINDOW_ID": "1"}, "sixel"),
+        ({"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm", "KITTY_WINDOW_ID": "1"}, "sixel"),
+        ({"TERM": "xterm-256color", "TERM_PROGRAM": "ghostty", "MLTERM": "3.9.0"}, "kitty"),
+        # inside tmux or screen: never Sixel from the environment (tmux asked instead)
+        ({"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0", "MLTERM": "3"}, "halfblock"),
+        ({"TERM": "foot", "TMUX": "/tmp/tmux-0/default,1,0"}, "halfblock"),
+        ({"TERM": "screen-256color", "TERM_PROGRAM": "WezTerm"}, "halfblock"),
+        ({"TERM": "foot", "NO_COLOR": "1"}, "off"),
         ({"TERM": "xterm-256color", "NO_COLOR": "1"}, "off"),
         ({"TERM": "dumb"}, "off"),
         ({}, "off"),
@@ -39,10 +63,23 @@ def test_auto_picks_the_mode_from_the_terminal(env: dict[str, str], mode: str) -
     assert detect_mode("auto", env) == mode
 
 
-@pytest.mark.parametrize("setting", ["kitty", "halfblock", "off"])
+@pytest.mark.parametrize("setting", ["kitty", "sixel", "halfblock", "off"])
 def test_a_forced_mode_is_kept_whatever_the_terminal(setting: str) -> None:
     assert detect_mode(setting, {"TERM": "dumb"}) == setting
     assert detect_mode(setting, {"TERM": "xterm-kitty"}) == setting
+    assert detect_mode(setting, {"TERM": "foot"}) == setting
+
+
+def test_each_known_terminal_gets_a_mode_and_a_reason() -> None:
+    for known in TERMINALS:
+        assert known.mode in MODES and known.mode != "auto", known
+        assert known.why and known.variable, known
+        assert all(value == value.lower() for value in known.values), known
+    # a variable's rows: those set afresh by each terminal come first
+    variables = [known.variable for known in TERMINALS]
+    assert variables.index("KITTY_WINDOW_ID") > max(
+        at for at, name in enumerate(variables) if name in ("TERM", "TERM_PROGRAM")
+    )
 
 
 def test_the_setting_takes_the_modes_and_refuses_others(tmp_path: Path) -> None:
@@ -221,3 +258,28 @@ def test_an_unwritable_cache_is_no_cache(tmp_path: Path) -> None:
     cache.put("http://h/a.png", b"A", None)  # no error
     assert cache.get("http://h/a.png") is None
     assert os.path.isfile(blocked)
+
+
+@pytest.mark.parametrize(
+    ("version", "mode"), [("0, 26, 5", "halfblock"), ("0, 28, 0", "kitty"), ("0, 35, 2", "kitty")]
+)
+def test_a_kitty_older_than_its_unicode_placeholders_gets_half_blocks(
+    tmp_path: Path, version: str, mode: str
+) -> None:
+    # Debian 12's kitty 0.26.5 refuses the placements and shows the placeholders as
+    # boxes (seen in tests/e2e/test_images_kitty.py); its version is in its installation.
+    (tmp_path / "kitty").mkdir()
+    (tmp_path / "kitty" / "constants.py").write_text(
+        f"appname: str = 'kitty'\nversion: Version = Version({version})\n"
+    )
+    env = {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1", "KITTY_INSTALLATION_DIR": str(tmp_path)}
+    assert detect_mode("auto", env) == mode
+    assert detect_mode("auto", {**env, "TERM": "xterm-256color"}) == mode  # KITTY_WINDOW_ID
+    assert detect_mode("kitty", env) == "kitty"  # forced: kept
+    # a version that cannot be read (no such file, or another layout): taken as new
+    assert detect_mode("auto", {**env, "KITTY_INSTALLATION_DIR": str(tmp_path / "x")}) == "kitty"
+    assert kitty_version({**env, "KITTY_INSTALLATION_DIR": ""}) is None
+    # never a read that could block the pane's mount: only a regular file is read
+    (tmp_path / "fifo" / "kitty").mkdir(parents=True)
+    os.mkfifo(tmp_path / "fifo" / "kitty" / "constants.py")
+    assert kitty_version({"KITTY_INSTALLATION_DIR": str(tmp_path / "fifo")}) is None

@@ -4,6 +4,9 @@ says its passthrough reaches a kitty or Ghostty with 24-bit colour."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from tuinews.images import kitty
@@ -86,3 +89,32 @@ def test_tmux_is_asked_about_this_pane_with_an_argument_list() -> None:
     assert not kitty_passes({**ENV, "TMUX": ""}, run)
     assert not kitty_passes({**ENV, "COLORTERM": ""}, run)
     assert len(asked) == 1
+
+
+def test_a_kitty_older_than_its_placeholders_outside_tmux_gets_no_kitty_graphics(
+    tmp_path: Path,
+) -> None:
+    old, new = (
+        kitty_install(tmp_path / "old", "0, 26, 5"),
+        kitty_install(tmp_path / "new", "0, 28, 0"),
+    )
+    ghostty_answer = "3.3a\t1\txterm-ghostty\tRGB"
+
+    def answer(text: str) -> Callable[[list[str]], str]:
+        return lambda args: text
+
+    assert kitty_passes(ENV, answer(GOOD))  # no installation named: taken as new enough
+    assert kitty_passes({**ENV, "KITTY_INSTALLATION_DIR": new}, answer(GOOD))
+    assert not kitty_passes({**ENV, "KITTY_INSTALLATION_DIR": old}, answer(GOOD))
+    # (an old kitty's variable left in the server's environment does not stop Ghostty)
+    assert kitty_passes({**ENV, "KITTY_INSTALLATION_DIR": old}, answer(ghostty_answer))
+
+
+def kitty_install(folder: Path, version: str) -> str:
+    """A kitty installation as Debian's package lays it out: kitty/constants.py."""
+    (folder / "kitty").mkdir(parents=True)
+    (folder / "kitty" / "constants.py").write_text(
+        "class Version(NamedTuple):\n    major: int\n\n"
+        f"appname: str = 'kitty'\nversion: Version = Version({version})\n"
+    )
+    return str(folder)

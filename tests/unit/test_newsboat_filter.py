@@ -47,7 +47,9 @@ from tuinews.store import Store
         ('title =~ "(lunar|moon)"', "title:lunar OR title:moon"),
         ('title =~ "^(ask|show) hn"', 'title:^"ask hn*" OR title:^"show hn*"'),
         ('title =~ "\\\\[Sponsor\\\\]"', None),
-        ('title =~ "\\[Sponsor\\]"', "title:Sponsor"),
+        ('title =~ "\\[Sponsor\\]"', 'title:"Sponsor"'),  # (not "Sponsored")
+        ('title =~ "C\\+\\+"', 'title:"C"'),  # the word C, not every word starting c
+        ('title =~ "^Re: "', 'title:^"Re"'),
         ('content =~ "bitcoin"', "bitcoin"),
         ('feedtitle =~ "Hacker News"', 'feed:"hacker news"'),
         ('feedtitle = "LWN.net"', "feed:lwn.net"),
@@ -242,3 +244,24 @@ def test_any_text_is_translated_or_reported_never_raises() -> None:
     assert translate_filter(deep).text is None
     long_chain = " and ".join(f'title =~ "w{i}"' for i in range(140))
     assert translate_filter(long_chain).problems == ("too long for a query (at most 128 terms)",)
+
+
+def test_a_pattern_ending_in_punctuation_ends_its_word(tmp_path: Path) -> None:
+    """A query feed `title =~ "C\\+\\+"` was saved as `title:C`: every title with a word
+    starting with c (Cats, Climate) was in it. The text ends the word C there."""
+    store = Store(tmp_path / "tuinews.db")
+    feed = store.add_feed("https://example.org/feed", title="Feed")
+    titles = ["C++ tips", "Cats and dogs", "Climate news", "[Sponsor] A deal", "Sponsored post"]
+    store.upsert_articles(
+        feed.id,
+        [Article(title=t, source="", body=t, text=t, uid=str(i)) for i, t in enumerate(titles)],
+    )
+
+    def found(expression: str) -> list[str]:
+        text = translate_filter(expression).text
+        assert text is not None
+        return sorted(h.title for h in store.headlines(query=parse_query(text)))
+
+    assert found('title =~ "C\\+\\+"') == ["C++ tips"]
+    assert found('title =~ "\\[Sponsor\\]"') == ["[Sponsor] A deal"]
+    assert found('title =~ "Sponsor"') == ["Sponsored post", "[Sponsor] A deal"]

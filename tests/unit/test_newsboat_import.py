@@ -14,6 +14,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def nb(tmp_path: Path) -> Iterator[Newsboat]:
         )
         (home / "read").write_text("news-1\nurn:atom-1\nhidden-1\n")
         newsboat(home, "-u", str(box.urls), "-I", str(home / "read"))
-        with sqlite3.connect(box.cache) as cache:
+        with closing(sqlite3.connect(box.cache)) as cache, cache:
             flagged = cache.execute(
                 "UPDATE rss_item SET flags = 's' WHERE title IN (?, ?)",
                 ("Link and date, no guid", "Hidden story two"),

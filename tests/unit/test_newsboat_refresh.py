@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def newsboat_cache(home: Path, server: FeedServer, untitled: list[str]) -> Cache
     (home / "config").write_text("cleanup-on-quit no\n")
     newsboat(home, "-u", str(urls), "-x", "reload")
     cache = home / "cache.db"
-    with sqlite3.connect(cache) as db:
+    with closing(sqlite3.connect(cache)) as db, db:
         marks = ",".join("?" * len(READ))
         db.execute(f"UPDATE rss_item SET unread = 0 WHERE title IN ({marks})", READ)
         marks = ",".join("?" * len(FLAGGED))
@@ -180,7 +181,10 @@ def test_a_refresh_after_the_import_adds_nothing_and_keeps_the_marks(
         "Atom player": (False, True),
     }
     assert marks(db) == expected
-    with sqlite3.connect(db) as connection:  # every guess settled: later refreshes pay nothing
+    with (
+        closing(sqlite3.connect(db)) as connection,
+        connection,
+    ):  # every guess settled: later refreshes pay nothing
         guesses = connection.execute("SELECT COUNT(*) FROM articles WHERE guess != 0")
         assert guesses.fetchone() == (0,)
     connection.close()

@@ -6,6 +6,7 @@ of every order an index scan."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -182,7 +183,7 @@ def test_highlights_match_a_page_of_headlines_by_the_first_query(store: Store) -
 
 
 def explained(db: Path, sql: str) -> str:
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         rows = connection.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
     return " | ".join(str(row[-1]) for row in rows)
 
@@ -225,7 +226,7 @@ def test_by_feed_reads_each_feed_in_order_from_its_index(store: Store) -> None:
 
 def test_an_older_database_gets_the_indexes_of_the_orders(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path, isolation_level=None) as old:
+    with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
         for number, step in enumerate(MIGRATIONS[:8], start=1):
             if isinstance(step, str):
                 old.executescript(f"BEGIN; {step}; PRAGMA user_version = {number}; COMMIT;")
@@ -239,7 +240,7 @@ def test_an_older_database_gets_the_indexes_of_the_orders(tmp_path: Path) -> Non
         feed = store.add_feed("https://x.example/f", "f")
         store.upsert_articles(feed.id, [article("1", date=datetime(2024, 1, 1, tzinfo=UTC))])
         assert [h.title for h in store.headlines(order="title")] == ["Title 1"]
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         indexes = {
             row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")

@@ -8,6 +8,7 @@ article while it waits (changed, deleted by retention, its feed removed)."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from tuinews.store.search_index import INDEX_BATCH
 
 def found(path: Path, word: str) -> set[str]:
     """The uids whose indexed text has this word, through a connection of its own."""
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         rows = db.execute(
             "SELECT a.uid FROM articles_fts f JOIN articles a ON a.id = f.rowid "
             "WHERE articles_fts MATCH ?",
@@ -136,7 +137,7 @@ def test_leftovers_of_an_interrupted_refresh_are_indexed_at_start(path: Path) ->
 
 
 def test_a_version_1_database_is_migrated_and_its_index_kept(path: Path) -> None:
-    with sqlite3.connect(path, isolation_level=None) as db:
+    with closing(sqlite3.connect(path, isolation_level=None)) as db, db:
         db.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
         db.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://e.com/f', 0)")
         for uid, words in (("a", "apple"), ("b", "banana")):
@@ -156,7 +157,7 @@ def test_a_version_1_database_is_migrated_and_its_index_kept(path: Path) -> None
     assert found(path, "cherry") == {"a"}
     assert found(path, "banana") == set()  # dropped by retention (keep=2)
     assert found(path, "damson") == {"c"}
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert upgrade_note(path) is None
     index_is_consistent(path)

@@ -6,6 +6,7 @@ an update, an import), and an older database gets the keys of what it holds."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from tests.builders import article
@@ -65,7 +66,7 @@ def test_an_older_database_gets_the_title_keys_of_its_articles(tmp_path: Path) -
     old.close()
     with Store(path) as store:
         assert titles(store) == NATURAL
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         keys = db.execute("SELECT title, title_key FROM articles").fetchall()
     assert all(key == natural_key(title) for title, key in keys)
@@ -73,6 +74,6 @@ def test_an_older_database_gets_the_title_keys_of_its_articles(tmp_path: Path) -
 
 def test_the_user_is_told_that_the_database_is_updated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path, isolation_level=None) as old:
+    with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
         old.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     assert upgrade_note(path) == "updating the database for this version (once)"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -232,7 +233,7 @@ def test_cached_items_are_sanitised_like_fetched_ones() -> None:
 
 
 def make_cache(path: Path, item_columns: str, rows: list[tuple[object, ...]]) -> None:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE rss_feed (rssurl TEXT, url TEXT, title TEXT)")
         db.execute("INSERT INTO rss_feed VALUES ('https://a.example/f', 'x', 'A')")
         db.execute(f"CREATE TABLE rss_item ({item_columns})")
@@ -285,7 +286,7 @@ def test_crafted_values_are_coerced(tmp_path: Path) -> None:
 
 def test_sqlite_files_that_are_not_newsboat_caches_are_refused(tmp_path: Path) -> None:
     views = tmp_path / "views.db"
-    with sqlite3.connect(views) as db:
+    with closing(sqlite3.connect(views)) as db, db:
         db.execute("CREATE TABLE t (x)")
         db.execute("CREATE VIEW rss_feed AS SELECT x AS rssurl FROM t")
         db.execute("CREATE VIEW rss_item AS SELECT x AS guid FROM t")
@@ -293,7 +294,7 @@ def test_sqlite_files_that_are_not_newsboat_caches_are_refused(tmp_path: Path) -
     with pytest.raises(NotNewsboatCache, match=r"a database, not a newsboat cache\.db"):
         NewsboatCache(views)
     partial = tmp_path / "partial.db"
-    with sqlite3.connect(partial) as db:
+    with closing(sqlite3.connect(partial)) as db, db:
         db.execute("CREATE TABLE rss_feed (rssurl, url, title)")
         db.execute("CREATE TABLE rss_item (guid, title)")
     db.close()
@@ -317,7 +318,7 @@ def test_cached_feeds_that_run_commands_are_reported_not_imported(
         "id, guid, title, author, url, feedurl, pubDate, content, unread",
         [(1, "g", "T", "", "", "exec:~/bin/fetch.sh", 5, "c", 1)],
     )
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("UPDATE rss_feed SET rssurl = 'exec:~/bin/fetch.sh'")
     db.close()
     said: list[str] = []

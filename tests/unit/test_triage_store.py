@@ -6,6 +6,7 @@ statement per rule), hidden articles kept but listed only by is:hidden, article 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -238,7 +239,7 @@ def test_a_database_of_the_previous_schema_gets_the_new_tables_and_shows_everyth
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path, isolation_level=None) as old:
+    with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
         for number, step in enumerate(MIGRATIONS[:5], start=1):
             old.executescript(f"BEGIN; {step}; PRAGMA user_version = {number}; COMMIT;")
         old.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://a.example/f', 0)")

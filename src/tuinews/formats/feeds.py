@@ -27,6 +27,7 @@ from tuinews.sanitise import clean_line, clean_text, clean_url
 # at most ``keep_articles`` of them anyway).
 MAX_FEED_ITEMS = 5000
 _ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+_ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _ABSOLUTE_WEB = re.compile(r"\s*https?://", re.I)
 UNTITLED_CHARS = 80
@@ -142,11 +143,17 @@ def _ttl(value: object) -> int | None:
 
 def _first_items(data: bytes, limit: int) -> bytes:
     """The document cut after its ``limit``-th item (both parsers recover from the
-    missing end tags); as it is when it has no more."""
+    missing end tags); as it is when it has no more. A document cut short (a download
+    cut, a broken generator) is cut after its last whole item: the item begun and never
+    ended became an article of what was left of it ("Untitled", without its id), kept
+    beside the real one once the feed came whole."""
+    end = 0
     for count, match in enumerate(_ITEM_END.finditer(data), 1):
         if count == limit:
             return data[: match.end()]
-    return data
+        end = match.end()
+    unended = _ITEM_START.search(data, end)  # (in a whole document, none after the last)
+    return data[: unended.start()] if unended is not None else data
 
 
 def read_xml_feed(

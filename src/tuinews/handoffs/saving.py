@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from tuinews.handoffs.filenames import numbered, safe_filename
+from tuinews.file_names import numbered, safe_filename
 from tuinews.models import Article
 
 MAX_TRIES = 1000

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 
+from tuinews.images.terminals import kitty_draws_placeholders, known_terminal
+
 MODES = ("auto", "kitty", "sixel", "halfblock", "off")  # the ``images`` setting
 META_KEY = "tuinews-image"  # in a Style's meta: (url, alt) of the image drawn there
 SIGN = "🌆"  # before an image's alt text (as Rich's Markdown draws it)
@@ -40,11 +42,13 @@ class Mark:
 
 
 def detect_mode(setting: str, env: Mapping[str, str] = os.environ) -> str:
-    """The mode to draw images in: the setting's, unless "auto"; then Kitty's graphics
-    protocol where the terminal is known to draw its Unicode placeholders (kitty,
-    Ghostty; inside tmux, half blocks here, and the article pane asks tmux whether its
-    passthrough reaches such a terminal: :mod:`tuinews.images.tmux`), else half blocks,
-    which any colour terminal shows; "off" where colours are off (NO_COLOR, a dumb
+    """The mode to draw images in: the setting's, unless "auto"; then the mode that the
+    terminal is known to draw correctly (:mod:`tuinews.images.terminals`: Kitty's
+    graphics in kitty and Ghostty, Sixel in foot, mlterm, WezTerm and contour), else half
+    blocks, which any colour terminal shows; inside tmux or screen half blocks here (the
+    article pane then asks tmux whether its passthrough reaches a Kitty terminal:
+    :mod:`tuinews.images.tmux`; never Sixel: tmux passes no sixel on, it draws it itself
+    only from 3.4 built with it); "off" where colours are off (NO_COLOR, a dumb
     terminal). Read from the environment: the terminal cannot be asked once Textual
     reads its input."""
     if setting != "auto":
@@ -54,9 +58,12 @@ def detect_mode(setting: str, env: Mapping[str, str] = os.environ) -> str:
         return "off"
     if env.get("TMUX") or term.startswith(("screen", "tmux")):
         return "halfblock"
-    kitty = term == "xterm-kitty" or bool(env.get("KITTY_WINDOW_ID"))
-    ghostty = term == "xterm-ghostty" or env.get("TERM_PROGRAM", "").lower() == "ghostty"
-    return "kitty" if kitty or ghostty else "halfblock"
+    known = known_terminal(env)
+    if known is None:
+        return "halfblock"
+    if known.name == "kitty" and not kitty_draws_placeholders(env):
+        return "halfblock"  # (kitty never drew Sixel)
+    return known.mode
 
 
 def find_marks(lines: list[Line], start: int = 0) -> list[Mark]:

@@ -10,7 +10,8 @@ Whether the terminal outside draws Kitty's graphics cannot be read from the envi
 inside tmux (``TERM`` is tmux's; ``KITTY_WINDOW_ID`` is whatever the tmux server was
 started with), so ``images = "auto"`` asks tmux itself, once, in a thread, with the first
 image: the attached client's terminal, its features, tmux's version and the pane's
-``allow-passthrough``. Kitty's graphics only when all of them say yes; else half blocks.
+``allow-passthrough``. Kitty's graphics only when all of them say yes (and a kitty outside
+is not known to be older than 0.28, which has no Unicode placeholders); else half blocks.
 No Textual here."""
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable, Mapping
+
+from tuinews.images.terminals import kitty_draws_placeholders
 
 # The terminals outside whose Unicode placeholders are known to work (as outside tmux).
 KITTY_TERMS = ("xterm-kitty", "xterm-ghostty")
@@ -58,7 +61,11 @@ def kitty_passes(env: Mapping[str, str], run: Run = _run) -> bool:
     pane = env.get("TMUX_PANE", "")
     target = ["-t", pane] if pane.startswith("%") else []
     answer = run(["tmux", "display-message", "-p", *target, FORMAT]).strip()
-    return kitty_from_answer(answer)
+    if not kitty_from_answer(answer):
+        return False
+    # A kitty older than its placeholders (its installation as the tmux server's
+    # environment names it; read from disk, so an upgrade since counts).
+    return answer.split("\t")[2] != "xterm-kitty" or kitty_draws_placeholders(env)
 
 
 def kitty_from_answer(answer: str) -> bool:

@@ -139,6 +139,16 @@ class Database:
         folder = self.path.parent if str(self.path.parent) else Path(".")
         return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK)
 
+    def file_for_workers(self) -> str | None:
+        """The database file as worker processes open it themselves (an absolute path);
+        None for a database they cannot open (in memory, a ``file:`` URI, gone)."""
+        if str(self.path) in ("", ":memory:") or str(self.path).startswith("file:"):
+            return None
+        try:
+            return str(self.path.resolve(strict=True))
+        except OSError:
+            return None
+
     def close(self) -> None:
         with self._reader_lock:
             if self._reader is not None:

@@ -206,6 +206,7 @@ class Store:
 
         # The file
         self.path = database.path
+        self.file_for_workers = database.file_for_workers
         self.created = database.created  # made by this opening
         self.opened_version = database.opened_version  # data_version when opened
         self.data_version = database.data_version

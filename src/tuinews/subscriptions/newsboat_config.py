@@ -71,12 +71,14 @@ class NewsboatConfig:
     """``ignores``: (where, feed, expression) of each ``ignore-article`` line;
     ``problems``: (where, why) of lines of it that cannot be read; ``highlights``:
     (where, expression, colours and attributes) of each ``highlight-article`` line;
-    ``others``: lines of other commands."""
+    ``others``: lines of other commands; ``urls_source``: (where, the service,
+    its ``<service>-url``, its ``<service>-login``) when the feeds are on a server."""
 
     ignores: list[tuple[str, str, str]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     highlights: list[tuple[str, str, list[str]]] = field(default_factory=list)
     others: int = 0
+    urls_source: tuple[str, str, str, str] | None = None
 
 
 def _lines(text: str) -> list[tuple[int, list[str]]]:
@@ -102,7 +104,8 @@ def looks_like_newsboat_config(text: str) -> bool:
 
 def parse_newsboat_config(text: str) -> NewsboatConfig:
     config = NewsboatConfig()
-    for number, tokens in _lines(text):
+    lines = _lines(text)
+    for number, tokens in lines:
         command, where = tokens[0], f"line {number}"
         if command == "ignore-article":
             if len(tokens) != 3:
@@ -120,6 +123,11 @@ def parse_newsboat_config(text: str) -> NewsboatConfig:
                 config.highlights.append((where, tokens[1], tokens[2:]))
         else:
             config.others += 1
+    values = {tokens[0]: (number, tokens[1]) for number, tokens in lines if len(tokens) == 2}
+    number, service = values.get("urls-source", (0, "local"))
+    if service not in ("local", "opml"):  # (newsboat's own urls file, or OPML files)
+        url, login = (values.get(f"{service}-{key}", (0, ""))[1] for key in ("url", "login"))
+        config.urls_source = (f"line {number}", service, url, login)
     return config
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 from tuinews.fetch.greader import GReaderError
 from tuinews.fetch.greader_data import BadAnswer, Item
@@ -57,17 +56,6 @@ def new_pool() -> Pool:
     return Pool(write_lock=True, timeout=CHUNK_TIMEOUT, preload=("tuinews.sync_worker",))
 
 
-def worker_db(store: Store) -> str | None:
-    """The database file for workers to open themselves; None for one they cannot."""
-    path = store.path
-    if str(path) in ("", ":memory:") or str(path).startswith("file:"):
-        return None
-    try:
-        return str(Path(path).resolve(strict=True))
-    except OSError:
-        return None
-
-
 class ItemStorer:
     """Stores batches of an account's items, in the pool's workers when a batch is big;
     :meth:`drain` before relying on them being stored. ``pool``: a pool of the caller's
@@ -91,7 +79,7 @@ class ItemStorer:
         self.counts = UpsertCounts(ruled=[0] * len(rules))
         self._pool = pool
         self._own_pool = pool is None
-        self._db = worker_db(store)
+        self._db = store.file_for_workers()
         self._tasks: set[asyncio.Task[None]] = set()
         self._failures: list[BaseException] = []
         self._room = asyncio.Semaphore(IN_FLIGHT)

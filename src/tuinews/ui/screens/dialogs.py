@@ -30,7 +30,10 @@ class AddFeedDialog(ModalScreen[NewFeed | None]):
     name), the feed is subscribed on its server and the tags are its folders."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        # Escape with priority, in every dialog with a text field: it closes the dialog as
+        # it arrives, so a key typed right after it goes to the screen below (it went to
+        # the closing dialog's field, and was lost: `a` Escape `?`).
+        Binding("escape", "cancel", "Cancel", show=False, priority=True),
         Binding("tab", "app.focus_next", "Next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
     ]
@@ -116,7 +119,7 @@ class NameDialog(ModalScreen[str | None]):
     """Asks for a name (a saved search's): Enter saves, Escape cancels. ``about`` says
     what is named (the query: plain text, never markup)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, priority=True)]
 
     def __init__(
         self, title: str, about: str, value: str = "", taken: Collection[str] = ()

@@ -36,7 +36,7 @@ class FeedSettingsDialog(ModalScreen[FeedChange | None]):
     """Dismissed with the change checked (possibly empty), or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", "Cancel", show=False, priority=True),
         Binding("tab", "app.focus_next", "Next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
     ]

@@ -97,7 +97,7 @@ class LinksScreen(ModalScreen[None]):
 class LinkNumberDialog(ModalScreen[int | None]):
     """Asks for a link's number (``#12`` Enter): Enter opens it, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, priority=True)]
 
     def __init__(self, count: int) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
     """Enter saves the tags (none: the feed has no tag), Escape leaves them."""
 
     DEFAULT_CSS = "TagsDialog { align: center middle; }"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False, priority=True)]
 
     def __init__(self, feed: Feed) -> None:
         super().__init__()
