@@ -323,7 +323,7 @@ class Refresher:
             )
             for feed in feeds
         ]
-        if self._worker_db is not None and any(_never_fetched(feed) for feed in feeds):
+        if self._db_for_workers is not None and any(_never_fetched(feed) for feed in feeds):
             # Feeds never fetched will be parsed: the workers boot (Python and the
             # parsers' imports, ~0.3 s) during the first fetches, not after them.
             self._workers.start(sum(1 for feed in feeds if _never_fetched(feed)))
