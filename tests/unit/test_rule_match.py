@@ -238,3 +238,68 @@ def test_the_tokenizer_model_cuts_words_as_sqlite_does(tmp_path: Path) -> None:
     classes = learn_chars(db, beyond_ascii(strings))
     for number, string in enumerate(strings, 1):
         assert tokens(string, classes) == theirs.get(number, []), repr(string)
+
+
+def stored(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    try:
+        flags = db.execute("SELECT uid, read, starred, hidden FROM articles ORDER BY id").fetchall()
+        tags = db.execute(
+            "SELECT a.uid, t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id "
+            "ORDER BY 1, 2"
+        ).fetchall()
+    finally:
+        db.close()
+    return flags, tags
+
+
+def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``upsert_articles`` hands the rules the articles it has just inserted (not read
+    back from the store): the same changes and counts as the rules' SQL run on the
+    articles as stored, a uid twice in one fetch (the stored one: the last) included."""
+    monkeypatch.setattr(rule_match, "_plans", None)
+    monkeypatch.setattr("tuinews.store.articles.time.time", lambda: NOW)
+
+    def no_reading_back(*args: object) -> object:
+        raise AssertionError("the new articles were read back")
+
+    rnd = random.Random(17)
+    ours, theirs = Store(tmp_path / "ours.db"), Store(tmp_path / "theirs.db")
+    feed_ids = []
+    for url, title, tags, hidden in FEEDS:
+        for store in (ours, theirs):
+            feed = store.add_feed(url, title=title, tags=tags)
+            store.set_feed_hidden(feed.id, hidden)
+        feed_ids.append(feed.id)
+    some = 0
+    for batch in range(60):
+        found = rules(rnd)
+        made = []
+        for number in range(rnd.randint(1, 25)):
+            day = datetime(2024, 1, 20, tzinfo=UTC) - timedelta(days=rnd.randint(0, 30))
+            made.append(
+                article(
+                    f"{batch}-{number}",
+                    title=text(rnd, 8) or "-",
+                    body=text(rnd, 30) or "-",
+                    author=text(rnd, 2),
+                    date=day if rnd.random() < 0.8 else None,
+                )
+            )
+            if rnd.random() < 0.1:  # (the same item twice, changed: the last one is stored)
+                made.append(article(f"{batch}-{number}", title=text(rnd, 8) or "-", body="x"))
+        feed_id = rnd.choice(feed_ids)
+        with monkeypatch.context() as patch:
+            patch.setattr(rule_match, "_rows", no_reading_back)
+            got = ours.upsert_articles(feed_id, made, rules=found)
+        plain = theirs.upsert_articles(feed_id, made)
+        with theirs.database.write() as db:
+            expected = apply_rules_sql_in(db, found, plain.new_ids, NOW)
+        assert got.ruled == expected.changed, [rule.match for rule in found]
+        some += sum(expected.changed) > 0
+    ours.close()
+    theirs.close()
+    assert stored(tmp_path / "ours.db") == stored(tmp_path / "theirs.db")
+    assert some > 20

@@ -34,6 +34,8 @@ class UpsertCounts:
     new_ids: list[int] = field(default_factory=list)
     ruled: list[int] = field(default_factory=list)  # articles each rule changed
     hidden: int = 0  # new articles a rule hid
+    # The new articles as inserted (their date as stored), for the rules: not read back.
+    inserted: list[tuple[int, Article]] = field(default_factory=list, repr=False, compare=False)
 
 
 def digest(article: Article) -> str:
@@ -100,7 +102,10 @@ class Articles:
                 # (the query language, ~10 ms: only with rules, never for the first frame)
                 from tuinews.store.rule_match import apply_rules_in
 
-                counts.ruled = apply_rules_in(db, rules, counts.new_ids, now).changed
+                inserted = (feed_id, counts.inserted)
+                counts.ruled = apply_rules_in(
+                    db, rules, counts.new_ids, now, inserted=inserted
+                ).changed
                 counts.hidden = sum(
                     changed
                     for rule, changed in zip(rules, counts.ruled, strict=True)
@@ -174,6 +179,7 @@ class Articles:
                 )
                 counts.new += 1
                 counts.new_ids.append(int(cursor.lastrowid or 0))
+                counts.inserted.append((published, article))
                 if article.enclosures:
                     store_enclosures_in(db, counts.new_ids[-1], article.enclosures, False)
             elif row[1] != fingerprint:
@@ -197,6 +203,9 @@ class Articles:
                     ),
                 )
                 store_enclosures_in(db, row[0], article.enclosures, True)
+                if counts.new_ids and row[0] >= counts.new_ids[0]:  # (a uid twice in the feed)
+                    new = counts.new_ids.index(row[0])
+                    counts.inserted[new] = (published, article)
                 counts.updated += 1
             else:
                 counts.unchanged += 1

@@ -20,10 +20,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from tuinews.models import Article
 from tuinews.query.fts_tokens import OddText, beyond_ascii
 from tuinews.query.matcher import (
     COLUMNS,
@@ -45,6 +47,9 @@ T = TypeVar("T")
 _SETS = {"hide": "hidden", "read": "read", "star": "starred"}
 _QUEUED = {"read": "read", "star": "star"}
 _IDS = "SELECT value FROM json_each(?)"
+# A feed's id and its articles just inserted: each one's date (as stored) and itself.
+Inserted = tuple[int, Sequence[tuple[int | None, Article]]]
+_Row = tuple[typing.Any, ...]  # (an article's row: see _rows)
 
 
 @dataclass(frozen=True)
@@ -178,22 +183,46 @@ def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
 _TAGS = "(SELECT json_group_array(x.tag) FROM article_tags x WHERE x.article_id = a.id)"
 
 
-def _articles(
-    db: sqlite3.Connection, plan: _Plan, ids: Sequence[int], listed: str
-) -> list[ArticleFacts] | None:
-    """The new articles' facts (None: a text has a character the model does not know)."""
+def _rows(db: sqlite3.Connection, plan: _Plan, ids: Sequence[int], listed: str) -> list[_Row]:
+    """The articles as stored: id, feed, date, read, starred, hidden, own tags (JSON),
+    then the fields the rules read."""
     columns = "".join(f", a.{c}" for c in plan.columns)
     low, high = min(ids), max(ids)
     params: tuple[object, ...] = (listed,)
     where = f"a.id IN ({_IDS})"
     if high - low + 1 == len(set(ids)):  # (a feed's new articles: ids in a row)
         where, params = "a.id BETWEEN ? AND ?", (low, high)
-    rows = db.execute(
+    return db.execute(
         f"SELECT a.id, a.feed_id, a.published, a.read, a.starred, a.hidden, "
         f"{_TAGS if plan.tags else 'NULL'}{columns} FROM articles a "
         f"WHERE {where} ORDER BY a.id",
         params,
     ).fetchall()
+
+
+def _given_rows(plan: _Plan, ids: Sequence[int], inserted: Inserted) -> list[_Row]:
+    """The same rows, made from the articles just inserted: the values the INSERT was
+    given (a new row: not read, starred or hidden, no tag of its own), not read back."""
+    feed_id, given = inserted
+    return [
+        (i, feed_id, published, 0, 0, 0, None, *(getattr(article, c) for c in plan.columns))
+        for i, (published, article) in sorted(zip(ids, given, strict=True), key=_first)
+    ]
+
+
+def _first(pair: tuple[int, object]) -> int:
+    return pair[0]
+
+
+def _articles(
+    db: sqlite3.Connection,
+    plan: _Plan,
+    ids: Sequence[int],
+    listed: str,
+    inserted: Inserted | None,
+) -> list[ArticleFacts] | None:
+    """The new articles' facts (None: a text has a character the model does not know)."""
+    rows = _rows(db, plan, ids, listed) if inserted is None else _given_rows(plan, ids, inserted)
     texts = [str(text) for row in rows for text in row[7:] if text]
     classes = learn_chars(db, beyond_ascii(texts)) if texts else {}
     feeds = _feeds(db, {int(row[1]) for row in rows}) if plan.feeds else {}
@@ -225,16 +254,20 @@ def apply_rules_in(
     now: int | None = None,
     *,
     queue: bool = False,
+    inserted: Inserted | None = None,
 ) -> RuleCounts:
     """Apply the rules to these (new) articles, in the caller's transaction ``db``;
     ``queue``: they are an account's (what a rule reads, stars or tags is sent to its
-    server). The same changes and counts as ``rule_sql.apply_rules_sql_in``."""
+    server). The same changes and counts as ``rule_sql.apply_rules_sql_in``.
+    ``inserted``: the articles ``ids`` are, in that order, as the caller has just
+    inserted them in one feed (its id, each one's date and parsed article), so that
+    they are not read back (a third of the rules' time)."""
     if not rules or not ids:
         return RuleCounts([0] * len(rules))
     clock = int(time.time()) if now is None else now
     plan = _plan(db, rules, clock)
     listed = "[" + ",".join(str(int(i)) for i in ids) + "]"
-    articles = _articles(db, plan, ids, listed)
+    articles = _articles(db, plan, ids, listed, inserted)
     if articles is None:
         return apply_rules_sql_in(db, rules, ids, clock, queue=queue)
     counts = RuleCounts([0] * len(rules))
