@@ -3,16 +3,16 @@
 
 The SQL of ``rule_sql`` searched a small index filled with the new articles, once per
 action (and tag), for every feed stored: with 50 rules, a fifth more time for a cold
-refresh. Here the new articles are read back as stored (the same texts the index
-would get), their words cut once as the index cuts them, and every rule tested on
-each; what an action's rules match is changed by one UPDATE (or INSERT of tags), none
-if nothing changes. The meaning is ``rule_sql``'s, step for step: the rules grouped by
-action in the order of their first rule, each group seeing what the groups before it
-changed, an account's changes queued for its server first, the counts at each group's
-first rule. A rule the matcher cannot match exactly (``is:downloaded``,
-``has:enclosure``, ...) runs as SQL in its group (``rule_sql.matching_ids_in``); an
-article with a character the tokenizer model does not know sends the whole feed to
-``rule_sql``.
+refresh. Here the new articles are taken as just inserted (``inserted``: the texts
+the index gets; else read back as stored), their words cut once as the index cuts
+them, and every rule tested on each; what an action's rules match is changed by one
+UPDATE (or INSERT of tags), none if nothing changes. The meaning is ``rule_sql``'s,
+step for step: the rules grouped by action in the order of their first rule, each
+group seeing what the groups before it changed, an account's changes queued for its
+server first, the counts at each group's first rule. A rule the matcher cannot match
+exactly (``is:downloaded``, ``has:enclosure``, ...) runs as SQL in its group
+(``rule_sql.matching_ids_in``); an article with a character the tokenizer model does
+not know sends the whole feed to ``rule_sql``.
 """
 
 from __future__ import annotations
