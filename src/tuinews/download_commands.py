@@ -84,8 +84,8 @@ def downloads_command(args: argparse.Namespace, settings: Settings, store: Store
         except DownloadRefused as refused:
             warn(str(refused))
             return 2
-        if not args.json:
-            say(f"Queued: {queued.path}")
+        if not args.json:  # (as the app says it: a download done is not queued again)
+            say(f"{'Already downloaded' if queued.state == 'done' else 'Queued'}: {queued.path}")
     if args.run:
         ended = run_downloads(store, settings)
         if not args.json:

@@ -59,6 +59,10 @@ def test_downloads_from_the_command_line(server: FeedServer, tmp_path: Path) -> 
     assert download["path"] == str(folder / "ep 1.mp3") and download["error"] is None
     downloaded = json.loads(ok(tuinews("search", "is:downloaded", "--json", db=db, config=config)))
     assert [r["id"] for r in downloaded["articles"]] == [result["id"]]
+    # added again once done: said so (it said "Queued" again), the file left as it is
+    again = ok(tuinews("downloads", "--add", str(result["id"]), db=db, config=config))
+    assert f"Already downloaded: {folder / 'ep 1.mp3'}" in again and "Queued" not in again
+    assert (folder / "ep 1.mp3").read_bytes() == EPISODE
 
 
 def test_a_missing_article_or_enclosure_is_one_clear_message(tmp_path: Path) -> None:
