@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 from tests.builders import make_articles, make_store
 from tests.ui.helpers import main, make_app, press_fast, settle, wait_for
 from tuinews.models import Article
+from tuinews.query.rules import make_rule
 from tuinews.settings import Settings
 from tuinews.startup import Opened
 from tuinews.store import Feed, Store, View
@@ -344,6 +345,21 @@ async def test_d_removes_the_feed_of_the_article_in_the_focused_pane() -> None:
         await settle(pilot)
         await settle(pilot)
     assert [feed.name for feed in app.store.feeds()] == ["Example feed"]
+
+
+async def test_d_says_the_articles_a_rule_hid_go_with_the_feed() -> None:
+    """The question counted the articles shown only: one a rule hid was removed too,
+    unsaid."""
+    app = app_with(make_articles(2), {"Other feed": ["Other story", "Sponsored story"]})
+    app.store.apply_rules((make_rule("r", "title:sponsored", "hide"),))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await choose(pilot, "Other feed")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = app.screen.question  # type: ignore[attr-defined]
+        assert question == "Remove Other feed and its 1 article (and 1 hidden by a rule)?"
+        await pilot.press("n")
 
 
 async def test_the_focused_pane_is_marked() -> None:

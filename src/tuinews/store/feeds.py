@@ -214,6 +214,14 @@ class Feeds:
             int(row[0]) for row in self.database.read("SELECT id FROM feeds WHERE hidden = 1")
         )
 
+    def hidden_articles(self, feed_id: int) -> int:
+        """How many of the feed's articles a rule hid (counted nowhere else: removing the
+        feed removes them too)."""
+        rows = self.database.read(
+            "SELECT COUNT(*) FROM articles WHERE feed_id = ? AND hidden = 1", (feed_id,)
+        )
+        return int(rows[0][0])
+
     def set_feed_full_text(self, feed_id: int, on: bool) -> None:
         """Whether new articles of this feed get their full text fetched from their links."""
         with self.database.write() as db:

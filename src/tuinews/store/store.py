@@ -221,6 +221,7 @@ class Store:
         self.set_feed_full_text = feeds.set_feed_full_text
         self.change_feed = feeds.change_feed
         self.hidden_feed_ids = feeds.hidden_feed_ids
+        self.hidden_articles = feeds.hidden_articles
         self.feeds = feeds.feeds
         self.get_feed = feeds.get_feed
         self.find_feed = feeds.find_feed

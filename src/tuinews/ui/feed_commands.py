@@ -244,6 +244,9 @@ class FeedCommands:
         from tuinews.ui.screens.dialogs import ConfirmDialog  # (not before the first frame)
 
         count = f"{feed.total} article{'s' * (feed.total != 1)}"
+        hidden = await asyncio.to_thread(self.services.store.hidden_articles, feed.id)
+        if hidden:  # (the counts shown leave them out; they go with the feed all the same)
+            count += f" (and {hidden} hidden by a rule)"
         if account is not None:
             question = f"Unsubscribe from {feed.name} on {account.name}, and remove its {count}?"
             dialog = ConfirmDialog(question, yes="Unsubscribe")
