@@ -1,5 +1,7 @@
 """Fixtures for the sync tests: a real FreshRSS (../shared/servers/freshrss), a loopback
-web server for the feeds it subscribes to, and a logged-in Google Reader client."""
+web server for the feeds it subscribes to, and a logged-in Google Reader client; an
+account on the test module's own fake Reader API (its ``reader`` fixture) and a pool of
+workers."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ import pytest
 from tests.freshrss import FreshRSS, available, start_freshrss
 from tests.needs import need
 from tests.netserver import FeedServer
+from tests.readerapi import AUTH, FakeReader
+from tuinews.accounts import save_auth
 from tuinews.fetch import Fetcher, FetchLimits
 from tuinews.fetch.greader import GReaderClient
+from tuinews.pool import Pool
+from tuinews.store import Account, Store
 
 
 @pytest.fixture
@@ -45,3 +51,17 @@ async def client(freshrss: FreshRSS, fetcher: Fetcher) -> GReaderClient:
     reader = GReaderClient(freshrss.api_url, fetcher)
     await reader.login(freshrss.user, freshrss.password)
     return reader
+
+
+@pytest.fixture
+def account(store: Store, reader: FakeReader) -> Account:
+    """An account on the module's fake Reader API (``reader``), logged in."""
+    added, _ = store.add_account(reader.api_url, "alice")
+    save_auth(reader.api_url, "alice", AUTH)
+    return added
+
+
+@pytest.fixture
+def pool() -> Iterator[Pool]:
+    with Pool(write_lock=True) as workers:
+        yield workers

@@ -5,16 +5,13 @@ wrong is an error for that call, as when the app's process read it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 
 import tuinews.fetch.greader as greader
 import tuinews.sync_worker as sync_worker
 from tests.netserver import FeedServer
-from tests.readerapi import AUTH, PASSWORD, Entry, FakeReader
-from tuinews.accounts import save_auth
-from tuinews.fetch import Fetcher, FetchLimits
+from tests.readerapi import PASSWORD, Entry, FakeReader
+from tuinews.fetch import Fetcher
 from tuinews.pool import Pool
 from tuinews.settings import Settings
 from tuinews.store import Account, Store, View
@@ -37,25 +34,6 @@ def reader(server: FeedServer) -> FakeReader:
             starred=number % 7 == 0,
         )
     return found
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[Fetcher]:
-    async with Fetcher(FetchLimits(total_timeout=20.0)) as running:
-        yield running
-
-
-@pytest.fixture
-def account(store: Store, reader: FakeReader) -> Account:
-    added, _ = store.add_account(reader.api_url, "alice")
-    save_auth(reader.api_url, "alice", AUTH)
-    return added
-
-
-@pytest.fixture
-def pool() -> Iterator[Pool]:
-    with Pool(write_lock=True) as workers:
-        yield workers
 
 
 @pytest.fixture

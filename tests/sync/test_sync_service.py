@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.netserver import FeedServer
-from tests.readerapi import AUTH, PASSWORD, READ, STARRED, Entry, FakeReader
-from tuinews.accounts import save_auth
+from tests.readerapi import PASSWORD, READ, STARRED, Entry, FakeReader
 from tuinews.fetch import Fetcher, FetchLimits
 from tuinews.settings import Settings
 from tuinews.store import Account, Store, View
@@ -26,13 +25,6 @@ def reader(server: FeedServer) -> FakeReader:
 async def fetcher() -> AsyncIterator[Fetcher]:
     async with Fetcher(FetchLimits(total_timeout=10.0)) as running:
         yield running
-
-
-@pytest.fixture
-def account(store: Store, reader: FakeReader) -> Account:
-    added, _ = store.add_account(reader.api_url, "alice")
-    save_auth(reader.api_url, "alice", AUTH)
-    return added
 
 
 async def sync(store: Store, fetcher: Fetcher, **settings: int) -> AccountResult:
