@@ -19,7 +19,7 @@ phrase with no word the index would keep) is not compiled: the store runs its SQ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tuinews.query.fts_tokens import Classes, beyond_ascii, folded, tokens
@@ -36,6 +36,7 @@ from tuinews.query.terms import (
     Tagged,
     Term,
     Words,
+    leaves,
 )
 
 COLUMNS = ("title", "author", "text")
@@ -125,39 +126,23 @@ class Unsupported(ValueError):
     """A term this module does not match exactly as the SQL does."""
 
 
+def _words_of(query: Query) -> Iterator[Words]:
+    for term in query.terms:
+        for leaf in leaves(term):
+            if isinstance(leaf, Words):
+                yield leaf
+
+
 def query_chars(query: Query) -> set[str]:
     """The characters beyond ASCII of the query's words (the classes must know them)."""
-    words: list[str] = []
-
-    def walk(term: Term) -> None:
-        if isinstance(term, Words):
-            words.extend(term.words)
-        elif isinstance(term, Not):
-            walk(term.term)
-        elif isinstance(term, All | Any):
-            for inner in term.terms:
-                walk(inner)
-
-    for term in query.terms:
-        walk(term)
-    return beyond_ascii(words)
+    return beyond_ascii([word for term in _words_of(query) for word in term.words])
 
 
 def query_columns(query: Query) -> set[str]:
     """The fields the query's words are looked for in."""
     found: set[str] = set()
-
-    def walk(term: Term) -> None:
-        if isinstance(term, Words):
-            found.update((term.field,) if term.field else COLUMNS)
-        elif isinstance(term, Not):
-            walk(term.term)
-        elif isinstance(term, All | Any):
-            for inner in term.terms:
-                walk(inner)
-
-    for term in query.terms:
-        walk(term)
+    for term in _words_of(query):
+        found.update((term.field,) if term.field else COLUMNS)
     return found
 
 

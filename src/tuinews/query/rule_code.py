@@ -39,6 +39,7 @@ from tuinews.query.terms import (
     Tagged,
     Term,
     Words,
+    leaves,
 )
 
 
@@ -89,7 +90,7 @@ def _code(term: Term, consts: list[object], classes: Classes, now: int) -> str:
 
 
 def _plain_pattern(needle: str, start: bool) -> Callable[[str], object]:
-    """The needle (see ``_needle``) as a search of an ASCII field lowercased (not
+    """The needle (see ``needle_of``) as a search of an ASCII field lowercased (not
     folded: the index's words are then its runs of letters and digits)."""
     words = needle.split(" ")[1:]
     prefix = words[-1] != ""
@@ -106,13 +107,7 @@ def _plain_pattern(needle: str, start: bool) -> Callable[[str], object]:
 
 
 def _dated(term: Term) -> bool:
-    if isinstance(term, Published | Age):
-        return True
-    if isinstance(term, Not):
-        return _dated(term.term)
-    if isinstance(term, All | Any):
-        return any(_dated(t) for t in term.terms)
-    return False
+    return any(isinstance(leaf, Published | Age) for leaf in leaves(term))
 
 
 def _test_code(queries: Sequence[Query], consts: list[object], classes: Classes, now: int) -> str:

@@ -3,7 +3,7 @@ reused) and the few questions the parser and the store ask about them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -151,6 +151,18 @@ def words_only(term: Term) -> bool:
     if isinstance(term, All | Any):
         return all(words_only(t) for t in term.terms)
     return False
+
+
+def leaves(term: Term) -> Iterator[Term]:
+    """The terms inside ``term`` that are not groups (``Not``, ``All``, ``Any`` walked
+    through), in order."""
+    if isinstance(term, Not):
+        yield from leaves(term.term)
+    elif isinstance(term, All | Any):
+        for inner in term.terms:
+            yield from leaves(inner)
+    else:
+        yield term
 
 
 def mentions_hidden(term: Term) -> bool:

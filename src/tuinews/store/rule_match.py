@@ -38,7 +38,7 @@ from tuinews.query.matcher import (
 )
 from tuinews.query.rule_code import Either, Pass, compile_either, compile_pass
 from tuinews.query.rules import Rule
-from tuinews.query.terms import Age, All, Any, HasState, InAccount, InFeed, Not, Tagged, Term
+from tuinews.query.terms import Age, HasState, InAccount, InFeed, Tagged, Term, leaves
 from tuinews.store.fts_chars import learn_chars
 from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
 from tuinews.store.rule_sql import RuleCounts, SqlMatcher, apply_rules_sql_in
@@ -74,13 +74,11 @@ class _Plan:
 
 
 def _asks(term: Term, kinds: tuple[type, ...]) -> bool:
-    if isinstance(term, kinds):
-        return not isinstance(term, HasState) or term.state in ("hidden", "local")
-    if isinstance(term, Not):
-        return _asks(term.term, kinds)
-    if isinstance(term, All | Any):
-        return any(_asks(t, kinds) for t in term.terms)
-    return False
+    return any(
+        isinstance(leaf, kinds)
+        and (not isinstance(leaf, HasState) or leaf.state in ("hidden", "local"))
+        for leaf in leaves(term)
+    )
 
 
 # The last plan made (see _plan): for these rules (the object, and as text), at this time.
@@ -125,7 +123,7 @@ def _plan(db: sqlite3.Connection, rules: Sequence[Rule], now: int) -> _Plan:
         groups.append(_Group(tuple(group), test, fallback))
     terms = [term for rule in rules for term in rule.query.terms]
     one_pass = None
-    if not any(group.fallback for group in groups):
+    if not some_sql:  # (no group then has rules falling back to SQL)
         actions = [
             (
                 [rules[p].query for p in group.positions],
@@ -272,7 +270,6 @@ def apply_rules_in(
         return apply_rules_sql_in(db, rules, ids, clock, queue=queue)
     counts = RuleCounts([0] * len(rules))
     queue = queue and any_remote_in(db)
-    sql = SqlMatcher(db, listed, clock)
     changes = _Changes()
     if plan.one_pass is not None:
         found, fresh = plan.one_pass(articles)

@@ -28,8 +28,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tuinews.query import Age, All, Any, Not, Term, Words
+from tuinews.query import Age, Term
+from tuinews.query.matcher import query_columns
 from tuinews.query.rules import Rule
+from tuinews.query.terms import leaves
 from tuinews.store.database import Database
 from tuinews.store.found_sql import QuerySql
 from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
@@ -65,22 +67,9 @@ def _uses_words(rules: Sequence[Rule]) -> bool:
     return any(reads_index(rule.query) for rule in rules)
 
 
-def _word_columns(term: Term, out: set[str]) -> None:
-    if isinstance(term, Words):
-        out.update((term.field,) if term.field else _COLUMNS)
-    elif isinstance(term, Not):
-        _word_columns(term.term, out)
-    elif isinstance(term, All | Any):
-        for inner in term.terms:
-            _word_columns(inner, out)
-
-
 def _columns(rules: Sequence[Rule]) -> list[str]:
     """The columns the rules' words are looked for in."""
-    found: set[str] = set()
-    for rule in rules:
-        for term in rule.query.terms:
-            _word_columns(term, found)
+    found = set().union(*(query_columns(rule.query) for rule in rules))
     return [column for column in _COLUMNS if column in found]
 
 
@@ -167,13 +156,7 @@ _made: tuple[object, int | None, list[_Group]] | None = None
 
 def _timed(term: Term) -> bool:
     """Whether the SQL of a term depends on the clock (``age:``)."""
-    if isinstance(term, Age):
-        return True
-    if isinstance(term, Not):
-        return _timed(term.term)
-    if isinstance(term, All | Any):
-        return any(_timed(t) for t in term.terms)
-    return False
+    return any(isinstance(leaf, Age) for leaf in leaves(term))
 
 
 def _groups(rules: Sequence[Rule], now: int) -> list[_Group]:
