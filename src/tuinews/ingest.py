@@ -23,7 +23,7 @@ from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
 from tuinews.query.rules import BadRule, Rule, make_rule
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
-from tuinews.store.store import UpsertCounts
+from tuinews.store.store import UpsertCounts, worker_store
 
 if TYPE_CHECKING:
     from tuinews.fetch import Fetcher, FetchRequest, FetchResult
@@ -35,11 +35,6 @@ PIPELINE_MIN = 8
 # a core on a busy machine (two workers converting fill both cores of a small one).
 BACKGROUND_NICE = 10
 MAX_INTERVAL = 7 * 24 * 3600  # a feed's own ttl / max-age is honoured up to a week
-# The workers copy the write-ahead log into the database every 40 MB of writes, not every
-# 4 MB (SQLite's default): each copy syncs both files to disk with the write lock held, so
-# the other workers wait for the disk. A cold refresh of 1,000 feeds made ~300 syncs of
-# ~10 ms each; now ~20. What is left in the log is copied when the last connection closes.
-CHECKPOINT_PAGES = 10_000
 
 
 @dataclass
@@ -158,7 +153,6 @@ class _Fetched:
         )
 
 
-_worker_stores: dict[str, Store] = {}
 RuleText = tuple[str, str, str]  # a rule as a worker is sent it: name, match, action
 _worker_rules: dict[tuple[RuleText, ...], tuple[Rule, ...]] = {}
 
@@ -198,10 +192,7 @@ def _parse_and_store(
     at its end).
     The articles are not sent back."""
     parsed = parse_feed(body, url)
-    store = _worker_stores.get(db)
-    if store is None:
-        store = _worker_stores[db] = Store(db)
-        store.database.checkpoint_every(CHECKPOINT_PAGES)
+    store = worker_store(db)
     with write_lock():
         counts = store.upsert_articles(
             feed_id,
@@ -323,10 +314,11 @@ class Refresher:
             )
             for feed in feeds
         ]
-        if self._db_for_workers is not None and any(_never_fetched(feed) for feed in feeds):
+        cold = sum(1 for feed in feeds if _never_fetched(feed))
+        if self._db_for_workers is not None and cold:
             # Feeds never fetched will be parsed: the workers boot (Python and the
             # parsers' imports, ~0.3 s) during the first fetches, not after them.
-            self._workers.start(sum(1 for feed in feeds if _never_fetched(feed)))
+            self._workers.start(cold)
         results: list[FeedResult] = []
 
         async def store(fetched: FetchResult) -> None:

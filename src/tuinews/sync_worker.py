@@ -26,7 +26,8 @@ from tuinews.formats.feeds import build_feed
 from tuinews.formats.raw_feed import RawEnclosure, RawEntry, RawFeed
 from tuinews.pool import write_lock
 from tuinews.query.rules import Rule
-from tuinews.store import Store, UpsertCounts
+from tuinews.store import UpsertCounts
+from tuinews.store.store import worker_store
 from tuinews.store.sync import RemoteArticle
 
 
@@ -183,12 +184,6 @@ def remote_articles(items: Sequence[PlainItem]) -> list[RemoteArticle]:
     return found
 
 
-_worker_stores: dict[str, Store] = {}
-# The log copied into the database every 40 MB of a sync's writes, not every 4 MB: each
-# copy syncs to disk while holding the write lock (Database.checkpoint_every).
-CHECKPOINT_PAGES = 10_000
-
-
 def store_chunk(
     db: str,
     account_id: int,
@@ -200,10 +195,7 @@ def store_chunk(
     """In a worker: the items made articles (sanitised) and stored in one transaction,
     with the worker's own connection (one per process) under the pool's write lock."""
     articles = remote_articles(items)
-    store = _worker_stores.get(db)
-    if store is None:
-        store = _worker_stores[db] = Store(db)
-        store.database.checkpoint_every(CHECKPOINT_PAGES)
+    store = worker_store(db)
     with write_lock():
         return store.store_items(account_id, articles, keep=keep, keep_days=keep_days, rules=rules)
 

@@ -9,6 +9,7 @@ import asyncio
 import threading
 from pathlib import Path
 
+import tuinews.store.store as store_module
 from tests.netserver import FeedServer, Request, Response
 from tests.waiting import wait_until_async
 from tuinews import ingest
@@ -52,7 +53,7 @@ def test_a_worker_lets_the_log_grow_and_nothing_is_lost(tmp_path: Path) -> None:
         assert wal(db) > 9 * 2**20
         assert len(store.headlines(View())) == 300  # read through another connection
     finally:
-        ingest._worker_stores.pop(str(db)).close()
+        store_module._worker_stores.pop(str(db)).close()
     store.close()
     assert wal(db) == 0
     with Store(db) as again:

@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from tuinews.extract.cleanup import BLOCK_TAGS, SPACES, post_clean, text_of
 from tuinews.extract.lines import words
-from tuinews.extract.trailing import trim_end
+from tuinews.extract.trailing import ID, trim_end
 
 # trafilatura's second opinion is asked for article regions up to this size (elements,
 # characters of article text): past that its cost would break the 1 s a page may take.
@@ -41,9 +41,6 @@ MAX_ADDED_LINK_DENSITY = 0.5
 _LIST_TAGS = frozenset({"ul", "ol", "dl", "table", "tbody", "thead", "tr"})
 # Commas as Readability.js counts them (Latin, Arabic, full-width and others).
 COMMAS = re.compile("[\u002c\u060c\ufe50\ufe10\ufe11\u2e41\u2e34\u2e32\uff0c]")
-# Each element of the page is numbered (document order) in this attribute, so that what
-# readability keeps can be found in the page again.
-ID = "data-tn"
 
 
 @dataclass

@@ -17,8 +17,8 @@ from lxml.html import HtmlElement
 from tuinews.extract.cleanup import text_of
 from tuinews.extract.lines import words
 
-# An element's number in the page (main_content.ID): what the content keeps of the page
-# is found in the page again by it.
+# Each element of the page is numbered (document order) in this attribute (main_content
+# numbers them), so that what the content keeps can be found in the page again.
 ID = "data-tn"
 _BY_NUMBER = lxml.etree.XPath(f"//*[@{ID}=$number]")
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

@@ -18,7 +18,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from tuinews.query import All, Any, Not, Query, Term, Words
+from tuinews.query import Query, Words
+from tuinews.query.terms import leaves
 from tuinews.store.found_sql import INDEX, Expand
 
 VOCABULARY = "fts_terms"
@@ -49,21 +50,12 @@ SELECT word, term FROM found WHERE term IS NOT NULL ORDER BY word, n"""
 
 def prefix_words(query: Query) -> set[str]:
     """The words a query's terms use as prefixes (the last of each)."""
-    found: set[str] = set()
-    for term in query.terms:
-        _prefixes(term, found)
-    return found
-
-
-def _prefixes(term: Term, out: set[str]) -> None:
-    if isinstance(term, Words):
-        if term.prefix:
-            out.add(term.words[-1])
-    elif isinstance(term, Not):
-        _prefixes(term.term, out)
-    elif isinstance(term, All | Any):
-        for inner in term.terms:
-            _prefixes(inner, out)
+    return {
+        leaf.words[-1]
+        for term in query.terms
+        for leaf in leaves(term)
+        if isinstance(leaf, Words) and leaf.prefix
+    }
 
 
 def prefix_terms(db: sqlite3.Connection, words: Iterable[str]) -> Expand:
