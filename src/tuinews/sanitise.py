@@ -15,15 +15,17 @@ from __future__ import annotations
 import re
 
 # C0 controls except TAB and LF, DEL, and the whole C1 range.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
 # Bidi embeddings, overrides and isolates (Trojan Source), lone surrogates; and the
 # invisible characters that only disguise text: zero-width space, word joiner, invisible
 # operators, byte order mark, soft hyphen, direction marks. Removed from every text. The
 # zero-width joiner and non-joiner stay in multi-line text (emoji sequences and the
 # spelling of Persian and Indic words need them).
-_BIDI_AND_HIDDEN = re.compile(
-    "[\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b\u200e\u200f\u2060-\u2064\u061c\ufeff]"
+_HIDDEN_CHARS = (
+    "\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b\u200e\u200f\u2060-\u2064\u061c\ufeff"
 )
+_BIDI_AND_HIDDEN = re.compile(f"[{_HIDDEN_CHARS}]")
 # Zero-width and invisible formatting characters: removed from one-line fields; the
 # joiners too, except between two letters of the scripts whose spelling needs them
 # (Arabic, Persian, Indic, Sinhala, Tibetan, Burmese, Khmer, Mongolian) or in an emoji
@@ -43,10 +45,7 @@ _COMBINING_RUN = re.compile(f"([{_MARKS}]{{{MAX_COMBINING}}})[{_MARKS}]+")
 _SPACES = re.compile(r"\s+")
 # Every character clean_text's steps remove or change (controls, bidi and hidden ones,
 # line and paragraph separators, combining marks): a text with none is returned as it is.
-_SUSPECT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\u00ad\u200b"
-    f"\u200e\u200f\u2060-\u2064\u061c\ufeff\u2028\u2029{_MARKS}]"
-)
+_SUSPECT = re.compile(f"[{_CONTROL_CHARS}{_HIDDEN_CHARS}\u2028\u2029{_MARKS}]")
 
 MAX_LINE_CHARS = 2000
 
