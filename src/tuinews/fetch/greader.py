@@ -219,9 +219,7 @@ class GReaderClient:
             *_filters(n, continuation, exclude, include, newer_than, oldest_first),
         ]
         name = "stream/items/ids"
-        self._need_auth()
-        reply = await self._send("GET", API + name, params=[*params, ("output", "json")])
-        return await self._parsed(self._checked(reply, name), name, parse_id_page)
+        return await self._parsed(await self._get_body(name, params), name, parse_id_page)
 
     async def all_item_ids(
         self,
@@ -302,10 +300,7 @@ class GReaderClient:
         :func:`~tuinews.fetch.greader_data.parse_contents_page`). Raises GReaderError for
         an answer that is not a 2xx."""
         params = _filters(n, continuation, exclude, include, newer_than, oldest_first)
-        name = "stream/contents/" + _stream_path(stream)
-        self._need_auth()
-        reply = await self._send("GET", API + name, params=[*params, ("output", "json")])
-        return self._checked(reply, name)
+        return await self._get_body("stream/contents/" + _stream_path(stream), params)
 
     async def contents(self, ids: Iterable[str]) -> list[Item]:
         """The items with these ids (either form), in batches; ids the server does not
@@ -322,10 +317,7 @@ class GReaderClient:
             half = len(ids) // 2
             return await self._contents(ids[:half]) + await self._contents(ids[half:])
         name = "stream/items/contents"
-        if reply.body is not None and len(reply.body) > BIG_ANSWER:
-            items, _skipped = await asyncio.to_thread(lambda: parse_items(self._json(reply, name)))
-        else:
-            items, _skipped = parse_items(self._json(reply, name))
+        items, _skipped = await self._parsed(self._checked(reply, name), name, parse_items)
         return items
 
     # state -------------------------------------------------------------------------------
@@ -390,10 +382,14 @@ class GReaderClient:
             method, self.api_url + path, params=params, form=form, headers=headers
         )
 
-    async def _get_json(self, name: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+    async def _get_body(self, name: str, params: Sequence[tuple[str, str]]) -> bytes:
+        """The body of a 2xx answer to a GET of the API's ``name`` (as JSON)."""
         self._need_auth()
         reply = await self._send("GET", API + name, params=[*params, ("output", "json")])
-        return self._json(reply, name)
+        return self._checked(reply, name)
+
+    async def _get_json(self, name: str, params: list[tuple[str, str]]) -> dict[str, Any]:
+        return self._decode(await self._get_body(name, params), name)
 
     async def _post(
         self, name: str, form: Sequence[tuple[str, str]], *, check: bool = True
