@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from html import unescape
 from typing import Any
 
-from tuinews.formats.raw_feed import RawEnclosure
+from tuinews.formats.raw_feed import RawEnclosure, item_ends
 from tuinews.links import safe_link
 from tuinews.models import Enclosure
 from tuinews.sanitise import clean_url
@@ -148,7 +148,6 @@ def from_json_feed(item: Mapping[str, Any]) -> tuple[RawEnclosure, ...]:
 # length, Media RSS's fileSize and duration nor ``itunes:duration``: those are read from
 # each item's own bytes (the document cut at its item end tags), matched by URL.
 
-_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(?:enclosure|content|link)\s([^<>]{0,4000})>")
 _ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ITEM_DURATION = re.compile(rb"<itunes:duration>\s*([^<]{1,40}?)\s*</itunes:duration>")
@@ -204,7 +203,7 @@ def complete(data: bytes, entries: list[list[RawEnclosure]]) -> list[tuple[RawEn
     document's items line up with the entries (else as they are)."""
     if not any(entries):
         return [tuple(found) for found in entries]
-    cuts = [m.end() for m in _ITEM_END.finditer(data)]
+    cuts = item_ends(data)
     if len(cuts) != len(entries):
         return [tuple(found) for found in entries]
     done: list[tuple[RawEnclosure, ...]] = []

@@ -16,7 +16,7 @@ from tuinews.formats.enclosures import clean_enclosures, from_feedparser, from_j
 from tuinews.formats.errors import FormatError, NeedsWorker
 from tuinews.formats.fragment import sanitise_fragment
 from tuinews.formats.html import html_to_text
-from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
+from tuinews.formats.raw_feed import ITEM_END, RawEntry, RawFeed, plain_to_html
 from tuinews.formats.text import text_to_markdown
 from tuinews.links import safe_link, shown_url
 from tuinews.models import Article, BodyKind
@@ -26,7 +26,6 @@ from tuinews.sanitise import clean_line, clean_text, clean_url
 # first; a document of 100,000 items would take the parsers minutes (and the store keeps
 # at most ``keep_articles`` of them anyway).
 MAX_FEED_ITEMS = 5000
-_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _XML_DECL_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _ABSOLUTE_WEB = re.compile(r"\s*https?://", re.I)
@@ -148,7 +147,7 @@ def _first_items(data: bytes, limit: int) -> bytes:
     ended became an article of what was left of it ("Untitled", without its id), kept
     beside the real one once the feed came whole."""
     end = 0
-    for count, match in enumerate(_ITEM_END.finditer(data), 1):
+    for count, match in enumerate(ITEM_END.finditer(data), 1):
         if count == limit:
             return data[: match.end()]
         end = match.end()

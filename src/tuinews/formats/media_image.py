@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from html import unescape
 from typing import Any
 
+from tuinews.formats.raw_feed import item_ends
 from tuinews.links import safe_link
 from tuinews.models import Enclosure
 from tuinews.sanitise import clean_url
@@ -74,7 +75,6 @@ def clean_image(url: str, base: str = "", enclosures: Iterable[Enclosure] = ()) 
 
 # fastfeedparser misses a ``media:thumbnail`` inside a ``media:group`` (YouTube's feeds):
 # read from each item's own bytes (the document cut at its item end tags).
-_ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _THUMBNAIL = re.compile(
     rb"""<[\w.-]+:thumbnail\s[^<>]{0,2000}?\burl\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')"""
 )
@@ -85,7 +85,7 @@ def thumbnails(data: bytes, count: int) -> list[str] | None:
     line up with the ``count`` entries; None otherwise."""
     if b"thumbnail" not in data:
         return [""] * count
-    cuts = [m.end() for m in _ITEM_END.finditer(data)]
+    cuts = item_ends(data)
     if len(cuts) != count:
         return None
     found, start = [], 0

@@ -10,6 +10,14 @@ from datetime import datetime
 from html import escape
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# An item's or entry's end tag (with any namespace prefix): where the bytes of a document
+# are cut into its items, to read what a parser leaves out of each.
+ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
+
+
+def item_ends(data: bytes) -> list[int]:
+    """Where each item of the document ends (just after its end tag), in order."""
+    return [match.end() for match in ITEM_END.finditer(data)]
 
 
 @dataclass(frozen=True)

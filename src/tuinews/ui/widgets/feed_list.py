@@ -348,7 +348,7 @@ class FeedList(PaneEdge, OneLineOptionList):  # PaneEdge: its border is dragged 
         changed (the pane was resized, or is shown for the first time: they were made for
         a guess)."""
         self._fit_timer = None
-        width = max(10, self.scrollable_content_region.width or 24)
+        width = list_width(self.scrollable_content_region.width, self._prompts_width)
         if width != self._prompts_width and self.scrollable_content_region.width:
             self._prompts_width = width
             for index, entry in enumerate(self.entries):
