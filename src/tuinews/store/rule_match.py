@@ -36,16 +36,14 @@ from tuinews.query.matcher import (
     query_columns,
     sql_lower,
 )
-from tuinews.query.rule_code import Either, Pass, compile_either, compile_pass
+from tuinews.query.rule_code import FLAGS, Either, Pass, compile_either, compile_pass
 from tuinews.query.rules import Rule
 from tuinews.query.terms import Age, HasState, InAccount, InFeed, Tagged, Term, leaves
 from tuinews.store.fts_chars import learn_chars
-from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
-from tuinews.store.rule_sql import RuleCounts, SqlMatcher, apply_rules_sql_in
+from tuinews.store.pending import any_remote_in
+from tuinews.store.rule_sql import RuleCounts, SqlMatcher, apply_rules_sql_in, queue_action_in
 
 T = TypeVar("T")
-_SETS = {"hide": "hidden", "read": "read", "star": "starred"}
-_QUEUED = {"read": "read", "star": "star"}
 _IDS = "SELECT value FROM json_each(?)"
 # A feed's id and its articles just inserted: each one's date (as stored) and itself.
 Inserted = tuple[int, Sequence[tuple[int | None, Article]]]
@@ -317,14 +315,8 @@ def _padded(items: list[T]) -> list[list[T]]:
 def _queue(db: sqlite3.Connection, rule: Rule, matched: list[ArticleFacts], now: int) -> None:
     """Queue what an action does to an account's articles for its server, before the
     flag or tag is written (the queue leaves out those that have it already)."""
-    if rule.action.kind == "hide":
-        return
     ids = "[" + ",".join(str(a.id) for a in matched) + "]"
-    action = _QUEUED.get(rule.action.kind)
-    if action is not None:
-        queue_where_in(db, action, _IDS, [ids], now)
-    else:
-        queue_label_where_in(db, rule.action.tag, _IDS, [ids], now)
+    queue_action_in(db, rule.action, _IDS, [ids], now)
 
 
 class _Changes:
@@ -354,7 +346,7 @@ class _Changes:
             for a in fresh:
                 a.tags.add(tag)
         else:
-            column = _SETS[kind]
+            column = FLAGS[kind]
             fresh = [a for a in matched if not getattr(a, column)]
             for a in fresh:
                 setattr(a, column, True)
@@ -367,7 +359,7 @@ class _Changes:
             tag = rule.action.tag.casefold()
             self.tags += [(tag, a.id) for a in changed]
         else:
-            self.flags.setdefault(_SETS[rule.action.kind], []).extend(a.id for a in changed)
+            self.flags.setdefault(FLAGS[rule.action.kind], []).extend(a.id for a in changed)
 
     def write(self, db: sqlite3.Connection) -> None:
         for column, ids in self.flags.items():

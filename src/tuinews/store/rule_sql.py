@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 from tuinews.query import Age, Term
 from tuinews.query.matcher import query_columns
-from tuinews.query.rules import Rule
+from tuinews.query.rule_code import FLAGS
+from tuinews.query.rules import Action, Rule
 from tuinews.query.terms import leaves
 from tuinews.store.database import Database
 from tuinews.store.found_sql import QuerySql
@@ -48,7 +49,6 @@ _EMPTY_NEW_INDEX = f"INSERT INTO {NEW_INDEX} ({NEW_INDEX}) VALUES ('delete-all')
 NEW_IDS = "rule_ids"  # the new articles' ids (a TEMP table of the connection)
 _MAKE_NEW_IDS = f"CREATE TABLE IF NOT EXISTS temp.{NEW_IDS} (id INTEGER PRIMARY KEY)"
 _COLUMNS = ("title", "author", "text")  # (a new article has no full text yet)
-_SETS = {"hide": "hidden", "read": "read", "star": "starred"}
 _QUEUED = {"read": "read", "star": "star"}  # what is sent to an account's server
 
 
@@ -61,6 +61,21 @@ class RuleCounts:
     @property
     def total(self) -> int:
         return sum(self.changed)
+
+
+def queue_action_in(
+    db: sqlite3.Connection, action: Action, matching: str, params: Sequence[object], now: int
+) -> None:
+    """Queue for an account's server what ``action`` does to the articles ``matching``
+    (SQL of their ids) selects: read, starred, a tag as the item's label (hiding stays
+    here)."""
+    if action.kind == "hide":
+        return
+    sent = _QUEUED.get(action.kind)
+    if sent is not None:
+        queue_where_in(db, sent, matching, params, now)
+    else:  # a tag: the item's label
+        queue_label_where_in(db, action.tag, matching, params, now)
 
 
 def _uses_words(rules: Sequence[Rule]) -> bool:
@@ -100,7 +115,7 @@ def _statement(rule: Rule, scope: str) -> tuple[str, str]:
             f"SELECT ?, a.id FROM articles a WHERE {scope} AND {{conditions}}",
             action.tag.casefold(),
         )
-    column = _SETS[action.kind]
+    column = FLAGS[action.kind]
     return (
         f"UPDATE articles SET {column} = 1 WHERE {column} = 0 AND id IN "
         f"(SELECT a.id FROM articles a WHERE {scope} AND {{conditions}})",
@@ -125,13 +140,9 @@ def _apply(
         found = query_sql(rule.query, now, index=index, few=few)
         conditions, params = found.conditions()
         where = " AND ".join(f"({c})" for c in conditions) or "1"
-        action = _QUEUED.get(rule.action.kind)
-        if queue and rule.action.kind != "hide":
+        if queue:
             matching = f"SELECT a.id FROM articles a WHERE {scope} AND {where}"
-            if action is not None:
-                queue_where_in(db, action, matching, [*scope_params, *params], now)
-            else:  # a tag: the item's label
-                queue_label_where_in(db, rule.action.tag, matching, [*scope_params, *params], now)
+            queue_action_in(db, rule.action, matching, [*scope_params, *params], now)
         sql, tag = _statement(rule, scope)
         sql = sql.format(conditions=where)
         values = ([tag] if tag else []) + [*scope_params, *params]
@@ -208,13 +219,9 @@ def _apply_grouped(
     for group in _groups(rules, now):
         first = rules[group.first]
         params = list(group.params)
-        action = _QUEUED.get(first.action.kind)
-        if queue and first.action.kind != "hide":
+        if queue:
             matching = f"SELECT a.id FROM articles a WHERE {scope} AND ({group.where})"
-            if action is not None:
-                queue_where_in(db, action, matching, params, now)
-            else:  # a tag: the item's label
-                queue_label_where_in(db, first.action.tag, matching, params, now)
+            queue_action_in(db, first.action, matching, params, now)
         sql, tag = _statement(first, scope)
         sql = sql.format(conditions=f"({group.where})")
         values = ([tag] if tag else []) + params
