@@ -89,9 +89,20 @@ async def wait_for_refresh(pilot: Pilot[None], guard: int = 200) -> None:
 
     def done() -> bool:
         screen = main(pilot)
-        return not screen.refreshing and not screen._reload_pending
+        return not screen.refreshing and not screen._reload_pending and handled(pilot)
 
     await wait_settled(pilot, done, guard, what="the refresh to end and the headlines to reload")
+
+
+def handled(pilot: Pilot[None]) -> bool:
+    """No worker runs and every message is handled: a worker's results (the reload's
+    headlines) are posted to a widget and bubble to the screen one queue at a time, so
+    the app's workers being done does not mean the screen has shown them yet."""
+    app = pilot.app
+    if any(not worker.is_finished for worker in app.workers):
+        return False
+    pumps = [app, *app.screen.walk_children(with_self=True)]
+    return all(pump._message_queue.empty() for pump in pumps)
 
 
 def shown_title(pilot: Pilot[None]) -> str:

@@ -248,7 +248,8 @@ async def test_the_status_line_shows_a_refresh_while_it_runs(server: FeedServer)
             go.set()
         await wait_for_refresh(pilot)
         assert not status.display
-        assert [h.title for h in main(pilot).shown] == ["Slow news", "Alpha news"]
+        titles = ["Slow news", "Alpha news"]
+        await wait_settled(pilot, lambda: [h.title for h in main(pilot).shown] == titles)
 
 
 async def test_stale_feeds_are_refreshed_on_start(server: FeedServer) -> None:
