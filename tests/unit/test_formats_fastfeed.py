@@ -117,12 +117,12 @@ BILLION_LAUGHS = rss_document(
 
 def test_billion_laughs_is_refused_or_harmless_and_quick() -> None:
     assert fastfeed.read(BILLION_LAUGHS) is None  # entity declarations: not the fast path
-    started = time.monotonic()
+    started = time.process_time()  # (CPU: other processes' load does not count)
     try:
         articles = parse_feed(BILLION_LAUGHS, "https://e.example/feed").articles
     except FormatError:
         articles = []
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5  # an expansion would take minutes
     assert all(len(a.title) < 10_000 for a in articles)
 
 
