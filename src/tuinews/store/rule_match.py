@@ -313,6 +313,27 @@ class Decided:
         changes.write(db)
 
 
+def _facts_of(
+    db: sqlite3.Connection, plan: _Plan, inserting: Inserted
+) -> list[ArticleFacts] | None:
+    """``_articles`` of articles about to be inserted, their ids their positions: made
+    from the articles themselves (a new row: not read, starred or hidden, no tag)."""
+    feed_id, given = inserting
+    fields = [{c: getattr(article, c) for c in plan.columns} for _, article in given]
+    beyond = [text for one in fields for text in one.values() if not text.isascii()]
+    classes = learn_chars(db, beyond_ascii(beyond)) if beyond else {}
+    feed = FeedFacts()
+    if plan.feeds:
+        feed = _feeds(db, {feed_id}).get(feed_id) or feed
+    try:
+        return [
+            ArticleFacts(position, feed, published, False, False, False, one, classes)
+            for position, ((published, _), one) in enumerate(zip(given, fields, strict=True))
+        ]
+    except OddText:
+        return None
+
+
 def decide_rules_in(
     db: sqlite3.Connection, rules: Sequence[Rule], inserting: Inserted, now: int
 ) -> Decided | None:
@@ -325,7 +346,7 @@ def decide_rules_in(
     plan = _plan(db, rules, now)
     if plan.one_pass is None:
         return None
-    articles = _articles(db, plan, range(len(inserting[1])), "", inserting)
+    articles = _facts_of(db, plan, inserting)
     if articles is None:
         return None
     changed = [0] * len(rules)
