@@ -17,7 +17,7 @@ from tests.builders import article
 from tests.unit.store_helpers import index_is_consistent
 from tuinews.startup import open_store
 from tuinews.store import FeedSuccess, Store
-from tuinews.store.schema import FTS_HASH, MIGRATIONS, upgrade_note
+from tuinews.store.schema import FTS_AUTOMERGE, FTS_HASH, MIGRATIONS, upgrade_note
 from tuinews.store.search_index import INDEX_BATCH
 
 
@@ -107,26 +107,28 @@ def test_a_batch_of_waiting_articles_is_indexed_in_the_same_transaction(path: Pa
         index_is_consistent(path)
 
 
-def hash_size(path: Path) -> object:
+def fts_settings(path: Path) -> dict[str, object]:
     with closing(sqlite3.connect(path)) as db:
-        row = db.execute("SELECT v FROM articles_fts_config WHERE k = 'hashsize'").fetchone()
-    return None if row is None else row[0]
+        rows = db.execute("SELECT k, v FROM articles_fts_config WHERE k != 'version'")
+        return dict(rows.fetchall())
 
 
-def test_the_index_buffers_a_whole_batch_before_writing_it(path: Path) -> None:
+def test_the_index_writes_a_batch_at_once_and_merges_less_often(path: Path) -> None:
     """FTS5 writes a segment each time its buffer of new entries is full (1 MiB by
-    default): a batch of the refresh's (about 6 MiB) is one segment, in a new store and
-    in one made by an earlier version (migration 14), and the index is still right."""
+    default) and merges every 4 segments of a size: a batch of the refresh's (about 6
+    MiB) is one segment, merged every 8, in a new store and in one made by an earlier
+    version (migration 14); the index is still right."""
+    settings = {"hashsize": FTS_HASH, "automerge": FTS_AUTOMERGE}
     Store(path).close()
-    assert hash_size(path) == FTS_HASH
+    assert fts_settings(path) == settings
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
-        db.execute("DELETE FROM articles_fts_config WHERE k = 'hashsize'")
+        db.execute("DELETE FROM articles_fts_config WHERE k != 'version'")
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
-    assert hash_size(path) is None
+    assert fts_settings(path) == {}
     with Store(path) as store:
         feed = store.add_feed("https://example.com/feed")
         store.upsert_articles(feed.id, [article(f"a{n}", body="common") for n in range(30)])
-    assert hash_size(path) == FTS_HASH
+    assert fts_settings(path) == settings
     assert len(found(path, "common")) == 30
     index_is_consistent(path)
 

@@ -11,7 +11,7 @@ import sqlite3
 
 from tuinews.store.database import Database
 
-INDEX_BATCH = 2000  # articles indexed for search in one go, at most (see schema._fts_hash)
+INDEX_BATCH = 2000  # articles indexed for search in one go, at most (see schema._fts_segments)
 
 
 class SearchIndex:
