@@ -162,7 +162,8 @@ class Articles:
         stored: dict[str, tuple[int, str]] = {}
         for start in range(0, len(articles), CHUNK):
             chunk = [article.uid for article in articles[start : start + CHUNK]]
-            marks = ",".join("?" * len(chunk))
+            chunk += chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
+            marks = ",".join("?" * len(chunk))  # (a power of two: few statements to prepare)
             for article_id, uid, fingerprint in db.execute(
                 f"SELECT id, uid, digest FROM articles WHERE feed_id = ? AND uid IN ({marks})",
                 [feed_id, *chunk],
