@@ -91,11 +91,12 @@ def _fts_segments(connection: sqlite3.Connection) -> None:
     up to FTS_HASH bytes (its default: 1 MiB), and merges every FTS_AUTOMERGE segments of
     a size into one (its default: 4). A refresh's workers index 2,000 articles at a time
     (``search_index.INDEX_BATCH``, about 6 MiB): one segment, not six to merge, and
-    merged half as often. Measured over 19,000 articles (1,000 feeds' worth): the index's
-    CPU 2.4 -> 1.4 s, storing them 3.4 -> 2.6 s; a search reads up to twice as many
-    segments (0.06 -> 0.08 ms for a word at 20,000 articles). The memory is used only
-    while articles are indexed. Settings kept with the index (its ``_config`` table); an
-    SQLite without one keeps its default."""
+    merged half as often. Storing 19,000 articles as a cold refresh's workers do (950
+    feeds): 3.37 -> 2.55 s of CPU with these and the bigger batches (1,000 before); the
+    index then has about as many segments as before (11, was 10: a search reads each),
+    and over three such refreshes in a row it stays so (9). The memory is used only while
+    articles are indexed. Settings kept with the index (its ``_config`` table); an SQLite
+    without one keeps its default."""
     for name, value in (("hashsize", FTS_HASH), ("automerge", FTS_AUTOMERGE)):
         with contextlib.suppress(sqlite3.OperationalError):
             connection.execute(
