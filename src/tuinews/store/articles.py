@@ -178,6 +178,7 @@ class Articles:
 
             decided = decide_rules_in(db, rules, (feed_id, inserting), now)
         facts = iter(decided.articles if decided is not None else ())
+        before = len(counts.new_ids)  # (counts may be a caller's over several feeds)
         for published, article in dated:
             row = stored.get(article.uid)
             fingerprint = digest(article)
@@ -191,7 +192,7 @@ class Articles:
             else:
                 counts.unchanged += 1
         if decided is not None:
-            decided.write_tags(db, counts.new_ids)
+            decided.write_tags(db, counts.new_ids[before:])
         return decided
 
     @staticmethod
