@@ -188,7 +188,7 @@ def _parse_and_store(
     so that SQLite's work runs beside the parent's fetching instead of competing with it
     for the parent's GIL. The articles and the feed's new validators go in one
     transaction, and the ``rules`` (``rule_texts``) run on the new articles in it; the
-    articles are indexed for search a thousand at a time (the refresh indexes the rest
+    articles are indexed for search 2,000 at a time (the refresh indexes the rest
     at its end).
     The articles are not sent back."""
     parsed = parse_feed(body, url)
@@ -342,7 +342,7 @@ class Refresher:
         finally:
             for task in tasks:
                 task.cancel()
-        # What the workers left unindexed (under a thousand articles): searchable now.
+        # What the workers left unindexed (under 2,000 articles): searchable now.
         await asyncio.to_thread(self.store.index_pending)
         return results
 

@@ -253,19 +253,24 @@ def stored(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...
     return flags, tags
 
 
+@pytest.mark.parametrize("twice", [0.1, 0.0])
 def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, twice: float
 ) -> None:
-    """``upsert_articles`` hands the rules the articles it has just inserted (not read
-    back from the store): the same changes and counts as the rules' SQL run on the
-    articles as stored, a uid twice in one fetch (the stored one: the last) included."""
+    """``upsert_articles`` hands the rules the articles it is inserting (not read back
+    from the store): the same changes and counts as the rules' SQL run on the articles
+    as stored, a uid twice in one fetch (the stored one: the last) included. Without
+    one (``twice`` 0: the usual fetch), the rules are matched before the INSERTs, which
+    set the flags (no UPDATE of them); articles stored before are not new."""
     monkeypatch.setattr(rule_match, "_plans", None)
     monkeypatch.setattr("tuinews.store.articles.time.time", lambda: NOW)
 
     def no_reading_back(*args: object) -> object:
         raise AssertionError("the new articles were read back")
 
-    rnd = random.Random(17)
+    statements: list[str] = []
+    in_inserts = 0
+    rnd = random.Random(17 if twice else 18)
     ours, theirs = Store(tmp_path / "ours.db"), Store(tmp_path / "theirs.db")
     feed_ids = []
     for url, title, tags, hidden in FEEDS:
@@ -288,12 +293,23 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
                     date=day if rnd.random() < 0.8 else None,
                 )
             )
-            if rnd.random() < 0.1:  # (the same item twice, changed: the last one is stored)
+            if rnd.random() < twice:  # (the same item twice, changed: the last one is stored)
                 made.append(article(f"{batch}-{number}", title=text(rnd, 8) or "-", body="x"))
+        if batch and rnd.random() < 0.5:  # (articles of an earlier fetch, some changed)
+            made += [
+                article(f"{batch - 1}-{number}", title="again", body=rnd.choice(["-", "x"]))
+                for number in range(rnd.randint(1, 3))
+            ]
         feed_id = rnd.choice(feed_ids)
+        ours.database._db.set_trace_callback(statements.append)
         with monkeypatch.context() as patch:
             patch.setattr(rule_match, "_rows", no_reading_back)
             got = ours.upsert_articles(feed_id, made, rules=found)
+        ours.database._db.set_trace_callback(None)
+        flags = [n for n, rule in zip(got.ruled, found, strict=True) if rule.action.kind != "tag"]
+        if sum(flags) and not any(s.startswith("UPDATE articles SET") for s in statements):
+            in_inserts += 1  # (the flags set in the INSERTs)
+        statements.clear()
         plain = theirs.upsert_articles(feed_id, made)
         with theirs.database.write() as db:
             expected = apply_rules_sql_in(db, found, plain.new_ids, NOW)
@@ -303,3 +319,4 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
     theirs.close()
     assert stored(tmp_path / "ours.db") == stored(tmp_path / "theirs.db")
     assert some > 20
+    assert in_inserts > (0 if twice else 15), in_inserts

@@ -1,7 +1,7 @@
 """Indexing for search in batches (schema migration 2), on real SQLite files.
 
 A refresh stores articles without indexing them at once: they wait in ``fts_pending``
-and are indexed a thousand at a time, and the rest at the end of the refresh. These
+and are indexed 2,000 at a time, and the rest at the end of the refresh. These
 tests check that the index always matches the articles table, whatever happens to an
 article while it waits (changed, deleted by retention, its feed removed)."""
 
@@ -17,7 +17,7 @@ from tests.builders import article
 from tests.unit.store_helpers import index_is_consistent
 from tuinews.startup import open_store
 from tuinews.store import FeedSuccess, Store
-from tuinews.store.schema import MIGRATIONS, upgrade_note
+from tuinews.store.schema import FTS_AUTOMERGE, FTS_HASH, MIGRATIONS, upgrade_note
 from tuinews.store.search_index import INDEX_BATCH
 
 
@@ -94,7 +94,7 @@ def test_changes_and_deletes_while_waiting_or_indexed_keep_the_index_exact(
         assert found(path, "heron") == {"new"}
 
 
-def test_a_thousand_waiting_articles_are_indexed_in_the_same_transaction(path: Path) -> None:
+def test_a_batch_of_waiting_articles_is_indexed_in_the_same_transaction(path: Path) -> None:
     with Store(path) as store:
         feed = store.add_feed("https://example.com/feed")
         first = [article(f"a{n}", body=f"word{n} common") for n in range(INDEX_BATCH - 10)]
@@ -105,6 +105,32 @@ def test_a_thousand_waiting_articles_are_indexed_in_the_same_transaction(path: P
         assert store.pending_index() == 0
         assert len(found(path, "common")) == INDEX_BATCH + 10
         index_is_consistent(path)
+
+
+def fts_settings(path: Path) -> dict[str, object]:
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT k, v FROM articles_fts_config WHERE k != 'version'")
+        return dict(rows.fetchall())
+
+
+def test_the_index_writes_a_batch_at_once_and_merges_less_often(path: Path) -> None:
+    """FTS5 writes a segment each time its buffer of new entries is full (1 MiB by
+    default) and merges every 4 segments of a size: a batch of the refresh's (about 6
+    MiB) is one segment, merged every 8, in a new store and in one made by an earlier
+    version (migration 14); the index is still right."""
+    settings = {"hashsize": FTS_HASH, "automerge": FTS_AUTOMERGE}
+    Store(path).close()
+    assert fts_settings(path) == settings
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("DELETE FROM articles_fts_config WHERE k != 'version'")
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    assert fts_settings(path) == {}
+    with Store(path) as store:
+        feed = store.add_feed("https://example.com/feed")
+        store.upsert_articles(feed.id, [article(f"a{n}", body="common") for n in range(30)])
+    assert fts_settings(path) == settings
+    assert len(found(path, "common")) == 30
+    index_is_consistent(path)
 
 
 def test_success_is_recorded_with_the_articles(path: Path) -> None:

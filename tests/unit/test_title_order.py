@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.builders import article
 from tuinews.query.orders import natural_key
 from tuinews.store import Store, View
-from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION, upgrade_note
+from tuinews.store.schema import MIGRATIONS, SCHEMA_VERSION, WRITES_ARTICLES, upgrade_note
 
 TITLES = ["apple item 10", "Apple item 2", "banana", "apple item 1", "apple item 02b", "Apple"]
 NATURAL = ["Apple", "apple item 1", "Apple item 2", "apple item 02b", "apple item 10", "banana"]
@@ -75,5 +75,8 @@ def test_an_older_database_gets_the_title_keys_of_its_articles(tmp_path: Path) -
 def test_the_user_is_told_that_the_database_is_updated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
-        old.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        old.execute(f"PRAGMA user_version = {WRITES_ARTICLES - 1}")
     assert upgrade_note(path) == "updating the database for this version (once)"
+    with closing(sqlite3.connect(path, isolation_level=None)) as old, old:
+        old.execute(f"PRAGMA user_version = {WRITES_ARTICLES}")
+    assert upgrade_note(path) is None  # (the steps left are quick: nothing to say)

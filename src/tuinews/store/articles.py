@@ -21,6 +21,7 @@ from tuinews.store.search_index import SearchIndex
 
 if TYPE_CHECKING:
     from tuinews.query.rules import Rule
+    from tuinews.store.rule_match import Decided
 
 CHUNK = 500  # values bound in one statement
 
@@ -97,8 +98,10 @@ class Articles:
         counts = UpsertCounts()
         now = int(time.time())
         with self.database.write() as db:
-            self.upsert_in(db, feed_id, articles, counts, now)
-            if rules and counts.new_ids:
+            decided = self.upsert_in(db, feed_id, articles, counts, now, rules)
+            if decided is not None:  # (the rules were matched before the INSERTs)
+                counts.ruled = decided.changed
+            elif rules and counts.new_ids:
                 # (the query language, ~10 ms: only with rules, never for the first frame)
                 from tuinews.store.rule_match import apply_rules_in
 
@@ -106,6 +109,7 @@ class Articles:
                 counts.ruled = apply_rules_in(
                     db, rules, counts.new_ids, now, inserted=inserted
                 ).changed
+            if counts.ruled:
                 counts.hidden = sum(
                     changed
                     for rule, changed in zip(rules, counts.ruled, strict=True)
@@ -127,13 +131,136 @@ class Articles:
         articles: Sequence[Article],
         counts: UpsertCounts,
         now: int,
-    ) -> None:
+        rules: Sequence[Rule] = (),
+    ) -> Decided | None:
+        """Store a feed's articles in ``db`` (see ``upsert_articles``); what the
+        ``rules`` did if they were applied here, before the new rows were inserted (the
+        usual case: else None, and the caller applies them)."""
         guessed = guessed_in(db, feed_id)  # imported with a guessed uid (see store.adopt)
         if guessed:
             confirm_in(db, guessed, {article.uid for article in articles})
+        elif len({article.uid for article in articles}) == len(articles):
+            return Articles._store_new(db, feed_id, articles, counts, now, rules)
         Articles._store(db, feed_id, articles, counts, now, guessed)
         if guessed:
             settle_in(db, guessed)  # not in the feed: nothing will take them over later
+        return None
+
+    @staticmethod
+    def _store_new(
+        db: sqlite3.Connection,
+        feed_id: int,
+        articles: Sequence[Article],
+        counts: UpsertCounts,
+        now: int,
+        rules: Sequence[Rule],
+    ) -> Decided | None:
+        """``_store`` for articles whose uids are all different, none to adopt: the
+        stored ones found in one statement, and the rules matched on the others before
+        they are inserted, their flags in the INSERT (the same rows, a statement less
+        per flag; an UPDATE of 20 rows cost a fifth of the rules' time)."""
+        stored: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(articles), CHUNK):
+            chunk = [article.uid for article in articles[start : start + CHUNK]]
+            chunk += chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
+            marks = ",".join("?" * len(chunk))  # (a power of two: few statements to prepare)
+            for article_id, uid, fingerprint in db.execute(
+                f"SELECT id, uid, digest FROM articles WHERE feed_id = ? AND uid IN ({marks})",
+                [feed_id, *chunk],
+            ):
+                stored[uid] = (article_id, fingerprint)
+        dated = [(_timestamp(article.date) or now, article) for article in articles]
+        inserting = [pair for pair in dated if pair[1].uid not in stored]
+        decided = None
+        if rules and inserting:
+            # (the query language, ~10 ms: only with rules, never for the first frame)
+            from tuinews.store.rule_match import decide_rules_in
+
+            decided = decide_rules_in(db, rules, (feed_id, inserting), now)
+        facts = iter(decided.articles if decided is not None else ())
+        before = len(counts.new_ids)  # (counts may be a caller's over several feeds)
+        for published, article in dated:
+            row = stored.get(article.uid)
+            fingerprint = digest(article)
+            if row is None:
+                fact = next(facts, None)
+                flags = (0, 0, 0) if fact is None else (fact.read, fact.starred, fact.hidden)
+                Articles._insert(db, feed_id, article, counts, now, fingerprint, published, flags)
+            elif row[1] != fingerprint:
+                Articles._update(db, row[0], article, fingerprint, published)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        if decided is not None:
+            decided.write_tags(db, counts.new_ids[before:])
+        return decided
+
+    @staticmethod
+    def _insert(
+        db: sqlite3.Connection,
+        feed_id: int,
+        article: Article,
+        counts: UpsertCounts,
+        now: int,
+        fingerprint: str,
+        published: int,
+        flags: tuple[int, int, int] = (0, 0, 0),
+    ) -> None:
+        """Insert a new article (``flags``: read, starred, hidden), counted in ``counts``."""
+        cursor = db.execute(
+            "INSERT INTO articles (feed_id, uid, title, source, author, link, "
+            "published, added, kind, body, text, digest, image, title_key, "
+            "read, starred, hidden) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                feed_id,
+                article.uid,
+                article.title,
+                article.source,
+                article.author,
+                article.link,
+                published,
+                now,
+                article.kind,
+                article.body,
+                article.text,
+                fingerprint,
+                article.image,
+                natural_key(article.title),  # (the order by title)
+                *flags,
+            ),
+        )
+        counts.new += 1
+        counts.new_ids.append(int(cursor.lastrowid or 0))
+        counts.inserted.append((published, article))
+        if article.enclosures:
+            store_enclosures_in(db, counts.new_ids[-1], article.enclosures, False)
+
+    @staticmethod
+    def _update(
+        db: sqlite3.Connection, article_id: int, article: Article, fingerprint: str, published: int
+    ) -> None:
+        """Write a stored article's new content (its flags kept)."""
+        db.execute(
+            "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
+            "published = ?, kind = ?, body = ?, text = ?, digest = ?, image = ?, "
+            "title_key = ?, markdown = NULL WHERE id = ?",
+            (
+                article.title,
+                article.source,
+                article.author,
+                article.link,
+                published,
+                article.kind,
+                article.body,
+                article.text,
+                fingerprint,
+                article.image,
+                natural_key(article.title),
+                article_id,
+            ),
+        )
+        store_enclosures_in(db, article_id, article.enclosures, True)
 
     @staticmethod
     def _store(
@@ -156,53 +283,9 @@ class Articles:
                 if adopted is not None:
                     row = (adopted, "")  # its content is the new article's now
             if row is None:
-                cursor = db.execute(
-                    "INSERT INTO articles (feed_id, uid, title, source, author, link, "
-                    "published, added, kind, body, text, digest, image, title_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        feed_id,
-                        article.uid,
-                        article.title,
-                        article.source,
-                        article.author,
-                        article.link,
-                        published,
-                        now,
-                        article.kind,
-                        article.body,
-                        article.text,
-                        fingerprint,
-                        article.image,
-                        natural_key(article.title),  # (the order by title)
-                    ),
-                )
-                counts.new += 1
-                counts.new_ids.append(int(cursor.lastrowid or 0))
-                counts.inserted.append((published, article))
-                if article.enclosures:
-                    store_enclosures_in(db, counts.new_ids[-1], article.enclosures, False)
+                Articles._insert(db, feed_id, article, counts, now, fingerprint, published)
             elif row[1] != fingerprint:
-                db.execute(
-                    "UPDATE articles SET title = ?, source = ?, author = ?, link = ?, "
-                    "published = ?, kind = ?, body = ?, text = ?, digest = ?, image = ?, "
-                    "title_key = ?, markdown = NULL WHERE id = ?",
-                    (
-                        article.title,
-                        article.source,
-                        article.author,
-                        article.link,
-                        published,
-                        article.kind,
-                        article.body,
-                        article.text,
-                        fingerprint,
-                        article.image,
-                        natural_key(article.title),
-                        row[0],
-                    ),
-                )
-                store_enclosures_in(db, row[0], article.enclosures, True)
+                Articles._update(db, row[0], article, fingerprint, published)
                 if counts.new_ids and row[0] >= counts.new_ids[0]:  # (a uid twice in the feed)
                     new = counts.new_ids.index(row[0])
                     counts.inserted[new] = (published, article)

@@ -297,6 +297,66 @@ def apply_rules_in(
     return counts
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What the rules do to a feed's new articles, decided before they are inserted:
+    ``articles`` in their order (each one's flags and tags as the rules leave them),
+    ``changed`` as ``RuleCounts.changed``."""
+
+    articles: list[ArticleFacts]
+    changed: list[int]
+
+    def write_tags(self, db: sqlite3.Connection, ids: Sequence[int]) -> None:
+        """The tags the rules gave, once the articles are inserted (``ids``, in order)."""
+        changes = _Changes()
+        changes.tags = [(tag, ids[a.id]) for a in self.articles for tag in a.tags]
+        changes.write(db)
+
+
+def _facts_of(
+    db: sqlite3.Connection, plan: _Plan, inserting: Inserted
+) -> list[ArticleFacts] | None:
+    """``_articles`` of articles about to be inserted, their ids their positions: made
+    from the articles themselves (a new row: not read, starred or hidden, no tag)."""
+    feed_id, given = inserting
+    fields = [{c: getattr(article, c) for c in plan.columns} for _, article in given]
+    beyond = [text for one in fields for text in one.values() if not text.isascii()]
+    classes = learn_chars(db, beyond_ascii(beyond)) if beyond else {}
+    feed = FeedFacts()
+    if plan.feeds:
+        feed = _feeds(db, {feed_id}).get(feed_id) or feed
+    try:
+        return [
+            ArticleFacts(position, feed, published, False, False, False, one, classes)
+            for position, ((published, _), one) in enumerate(zip(given, fields, strict=True))
+        ]
+    except OddText:
+        return None
+
+
+def decide_rules_in(
+    db: sqlite3.Connection, rules: Sequence[Rule], inserting: Inserted, now: int
+) -> Decided | None:
+    """The rules on a feed's articles about to be inserted (``inserting``: the feed's
+    id, each one's date as it will be stored and itself): the flags they set can then
+    go in the INSERT, not in an UPDATE after it. The same changes and counts as
+    ``apply_rules_in`` on them once inserted (a new row is not read, starred or hidden
+    and has no tag: the rules read nothing else of the store but the feed); None when
+    that needs the rows (a rule's SQL, a character the model does not know)."""
+    plan = _plan(db, rules, now)
+    if plan.one_pass is None:
+        return None
+    articles = _facts_of(db, plan, inserting)
+    if articles is None:
+        return None
+    changed = [0] * len(rules)
+    found, fresh = plan.one_pass(articles)
+    for group, matched, done in zip(plan.groups, found, fresh, strict=True):
+        if matched:
+            changed[group.positions[0]] = len(done)
+    return Decided(articles, changed)
+
+
 _CHUNK = 256  # rows a statement (512 values: under the oldest limit of SQLite's, 999)
 
 

@@ -1,7 +1,7 @@
 """The upkeep of the full-text index (the FTS5 table ``articles_fts``).
 
 Triggers queue every new or changed article in ``fts_pending`` (migration 2); it is
-searchable once indexed from there: at once for one article, otherwise a thousand at a
+searchable once indexed from there: at once for one article, otherwise 2,000 at a
 time (a refresh indexes in batches, not one article at a time). Reading
 the index is the listing's (``listing``) and the query's (``query_sql``) business."""
 
@@ -11,7 +11,7 @@ import sqlite3
 
 from tuinews.store.database import Database
 
-INDEX_BATCH = 1000  # articles indexed for search in one go, at most
+INDEX_BATCH = 2000  # articles indexed for search in one go, at most (see schema._fts_segments)
 
 
 class SearchIndex:

@@ -204,7 +204,7 @@ class Transfer:
         in one transaction: new ones are added, stored ones only get the marks they lack.
         ``guesses``: per article, 0 when its uid is the one a refresh gives, else
         :mod:`tuinews.store.adopt`'s bits (a refresh may then take the article over).
-        Retention then applies as after a refresh. Searchable once indexed (a thousand at
+        Retention then applies as after a refresh. Searchable once indexed (2,000 at
         a time; ``index_pending`` for the rest)."""
         with self.database.write() as db:
             counts = _insert_articles(db, feed_id, articles, guesses, int(time.time()))
