@@ -25,9 +25,9 @@ The format (JSON, UTF-8)::
   version, and ignores keys it does not know (a later version 1 file may add some).
 - ``feeds``: one entry per subscribed feed that has read or starred articles or settings
   of its own, keyed by the feed's URL as subscribed. ``read`` and ``starred`` list
-  article ids: an article's identity within its feed (its guid/id, else its link, else a hash of its title and
-  date; the same on every machine that fetched the same feed). Articles neither read
-  nor starred are not listed.
+  article ids: an article's identity within its feed (its guid/id, else its link, else
+  a hash of its title and date; the same on every machine that fetched the same feed).
+  Articles neither read nor starred are not listed.
 - ``guessed`` (optional): ids that are guesses where the file was written, each with
   the article's ``title`` and ``date`` (ISO 8601, or null: the item had none that
   could be known). An article imported from another reader's cache may have one (newsboat
