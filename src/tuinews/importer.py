@@ -275,10 +275,7 @@ def _import_cache(
 
 
 def _site(cached: CachedFeed) -> str:
-    try:
-        return safe_link(cached.site_url) or ""
-    except ValueError:
-        return ""
+    return safe_link(cached.site_url) or ""
 
 
 def _apply_state(store: Store, name: str, state: StateFile, say: Say) -> None:

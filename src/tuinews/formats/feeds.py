@@ -257,11 +257,8 @@ def _entry_links(entry: Mapping[str, Any], atom: bool) -> list[str]:
 
 
 def _safe_link(url: str, base: str = "") -> str:
-    """safe_link, or "" for a URL that urllib cannot even split (``http://[oops``)."""
-    try:
-        return safe_link(url, base) or ""
-    except ValueError:
-        return ""
+    """safe_link, or "" for a URL it refuses."""
+    return safe_link(url, base) or ""
 
 
 def _link_base(raw: RawFeed, feed_link: str, url: str) -> str:
