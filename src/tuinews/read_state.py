@@ -143,14 +143,16 @@ def dump_state(
         if own:
             listed.setdefault(feed_url, {"url": feed_url, "read": [], "starred": []})
             listed[feed_url]["settings"] = dict(own)
-    document = {
+    document: dict[str, object] = {
         "format": FORMAT,
         "version": VERSION,
         "exported": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "feeds": [listed[url] for url in sorted(listed)],
-        "saved_searches": [{"name": name, "query": query} for name, query in triage.searches],
-        "rules": [{"action": action, "match": match} for action, match in triage.rules],
     }
+    if triage.searches:  # (optional keys: only when there are some)
+        document["saved_searches"] = [{"name": n, "query": q} for n, q in triage.searches]
+    if triage.rules:
+        document["rules"] = [{"action": a, "match": m} for a, m in triage.rules]
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
