@@ -26,6 +26,13 @@ class Subscribed:
     error: str = ""
 
     @property
+    def empty(self) -> bool:
+        """Fetched and read, but the feed has no articles (an empty list, or a document
+        cut short before its first item)."""
+        result = self.result
+        return bool(result and not self.error and not result.failed and not result.new)
+
+    @property
     def message(self) -> str:
         if self.error:
             return self.error
@@ -35,6 +42,11 @@ class Subscribed:
             parts.append(
                 f"Added {shown_url(self.feed.url)}, but it could not be fetched now: "
                 f"{self.result.error}. It will be tried again on the next refresh."
+            )
+        elif self.empty:
+            parts.append(
+                f"Added {self.feed.name}, but the feed has no articles: its document lists "
+                "none (it may be cut short). It is fetched again on each refresh."
             )
         else:
             new = self.result.new if self.result else 0

@@ -164,7 +164,8 @@ def build_command_parser() -> argparse.ArgumentParser:
             "Each FILE is recognised by its content: an OPML file, a newsboat urls file, "
             "newsboat's cache.db (feeds, articles, read state, flagged articles as starred), "
             "newsboat's config (its ignore-article lines become hide rules) "
-            "or a read-state file from `tuinews export --state`. Switching from newsboat: "
+            "or a read-state file from `tuinews export --state` (read and starred marks, "
+            "feeds' own settings, saved searches, rules). Switching from newsboat: "
             "tuinews import ~/.newsboat/urls ~/.newsboat/cache.db. Importing only adds, so "
             "the same files imported again change nothing."
         ),
@@ -181,7 +182,10 @@ def build_command_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--state",
         action="store_true",
-        help="write the read and starred articles instead (JSON; `tuinews import` applies it)",
+        help=(
+            "write the read and starred articles, the feeds' own settings, the saved searches "
+            "and the rules instead (JSON; `tuinews import` applies it)"
+        ),
     )
     _common(export)
 

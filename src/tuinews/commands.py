@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuinews.download_commands import downloads_command
+from tuinews.feed_settings import own_values
 from tuinews.links import shown_url
 from tuinews.network import new_fetcher
 from tuinews.output import (
@@ -26,7 +27,7 @@ from tuinews.output import (
     write_out,
 )
 from tuinews.query import parse_query
-from tuinews.read_state import dump_state
+from tuinews.read_state import Triage, dump_state
 from tuinews.sanitise import clean_text
 from tuinews.settings import Settings
 from tuinews.store import AlreadyRunning, Feed, Store, StoreError, View
@@ -170,8 +171,14 @@ def export_command(args: argparse.Namespace, settings: Settings, store: Store) -
     them (masked, an import elsewhere would store the mask); stderr says so when one does."""
     if args.state:
         rows = store.article_states()
-        write_out(dump_state(rows, hints=store.state_hints()))
-        _warn_passwords({url for url, _, _, _ in rows})
+        feeds = store.feeds()
+        triage = Triage(
+            {feed.url: own for feed in feeds if (own := own_values(feed))},
+            [(search.name, search.query) for search in store.saved_searches()],
+            [(rule.action, rule.match) for rule in store.stored_rules()],
+        )
+        write_out(dump_state(rows, hints=store.state_hints(), triage=triage))
+        _warn_passwords({url for url, _, _, _ in rows} | set(triage.settings))
         return 0
 
     # (the subscription formats and their XML parser, ~30 ms: only for OPML)

@@ -6,6 +6,7 @@ Cheap to import (the article header uses it): no network, no store."""
 from __future__ import annotations
 
 from tuinews.models import Enclosure
+from tuinews.sanitise import clean_line
 
 
 def human_size(n: int) -> str:
@@ -37,9 +38,16 @@ def describe(enclosure: Enclosure) -> str:
 
 
 def header_lines(enclosures: tuple[Enclosure, ...]) -> list[tuple[str, str]]:
-    """The article header's lines for its enclosures: (description, URL) each."""
+    """The article header's lines for its enclosures: (description, URL) each; the
+    description says where the file was downloaded to, when it was (one clean line)."""
     many = len(enclosures) > 1
     return [
-        (f"Enclosure{f' {n}' if many else ''}: {describe(e)}", e.url)
+        (f"Enclosure{f' {n}' if many else ''}: {describe(e)}{_downloaded(e)}", e.url)
         for n, e in enumerate(enclosures, 1)
     ]
+
+
+def _downloaded(enclosure: Enclosure) -> str:
+    if not enclosure.downloaded:
+        return ""
+    return f" · downloaded: {clean_line(enclosure.downloaded, limit=500)}"

@@ -263,3 +263,23 @@ def apply_texts(feed: Feed, values: Mapping[str, str]) -> FeedChange:
     feed's (``texts``), so that a field left alone is never refused or written."""
     before = texts(feed)
     return check(feed, [(k, v) for k, v in values.items() if v.strip() != before[k].strip()])
+
+
+def own_values(feed: Feed) -> dict[str, object]:
+    """The settings the feed has of its own (not the global one's), as JSON values
+    (``tuinews export --state``): ``texts`` gives them back as ``check`` reads them."""
+    values: dict[str, object] = {
+        "title": feed.user_title,
+        "tags": list(feed.tags),
+        "interval": feed.refresh_interval,
+        "keep": feed.keep,
+        "full_text": feed.full_text,
+        "hidden": feed.hidden,
+        "user_agent": feed.user_agent,
+    }
+    # (keep 0 is one of its own, "all": compared by identity with False, not ==)
+    return {
+        key: value
+        for key, value in values.items()
+        if value is not None and value is not False and value != "" and value != []
+    }

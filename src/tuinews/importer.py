@@ -30,6 +30,7 @@ from tuinews.read_state import (
 )
 from tuinews.sanitise import clean_line
 from tuinews.settings import Settings
+from tuinews.state_triage import apply_triage
 from tuinews.store import Store
 from tuinews.store.newsboat import (
     SQLITE_HEADER,
@@ -157,6 +158,7 @@ def run_import(store: Store, settings: Settings, paths: Sequence[Path], say: Say
             store.index_pending()  # every imported article searchable now
         for name, state in files.states:
             _apply_state(store, name, state, say)
+            apply_triage(store, name, state, say)
     if added:
         say("Run `tuinews refresh` (or press R in the app) to fetch them.")
     return 0
@@ -273,10 +275,7 @@ def _import_cache(
 
 
 def _site(cached: CachedFeed) -> str:
-    try:
-        return safe_link(cached.site_url) or ""
-    except ValueError:
-        return ""
+    return safe_link(cached.site_url) or ""
 
 
 def _apply_state(store: Store, name: str, state: StateFile, say: Say) -> None:

@@ -19,16 +19,20 @@ def safe_link(url: str, base: str = "") -> str | None:
     """Return an absolute http(s) URL that is safe to hand to a browser, or None.
 
     Anything else (``javascript:``, ``file:``, ``data:``, a value starting with ``-``
-    that a browser could read as an option, a URL without a host) is refused.
+    that a browser could read as an option, a URL without a host, one that urllib cannot
+    even split, ``http://[oops``, or one with such a base) is refused.
     """
     url = clean_url(url)
     if not url or url.startswith("-"):
         return None
-    if base:
-        base = _http_base(base)
-        if base and _ABSOLUTE.match(url) is None:  # (an absolute one: urljoin gives it back)
-            url = urljoin(base, url)
-    parts = urlsplit(url)
+    try:
+        if base:
+            base = _http_base(base)
+            if base and _ABSOLUTE.match(url) is None:  # (an absolute one: urljoin gives it back)
+                url = urljoin(base, url)
+        parts = urlsplit(url)
+    except ValueError:  # (URL or base "http://[oops": as an entry's links with such a base)
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     if url.startswith("-"):

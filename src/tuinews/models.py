@@ -18,6 +18,10 @@ class Enclosure:
     type: str = ""
     length: int | None = None
     duration: int | None = None
+    # The file it was downloaded to, when it was (read from the store's downloads with
+    # the article; never from a feed). Out of repr and ==: the article's digest is made
+    # of its enclosures' repr, and a download must not make an article look changed.
+    downloaded: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(eq=False)

@@ -84,6 +84,14 @@ async def test_d_downloads_and_p_plays(server: FeedServer, tmp_path: Path) -> No
         await pilot.press("D")
         await wait_for(pilot, lambda: "Downloaded ep.mp3" in messages(pilot), guard=2000)
         assert (folder / "ep.mp3").read_bytes() == EPISODE
+        # The header says where it went (shown again once the download is done).
+        await wait_for(pilot, lambda: "downloaded:" in screen.article_view.text)
+        shown = screen.article_view.article
+        assert shown is not None
+        assert shown.enclosures[0].downloaded == str(folder / "ep.mp3")
+        assert "".join(screen.article_view.text.split()).endswith(
+            f"downloaded:{folder / 'ep.mp3'}{server.url('/ep.mp3')}Notes."
+        )
         assert not screen.query_one(DownloadStatus).has_class("-running")
         await pilot.press("P")  # downloaded: the file
         assert recorded(record) == ["--no-video", str(folder / "ep.mp3")]

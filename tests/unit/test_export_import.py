@@ -96,3 +96,108 @@ def test_a_password_in_a_feed_url_is_shown_nowhere_but_kept_in_the_export(
     assert run(other, "import", str(opml)).returncode == 0
     with Store(other) as store:
         assert [feed.url for feed in store.feeds()] == [url]
+
+
+def test_export_state_then_import_in_a_fresh_store_brings_settings_searches_and_rules(
+    tmp_path: Path,
+) -> None:
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    with Store(laptop) as store:
+        tuned = store.add_feed("https://a.example/feed", "Mine", ["news", "world/europe"])
+        store.change_feed(
+            tuned.id,
+            {
+                "refresh_interval": 30,
+                "keep": 0,  # ("all": a value of its own, not the global one)
+                "full_text": True,
+                "hidden": True,
+                "user_agent": "MyReader/2",
+            },
+        )
+        store.add_feed("https://b.example/feed")  # nothing of its own
+        store.add_saved_search("Rust", "rust -job")
+        store.add_rule("title:sponsored", "hide")
+        store.add_rule("ukraine", "tag:ua")
+    opml, state = tmp_path / "feeds.opml", tmp_path / "state.json"
+    opml.write_text(run(laptop, "export").stdout)
+    exported = run(laptop, "export", "--state")
+    assert exported.returncode == 0, exported.stderr
+    state.write_text(exported.stdout)
+    document = json.loads(exported.stdout)
+    assert [entry["url"] for entry in document["feeds"]] == ["https://a.example/feed"]
+
+    imported = run(desktop, "import", str(opml), str(state))
+    assert imported.returncode == 0, imported.stderr
+    assert "Gave 1 feed their own settings from" in imported.stdout
+    assert "Added 1 of 1 saved search from" in imported.stdout
+    assert "Added 2 of 2 rules from" in imported.stdout
+    with Store(desktop) as store:
+        feeds = {feed.url: feed for feed in store.feeds()}
+        searches = [(s.name, s.query) for s in store.saved_searches()]
+        rules = [(r.action, r.match) for r in store.stored_rules()]
+    a, b = feeds["https://a.example/feed"], feeds["https://b.example/feed"]
+    assert (a.user_title, a.tags, a.refresh_interval, a.keep) == (
+        "Mine",
+        ("news", "world/europe"),
+        30,
+        0,
+    )
+    assert (a.full_text, a.hidden, a.user_agent) == (True, True, "MyReader/2")
+    assert (b.user_title, b.tags, b.refresh_interval, b.keep, b.full_text, b.hidden) == (
+        "",
+        (),
+        None,
+        None,
+        False,
+        False,
+    )
+    assert searches == [("Rust", "rust -job")]
+    assert rules == [("hide", "title:sponsored"), ("tag:ua", "ukraine")]
+
+    # Again: nothing changes (an import only adds).
+    again = run(desktop, "import", str(opml), str(state))
+    assert "Added 0 of 1 saved search" in again.stdout
+    with Store(desktop) as store:
+        assert len(store.stored_rules()) == 2
+
+
+def test_a_state_files_settings_are_checked_and_never_replace_the_stores_own(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        feed = store.add_feed("https://a.example/feed")
+        store.change_feed(feed.id, {"refresh_interval": 15})
+    state = tmp_path / "state.json"
+    document = {
+        "format": "tuinews-state",
+        "version": 1,
+        "feeds": [
+            {"url": "https://a.example/feed", "settings": {"interval": 60, "keep": 50}},
+            {"url": "https://gone.example/feed", "settings": {"keep": 5}},
+            {"url": str(feed.id), "settings": {"keep": 7}},  # (a URL, never an id)
+        ],
+        "saved_searches": [{"name": "Bad", "query": "(unclosed"}, {"name": 3}],
+        "rules": [{"action": "explode", "match": "x"}, {"action": "read", "match": "old"}],
+    }
+    state.write_text(json.dumps(document))
+    done = run(db, "import", str(state))
+    assert done.returncode == 0, done.stderr
+    assert "1 setting this store had otherwise kept" in done.stdout
+    assert "2 feeds with settings not subscribed here" in done.stdout
+    assert "saved search 'Bad' not saved: the query does not parse" in done.stdout
+    assert "not added: unknown action 'explode'" in done.stdout
+    assert "1 entry skipped: not as the state format says" in done.stdout
+    with Store(db) as store:
+        (stored,) = store.feeds()
+        assert (stored.refresh_interval, stored.keep) == (15, 50)
+        assert store.saved_searches() == []
+        assert [(r.action, r.match) for r in store.stored_rules()] == [("read", "old")]
+
+    bad = tmp_path / "bad.json"
+    document["feeds"] = [{"url": "https://a.example/feed", "settings": {"user_agent": "x\ny"}}]
+    bad.write_text(json.dumps(document))
+    with Store(db) as store:
+        store.change_feed(stored.id, {"keep": None})
+    done = run(db, "import", str(bad))
+    assert "not changed: user_agent" in done.stdout

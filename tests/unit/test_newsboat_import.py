@@ -264,7 +264,9 @@ def test_read_state_moves_between_machines(nb: Newsboat, tmp_path: Path) -> None
         "http://news.example/two",
     ]
     assert by_url[nb.url("hidden")]["read"] == ["hidden-1"]
-    assert nb.url("atom") not in by_url  # nothing read or starred there now
+    # Nothing read or starred there now: listed for its own settings (its tags) only.
+    atom = by_url[nb.url("atom")]
+    assert (atom["read"], atom["starred"], atom["settings"]) == ([], [], {"tags": ["tech"]})
     # A feed the other machine does not have, and an article it does not have.
     state["feeds"].append({"url": "https://elsewhere.example/feed", "read": ["a", "b"]})
     by_url[nb.url("hidden")]["starred"] = ["hidden-9"]

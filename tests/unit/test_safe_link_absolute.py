@@ -49,6 +49,20 @@ def test_the_result_is_urljoins(url: str, base: str) -> None:
 
 
 def test_a_base_that_cannot_be_split_still_fails_every_link() -> None:
-    """(as before: the feed's reader turns the ValueError into no link)"""
-    with pytest.raises(ValueError):
-        safe_link("https://h.example/p", "https://[oops/")
+    """(as before, when the feed's reader turned the ValueError into no link)"""
+    assert safe_link("https://h.example/p", "https://[oops/") is None
+
+
+@pytest.mark.parametrize("url", ["http://[oops", "https://[::1/x", "http://h]/"])
+def test_a_url_urllib_cannot_split_is_refused_not_raised(url: str) -> None:
+    assert safe_link(url) is None
+    assert safe_link(url, "https://site.example/") is None
+    assert safe_link("/a", url) is None
+
+
+def test_a_local_html_file_with_a_broken_canonical_link_is_read() -> None:
+    from tuinews.formats.html import parse_html
+
+    page = '<html><head><link rel="canonical" href="http://[oops"><title>T</title></head>'
+    article = parse_html(page + "<body><p>Words.</p></body></html>", name="page.html")
+    assert (article.title, article.link) == ("T", "")

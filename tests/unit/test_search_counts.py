@@ -44,6 +44,19 @@ def test_a_count_with_words_is_final_up_to_the_first_article_waiting_for_the_ind
     assert store.countable_upto(View(search="kyiv"), indexed) == indexed + 1
 
 
+def test_the_bounds_of_many_views_are_those_of_each(store: Store) -> None:
+    feed = store.add_feed("https://news.example/feed", title="Daily")
+    store.upsert_articles(feed.id, [article("1", "Kyiv", "x"), article("2", "Kyiv", "y")])
+    first = store.countable_upto(View())
+    store.upsert_articles(feed.id, [article("3", "Kyiv", "z")], index_now=False)  # (waits)
+    views = [View(search="kyiv"), View(search="is:unread"), View(), View(search="kyiv")]
+    after = [first, first, 0, first + 5]
+    each = [store.countable_upto(view, last) for view, last in zip(views, after, strict=True)]
+    assert (
+        store.countable_upto_each(views, after) == each == [first, first + 1, first + 1, first + 5]
+    )
+
+
 def test_a_batch_is_counted_by_its_new_articles_and_matches_the_full_count(
     store: Store,
 ) -> None:

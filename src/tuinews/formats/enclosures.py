@@ -69,10 +69,7 @@ def clean_enclosures(raw: Iterable[RawEnclosure], base: str = "") -> tuple[Enclo
     type or duration the first lacked."""
     found: dict[str, Enclosure] = {}
     for item in raw:
-        try:
-            url = safe_link(item.url, base) if item.url else None
-        except ValueError:
-            url = None
+        url = safe_link(item.url, base) if item.url else None
         if not url:
             continue
         url = clean_url(url)

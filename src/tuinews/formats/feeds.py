@@ -16,7 +16,7 @@ from tuinews.formats.enclosures import clean_enclosures, from_feedparser, from_j
 from tuinews.formats.errors import FormatError, NeedsWorker
 from tuinews.formats.fragment import sanitise_fragment
 from tuinews.formats.html import html_to_text
-from tuinews.formats.raw_feed import ITEM_END, RawEntry, RawFeed, plain_to_html
+from tuinews.formats.raw_feed import ITEM_END, RawEntry, RawFeed, cut_title, plain_to_html
 from tuinews.formats.text import text_to_markdown
 from tuinews.links import safe_link, shown_url
 from tuinews.models import Article, BodyKind
@@ -176,6 +176,8 @@ def read_xml_feed(
         if fast_only:
             raise NeedsWorker("feedparser")
         raw = _read_with_feedparser(data)
+    if not raw.title and not raw.entries:  # (cut short before its title's end tag?)
+        raw.title = cut_title(data)
     return _build_feed(raw, name=name, path=path, mtime=mtime, url=url)
 
 
@@ -255,11 +257,8 @@ def _entry_links(entry: Mapping[str, Any], atom: bool) -> list[str]:
 
 
 def _safe_link(url: str, base: str = "") -> str:
-    """safe_link, or "" for a URL that urllib cannot even split (``http://[oops``)."""
-    try:
-        return safe_link(url, base) or ""
-    except ValueError:
-        return ""
+    """safe_link, or "" for a URL it refuses."""
+    return safe_link(url, base) or ""
 
 
 def _link_base(raw: RawFeed, feed_link: str, url: str) -> str:

@@ -62,12 +62,7 @@ def from_json_feed(item: Mapping[str, Any]) -> str:
 def clean_image(url: str, base: str = "", enclosures: Iterable[Enclosure] = ()) -> str:
     """The picture's address safe to keep (http(s), resolved against ``base``,
     sanitised), else the first image enclosure's (already made safe); "" for none."""
-    link = ""
-    if url and len(url) <= MAX_URL:
-        try:
-            link = safe_link(url, base) or ""
-        except ValueError:  # a URL urllib cannot split ("http://[oops")
-            link = ""
+    link = safe_link(url, base) if url and len(url) <= MAX_URL else None
     if link:
         return clean_url(link)
     return next((e.url for e in enclosures if e.type.startswith("image/")), "")

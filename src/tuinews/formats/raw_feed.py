@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # An item's or entry's end tag (with any namespace prefix): where the bytes of a document
@@ -18,6 +18,27 @@ ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 def item_ends(data: bytes) -> list[int]:
     """Where each item of the document ends (just after its end tag), in order."""
     return [match.end() for match in ITEM_END.finditer(data)]
+
+
+# The feed's own title in a document cut short (``<channel><title>Broken<item>``: the
+# parsers find no title whose end tag is missing): the text after the first ``<title>``
+# before any item or entry, not inside an ``<image>`` (whose title names a logo). Each
+# try stops at the next "<" or after 300 bytes; at most a few titles are looked at.
+_FIRST_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
+_TITLE_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?title(?:\s[^<>]{0,300})?>\s*([^<]{1,300})")
+
+
+def cut_title(data: bytes) -> str:
+    """The feed's title in a document whose parsers found none (raw, entities decoded;
+    the caller cleans it), else ""."""
+    first_item = _FIRST_ITEM.search(data)
+    head = data[: first_item.start() if first_item else 64 * 1024]
+    for _, found in zip(range(3), _TITLE_TEXT.finditer(head), strict=False):
+        where = found.start()
+        if head.rfind(b"<image", 0, where) > head.rfind(b"</image", 0, where):
+            continue  # (the logo's)
+        return unescape(found.group(1).decode("utf-8", errors="replace")).strip()
+    return ""
 
 
 @dataclass(frozen=True)

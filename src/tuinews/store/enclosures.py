@@ -71,12 +71,15 @@ def store_enclosures_in(
 
 
 def enclosures_of(database: Database, article_id: int) -> tuple[Enclosure, ...]:
-    """An article's enclosures, in the feed's order."""
+    """An article's enclosures, in the feed's order, each with the file it was
+    downloaded to (``downloaded``) when its download is done."""
     rows = database.read(
-        "SELECT url, type, length, duration FROM enclosures WHERE article_id = ? ORDER BY position",
+        "SELECT e.url, e.type, e.length, e.duration, d.path FROM enclosures e "
+        "LEFT JOIN downloads d ON d.url = e.url AND d.state = 'done' "
+        "WHERE e.article_id = ? ORDER BY e.position",
         (article_id,),
     )
-    return tuple(Enclosure(str(r[0]), str(r[1]), r[2], r[3]) for r in rows)
+    return tuple(Enclosure(str(r[0]), str(r[1]), r[2], r[3], str(r[4] or "")) for r in rows)
 
 
 class Downloads:

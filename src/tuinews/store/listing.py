@@ -435,18 +435,29 @@ class Listing:
         for the articles newer than ``after``: with words to find, the first article
         still waiting for the full-text index stops it (new articles are indexed a
         thousand at a time); without, the newest article."""
-        query = view_query(view, None)
-        words = False
-        if query is not None:
+        return self.countable_upto_each([view], [after])[0]
+
+    def countable_upto_each(self, views: Sequence[View], after: Sequence[int]) -> list[int]:
+        """``countable_upto`` of each view, after the id given for it, in one statement
+        for each id (one statement a view was 20 for 20 saved searches)."""
+        asked = [view_query(view, None) for view in views]
+        words = [False] * len(asked)
+        if any(query is not None for query in asked):
             # (the query language, ~10 ms: loaded with the first query)
             from tuinews.store.query_sql import reads_index
 
-            words = reads_index(query)
+            words = [query is not None and reads_index(query) for query in asked]
+        found: dict[int, tuple[int, int | None]] = {}
         with self.database.aside() as db:  # (as the counts of a range: range_counts)
-            newest, waiting = db.execute(
-                "SELECT (SELECT max(id) FROM articles), "
-                "(SELECT min(id) FROM fts_pending WHERE id > ?)",
-                (after,),
-            ).fetchone()
-        upto = int(newest or 0) if waiting is None or not words else int(waiting) - 1
-        return max(after, upto)
+            for last in sorted(set(after)):
+                newest, waiting = db.execute(
+                    "SELECT (SELECT max(id) FROM articles), "
+                    "(SELECT min(id) FROM fts_pending WHERE id > ?)",
+                    (last,),
+                ).fetchone()
+                found[last] = (int(newest or 0), None if waiting is None else int(waiting))
+        upto: list[int] = []
+        for last, reads in zip(after, words, strict=True):
+            newest, waiting = found[last]
+            upto.append(max(last, newest if waiting is None or not reads else waiting - 1))
+        return upto

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from tuinews.store.database import Database
 from tuinews.store.listing import Listing, View, found_sql, view_clauses, view_query
 from tuinews.store.prefix_terms import prefix_terms, prefix_words
-from tuinews.store.query_sql import reads_index
 
 if TYPE_CHECKING:
     from tuinews.query import Query
@@ -44,25 +43,6 @@ class RangeCounts:
         if between is not None and between[0] > 1:
             return self.unread_counts_in([view], between, query)[0]
         return self.listing.unread_count(view, query, between)
-
-    def countable_upto_each(self, views: Sequence[View], after: Sequence[int]) -> list[int]:
-        """``Listing.countable_upto`` of each view, after the id given for it, in one
-        statement for each id (one statement a view was 20 for 20 saved searches)."""
-        words = [reads_index(asked) if (asked := view_query(v, None)) else False for v in views]
-        found: dict[int, tuple[int, int | None]] = {}
-        with self.database.aside() as db:
-            for last in sorted(set(after)):
-                newest, waiting = db.execute(
-                    "SELECT (SELECT max(id) FROM articles), "
-                    "(SELECT min(id) FROM fts_pending WHERE id > ?)",
-                    (last,),
-                ).fetchone()
-                found[last] = (int(newest or 0), None if waiting is None else int(waiting))
-        upto: list[int] = []
-        for last, reads in zip(after, words, strict=True):
-            newest, waiting = found[last]
-            upto.append(max(last, newest if waiting is None or not reads else waiting - 1))
-        return upto
 
     def unread_counts_in(
         self, views: Sequence[View], between: tuple[int, int], query: Query | None = None

@@ -250,7 +250,7 @@ class Store:
         self.unread_count = ranges.unread_count
         self.unread_counts_in = ranges.unread_counts_in
         self.countable_upto = listing.countable_upto
-        self.countable_upto_each = ranges.countable_upto_each
+        self.countable_upto_each = listing.countable_upto_each
         self.highlight_matches = highlights.highlight_matches
 
         # Saved searches and rules

@@ -193,6 +193,8 @@ class EnclosureCommands:
             name = Path(download.path).name
             if download.state == "done":
                 self.notify(f"Downloaded {name}")
+                if download.article_id is not None:  # (its header says where, if shown)
+                    self.panes.article_view.reload(download.article_id)
             elif download.error != "cancelled":  # (said when it was cancelled)
                 self.notify(f"Download of {name} failed: {download.error}", severity="error")
         if worker.state != WorkerState.SUCCESS or self.status().stop.is_set():

@@ -160,7 +160,10 @@ class FeedCommands:
         from tuinews.add_feed import subscribe  # (the network stack: when first used)
 
         outcome = await subscribe(self.services.refresher, new.url, new.title, new.tags)
-        self.screen.notify(outcome.message, severity="error" if outcome.error else "information")
+        self.screen.notify(
+            outcome.message,
+            severity="error" if outcome.error else "warning" if outcome.empty else "information",
+        )
         self.follower.reload_soon()
 
     async def _subscribe_on_server(self, new: NewFeed, account_id: int) -> None:
