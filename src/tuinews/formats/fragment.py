@@ -43,6 +43,11 @@ _BLOCKS = frozenset(
     ).split()
 )
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+# Elements that go (or lose their tag): a tree without any needs no pass to remove them.
+_STRIPPED = frozenset(_DROP + _UNWRAP)
+# The ASCII characters other than printable ones and the line break: a text without any
+# has no white space but spaces and line breaks.
+_ASCII_ODD = bytes(c for c in range(0x20) if c != 0x0A) + b"\x7f"
 _parser: Any = None
 
 
@@ -71,6 +76,8 @@ def _html_parser() -> etree.HTMLParser:
 def _safe_url(value: str, name: str) -> bool:
     """http(s) or relative; a link (``href``) with a scheme that is only listed, never
     opened (mailto:, ftp:...); any other scheme (javascript:, data:, file:...) is not."""
+    if value.startswith(("https://", "http://")):  # most of them: what _SCHEME would find
+        return True
     scheme = _SCHEME.match(value)
     if scheme is None or scheme.group(1).lower() in ("http", "https"):
         return True
@@ -79,6 +86,10 @@ def _safe_url(value: str, name: str) -> bool:
 
 def _plain(text: str) -> str:
     """Each line's white space collapsed; empty lines dropped."""
+    if text.isascii():  # the usual text: checked at once, not line by line
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_ODD)) == len(data):
+            return _plain_spaced(text)
     kept = []
     for line in text.split("\n"):
         if (  # the usual line: nothing to collapse (a quarter of the cost of splitting it)
@@ -92,6 +103,20 @@ def _plain(text: str) -> str:
                 kept.append(line)
         elif not line.isspace():
             kept.append(" ".join(line.split()))
+    return "\n".join(kept)
+
+
+def _plain_spaced(text: str) -> str:
+    """_plain of a text whose only white space is spaces and line breaks (and which has no
+    controls): each line stripped of its spaces, and those with two together collapsed."""
+    lines = text.split("\n")
+    if "  " not in text:  # (then a line is collapsed by stripping it)
+        return "\n".join([line.strip(" ") for line in lines if line and line != " "])
+    kept = []
+    for line in lines:
+        line = " ".join(line.split()) if "  " in line else line.strip(" ")
+        if line:
+            kept.append(line)
     return "\n".join(kept)
 
 
@@ -136,13 +161,46 @@ def _with_lxml(html: str) -> tuple[str, str]:
         raise _TooDeep
     if root is None:
         return "", ""
-    etree.strip_elements(root, *_DROP, with_tail=False)
-    etree.strip_tags(root, *_UNWRAP)
     body = root.find("body")
     if body is None:
         return "", ""
+    blocks = _sanitise_tree(root, body)
+    if blocks is None:  # elements to remove: removed, then the tree is walked again
+        etree.strip_elements(root, *_DROP, with_tail=False)
+        etree.strip_tags(root, *_UNWRAP)
+        blocks = _sanitise_tree(root, body)
+        assert blocks is not None
+    # One serialisation of the whole body, then its own tags cut off.
+    sanitised = etree.tostring(body, encoding="unicode", method="html")
+    sanitised = sanitised.removeprefix("<body>").removesuffix("</body>").strip()
+    # Line breaks around blocks for the plain text (the HTML is already serialised).
+    for element in blocks:
+        element.tail = "\n" + (element.tail or "")
+        if element.tag != "br":
+            element.text = "\n" + (element.text or "")
+    text = etree.tostring(body, encoding="unicode", method="text")
+    return clean_text(sanitised), clean_text(_plain(text))
+
+
+def _sanitise_tree(root: etree._Element, body: etree._Element) -> list[etree._Element] | None:
+    """The attributes not kept removed, in one walk over the body's elements, which also
+    finds its blocks (returned, in document order). None, as soon as an element to remove
+    (``_DROP``, ``_UNWRAP``) is found anywhere in the document: once they are removed
+    (the usual fragment has none: two passes over the tree saved), walk it again."""
+    from lxml import etree  # (lxml: with the first fragment, not with this module)
+
+    if len(root) != 1 and any(  # elements beside the body (<head> of a <title>, <meta>...)
+        element.tag in _STRIPPED for element in root.iter(etree.Element)
+    ):
+        return None
     body.attrib.clear()  # a fragment's own <body lang=...> lands on ours: its tag is not kept
+    blocks = []
     for element in body.iter(etree.Element):  # elements only: no entities, no comments
+        tag = element.tag
+        if tag in _STRIPPED:
+            return None
+        if tag in _BLOCKS:
+            blocks.append(element)
         names = element.keys()  # a list, so deleting while looping is safe
         if not names:
             continue
@@ -152,13 +210,4 @@ def _with_lxml(html: str) -> tuple[str, str]:
                 name in _URL_ATTRS and not _safe_url(str(attributes[name]), name)
             ):
                 del attributes[name]
-    # One serialisation of the whole body, then its own tags cut off.
-    sanitised = etree.tostring(body, encoding="unicode", method="html")
-    sanitised = sanitised.removeprefix("<body>").removesuffix("</body>").strip()
-    # Line breaks around blocks for the plain text (the HTML is already serialised).
-    for element in body.iter(*_BLOCKS):
-        element.tail = "\n" + (element.tail or "")
-        if element.tag != "br":
-            element.text = "\n" + (element.text or "")
-    text = etree.tostring(body, encoding="unicode", method="text")
-    return clean_text(sanitised), clean_text(_plain(text))
+    return blocks
