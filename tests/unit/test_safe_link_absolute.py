@@ -27,6 +27,11 @@ URLS = [
     "https://h.example/a/../b",
     "https://u:pw@h.example:8080/x",
     "https://@/",
+    "https://u@/p",  # a user and no host (not split, the host is still looked for)
+    "https://:8080/p",
+    "https://u:pw@:1/x",
+    "https://h.example:notaport/p",
+    "https://%25zone/",
     "https://h.example/é?q=ü",
     "//h.example/p",
     "/p",
@@ -52,3 +57,12 @@ def test_a_base_that_cannot_be_split_still_fails_every_link() -> None:
     """(as before: the feed's reader turns the ValueError into no link)"""
     with pytest.raises(ValueError):
         safe_link("https://h.example/p", "https://[oops/")
+
+
+def test_a_host_that_urlsplit_refuses_is_still_refused() -> None:
+    """A host that is not ASCII with a character that NFKC makes "#" (or "/", "?", "@",
+    ":"): urlsplit raises, and safe_link with it, with or without a base, as before."""
+    for base in ("", *BASES):
+        with pytest.raises(ValueError):
+            safe_link("https://h\uff03x.example/p", base)
+    assert safe_link("https://b\u00fccher.example/p") == "https://b\u00fccher.example/p"

@@ -31,7 +31,9 @@ _DROP = tuple(sorted(DROP_ELEMENTS | {"title"}))
 # (it does not know all of them as void: "a<embed> b" would lose " b" with the element).
 _UNWRAP = ("input", "embed", "link", "meta", "base", "keygen", "param")
 # libxml2 ignores everything after an early </body> or </html>: a fragment has no use for them.
-_DOCUMENT_END = re.compile(r"</\s*(?:body|html)\s*>", re.I)
+# (The letters' cases spelt out, not re.I: with it every position was tried, where now only
+# each "</" is, 15 us a fragment. re.I adds no other character that these letters match.)
+_DOCUMENT_END = re.compile(r"</\s*(?:[Bb][Oo][Dd][Yy]|[Hh][Tt][Mm][Ll])\s*>")
 _KEEP_ATTRS = frozenset(
     {"href", "src", "alt", "title", "colspan", "rowspan", "start", "datetime", "cite", "lang"}
 )
@@ -143,17 +145,10 @@ def fragment_text(html: str) -> str:
         return html_to_text(html)
 
 
-def _names_an_end(html: str) -> bool:
-    """Whether ``html`` has "body" or "html" (any case) for _DOCUMENT_END to find: two
-    quick scans, where the expression tried every "</" of the fragment (15 us a fragment)."""
-    lower = html.lower()
-    return "body" in lower or "html" in lower
-
-
 def _with_lxml(html: str) -> tuple[str, str]:
     from lxml import etree  # (lxml: with the first fragment, not with this module)
 
-    if "</" in html and _names_an_end(html):
+    if _DOCUMENT_END.search(html) is not None:
         html = _DOCUMENT_END.sub("", html)
     parser = _html_parser()
     root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
