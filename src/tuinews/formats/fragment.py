@@ -50,6 +50,9 @@ _STRIPPED = frozenset(_DROP + _UNWRAP)
 # The ASCII characters other than printable ones and the line break: a text without any
 # has no white space but spaces and line breaks.
 _ASCII_ODD = bytes(c for c in range(0x20) if c != 0x0A) + b"\x7f"
+# And other than tabs: in an ASCII fragment without any, and without "<" or "&" (no markup,
+# no entity), libxml2 keeps every character as it is (tests/unit/test_sanitise_shortcuts.py).
+_ASCII_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A)) + b"\x7f"
 _parser: Any = None
 
 
@@ -126,6 +129,11 @@ def sanitise_fragment(html: str) -> tuple[str, str]:
     """(sanitised HTML, plain text) of an HTML fragment, both passed through clean_text."""
     if not html.strip():
         return "", ""
+    if "<" not in html and "&" not in html and html.isascii():
+        data = html.encode("ascii")
+        if len(data.translate(None, _ASCII_CONTROLS)) == len(data):
+            # Plain text (a summary, a title): what lxml would give, without it.
+            return clean_text(html.replace(">", "&gt;").strip()), clean_text(_plain(html))
     try:
         try:
             return _with_lxml(html)
@@ -197,12 +205,10 @@ def _sanitise_tree(root: etree._Element, body: etree._Element) -> list[etree._El
         if tag in _BLOCKS:
             blocks.append(element)
         names = element.keys()  # a list, so deleting while looping is safe
-        if not names:
-            continue
-        attributes = element.attrib
         for name in names:
-            if name not in _KEEP_ATTRS or (
-                name in _URL_ATTRS and not _safe_url(str(attributes[name]), name)
+            if name in _KEEP_ATTRS and (
+                name not in _URL_ATTRS or _safe_url(str(element.get(name)), name)
             ):
-                del attributes[name]
+                continue
+            del element.attrib[name]
     return blocks
