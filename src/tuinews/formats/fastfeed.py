@@ -39,11 +39,14 @@ from tuinews.formats.media_image import from_fastfeedparser as image_of
 from tuinews.formats.media_image import thumbnails
 from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+# (The cases spelt out, not re.I, which tried every position: each "<!" is tried, 30 us a
+# feed saved. On bytes, re.I matches only the other ASCII case.)
+_ENTITY_DECLARATION = re.compile(rb"<![Ee][Nn][Tt][Ii][Tt][Yy]")
 # Documents with what fastfeedparser reads badly or not at all (measured on feedparser's
 # test corpus, see benchmarks/parsers.py): inline XHTML content (it gives an empty body),
 # Atom 0.3 (base64 content, <created> dates).
-_FEEDPARSER_ONLY = (b"http://www.w3.org/1999/xhtml", b"purl.org/atom/ns#", b"xhtml")
+# (b"xhtml" also finds the XHTML namespace, http://www.w3.org/1999/xhtml: one scan fewer.)
+_FEEDPARSER_ONLY = (b"purl.org/atom/ns#", b"xhtml")
 _EMAIL_AUTHOR = (
     re.compile(r"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((?P<name>[^()]+)\)\s*$"),  # me@x.org (Name)
     re.compile(r"^\s*(?P<name>[^()<>]+?)\s*[(<]\s*[^\s@()<>]+@[^\s@()<>]+\s*[)>]\s*$"),
