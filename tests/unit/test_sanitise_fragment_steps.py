@@ -187,3 +187,11 @@ def test_a_plain_text_of_spaces_and_line_breaks_is_collapsed_as_line_by_line() -
         for _ in range(2000):
             text = "".join(chosen.choice(alphabet) for _ in range(chosen.randint(0, 24)))
             assert _plain(text) == full_plain(text), repr(text)
+
+
+def test_a_plain_text_too_long_for_libxml2_is_still_read_as_before() -> None:
+    """Ten million characters and more: libxml2 stops (its text node limit) and the
+    html.parser extractor reads it; the shortcut is not taken for it."""
+    text = "plain > text\n" * 850_000
+    assert len(text) > 10_000_000 > fragment.PLAIN_SHORTCUT_CHARS
+    assert sanitise_fragment(text) == full_fragment(text)

@@ -53,6 +53,9 @@ _ASCII_ODD = bytes(c for c in range(0x20) if c != 0x0A) + b"\x7f"
 # And other than tabs: in an ASCII fragment without any, and without "<" or "&" (no markup,
 # no entity), libxml2 keeps every character as it is (tests/unit/test_sanitise_shortcuts.py).
 _ASCII_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A)) + b"\x7f"
+# Up to this length: libxml2 refuses a text node of ten million characters (without
+# huge_tree), and then the html.parser extractor reads the fragment; it still does.
+PLAIN_SHORTCUT_CHARS = 1_000_000
 _parser: Any = None
 
 
@@ -129,7 +132,7 @@ def sanitise_fragment(html: str) -> tuple[str, str]:
     """(sanitised HTML, plain text) of an HTML fragment, both passed through clean_text."""
     if not html.strip():
         return "", ""
-    if "<" not in html and "&" not in html and html.isascii():
+    if len(html) <= PLAIN_SHORTCUT_CHARS and "<" not in html and "&" not in html and html.isascii():
         data = html.encode("ascii")
         if len(data.translate(None, _ASCII_CONTROLS)) == len(data):
             # Plain text (a summary, a title): what lxml would give, without it.
