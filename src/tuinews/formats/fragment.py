@@ -51,7 +51,7 @@ _STRIPPED = frozenset(_DROP + _UNWRAP)
 # has no white space but spaces and line breaks.
 _ASCII_ODD = bytes(c for c in range(0x20) if c != 0x0A) + b"\x7f"
 # And other than tabs: in an ASCII fragment without any, and without "<" or "&" (no markup,
-# no entity), libxml2 keeps every character as it is (tests/unit/test_sanitise_shortcuts.py).
+# no entity), libxml2 keeps every character as it is (test_sanitise_fragment_steps.py).
 _ASCII_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A)) + b"\x7f"
 # Up to this length: libxml2 refuses a text node of ten million characters (without
 # huge_tree), and then the html.parser extractor reads the fragment; it still does.
