@@ -11,8 +11,9 @@ from tuinews.sanitise import clean_url
 # An absolute http(s) URL that urljoin gives back as it is, whatever the base: a lower-case
 # scheme, a host, and nothing that splitting and joining it again would drop or change (an
 # empty query or fragment, a ";", white space, brackets). Most links in feeds are such; not
-# joining them saves ~6% of the CPU of parsing a feed.
-_ABSOLUTE = re.compile(r"https?://[^/?#;\s\[\]]+(?:/[^?#;\s]*)?(?:\?[^#\s]+)?(?:#\S+)?\Z")
+# joining them saves ~6% of the CPU of parsing a feed. Nor is it split to check it: its host
+# is what follows any "user@" up to any ":port" (urlsplit's hostname), 4% more.
+_ABSOLUTE = re.compile(r"https?://([^/?#;\s\[\]]+)(?:/[^?#;\s]*)?(?:\?[^#\s]+)?(?:#\S+)?\Z")
 
 
 def safe_link(url: str, base: str = "") -> str | None:
@@ -25,11 +26,16 @@ def safe_link(url: str, base: str = "") -> str | None:
     url = clean_url(url)
     if not url or url.startswith("-"):
         return None
+    absolute = _ABSOLUTE.match(url)
     try:
         if base:
             base = _http_base(base)
-            if base and _ABSOLUTE.match(url) is None:  # (an absolute one: urljoin gives it back)
+            if base and absolute is None:  # (an absolute one: urljoin gives it back)
                 url = urljoin(base, url)
+        if absolute is not None and absolute.group(1).isascii():
+            # Nor is it split: urlsplit takes it (only a host that is not ASCII may make
+            # it raise), and it is an http(s) URL if it has a host.
+            return url if absolute.group(1).rpartition("@")[2].partition(":")[0] else None
         parts = urlsplit(url)
     except ValueError:  # (URL or base "http://[oops": as an entry's links with such a base)
         return None

@@ -27,6 +27,11 @@ URLS = [
     "https://h.example/a/../b",
     "https://u:pw@h.example:8080/x",
     "https://@/",
+    "https://u@/p",  # a user and no host (not split, the host is still looked for)
+    "https://:8080/p",
+    "https://u:pw@:1/x",
+    "https://h.example:notaport/p",
+    "https://%25zone/",
     "https://h.example/é?q=ü",
     "//h.example/p",
     "/p",
@@ -66,3 +71,11 @@ def test_a_local_html_file_with_a_broken_canonical_link_is_read() -> None:
     page = '<html><head><link rel="canonical" href="http://[oops"><title>T</title></head>'
     article = parse_html(page + "<body><p>Words.</p></body></html>", name="page.html")
     assert (article.title, article.link) == ("T", "")
+
+
+def test_a_host_that_urlsplit_refuses_is_still_refused() -> None:
+    """A host that is not ASCII with a character that NFKC makes "#" (or "/", "?", "@",
+    ":"): urlsplit raises, so safe_link refuses it, with or without a base, as before."""
+    for base in ("", *BASES):
+        assert safe_link("https://h\uff03x.example/p", base) is None
+    assert safe_link("https://b\u00fccher.example/p") == "https://b\u00fccher.example/p"

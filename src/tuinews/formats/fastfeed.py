@@ -39,11 +39,14 @@ from tuinews.formats.media_image import from_fastfeedparser as image_of
 from tuinews.formats.media_image import thumbnails
 from tuinews.formats.raw_feed import RawEntry, RawFeed, plain_to_html
 
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+# (The cases spelt out, not re.I, which tried every position: each "<!" is tried, 30 us a
+# feed saved. On bytes, re.I matches only the other ASCII case.)
+_ENTITY_DECLARATION = re.compile(rb"<![Ee][Nn][Tt][Ii][Tt][Yy]")
 # Documents with what fastfeedparser reads badly or not at all (measured on feedparser's
 # test corpus, see benchmarks/parsers.py): inline XHTML content (it gives an empty body),
 # Atom 0.3 (base64 content, <created> dates).
-_FEEDPARSER_ONLY = (b"http://www.w3.org/1999/xhtml", b"purl.org/atom/ns#", b"xhtml")
+# (b"xhtml" also finds the XHTML namespace, http://www.w3.org/1999/xhtml: one scan fewer.)
+_FEEDPARSER_ONLY = (b"purl.org/atom/ns#", b"xhtml")
 _EMAIL_AUTHOR = (
     re.compile(r"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((?P<name>[^()]+)\)\s*$"),  # me@x.org (Name)
     re.compile(r"^\s*(?P<name>[^()<>]+?)\s*[(<]\s*[^\s@()<>]+@[^\s@()<>]+\s*[)>]\s*$"),
@@ -190,23 +193,24 @@ def _media_title_first(data: bytes, prefixes: list[bytes]) -> bool:
 def _feedparser_decides(data: bytes, entries: list[RawEntry], ids: list[str]) -> bool:
     """Whether these entries, as fastfeedparser read them, may differ from what
     feedparser reads (and the article rules expect); checked on the bytes, cheaply, and
-    only as far as needed."""
-    if b"xml:base" in data and any(
-        _SCHEME.match(link) is None
-        for entry in entries
-        for link in (entry.link, *entry.more_links)
-        if link
+    only as far as needed (the entries first: each scan of the bytes costs 20-60 us)."""
+    if (
+        any(
+            _SCHEME.match(link) is None
+            for entry in entries
+            for link in (entry.link, *entry.more_links)
+            if link
+        )
+        and b"xml:base" in data
     ):
         return True  # relative links under xml:base: fastfeedparser ignores it
-    if b"ermaLink" in data or b"ermalink" in data:
+    as_ids = [raw_id for entry, raw_id in zip(entries, ids, strict=True) if entry.link == raw_id]
+    if any(as_ids) and (b"ermaLink" in data or b"ermalink" in data):
         guids = {
             unescape(m.group(2).decode("utf-8", "replace")).strip()
             for m in _NOT_PERMALINK.finditer(data)
         }
-        if any(
-            entry.link and entry.link == raw_id and raw_id.strip() in guids
-            for entry, raw_id in zip(entries, ids, strict=True)
-        ):
+        if any(raw_id and raw_id.strip() in guids for raw_id in as_ids):
             return True  # the link may be a guid that is not one
     prefixes = _MEDIA_RSS.findall(data) if b"search.yahoo.com/mrss" in data else []
     if prefixes:

@@ -31,7 +31,9 @@ _DROP = tuple(sorted(DROP_ELEMENTS | {"title"}))
 # (it does not know all of them as void: "a<embed> b" would lose " b" with the element).
 _UNWRAP = ("input", "embed", "link", "meta", "base", "keygen", "param")
 # libxml2 ignores everything after an early </body> or </html>: a fragment has no use for them.
-_DOCUMENT_END = re.compile(r"</\s*(?:body|html)\s*>", re.I)
+# (The letters' cases spelt out, not re.I: with it every position was tried, where now only
+# each "</" is, 15 us a fragment. re.I adds no other character that these letters match.)
+_DOCUMENT_END = re.compile(r"</\s*(?:[Bb][Oo][Dd][Yy]|[Hh][Tt][Mm][Ll])\s*>")
 _KEEP_ATTRS = frozenset(
     {"href", "src", "alt", "title", "colspan", "rowspan", "start", "datetime", "cite", "lang"}
 )
@@ -43,6 +45,17 @@ _BLOCKS = frozenset(
     ).split()
 )
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+# Elements that go (or lose their tag): a tree without any needs no pass to remove them.
+_STRIPPED = frozenset(_DROP + _UNWRAP)
+# The ASCII characters other than printable ones and the line break: a text without any
+# has no white space but spaces and line breaks.
+_ASCII_ODD = bytes(c for c in range(0x20) if c != 0x0A) + b"\x7f"
+# And other than tabs: in an ASCII fragment without any, and without "<" or "&" (no markup,
+# no entity), libxml2 keeps every character as it is (test_sanitise_fragment_steps.py).
+_ASCII_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A)) + b"\x7f"
+# Up to this length: libxml2 refuses a text node of ten million characters (without
+# huge_tree), and then the html.parser extractor reads the fragment; it still does.
+PLAIN_SHORTCUT_CHARS = 1_000_000
 _parser: Any = None
 
 
@@ -71,6 +84,8 @@ def _html_parser() -> etree.HTMLParser:
 def _safe_url(value: str, name: str) -> bool:
     """http(s) or relative; a link (``href``) with a scheme that is only listed, never
     opened (mailto:, ftp:...); any other scheme (javascript:, data:, file:...) is not."""
+    if value.startswith(("https://", "http://")):  # most of them: what _SCHEME would find
+        return True
     scheme = _SCHEME.match(value)
     if scheme is None or scheme.group(1).lower() in ("http", "https"):
         return True
@@ -79,6 +94,10 @@ def _safe_url(value: str, name: str) -> bool:
 
 def _plain(text: str) -> str:
     """Each line's white space collapsed; empty lines dropped."""
+    if text.isascii():  # the usual text: checked at once, not line by line
+        data = text.encode("ascii")
+        if len(data.translate(None, _ASCII_ODD)) == len(data):
+            return _plain_spaced(text)
     kept = []
     for line in text.split("\n"):
         if (  # the usual line: nothing to collapse (a quarter of the cost of splitting it)
@@ -95,10 +114,29 @@ def _plain(text: str) -> str:
     return "\n".join(kept)
 
 
+def _plain_spaced(text: str) -> str:
+    """_plain of a text whose only white space is spaces and line breaks (and which has no
+    controls): each line stripped of its spaces, and those with two together collapsed."""
+    lines = text.split("\n")
+    if "  " not in text:  # (then a line is collapsed by stripping it)
+        return "\n".join([line.strip(" ") for line in lines if line and line != " "])
+    kept = []
+    for line in lines:
+        line = " ".join(line.split()) if "  " in line else line.strip(" ")
+        if line:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def sanitise_fragment(html: str) -> tuple[str, str]:
     """(sanitised HTML, plain text) of an HTML fragment, both passed through clean_text."""
     if not html.strip():
         return "", ""
+    if len(html) <= PLAIN_SHORTCUT_CHARS and "<" not in html and "&" not in html and html.isascii():
+        data = html.encode("ascii")
+        if len(data.translate(None, _ASCII_CONTROLS)) == len(data):
+            # Plain text (a summary, a title): what lxml would give, without it.
+            return clean_text(html.replace(">", "&gt;").strip()), clean_text(_plain(html))
     try:
         try:
             return _with_lxml(html)
@@ -118,17 +156,10 @@ def fragment_text(html: str) -> str:
         return html_to_text(html)
 
 
-def _names_an_end(html: str) -> bool:
-    """Whether ``html`` has "body" or "html" (any case) for _DOCUMENT_END to find: two
-    quick scans, where the expression tried every "</" of the fragment (15 us a fragment)."""
-    lower = html.lower()
-    return "body" in lower or "html" in lower
-
-
 def _with_lxml(html: str) -> tuple[str, str]:
     from lxml import etree  # (lxml: with the first fragment, not with this module)
 
-    if "</" in html and _names_an_end(html):
+    if _DOCUMENT_END.search(html) is not None:
         html = _DOCUMENT_END.sub("", html)
     parser = _html_parser()
     root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
@@ -136,29 +167,51 @@ def _with_lxml(html: str) -> tuple[str, str]:
         raise _TooDeep
     if root is None:
         return "", ""
-    etree.strip_elements(root, *_DROP, with_tail=False)
-    etree.strip_tags(root, *_UNWRAP)
     body = root.find("body")
     if body is None:
         return "", ""
-    body.attrib.clear()  # a fragment's own <body lang=...> lands on ours: its tag is not kept
-    for element in body.iter(etree.Element):  # elements only: no entities, no comments
-        names = element.keys()  # a list, so deleting while looping is safe
-        if not names:
-            continue
-        attributes = element.attrib
-        for name in names:
-            if name not in _KEEP_ATTRS or (
-                name in _URL_ATTRS and not _safe_url(str(attributes[name]), name)
-            ):
-                del attributes[name]
+    blocks = _sanitise_tree(root, body)
+    if blocks is None:  # elements to remove: removed, then the tree is walked again
+        etree.strip_elements(root, *_DROP, with_tail=False)
+        etree.strip_tags(root, *_UNWRAP)
+        blocks = _sanitise_tree(root, body)
+        assert blocks is not None
     # One serialisation of the whole body, then its own tags cut off.
     sanitised = etree.tostring(body, encoding="unicode", method="html")
     sanitised = sanitised.removeprefix("<body>").removesuffix("</body>").strip()
     # Line breaks around blocks for the plain text (the HTML is already serialised).
-    for element in body.iter(*_BLOCKS):
+    for element in blocks:
         element.tail = "\n" + (element.tail or "")
         if element.tag != "br":
             element.text = "\n" + (element.text or "")
     text = etree.tostring(body, encoding="unicode", method="text")
     return clean_text(sanitised), clean_text(_plain(text))
+
+
+def _sanitise_tree(root: etree._Element, body: etree._Element) -> list[etree._Element] | None:
+    """The attributes not kept removed, in one walk over the body's elements, which also
+    finds its blocks (returned, in document order). None, as soon as an element to remove
+    (``_DROP``, ``_UNWRAP``) is found anywhere in the document: once they are removed
+    (the usual fragment has none: two passes over the tree saved), walk it again."""
+    from lxml import etree  # (lxml: with the first fragment, not with this module)
+
+    if len(root) != 1 and any(  # elements beside the body (<head> of a <title>, <meta>...)
+        element.tag in _STRIPPED for element in root.iter(etree.Element)
+    ):
+        return None
+    body.attrib.clear()  # a fragment's own <body lang=...> lands on ours: its tag is not kept
+    blocks = []
+    for element in body.iter(etree.Element):  # elements only: no entities, no comments
+        tag = element.tag
+        if tag in _STRIPPED:
+            return None
+        if tag in _BLOCKS:
+            blocks.append(element)
+        names = element.keys()  # a list, so deleting while looping is safe
+        for name in names:
+            if name in _KEEP_ATTRS and (
+                name not in _URL_ATTRS or _safe_url(str(element.get(name)), name)
+            ):
+                continue
+            del element.attrib[name]
+    return blocks
