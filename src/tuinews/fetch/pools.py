@@ -31,12 +31,15 @@ class HostPools(httpx.AsyncBaseTransport):
         self._ssl_context = ssl_context
         self._pools: dict[str, httpx.AsyncHTTPTransport] = {}  # least recently used first
         self._open: dict[str, int] = {}  # host -> its requests whose response is not closed
+        # The first host's pool is made now, with the client (Fetcher.prepare: in a thread):
+        # making one imports httpcore and h11 (~30 ms), not to be done on the event loop.
+        self._spare: httpx.AsyncHTTPTransport | None = self._new_pool()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = request.url.host
         pool = self._pools.pop(host, None)
         if pool is None:
-            pool = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
+            pool, self._spare = self._spare or self._new_pool(), None
         self._pools[host] = pool
         self._open[host] = self._open.get(host, 0) + 1
         try:
@@ -50,9 +53,13 @@ class HostPools(httpx.AsyncBaseTransport):
         response.stream = _Tracked(response.stream, self, host)
         return response
 
+    def _new_pool(self) -> httpx.AsyncHTTPTransport:
+        return httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
+
     async def aclose(self) -> None:
-        pools, self._pools = self._pools, {}
-        for pool in pools.values():
+        pools = [*self._pools.values(), *([self._spare] if self._spare is not None else [])]
+        self._pools, self._spare = {}, None
+        for pool in pools:
             await pool.aclose()
 
     def _closed(self, host: str) -> None:
