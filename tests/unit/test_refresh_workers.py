@@ -6,6 +6,7 @@ with the write lock held). Real HTTP server, real SQLite files."""
 from __future__ import annotations
 
 import asyncio
+import pickle
 import threading
 from pathlib import Path
 
@@ -100,3 +101,25 @@ def test_feeds_never_fetched_boot_the_workers_while_they_are_fetched(
         assert [(r.status, r.new) for r in cold] == [("ok", 2)]
         warm = asyncio.run(refresh(store, boots=False))
         assert [r.status for r in warm] == ["not modified"]
+
+
+def test_a_worker_sends_back_counts_without_the_articles(tmp_path: Path) -> None:
+    """What a worker returns is pickled there and unpickled by the parent: the counts
+    and new ids, not the articles as inserted (they were for the rules, which ran)."""
+    db = tmp_path / "t.db"
+    store = Store(db)
+    feed = store.add_feed("https://example.com/feed.xml")
+    fetched = ingest._Fetched(None, None, None)
+    rules = (("hide it", "title:Item", "hide"),)
+    try:
+        parsed, counts = ingest._parse_and_store(
+            big_feed(0, 3), feed.url, str(db), feed.id, 0, 0, fetched, rules
+        )
+    finally:
+        store_module._worker_stores.pop(str(db)).close()
+    assert parsed.title == "Big" and parsed.articles == []
+    assert counts.new == 3 and len(counts.new_ids) == 3 and counts.hidden == 3
+    assert counts.inserted == []
+    assert len(pickle.dumps((parsed, counts))) < 1000
+    assert store.headlines(View()) == []  # hidden by the rule
+    store.close()

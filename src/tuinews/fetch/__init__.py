@@ -289,7 +289,7 @@ class Fetcher:
             limits = self.limits
             self._client = make_client(
                 (limits.connect_timeout, limits.total_timeout),
-                limits.concurrency,
+                (limits.concurrency, limits.per_host),
                 {"User-Agent": self.user_agent, "Accept": ACCEPT},
                 self.proxy,
                 hook=self._remember_redirect,
