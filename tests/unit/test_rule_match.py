@@ -11,6 +11,7 @@ import random
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -253,15 +254,18 @@ def stored(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...
     return flags, tags
 
 
-@pytest.mark.parametrize("twice", [0.1, 0.0])
+@pytest.mark.parametrize(("twice", "ahead"), [(0.1, False), (0.0, False), (0.0, True)])
 def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, twice: float
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, twice: float, ahead: bool
 ) -> None:
     """``upsert_articles`` hands the rules the articles it is inserting (not read back
     from the store): the same changes and counts as the rules' SQL run on the articles
     as stored, a uid twice in one fetch (the stored one: the last) included. Without
     one (``twice`` 0: the usual fetch), the rules are matched before the INSERTs, which
-    set the flags (no UPDATE of them); articles stored before are not new."""
+    set the flags (no UPDATE of them); articles stored before are not new. ``ahead``:
+    the rules decided before the write (``rules_ahead``, as a refresh's worker does),
+    used in the write (not matched again) when the new articles are those it saw, and
+    matched again in it when they are not (decided on fewer articles here)."""
     monkeypatch.setattr(rule_match, "_plans", None)
     monkeypatch.setattr("tuinews.store.articles.time.time", lambda: NOW)
 
@@ -278,7 +282,14 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
             feed = store.add_feed(url, title=title, tags=tags)
             store.set_feed_hidden(feed.id, hidden)
         feed_ids.append(feed.id)
-    some = 0
+    some = aheads = stale_ones = 0
+    decisions: list[int] = []
+    decide = rule_match.decide_rules_in
+
+    def counted_decide(*args: Any) -> Any:
+        decisions.append(1)
+        return decide(*args)
+
     for batch in range(60):
         found = rules(rnd)
         made = []
@@ -301,11 +312,22 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
                 for number in range(rnd.randint(1, 3))
             ]
         feed_id = rnd.choice(feed_ids)
+        early = None
+        if ahead:
+            stale = len(made) > 1 and rnd.random() < 0.3
+            early = ours.rules_ahead(feed_id, made[: -1 if stale else None], found, NOW)
+            aheads += early is not None and not stale
         ours.database._db.set_trace_callback(statements.append)
+        decisions.clear()
         with monkeypatch.context() as patch:
             patch.setattr(rule_match, "_rows", no_reading_back)
-            got = ours.upsert_articles(feed_id, made, rules=found)
+            patch.setattr(rule_match, "decide_rules_in", counted_decide)
+            got = ours.upsert_articles(feed_id, made, rules=found, now=NOW, ahead=early)
         ours.database._db.set_trace_callback(None)
+        if early is not None and not stale:
+            assert not decisions  # (decided ahead: not matched again under the lock)
+        elif early is not None:
+            stale_ones += len(decisions)  # (matched again: the new articles differ)
         flags = [n for n, rule in zip(got.ruled, found, strict=True) if rule.action.kind != "tag"]
         if sum(flags) and not any(s.startswith("UPDATE articles SET") for s in statements):
             in_inserts += 1  # (the flags set in the INSERTs)
@@ -320,3 +342,5 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
     assert stored(tmp_path / "ours.db") == stored(tmp_path / "theirs.db")
     assert some > 20
     assert in_inserts > (0 if twice else 15), in_inserts
+    if ahead:
+        assert aheads > 15 and stale_ones > 3, (aheads, stale_ones)

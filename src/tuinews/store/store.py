@@ -231,6 +231,7 @@ class Store:
 
         # Articles, one at a time
         self.upsert_articles = articles.upsert_articles
+        self.rules_ahead = articles.rules_ahead
         self.ids_for_uids = articles.ids_for_uids
         self.get_article = articles.get_article
         self.is_empty = articles.is_empty
