@@ -32,6 +32,17 @@ async def test_each_host_keeps_its_own_connection_alive(server: FeedServer) -> N
     assert len(set(connections(server, "localhost"))) == 1
 
 
+async def test_a_304_leaves_its_connection_alive(server: FeedServer) -> None:
+    # A warm refresh is all 304s: each one closed its connection, so every feed opened one.
+    server.feed("/f", RSS, etag='"v1"')
+    async with Fetcher() as fetcher:
+        for _ in range(3):
+            result = await fetcher.fetch(FetchRequest(server.url("/f"), etag='"v1"'))
+            assert result.not_modified and result.etag == '"v1"' and result.body is None
+    assert len(server.requests) == 3
+    assert len(set(connections(server, "127.0.0.1"))) == 1
+
+
 async def test_the_pool_of_an_idle_host_is_closed_past_the_bound(server: FeedServer) -> None:
     server.route("/f", Response(body=RSS))
     # One request at a time overall: one pool kept (concurrency // per_host).
