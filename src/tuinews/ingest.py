@@ -24,6 +24,7 @@ from tuinews.query.rules import BadRule, Rule, make_rule
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
 from tuinews.store.store import UpsertCounts, worker_store
+from tuinews.success_batch import SuccessBatch
 
 if TYPE_CHECKING:
     from tuinews.fetch import Fetcher, FetchRequest, FetchResult
@@ -234,6 +235,7 @@ class Refresher:
         self._fetcher = fetcher
         self._fetcher_lock = threading.Lock()  # prepare() may run in another thread
         self._workers = Pool(write_lock=True, nice=BACKGROUND_NICE if background else 0)
+        self._not_modified = SuccessBatch(store)  # 304s: several to a transaction
         self.rules: tuple[Rule, ...] = settings.rules  # read again at each refresh
 
     @property
@@ -375,11 +377,8 @@ class Refresher:
                 )
             elif fetched.not_modified:
                 result.status = "not modified"
-                await asyncio.to_thread(
-                    self.store.record_success,
-                    feed.id,
-                    next_fetch=_next_fetch(fetched.max_age, None),
-                )
+                next_fetch = _next_fetch(fetched.max_age, None)
+                await self._not_modified.record(feed.id, FeedSuccess(next_fetch=next_fetch))
             else:
                 moved_to, new_url = "", None
                 if fetched.permanent_url and fetched.permanent_url != feed.url:

@@ -351,6 +351,13 @@ class Feeds:
         with self.database.write() as db:
             self.record_success_in(db, feed_id, success)
 
+    def record_successes(self, successes: Sequence[tuple[int, FeedSuccess]]) -> None:
+        """Several feeds' successful fetches (``(feed id, success)``), in one transaction:
+        all recorded, or (on an error) none."""
+        with self.database.write() as db:
+            for feed_id, success in successes:
+                self.record_success_in(db, feed_id, success)
+
     @staticmethod
     def record_success_in(db: sqlite3.Connection, feed_id: int, success: FeedSuccess) -> None:
         """Record a successful fetch in the caller's transaction ``db`` (with the

@@ -227,6 +227,7 @@ class Store:
         self.find_feed = feeds.find_feed
         self.local_feed_id = feeds.local_feed_id
         self.record_success = feeds.record_success
+        self.record_successes = feeds.record_successes
         self.record_failure = feeds.record_failure
 
         # Articles, one at a time
