@@ -361,13 +361,15 @@ _CHUNK = 256  # rows a statement (512 values: under the oldest limit of SQLite's
 
 
 def _padded(items: list[T]) -> list[list[T]]:
-    """The items in chunks of a power of two (the last one repeated: writing a flag or
-    tag twice changes nothing), so that a few statements are prepared, not one for each
-    number of rows (a multi-row VALUES writes 40 tags in half the time of json_each)."""
+    """The items in chunks of a multiple of 8 (the last one repeated: writing a flag or
+    tag twice changes nothing), so that a few statements are prepared (32 at most), not
+    one for each number of rows (a multi-row VALUES writes 40 tags in half the time of
+    json_each; padded to a power of two, the repeated rows cost ~5% of the tags'
+    writing)."""
     chunks = []
     for start in range(0, len(items), _CHUNK):
         chunk = items[start : start + _CHUNK]
-        size = 1 << (len(chunk) - 1).bit_length()
+        size = -(-len(chunk) // 8) * 8
         chunks.append(chunk + [chunk[-1]] * (size - len(chunk)))
     return chunks
 
