@@ -155,14 +155,17 @@ def _ascii_lower(db: sqlite3.Connection) -> bool:
 
 
 def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
-    listed = "[" + ",".join(str(i) for i in feed_ids) + "]"
+    where = f"f.id IN ({_IDS})"
+    params: tuple[object, ...] = ("[" + ",".join(str(i) for i in feed_ids) + "]",)
+    if len(feed_ids) == 1:  # (a feed's new articles: a third of the query's time)
+        where, params = "f.id = ?", (next(iter(feed_ids)),)
     facts: dict[int, FeedFacts] = {}
     for fid, hidden, account, user_title, title, url, user, api, tags in db.execute(
         "SELECT f.id, f.hidden, f.account_id, f.user_title, f.title, f.url, c.user, c.api_url, "
         "(SELECT json_group_array(t.tag) FROM feed_tags t WHERE t.feed_id = f.id) "
         "FROM feeds f LEFT JOIN accounts c ON c.id = f.account_id "
-        f"WHERE f.id IN ({_IDS})",
-        (listed,),
+        f"WHERE {where}",
+        params,
     ):
         facts[int(fid)] = FeedFacts(
             hidden=bool(hidden),
