@@ -43,10 +43,16 @@ from tuinews.query.terms import (
 )
 
 
-def _code(term: Term, consts: list[object], classes: Classes, now: int) -> str:
+def _code(term: Term, consts: list[object], classes: Classes, now: int, feed: list[str]) -> str:
     """A term as a Python expression over ``a`` (an ArticleFacts whose date is known:
     two-valued), its values in ``consts`` (named ``k0``, ``k1``...: no text of the rule
-    is ever in the code)."""
+    is ever in the code). What depends on the article's feed only (``feed:``,
+    ``account:``, a feed's ``tag:``) is an expression of ``feed`` (named ``f0``,
+    ``f1``...), worked out once for the articles of a feed, not for each article."""
+
+    def of_feed(code: str) -> str:
+        feed.append(code)
+        return f"f{len(feed) - 1}"
 
     def const(value: object) -> str:
         consts.append(value)
@@ -78,14 +84,18 @@ def _code(term: Term, consts: list[object], classes: Classes, now: int) -> str:
         before = term.before if isinstance(term, Published) else term.older
         return f"(a.published {'<' if before else '>='} {const(when)})"
     if isinstance(term, InFeed):
-        return f"any({const(term.name)} in n for n in a.feed.names)"
-    if isinstance(term, InAccount | Tagged):
-        return f"{const(compile_term(term, classes, now))}(a)"
+        return of_feed(f"any({const(term.name)} in n for n in a.feed.names)")
+    if isinstance(term, InAccount):  # (its test reads the feed only)
+        return of_feed(f"{const(compile_term(term, classes, now))}(a)")
+    if isinstance(term, Tagged):  # the feed's tags, or (rarely any) the article's own
+        tag, low, high = const(term.tag), const(term.tag + "/"), const(term.tag + "0")
+        of_tags = f"any(t == {tag} or {low} <= t < {high} for t in a.{{}}tags)"
+        return f"({of_feed(of_tags.format('feed.'))} or (a.tags and {of_tags.format('')}))"
     if isinstance(term, Not):
-        return f"(not {_code(term.term, consts, classes, now)})"
+        return f"(not {_code(term.term, consts, classes, now, feed)})"
     if isinstance(term, All | Any):
         joint = " and " if isinstance(term, All) else " or "
-        return "(" + joint.join(_code(t, consts, classes, now) for t in term.terms) + ")"
+        return "(" + joint.join(_code(t, consts, classes, now, feed) for t in term.terms) + ")"
     raise Unsupported(type(term).__name__)
 
 
@@ -110,12 +120,14 @@ def _dated(term: Term) -> bool:
     return any(isinstance(leaf, Published | Age) for leaf in leaves(term))
 
 
-def _test_code(queries: Sequence[Query], consts: list[object], classes: Classes, now: int) -> str:
+def _test_code(
+    queries: Sequence[Query], consts: list[object], classes: Classes, now: int, feed: list[str]
+) -> str:
     """Whether an article ``a`` matches any of the queries, as an expression; an article
     without a date, where a query asks about it, is tested with SQL's three-valued logic
     instead (the code's is two-valued)."""
     parts = [
-        "(" + " and ".join(_code(t, consts, classes, now) for t in query.terms) + ")"
+        "(" + " and ".join(_code(t, consts, classes, now, feed) for t in query.terms) + ")"
         for query in queries
     ]
     test = " or ".join(parts) or "False"
@@ -126,15 +138,24 @@ def _test_code(queries: Sequence[Query], consts: list[object], classes: Classes,
     return test
 
 
-def _function(name: str, body: str, consts: list[object], tests: str) -> Callable[..., object]:
+def _function(
+    name: str, body: str, consts: list[object], tests: str, feed: list[str]
+) -> Callable[..., object]:
     """``body`` (the loop's, over ``articles``) in a function, the fields that ``tests``
-    read bound once per article."""
+    read bound once per article, the expressions of its feed (``feed``) once each time
+    the feed changes (a feed's new articles have one)."""
     lows = "".join(
         f"        low_{c} = a.low.get({c!r}, '')\n        plain_{c} = {c!r} in a.plain\n"
         for c in COLUMNS
         if f"low_{c}" in tests
     )
-    source = f"def {name}(articles, found, fresh):\n    for a in articles:\n{lows}{body}"
+    feeds = "".join(f"            f{i} = {code}\n" for i, code in enumerate(feed))
+    if feeds:
+        feeds = "        if a.feed is not last:\n            last = a.feed\n" + feeds
+    source = (
+        f"def {name}(articles, found, fresh):\n    last = None\n"
+        f"    for a in articles:\n{feeds}{lows}{body}"
+    )
     space: dict[str, object] = {f"k{i}": value for i, value in enumerate(consts)}
     # The code is made of this module's own words only; the rules' values are constants.
     exec(compile(source, "<rules>", "exec"), space)
@@ -148,9 +169,10 @@ def compile_either(queries: list[Query], classes: Classes, now: int) -> Either:
     """The articles that match any of these queries (each compiled: see
     ``matcher.compile_query``)."""
     consts: list[object] = []
-    test = _test_code(queries, consts, classes, now)
+    feed: list[str] = []
+    test = _test_code(queries, consts, classes, now, feed)
     body = f"        if {test}:\n            found.append(a)\n"
-    function = _function("matching", body, consts, test)
+    function = _function("matching", body, consts, test, feed)
 
     def matching(articles: list[ArticleFacts]) -> list[ArticleFacts]:
         found: list[ArticleFacts] = []
@@ -172,10 +194,11 @@ def compile_pass(actions: Actions, classes: Classes, now: int) -> Pass:
     the articles each action's rules matched, and those it changed (its flag set, or
     its tag added, in the articles' facts)."""
     consts: list[object] = []
+    feed: list[str] = []
     body: list[str] = []
     tests: list[str] = []
     for number, (queries, kind, tag) in enumerate(actions):
-        test = _test_code(queries, consts, classes, now)
+        test = _test_code(queries, consts, classes, now, feed)
         tests.append(test)
         body.append(f"        if {test}:\n            found[{number}].append(a)\n")
         if kind == "tag":
@@ -191,7 +214,7 @@ def compile_pass(actions: Actions, classes: Classes, now: int) -> Pass:
                 f"            if not a.{flag}:\n                a.{flag} = True\n"
                 f"                fresh[{number}].append(a)\n"
             )
-    function = _function("one_pass", "".join(body), consts, " ".join(tests))
+    function = _function("one_pass", "".join(body), consts, " ".join(tests), feed)
     count = len(actions)
 
     def one_pass(

@@ -155,14 +155,17 @@ def _ascii_lower(db: sqlite3.Connection) -> bool:
 
 
 def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
-    listed = "[" + ",".join(str(i) for i in feed_ids) + "]"
+    where = f"f.id IN ({_IDS})"
+    params: tuple[object, ...] = ("[" + ",".join(str(i) for i in feed_ids) + "]",)
+    if len(feed_ids) == 1:  # (a feed's new articles: a third of the query's time)
+        where, params = "f.id = ?", (next(iter(feed_ids)),)
     facts: dict[int, FeedFacts] = {}
     for fid, hidden, account, user_title, title, url, user, api, tags in db.execute(
         "SELECT f.id, f.hidden, f.account_id, f.user_title, f.title, f.url, c.user, c.api_url, "
         "(SELECT json_group_array(t.tag) FROM feed_tags t WHERE t.feed_id = f.id) "
         "FROM feeds f LEFT JOIN accounts c ON c.id = f.account_id "
-        f"WHERE f.id IN ({_IDS})",
-        (listed,),
+        f"WHERE {where}",
+        params,
     ):
         facts[int(fid)] = FeedFacts(
             hidden=bool(hidden),
@@ -361,13 +364,15 @@ _CHUNK = 256  # rows a statement (512 values: under the oldest limit of SQLite's
 
 
 def _padded(items: list[T]) -> list[list[T]]:
-    """The items in chunks of a power of two (the last one repeated: writing a flag or
-    tag twice changes nothing), so that a few statements are prepared, not one for each
-    number of rows (a multi-row VALUES writes 40 tags in half the time of json_each)."""
+    """The items in chunks of a multiple of 8 (the last one repeated: writing a flag or
+    tag twice changes nothing), so that a few statements are prepared (32 at most), not
+    one for each number of rows (a multi-row VALUES writes 40 tags in half the time of
+    json_each; padded to a power of two, the repeated rows cost ~5% of the tags'
+    writing)."""
     chunks = []
     for start in range(0, len(items), _CHUNK):
         chunk = items[start : start + _CHUNK]
-        size = 1 << (len(chunk) - 1).bit_length()
+        size = -(-len(chunk) // 8) * 8
         chunks.append(chunk + [chunk[-1]] * (size - len(chunk)))
     return chunks
 
