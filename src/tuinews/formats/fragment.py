@@ -94,10 +94,8 @@ def _safe_url(value: str, name: str) -> bool:
 
 def _plain(text: str) -> str:
     """Each line's white space collapsed; empty lines dropped."""
-    if text.isascii():  # the usual text: checked at once, not line by line
-        data = text.encode("ascii")
-        if len(data.translate(None, _ASCII_ODD)) == len(data):
-            return _plain_spaced(text)
+    if _ascii_without(text, _ASCII_ODD):  # the usual text: checked at once, not by line
+        return _plain_spaced(text)
     kept = []
     for line in text.split("\n"):
         if (  # the usual line: nothing to collapse (a quarter of the cost of splitting it)
@@ -112,6 +110,14 @@ def _plain(text: str) -> str:
         elif not line.isspace():
             kept.append(" ".join(line.split()))
     return "\n".join(kept)
+
+
+def _ascii_without(text: str, characters: bytes) -> bool:
+    """Whether the text is ASCII without any of these characters."""
+    if not text.isascii():
+        return False
+    data = text.encode("ascii")
+    return len(data.translate(None, characters)) == len(data)
 
 
 def _plain_spaced(text: str) -> str:
@@ -132,11 +138,14 @@ def sanitise_fragment(html: str) -> tuple[str, str]:
     """(sanitised HTML, plain text) of an HTML fragment, both passed through clean_text."""
     if not html.strip():
         return "", ""
-    if len(html) <= PLAIN_SHORTCUT_CHARS and "<" not in html and "&" not in html and html.isascii():
-        data = html.encode("ascii")
-        if len(data.translate(None, _ASCII_CONTROLS)) == len(data):
-            # Plain text (a summary, a title): what lxml would give, without it.
-            return clean_text(html.replace(">", "&gt;").strip()), clean_text(_plain(html))
+    if (
+        len(html) <= PLAIN_SHORTCUT_CHARS
+        and "<" not in html
+        and "&" not in html
+        and _ascii_without(html, _ASCII_CONTROLS)
+    ):
+        # Plain text (a summary, a title): what lxml would give, without it.
+        return clean_text(html.replace(">", "&gt;").strip()), clean_text(_plain(html))
     try:
         try:
             return _with_lxml(html)
@@ -159,8 +168,7 @@ def fragment_text(html: str) -> str:
 def _with_lxml(html: str) -> tuple[str, str]:
     from lxml import etree  # (lxml: with the first fragment, not with this module)
 
-    if _DOCUMENT_END.search(html) is not None:
-        html = _DOCUMENT_END.sub("", html)
+    html = _DOCUMENT_END.sub("", html)
     parser = _html_parser()
     root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):

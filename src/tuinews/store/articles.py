@@ -84,6 +84,19 @@ def _stored_in(
     return stored
 
 
+Dated = list[tuple[int, Article]]  # articles with their date as stored
+
+
+def _new_in(
+    db: sqlite3.Connection, feed_id: int, articles: Sequence[Article], now: int
+) -> tuple[dict[str, tuple[int, str]], Dated, Dated]:
+    """Which articles are stored (``_stored_in``), each one dated (``now`` if it has no
+    date), and those to insert: the new ones, in order."""
+    stored = _stored_in(db, feed_id, articles)
+    dated = [(_timestamp(article.date) or now, article) for article in articles]
+    return stored, dated, [pair for pair in dated if pair[1].uid not in stored]
+
+
 class Articles:
     """The articles table: writes of fetched articles, one article's reads and flags."""
 
@@ -171,9 +184,7 @@ class Articles:
         with self.database.reading() as db:
             if guessed_in(db, feed_id):
                 return None
-            stored = _stored_in(db, feed_id, articles)
-            dated = [(_timestamp(article.date) or now, article) for article in articles]
-            inserting = [pair for pair in dated if pair[1].uid not in stored]
+            _, _, inserting = _new_in(db, feed_id, articles, now)
             if not inserting:
                 return None
             decided = decide_rules_in(db, rules, (feed_id, inserting), now)
@@ -218,9 +229,7 @@ class Articles:
         stored ones found in one statement, and the rules matched on the others before
         they are inserted, their flags in the INSERT (the same rows, a statement less
         per flag; an UPDATE of 20 rows cost a fifth of the rules' time)."""
-        stored = _stored_in(db, feed_id, articles)
-        dated = [(_timestamp(article.date) or now, article) for article in articles]
-        inserting = [pair for pair in dated if pair[1].uid not in stored]
+        stored, dated, inserting = _new_in(db, feed_id, articles, now)
         decided = None
         if rules and inserting:
             if ahead is not None and ahead.uids == tuple(a.uid for _, a in inserting):
