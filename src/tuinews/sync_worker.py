@@ -27,7 +27,7 @@ from tuinews.formats.raw_feed import RawEnclosure, RawEntry, RawFeed
 from tuinews.pool import write_lock
 from tuinews.query.rules import Rule
 from tuinews.store import UpsertCounts
-from tuinews.store.store import worker_store
+from tuinews.store.store import worker_store, worker_wrote
 from tuinews.store.sync import RemoteArticle
 
 
@@ -197,7 +197,11 @@ def store_chunk(
     articles = remote_articles(items)
     store = worker_store(db)
     with write_lock():
-        return store.store_items(account_id, articles, keep=keep, keep_days=keep_days, rules=rules)
+        counts = store.store_items(
+            account_id, articles, keep=keep, keep_days=keep_days, rules=rules
+        )
+    worker_wrote(db, counts.new + counts.updated)  # (the log copied, at times: not locked)
+    return counts
 
 
 def store_blobs(

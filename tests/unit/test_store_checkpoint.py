@@ -47,3 +47,28 @@ def test_the_log_grows_to_its_limit_and_nothing_is_lost(tmp_path: Path) -> None:
     assert again.counts()[0] == 500
     again.close()
     usual.close()
+
+
+def test_a_copy_made_aside_lets_the_next_write_start_the_log_over(tmp_path: Path) -> None:
+    """A worker copies the log outside the write lock while others commit (here a
+    reader's snapshot keeps the copy from reaching the last commit, as a commit during
+    the copy does): its next write first copies what is left, so the log is reused from
+    its start and does not grow; every article is there."""
+    path = tmp_path / "t.db"
+    worker, other = Store(path), Store(path)
+    for store in (worker, other):
+        store.database.checkpoint_every(10_000)
+    feed = worker.add_feed("https://example.com/feed", title="Feed")
+    fill(worker, feed.id, 0, 100)
+    with other.database.reading() as db:  # a snapshot from before the next 100
+        db.execute("BEGIN")
+        db.execute("SELECT count(*) FROM articles").fetchone()
+        fill(worker, feed.id, 100, 100)
+        worker.database.checkpoint_aside()  # copies up to the snapshot only
+        db.execute("COMMIT")
+    grown = wal(path)
+    fill(worker, feed.id, 200, 50)  # its first write copies the rest, then reuses the log
+    assert wal(path) == grown
+    assert worker.counts()[0] == 250
+    other.close()
+    worker.close()

@@ -71,6 +71,7 @@ class Database:
         self._reader_lock = threading.Lock()
         self._aside: sqlite3.Connection | None = None  # see aside
         self._aside_lock = threading.Lock()
+        self._settle = False  # see checkpoint_aside
         try:
             self._db = sqlite3.connect(
                 str(self.path), check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
@@ -170,6 +171,22 @@ class Database:
         with self._lock:
             self._db.execute(f"PRAGMA wal_autocheckpoint = {max(0, int(pages))}")
 
+    def checkpoint_aside(self) -> None:
+        """Copy the write-ahead log into the database file now, without waiting for
+        anyone (a PASSIVE checkpoint): for a worker, after its write and outside the
+        workers' write lock, so that the others go on writing while the copy syncs both
+        files to disk (with the lock held, as SQLite's own checkpoints are, they waited
+        for the disk: in a cold refresh of 1,000 feeds, about a tenth of its time).
+        SQLite starts the log over from its beginning only when all of it is copied, and
+        the others commit meanwhile: so this connection's next write (under the lock)
+        first copies what they added, a few pages, and the log is reused, not grown."""
+        with self._lock:
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                return  # (nothing is lost: the log still holds it all; the next copies it)
+            self._settle = True
+
     # --- transactions and reads --------------------------------------------------------
 
     @contextmanager
@@ -180,6 +197,9 @@ class Database:
         nothing stored is lost."""
         with self._lock:
             try:
+                if self._settle:  # (see checkpoint_aside)
+                    self._settle = False
+                    self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._db
