@@ -98,8 +98,9 @@ def test_the_store_makes_one_match_of_the_words_and_filters_of_the_rest() -> Non
     negated = query_sql(parse_query("-after:2024-01-01 -tag:x"))
     assert negated.match is None
     assert negated.where[0] == "NOT (a.published >= ?)"
-    # a feed's tag or the article's, each the tag or a folder under it ("x/" to "x0")
-    assert negated.params == [stamp("2024-01-01"), *["x", "x/", "x0"] * 2]
+    # a feed's tag or the article's (stored, or waiting to be), each the tag or a folder
+    # under it ("x/" to "x0")
+    assert negated.params == [stamp("2024-01-01"), *["x", "x/", "x0"] * 3]
     assert query_sql(None).match is None and query_sql(None).where == []
 
 
@@ -251,11 +252,12 @@ def test_groups_with_filters_read_the_index_once_per_group() -> None:
     assert sql.where == [
         "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ? "
         "OR lower(tag) >= ? AND lower(tag) < ?) "
-        "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ? OR tag >= ? AND tag < ?))",
+        "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ? OR tag >= ? AND tag < ?) "
+        "OR a.id IN (SELECT article_id FROM tags_pending WHERE tag = ? OR tag >= ? AND tag < ?))",
         "(a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) OR a.starred = 1)",
         "a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
     ]
-    assert sql.params == [*["x", "x/", "x0"] * 2, '("a"* OR "b"*)', '("c"* OR "d"*)']
+    assert sql.params == [*["x", "x/", "x0"] * 3, '("a"* OR "b"*)', '("c"* OR "d"*)']
 
 
 @pytest.mark.parametrize(

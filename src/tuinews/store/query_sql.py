@@ -58,13 +58,15 @@ _IN_FEED = (
     "a.feed_id IN (SELECT id FROM feeds WHERE instr(lower(user_title), ?) "
     "OR instr(lower(title), ?) OR instr(lower(url), ?))"
 )
-# A feed's tag, or the article's own (given by a rule: stored casefolded); a tag is a
-# folder too: tag:world is also world/europe (between "world/" and "world0", "0" being
-# the character after "/").
+# A feed's tag, or the article's own (given by a rule: stored casefolded, in article_tags
+# or, for a refresh's new articles, in tags_pending until the next batch: see schema 15);
+# a tag is a folder too: tag:world is also world/europe (between "world/" and "world0",
+# "0" being the character after "/").
 _TAGGED = (
     "(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE lower(tag) = ? "
     "OR lower(tag) >= ? AND lower(tag) < ?) "
-    "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ? OR tag >= ? AND tag < ?))"
+    "OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ? OR tag >= ? AND tag < ?) "
+    "OR a.id IN (SELECT article_id FROM tags_pending WHERE tag = ? OR tag >= ? AND tag < ?))"
 )
 # For a few articles (a feed's new ones, as rules run on them): the same conditions
 # looked up for each article (a primary-key lookup) instead of listing every feed that
@@ -86,6 +88,8 @@ _FEW_TAGGED = (
     "(EXISTS (SELECT 1 FROM feed_tags t WHERE t.feed_id = a.feed_id AND (lower(t.tag) = ? "
     "OR lower(t.tag) >= ? AND lower(t.tag) < ?)) "
     "OR EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND (x.tag = ? "
+    "OR x.tag >= ? AND x.tag < ?)) "
+    "OR EXISTS (SELECT 1 FROM tags_pending x WHERE x.article_id = a.id AND (x.tag = ? "
     "OR x.tag >= ? AND x.tag < ?)))"
 )
 
@@ -154,7 +158,7 @@ def _condition(term: Term, sql: QuerySql, now: int) -> str:
         sql.params += [term.name] * 2
         return _FEW_IN_ACCOUNT if sql.few else _IN_ACCOUNT
     if isinstance(term, Tagged):
-        sql.params += [term.tag, term.tag + "/", term.tag + "0"] * 2
+        sql.params += [term.tag, term.tag + "/", term.tag + "0"] * 3
         return _FEW_TAGGED if sql.few else _TAGGED
     if words_only(term):
         sql.params.append(fts_expression(term, sql.expand))

@@ -179,7 +179,11 @@ def _feeds(db: sqlite3.Connection, feed_ids: set[int]) -> dict[int, FeedFacts]:
     return facts
 
 
-_TAGS = "(SELECT json_group_array(x.tag) FROM article_tags x WHERE x.article_id = a.id)"
+# An article's own tags (those a refresh's rules gave it may still wait in tags_pending).
+_TAGS = (
+    "(SELECT json_group_array(tag) FROM (SELECT x.tag FROM article_tags x "
+    "WHERE x.article_id = a.id UNION SELECT p.tag FROM tags_pending p WHERE p.article_id = a.id))"
+)
 
 
 def _rows(db: sqlite3.Connection, plan: _Plan, ids: Sequence[int], listed: str) -> list[_Row]:
@@ -310,10 +314,11 @@ class Decided:
     changed: list[int]
 
     def write_tags(self, db: sqlite3.Connection, ids: Sequence[int]) -> None:
-        """The tags the rules gave, once the articles are inserted (``ids``, in order)."""
+        """The tags the rules gave, once the articles are inserted (``ids``, in order):
+        in tags_pending, until the next batch of the search index (see schema 15)."""
         changes = _Changes()
         changes.tags = [(tag, ids[a.id]) for a in self.articles for tag in a.tags]
-        changes.write(db)
+        changes.write(db, tags="tags_pending")
 
 
 def _facts_of(
@@ -426,7 +431,8 @@ class _Changes:
         else:
             self.flags.setdefault(FLAGS[rule.action.kind], []).extend(a.id for a in changed)
 
-    def write(self, db: sqlite3.Connection) -> None:
+    def write(self, db: sqlite3.Connection, tags: str = "article_tags") -> None:
+        """Write what was recorded (``tags``: the table of the tags, see write_tags)."""
         for column, ids in self.flags.items():
             for chunk in _padded(ids):
                 marks = ",".join("?" * len(chunk))
@@ -434,8 +440,6 @@ class _Changes:
         for pairs in _padded(self.tags):
             rows = ",".join(["(?, ?)"] * len(pairs))
             values = [value for pair in pairs for value in pair]
-            db.execute(
-                f"INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES {rows}", values
-            )
+            db.execute(f"INSERT OR IGNORE INTO {tags} (tag, article_id) VALUES {rows}", values)
         self.flags.clear()
         self.tags.clear()

@@ -50,7 +50,9 @@ class SearchIndex:
     @staticmethod
     def index_in(db: sqlite3.Connection, limit: int = -1) -> int:
         """Index up to ``limit`` waiting articles (-1: all), oldest first, in the
-        caller's transaction ``db``."""
+        caller's transaction ``db``. The tags waiting in tags_pending (schema 15) go into
+        article_tags with them, sorted: a few pages of it written, not a few a feed."""
+        settle_tags_in(db)
         last = db.execute(
             "SELECT max(id) FROM (SELECT id FROM fts_pending ORDER BY id LIMIT ?)", (limit,)
         ).fetchone()[0]
@@ -74,3 +76,14 @@ class SearchIndex:
             (article_id,),
         )
         db.execute("DELETE FROM fts_pending WHERE id = ?", (article_id,))
+
+
+def settle_tags_in(db: sqlite3.Connection) -> None:
+    """Move the tags waiting in tags_pending into article_tags (in ``db``'s transaction)."""
+    if db.execute("SELECT 1 FROM tags_pending LIMIT 1").fetchone() is None:
+        return
+    db.execute(
+        "INSERT OR IGNORE INTO article_tags (tag, article_id) "
+        "SELECT tag, article_id FROM tags_pending ORDER BY tag, article_id"
+    )
+    db.execute("DELETE FROM tags_pending")
