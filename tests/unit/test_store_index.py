@@ -123,7 +123,7 @@ def test_the_index_writes_a_batch_at_once_and_merges_less_often(path: Path) -> N
     assert fts_settings(path) == settings
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("DELETE FROM articles_fts_config WHERE k != 'version'")
-        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_fts_segments)}")  # (then 14)
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_fts_segments)}")  # (from 14 on)
     assert fts_settings(path) == {}
     with Store(path) as store:
         feed = store.add_feed("https://example.com/feed")

@@ -13,6 +13,7 @@ runs its own SQL through :meth:`Database.write`, :meth:`Database.read`,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -197,9 +198,10 @@ class Database:
         nothing stored is lost."""
         with self._lock:
             try:
-                if self._settle:  # (see checkpoint_aside)
+                if self._settle:  # (see checkpoint_aside; a copy that fails waits for later)
                     self._settle = False
-                    self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._db

@@ -37,7 +37,7 @@ from tuinews.store.database import Database
 from tuinews.store.found_sql import QuerySql
 from tuinews.store.pending import any_remote_in, queue_label_where_in, queue_where_in
 from tuinews.store.query_sql import query_sql, reads_index
-from tuinews.store.search_index import SearchIndex
+from tuinews.store.search_index import SearchIndex, settle_tags_in
 
 NEW_INDEX = "rule_fts"
 _MAKE_NEW_INDEX = (
@@ -323,6 +323,7 @@ class RuleRunner:
         self.index.index_pending()
         clock = int(time.time()) if now is None else now
         with self.database.write() as db:
+            settle_tags_in(db)  # (a refresh's since: a tag there is one the article has)
             return _apply(
                 db,
                 rules,
