@@ -141,6 +141,7 @@ class _Fetched:
     max_age: float | None
     moved_to: str = ""
     new_url: str | None = None
+    fresh: bool = False  # never fetched: its articles are all new (see Articles.rules_ahead)
 
     def success(self, parsed: ParsedFeed) -> FeedSuccess:
         return FeedSuccess(
@@ -199,7 +200,9 @@ def _parse_and_store(
     # The rules matched before taking the write lock, while the other worker may hold it
     # (the articles' flags still go in the INSERTs; re-matched under the lock if the new
     # articles are no longer those).
-    ahead = store.rules_ahead(feed_id, parsed.articles, ruled, now) if ruled else None
+    ahead = (
+        store.rules_ahead(feed_id, parsed.articles, ruled, now, fetched.fresh) if ruled else None
+    )
     with write_lock():
         counts = store.upsert_articles(
             feed_id,
@@ -388,7 +391,12 @@ class Refresher:
                     else:
                         moved_to = fetched.permanent_url
                 about = _Fetched(
-                    fetched.etag, fetched.last_modified, fetched.max_age, moved_to, new_url
+                    fetched.etag,
+                    fetched.last_modified,
+                    fetched.max_age,
+                    moved_to,
+                    new_url,
+                    fresh=_never_fetched(feed),
                 )
                 _parsed, counts = await self._parse_and_store(
                     feed, fetched.body or b"", fetched.final_url, about

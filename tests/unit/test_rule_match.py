@@ -254,9 +254,12 @@ def stored(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...
     return flags, tags
 
 
-@pytest.mark.parametrize(("twice", "ahead"), [(0.1, False), (0.0, False), (0.0, True)])
+@pytest.mark.parametrize(
+    ("twice", "ahead", "fresh"),
+    [(0.1, False, False), (0.0, False, False), (0.0, True, False), (0.0, True, True)],
+)
 def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, twice: float, ahead: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, twice: float, ahead: bool, fresh: bool
 ) -> None:
     """``upsert_articles`` hands the rules the articles it is inserting (not read back
     from the store): the same changes and counts as the rules' SQL run on the articles
@@ -265,7 +268,9 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
     set the flags (no UPDATE of them); articles stored before are not new. ``ahead``:
     the rules decided before the write (``rules_ahead``, as a refresh's worker does),
     used in the write (not matched again) when the new articles are those it saw, and
-    matched again in it when they are not (decided on fewer articles here)."""
+    matched again in it when they are not (decided on fewer articles here). ``fresh``:
+    decided ahead as for a feed never fetched, every article taken as new without a read:
+    matched again in the write when some were stored after all."""
     monkeypatch.setattr(rule_match, "_plans", None)
     monkeypatch.setattr("tuinews.store.articles.time.time", lambda: NOW)
 
@@ -315,7 +320,9 @@ def test_rules_at_ingest_match_the_articles_as_inserted_without_reading_them_bac
         early = None
         if ahead:
             stale = len(made) > 1 and rnd.random() < 0.3
-            early = ours.rules_ahead(feed_id, made[: -1 if stale else None], found, NOW)
+            early = ours.rules_ahead(feed_id, made[: -1 if stale else None], found, NOW, fresh)
+            if fresh and ours.ids_for_uids(feed_id, [a.uid for a in made]):
+                stale = True  # (taken as all new: some were stored)
             aheads += early is not None and not stale
         ours.database._db.set_trace_callback(statements.append)
         decisions.clear()
