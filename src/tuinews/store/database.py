@@ -13,7 +13,6 @@ runs its own SQL through :meth:`Database.write`, :meth:`Database.read`,
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sqlite3
@@ -182,11 +181,16 @@ class Database:
         the others commit meanwhile: so this connection's next write (under the lock)
         first copies what they added, a few pages, and the log is reused, not grown."""
         with self._lock:
-            try:
-                self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error:
-                return  # (nothing is lost: the log still holds it all; the next copies it)
-            self._settle = True
+            self._settle = self._copy_log()
+
+    def _copy_log(self) -> bool:
+        """A PASSIVE checkpoint; False if it failed (nothing is lost: the log still holds
+        it all, and a later copy takes it)."""
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            return False
+        return True
 
     # --- transactions and reads --------------------------------------------------------
 
@@ -198,10 +202,9 @@ class Database:
         nothing stored is lost."""
         with self._lock:
             try:
-                if self._settle:  # (see checkpoint_aside; a copy that fails waits for later)
+                if self._settle:  # (see checkpoint_aside)
                     self._settle = False
-                    with contextlib.suppress(sqlite3.Error):
-                        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    self._copy_log()
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._db
