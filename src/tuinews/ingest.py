@@ -19,10 +19,11 @@ from tuinews.extract import extract_document
 from tuinews.formats import FormatError, ParsedFeed, parse_feed
 from tuinews.links import safe_link
 from tuinews.network import new_fetcher
-from tuinews.pool import Pool, TimedOut, WorkerCrashed, write_lock
+from tuinews.pool import Pool, Staged, TimedOut, WorkerCrashed, write_lock
 from tuinews.query.rules import BadRule, Rule, make_rule
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
+from tuinews.store.articles import Ahead
 from tuinews.store.store import UpsertCounts, worker_store, worker_wrote
 from tuinews.success_batch import SuccessBatch
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PARSE_TIMEOUT = 10.0  # seconds for one feed's parse (and store, when a worker does both)
 PIPELINE_MIN = 8
+PIPELINE_PER_CONNECTION = 8  # feeds in flight for each connection fetching (settings.concurrency)
 # The app's workers' niceness: lower priority than its own process, whose frames wait for
 # a core on a busy machine (two workers converting fill both cores of a small one).
 BACKGROUND_NICE = 10
@@ -176,7 +178,22 @@ def _rules_from(texts: tuple[RuleText, ...]) -> tuple[Rule, ...]:
     return rules
 
 
-def _parse_and_store(
+@dataclass
+class _Prepared:
+    """A feed parsed in a worker, and the rules decided on it, to be stored there."""
+
+    parsed: ParsedFeed
+    db: str
+    feed_id: int
+    keep: int
+    keep_days: int
+    fetched: _Fetched
+    rules: tuple[Rule, ...]
+    now: int
+    ahead: Ahead | None
+
+
+def _parse_for_store(
     body: bytes,
     url: str,
     db: str,
@@ -185,41 +202,54 @@ def _parse_and_store(
     keep_days: int,
     fetched: _Fetched,
     rules: tuple[RuleText, ...] = (),
-) -> tuple[ParsedFeed, UpsertCounts]:
-    """In a worker: parse, then store with the worker's own connection (one per process),
-    so that SQLite's work runs beside the parent's fetching instead of competing with it
-    for the parent's GIL. The articles and the feed's new validators go in one
-    transaction, and the ``rules`` (``rule_texts``) run on the new articles in it; the
-    articles are indexed for search 2,000 at a time (the refresh indexes the rest
-    at its end).
-    The articles are not sent back."""
+) -> _Prepared:
+    """In a worker, the first stage of :data:`_parse_and_store`, which takes no lock:
+    parse, and match the ``rules`` (``rule_texts``) on the new articles (pure CPU)."""
     parsed = parse_feed(body, url)
-    store = worker_store(db)
     ruled = _rules_from(rules) if rules else ()
     now = int(time.time())
     # The rules matched before taking the write lock, while the other worker may hold it
     # (the articles' flags still go in the INSERTs; re-matched under the lock if the new
     # articles are no longer those).
     ahead = (
-        store.rules_ahead(feed_id, parsed.articles, ruled, now, fetched.fresh) if ruled else None
+        worker_store(db).rules_ahead(feed_id, parsed.articles, ruled, now, fetched.fresh)
+        if ruled
+        else None
     )
+    return _Prepared(parsed, db, feed_id, keep, keep_days, fetched, ruled, now, ahead)
+
+
+def _store_parsed(prepared: _Prepared) -> tuple[ParsedFeed, UpsertCounts]:
+    """In a worker, the second stage of :data:`_parse_and_store`: the articles and the
+    feed's new validators in one transaction, under the write lock, with the rules run
+    on the new articles in it."""
+    parsed, fetched = prepared.parsed, prepared.fetched
     with write_lock():
-        counts = store.upsert_articles(
-            feed_id,
+        counts = worker_store(prepared.db).upsert_articles(
+            prepared.feed_id,
             parsed.articles,
-            keep=keep,
-            keep_days=keep_days,
+            keep=prepared.keep,
+            keep_days=prepared.keep_days,
             index_now=False,
             success=fetched.success(parsed),
-            rules=ruled,
-            now=now,
-            ahead=ahead,
+            rules=prepared.rules,
+            now=prepared.now,
+            ahead=prepared.ahead,
         )
-    worker_wrote(db, counts.new + counts.updated)  # (the log copied, at times: not locked)
+    worker_wrote(prepared.db, counts.new + counts.updated)  # (the log copied: not locked)
     # The articles as inserted were for the rules: sent back, they were pickled here and
     # unpickled by the parent (a tenth of its CPU in a cold refresh) for nothing.
     counts.inserted = []
     return ParsedFeed(parsed.title, parsed.site_url, parsed.ttl_minutes), counts
+
+
+# In a worker: parse, then store with the worker's own connection (one per process), so
+# that SQLite's work runs beside the parent's fetching instead of competing with it for
+# the parent's GIL. The articles are indexed for search 2,000 at a time (the refresh
+# indexes the rest at its end), and not sent back. Called as
+# ``_parse_and_store(body, url, db, feed_id, keep, keep_days, fetched, rule_texts)``; in
+# two stages, so a worker waiting for the write lock parses the feeds sent after.
+_parse_and_store = Staged(_parse_for_store, _store_parsed)
 
 
 class Refresher:
@@ -346,8 +376,11 @@ class Refresher:
 
         # At most this many feeds between the start of their fetch and the end of their
         # store: fetching is faster than parsing and storing, and without a bound every
-        # body and every parsed feed would wait in memory at once.
-        in_pipeline = asyncio.Semaphore(max(PIPELINE_MIN, 3 * self.settings.concurrency))
+        # body and every parsed feed would wait in memory at once. Most of them wait in
+        # the workers, parsed ahead while the write lock is busy (pool.Staged).
+        in_pipeline = asyncio.Semaphore(
+            max(PIPELINE_MIN, PIPELINE_PER_CONNECTION * self.settings.concurrency)
+        )
 
         async def one(request: FetchRequest) -> None:
             async with in_pipeline:

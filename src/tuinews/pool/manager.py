@@ -28,6 +28,7 @@ from tuinews.pool import worker
 from tuinews.pool.worker import HEADER
 
 QUEUED_PER_WORKER = 2  # calls in a worker at once: the one it runs and the next
+QUEUED_WRITING = 48  # in a pool sharing the write lock: calls to run ahead (worker.Staged)
 BOOT_TIMEOUT = 60.0  # a worker that has not started by then is given up on
 MAX_BOOT_FAILURES = 3  # workers lost in a row with no call started: no more are started
 _READ = 1 << 16
@@ -54,9 +55,10 @@ class Call:
     abandoned: Callable[[], bool] = _never  # asked before it is sent
     sent: Callable[[int], None] | None = None  # (number), once a worker has it
     started: float | None = None  # time.monotonic() in its worker
+    ahead: float | None = None  # its first stage runs while the call before it waits
     dropped: bool = False  # its caller is gone: the outcome is not reported
     lost: int = 0  # workers that died before starting it
-    payload: bytes | None = None  # kept until it starts: if its worker is lost, it goes again
+    payload: bytes | None = None  # kept until it ends: if its worker is lost first, it may go again
 
     def fail(self, error: Exception) -> None:
         if not self.dropped:
@@ -74,13 +76,33 @@ class _Worker:
     out: deque[memoryview] = field(default_factory=deque)  # bytes not written yet
     received: bytearray = field(default_factory=bytearray)
 
+    def running(self) -> Call | None:
+        """The call whose time runs: the first, or one run ahead while the first waits
+        (worker.Staged)."""
+        ahead = [call for call in self.calls if call.ahead is not None]
+        if ahead:
+            return ahead[0]
+        head = self.calls[0] if self.calls else None
+        return head if head is not None and head.started is not None else None
+
     def deadline(self) -> float:
         if not self.ready:
             return self.boot_by
-        head = self.calls[0] if self.calls else None
-        if head is None or head.started is None:
+        call = self.running()
+        if call is None:
             return math.inf
-        return head.started + head.limit
+        start = call.ahead if call.ahead is not None else call.started
+        return (start or 0.0) + call.limit
+
+    def take_running(self) -> Call | None:
+        """The running call taken out of the worker's (which is lost), the others left to
+        run again: a first call waiting for one run ahead has written nothing."""
+        call = self.running()
+        if call is not None:
+            self.calls.remove(call)
+        for other in self.calls:
+            other.started = other.ahead = None
+        return call
 
 
 def _stderr_with_a_descriptor() -> contextlib.AbstractContextManager[object]:
@@ -102,6 +124,7 @@ class Manager:
         self.nice = nice
         self.preload = preload
         self.shares_write_lock = write_lock
+        self.queued = QUEUED_WRITING if write_lock else QUEUED_PER_WORKER
         self._lock = threading.Lock()  # the requests, and the thread's start and end
         self._requests: deque[Callable[[], None]] = deque()
         self._thread: threading.Thread | None = None
@@ -162,10 +185,14 @@ class Manager:
                 call.dropped = call.dropped or call.number in numbers
             if one.calls and one.calls[0].dropped:
                 self._remove(one)
+                one.take_running()
                 self._pending.extendleft(reversed([c for c in one.calls if not c.dropped]))
 
     def _begin_close(self, timeout: float) -> None:
         self._closing_by = time.monotonic() + timeout
+        for one in self.workers:  # each ends after the call it runs (worker.main)
+            with contextlib.suppress(Exception):
+                one.process.terminate()
 
     def _run(self) -> None:
         try:
@@ -248,7 +275,7 @@ class Manager:
                 continue
             room = [w for w in self.workers if w.ready and not w.calls]
             if not room and not self._may_grow():  # else a new worker takes it
-                room = [w for w in self.workers if w.ready and len(w.calls) < QUEUED_PER_WORKER]
+                room = [w for w in self.workers if w.ready and len(w.calls) < self.queued]
             if not room:
                 break
             call = self._pending.popleft()
@@ -363,14 +390,21 @@ class Manager:
         if kind == "ready":
             one.ready = True
             return
+        if kind == "ahead":  # (a call after the first: worker.Staged)
+            for call in one.calls:
+                call.ahead = value if call.number == number else None
+            return
         head = one.calls[0] if one.calls else None
         if head is None or head.number != number:
             return
-        if kind == "started":
-            head.started, head.payload = value, None
+        if kind == "started":  # (again as it goes on after calls were run ahead)
+            head.started = value
+            for call in one.calls:
+                call.ahead = None
             self._failures = 0
             return
         one.calls.popleft()
+        head.payload = None
         if not head.dropped:
             head.report(number, kind == "ok", value)
 
@@ -383,18 +417,25 @@ class Manager:
             if not one.ready:
                 self._failures += 1
                 continue
-            head = one.calls.popleft()
+            late = one.take_running()
             self._pending.extendleft(reversed(one.calls))  # to run in another worker
-            head.fail(TimedOut(f"ran past its {head.limit:g} s limit"))
+            if late is not None:
+                late.fail(TimedOut(f"ran past its {late.limit:g} s limit"))
 
     def _lost(self, one: _Worker) -> None:
-        """The worker died: the call it ran crashed it; the calls after it run again."""
+        """The worker died: the call it ran crashed it; the calls after it run again
+        (or, closing, not: it ended as asked, after the call it ran)."""
         self._remove(one)
+        if self._closing_by is not None:
+            for call in one.calls:
+                call.fail(WorkerCrashed("the pool was closed"))
+            return
         if not one.ready:
             self._failures += 1
         calls = one.calls
-        if calls and calls[0].started is not None:
-            calls.popleft().fail(WorkerCrashed("the worker process died"))
+        culprit = one.take_running()
+        if culprit is not None:
+            culprit.fail(WorkerCrashed("the worker process died"))
         elif calls:
             self._failures += 1
             calls[0].lost += 1
@@ -415,12 +456,13 @@ class Manager:
             one.conn.close()
 
     def _close_idle(self) -> None:
-        """While closing: end the workers with nothing to run, and all at the deadline."""
+        """While closing: end the workers with no call started (the calls queued in a
+        worker are not run: up to QUEUED_WRITING of them), and all at the deadline."""
         if self._closing_by is None:
             return
         late = time.monotonic() >= self._closing_by
         for one in list(self.workers):
-            if late or not one.calls:
+            if late or not one.calls or one.calls[0].started is None:
                 self._remove(one)
                 for call in one.calls:
                     call.fail(WorkerCrashed("the pool was closed"))
