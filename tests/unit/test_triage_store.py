@@ -410,3 +410,54 @@ def test_a_refreshs_tags_wait_apart_and_every_reader_sees_them(store: Store) -> 
     assert table("tags_pending") == []
     assert table("article_tags") == [("food", i) for i in counts.new_ids[:2]]
     assert titles(store, "tag:food") == ["green eggs", "ham and eggs"]
+
+
+def test_tags_kept_through_schema_16_and_a_dropped_article_takes_its_tags(
+    tmp_path: Path,
+) -> None:
+    """Schema 16 makes both tag tables again without a foreign key (SQLite looked the
+    article up for every tag written): the tags of a database of schema 15 are kept,
+    and an article dropped takes its tags from both tables (a trigger now)."""
+    path = tmp_path / "15.db"
+    with Store(path) as store:
+        feed = store.add_feed("https://daily.example/feed", title="Daily News")
+        ruleset = rules(
+            ("eggs", "tag:Food"),
+        )
+        settled = store.upsert_articles(
+            feed.id, [article("1", "ham and eggs"), article("2", "green eggs")], rules=ruleset
+        ).new_ids
+        waiting = store.upsert_articles(
+            feed.id, [article("3", "more eggs")], index_now=False, rules=ruleset
+        ).new_ids
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:  # back to schema 15
+        db.executescript(
+            "BEGIN; DROP TRIGGER articles_ad_tags;"
+            "CREATE TABLE t (article_id INTEGER NOT NULL REFERENCES articles(id) "
+            "ON DELETE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (tag, article_id)) WITHOUT ROWID;"
+            "INSERT INTO t SELECT article_id, tag FROM article_tags; DROP TABLE article_tags;"
+            "ALTER TABLE t RENAME TO article_tags;"
+            "CREATE INDEX article_tags_by_article ON article_tags (article_id);"
+            "CREATE TABLE p (article_id INTEGER NOT NULL REFERENCES articles(id) "
+            "ON DELETE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (article_id, tag)) WITHOUT ROWID;"
+            "INSERT INTO p SELECT article_id, tag FROM tags_pending; DROP TABLE tags_pending;"
+            "ALTER TABLE p RENAME TO tags_pending;"
+            f"PRAGMA user_version = {len(MIGRATIONS) - 1}; COMMIT;"
+        )
+        assert db.execute("PRAGMA foreign_key_list(article_tags)").fetchall() != []
+
+    def table(store: Store, name: str) -> list[tuple[object, ...]]:
+        return store.database.read(f"SELECT tag, article_id FROM {name} ORDER BY 2")
+
+    with Store(path) as store:
+        assert table(store, "article_tags") == [("food", i) for i in settled]
+        assert table(store, "tags_pending") == [("food", i) for i in waiting]
+        assert titles(store, "tag:food") == ["green eggs", "ham and eggs", "more eggs"]
+        for name in ("article_tags", "tags_pending"):  # (no lookup of the article a tag)
+            assert store.database.read(f"PRAGMA foreign_key_list({name})") == []
+        store.upsert_articles(1, [article("3", "more eggs")], keep=1, index_now=False)
+        assert table(store, "article_tags") == [] and table(store, "tags_pending") == [
+            ("food", i) for i in waiting
+        ]
+        store.remove_feed(1)
+        assert table(store, "tags_pending") == []

@@ -391,6 +391,36 @@ MIGRATIONS: list[Migration] = [
         PRIMARY KEY (article_id, tag)
     ) WITHOUT ROWID;
     """,
+    # 16: an article's tags (both tables) go with it by a trigger, not by a foreign key.
+    # With the key, SQLite looked the article up for every tag written (a search of the
+    # articles table): two thirds of what copying a tag into article_tags cost (4.7 ->
+    # 1.6 us a tag), and as much again for each tag a rule gave, written into
+    # tags_pending. Every writer of a tag writes an article's it has just read or
+    # written; a deleted article takes its tags with it, as before.
+    """
+    DROP TRIGGER IF EXISTS articles_ad_tags;
+    CREATE TABLE article_tags_16 (
+        article_id INTEGER NOT NULL,                -- articles(id): see articles_ad_tags
+        tag TEXT NOT NULL,                          -- casefolded
+        PRIMARY KEY (tag, article_id)
+    ) WITHOUT ROWID;
+    INSERT INTO article_tags_16 (tag, article_id) SELECT tag, article_id FROM article_tags;
+    DROP TABLE article_tags;
+    ALTER TABLE article_tags_16 RENAME TO article_tags;
+    CREATE INDEX article_tags_by_article ON article_tags (article_id);
+    CREATE TABLE tags_pending_16 (
+        article_id INTEGER NOT NULL,                -- articles(id): see articles_ad_tags
+        tag TEXT NOT NULL,                          -- casefolded
+        PRIMARY KEY (article_id, tag)
+    ) WITHOUT ROWID;
+    INSERT INTO tags_pending_16 (article_id, tag) SELECT article_id, tag FROM tags_pending;
+    DROP TABLE tags_pending;
+    ALTER TABLE tags_pending_16 RENAME TO tags_pending;
+    CREATE TRIGGER articles_ad_tags AFTER DELETE ON articles BEGIN
+        DELETE FROM article_tags WHERE article_id = old.id;
+        DELETE FROM tags_pending WHERE article_id = old.id;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
