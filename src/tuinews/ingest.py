@@ -15,16 +15,22 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
-from tuinews.extract import extract_document
-from tuinews.formats import FormatError, ParsedFeed, parse_feed
+from tuinews.formats import FormatError, ParsedFeed
 from tuinews.links import safe_link
 from tuinews.network import new_fetcher
-from tuinews.pool import Pool, Staged, TimedOut, WorkerCrashed, write_lock
+from tuinews.pool import Pool, TimedOut, WorkerCrashed
 from tuinews.query.rules import BadRule, Rule, make_rule
+from tuinews.refresh_worker import (
+    Fetched,
+    extract_in_worker,
+    next_fetch,
+    parse_in_worker,
+    rule_texts,
+)
+from tuinews.refresh_worker import parse_and_store as _parse_and_store
 from tuinews.settings import Settings
 from tuinews.store import Feed, FeedSuccess, Store
-from tuinews.store.articles import Ahead
-from tuinews.store.store import UpsertCounts, worker_store, worker_wrote
+from tuinews.store.store import UpsertCounts
 from tuinews.success_batch import SuccessBatch
 
 if TYPE_CHECKING:
@@ -33,11 +39,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PARSE_TIMEOUT = 10.0  # seconds for one feed's parse (and store, when a worker does both)
 PIPELINE_MIN = 8
-PIPELINE_PER_CONNECTION = 8  # feeds in flight for each connection fetching (settings.concurrency)
+PIPELINE_MAX = 128  # feeds in flight: up to 8 a connection (settings.concurrency), or 3
 # The app's workers' niceness: lower priority than its own process, whose frames wait for
 # a core on a busy machine (two workers converting fill both cores of a small one).
 BACKGROUND_NICE = 10
-MAX_INTERVAL = 7 * 24 * 3600  # a feed's own ttl / max-age is honoured up to a week
 
 
 @dataclass
@@ -122,136 +127,6 @@ def all_rules(store: Store, settings: Settings) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _parse(body: bytes, url: str) -> ParsedFeed:
-    return parse_feed(body, url)
-
-
-def _extract(body: bytes, url: str) -> str:
-    """In a worker: the article in a fetched page, as Markdown (reader mode)."""
-    extracted = extract_document(body, name=url, url=url)
-    if not extracted.found and extracted.note:
-        return f"*{extracted.note}*\n\n{extracted.markdown}".strip()
-    return extracted.markdown
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    """What the fetch of a feed says about it, for the transaction that stores it."""
-
-    etag: str | None
-    last_modified: str | None
-    max_age: float | None
-    moved_to: str = ""
-    new_url: str | None = None
-    fresh: bool = False  # never fetched: its articles are all new (see Articles.rules_ahead)
-
-    def success(self, parsed: ParsedFeed) -> FeedSuccess:
-        return FeedSuccess(
-            title=parsed.title or None,
-            site_url=parsed.site_url or None,
-            etag=self.etag,
-            last_modified=self.last_modified,
-            next_fetch=_next_fetch(self.max_age, parsed.ttl_minutes),
-            moved_to=self.moved_to,
-            new_url=self.new_url,
-        )
-
-
-RuleText = tuple[str, str, str]  # a rule as a worker is sent it: name, match, action
-_worker_rules: dict[tuple[RuleText, ...], tuple[Rule, ...]] = {}
-
-
-def rule_texts(rules: Sequence[Rule]) -> tuple[RuleText, ...]:
-    """The rules as text, to send to a worker: sent as made (their queries parsed), 50
-    rules took 0.8 ms a feed to pickle and unpickle, a quarter of what they cost a
-    refresh; as text, 0.1 ms, and each worker makes them once (``_rules_from``)."""
-    return tuple((rule.name, rule.match, rule.action.text) for rule in rules)
-
-
-def _rules_from(texts: tuple[RuleText, ...]) -> tuple[Rule, ...]:
-    """In a worker: the rules of these texts, made once (the last ones kept). They were
-    checked where they were read, and make the same rules here."""
-    rules = _worker_rules.get(texts)
-    if rules is None:
-        _worker_rules.clear()
-        rules = _worker_rules[texts] = tuple(make_rule(*text) for text in texts)
-    return rules
-
-
-@dataclass
-class _Prepared:
-    """A feed parsed in a worker, and the rules decided on it, to be stored there."""
-
-    parsed: ParsedFeed
-    db: str
-    feed_id: int
-    keep: int
-    keep_days: int
-    fetched: _Fetched
-    rules: tuple[Rule, ...]
-    now: int
-    ahead: Ahead | None
-
-
-def _parse_for_store(
-    body: bytes,
-    url: str,
-    db: str,
-    feed_id: int,
-    keep: int,
-    keep_days: int,
-    fetched: _Fetched,
-    rules: tuple[RuleText, ...] = (),
-) -> _Prepared:
-    """In a worker, the first stage of :data:`_parse_and_store`, which takes no lock:
-    parse, and match the ``rules`` (``rule_texts``) on the new articles (pure CPU)."""
-    parsed = parse_feed(body, url)
-    ruled = _rules_from(rules) if rules else ()
-    now = int(time.time())
-    # The rules matched before taking the write lock, while the other worker may hold it
-    # (the articles' flags still go in the INSERTs; re-matched under the lock if the new
-    # articles are no longer those).
-    ahead = (
-        worker_store(db).rules_ahead(feed_id, parsed.articles, ruled, now, fetched.fresh)
-        if ruled
-        else None
-    )
-    return _Prepared(parsed, db, feed_id, keep, keep_days, fetched, ruled, now, ahead)
-
-
-def _store_parsed(prepared: _Prepared) -> tuple[ParsedFeed, UpsertCounts]:
-    """In a worker, the second stage of :data:`_parse_and_store`: the articles and the
-    feed's new validators in one transaction, under the write lock, with the rules run
-    on the new articles in it."""
-    parsed, fetched = prepared.parsed, prepared.fetched
-    with write_lock():
-        counts = worker_store(prepared.db).upsert_articles(
-            prepared.feed_id,
-            parsed.articles,
-            keep=prepared.keep,
-            keep_days=prepared.keep_days,
-            index_now=False,
-            success=fetched.success(parsed),
-            rules=prepared.rules,
-            now=prepared.now,
-            ahead=prepared.ahead,
-        )
-    worker_wrote(prepared.db, counts.new + counts.updated)  # (the log copied: not locked)
-    # The articles as inserted were for the rules: sent back, they were pickled here and
-    # unpickled by the parent (a tenth of its CPU in a cold refresh) for nothing.
-    counts.inserted = []
-    return ParsedFeed(parsed.title, parsed.site_url, parsed.ttl_minutes), counts
-
-
-# In a worker: parse, then store with the worker's own connection (one per process), so
-# that SQLite's work runs beside the parent's fetching instead of competing with it for
-# the parent's GIL. The articles are indexed for search 2,000 at a time (the refresh
-# indexes the rest at its end), and not sent back. Called as
-# ``_parse_and_store(body, url, db, feed_id, keep, keep_days, fetched, rule_texts)``; in
-# two stages, so a worker waiting for the write lock parses the feeds sent after.
-_parse_and_store = Staged(_parse_for_store, _store_parsed)
-
-
 class Refresher:
     """Fetches and stores feeds. One per app or command; ``close()`` when done.
     ``background``: its workers run at a lower priority (the app's: its frames first)."""
@@ -298,14 +173,14 @@ class Refresher:
     async def parse(self, body: bytes, url: str) -> ParsedFeed:
         """Parse in a worker process: untrusted bytes can hang a parser (feedparser has a
         regex that runs for minutes on a crafted author), and a thread cannot be stopped."""
-        return await self._in_worker(_parse, body, url)
+        return await self._in_worker(parse_in_worker, body, url)
 
     @cached_property
     def _db_for_workers(self) -> str | None:
         return self.store.file_for_workers()  # (resolved once, not for every feed)
 
     async def _parse_and_store(
-        self, feed: Feed, body: bytes, url: str, fetched: _Fetched
+        self, feed: Feed, body: bytes, url: str, fetched: Fetched
     ) -> tuple[ParsedFeed, UpsertCounts]:
         keep, keep_days = self.settings.keep_articles, self.settings.keep_days
         keep = keep if feed.keep is None else feed.keep  # the feed's own, if it has one
@@ -378,8 +253,9 @@ class Refresher:
         # store: fetching is faster than parsing and storing, and without a bound every
         # body and every parsed feed would wait in memory at once. Most of them wait in
         # the workers, parsed ahead while the write lock is busy (pool.Staged).
+        connections = self.settings.concurrency
         in_pipeline = asyncio.Semaphore(
-            max(PIPELINE_MIN, PIPELINE_PER_CONNECTION * self.settings.concurrency)
+            max(PIPELINE_MIN, 3 * connections, min(PIPELINE_MAX, 8 * connections))
         )
 
         async def one(request: FetchRequest) -> None:
@@ -414,8 +290,8 @@ class Refresher:
                 )
             elif fetched.not_modified:
                 result.status = "not modified"
-                next_fetch = _next_fetch(fetched.max_age, None)
-                await self._not_modified.record(feed.id, FeedSuccess(next_fetch=next_fetch))
+                due = next_fetch(fetched.max_age, None)
+                await self._not_modified.record(feed.id, FeedSuccess(next_fetch=due))
             else:
                 moved_to, new_url = "", None
                 if fetched.permanent_url and fetched.permanent_url != feed.url:
@@ -423,7 +299,7 @@ class Refresher:
                         new_url = fetched.permanent_url  # moved twice in a row: follow it
                     else:
                         moved_to = fetched.permanent_url
-                about = _Fetched(
+                about = Fetched(
                     fetched.etag,
                     fetched.last_modified,
                     fetched.max_age,
@@ -466,7 +342,7 @@ class Refresher:
         fetched = await self.fetcher.fetch(FetchRequest(link, user_agent=user_agent or None))
         if not fetched.ok or not fetched.body:
             return fetched.error or "no content"
-        markdown = await self._in_worker(_extract, fetched.body, fetched.final_url)
+        markdown = await self._in_worker(extract_in_worker, fetched.body, fetched.final_url)
         await asyncio.to_thread(self.store.set_full_text, article_id, markdown)
         return ""
 
@@ -482,14 +358,6 @@ class Refresher:
 
 def _never_fetched(feed: Feed) -> bool:
     return feed.last_fetch is None and feed.etag is None and feed.last_modified is None
-
-
-def _next_fetch(max_age: float | None, ttl_minutes: int | None) -> int | None:
-    """The feed's own lower bound on the interval: RSS <ttl> or Cache-Control max-age."""
-    seconds = max((ttl_minutes or 0) * 60, int(max_age or 0))
-    if seconds <= 0:
-        return None
-    return int(time.time()) + min(seconds, MAX_INTERVAL)
 
 
 def _interleave_hosts(requests: Sequence[FetchRequest]) -> list[FetchRequest]:

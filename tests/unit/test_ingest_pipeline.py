@@ -11,7 +11,7 @@ import pytest
 
 from tests.builders import rss
 from tests.netserver import FeedServer
-from tuinews import ingest
+from tuinews import ingest, refresh_worker
 from tuinews.fetch import FetchRequest
 from tuinews.formats import ParsedFeed
 from tuinews.query import parse_query
@@ -23,7 +23,7 @@ from tuinews.store.store import UpsertCounts
 def slow_parse_and_store(*args: Any) -> tuple[ParsedFeed, UpsertCounts]:
     """Runs in a worker process: a parse that takes a while."""
     time.sleep(0.5)  # part of the test: the slow parse
-    return ingest._parse_and_store(*args)
+    return refresh_worker.parse_and_store(*args)
 
 
 def test_queued_feeds_do_not_time_out_behind_each_other(

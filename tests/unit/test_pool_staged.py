@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 
 from tuinews.pool import Pool, Staged, TimedOut, WorkerCrashed, write_lock
+from tuinews.pool.manager import QUEUED_BYTES
 
 # --- run in the workers -----------------------------------------------------------------
 
@@ -32,7 +34,9 @@ def _note(log: str, line: str) -> None:
 
 def first(log: str, name: str, trouble: str = "") -> tuple[str, str]:
     _note(log, f"first {name}")
-    if trouble == "hang":
+    if trouble == "slow":
+        time.sleep(0.6)
+    elif trouble == "hang":
         time.sleep(120)
     elif trouble == "die":
         os._exit(9)
@@ -45,10 +49,27 @@ def then(middle: tuple[str, str]) -> str:
     log, name = middle
     with write_lock():
         _note(log, f"then {name}")
+        if name.startswith("slow"):
+            time.sleep(0.6)
     return name.upper()
 
 
+def nap(seconds: float) -> None:
+    """A call first in the worker: the calls after it are all in its pipe meanwhile."""
+    time.sleep(seconds)
+
+
 staged = Staged(first, then)
+
+
+def first_big(log: str, name: str, ballast: bytes) -> tuple[str, str]:
+    """(A worker runs ahead the calls in its pipe: a big input comes in as it reads it,
+    so this gives the next one the time to start coming.)"""
+    time.sleep(0.2)
+    return first(log, name)
+
+
+staged_big = Staged(first_big, then)
 
 
 # --- in the test ------------------------------------------------------------------------
@@ -68,9 +89,10 @@ def until(condition: Any, seconds: float = 30) -> None:
 
 @contextmanager
 def lock_held(pool: Pool) -> Iterator[Any]:
-    """The pool's write lock held by the test until the yielded release() (or the end)."""
-    pool.start(1)
-    until(lambda: pool.pids() and pool._manager._lock_fd >= 0)
+    """The pool's write lock held by the test until the yielded release() (or the end),
+    its worker ready and napping: the calls made next all wait in its pipe."""
+    assert dict(pool.map(len, [(0, ("ready",))])) == {0: 5}
+    napping = asyncio.ensure_future(pool.run(nap, 0.3))  # (a local: kept till the end)
     fd = pool._manager._lock_fd
     fcntl.lockf(fd, fcntl.LOCK_EX)
     held = [True]
@@ -84,6 +106,7 @@ def lock_held(pool: Pool) -> Iterator[Any]:
         yield release
     finally:
         release()
+        napping.cancel()
 
 
 def test_a_call_waiting_for_the_lock_runs_the_first_stages_of_the_calls_after_it(
@@ -175,3 +198,68 @@ def test_calls_queued_in_a_worker_are_not_run_after_close(tmp_path: Path) -> Non
     assert results[0] == "A"
     assert all(isinstance(result, WorkerCrashed) for result in results[1:]), results
     assert lines(log) == ["first a", "first b", "first c", "first d", "then a"]
+
+
+def test_calls_queued_in_a_worker_stay_under_a_few_megabytes(tmp_path: Path) -> None:
+    """A worker of such a pool is sent calls to run ahead while their inputs stay under
+    QUEUED_BYTES (big feeds wait in the parent, as before), at least QUEUED_PER_WORKER."""
+    log = tmp_path / "log"
+    size = QUEUED_BYTES // 3 + 1  # the third call's input goes past the bound
+
+    async def go() -> list[str]:
+        with Pool(1, write_lock=True) as pool, lock_held(pool) as release:
+            calls = [
+                asyncio.ensure_future(pool.run(staged_big, str(log), n, bytes(size)))
+                for n in "abcde"
+            ]
+            await asyncio.to_thread(until, lambda: len(lines(log)) >= 3)
+            await asyncio.sleep(0.5)  # (time for more to come, were they sent)
+            assert lines(log) == ["first a", "first b", "first c"]
+            release()
+            return list(await asyncio.gather(*calls))
+
+    assert asyncio.run(go()) == ["A", "B", "C", "D", "E"]
+
+
+def test_the_waiting_calls_time_limit_stands_still_not_starts_again(tmp_path: Path) -> None:
+    """A call's limit counts its own run: its first stage's time still counts after the
+    calls after it ran ahead (0.6 s to parse, 0.6 s to write: past a 1 s limit)."""
+    log = tmp_path / "log"
+
+    async def go() -> list[Any]:
+        with Pool(1, write_lock=True) as pool, lock_held(pool) as release:
+            calls = [
+                asyncio.ensure_future(pool.run(staged, str(log), "slow", "slow", timeout=1.0)),
+                asyncio.ensure_future(pool.run(staged, str(log), "b")),
+            ]
+            await asyncio.to_thread(until, lambda: len(lines(log)) == 2)
+            release()
+            return list(await asyncio.gather(*calls, return_exceptions=True))
+
+    slow, b = asyncio.run(go())
+    assert isinstance(slow, TimedOut), slow
+    assert b == "B"
+
+
+def test_a_call_run_ahead_of_a_dropped_one_runs_again(tmp_path: Path) -> None:
+    """A map stopped while its call waits for the lock kills its worker; a call that was
+    running ahead of it (its first stage: nothing written) goes to another worker."""
+    log = tmp_path / "log"
+
+    async def go() -> Any:
+        with Pool(1, write_lock=True) as pool, lock_held(pool) as release:
+            stop = threading.Event()
+
+            def mapping() -> list[Any]:
+                return list(pool.map(staged, [("m", (str(log), "m"))], should_stop=stop.is_set))
+
+            mapped = asyncio.ensure_future(asyncio.to_thread(mapping))
+            ahead = asyncio.ensure_future(pool.run(staged, str(log), "r", "slow"))
+            await asyncio.to_thread(until, lambda: lines(log) == ["first m", "first r"])
+            stop.set()
+            assert await mapped == []
+            release()
+            return await asyncio.wait_for(ahead, 30)
+
+    assert asyncio.run(go()) == "R"
+    assert lines(log).count("then r") == 1 and "then m" not in lines(log)

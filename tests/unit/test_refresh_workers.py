@@ -16,7 +16,7 @@ import pytest
 import tuinews.store.store as store_module
 from tests.netserver import FeedServer, Request, Response
 from tests.waiting import wait_until_async
-from tuinews import ingest
+from tuinews import ingest, refresh_worker
 from tuinews.settings import Settings
 from tuinews.store import Store, View
 
@@ -49,11 +49,11 @@ def test_a_worker_lets_the_log_grow_and_nothing_is_lost(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     store = Store(db)
     feed = store.add_feed("https://example.com/feed.xml")
-    fetched = ingest._Fetched(None, None, None)
+    fetched = refresh_worker.Fetched(None, None, None)
     try:
         for n in range(12):
             url = "https://example.com/feed.xml"
-            ingest._parse_and_store(big_feed(n * 25), url, str(db), feed.id, 0, 0, fetched)
+            refresh_worker.parse_and_store(big_feed(n * 25), url, str(db), feed.id, 0, 0, fetched)
         assert wal(db) > 9 * 2**20
         assert len(store.headlines(View())) == 300  # read through another connection
     finally:
@@ -74,12 +74,12 @@ def test_a_worker_copies_the_log_itself_every_so_many_articles(
     db = tmp_path / "t.db"
     store = Store(db)
     feed = store.add_feed("https://example.com/feed.xml")
-    fetched = ingest._Fetched(None, None, None)
+    fetched = refresh_worker.Fetched(None, None, None)
     url = "https://example.com/feed.xml"
     sizes = []
     try:
         for n in range(8):
-            ingest._parse_and_store(big_feed(n * 25), url, str(db), feed.id, 0, 0, fetched)
+            refresh_worker.parse_and_store(big_feed(n * 25), url, str(db), feed.id, 0, 0, fetched)
             sizes.append((db.stat().st_size, wal(db)))
         assert len(store.headlines(View())) == 200  # read through another connection
     finally:
@@ -143,10 +143,10 @@ def test_a_worker_sends_back_counts_without_the_articles(tmp_path: Path) -> None
     db = tmp_path / "t.db"
     store = Store(db)
     feed = store.add_feed("https://example.com/feed.xml")
-    fetched = ingest._Fetched(None, None, None)
+    fetched = refresh_worker.Fetched(None, None, None)
     rules = (("hide it", "title:Item", "hide"),)
     try:
-        parsed, counts = ingest._parse_and_store(
+        parsed, counts = refresh_worker.parse_and_store(
             big_feed(0, 3), feed.url, str(db), feed.id, 0, 0, fetched, rules
         )
     finally:

@@ -1,4 +1,4 @@
-"""Rules go to the refresh's worker processes as text (``ingest.rule_texts``): sent as
+"""Rules go to the refresh's worker processes as text (``refresh_worker.rule_texts``): sent as
 made, their parsed queries cost 0.8 ms a feed to pickle and unpickle for 50 rules. A
 worker makes them again once, and they are the same rules. Their SQL is made once for
 the feeds stored after another, again at another time only if it holds the time."""
@@ -9,7 +9,7 @@ import pickle
 from datetime import UTC, datetime
 
 from tests.builders import article
-from tuinews.ingest import _rules_from, rule_texts
+from tuinews.refresh_worker import _rules_from, rule_texts
 from tuinews.query.rules import make_rule
 from tuinews.store import Store, View
 from tuinews.store.rule_match import apply_rules_in

@@ -183,6 +183,7 @@ class Pool:
     ) -> int:
         limit = self.timeout if timeout is None else timeout
         call = Call(next(self._numbers), (function, args), limit, report, sent=sent)
+        call.staged = isinstance(function, Staged)
         if abandoned is not None:
             call.abandoned = abandoned
         self._manager.ask(lambda: self._manager.submit(call))

@@ -1,5 +1,6 @@
 """The pool's own thread: it starts the workers, sends each its calls (the one it runs
-and the next), reads what they answer, and keeps every call's time limit. Everything
+and the next; more in a pool sharing the write lock, to run ahead: worker.Staged), reads
+what they answer, and keeps every call's time limit. Everything
 here but :meth:`Manager.ask` runs in that thread, which alone touches the workers.
 
 Nothing is written to a worker with a blocking write: a big input waits in memory until
@@ -29,6 +30,7 @@ from tuinews.pool.worker import HEADER
 
 QUEUED_PER_WORKER = 2  # calls in a worker at once: the one it runs and the next
 QUEUED_WRITING = 48  # in a pool sharing the write lock: calls to run ahead (worker.Staged)
+QUEUED_BYTES = 8 << 20  # and their inputs, at most (beyond QUEUED_PER_WORKER calls): big feeds
 BOOT_TIMEOUT = 60.0  # a worker that has not started by then is given up on
 MAX_BOOT_FAILURES = 3  # workers lost in a row with no call started: no more are started
 _READ = 1 << 16
@@ -58,7 +60,8 @@ class Call:
     ahead: float | None = None  # its first stage runs while the call before it waits
     dropped: bool = False  # its caller is gone: the outcome is not reported
     lost: int = 0  # workers that died before starting it
-    payload: bytes | None = None  # kept until it ends: if its worker is lost first, it may go again
+    payload: bytes | None = None  # kept until it may write: if its worker is lost, it goes again
+    staged: bool = False  # a worker.Staged call: it may wait in a worker, to run ahead
 
     def fail(self, error: Exception) -> None:
         if not self.dropped:
@@ -72,13 +75,12 @@ class _Worker:
     fd: int
     boot_by: float
     ready: bool = False
-    calls: deque[Call] = field(default_factory=deque)  # sent; the first runs
+    calls: deque[Call] = field(default_factory=deque)  # sent; the first runs (or waits)
     out: deque[memoryview] = field(default_factory=deque)  # bytes not written yet
     received: bytearray = field(default_factory=bytearray)
 
     def running(self) -> Call | None:
-        """The call whose time runs: the first, or one run ahead while the first waits
-        (worker.Staged)."""
+        """The call whose time runs: the first, or one run ahead while it waits (Staged)."""
         ahead = [call for call in self.calls if call.ahead is not None]
         if ahead:
             return ahead[0]
@@ -178,15 +180,26 @@ class Manager:
 
     def drop(self, numbers: set[int]) -> None:
         """Calls whose caller is gone: not sent, and the workers running them killed (the
-        calls behind those run in another)."""
+        calls behind those run in another; a dropped call queued behind another still
+        runs, its outcome not reported)."""
         self._pending = deque(c for c in self._pending if c.number not in numbers)
         for one in list(self.workers):
             for call in one.calls:
                 call.dropped = call.dropped or call.number in numbers
-            if one.calls and one.calls[0].dropped:
-                self._remove(one)
-                one.take_running()
-                self._pending.extendleft(reversed([c for c in one.calls if not c.dropped]))
+            if not (one.calls and one.calls[0].dropped):
+                continue
+            self._receive(one)  # (what it said meanwhile: the dropped call may have ended)
+            if not (one.calls and one.calls[0].dropped):
+                continue
+            self._remove(one)
+            running = one.take_running()
+            if running is not None and not running.dropped:
+                if running.ahead is None:  # (the call after it started: it may have written)
+                    running.fail(WorkerCrashed("its worker was stopped"))
+                else:
+                    running.ahead = None
+                    one.calls.appendleft(running)
+            self._pending.extendleft(reversed([c for c in one.calls if not c.dropped]))
 
     def _begin_close(self, timeout: float) -> None:
         self._closing_by = time.monotonic() + timeout
@@ -275,7 +288,8 @@ class Manager:
                 continue
             room = [w for w in self.workers if w.ready and not w.calls]
             if not room and not self._may_grow():  # else a new worker takes it
-                room = [w for w in self.workers if w.ready and len(w.calls) < self.queued]
+                staged = self._pending[0].staged
+                room = [w for w in self.workers if w.ready and self._has_room(w, staged)]
             if not room:
                 break
             call = self._pending.popleft()
@@ -295,6 +309,16 @@ class Manager:
             for call in self._pending:
                 call.fail(WorkerCrashed("no worker process could be started"))
             self._pending.clear()
+
+    def _has_room(self, one: _Worker, staged: bool) -> bool:
+        """Whether a busy worker takes another call: up to QUEUED_PER_WORKER; a Staged
+        call in a pool sharing the write lock up to QUEUED_WRITING while their inputs
+        stay under QUEUED_BYTES (a sync's page waits behind one call, not many feeds)."""
+        if len(one.calls) < QUEUED_PER_WORKER:
+            return True
+        if not staged or len(one.calls) >= self.queued:
+            return False
+        return sum(len(call.payload or b"") for call in one.calls) < QUEUED_BYTES
 
     def _may_grow(self) -> bool:
         """Whether a worker is booting or may be started: a call that no idle worker
@@ -398,6 +422,8 @@ class Manager:
         if head is None or head.number != number:
             return
         if kind == "started":  # (again as it goes on after calls were run ahead)
+            if head.started is not None or not (head.staged and self.shares_write_lock):
+                head.payload = None  # (it may write now: it is not to go again)
             head.started = value
             for call in one.calls:
                 call.ahead = None
@@ -413,6 +439,8 @@ class Manager:
         for one in list(self.workers):
             if now < one.deadline():
                 continue
+            if one.ready and self._receive(one) and time.monotonic() < one.deadline():
+                continue  # (what it said meanwhile: the call run ahead had ended)
             self._remove(one)
             if not one.ready:
                 self._failures += 1
@@ -444,12 +472,16 @@ class Manager:
         self._pending.extendleft(reversed(calls))
 
     def _remove(self, one: _Worker) -> None:
+        """Kill the worker, and hear what it said before it died (the call it was running
+        when the decision was made may have ended, and the next started)."""
         with contextlib.suppress(ValueError):
             self.workers.remove(one)
         with contextlib.suppress(Exception):
             one.process.kill()
         with contextlib.suppress(Exception):
             one.process.join(1.0)
+        with contextlib.suppress(Exception):
+            self._receive(one)
         with contextlib.suppress(Exception):
             one.process.close()
         with contextlib.suppress(Exception):

@@ -12,7 +12,7 @@ held by another worker waits for it doing work: the first stage (parsing) of the
 queued after it, each announced with ``("ahead", time.monotonic())`` under its number
 (its time limit runs meanwhile, the waiting call's stands still: it has written
 nothing, and goes to another worker if this one is lost), then ``("started", ...)`` again
-for the waiting call as it goes on.
+for the waiting call as it goes on, dated back by the time it had run before.
 """
 
 from __future__ import annotations
@@ -259,12 +259,14 @@ def main(conn: Connection, preload: tuple[str, ...], lock_fd: int, nice: int = 0
     _put(inbox.fd, 0, ("ready", None))
     while not _stopping and (inbox.tasks or inbox.take(wait=True)):
         task = inbox.tasks[0]
-        _put(inbox.fd, task.number, ("started", time.monotonic()))
+        started = time.monotonic()
+        _put(inbox.fd, task.number, ("started", started))
         if _lock_fd >= 0 and task.staged():
             if not task.first_done:
                 task.run_first()
-            if task.waits() and inbox.run_ahead():  # it goes on: its time limit with it
-                _put(inbox.fd, task.number, ("started", time.monotonic()))
+            spent = time.monotonic() - started
+            if task.waits() and inbox.run_ahead():  # it goes on, its time limit with it
+                _put(inbox.fd, task.number, ("started", time.monotonic() - spent))
         number, reply = task.number, task.finish()
         inbox.tasks.popleft()
         del task
