@@ -153,7 +153,8 @@ def test_the_search_bar_says_where_it_searches_and_offers_all_articles(
     terminal.wait_for("Search in Alpha feed")
     terminal.wait_for("Beta story", gone=True)  # the headlines of Alpha feed
     terminal.keys("/", *"beta")
-    screen = terminal.wait_for("No match in Alpha feed")
+    terminal.wait_for("No match in Alpha feed")
+    screen = terminal.settled()  # (the search bar says it a frame before the pane does)
     pane = " ".join(line.split("▕")[1] for line in screen.splitlines() if line.count("▕") > 1)
     assert "1 in all articles: press ^g" in " ".join(pane.split())  # (wrapped in the pane)
     terminal.keys("C-g")
