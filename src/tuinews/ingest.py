@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PARSE_TIMEOUT = 10.0  # seconds for one feed's parse (and store, when a worker does both)
 PIPELINE_MIN = 8
-PIPELINE_MAX = 128  # feeds in flight: up to 8 a connection (settings.concurrency), or 3
+PIPELINE_MAX = 128  # feeds in flight at 8 a connection (settings.concurrency), at most
 # The app's workers' niceness: lower priority than its own process, whose frames wait for
 # a core on a busy machine (two workers converting fill both cores of a small one).
 BACKGROUND_NICE = 10

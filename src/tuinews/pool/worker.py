@@ -166,11 +166,8 @@ class _Task:
             self.outcome = ("error", error)
 
     def staged(self) -> bool:
+        """A Staged call whose stages so far went well (the second may still come)."""
         return self.outcome is None and isinstance(self.function, Staged)
-
-    def waits(self) -> bool:
-        """A Staged call with its first stage run, the second to come."""
-        return self.staged() and self.first_done
 
     def run_first(self) -> None:
         assert isinstance(self.function, Staged)
@@ -182,7 +179,7 @@ class _Task:
         self.args = ()
 
     def finish(self) -> tuple[str, Any]:
-        if self.outcome is None and self.staged() and not self.first_done:
+        if self.staged() and not self.first_done:
             self.run_first()
         if self.outcome is not None:
             return self.outcome
@@ -265,7 +262,7 @@ def main(conn: Connection, preload: tuple[str, ...], lock_fd: int, nice: int = 0
             if not task.first_done:
                 task.run_first()
             spent = time.monotonic() - started
-            if task.waits() and inbox.run_ahead():  # it goes on, its time limit with it
+            if task.staged() and inbox.run_ahead():  # it goes on, its time limit with it
                 _put(inbox.fd, task.number, ("started", time.monotonic() - spent))
         number, reply = task.number, task.finish()
         inbox.tasks.popleft()
